@@ -1,0 +1,52 @@
+# Two commands reproduce everything on a machine with only Python >= 3.11 and pip:
+#   make figures   # full workflow at the paper's parameters -> results/figures/fig2..fig9
+#   make test      # the test suite
+# Both create the local virtual environment .venv on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+CORES  ?= all
+SNAKEMAKE := $(BIN)/snakemake --workflow-profile workflow/profiles/default
+
+.PHONY: figures quick report test test-slurm bench lint venv clean-results
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+## the paper's figures (Figs. 2-9) in results/figures/, plus results/report.html
+figures: $(STAMP)
+	$(SNAKEMAKE) --cores $(CORES)
+	$(SNAKEMAKE) --cores $(CORES) --report results/report.html
+
+## the quick preset: coarser sweeps, shorter runs, same code paths (a few minutes)
+quick: $(STAMP)
+	$(SNAKEMAKE) --cores $(CORES) --config preset=quick
+	$(SNAKEMAKE) --cores $(CORES) --config preset=quick --report results/report-quick.html
+
+report: $(STAMP)
+	$(SNAKEMAKE) --cores $(CORES) --report results/report.html
+
+## the test suite (includes one quick-preset workflow run)
+test: $(STAMP)
+	$(BIN)/pytest
+
+## the workflow through a real single-node Slurm (root + apt needed; skips otherwise)
+test-slurm: $(STAMP)
+	bash tests/slurm/run_slurm_test.sh
+
+## solver benchmarks: prints a table of wall times and ratios
+bench: $(STAMP)
+	$(BIN)/python benchmarks/solvers.py
+
+lint: $(STAMP)
+	$(BIN)/snakemake --lint
+
+clean-results:
+	rm -rf results/kernels results/runs results/tables results/figures results/logs results/report*.html

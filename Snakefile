@@ -1,0 +1,32 @@
+# chaindrag: reproduces the computed figures (Figs. 2-9) of Phys. Rev. Research 5, 013053 (2023).
+#   snakemake --cores 2                          # paper's parameters
+#   snakemake --cores 2 --config preset=quick    # quick preset (minutes)
+#   snakemake --report results/report.html       # HTML report with every figure and table
+from snakemake.utils import min_version, validate
+
+from chaindrag.config import check_config
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+# check_config names the key, the value and the allowed range of every problem (and checks the
+# quick overrides merged in); snakemake's validate then applies the same schema.
+check_config(config, f"{workflow.basedir}/workflow/schemas/config.schema.yaml")
+validate(config, "workflow/schemas/config.schema.yaml")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/kernels.smk"
+include: "workflow/rules/simulate.smk"
+include: "workflow/rules/tables.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/validate.smk"
+
+
+rule all:
+    input:
+        all_outputs(),
+    default_target: True

@@ -1,0 +1,308 @@
+"""Validation of the workflow configuration against its JSON schema.
+
+``snakemake.utils.validate`` reports a user's typo as a jsonschema dump (the failing
+sub-schema, pretty-printed) and lets NaN through every range check (``nan <= 0`` and
+``nan > 1000`` are both false). :func:`check_config` applies the same schema but raises
+one :class:`~chaindrag.params.ParameterError` whose message names, for every problem, the
+key path (``fig3.alpha``), the value given and the allowed type/range/choices taken from
+the schema, plus the key's description. The Snakefile calls it at start-up::
+
+    from chaindrag.config import check_config
+    check_config(config, workflow.source_path("workflow/schemas/config.schema.yaml"))
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import math
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .params import ParameterError
+
+__all__ = ["check_config", "load_schema"]
+
+# Shown when a number arrives as text: snakemake's ``--config key={a: 1}`` parses the
+# values inside a mapping with YAML's BaseLoader, which keeps every scalar a string.
+_TEXT_HINT = ("values inside a mapping given on the command line with --config arrive as "
+              "text; put the override in a YAML file and pass it with --configfile FILE")
+_MAX_REPORTED = 10
+
+
+def load_schema(schema_path: str | os.PathLike) -> dict:
+    """Read a JSON schema written as YAML (or JSON) and check it is itself a valid schema."""
+    with open(schema_path, encoding="utf-8") as fh:
+        schema = yaml.safe_load(fh)
+    cls = jsonschema.validators.validator_for(schema)
+    try:
+        cls.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        raise ParameterError(f"{schema_path} is not a valid JSON schema: {exc.message}") from None
+    return schema
+
+
+def _key_text(path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "<config>"
+
+
+def _resolve(schema: Mapping, root: Mapping) -> dict:
+    """``schema`` with a local ``$ref`` ("#/$defs/x") merged in; sibling keys take precedence."""
+    schema = dict(schema)
+    seen = 0
+    while "$ref" in schema and seen < 20:
+        ref = schema.pop("$ref")
+        if not ref.startswith("#/"):
+            break
+        target: Any = root
+        for part in ref[2:].split("/"):
+            target = target[part]
+        schema = {**target, **schema}
+        seen += 1
+    return schema
+
+
+def _subschema(root: Mapping, path) -> dict | None:
+    """The (resolved) schema governing the value at ``path``, or None if the schema has none."""
+    schema = _resolve(root, root)
+    for part in path:
+        if isinstance(part, int):
+            items = schema.get("items")
+            if not isinstance(items, Mapping):
+                return None
+            schema = _resolve(items, root)
+        else:
+            props = schema.get("properties", {})
+            if part not in props:
+                return None
+            schema = _resolve(props[part], root)
+    return schema
+
+
+def _allowed(schema: Mapping | None, root: Mapping) -> str:
+    """Human description of what ``schema`` accepts: type, range, choices."""
+    if not schema:
+        return "see the schema"
+    if "enum" in schema:
+        return "one of " + ", ".join(repr(v) for v in schema["enum"])
+    kind = schema.get("type", "value")
+    kind = " or ".join(kind) if isinstance(kind, list) else kind
+    noun = {"number": "a finite number", "integer": "an integer", "string": "a string",
+            "boolean": "true or false", "object": "a mapping", "array": "a list"}.get(kind, kind)
+    if kind == "integer" and "minimum" in schema and "maximum" in schema \
+            and "exclusiveMinimum" not in schema and "exclusiveMaximum" not in schema:
+        text = f"{noun} in [{schema['minimum']}, {schema['maximum']}]"
+    else:
+        lo = ("(", schema["exclusiveMinimum"]) if "exclusiveMinimum" in schema else (
+            ("[", schema["minimum"]) if "minimum" in schema else None)
+        hi = (")", schema["exclusiveMaximum"]) if "exclusiveMaximum" in schema else (
+            ("]", schema["maximum"]) if "maximum" in schema else None)
+        if lo and hi:
+            text = f"{noun} in {lo[0]}{lo[1]}, {hi[1]}{hi[0]}"
+        elif lo:
+            text = f"{noun} {'>' if lo[0] == '(' else '>='} {lo[1]}"
+        elif hi:
+            text = f"{noun} {'<' if hi[0] == ')' else '<='} {hi[1]}"
+        else:
+            text = noun
+    if isinstance(schema.get("not"), Mapping) and "const" in schema["not"]:
+        text += f", not {schema['not']['const']!r}"
+    if kind == "array":
+        if "minItems" in schema or "maxItems" in schema:
+            text += f" of {schema.get('minItems', 0)} to {schema.get('maxItems', 'any number of')} items"
+        if isinstance(schema.get("items"), Mapping):
+            text += f", each {_allowed(_resolve(schema['items'], root), root)}"
+    return text
+
+
+def _with_description(schema: Mapping | None) -> str:
+    desc = (schema or {}).get("description")
+    return f" ({' '.join(str(desc).split())})" if desc else ""
+
+
+def _message(error: jsonschema.ValidationError, root: Mapping, prefix: tuple) -> str:
+    path = prefix + tuple(error.absolute_path)
+    key = _key_text(path)
+    kind = error.validator
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        given = error.instance if isinstance(error.instance, Mapping) else {}
+        lines = []
+        for extra in sorted(k for k in given if k not in allowed):
+            near = difflib.get_close_matches(str(extra), allowed, n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            lines.append(f"unknown key {_key_text(path + (extra,))!r}{hint}; "
+                         f"allowed keys here: {', '.join(allowed)}.")
+        return "\n".join(lines) or error.message
+    if kind == "required":
+        missing = [k for k in error.validator_value if k not in error.instance]
+        sub = _subschema(root, tuple(error.absolute_path))
+        lines = []
+        for name in missing:
+            child = _resolve(sub.get("properties", {}).get(name, {}), root) if sub else None
+            lines.append(f"missing key {_key_text(path + (name,))!r}: expected "
+                         f"{_allowed(child, root)}{_with_description(child)}.")
+        return "\n".join(lines)
+    schema = _subschema(root, tuple(error.absolute_path)) or error.schema
+    value = error.instance
+    text = (f"{key} = {value!r} is not allowed: expected {_allowed(schema, root)}"
+            f"{_with_description(schema)}.")
+    if kind == "type" and isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            pass
+        else:
+            text += f" Note: {_TEXT_HINT}."
+    elif kind in ("minItems", "maxItems", "uniqueItems"):
+        text += f" ({error.message})"
+    return text
+
+
+def _non_finite(value, path=()):
+    """Yield the key paths of NaN/inf floats (JSON schema range checks let NaN through)."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            yield from _non_finite(v, path + (k,))
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            yield from _non_finite(v, path + (i,))
+    elif isinstance(value, float) and not math.isfinite(value):
+        yield path
+
+
+def _problems(config: Mapping, root: Mapping, *, skip: str | None = None,
+              attribute_to: Mapping | None = None) -> list[str]:
+    """Messages for every schema violation and non-finite number of ``config``.
+
+    ``skip`` names a top-level section left out of the NaN scan (the overrides, scanned
+    after merging); with ``attribute_to`` (the overrides), a problem at a key the overrides
+    set is reported as ``<skip>.<key>``.
+    """
+    def prefix(path):
+        return (skip,) if attribute_to is not None and _lies_in(attribute_to, path) else ()
+
+    validator = jsonschema.validators.validator_for(root)(root)
+    errors = sorted(validator.iter_errors(config),
+                    key=lambda e: ([str(p) for p in e.absolute_path], e.validator))
+    out = [_message(e, root, prefix(tuple(e.absolute_path))) for e in errors]
+    reported = {tuple(e.absolute_path) for e in errors}
+    for path in _non_finite(config):
+        if path in reported or (skip is not None and path[:1] == (skip,)):
+            continue
+        schema = _subschema(root, path)
+        out.append(f"{_key_text(prefix(path) + path)} = {_value(config, path)!r} is not "
+                   f"allowed: expected {_allowed(schema, root)}{_with_description(schema)}.")
+    for path, lo, hi in _disordered(config):
+        if path[:1] == (skip,):
+            continue
+        node = _value(config, path)
+        where = _key_text(prefix(path + (hi,)) + path)
+        out.append(f"{where}.{hi} = {node[hi]!r} with {where}.{lo} = {node[lo]!r} is not "
+                   f"allowed: expected {hi} {'>' if lo == 'v_min' else '>='} {lo}.")
+    return out
+
+
+def _disordered(value, path=()):
+    """Yield (path, low key, high key) of sweeps/ranges whose upper end lies below the lower.
+
+    JSON schema cannot compare two keys; a sweep {start, stop, step} with stop < start
+    or a grid {v_min, v_max} with v_max <= v_min would otherwise fail later, far from
+    the configuration, or silently produce an empty sweep.
+    """
+    if isinstance(value, Mapping):
+        for lo, hi, strict in (("start", "stop", False), ("v_min", "v_max", True)):
+            a, b = value.get(lo), value.get(hi)
+            if isinstance(a, (int, float)) and isinstance(b, (int, float)) \
+                    and (b < a or (strict and b == a)):
+                yield path, lo, hi
+        for k, v in value.items():
+            yield from _disordered(v, path + (k,))
+
+
+def _value(config: Mapping, path) -> Any:
+    """The value at key ``path`` (a sequence of keys and list indices) of ``config``."""
+    value: Any = config
+    for part in path:
+        value = value[part]
+    return value
+
+
+def _deep_merge(base: Mapping, override: Mapping) -> dict:
+    out = copy.deepcopy(dict(base))
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _lies_in(override: Any, path) -> bool:
+    """True if ``path`` names a value set (or inside a value set) by ``override``."""
+    value = override
+    for part in path:
+        if isinstance(value, Mapping) and part in value:
+            value = value[part]
+        elif isinstance(value, list):
+            return True  # lists replace wholesale: the override owns every element
+        else:
+            return False
+    return True
+
+
+def check_config(config: Mapping, schema_path: str | os.PathLike, *,
+                 overrides_key: str = "quick") -> dict:
+    """Check a workflow configuration against its schema; raise one clear error if it fails.
+
+    Parameters
+    ----------
+    config : mapping
+        The configuration (``config`` inside a Snakefile).
+    schema_path : path-like
+        JSON schema in YAML (``workflow/schemas/config.schema.yaml``).
+    overrides_key : str
+        A section (``quick``) deep-merged over the others by a preset. The merged
+        configuration is checked too and its problems are reported under
+        ``quick.<key>`` when the offending value comes from the overrides.
+
+    Returns
+    -------
+    dict
+        A deep copy of ``config`` with schema defaults of missing top-level keys filled in.
+
+    Raises
+    ------
+    ParameterError
+        Listing every problem (up to 10), each naming the key path, the value given,
+        the allowed type/range/choices and the key's description. Unknown keys,
+        missing keys, wrong types, out-of-range and non-finite numbers are refused.
+    """
+    root = load_schema(schema_path)
+    if not isinstance(config, Mapping):
+        raise ParameterError(f"the configuration must be a mapping, got {type(config).__name__}")
+    checked = copy.deepcopy(dict(config))
+    for key, sub in root.get("properties", {}).items():
+        if key not in checked and "default" in sub:
+            checked[key] = copy.deepcopy(sub["default"])
+    override = checked.get(overrides_key)
+    problems = _problems(checked, root, skip=overrides_key if isinstance(override, Mapping)
+                         else None)
+    if isinstance(override, Mapping) and not problems:
+        problems = _problems(_deep_merge(checked, override), root, skip=overrides_key,
+                             attribute_to=override)
+    if problems:
+        shown = problems[:_MAX_REPORTED]
+        more = len(problems) - len(shown)
+        tail = f"\n... and {more} more." if more else ""
+        raise ParameterError(
+            f"invalid configuration (schema {os.fspath(schema_path)}):\n"
+            + "\n".join(f"  - {p}" for p in shown) + tail)
+    return checked

@@ -1,0 +1,47 @@
+"""Figures 2-9: one module per figure, each turning tables/stores into a matplotlib Figure.
+
+Each module ``figN`` has ``load(inputs) -> dict`` (reads the tables/stores named by the
+workflow rule's inputs) and ``plot(**data, cfg=...) -> Figure`` (no I/O, no simulation).
+:func:`render` is what the workflow's figure rule calls.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+
+from .style import RC
+
+log = logging.getLogger("chaindrag.plotting")
+
+FIGURES = tuple(f"fig{i}" for i in range(2, 10))
+
+
+def figure(name: str, inputs: Mapping[str, Any], cfg: Mapping[str, Any]):
+    """Build figure ``name`` ('fig2' ... 'fig9') from the rule's ``inputs``; return the Figure."""
+    if name not in FIGURES:
+        raise ValueError(f"figure must be one of {FIGURES}, got {name!r}")
+    module = importlib.import_module(f".{name}", __name__)
+    with plt.rc_context(RC):
+        return module.plot(**module.load(inputs), cfg=cfg)
+
+
+def render(name: str, *, inputs: Mapping[str, Any], cfg: Mapping[str, Any],
+           pdf: str | os.PathLike, png: str | os.PathLike) -> None:
+    """Build figure ``name`` and write it as PDF and PNG (written to temporary names, then renamed)."""
+    fig = figure(name, inputs, cfg)
+    with plt.rc_context(RC):
+        for path in (Path(pdf), Path(png)):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.stem}.tmp-{os.getpid()}{path.suffix}")
+            fig.savefig(tmp, metadata={"Creator": "chaindrag"} if path.suffix == ".png"
+                        else {"Creator": "chaindrag", "CreationDate": None})
+            os.replace(tmp, path)
+            log.info("wrote %s", path)
+    plt.close(fig)

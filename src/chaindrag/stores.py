@@ -1,0 +1,258 @@
+"""Zarr v3 stores for trajectories, and atomic writers shared by the package.
+
+Every store is written into a temporary sibling ``<path>.tmp-<pid>`` and renamed onto
+``path`` only once complete, with ``complete: true`` as the last attribute written, so
+``path`` never holds a half-written store: a reader either sees the old store, the new
+one, or (for a moment during the swap) nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import shutil
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import zarr
+
+from .params import ParameterError, StoreError, require_int_range
+from .trajectory import Trajectory
+
+FORMAT = "chaindrag.trajectory"
+FORMAT_VERSION = 1
+TIME_CHUNK = 65536
+_MAX_CHUNK_ELEMENTS = 1 << 20  # 8 MB of float64 per chunk
+_RESERVED = ("complete", "format", "format_version", "param_keys", "decimate",
+             "chain_decimate")
+
+# units and descriptions (paper's dimensionless units, Sec. III)
+_ARRAY_META = {
+    "tau": ("t_slow", "recording times tau = t/t_slow, t_slow = 2 pi/Omega_slow"),
+    "sigma": ("l_slow", "particle positions sigma_p(tau); chain mass g rests at alpha g"),
+    "velocity": ("l_slow / t_slow", "particle velocities d sigma_p/d tau"),
+    "chain_sites": ("1", "site indices g of the recorded chain masses"),
+    "chain_tau": ("t_slow", "recording times of the chain displacements"),
+    "chain_displacement": ("l_slow", "chain displacements rho_g(tau) from rest alpha g"),
+}
+_ENERGY_META = {
+    "particle_kinetic": "particle kinetic energy mu/2 (sigma'/2 pi)^2, summed over particles",
+    "interaction": "interaction energy sum Phi(sigma - alpha g - rho_g)",
+    "chain": "chain energy (kinetic + on-site + spring)",
+    "bias_work": "work done by the bias on the particles",
+    "total": "total energy (conserved up to integration error)",
+}
+
+
+def to_json_safe(value: Any) -> Any:
+    """Return ``value`` as JSON-compatible Python objects.
+
+    numpy scalars become Python numbers, arrays/tuples become lists, paths become
+    strings, and non-finite floats become the strings ``"inf"``, ``"-inf"``, ``"nan"``
+    (JSON has no infinity; :func:`from_json_safe` turns them back into floats).
+    """
+    if isinstance(value, Mapping):
+        return {str(k): to_json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [to_json_safe(v) for v in (value.tolist() if isinstance(value, np.ndarray)
+                                          else value)]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise ParameterError(
+        f"cannot store attribute value {value!r} of type {type(value).__name__} as JSON")
+
+
+def from_json_safe(value: Any) -> Any:
+    """Inverse of :func:`to_json_safe` for non-finite floats ("inf", "-inf", "nan")."""
+    if isinstance(value, dict):
+        return {k: from_json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [from_json_safe(v) for v in value]
+    if isinstance(value, str) and value in ("inf", "-inf", "nan"):
+        return float(value)
+    return value
+
+
+def write_json_attrs(group: zarr.Group | zarr.Array, attrs: Mapping[str, Any]) -> None:
+    """Update the attributes of a zarr group/array with ``attrs`` made JSON-safe."""
+    group.attrs.update(to_json_safe(dict(attrs)))
+
+
+def _tmp_sibling(path: Path, tag: str) -> Path:
+    return path.with_name(f"{path.name}.{tag}-{os.getpid()}")
+
+
+@contextlib.contextmanager
+def atomic_write_dir(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary sibling directory path; move it onto ``path`` on success.
+
+    On an exception the temporary directory is removed and ``path`` is untouched.
+    An existing ``path`` is replaced only after the new directory is complete: it is
+    first renamed aside, the new one renamed in, then the old one deleted (restored
+    if the swap fails).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp_sibling(path, "tmp")
+    shutil.rmtree(tmp, ignore_errors=True)  # left over by a killed writer with our pid
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if not tmp.exists():
+        raise StoreError(f"atomic_write_dir: nothing was written to {tmp} for {path}")
+    old = _tmp_sibling(path, "old") if path.exists() else None
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(path, old)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        if old is not None:
+            os.replace(old, path)
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_table(df: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Write ``df`` as CSV atomically (tmp file + os.replace), bit-identical on reruns.
+
+    Floats are written with ``%.17g`` (round-trips every double exactly), without
+    the index, with ``\\n`` line endings.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp_sibling(path, "tmp")
+    try:
+        df.to_csv(tmp, index=False, float_format="%.17g", lineterminator="\n")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _time_chunks(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """Chunk along the last (time) axis, whole along the others, <= ~8 MB per chunk."""
+    lead = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
+    t = max(1, min(TIME_CHUNK, _MAX_CHUNK_ELEMENTS // max(lead, 1), shape[-1]))
+    return tuple(max(1, s) for s in shape[:-1]) + (t,)
+
+
+def _write_array(group: zarr.Group, name: str, data: np.ndarray, units: str,
+                 description: str, dims: tuple[str, ...]) -> None:
+    group.create_array(name, data=np.ascontiguousarray(data), chunks=_time_chunks(data.shape),
+                       attributes={"units": units, "description": description},
+                       dimension_names=dims)
+
+
+def save_trajectory(traj: Trajectory, path: str | os.PathLike, *, decimate: int = 1,
+                    chain_decimate: int | None = None) -> Path:
+    """Save a :class:`~chaindrag.trajectory.Trajectory` as a zarr v3 group at ``path``.
+
+    Parameters
+    ----------
+    traj : Trajectory
+    path : path-like
+        Directory of the store (conventionally ending ``.zarr``); replaced atomically.
+    decimate : int
+        Keep every ``decimate``-th particle/energy record (records 0, decimate, ...).
+        Midpoint measurements (:mod:`chaindrag.trajectory`) need ``decimate=1``.
+    chain_decimate : int, optional
+        Same for the chain displacement records; defaults to ``decimate``.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Notes
+    -----
+    Layout: arrays ``tau``, ``sigma``, ``velocity``, ``chain_sites``, ``chain_tau``,
+    ``chain_displacement`` and ``energy/<name>``, chunked along time, each with
+    attributes ``units`` and ``description``.  Group attributes: every entry of
+    ``traj.params`` (non-finite floats as "inf"/"-inf"/"nan", tuples and arrays as
+    lists), ``param_keys`` (their names), ``solver``, ``chaindrag_version`` and
+    ``wall_time_s`` (from params, else "unknown"/package version/null), ``decimate``,
+    ``chain_decimate``, ``format``, ``format_version`` and, written last, ``complete: true``.
+    """
+    from . import __version__
+
+    if not isinstance(traj, Trajectory):
+        raise ParameterError(f"traj must be a Trajectory, got {type(traj).__name__}")
+    decimate = require_int_range("decimate", decimate, 1)
+    chain_decimate = decimate if chain_decimate is None else require_int_range(
+        "chain_decimate", chain_decimate, 1)
+    clash = sorted(set(traj.params) & set(_RESERVED))
+    if clash:
+        raise ParameterError(f"params keys {clash} are reserved store attributes")
+    attrs = to_json_safe(traj.params)
+    attrs.setdefault("solver", "unknown")
+    attrs.setdefault("chaindrag_version", __version__)
+    attrs.setdefault("wall_time_s", None)
+    attrs.update(format=FORMAT, format_version=FORMAT_VERSION,
+                 param_keys=[str(k) for k in traj.params],
+                 decimate=decimate, chain_decimate=chain_decimate, complete=False)
+    sl, csl = slice(None, None, decimate), slice(None, None, chain_decimate)
+    with atomic_write_dir(path) as tmp:
+        root = zarr.open_group(tmp, mode="w", zarr_format=3)
+        root.attrs.update(attrs)
+        for name, data, dims in (
+                ("tau", traj.tau[sl], ("tau",)),
+                ("sigma", traj.sigma[:, sl], ("particle", "tau")),
+                ("velocity", traj.velocity[:, sl], ("particle", "tau")),
+                ("chain_sites", traj.chain_sites, ("site",)),
+                ("chain_tau", traj.chain_tau[csl], ("chain_tau",)),
+                ("chain_displacement", traj.chain_displacement[:, csl],
+                 ("site", "chain_tau"))):
+            _write_array(root, name, data, *_ARRAY_META[name], dims)
+        energy = root.create_group("energy")
+        energy.attrs.update({"units": "hbar Omega_slow"})
+        for name, data in traj.energy.items():
+            _write_array(energy, name, data[sl], "hbar Omega_slow", _ENERGY_META[name], ("tau",))
+        root.attrs["complete"] = True  # last: marks the store as whole
+    return Path(path)
+
+
+def load_trajectory(path: str | os.PathLike) -> Trajectory:
+    """Load a store written by :func:`save_trajectory`.
+
+    Raises
+    ------
+    StoreError
+        If ``path`` is missing, not a chaindrag trajectory store, or incomplete
+        (``complete`` not true: its writer was interrupted).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise StoreError(f"trajectory store {path} does not exist")
+    try:
+        root = zarr.open_group(path, mode="r", zarr_format=3)
+    except Exception as exc:  # zarr raises several types for a non-store directory
+        raise StoreError(f"{path} is not a zarr v3 group: {exc}") from exc
+    attrs = dict(root.attrs)
+    if attrs.get("format") != FORMAT:
+        raise StoreError(f"{path} is not a chaindrag trajectory store "
+                         f"(format={attrs.get('format')!r})")
+    if attrs.get("complete") is not True:
+        raise StoreError(f"trajectory store {path} is incomplete (its writer was "
+                         "interrupted); delete it and rerun")
+    try:
+        arrays = {name: root[name][...] for name in _ARRAY_META}
+        energy = {name: arr[...] for name, arr in root["energy"].arrays()}
+    except KeyError as exc:
+        raise StoreError(f"trajectory store {path} lacks array {exc}") from None
+    params = {k: from_json_safe(attrs[k]) for k in attrs.get("param_keys", [])}
+    return Trajectory(energy=energy, params=params, **arrays)

@@ -1,0 +1,406 @@
+#!/usr/bin/env bash
+# Integration test: the workflow through a real single-node Slurm cluster with the SLURM profile
+# (workflow/profiles/slurm) and the official executor plugin.
+#
+# As root on Debian/Ubuntu it installs Slurm, munge, slurmdbd and MariaDB from the distribution,
+# starts them without systemd under a private state root, runs the quick preset through Slurm and
+# locally in two fresh copies of the checkout, checks the jobs in sacct and their logs, compares
+# the tables, then makes one job fail on purpose. Every daemon it started is stopped by its PID
+# on exit. Without root or apt-get it prints "SKIPPED: ..." and exits 0.
+#
+#   bash tests/slurm/run_slurm_test.sh         (or: make test-slurm)
+#
+# Environment: CHAINDRAG_SLURM_ROOT (state root, default /tmp/chaindrag-slurm-test),
+#              PYTHON (interpreter for the test venv, default python3),
+#              CHAINDRAG_SLURM_MINI=1 (use tests/slurm/mini even when workflow/Snakefile exists).
+set -uo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+ROOT="${CHAINDRAG_SLURM_ROOT:-/tmp/chaindrag-slurm-test}"
+PYTHON="${PYTHON:-python3}"
+PROFILE_REL="workflow/profiles/slurm"
+T0=$SECONDS
+PASSED=0
+FAILED=0
+
+log() { printf '[slurm-test %4ds] %s\n' "$((SECONDS - T0))" "$*"; }
+skip() {
+    echo "SKIPPED: $*"
+    echo "slurm integration: 0 passed, 0 failed, 1 skipped"
+    exit 0
+}
+pass() { PASSED=$((PASSED + 1)); log "PASS: $*"; }
+fail() { FAILED=$((FAILED + 1)); log "FAIL: $*"; }
+# A failure of the cluster set-up itself: report, count, and leave (the EXIT trap cleans up).
+die() {
+    fail "$*"
+    finish
+}
+# The EXIT trap stops the daemons and prints the summary line last.
+FINISHED=0
+finish() {
+    FINISHED=1
+    [[ $FAILED -eq 0 ]] && exit 0 || exit 1
+}
+
+[[ "$(id -u)" -eq 0 ]] || skip "needs root to install and start Slurm (run as root, e.g. in CI)"
+command -v apt-get >/dev/null 2>&1 || skip "needs apt-get (Debian/Ubuntu) to install Slurm"
+command -v "$PYTHON" >/dev/null 2>&1 || skip "needs $PYTHON for the test's virtual environment"
+
+# ------------------------------------------------------------------ daemons: stop by PID only
+RUN="$ROOT/run"      # pid files, one directory per daemon, owned by the daemon's user
+STATE="$ROOT/state"  # databases, spool and state directories (recreated every run)
+LOGS="$ROOT/logs"
+ETC="$ROOT/etc"
+WORK="$ROOT/work"
+VENV="$ROOT/venv"    # kept between runs: only the package itself is reinstalled
+STARTED=()           # "name:pidfile" of the daemons this run started, in start order
+LINKED_CONF=0        # 1 once /etc/slurm/slurm.conf is our symlink
+
+# A zombie (exited, not yet reaped by its parent) counts as stopped.
+alive() { [[ -r "/proc/$1/stat" ]] && ! grep -qE '^[0-9]+ \(.*\) Z' "/proc/$1/stat"; }
+
+# Stop the daemon whose pid file is $2 if its process is really $1 (a reused PID is left alone).
+stop_pidfile() {
+    local name="$1" pidfile="$2" pid i
+    [[ -s "$pidfile" ]] || return 0
+    pid="$(tr -dc '0-9' <"$pidfile")"
+    [[ -n "$pid" ]] && alive "$pid" || { rm -f "$pidfile"; return 0; }
+    [[ "$(cat "/proc/$pid/comm")" == "$name"* ]] || { rm -f "$pidfile"; return 0; }
+    kill -TERM "$pid" 2>/dev/null
+    for i in $(seq 1 100); do
+        alive "$pid" || break
+        sleep 0.2
+    done
+    if alive "$pid"; then
+        log "$name (pid $pid) ignored SIGTERM; sending SIGKILL"
+        kill -KILL "$pid" 2>/dev/null
+    fi
+    rm -f "$pidfile"
+}
+
+cleanup() {
+    local status=$? i entry
+    trap - EXIT INT TERM
+    # Jobs of this test still queued or running (after a failed check) go first.
+    if [[ -n "${SLURM_CONF:-}" ]] && command -v squeue >/dev/null 2>&1; then
+        local jobs
+        jobs="$(timeout 10 squeue -h -o %i 2>/dev/null | tr '\n' ' ')"
+        [[ -n "${jobs// /}" ]] && timeout 10 scancel $jobs 2>/dev/null
+    fi
+    for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do
+        entry="${STARTED[i]}"
+        stop_pidfile "${entry%%:*}" "${entry#*:}"
+    done
+    ((${#STARTED[@]})) && log "stopped ${#STARTED[@]} daemons"
+    [[ $LINKED_CONF -eq 1 ]] && rm -f /etc/slurm/slurm.conf
+    if [[ $FINISHED -eq 0 ]]; then  # interrupted or an unexpected exit
+        FAILED=$((FAILED + 1))
+        [[ $status -eq 0 ]] && status=1
+    fi
+    echo "slurm integration: $PASSED passed, $FAILED failed"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------------------------- packages
+mkdir -p "$ROOT"
+PACKAGES=(slurmctld slurmd slurm-client munge slurmdbd mariadb-server)
+missing=()
+for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    log "installing ${missing[*]} from the distribution"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >"$ROOT/apt.log" 2>&1 || { tail -20 "$ROOT/apt.log"; die "apt-get update failed"; }
+    apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >>"$ROOT/apt.log" 2>&1 \
+        || { tail -20 "$ROOT/apt.log"; die "apt-get install failed"; }
+fi
+for tool in munged mungekey mariadbd mariadb-install-db mariadb slurmdbd slurmctld slurmd sbatch sacct sacctmgr sinfo; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool not found after installing ${PACKAGES[*]}"
+done
+log "$(slurmctld -V), $(mariadbd --version | awk '{print $1, $2, $3}')"
+
+# Daemons left by an earlier run that was killed before its EXIT trap ran.
+for entry in slurmd:slurmd/slurmd.pid slurmctld:slurmctld/slurmctld.pid slurmdbd:slurmdbd/slurmdbd.pid \
+    mariadbd:mysqld/mariadbd.pid munged:munge/munged.pid; do
+    stop_pidfile "${entry%%:*}" "$RUN/${entry#*:}"
+done
+
+rm -rf "$RUN" "$STATE" "$LOGS" "$ETC" "$WORK"
+mkdir -p "$RUN"/{munge,mysqld,slurmdbd,slurmctld,slurmd} "$STATE"/{munge,slurmctld,slurmd} \
+    "$LOGS"/{munge,mysql,slurm} "$ETC" "$WORK"
+chmod 755 "$ROOT" "$RUN" "$STATE" "$LOGS"
+chown munge:munge "$RUN/munge" "$STATE/munge" "$LOGS/munge"
+chown mysql:mysql "$RUN/mysqld" "$LOGS/mysql"
+chown slurm:slurm "$RUN/slurmdbd" "$RUN/slurmctld" "$STATE/slurmctld" "$LOGS/slurm"
+chmod 700 "$STATE/munge"
+
+free_port() { "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_for() {  # wait_for SECONDS COMMAND...: retry COMMAND every 0.5 s
+    local limit="$1" i
+    shift
+    for ((i = 0; i < limit * 2; i++)); do
+        if [[ "$(type -t "$1")" == function ]]; then
+            "$@" >/dev/null 2>&1 && return 0
+        else  # a client can hang on a daemon still starting
+            timeout 10 "$@" >/dev/null 2>&1 && return 0
+        fi
+        sleep 0.5
+    done
+    return 1
+}
+
+# --------------------------------------------------------------------------------- munge
+# Slurm's clients (sacctmgr, sacct) reach munged only at its default socket, so the test uses it:
+# an munged already serving it is reused (and left running), otherwise one is started.
+MUNGE_SOCKET=/run/munge/munge.socket.2
+munge_ok() { timeout 5 munge -n -S "$MUNGE_SOCKET" | timeout 5 unmunge -S "$MUNGE_SOCKET"; }
+if munge_ok >/dev/null 2>&1; then
+    log "reusing the munged already listening on $MUNGE_SOCKET"
+else
+    [[ -s /etc/munge/munge.key ]] || mungekey --create --keyfile=/etc/munge/munge.key
+    chown munge:munge /etc/munge/munge.key
+    chmod 600 /etc/munge/munge.key
+    mkdir -p /run/munge
+    chown munge:munge /run/munge
+    chmod 755 /run/munge
+    runuser -u munge -- munged --pid-file="$RUN/munge/munged.pid" \
+        --log-file="$LOGS/munge/munged.log" --seed-file="$STATE/munge/munged.seed" \
+        || die "munged did not start (see $LOGS/munge/munged.log)"
+    STARTED+=("munged:$RUN/munge/munged.pid")
+fi
+wait_for 20 munge_ok || die "munge credentials do not round-trip"
+log "munged up"
+
+# ------------------------------------------------------------------------------- MariaDB
+DB_PORT="$(free_port)"
+DB_SOCKET="$RUN/mysqld/mysqld.sock"
+DB_PASS="chaindrag-slurm-test"
+mariadb-install-db --no-defaults --user=mysql --datadir="$STATE/mysql" \
+    --auth-root-authentication-method=socket >"$LOGS/mariadb-install.log" 2>&1 \
+    || { tail -20 "$LOGS/mariadb-install.log"; die "mariadb-install-db failed"; }
+# mariadbd does not daemonize: run it in the background and write its pid file ourselves.
+mariadbd --no-defaults --user=mysql --datadir="$STATE/mysql" --socket="$DB_SOCKET" \
+    --bind-address=127.0.0.1 --port="$DB_PORT" --pid-file="$RUN/mysqld/mariadbd-own.pid" \
+    --log-error="$LOGS/mysql/mariadb.log" --innodb-buffer-pool-size=64M >/dev/null 2>&1 &
+echo $! >"$RUN/mysqld/mariadbd.pid"
+STARTED+=("mariadbd:$RUN/mysqld/mariadbd.pid")
+wait_for 60 mariadb-admin --no-defaults --socket="$DB_SOCKET" ping \
+    || { tail -20 "$LOGS/mysql/mariadb.log"; die "MariaDB did not come up"; }
+mariadb --no-defaults --socket="$DB_SOCKET" -u root <<SQL || die "could not create the slurm database user"
+CREATE DATABASE IF NOT EXISTS slurm_acct_db;
+CREATE USER IF NOT EXISTS 'slurm'@'127.0.0.1' IDENTIFIED BY '$DB_PASS';
+CREATE USER IF NOT EXISTS 'slurm'@'localhost' IDENTIFIED BY '$DB_PASS';
+GRANT ALL ON slurm_acct_db.* TO 'slurm'@'127.0.0.1';
+GRANT ALL ON slurm_acct_db.* TO 'slurm'@'localhost';
+FLUSH PRIVILEGES;
+SQL
+log "MariaDB up on 127.0.0.1:$DB_PORT"
+
+# -------------------------------------------------------------------------- Slurm config
+# Partition and account are the ones the profile names, so the profile is tested unchanged.
+read -r PARTITION ACCOUNT < <("$PYTHON" - "$REPO/$PROFILE_REL/config.yaml" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def value(key):
+    m = re.search(rf'^\s+{key}:\s*"?([A-Za-z0-9_.-]+)"?', text, re.M)
+    return m.group(1) if m else "MISSING"
+print(value("slurm_partition"), value("slurm_account"))
+PY
+)
+[[ "$PARTITION" != MISSING && "$ACCOUNT" != MISSING ]] \
+    || die "$PROFILE_REL/config.yaml names no slurm_partition / slurm_account"
+CLUSTER="chaindragtest"
+HOST="$(hostname -s)"
+NODE_LINE="$(slurmd -C | head -n 1)"
+NODE="$(sed -E 's/^NodeName=([^ ]+).*/\1/' <<<"$NODE_LINE")"
+# Configure 95% of the detected memory: a node reporting less than configured is drained.
+MEM="$(sed -E 's/.*RealMemory=([0-9]+).*/\1/' <<<"$NODE_LINE")"
+NODE_LINE="$(sed -E "s/RealMemory=[0-9]+/RealMemory=$((MEM * 95 / 100))/" <<<"$NODE_LINE")"
+CTLD_PORT="$(free_port)"
+SLURMD_PORT="$(free_port)"
+DBD_PORT="$(free_port)"
+render() {
+    sed -e "s|@CLUSTER@|$CLUSTER|g" -e "s|@HOST@|$HOST|g" -e "s|@NODE@|$NODE|g" \
+        -e "s|@NODE_LINE@|$NODE_LINE|g" -e "s|@PARTITION@|$PARTITION|g" \
+        -e "s|@CTLD_PORT@|$CTLD_PORT|g" -e "s|@SLURMD_PORT@|$SLURMD_PORT|g" \
+        -e "s|@DBD_PORT@|$DBD_PORT|g" -e "s|@DB_PORT@|$DB_PORT|g" -e "s|@DB_PASS@|$DB_PASS|g" \
+        -e "s|@STATE@|$STATE|g" -e "s|@RUN@|$RUN|g" \
+        -e "s|@LOG@|$LOGS/slurm|g" "$1"
+}
+render "$HERE/slurm.conf.in" >"$ETC/slurm.conf"
+render "$HERE/slurmdbd.conf.in" >"$ETC/slurmdbd.conf"
+chown slurm:slurm "$ETC/slurmdbd.conf"
+chmod 600 "$ETC/slurmdbd.conf"
+chmod 644 "$ETC/slurm.conf"
+# Slurm commands and daemons read this instead of /etc/slurm/slurm.conf; slurmdbd finds
+# slurmdbd.conf next to it. Inside a job, srun ignores it and reads the default path, so that
+# path points to our file for the test's duration (never over an existing cluster's file).
+export SLURM_CONF="$ETC/slurm.conf"
+if [[ -e /etc/slurm/slurm.conf || -L /etc/slurm/slurm.conf ]] \
+    && [[ "$(readlink /etc/slurm/slurm.conf)" != "$ROOT/"* ]]; then
+    log "NOTE: /etc/slurm/slurm.conf exists and is not ours; srun inside jobs will use it"
+else
+    mkdir -p /etc/slurm
+    ln -sfn "$SLURM_CONF" /etc/slurm/slurm.conf
+    LINKED_CONF=1
+fi
+
+# ------------------------------------------------------------------------------ slurmdbd
+slurmdbd || die "slurmdbd did not start (see $LOGS/slurm/slurmdbd.log)"
+wait_for 20 test -s "$RUN/slurmdbd/slurmdbd.pid"
+STARTED+=("slurmdbd:$RUN/slurmdbd/slurmdbd.pid")
+wait_for 60 sacctmgr -n show cluster \
+    || { tail -20 "$LOGS/slurm/slurmdbd.log"; die "slurmdbd does not answer"; }
+sacctmgr -i add cluster "$CLUSTER" >/dev/null || die "sacctmgr add cluster failed"
+sacctmgr -i add account "$ACCOUNT" cluster="$CLUSTER" description=chaindrag-test organization=chaindrag >/dev/null \
+    || die "sacctmgr add account failed"
+sacctmgr -i add user root account="$ACCOUNT" cluster="$CLUSTER" >/dev/null || die "sacctmgr add user failed"
+log "slurmdbd up (cluster $CLUSTER, account $ACCOUNT)"
+
+# ------------------------------------------------------------------- slurmctld and slurmd
+slurmctld || die "slurmctld did not start (see $LOGS/slurm/slurmctld.log)"
+wait_for 20 test -s "$RUN/slurmctld/slurmctld.pid"
+STARTED+=("slurmctld:$RUN/slurmctld/slurmctld.pid")
+wait_for 30 scontrol ping || { tail -20 "$LOGS/slurm/slurmctld.log"; die "slurmctld does not answer"; }
+slurmd || die "slurmd did not start (see $LOGS/slurm/slurmd.log)"
+wait_for 20 test -s "$RUN/slurmd/slurmd.pid"
+STARTED+=("slurmd:$RUN/slurmd/slurmd.pid")
+node_idle() { timeout 10 sinfo -h -n "$NODE" -o %T | grep -qx idle; }
+wait_for 60 node_idle || {
+    sinfo -N -l
+    tail -20 "$LOGS/slurm/slurmd.log"
+    die "node $NODE never became idle"
+}
+log "cluster up: $(sinfo -h -o '%P %D nodes %c cpus %m MB %T')"
+# Smoke test: a batch job whose step (srun) runs, as the plugin's jobs do.
+timeout 60 sbatch --wait -A "$ACCOUNT" -p "$PARTITION" -o "$LOGS/smoke.out" \
+    --wrap 'echo "SLURM_CONF=${SLURM_CONF:-unset}"; srun hostname' >/dev/null 2>&1 \
+    || { cat "$LOGS/smoke.out"; die "a batch job with one srun step failed"; }
+
+# ---------------------------------------------------------------------- checkouts and venv
+# A fresh copy of the checkout: tracked files plus new, not ignored ones (nothing the workflow
+# or an earlier run wrote).
+copy_checkout() {
+    mkdir -p "$1"
+    if git -C "$REPO" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        git -C "$REPO" ls-files -z --cached --others --exclude-standard \
+            | (cd "$REPO" && tar --null --files-from=- --ignore-failed-read -cf - 2>/dev/null) \
+            | tar -C "$1" -xf -
+    else  # not a git checkout (e.g. an unpacked archive): everything but venvs and outputs
+        tar -C "$REPO" --exclude=./.venv --exclude=./results --exclude=./.snakemake \
+            --exclude=./.git -cf - . | tar -C "$1" -xf -
+    fi
+}
+copy_checkout "$WORK/slurm" || die "could not copy the checkout"
+copy_checkout "$WORK/local" || die "could not copy the checkout"
+[[ -f "$WORK/slurm/$PROFILE_REL/config.yaml" ]] || die "copy lacks $PROFILE_REL/config.yaml"
+
+if [[ ! -x "$VENV/bin/python" ]]; then
+    "$PYTHON" -m venv "$VENV" || die "could not create $VENV"
+fi
+# The package's [slurm] extra must bring the plugin.
+"$VENV/bin/python" -m pip install --quiet -e "$WORK/slurm[slurm]" \
+    >"$LOGS/pip.log" 2>&1 || { tail -20 "$LOGS/pip.log"; die "pip install -e .[slurm] failed"; }
+SNAKEMAKE="$VENV/bin/snakemake"
+PLUGIN_VERSION="$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("snakemake-executor-plugin-slurm"))' 2>/dev/null)" \
+    || die "pip install -e .[slurm] did not install snakemake-executor-plugin-slurm (is the [slurm] extra in pyproject.toml?)"
+log "venv ready: snakemake $("$SNAKEMAKE" --version), snakemake-executor-plugin-slurm $PLUGIN_VERSION"
+
+# Real workflow (quick preset) when the checkout has one, else the tiny stand-in workflow.
+if [[ -f "$WORK/slurm/workflow/Snakefile" && "${CHAINDRAG_SLURM_MINI:-0}" != 1 ]]; then
+    WORKFLOW_ARGS=(--config preset=quick)
+    WHAT="quick preset of workflow/Snakefile"
+else
+    WORKFLOW_ARGS=(--snakefile tests/slurm/mini/Snakefile)
+    WHAT="tests/slurm/mini/Snakefile (no workflow/Snakefile in this checkout)"
+fi
+# Polling every 5 s instead of the profile's 40 s only shortens the test; the profile is
+# otherwise used as shipped.
+FAST_POLL=(--slurm-init-seconds-before-status-checks 5)
+
+# ------------------------------------------------------------ the workflow through Slurm
+log "running $WHAT through Slurm"
+t=$SECONDS
+(cd "$WORK/slurm" && timeout 900 "$SNAKEMAKE" --workflow-profile "$PROFILE_REL" "${WORKFLOW_ARGS[@]}" \
+    "${FAST_POLL[@]}" >"$LOGS/snakemake-slurm.log" 2>&1)
+rc=$?
+SLURM_TIME=$((SECONDS - t))
+log "Slurm run finished with exit code $rc in ${SLURM_TIME}s (log: $LOGS/snakemake-slurm.log)"
+
+log "running the same workflow locally (--cores 2)"
+t=$SECONDS
+(cd "$WORK/local" && timeout 900 "$SNAKEMAKE" --cores 2 "${WORKFLOW_ARGS[@]}" >"$LOGS/snakemake-local.log" 2>&1)
+rc_local=$?
+log "local run finished with exit code $rc_local in $((SECONDS - t))s (log: $LOGS/snakemake-local.log)"
+
+if [[ $rc -ne 0 ]]; then
+    tail -40 "$LOGS/snakemake-slurm.log"
+    fail "the workflow failed under Slurm"
+else
+    # The plugin names every job of a run after the run's UUID.
+    RUN_ID="$(sed -nE 's/.*SLURM run ID: ([0-9a-fA-F-]+).*/\1/p' "$LOGS/snakemake-slurm.log" | head -n 1)"
+    SUBMITTED="$(grep -c 'has been submitted with SLURM jobid' "$LOGS/snakemake-slurm.log")"
+    sleep 2  # let slurmctld hand the last job end to slurmdbd
+    sacct -n -X -P -S now-1days --name "$RUN_ID" -o JobID,State,Comment,AllocCPUS,ReqMem,Elapsed,Partition,Account \
+        >"$LOGS/sacct-slurm.txt" 2>&1
+    # Measured memory and time per rule (what set-resources in the profile is based on).
+    job_ids="$(cut -d'|' -f1 "$LOGS/sacct-slurm.txt" | paste -sd, -)"
+    sacct -n -P -j "$job_ids" -o JobID,Comment,MaxRSS,ElapsedRaw,ReqMem,AllocCPUS \
+        >"$LOGS/sacct-slurm-steps.txt" 2>&1 \
+        && "$VENV/bin/python" "$HERE/resource_summary.py" "$LOGS/sacct-slurm-steps.txt"
+    n_jobs="$(grep -c . "$LOGS/sacct-slurm.txt")"
+    n_done="$(awk -F'|' -v p="$PARTITION" -v a="$ACCOUNT" '$2 == "COMPLETED" && $7 == p && $8 == a' "$LOGS/sacct-slurm.txt" | wc -l)"
+    missing_logs=0
+    while IFS='|' read -r jobid _ comment _; do
+        rule="${comment#rule_}"
+        rule="${rule%%_wildcards_*}"
+        compgen -G "$WORK/slurm/.snakemake/slurm_logs/rule_$rule/$jobid.log" >/dev/null \
+            || compgen -G "$WORK/slurm/.snakemake/slurm_logs/rule_$rule/*/$jobid.log" >/dev/null \
+            || { missing_logs=$((missing_logs + 1)); log "no log for job $jobid (rule $rule)"; }
+    done <"$LOGS/sacct-slurm.txt"
+    if [[ -n "$RUN_ID" && $SUBMITTED -gt 0 && $n_jobs -eq $SUBMITTED && $n_done -eq $n_jobs && $missing_logs -eq 0 ]]; then
+        pass "all $n_jobs jobs of run $RUN_ID ran under Slurm: COMPLETED in sacct (partition $PARTITION, account $ACCOUNT), one log each under .snakemake/slurm_logs/"
+    else
+        cat "$LOGS/sacct-slurm.txt"
+        fail "sacct/logs: run id '$RUN_ID', $SUBMITTED submitted, $n_jobs in sacct, $n_done COMPLETED, $missing_logs logs missing"
+    fi
+fi
+
+if [[ $rc -eq 0 && $rc_local -eq 0 ]]; then
+    if "$VENV/bin/python" "$HERE/compare_tables.py" "$WORK/slurm/results/tables" "$WORK/local/results/tables"; then
+        pass "results/tables/*.csv from Slurm equal those of the local run"
+    else
+        fail "results/tables/*.csv differ between the Slurm and the local run"
+    fi
+else
+    [[ $rc_local -ne 0 ]] && tail -40 "$LOGS/snakemake-local.log"
+    fail "no table comparison: Slurm run exit $rc, local run exit $rc_local"
+fi
+
+# ------------------------------------------------------ a job failing on purpose under Slurm
+log "running tests/slurm/mini/Snakefile with a failing rule through Slurm"
+mkdir -p "$WORK/fail"
+t=$SECONDS
+(cd "$WORK/fail" && timeout 600 "$SNAKEMAKE" --workflow-profile "$WORK/slurm/$PROFILE_REL" \
+    --snakefile "$WORK/slurm/tests/slurm/mini/Snakefile" --config fail=1 "${FAST_POLL[@]}" \
+    >"$LOGS/snakemake-fail.log" 2>&1)
+rc_fail=$?
+log "failing run finished with exit code $rc_fail in $((SECONDS - t))s (log: $LOGS/snakemake-fail.log)"
+FAIL_RUN_ID="$(sed -nE 's/.*SLURM run ID: ([0-9a-fA-F-]+).*/\1/p' "$LOGS/snakemake-fail.log" | head -n 1)"
+sacct -n -X -P -S now-1days --name "$FAIL_RUN_ID" -o JobID,State,Comment >"$LOGS/sacct-fail.txt" 2>&1
+if [[ $rc_fail -ne 0 && $rc_fail -ne 124 ]] && grep -q "Error in rule failing_rule" "$LOGS/snakemake-fail.log" \
+    && grep -q '|FAILED|rule_failing_rule' "$LOGS/sacct-fail.txt"; then
+    pass "a failing job is FAILED in sacct, reported by Snakemake ('Error in rule failing_rule') with exit code $rc_fail"
+else
+    tail -40 "$LOGS/snakemake-fail.log"
+    cat "$LOGS/sacct-fail.txt"
+    fail "failing job: exit code $rc_fail, no 'Error in rule failing_rule' or no FAILED entry in sacct"
+fi
+
+log "total ${SECONDS}s; logs in $LOGS; Slurm $(slurmctld -V | awk '{print $2}'), plugin $PLUGIN_VERSION"
+finish

@@ -1,0 +1,293 @@
+"""Analytic results of Secs. III-VI checked against independent quadrature, limits and identities."""
+
+import math
+import warnings
+
+import mpmath
+import numpy as np
+import pytest
+from scipy.integrate import quad
+
+from chaindrag import analytic as an
+from chaindrag.params import GaussianInteraction, ParameterError
+
+ALPHA, PHI0, LAM, WF = 40.0, 2.0, 4.0, 10.0  # Fig. 8 parameters
+LAMS = (0.5, 1.0, 2.0, 4.0)  # Fig. 5
+
+
+def gaussian(phi0, lam):
+    """A plain Gaussian that also accepts complex arguments (written here, not taken from the package)."""
+    return lambda u: phi0 * np.exp(-u**2 / (2.0 * lam**2))
+
+
+def literal_eq26(v, phi0, lam, wf=WF):
+    """Eq. (26) exactly as printed, with unscaled Bessel functions."""
+    from scipy.special import iv
+    s2 = (2 * math.pi * lam / v) ** 2
+    w = s2 * (wf**2 - 1) / 2
+    return (4 * math.pi**3 * phi0**2 / v**2 * s2 * np.exp(-s2 * (wf**2 + 1) / 2)
+            * (iv(0, w) + (wf**2 - 1) / 2 * (iv(0, w) - iv(1, w))))
+
+
+# --------------------------------------------------------------------------- band
+def test_dispersion_spans_band_from_one_to_omega_fast():
+    assert an.dispersion(0.0) == pytest.approx(1.0)
+    assert an.dispersion(math.pi, 7.0) == pytest.approx(7.0)
+    q = np.linspace(-math.pi, math.pi, 101)
+    np.testing.assert_allclose(an.dispersion(q), an.dispersion(q + 2 * math.pi), rtol=1e-13)
+
+
+def test_max_group_velocity_is_steepest_slope_of_dispersion():
+    for wf in (2.0, 10.0, 30.0):
+        q = np.linspace(0.0, math.pi, 200001)
+        slope = np.max(np.gradient(an.dispersion(q, wf), q))  # d omega / dq per radian
+        # one t_slow is 2 pi radians of phase: sites per t_slow = 2 pi slope
+        assert 2 * math.pi * slope == pytest.approx(an.max_group_velocity(wf), rel=1e-6)
+    assert an.sound_speed(ALPHA, WF) == pytest.approx(ALPHA * an.max_group_velocity(WF))
+
+
+# --------------------------------------------------------------------------- one pass, no loss
+def test_capture_speed_of_fig8_is_12_57_and_zero_without_barrier():
+    assert an.capture_speed(2.0) == pytest.approx(12.566, abs=1e-3)
+    assert an.capture_speed(-2.0) == 0.0
+    assert an.capture_speed(0.0) == 0.0
+
+
+def test_velocity_profile_conserves_energy_and_peaks_at_extremum():
+    for phi0 in (20.0, -20.0):
+        v0 = 50.0
+        assert an.velocity_profile(0.0, v0, phi0, LAM) == pytest.approx(
+            an.extremum_speed(v0, phi0), rel=1e-14)
+        tau = np.linspace(-ALPHA / (2 * v0), ALPHA / (2 * v0), 41)
+        v = an.velocity_profile(tau, v0, phi0, LAM, mu=2.0)
+        phi = GaussianInteraction(phi0, LAM).potential(v0 * tau)
+        # kinetic energy mu/2 (v/2pi)^2 plus Phi is the energy far away
+        np.testing.assert_allclose(v**2 + 8 * math.pi**2 * phi / 2.0, v0**2, rtol=1e-13)
+
+
+def test_particle_below_capture_speed_cannot_pass():
+    vc = an.capture_speed(PHI0)
+    assert math.isnan(an.extremum_speed(0.99 * vc, PHI0))
+    assert math.isnan(an.velocity_profile(0.0, 0.99 * vc, PHI0, LAM))
+    assert an.extremum_speed(1.01 * vc, PHI0) > 0
+
+
+# --------------------------------------------------------------------------- single pass
+def test_gaussian_fourier_matches_quadrature():
+    for p in (0.0, 0.3, 1.0):
+        num = 2 * quad(lambda u: math.cos(p * u) * PHI0 * math.exp(-u**2 / (2 * LAM**2)),
+                       0, 60, limit=200, epsabs=0, epsrel=1e-11)[0]
+        assert an.gaussian_fourier(p, PHI0, LAM) == pytest.approx(num, rel=1e-9)
+
+
+@pytest.mark.parametrize("lam", LAMS)
+def test_closed_form_eq26_equals_mode_sum_eq25(lam):
+    v = np.geomspace(1.0, 2000.0, 15)
+    modesum = an.single_pass_loss_modesum(v, gaussian(PHI0, lam), WF)
+    np.testing.assert_allclose(an.single_pass_loss(v, PHI0, lam, WF), modesum, rtol=1e-8)
+
+
+def test_mode_sum_on_real_axis_agrees_where_fourier_transform_is_resolvable():
+    lam = 2.0
+    v = np.geomspace(4.0, 500.0, 6)  # 2 pi^2 lam^2 / v^2 < 10: transform above rounding floor
+    real = an.single_pass_loss_modesum(v, GaussianInteraction(PHI0, lam).potential, WF,
+                                       method="real")
+    np.testing.assert_allclose(real, an.single_pass_loss(v, PHI0, lam, WF), rtol=1e-8)
+
+
+@pytest.mark.parametrize("v,lam", [(3.0, 0.5), (7.0, 4.0), (30.0, 1.0), (120.0, 4.0)])
+def test_eq26_equals_direct_mpmath_band_integral(v, lam):
+    mpmath.mp.dps = 30
+    v_, lam_, wf = mpmath.mpf(v), mpmath.mpf(lam), mpmath.mpf(WF)
+
+    def integrand(q):
+        om = mpmath.sqrt(1 + (wf**2 - 1) * mpmath.sin(q / 2) ** 2)
+        ft = PHI0 * lam_ * mpmath.sqrt(2 * mpmath.pi) * mpmath.exp(
+            -(2 * mpmath.pi * om / v_) ** 2 * lam_**2 / 2)
+        return (4 * mpmath.pi**2 * om / v_**2 * ft) ** 2
+
+    width = 2 / ((2 * mpmath.pi * lam_ / v_) * mpmath.sqrt(wf**2 - 1))  # peak width at q = 0
+    pts = [0, width, 4 * width, 16 * width, mpmath.pi] if 16 * width < mpmath.pi else [0, mpmath.pi]
+    direct = mpmath.quad(integrand, pts) / (2 * mpmath.pi)  # (1/2)(1/2pi) int_{-pi}^{pi}
+    assert an.single_pass_loss(v, PHI0, lam, WF) == pytest.approx(float(direct), rel=1e-10)
+
+
+def test_fast_limit_eq27_approached_monotonically_at_high_speed():
+    for lam in LAMS:
+        v = np.geomspace(50.0, 1e6, 30)
+        ratio = an.single_pass_loss(v, PHI0, lam) / an.single_pass_loss_fast(v, PHI0, lam)
+        assert abs(ratio[-1] - 1) < 1e-3
+        assert np.all(np.diff(np.abs(ratio - 1)) < 0)
+
+
+def test_slow_limit_eq28_approached_monotonically_at_low_speed():
+    for lam in LAMS:
+        # down to s = 2 pi lam / v = 26, where e^{-s^2} is still representable
+        v = np.geomspace(2 * math.pi * lam / 26, 2 * math.pi * lam / 2, 30)
+        ratio = an.single_pass_loss(v, PHI0, lam) / an.single_pass_loss_slow(v, PHI0, lam)
+        assert abs(ratio[0] - 1) < 1e-3
+        assert np.all(np.diff(np.abs(ratio - 1)) > 0)
+
+
+def test_eq26_is_finite_where_literal_form_overflows_and_vanishes_at_low_speed():
+    v = np.geomspace(0.05, 10.0, 200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+            for lam in LAMS:
+                d = an.single_pass_loss(v, PHI0, lam)
+                assert np.all(np.isfinite(d)) and np.all(d >= 0)
+                representable = (2 * math.pi * lam / v) ** 2 < 700
+                assert np.all(d[representable] > 0)
+                assert d[0] < 1e-300  # -> 0
+    with np.errstate(all="ignore"):
+        assert np.isnan(literal_eq26(5.0, PHI0, LAM))  # the trap of figures.md
+    assert an.single_pass_loss(8.0, PHI0, LAM) == pytest.approx(literal_eq26(8.0, PHI0, LAM),
+                                                                 rel=1e-12)
+
+
+# --------------------------------------------------------------------------- steady state
+def brute_force_roots(v, alpha, wf=WF, step=2e-5):
+    """Sign changes of omega(x) + x v / alpha on a dense grid, refined by linear interpolation."""
+    x = np.arange(-alpha * wf / v - 1, -alpha / v + 1, step)
+    f = np.sqrt(1 + (wf**2 - 1) * np.sin(np.pi * x) ** 2) + x * v / alpha
+    j = np.nonzero(np.sign(f[:-1]) != np.sign(f[1:]))[0]
+    return x[j] - f[j] * step / (f[j + 1] - f[j])
+
+
+@pytest.mark.parametrize("v", [7.3, 13.0, 25.0, 41.0, 60.0, 150.0, 900.0])
+def test_root_finder_finds_every_resonant_mode(v):
+    roots = an.steady_state_roots(v, ALPHA, WF)
+    brute = brute_force_roots(v, ALPHA)
+    assert roots.size == brute.size
+    np.testing.assert_allclose(roots, brute, atol=1e-7)
+    om = np.sqrt(1 + (WF**2 - 1) * np.sin(np.pi * roots) ** 2)
+    np.testing.assert_allclose(om, -roots * v / ALPHA, rtol=1e-13)
+
+
+def test_spike_speeds_lie_just_below_alpha_over_n_as_band_bottom_tangency():
+    n = np.arange(1, 6)
+    vc = an.spike_speeds(ALPHA, WF, n_max=5)
+    assert np.all(vc < ALPHA / n) and np.all(vc > ALPHA / n * (1 - 0.02))
+    # quadratic band bottom omega ~ 1 + c y^2: tangency at n r = 1 - r^2/(4c)
+    c = (WF**2 - 1) * math.pi**2 / 2
+    r = 2 * c * (-n + np.sqrt(n**2 + 1 / c))
+    np.testing.assert_allclose(vc, ALPHA * r, rtol=1e-6)
+
+
+def test_steady_state_loss_peaks_just_above_each_spike_speed():
+    for vc in an.spike_speeds(ALPHA, WF, n_max=5):
+        peak = an.steady_state_loss(vc * (1 + 1e-6), PHI0, LAM, ALPHA)
+        away = an.steady_state_loss(vc * np.array([0.95, 1.05, 1 - 1e-6]), PHI0, LAM, ALPHA)
+        assert np.all(peak > away)
+        assert an.steady_state_roots(vc * (1 + 1e-6), ALPHA).size == \
+            an.steady_state_roots(vc * (1 - 1e-6), ALPHA).size + 2
+
+
+def test_largest_steady_state_loss_sits_at_a_band_bottom_spike():
+    v = np.linspace(5.0, 100.0, 20000)
+    d = an.steady_state_loss(v, PHI0, LAM, ALPHA)
+    vmax = v[np.argmax(d)]
+    vc = an.spike_speeds(ALPHA, WF, n_max=20)
+    assert np.min(np.abs(vmax / vc - 1 - 1e-3)) < 1e-3  # within 0.2 % above a v_c
+
+
+@pytest.mark.parametrize("v,lam", [(50.0, 4.0), (20.0, 1.0)])
+def test_steady_state_tends_to_single_pass_loss_for_large_spacing(v, lam):
+    # As alpha -> inf the roots fill the band: per zone two roots where omega(x) = Omega, and
+    # consecutive zones step Omega by v/alpha, so sum_j F/|alpha omega'/v + 1| -> int dx F
+    # (omega(x)) over one zone = (1/2pi) int dq F: Eq. (25), i.e. Eq. (26). The band-edge
+    # (van Hove) terms make the error decay as alpha^{-1/2}; alpha/v is kept half-integer so
+    # the speed stays away from the spikes.
+    ref = an.single_pass_loss(v, PHI0, lam)
+    alphas = v * np.array([80.5, 800.5, 8000.5])
+    err = an.steady_state_loss(v, PHI0, lam, alphas) / ref - 1
+    assert abs(err[-1]) < 1e-3
+    np.testing.assert_allclose(err[:-1] / err[1:], math.sqrt(10), rtol=0.05)
+    # Richardson extrapolation with the alpha^{-1/2} law removes the leading error
+    assert abs((10 * err[2] - err[0]) / 9) < 1e-4
+
+
+def test_script_variant_differs_by_published_factors():
+    for v, factor in ((10.0, 23.5), (20.0, 2.2), (40.0, 1.16)):
+        ratio = (an.steady_state_loss_script_variant(v, PHI0, LAM, ALPHA)
+                 / an.steady_state_loss(v, PHI0, LAM, ALPHA))
+        digits = len(str(factor).split(".")[1])
+        assert round(ratio, digits) == factor
+
+
+def test_band_top_tangencies_sit_near_fast_resonances():
+    top = an.spike_speeds(ALPHA, WF, n_max=8, band_edge="top")
+    fast = an.fast_resonance_speeds(ALPHA, WF, l_max=8)
+    assert math.isnan(top[0])
+    np.testing.assert_allclose(top[1:], fast[1:], rtol=0.03)
+    np.testing.assert_allclose(an.slow_resonance_speeds(ALPHA, 4), ALPHA / np.arange(1, 5))
+
+
+def test_broadening_vanishes_for_a_heavy_particle():
+    v = np.array([15.0, 25.0, 33.0, 55.0])
+    heavy = an.broadened_steady_state_loss(v, PHI0, LAM, ALPHA, mu=1e8)
+    np.testing.assert_allclose(heavy, an.steady_state_loss(v, PHI0, LAM, ALPHA), rtol=1e-5)
+
+
+def test_broadened_loss_undefined_below_capture_and_finite_for_attraction():
+    v = np.array([5.0, 12.0, 14.0, 30.0])
+    rep = an.broadened_steady_state_loss(v, PHI0, LAM, ALPHA)
+    assert np.all(np.isnan(rep[:2])) and np.all(np.isfinite(rep[2:]))
+    att = an.broadened_steady_state_loss(v, -PHI0, LAM, ALPHA)
+    assert np.all(np.isfinite(att)) and np.all(att >= 0)
+    # broadening averages the spike at v_c,2 ~ 20 away: finite where Eq. (33) diverges
+    vc = an.spike_speeds(ALPHA, WF, 2)[1]
+    assert an.broadened_steady_state_loss(vc * (1 + 1e-9), -PHI0, LAM, ALPHA) < \
+        an.steady_state_loss(vc * (1 + 1e-9), PHI0, LAM, ALPHA)
+
+
+def test_drift_velocities_are_stable_just_below_alpha_over_n_for_fig8():
+    table = an.drift_velocities(0.01, -PHI0, LAM, ALPHA)
+    stable = table[table.stable & (table.resonance == "slow")]
+    found = set()
+    for n in range(2, 7):
+        hit = stable[(stable.v < ALPHA / n) & (stable.v > ALPHA / n * 0.98)]
+        if len(hit):
+            found.add(n)
+            vs = float(hit.v.iloc[0])
+            # a stable edge: the bias wins just below, the diverging spike just above
+            assert hit.kind.iloc[0] == "spike_edge"
+            below, above = an.steady_state_loss(vs * np.array([1 - 1e-6, 1 + 1e-12]), -PHI0,
+                                                LAM, ALPHA)
+            assert below < 0.01 < above
+            higher = table[(table.v >= vs) & ~table.stable & (table.kind == "root")]
+            assert len(higher)  # an unstable solution above each stable one
+    assert len(found) >= 4
+    assert set(table.columns) >= {"v", "stable", "kind", "n", "offset", "bias", "phi0", "lam",
+                                  "alpha", "omega_fast"}
+
+
+def test_drift_velocities_alternate_stable_and_unstable():
+    table = an.drift_velocities(0.01, PHI0, LAM, ALPHA)
+    loss = lambda v: an.steady_state_loss(v, PHI0, LAM, ALPHA)  # noqa: E731
+    for _, row in table.iterrows():
+        if row.kind == "root":
+            assert loss(row.v) == pytest.approx(0.01, rel=1e-6)
+    assert np.all(table.v >= an.capture_speed(PHI0))
+    assert len(an.drift_velocities(0.0, PHI0, LAM, ALPHA)) == 0
+
+
+# --------------------------------------------------------------------------- bad input
+@pytest.mark.parametrize("call,name", [
+    (lambda: an.single_pass_loss(-1.0, PHI0, LAM), "v"),
+    (lambda: an.single_pass_loss(10.0, PHI0, 0.0), "lam"),
+    (lambda: an.single_pass_loss(10.0, math.nan, LAM), "phi0"),
+    (lambda: an.dispersion(0.3, omega_fast=1.0), "omega_fast"),
+    (lambda: an.steady_state_loss(10.0, PHI0, LAM, -40.0), "alpha"),
+    (lambda: an.capture_speed(PHI0, mu=0.0), "mu"),
+    (lambda: an.drift_velocities(-0.01, PHI0, LAM, ALPHA), "bias"),
+    (lambda: an.spike_speeds(ALPHA, n_max=0), "n_max"),
+    (lambda: an.velocity_profile(math.inf, 50.0, PHI0, LAM), "tau"),
+    (lambda: an.single_pass_loss_modesum(10.0, lambda u: np.exp(-(u - 1) ** 2)), "even"),
+    (lambda: an.single_pass_loss_modesum(10.0, GaussianInteraction(PHI0, LAM).potential),
+     "complex"),
+])
+def test_bad_input_names_the_parameter(call, name):
+    with pytest.raises(ParameterError, match=name):
+        call()

@@ -1,0 +1,232 @@
+"""Bad input is refused with the right error class and a message naming the parameter.
+
+Two tables: mistakes in the workflow configuration, caught by ``snakemake -n`` before any
+job starts (exit code != 0, no Python traceback, key and allowed range named), and
+mistakes in calls of the Python API (simulate, drive, kernel stores, analytic formulas).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from chaindrag import analytic
+from chaindrag.params import ParameterError, SimulationError, StoreError, TimeStepWarning
+
+REPO = Path(__file__).resolve().parents[1]
+
+# ------------------------------------------------------------------------------- config
+# (id, override YAML for --configfile or None, --config entries, dotted key, texts the
+#  message must contain besides the key).  Nested numbers go through --configfile: snakemake
+#  parses values inside a --config mapping as text.
+CONFIG_CASES = [
+    ("negative_alpha", "fig3: {alpha: -40.0}\n", [], "fig3.alpha", ["-40.0", "1000"]),
+    ("zero_lam", "fig6: {lam: 0.0}\n", [], "fig6.lam", ["0.0", "100"]),
+    ("d_too_small", "kernels: {fig2: {d: 2}}\n", [], "kernels.fig2.d", ["2", "4"]),
+    ("negative_tau_max", "fig8: {tau_max: -1.0}\n", [], "fig8.tau_max", ["-1.0", "100000"]),
+    ("nan_lam", "fig4: {lam: .nan}\n", [], "fig4.lam", ["nan"]),
+    ("inf_mu", "fig8: {mu: .inf}\n", [], "fig8.mu", ["inf"]),
+    ("text_for_number", "fig3: {alpha: forty}\n", [], "fig3.alpha", ["forty"]),
+    ("unknown_key", "fig3: {alph: 40.0}\n", [], "alph", []),
+    ("nested_cli_override_is_text", None, ["fig3={alpha: 30}"], "fig3.alpha",
+     ["'30'", "--configfile"]),
+    ("unknown_preset", None, ["preset=foo"], "preset", ["foo", "quick"]),
+    ("bad_solver", "fig6: {solver: rk4}\n", [], "fig6.solver", ["rk4", "chain"]),
+    ("bad_quick_override", "quick: {fig3: {tau_max: -5.0}}\n", ["preset=quick"], "tau_max",
+     ["-5.0"]),
+]
+
+
+@pytest.fixture(scope="module")
+def workflow_copy(tmp_path_factory) -> Path:
+    """The Snakefile, config and workflow/ in a scratch directory (-n writes .snakemake/)."""
+    dest = tmp_path_factory.mktemp("badcfg")
+    shutil.copy2(REPO / "Snakefile", dest / "Snakefile")
+    shutil.copy2(REPO / "config.yaml", dest / "config.yaml")
+    shutil.copytree(REPO / "workflow", dest / "workflow",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
+def _key_named(key: str, text: str) -> bool:
+    """The key appears dotted (fig3.alpha) or as jsonschema's instance['fig3']['alpha']."""
+    bracket = "".join(f"['{part}']" for part in key.split("."))
+    return key in text or bracket in text
+
+
+def test_shipped_config_passes_the_dry_run(workflow_copy):
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "-n", "-q"], cwd=workflow_copy,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+@pytest.mark.parametrize("override, entries, key, texts",
+                         [c[1:] for c in CONFIG_CASES], ids=[c[0] for c in CONFIG_CASES])
+def test_bad_config_stops_the_dry_run_naming_the_key(workflow_copy, override, entries, key,
+                                                     texts, tmp_path):
+    args = [sys.executable, "-m", "snakemake", "-n"]
+    if override is not None:
+        (tmp_path / "override.yaml").write_text(override)
+        args += ["--configfile", str(tmp_path / "override.yaml")]
+    if entries:
+        args += ["--config", *entries]
+    proc = subprocess.run(args, cwd=workflow_copy, capture_output=True, text=True)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, f"snakemake accepted {override or entries}:\n{out[-2000:]}"
+    assert _key_named(key, out), out[-3000:]
+    for text in texts:
+        assert text in out, f"{text!r} missing from:\n{out[-3000:]}"
+    assert "Traceback (most recent call last)" not in out, out[-3000:]
+
+
+# ---------------------------------------------------------------------------------- API
+BASE = dict(alpha=40.0, phi0=2.0, lam=4.0, mu=1.0, sigma0=220.0, v0=30.0, tau_max=0.2,
+            omega_fast=10.0, d=60, bias=0.0, solver="chain")
+
+
+def _simulate(**changes):
+    from chaindrag.solvers import simulate
+    return simulate(**{**BASE, **changes})
+
+
+def _drive(**changes):
+    from chaindrag.solvers import drive
+    return drive(**{**dict(alpha=40.0, phi0=2.0, lam=4.0, v=25.0, tau_max=1.0,
+                           omega_fast=10.0, d=60), **changes})
+
+
+def _precompute(tmp_path, **changes):
+    from chaindrag.kernel import precompute
+    kw = {**dict(n_max=20, tau_max=0.5, omega_fast=10.0, d=60), **changes}
+    return precompute(tmp_path / "k.zarr", **kw)
+
+
+# A too-coarse step: delta * v0 > lam (delta = 1/(d omega_fast) = 1/600, lam = 4).
+V_TOO_FAST = 1.5 * 4.0 * 600
+
+# (id, call(tmp_path), error class, regex the message must match: the parameter's name)
+API_CASES = [
+    ("sim_alpha_negative", lambda p: _simulate(alpha=-1.0), ParameterError, r"\balpha\b"),
+    ("sim_alpha_zero", lambda p: _simulate(alpha=0.0), ParameterError, r"\balpha\b"),
+    ("sim_lam_zero", lambda p: _simulate(lam=0.0), ParameterError, r"\blam\b"),
+    ("sim_mu_zero", lambda p: _simulate(mu=0.0), ParameterError, r"\bmu\b"),
+    ("sim_mu_nan", lambda p: _simulate(mu=math.nan), ParameterError, r"\bmu\b"),
+    ("sim_phi0_inf", lambda p: _simulate(phi0=math.inf), ParameterError, r"\bphi0\b"),
+    ("sim_tau_max_zero", lambda p: _simulate(tau_max=0.0), ParameterError, r"\btau_max\b"),
+    ("sim_tau_max_nan", lambda p: _simulate(tau_max=math.nan), ParameterError, r"\btau_max\b"),
+    ("sim_d_three", lambda p: _simulate(d=3), ParameterError, r"\bd\b"),
+    ("sim_d_fraction", lambda p: _simulate(d=60.5), ParameterError, r"\bd\b"),
+    ("sim_omega_fast_one", lambda p: _simulate(omega_fast=1.0), ParameterError,
+     r"\bomega_fast\b"),
+    ("sim_v0_nan", lambda p: _simulate(v0=[math.nan]), ParameterError, r"\bv0\b"),
+    ("sim_sigma0_inf", lambda p: _simulate(sigma0=math.inf), ParameterError, r"\bsigma0\b"),
+    ("sim_bias_nan", lambda p: _simulate(bias=math.nan), ParameterError, r"\bbias\b"),
+    ("sim_lengths_differ", lambda p: _simulate(sigma0=[220.0, 300.0], v0=[30.0]),
+     ParameterError, r"\bsigma0\b|\bv0\b"),
+    ("sim_step_too_coarse", lambda p: _simulate(v0=V_TOO_FAST, tau_max=0.01), ParameterError,
+     r"\bv0\b|\bdelta\b|\bd\b"),
+    ("sim_unknown_solver", lambda p: _simulate(solver="rk4"), ParameterError, r"\bsolver\b"),
+    ("sim_kernel_without_store", lambda p: _simulate(solver="kernel"),
+     (ParameterError, StoreError), r"kernel_store|store"),
+    ("drive_v_zero", lambda p: _drive(v=0.0), ParameterError, r"\bv\b"),
+    ("drive_tau_max_negative", lambda p: _drive(tau_max=-1.0), ParameterError, r"\btau_max\b"),
+    ("precompute_n_max_negative", lambda p: _precompute(p, n_max=-1), ParameterError,
+     r"\bn_max\b"),
+    ("precompute_tau_max_inf", lambda p: _precompute(p, tau_max=math.inf), ParameterError,
+     r"\btau_max\b"),
+    ("precompute_omega_fast_below_one", lambda p: _precompute(p, omega_fast=0.5),
+     ParameterError, r"\bomega_fast\b"),
+    ("precompute_d_two", lambda p: _precompute(p, d=2), ParameterError, r"\bd\b"),
+    ("open_store_missing", lambda p: __import__("chaindrag.kernel", fromlist=["x"])
+     .open_store(p / "missing.zarr"), StoreError, r"missing\.zarr"),
+    ("load_trajectory_missing", lambda p: __import__("chaindrag.stores", fromlist=["x"])
+     .load_trajectory(p / "none.zarr"), StoreError, r"none\.zarr"),
+    ("single_pass_loss_v_zero", lambda p: analytic.single_pass_loss(0.0, 2.0, 4.0),
+     ParameterError, r"\bv\b"),
+    ("single_pass_loss_lam_negative", lambda p: analytic.single_pass_loss(30.0, 2.0, -4.0),
+     ParameterError, r"\blam\b"),
+    ("single_pass_loss_omega_fast_nan",
+     lambda p: analytic.single_pass_loss(30.0, 2.0, 4.0, omega_fast=math.nan),
+     ParameterError, r"\bomega_fast\b"),
+    ("steady_state_alpha_zero", lambda p: analytic.steady_state_loss(30.0, 2.0, 4.0, 0.0),
+     ParameterError, r"\balpha\b"),
+    ("steady_state_v_nan", lambda p: analytic.steady_state_loss(math.nan, 2.0, 4.0, 40.0),
+     ParameterError, r"\bv\b"),
+    ("capture_speed_mu_zero", lambda p: analytic.capture_speed(2.0, mu=0.0), ParameterError,
+     r"\bmu\b"),
+    ("velocity_profile_v0_negative",
+     lambda p: analytic.velocity_profile(0.1, -30.0, 2.0, 4.0), ParameterError, r"\bv0\b"),
+    ("drift_velocities_bias_negative",
+     lambda p: analytic.drift_velocities(-0.01, 2.0, 4.0, 40.0), ParameterError, r"\bbias\b"),
+    ("fast_resonances_l_max_negative",
+     lambda p: analytic.fast_resonance_speeds(40.0, 10.0, -1), ParameterError, r"\bl_max\b"),
+]
+
+
+@pytest.mark.parametrize("call, error, name", [c[1:] for c in API_CASES],
+                         ids=[c[0] for c in API_CASES])
+def test_bad_api_input_raises_its_error_class_naming_the_parameter(call, error, name,
+                                                                   tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TimeStepWarning)
+        with pytest.raises(error) as info:
+            call(tmp_path)
+    assert re.search(name, str(info.value)), f"{name!r} not named in: {info.value}"
+
+
+def test_too_coarse_step_names_the_numbers():
+    with pytest.raises(ParameterError) as info:
+        _simulate(v0=V_TOO_FAST, tau_max=0.01)
+    msg = str(info.value)
+    # delta * v0 = 6 exceeds lam = 4: the message must let the user see both.
+    assert re.search(r"\b4(\.0)?\b", msg) and re.search(r"\b6(\.0+)?\b|6000|3600", msg), msg
+
+
+def test_marginal_step_warns_with_numbers():
+    # delta * v0 = 0.6 lam: legal but coarse; the run completes and says why it is marginal.
+    with pytest.warns(TimeStepWarning, match=r"lam|delta"):
+        traj = _simulate(v0=0.6 * 4.0 * 600, tau_max=0.01)
+    assert np.all(np.isfinite(traj.sigma))
+
+
+# ----------------------------------------------------------------------- kernel stores
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory):
+    from chaindrag.kernel import open_store, precompute
+    path = tmp_path_factory.mktemp("kstore") / "omega10_d60_n40_tau0.5.zarr"
+    precompute(path, n_max=40, tau_max=0.5, omega_fast=10.0, d=60)
+    return open_store(path)
+
+
+@pytest.mark.parametrize("changes, names", [
+    (dict(omega_fast=8.0), r"omega_fast"),
+    (dict(d=120), r"\bd\b|delta"),
+    (dict(tau_max=2.0), r"tau_max"),
+], ids=["other_omega_fast", "other_d", "store_too_short"])
+def test_kernel_solver_refuses_a_store_made_for_other_parameters(small_store, changes, names):
+    with pytest.raises(StoreError) as info:
+        _simulate(solver="kernel", kernel_store=small_store, **changes)
+    assert re.search(names, str(info.value)), str(info.value)
+
+
+# ------------------------------------------------------------------------ runtime guards
+def test_runaway_past_the_step_limit_stops_the_run_saying_when():
+    # Legal start (delta * v0 = lam/80), but a bias of 1000 accelerates the particle by
+    # (2 pi)^2 bias/(alpha mu) ~ 987 per unit tau: delta * v passes lam near tau ~ 2.4.
+    # Integrating on would be garbage; the run must stop and say at which time.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TimeStepWarning)
+        with pytest.raises((SimulationError, ParameterError)) as info:
+            _simulate(bias=1000.0, tau_max=3.0)
+    msg = str(info.value)
+    assert re.search(r"\btau\b|\bbias\b", msg), msg
+    if isinstance(info.value, SimulationError):
+        assert re.search(r"tau\s*=?\s*\d", msg), f"no time given: {msg}"

@@ -1,0 +1,184 @@
+"""The workflow configuration is refused with a message naming key, value and allowed range.
+
+The expected ranges below are read from the schema file itself, so a test fails if the
+message drops the range, not if the schema's author changes a bound.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from pathlib import Path
+
+import pytest
+import yaml
+
+from chaindrag.config import _resolve, _subschema, check_config, load_schema
+from chaindrag.params import ParameterError
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
+CONFIG = REPO / "config.yaml"
+
+
+@pytest.fixture(scope="module")
+def config() -> dict:
+    return yaml.safe_load(CONFIG.read_text())
+
+
+def _leaves(schema: dict, root: dict, path: str = ""):
+    """(path, resolved schema) of every property and array item of the schema."""
+    s = _resolve(schema, root)
+    yield path, s
+    if s.get("type") == "object":
+        for key, sub in s.get("properties", {}).items():
+            yield from _leaves(sub, root, f"{path}.{key}" if path else key)
+    elif s.get("type") == "array" and isinstance(s.get("items"), dict):
+        yield from _leaves(s["items"], root, f"{path}[]")
+
+
+def test_shipped_config_and_its_quick_preset_are_accepted(config):
+    assert check_config(config, SCHEMA) == config
+
+
+def test_every_schema_key_is_typed_ranged_documented_and_closed():
+    root = load_schema(SCHEMA)
+    gaps = []
+    for path, s in _leaves(root, root):
+        if path == "quick":  # free-form overrides: checked after merging (next tests)
+            continue
+        if "type" not in s:
+            gaps.append(f"{path}: no type")
+        if not s.get("description") and not path.endswith("[]"):
+            gaps.append(f"{path}: no description")
+        if s.get("type") in ("number", "integer"):
+            if not {"minimum", "exclusiveMinimum"} & set(s):
+                gaps.append(f"{path}: no lower bound")
+            if not {"maximum", "exclusiveMaximum"} & set(s):
+                gaps.append(f"{path}: no upper bound")
+        if s.get("type") == "string" and "enum" not in s:
+            gaps.append(f"{path}: free string")
+        if s.get("type") == "object" and s.get("additionalProperties") is not False:
+            gaps.append(f"{path}: unknown keys accepted")
+        if s.get("type") == "array" and "maxItems" not in s:
+            gaps.append(f"{path}: unbounded list")
+    assert not gaps, "schema gaps:\n" + "\n".join(gaps)
+
+
+def _range_text(key_schema: dict) -> str:
+    """The bound the message must quote, taken from the schema (not from config.py)."""
+    lo = key_schema.get("exclusiveMinimum", key_schema.get("minimum"))
+    hi = key_schema.get("exclusiveMaximum", key_schema.get("maximum"))
+    return f"{lo}, {hi}"
+
+
+def _set(cfg: dict, path: tuple, value) -> None:
+    node = cfg
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+
+
+# (key path, bad value, what the message must also contain besides key and value)
+BAD_VALUES = [
+    (("fig3", "alpha"), -40.0, "range"),
+    (("fig3", "alpha"), 0.0, "range"),
+    (("fig3", "lam"), 0.0, "range"),
+    (("fig3", "mu"), -1.0, "range"),
+    (("fig3", "tau_max"), -1.0, "range"),
+    (("fig3", "tau_max"), math.inf, "range"),
+    (("fig3", "lam"), math.nan, "range"),  # NaN passes every JSON-schema range check
+    (("fig3", "v0"), math.nan, "range"),
+    (("fig3", "omega_fast"), 1.0, "range"),
+    (("fig3", "d"), 2, "range"),
+    (("kernels", "fig2", "d"), 3, "range"),
+    (("kernels", "fig2", "n_max"), -1, "range"),
+    (("fig3", "d"), 60.5, "an integer"),
+    (("fig3", "alpha"), "forty", "a finite number"),
+    (("fig3", "alpha"), "40", "--configfile"),  # what `--config fig3={alpha: 40}` produces
+    (("fig3", "solver"), "rk4", "'chain', 'kernel', 'modes'"),
+    (("preset",), "foo", "'paper', 'quick'"),
+    (("fig5", "lam"), [], "1 to 10 items"),
+    (("fig8", "bias"), -0.01, "range"),
+    (("health", "drive", "v"), [25.0, -50.0], "range"),
+]
+
+
+@pytest.mark.parametrize("path, value, extra", BAD_VALUES,
+                         ids=[".".join(p) + f"={v!r}" for p, v, _ in BAD_VALUES])
+def test_bad_value_is_refused_naming_key_value_and_range(config, path, value, extra):
+    bad = copy.deepcopy(config)
+    _set(bad, path, value)
+    with pytest.raises(ParameterError) as info:
+        check_config(bad, SCHEMA)
+    msg = str(info.value)
+    key = ".".join(path)
+    if isinstance(value, list) and value:
+        bad_index = next(i for i, v in enumerate(value) if isinstance(v, float) and v < 0)
+        key, value = f"{key}[{bad_index}]", value[bad_index]
+    assert key in msg and repr(value) in msg, msg
+    if extra == "range":
+        root = load_schema(SCHEMA)
+        keys = tuple(int(p) if p.isdigit() else p
+                     for p in key.replace("[", ".").replace("]", "").split("."))
+        extra = _range_text(_subschema(root, keys))
+    assert extra in msg, msg
+    assert "Traceback" not in msg
+
+
+def test_unknown_key_is_refused_with_the_closest_allowed_name(config):
+    bad = copy.deepcopy(config)
+    bad["fig3"]["alph"] = 40.0
+    with pytest.raises(ParameterError, match=r"unknown key 'fig3\.alph' \(did you mean 'alpha'"):
+        check_config(bad, SCHEMA)
+
+
+def test_unknown_top_level_section_is_refused(config):
+    bad = dict(config, fig10={"alpha": 1.0})
+    with pytest.raises(ParameterError, match=r"unknown key 'fig10'"):
+        check_config(bad, SCHEMA)
+
+
+def test_missing_key_is_named(config):
+    bad = copy.deepcopy(config)
+    del bad["fig8"]["lam"]
+    with pytest.raises(ParameterError, match=r"missing key 'fig8\.lam'"):
+        check_config(bad, SCHEMA)
+
+
+@pytest.mark.parametrize("path, value", [
+    (("fig3", "tau_max"), -1.0),
+    (("fig3", "lam"), math.nan),
+    (("fig3", "tau_maxx"), 5.0),
+    (("fig8", "v0", "start"), 95.0),  # above the quick preset's stop = 90
+])
+def test_bad_quick_override_is_refused_under_its_quick_key(config, path, value):
+    bad = copy.deepcopy(config)
+    _set(bad["quick"], path, value)
+    with pytest.raises(ParameterError) as info:
+        check_config(bad, SCHEMA)
+    assert "quick." + ".".join(path[:2]) in str(info.value), str(info.value)
+
+
+def test_sweep_ending_below_its_start_is_refused(config):
+    bad = copy.deepcopy(config)
+    bad["fig6"]["repulsive"].update(start=60.0, stop=13.0)
+    with pytest.raises(ParameterError, match=r"fig6\.repulsive\.stop = 13\.0 .*start = 60\.0"):
+        check_config(bad, SCHEMA)
+
+
+def test_every_problem_is_reported_at_once(config):
+    bad = copy.deepcopy(config)
+    bad["fig3"]["alpha"] = -1.0
+    bad["fig9"]["lam"] = 0.0
+    with pytest.raises(ParameterError) as info:
+        check_config(bad, SCHEMA)
+    assert "fig3.alpha" in str(info.value) and "fig9.lam" in str(info.value)
+
+
+def test_missing_preset_takes_the_schema_default(config):
+    cfg = copy.deepcopy(config)
+    del cfg["preset"]
+    assert check_config(cfg, SCHEMA)["preset"] == load_schema(SCHEMA)["properties"]["preset"][
+        "default"]
+    assert "preset" not in cfg  # the caller's mapping is not modified

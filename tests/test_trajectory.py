@@ -1,0 +1,318 @@
+"""Measurements on trajectories (Secs. IV-VI, Figs. 4-8) on synthetic motions with known answers."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import brentq
+
+from chaindrag.params import ParameterError
+from chaindrag.trajectory import (Trajectory, drift_fate, midpoint_speeds, per_pass_losses,
+                                  single_pass_loss, sound_cone_leak)
+
+ALPHA = 40.0
+SIGMA0 = 5.5 * ALPHA  # midway between masses 5 and 6, as in the paper (220)
+TWO_PI_SQ = (2 * math.pi) ** 2
+
+
+def ke(v, mu=1.0):
+    return 0.5 * mu * (np.asarray(v) / (2 * math.pi)) ** 2
+
+
+def make_traj(tau, sigma, v, *, phi0=2.0, chain_sites=(), chain_tau=(), chain_disp=None,
+              **params):
+    chain_sites = np.asarray(chain_sites, dtype=int)
+    chain_tau = np.asarray(chain_tau, dtype=float)
+    if chain_disp is None:
+        chain_disp = np.zeros((chain_sites.size, chain_tau.size))
+    p = dict(alpha=ALPHA, phi0=phi0, lam=4.0, mu=1.0, sigma0=float(sigma[0]), v0=float(v[0]),
+             omega_fast=10.0, bias=0.0)
+    p.update(params)
+    return Trajectory(tau=tau, sigma=sigma, velocity=v, chain_sites=chain_sites,
+                      chain_tau=chain_tau, chain_displacement=chain_disp, params=p)
+
+
+def uniform_force_motion(v0, force, tau_max, delta=1e-3, mu=1.0, sigma0=SIGMA0):
+    """Particle under a constant force -force (energy per length): sigma'' = -(2pi)^2 force/mu."""
+    acc = -TWO_PI_SQ * force / mu
+    tau = np.arange(0.0, tau_max, delta)
+    return tau, sigma0 + v0 * tau + 0.5 * acc * tau**2, v0 + acc * tau, acc
+
+
+# --- Trajectory --------------------------------------------------------------------------
+
+def test_kinetic_energy_is_mu_half_velocity_over_two_pi_squared():
+    tau = np.linspace(0, 1, 5)
+    v = np.array([[2 * math.pi] * 5, [4 * math.pi] * 5])
+    traj = Trajectory(tau, np.zeros((2, 5)), v, [], [], [], params={"mu": 3.0})
+    assert traj.n_particles == 2
+    np.testing.assert_allclose(traj.kinetic_energy[:, 0], [1.5, 6.0])
+
+
+def test_trajectory_refuses_inconsistent_shapes():
+    with pytest.raises(ParameterError, match="sigma"):
+        Trajectory(np.arange(3.0), np.zeros(4), np.zeros(4), [], [], [])
+    with pytest.raises(ParameterError, match="chain_displacement"):
+        Trajectory(np.arange(3.0), np.zeros(3), np.zeros(3), [1, 2], [0.0], np.zeros((1, 1)))
+    with pytest.raises(ParameterError, match="energy"):
+        Trajectory(np.arange(3.0), np.zeros(3), np.zeros(3), [], [], [],
+                   energy={"heat": np.zeros(3)})
+
+
+# --- single pass (Sec. V, Figs. 5, 6) -----------------------------------------------------
+
+def test_single_pass_loss_equals_work_of_known_force_up_to_displaced_midpoint():
+    # decelerating particle; the mass passed (g=6) oscillates, rho_6 = eps sin(w tau)
+    v0, force, eps, w = 50.0, 0.05, 0.7, 9.0
+    tau, sigma, v, acc = uniform_force_motion(v0, force, 2.2 * ALPHA / v0)
+    rho = eps * np.sin(w * tau)
+    traj = make_traj(tau, sigma, v, chain_sites=[5, 6, 7], chain_tau=tau,
+                     chain_disp=np.vstack([0 * rho, rho, 0 * rho]))
+    res = single_pass_loss(traj)
+    # independent: root of sigma(t) - (alpha*6 + rho_6(t)) = alpha/2 by brentq on the closed form
+    f = lambda t: SIGMA0 + v0 * t + 0.5 * acc * t**2 - 6 * ALPHA - eps * np.sin(w * t) - ALPHA / 2
+    t_star = brentq(f, 0.5, tau[-1], xtol=1e-14)
+    v_star = v0 + acc * t_star
+    assert res.passed and res.displaced_reference and res.site == 6
+    # linear interpolation of rho between records: tau error <= delta^2 max|rho''| / (8 |f'|)
+    # with f' = v - rho' >= v* - eps w; v and Delta inherit it through v = v0 + acc tau
+    dt = (1e-3) ** 2 * eps * w**2 / 8 / (v_star - eps * w)
+    assert res.tau_cross == pytest.approx(t_star, abs=dt)
+    assert res.v_cross == pytest.approx(v_star, abs=abs(acc) * dt)
+    assert res.delta == pytest.approx(ke(v0) - ke(v_star), abs=v_star * abs(acc) * dt / TWO_PI_SQ)
+    assert abs(res.tau_cross - t_star) > 0  # the bound is not vacuous: rho really is interpolated
+
+
+def test_single_pass_uses_decimated_chain_record_and_refuses_one_ending_early():
+    v0, force, eps, w = 50.0, 0.05, 0.7, 9.0
+    tau, sigma, v, acc = uniform_force_motion(v0, force, 2.2 * ALPHA / v0)
+    f = lambda t: SIGMA0 + v0 * t + 0.5 * acc * t**2 - 6 * ALPHA - eps * np.sin(w * t) - ALPHA / 2
+    t_star = brentq(f, 0.5, tau[-1], xtol=1e-14)
+    step = 7  # chain recorded every 7th step; its last record precedes tau[-1]
+    ct = tau[::step]
+    traj = make_traj(tau, sigma, v, chain_sites=[6], chain_tau=ct,
+                     chain_disp=eps * np.sin(w * ct)[None, :])
+    res = single_pass_loss(traj)
+    assert res.displaced_reference
+    dt = (step * 1e-3) ** 2 * eps * w**2 / 8 / (v0 + acc * t_star - eps * w)
+    assert res.tau_cross == pytest.approx(t_star, abs=dt)
+    # a chain record that stops before the crossing cannot locate the displaced mass
+    early = ct < 0.5 * t_star
+    traj = make_traj(tau, sigma, v, chain_sites=[6], chain_tau=ct[early],
+                     chain_disp=eps * np.sin(w * ct[early])[None, :])
+    res = single_pass_loss(traj)
+    assert not res.displaced_reference
+    assert res.delta == pytest.approx(force * ALPHA, rel=1e-9)  # rest midpoint: one full cell
+
+
+def test_single_pass_loss_without_recorded_mass_uses_rest_position_and_says_so():
+    v0, force = 30.0, 0.02
+    tau, sigma, v, acc = uniform_force_motion(v0, force, 2.0 * ALPHA / v0)
+    res = single_pass_loss(make_traj(tau, sigma, v))
+    assert res.passed and not res.displaced_reference
+    # KE drop over exactly one lattice spacing under constant force is force * alpha
+    assert res.delta == pytest.approx(force * ALPHA, rel=1e-9)
+
+
+def test_single_pass_loss_of_leftward_particle_uses_mass_behind():
+    v0, force = -30.0, -0.02  # force opposes the (leftward) motion
+    tau, sigma, v, _ = uniform_force_motion(v0, force, 2.0 * ALPHA / 30.0)
+    res = single_pass_loss(make_traj(tau, sigma, v))
+    assert res.site == 5 and res.passed
+    assert res.delta == pytest.approx(abs(force) * ALPHA, rel=1e-9)
+
+
+def test_particle_turned_back_before_midpoint_has_not_passed():
+    # stopping distance v0^2/(2|acc|) = alpha/4 < alpha: it turns back, i.e. is captured
+    v0 = 20.0
+    force = v0**2 / (2 * TWO_PI_SQ * ALPHA / 4)
+    tau, sigma, v, _ = uniform_force_motion(v0, force, 3 * ALPHA / v0)
+    res = single_pass_loss(make_traj(tau, sigma, v))
+    assert not res.passed
+    assert math.isnan(res.delta) and math.isnan(res.tau_cross)
+
+
+def test_single_pass_refuses_run_too_short_to_reach_midpoint():
+    tau, sigma, v, _ = uniform_force_motion(50.0, 0.0, 0.5 * ALPHA / 50.0)
+    with pytest.raises(ParameterError, match="tau_max"):
+        single_pass_loss(make_traj(tau, sigma, v))
+
+
+# --- per pass (Fig. 7) -------------------------------------------------------------------
+
+def test_uniform_force_removes_force_times_alpha_per_pass():
+    v0, force = 120.0, 0.4
+    tau, sigma, v, acc = uniform_force_motion(v0, force, 6.0, delta=1 / 600)
+    table = per_pass_losses(make_traj(tau, sigma, v, phi0=60.0))
+    assert len(table) >= 10
+    np.testing.assert_allclose(table["delta"], force * ALPHA, rtol=1e-9)
+    # speed at the n-th midpoint from energy: v_n^2 = v0^2 - 2 (2pi)^2 force n alpha / mu
+    n = table["pass_index"].to_numpy()
+    np.testing.assert_allclose(table["v_mid"], np.sqrt(v0**2 - 2 * TWO_PI_SQ * force * n * ALPHA),
+                               rtol=1e-10)
+    np.testing.assert_allclose(table["sigma_mid"], SIGMA0 + n * ALPHA)
+    # passes are kept exactly while KE before the pass exceeds |phi0| = 60
+    np.testing.assert_array_equal(table["keep"], ke(table["v_mid"]) > 60.0)
+    assert (~table["keep"]).any() and table["keep"].any()
+
+
+def test_bias_work_per_forward_pass_is_bias():
+    tau, sigma, v, _ = uniform_force_motion(60.0, 0.0, 3.0)
+    table = per_pass_losses(make_traj(tau, sigma, v, bias=0.01))
+    np.testing.assert_allclose(table["bias_work"], 0.01)
+    np.testing.assert_allclose(table["delta"], 0.0, atol=1e-9)
+
+
+def test_oscillation_across_midpoint_is_not_a_kept_pass():
+    # captured repulsive particle rocking about the midpoint (potential minimum)
+    tau = np.arange(0, 5, 1e-3)
+    sigma = SIGMA0 + 5 * np.sin(2 * math.pi * tau)
+    v = 10 * math.pi * np.cos(2 * math.pi * tau)
+    table = per_pass_losses(make_traj(tau, sigma, v, phi0=0.1))
+    assert len(table) >= 8
+    assert not table["keep"].any()
+    assert set(table["direction"]) == {-1, 1}
+
+
+def test_per_pass_refuses_record_too_coarse_to_see_each_midpoint():
+    tau = np.arange(0, 2, 0.5)
+    with pytest.raises(ParameterError, match="record_every"):
+        per_pass_losses(make_traj(tau, SIGMA0 + 200 * tau, np.full_like(tau, 200.0)))
+
+
+# --- midpoint speeds (Fig. 8) ------------------------------------------------------------
+
+@pytest.mark.parametrize("phi0", [2.0, -2.0])
+@pytest.mark.parametrize("method", ["midpoint", "extremum"])
+def test_midpoint_speeds_are_velocity_extrema_of_a_fluctuating_pass(phi0, method):
+    # v = vbar + s A cos(2 pi vbar tau/alpha): maximum (s=+1, repulsive) or minimum (s=-1,
+    # attractive) at the midpoints tau_k = k alpha/vbar, where v = vbar + s A
+    vbar, amp, s = 30.0, 3.0, math.copysign(1.0, phi0)
+    kw = 2 * math.pi * vbar / ALPHA
+    tau = np.arange(0, 10.0, 1e-3)
+    sigma = SIGMA0 + vbar * tau + s * amp / kw * np.sin(kw * tau)
+    v = vbar + s * amp * np.cos(kw * tau)
+    table = midpoint_speeds(make_traj(tau, sigma, v, phi0=phi0), method=method)
+    k = np.arange(len(table))
+    assert len(table) >= 6
+    np.testing.assert_allclose(table["tau"], k * ALPHA / vbar, atol=1e-6)
+    # documented interpolation error of v: delta^2/8 max|v''| = delta^2/8 A kw^2
+    np.testing.assert_allclose(table["v"], vbar + s * amp, rtol=0, atol=1e-6 / 8 * amp * kw**2)
+    np.testing.assert_allclose(table["sigma"], SIGMA0 + k * ALPHA, atol=1e-6)
+
+
+def test_midpoint_speeds_rejects_unknown_method():
+    tau, sigma, v, _ = uniform_force_motion(30.0, 0.0, 3.0)
+    with pytest.raises(ParameterError, match="method"):
+        midpoint_speeds(make_traj(tau, sigma, v), method="maxima")
+
+
+# --- drift fate (Sec. VI, Fig. 8) --------------------------------------------------------
+
+def series(v_of_tau, tau_stop=800.0, direction=None):
+    """Midpoint table of a particle whose midpoint speed follows v_of_tau (one per cell)."""
+    t, out = 0.0, []
+    while t < tau_stop:
+        vt = v_of_tau(t)
+        out.append((t, vt))
+        t += ALPHA / vt
+    df = pd.DataFrame(out, columns=["tau", "v"])
+    if direction is not None:
+        df["direction"] = direction(np.arange(len(df)))
+    return df
+
+
+def test_steadily_accelerating_particle_is_runaway():
+    table = series(lambda t: 86.0 + 0.01 * t)
+    assert drift_fate(table, ALPHA, 0.01, tau_end=800.0)["fate"] == "runaway"
+
+
+def test_rising_speed_without_bias_is_not_called_runaway():
+    table = series(lambda t: 86.0 + 0.01 * t)
+    assert drift_fate(table, ALPHA, 0.0, tau_end=800.0)["fate"] != "runaway"
+
+
+def test_plateau_near_alpha_over_two_is_drift_with_n_two():
+    rng = np.random.default_rng(1)
+    table = series(lambda t: 21.05 + 3.0 * math.exp(-t / 50.0) + 0.02 * rng.standard_normal())
+    fate = drift_fate(table, ALPHA, 0.01, tau_end=800.0)
+    assert fate["fate"] == "drift"
+    assert fate["n"] == 2
+    assert fate["plateau_v"] == pytest.approx(21.05, abs=0.01)
+    assert fate["offset"] == pytest.approx(1.05, abs=0.01)
+
+
+def test_relaxing_toward_plateau_from_below_is_not_runaway():
+    table = series(lambda t: 20.5 - 6.0 * math.exp(-t / 400.0))
+    assert drift_fate(table, ALPHA, 0.01, tau_end=800.0)["fate"] != "runaway"
+
+
+def test_particle_that_stops_crossing_midpoints_is_captured():
+    table = series(lambda t: 20.0 - 0.02 * t, tau_stop=300.0)
+    assert drift_fate(table, ALPHA, 0.01, tau_end=800.0)["fate"] == "captured"
+
+
+def test_particle_rocking_across_a_midpoint_is_captured():
+    table = series(lambda t: 13.0, direction=lambda i: np.where(i % 2, -1, 1))
+    assert drift_fate(table, ALPHA, 0.01, tau_end=800.0)["fate"] == "captured"
+
+
+def test_drift_fate_of_trajectory_at_constant_speed_alpha_over_three():
+    v0 = ALPHA / 3
+    tau = np.arange(0, 60.0, 2e-3)
+    traj = make_traj(tau, SIGMA0 + v0 * tau, np.full_like(tau, v0), bias=0.01)
+    fate = drift_fate(traj)
+    assert fate["fate"] == "drift" and fate["n"] == 3
+    assert fate["offset"] == pytest.approx(0.0, abs=1e-9)
+
+
+# --- sound cone (Fig. 3) -----------------------------------------------------------------
+
+def test_sound_cone_leak_sees_only_displacements_outside_the_cone():
+    omega_fast, margin = 10.0, 2.0
+    c = math.pi * (omega_fast - 1)
+    sites = np.arange(0, 250)
+    chain_tau = np.linspace(0, 2, 201)
+    dist_sites = np.abs(ALPHA * sites - SIGMA0)[:, None] / ALPHA
+    inside = dist_sites <= c * chain_tau[None, :] + margin
+    disp = np.where(inside, 0.8, 0.0)
+    i, j = np.argwhere(~inside)[len(np.argwhere(~inside)) // 2]
+    disp[i, j] = -3e-4  # a single leak outside the cone
+    tau = np.arange(0, 2, 1e-3)
+    traj = make_traj(tau, SIGMA0 + 100 * tau, np.full_like(tau, 100.0), phi0=20.0,
+                     chain_sites=sites, chain_tau=chain_tau, chain_disp=disp)
+    assert sound_cone_leak(traj, omega_fast, margin=margin) == pytest.approx(3e-4)
+    disp[i, j] = 0.0
+    traj = make_traj(tau, SIGMA0 + 100 * tau, np.full_like(tau, 100.0), phi0=20.0,
+                     chain_sites=sites, chain_tau=chain_tau, chain_disp=disp)
+    assert sound_cone_leak(traj, omega_fast, margin=margin) == 0.0
+
+
+# --- a real (conservative) motion: frozen chain, Eq. (17) --------------------------------
+
+@pytest.mark.parametrize("phi0", [2.0, -2.0])
+def test_frozen_chain_conserves_particle_energy_from_midpoint_to_midpoint(phi0):
+    # Eq. (17): with the chain masses held at rest the motion is dissipationless, so every
+    # measured loss must vanish and every midpoint speed equal v0 (symmetric cells).
+    from scipy.integrate import solve_ivp
+
+    lam, mu, v0 = 4.0, 1.0, 20.0
+    g = np.arange(0, 20)
+
+    def rhs(t, y):
+        x = y[0] - ALPHA * g
+        dphi = -x / lam**2 * phi0 * np.exp(-0.5 * (x / lam) ** 2)
+        return [y[1], -TWO_PI_SQ / mu * dphi.sum()]
+
+    tau = np.arange(0.0, 8.0, 1 / 600)
+    sol = solve_ivp(rhs, (0, tau[-1]), [SIGMA0, v0], method="DOP853", t_eval=tau,
+                    rtol=1e-12, atol=1e-12)
+    traj = make_traj(tau, sol.y[0], sol.y[1], phi0=phi0, lam=lam, mu=mu)
+    tol = 1e-8 * ke(v0)
+    assert abs(single_pass_loss(traj).delta) < tol
+    passes = per_pass_losses(traj)
+    assert len(passes) >= 3 and passes["keep"].all()
+    np.testing.assert_allclose(passes["delta"], 0.0, atol=tol)
+    for method in ("midpoint", "extremum"):
+        np.testing.assert_allclose(midpoint_speeds(traj, method=method)["v"], v0, rtol=1e-8)

@@ -1,0 +1,84 @@
+"""The quick preset takes a fresh checkout to every figure and table with no manual step."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from .helpers import run_snakemake
+
+pytestmark = pytest.mark.workflow
+
+FIGURES = [f"fig{i}" for i in range(2, 10)]
+
+# Columns every consumer (figures, validation) relies on: results/README.md.
+SCHEMAS = {
+    "fig2_kernel": ["tau", "n", "gamma", "front_site", "omega_fast", "d"],
+    "fig4_pass": ["phi0", "lam", "alpha", "v0", "tau", "sigma", "v", "v_analytic"],
+    "fig4c_fluctuation": ["phi0", "lam", "alpha", "v0", "v_ext_numeric", "v_ext_analytic",
+                          "fluctuation_numeric", "fluctuation_analytic", "passed"],
+    "single_pass": ["figure", "alpha", "phi0", "lam", "mu", "v0", "d", "tau_max", "passed",
+                    "delta_numeric", "delta_analytic", "rel_error", "tau_cross", "v_cross"],
+    "fig5_single_pass": ["figure", "lam", "phi0", "v0", "delta_numeric", "delta_analytic"],
+    "fig6_single_pass": ["figure", "phi0", "v0", "delta_numeric", "delta_analytic"],
+    "fig7_per_pass": ["phi0", "lam", "alpha", "v0", "pass_index", "tau", "v_mid",
+                      "delta_numeric", "delta_analytic", "keep"],
+    "fig8_midpoints": ["phi0", "lam", "alpha", "bias", "v0", "tau", "v"],
+    "fig8_fates": ["phi0", "lam", "alpha", "bias", "v0", "tau_max", "fate", "plateau_v", "n",
+                   "offset"],
+    "fig8c_steady_state": ["v", "delta_bar", "delta_bar_script", "alpha", "phi0", "lam"],
+    "drift_velocities": ["v", "stable", "kind", "bias", "phi0", "broadened"],
+    "steady_state_drive": ["v", "delta_bar_numeric", "delta_bar_analytic", "delta_bar_script",
+                           "rel_error", "rel_error_script", "tau_max", "d"],
+    "fig9_broadened": ["phi0", "v", "delta_bar_broadened"],
+    "numerical_health": ["check", "quantity", "value", "d"],
+    "validation": ["figure", "claim", "expected", "measured", "tolerance", "passed", "note"],
+}
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_figure_is_rendered_as_pdf_and_png(quick_run, name):
+    for ext in ("pdf", "png"):
+        path = quick_run / "results" / "figures" / f"{name}.{ext}"
+        assert path.is_file() and path.stat().st_size > 1000, f"{path} missing or empty"
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_every_table_has_rows_and_its_documented_columns(quick_run, name):
+    df = pd.read_csv(quick_run / "results" / "tables" / f"{name}.csv")
+    assert len(df) > 0, f"{name}.csv has no rows"
+    missing = [c for c in SCHEMAS[name] if c not in df.columns]
+    assert not missing, f"{name}.csv lacks columns {missing}"
+
+
+def test_simulation_tables_carry_provenance(quick_run):
+    for name in ("single_pass", "fig7_per_pass", "fig8_midpoints", "numerical_health"):
+        df = pd.read_csv(quick_run / "results" / "tables" / f"{name}.csv")
+        for column in ("omega_fast", "solver", "chaindrag_version"):
+            assert column in df.columns, f"{name}.csv lacks provenance column {column}"
+
+
+def test_single_pass_table_has_one_row_per_configured_run(quick_run):
+    import yaml
+
+    cfg = yaml.safe_load((quick_run / "config.yaml").read_text())
+    quick6 = cfg["quick"]["fig6"]
+    expected = sum(int((s["stop"] - s["start"]) // s["step"]) + 1
+                   for s in (quick6["repulsive"], quick6["attractive"]))
+    df = pd.read_csv(quick_run / "results" / "tables" / "fig6_single_pass.csv")
+    assert len(df) == expected
+    assert set(df["phi0"]) == {cfg["fig6"]["phi0"], -cfg["fig6"]["phi0"]}
+
+
+def test_completed_run_has_nothing_left_to_do(quick_run):
+    proc = run_snakemake(quick_run, "-n", "--config", "preset=quick")
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+
+
+def test_report_contains_every_figure_and_table(quick_run):
+    run_snakemake(quick_run, "--config", "preset=quick", "--report", "results/report.html")
+    html = (quick_run / "results" / "report.html").read_text(errors="replace")
+    for name in FIGURES:
+        assert f"{name}.png" in html
+    for name in SCHEMAS:
+        assert f"{name}.csv" in html

@@ -1,0 +1,251 @@
+# Turns config.yaml into output paths and job parameters; no physics here.
+#
+# Every expensive output (kernel store, trajectory store, batch table) lives under a directory
+# whose name carries the parameters that produced it plus a short hash of exactly those
+# parameters, so editing one figure's section reruns only that figure's branch and the quick
+# and paper presets' runs coexist. The collected tables (results/tables/) and figures
+# (results/figures/) have fixed names: switching preset only reruns the cheap reductions.
+
+import copy
+import hashlib
+import json
+import math
+
+from snakemake.utils import validate
+
+
+def deep_merge(base, override):
+    """Return a copy of ``base`` with ``override`` merged in (mappings recursively, rest replaced)."""
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+# The quick overrides are validated by validating the merged configuration, whatever the preset.
+_QUICK = deep_merge(config, config.get("quick", {}))
+validate(_QUICK, "../schemas/config.schema.yaml")
+if config["preset"] == "quick":
+    config.update(_QUICK)  # in place: rules and report captions see the merged values
+PRESET = config["preset"]
+
+
+report: "../report/workflow.rst"
+
+
+def canon(obj):
+    """``obj`` with every mapping's keys sorted: params compare equal however config.yaml is ordered."""
+    if isinstance(obj, dict):
+        return {k: canon(obj[k]) for k in sorted(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [canon(v) for v in obj]
+    return obj
+
+
+def fmt(x):
+    """Compact, stable number text for paths: 120.0 -> '120', 0.01 -> '0.01'."""
+    return f"{float(x):.10g}"
+
+
+def sfmt(x):
+    """Signed number text: 20 -> '+20', -0.01 -> '-0.01'."""
+    return f"{float(x):+.10g}"
+
+
+def short_hash(obj):
+    """First 8 hex digits of the SHA-1 of ``obj`` as canonical JSON (stable across runs)."""
+    text = json.dumps(obj, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha1(text.encode()).hexdigest()[:8]
+
+
+def sweep(spec):
+    """Speeds start, start + step, ..., up to and including stop (rounded to 1e-10)."""
+    start, stop, step = float(spec["start"]), float(spec["stop"]), float(spec["step"])
+    if stop < start:
+        raise ValueError(f"sweep stop={stop} must be >= start={start}")
+    n = int(math.floor((stop - start) / step + 1e-9)) + 1
+    return [round(start + k * step, 10) for k in range(n)]
+
+
+def chunks(runs, size):
+    """Split ``runs`` into ceil(len/size) batches, dealt round-robin so batches cost alike."""
+    n = max(1, math.ceil(len(runs) / size))
+    return [runs[i::n] for i in range(n)]
+
+
+# ------------------------------------------------------------------------- kernel stores
+def kernel_path(name):
+    k = config["kernels"][name]
+    return (f"results/kernels/omega{fmt(k['omega_fast'])}_d{k['d']}"
+            f"_n{k['n_max']}_tau{fmt(k['tau_max'])}.zarr")
+
+
+def _check_kernel(name, n_max=None, tau_max=None, what=""):
+    k = config["kernels"][name]
+    if n_max is not None and n_max > k["n_max"]:
+        raise ValueError(f"{what}: n_max={n_max} exceeds kernels.{name}.n_max={k['n_max']}")
+    if tau_max is not None and tau_max > k["tau_max"] + 1e-12:
+        raise ValueError(f"{what}: tau={tau_max} exceeds kernels.{name}.tau_max={k['tau_max']}")
+
+
+_check_kernel(config["fig2"]["kernel"], config["fig2"]["n_max"], max(config["fig2"]["taus"]),
+              "fig2")
+_check_kernel(config["health"]["solvers"]["kernel"], None, config["health"]["solvers"]["tau_max"],
+              "health.solvers")
+
+
+# ------------------------------------------------------------------ full trajectories (Figs. 3, 4)
+def _trajectory_runs():
+    """{(figure, tag, phi0 text): simulate() keyword arguments} for Fig. 3 and Fig. 4(a, b)."""
+    runs = {}
+    c3 = config["fig3"]
+    base3 = {k: c3[k] for k in ("alpha", "lam", "mu", "v0", "sigma0", "tau_max", "omega_fast",
+                                "d", "solver", "n_sites", "chain_record_dtau")}
+    tag3 = (f"alpha{fmt(c3['alpha'])}_lam{fmt(c3['lam'])}_v0{fmt(c3['v0'])}"
+            f"_tau{fmt(c3['tau_max'])}_d{c3['d']}_{short_hash(base3)}")
+    for phi0 in c3["phi0"]:
+        runs[("fig3", tag3, sfmt(phi0))] = dict(base3, phi0=float(phi0))
+    c4 = config["fig4"]
+    base4 = {k: c4[k] for k in ("alpha", "lam", "mu", "sigma0", "omega_fast", "d", "solver")}
+    base4.update(v0=c4["pass"]["v0"], tau_max=c4["pass"]["tau_max"], n_sites=0,
+                 chain_record_dtau=0.0)
+    tag4 = (f"alpha{fmt(c4['alpha'])}_lam{fmt(c4['lam'])}_v0{fmt(c4['pass']['v0'])}"
+            f"_tau{fmt(c4['pass']['tau_max'])}_d{c4['d']}_{short_hash(base4)}")
+    for phi0 in c4["pass"]["phi0"]:
+        runs[("fig4", tag4, sfmt(phi0))] = dict(base4, phi0=float(phi0))
+    return runs
+
+
+TRAJECTORIES = _trajectory_runs()
+
+
+def trajectory_paths(figure):
+    return [f"results/runs/{f}/{t}/phi0_{p}.zarr" for (f, t, p) in TRAJECTORIES if f == figure]
+
+
+def trajectory_params(wildcards):
+    return canon(TRAJECTORIES[(wildcards.figure, wildcards.tag, wildcards.phi0)])
+
+
+# ------------------------------------------------------------ single passes (Figs. 4c, 5, 6, health)
+def _single_pass_runs():
+    """{figure: list of run dicts}; each run dict holds every input of one single pass."""
+    out = {}
+    c4 = config["fig4"]
+    f = c4["fluctuation"]
+    common4 = dict(alpha=c4["alpha"], lam=c4["lam"], mu=c4["mu"], omega_fast=c4["omega_fast"],
+                   d=c4["d"], solver=c4["solver"], run_length=f["run_length"],
+                   sigma0=c4["sigma0"])
+    out["fig4c"] = ([dict(common4, phi0=f["phi0"], v0=v) for v in sweep(f["repulsive"])]
+                    + [dict(common4, phi0=-f["phi0"], v0=v) for v in sweep(f["attractive"])])
+    c5 = config["fig5"]
+    for panel in ("a", "b"):
+        p = c5[panel]
+        if len(p["v0_start"]) != len(c5["lam"]):
+            raise ValueError(f"fig5.{panel}.v0_start needs one entry per fig5.lam "
+                             f"({len(c5['lam'])}), got {len(p['v0_start'])}")
+        runs = []
+        for lam, start in zip(c5["lam"], p["v0_start"]):
+            for sign in (1.0, -1.0):
+                for v in sweep({"start": start, "stop": p["v0_stop"], "step": p["v0_step"]}):
+                    runs.append(dict(alpha=c5["alpha"], mu=c5["mu"], omega_fast=c5["omega_fast"],
+                                     solver=c5["solver"], run_length=c5["run_length"],
+                                     d=p["d"], lam=lam, phi0=sign * p["phi0"], v0=v))
+        out[f"fig5{panel}"] = runs
+    c6 = config["fig6"]
+    common6 = dict(alpha=c6["alpha"], lam=c6["lam"], mu=c6["mu"], omega_fast=c6["omega_fast"],
+                   d=c6["d"], solver=c6["solver"], run_length=c6["run_length"])
+    out["fig6"] = ([dict(common6, phi0=c6["phi0"], v0=v) for v in sweep(c6["repulsive"])]
+                   + [dict(common6, phi0=-c6["phi0"], v0=v) for v in sweep(c6["attractive"])])
+    h = config["health"]["timestep"]
+    out["health_timestep"] = [
+        dict(alpha=h["alpha"], lam=h["lam"], mu=h["mu"], omega_fast=h["omega_fast"],
+             solver=h["solver"], run_length=h["run_length"], d=d, phi0=s * h["phi0"], v0=v)
+        for d in h["d"] for s in (1.0, -1.0) for v in h["v0"]]
+    return out
+
+
+def _batch_size(figure):
+    return {"fig4c": config["fig4"]["fluctuation"]["batch_size"],
+            "fig5a": config["fig5"]["batch_size"], "fig5b": config["fig5"]["batch_size"],
+            "fig6": config["fig6"]["batch_size"], "health_timestep": 100}[figure]
+
+
+def _single_pass_batches():
+    """{(figure, tag, batch text): runs}; tag = short readable prefix + hash of all runs."""
+    out = {}
+    for figure, runs in _single_pass_runs().items():
+        tag = f"n{len(runs)}_{short_hash(runs)}"
+        for i, batch in enumerate(chunks(runs, _batch_size(figure))):
+            out[(figure, tag, f"{i:03d}")] = batch
+    return out
+
+
+SINGLE_PASS = _single_pass_batches()
+
+
+def single_pass_paths(figure):
+    return [f"results/runs/{f}/{t}/batch_{b}.csv" for (f, t, b) in SINGLE_PASS if f == figure]
+
+
+def single_pass_params(wildcards):
+    return canon(SINGLE_PASS[(wildcards.figure, wildcards.tag, wildcards.batch)])
+
+
+# --------------------------------------------------------------------------- Fig. 8 drift runs
+def _drift_runs():
+    """{(tag, v0 text): simulate() keyword arguments}, one entry per sign and initial speed."""
+    c = config["fig8"]
+    runs = {}
+    for sign in (1.0, -1.0):
+        base = {k: c[k] for k in ("alpha", "lam", "mu", "bias", "sigma0", "omega_fast", "d",
+                                  "solver", "tau_max", "store_dtau")}
+        base["phi0"] = sign * c["phi0"]
+        tag = (f"alpha{fmt(c['alpha'])}_phi0{sfmt(base['phi0'])}_lam{fmt(c['lam'])}"
+               f"_bias{fmt(c['bias'])}_d{c['d']}_tau{fmt(c['tau_max'])}_{short_hash(base)}")
+        for v in sweep(c["v0"]):
+            runs[(tag, fmt(v))] = dict(base, v0=v)
+    return runs
+
+
+DRIFT = _drift_runs()
+
+
+def drift_midpoint_paths():
+    return [f"results/runs/fig8/{t}/v0_{v}_midpoints.csv" for (t, v) in DRIFT]
+
+
+def drift_params(wildcards):
+    return canon(DRIFT[(wildcards.tag, wildcards.v0)])
+
+
+# ------------------------------------------------------------------------------ health runs
+def health_tag(name):
+    h = config["health"][name]
+    if name == "solvers":
+        h = dict(h, kernel_path=kernel_path(h["kernel"]))
+    return short_hash(h)
+
+
+# ----------------------------------------------------------------------------------- outputs
+FIGURES = [f"fig{i}" for i in range(2, 10)]
+TABLES = ["fig2_kernel", "fig4_pass", "fig4c_fluctuation", "fig5_single_pass",
+          "fig6_single_pass", "single_pass", "fig7_per_pass", "fig8_midpoints", "fig8_fates",
+          "fig8c_steady_state", "drift_velocities", "fig9_broadened", "steady_state_drive",
+          "numerical_health"]
+
+
+def all_outputs():
+    return (expand("results/figures/{fig}.{ext}", fig=FIGURES, ext=["pdf", "png"])
+            + expand("results/tables/{table}.csv", table=TABLES + ["validation"]))
+
+
+wildcard_constraints:
+    figure=r"fig3|fig4|fig4c|fig5a|fig5b|fig6|health_timestep",
+    tag=r"[A-Za-z0-9_.+\-]+",
+    batch=r"\d+",
+    phi0=r"[+\-][0-9.e+\-]+",
+    v0=r"[0-9.e+\-]+",

@@ -1,0 +1,121 @@
+# Simulation jobs: full trajectories (Figs. 3, 4a/b -> zarr stores), batches of single passes
+# (Figs. 4c, 5, 6 and the time-step check -> one small table per batch), one biased-drift run
+# per sign and initial speed (Fig. 8 -> zarr store + midpoint table) and the health runs.
+# Every simulation job is single-threaded so that N cores run N jobs at once.
+
+
+rule trajectory:
+    output:
+        directory("results/runs/{figure}/{tag}/phi0_{phi0}.zarr"),
+    params:
+        run=trajectory_params,
+    log:
+        "results/logs/trajectory/{figure}/{tag}/phi0_{phi0}.log",
+    benchmark:
+        "results/benchmarks/trajectory/{figure}/{tag}/phi0_{phi0}.tsv",
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=20,
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/trajectory.py"
+
+
+rule single_pass_batch:
+    output:
+        "results/runs/{figure}/{tag}/batch_{batch}.csv",
+    params:
+        runs=single_pass_params,
+    log:
+        "results/logs/single_pass_batch/{figure}/{tag}/batch_{batch}.log",
+    benchmark:
+        "results/benchmarks/single_pass_batch/{figure}/{tag}/batch_{batch}.tsv",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=20,
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/single_pass_batch.py"
+
+
+rule drift_run:
+    output:
+        store=directory("results/runs/fig8/{tag}/v0_{v0}.zarr"),
+        midpoints="results/runs/fig8/{tag}/v0_{v0}_midpoints.csv",
+    params:
+        run=drift_params,
+    log:
+        "results/logs/drift_run/{tag}/v0_{v0}.log",
+    benchmark:
+        "results/benchmarks/drift_run/{tag}/v0_{v0}.tsv",
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/drift_run.py"
+
+
+rule health_energy:
+    output:
+        f"results/runs/health/energy_{health_tag('energy')}.csv",
+    params:
+        check=canon(config["health"]["energy"]),
+    log:
+        f"results/logs/health_energy/energy_{health_tag('energy')}.log",
+    benchmark:
+        f"results/benchmarks/health_energy/energy_{health_tag('energy')}.tsv",
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=20,
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/health_energy.py"
+
+
+rule health_solvers:
+    input:
+        kernel=kernel_path(config["health"]["solvers"]["kernel"]),
+    output:
+        f"results/runs/health/solvers_{health_tag('solvers')}.csv",
+    params:
+        check=canon({k: v for k, v in config["health"]["solvers"].items() if k != "kernel"}),
+    log:
+        f"results/logs/health_solvers/solvers_{health_tag('solvers')}.log",
+    benchmark:
+        f"results/benchmarks/health_solvers/solvers_{health_tag('solvers')}.tsv",
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=20,
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/health_solvers.py"
+
+
+rule health_drive:
+    output:
+        f"results/runs/health/drive_{health_tag('drive')}.csv",
+    params:
+        check=canon(config["health"]["drive"]),
+    log:
+        f"results/logs/health_drive/drive_{health_tag('drive')}.log",
+    benchmark:
+        f"results/benchmarks/health_drive/drive_{health_tag('drive')}.tsv",
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=20,
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/health_drive.py"

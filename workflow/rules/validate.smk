@@ -1,0 +1,24 @@
+# The paper's claims checked against the tables: results/tables/validation.csv.
+# chaindrag.validation.run_all (validation helper) is called by workflow/scripts/validate.py.
+
+
+rule validation:
+    input:
+        tables=expand("results/tables/{table}.csv", table=TABLES),
+    output:
+        table=report("results/tables/validation.csv", caption="../report/table_validation.rst",
+                     category="Tables", subcategory="Validation"),
+    params:
+        config=lambda w: canon({k: config[k] for k in ["kernels", *FIGURES, "health"]}),
+    log:
+        "results/logs/tables/validation.log",
+    benchmark:
+        "results/benchmarks/tables/validation.tsv",
+    threads: 1
+    resources:
+        mem_mb=600,
+        runtime=10,
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/validate.py"
