@@ -1,0 +1,124 @@
+"""Explicit finite chain segment, exact in time between force kicks (numba loops).
+
+See :func:`chaindrag.solvers._common.propagator_stencils` for the update rule. The arrays
+cover sites ``first_site .. first_site + x.size - 1``; only the active part ``[lo, hi)``
+(array indices) is updated, everything outside it is at rest or can no longer reach the
+particle before the end of the run.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from ._common import gaussian_forces
+
+STATUS_DONE = 0
+STATUS_REGROW = 1  # a particle approached the active region's edge
+STATUS_NONFINITE = 2
+STATUS_STEP_TOO_COARSE = 3
+STATUS_RUNAWAY = 4
+
+
+@njit(cache=True)
+def _sweep(x_prev, x_cur, c, lo, hi):
+    """x_prev[lo:hi] <- 2 (C * x_cur) - x_prev for a symmetric stencil of half-width 3."""
+    c0 = 2.0 * c[0]
+    c1 = 2.0 * c[1]
+    c2 = 2.0 * c[2]
+    c3 = 2.0 * c[3]
+    p = x_prev[lo:hi]
+    m = x_cur[lo:hi]
+    l1 = x_cur[lo - 1:hi - 1]
+    r1 = x_cur[lo + 1:hi + 1]
+    l2 = x_cur[lo - 2:hi - 2]
+    r2 = x_cur[lo + 2:hi + 2]
+    l3 = x_cur[lo - 3:hi - 3]
+    r3 = x_cur[lo + 3:hi + 3]
+    for k in range(hi - lo):  # written on slices so LLVM vectorises it
+        p[k] = (c0 * m[k] + c1 * (l1[k] + r1[k]) + c2 * (l2[k] + r2[k])
+                + c3 * (l3[k] + r3[k])) - p[k]
+    w = c.size - 1
+    for j in range(4, w + 1):  # wide stencils (coarse d) only
+        cj = 2.0 * c[j]
+        lj = x_cur[lo - j:hi - j]
+        rj = x_cur[lo + j:hi + j]
+        for k in range(hi - lo):
+            p[k] += cj * (lj[k] + rj[k])
+
+
+@njit(cache=True)
+def chain_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, c, s, sig_hist, v0,
+                alpha, phi0, lam, mu, bias, delta, kspring, reach, dv_limit, v_runaway,
+                prescribed_v, do_energy, e_int, e_chain, f_hist, rec_idx, rec_every, rec_out,
+                sites, forces, scratch):
+    """Advance steps b0 .. b1-1 (each computes state b+1 from b and b-1).
+
+    ``sig_hist[p, b]`` holds sigma_p at step b (b and b-1 must be filled on entry). Energies
+    at step b go to ``e_int[b]`` and (if ``do_energy``) ``e_chain[b]``, the force on each
+    particle to ``f_hist[p, b]``; recorded chain displacements to
+    ``rec_out[:, b // rec_every]``. ``c`` has at least 4 entries (zero-padded).
+    Returns (status, step reached, x_prev, x_cur) with the two arrays swapped as the steps
+    went.
+    """
+    two_pi = 2.0 * math.pi
+    acc = (two_pi * delta) ** 2 / mu
+    kick = (two_pi * delta) ** 2
+    drive_force = bias / alpha
+    ws = s.size - 1
+    n_part = sig_hist.shape[0]
+    inv2d = 1.0 / (2.0 * delta * two_pi)
+    sigma = np.empty(n_part)
+    for b in range(b0, b1):
+        for p in range(n_part):
+            sigma[p] = sig_hist[p, b]
+            if not math.isfinite(sigma[p]):
+                return STATUS_NONFINITE, b, x_prev, x_cur
+        count, fpart, eint, g_min, g_max = gaussian_forces(
+            sigma, x_cur, first_site, alpha, phi0, lam, reach, sites, forces)
+        if g_min - first_site - ws < lo or g_max - first_site + ws >= hi:
+            return STATUS_REGROW, b, x_prev, x_cur
+        e_int[b] = eint
+        for p in range(n_part):
+            f_hist[p, b] = fpart[p]
+        if rec_every > 0 and b % rec_every == 0:
+            col = b // rec_every
+            for r in range(rec_idx.size):
+                i = rec_idx[r] - first_site
+                rec_out[r, col] = x_cur[i] if 0 <= i < x_cur.size else 0.0
+        if do_energy:
+            scratch[lo:hi] = x_prev[lo:hi]
+        _sweep(x_prev, x_cur, c, lo, hi)
+        for k in range(count):
+            i = sites[k] - first_site
+            amp = kick * forces[k]
+            x_prev[i] += amp * s[0]
+            for j in range(1, ws + 1):
+                x_prev[i + j] += amp * s[j]
+                x_prev[i - j] += amp * s[j]
+        if do_energy:
+            echain = 0.0
+            for i in range(lo - 1, hi):
+                vel = (x_prev[i] - scratch[i]) * inv2d if i >= lo else 0.0
+                dx = x_cur[i + 1] - x_cur[i]
+                echain += 0.5 * vel * vel + 0.5 * x_cur[i] * x_cur[i] + 0.5 * kspring * dx * dx
+            e_chain[b] = echain
+        x_prev, x_cur = x_cur, x_prev
+        for p in range(n_part):
+            if prescribed_v[p] == prescribed_v[p]:  # not NaN: dragged at constant speed
+                nxt = sigma[p] + prescribed_v[p] * delta
+            elif b == 0:
+                # second-order start (the paper's sigma_1 = sigma_0 + delta v0 plus the
+                # force term, negligible when the particle starts midway)
+                nxt = sigma[p] + delta * v0[p] + 0.5 * acc * (fpart[p] + drive_force)
+            else:
+                nxt = 2.0 * sigma[p] - sig_hist[p, b - 1] + acc * (fpart[p] + drive_force)
+            sig_hist[p, b + 1] = nxt
+            step = abs(nxt - sigma[p])
+            if step > dv_limit:
+                return STATUS_STEP_TOO_COARSE, b + 1, x_prev, x_cur
+            if v_runaway > 0.0 and step > v_runaway * delta:
+                return STATUS_RUNAWAY, b + 1, x_prev, x_cur
+    return STATUS_DONE, b1, x_prev, x_cur

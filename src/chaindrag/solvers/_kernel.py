@@ -1,0 +1,70 @@
+"""The paper's memory-kernel algorithm (Appendix, Eqs. A1-A3): future propagation (numba)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from ._common import gaussian_forces
+
+STATUS_DONE = 0
+STATUS_LEFT_SEGMENT = 1
+STATUS_NONFINITE = 2
+STATUS_STEP_TOO_COARSE = 3
+STATUS_RUNAWAY = 4
+
+
+@njit(cache=True)
+def kernel_steps(b0, b1, rho, first_site, gam, n_mem, sig_hist, v0, alpha, phi0, lam, mu,
+                 bias, delta, reach, dv_limit, v_runaway, e_int, sites, forces):
+    """Advance steps b0 .. b1-1 of Eq. (A2), propagating each force into the future (A1).
+
+    ``rho[g, b]`` is the displacement of tracked mass ``first_site + g`` at step b (the
+    future columns accumulate the responses to past forces); ``gam[n, l-1]`` = Gamma_n(l delta).
+    Each force f on mass k adds 2 pi delta f Gamma_|g-k|((b'-b) delta) to rho[g, b'] for
+    b < b' <= min(b + n_mem, last step). Returns (status, step reached).
+    """
+    two_pi = 2.0 * math.pi
+    acc = (two_pi * delta) ** 2 / mu
+    drive_force = bias / alpha
+    n_part = sig_hist.shape[0]
+    n_ch = rho.shape[0]
+    last = rho.shape[1] - 1
+    sigma = np.empty(n_part)
+    x = np.empty(n_ch)
+    for b in range(b0, b1):
+        for p in range(n_part):
+            sigma[p] = sig_hist[p, b]
+            if not math.isfinite(sigma[p]):
+                return STATUS_NONFINITE, b
+        for g in range(n_ch):
+            x[g] = rho[g, b]
+        count, fpart, eint, g_min, g_max = gaussian_forces(
+            sigma, x, first_site, alpha, phi0, lam, reach, sites, forces)
+        e_int[b] = eint
+        if g_min < first_site or g_max > first_site + n_ch - 1:
+            return STATUS_LEFT_SEGMENT, b
+        l_stop = min(n_mem, last - b)
+        for k in range(count):
+            src = sites[k] - first_site
+            amp = two_pi * delta * forces[k]
+            for g in range(n_ch):
+                n = abs(g - src)
+                row = rho[g]
+                grow = gam[n]
+                for l in range(1, l_stop + 1):
+                    row[b + l] += amp * grow[l - 1]
+        for p in range(n_part):
+            if b == 0:
+                nxt = sigma[p] + delta * v0[p] + 0.5 * acc * (fpart[p] + drive_force)
+            else:
+                nxt = 2.0 * sigma[p] - sig_hist[p, b - 1] + acc * (fpart[p] + drive_force)
+            sig_hist[p, b + 1] = nxt
+            step = abs(nxt - sigma[p])
+            if step > dv_limit:
+                return STATUS_STEP_TOO_COARSE, b + 1
+            if v_runaway > 0.0 and step > v_runaway * delta:
+                return STATUS_RUNAWAY, b + 1
+    return STATUS_DONE, b1
