@@ -105,7 +105,7 @@ def _g(x: Any) -> str:
 def row(figure: str, claim: str, expected: Any, measured: Any, tolerance: Any,
         passed: bool | str, note: str = "") -> dict:
     """One validation row; ``passed`` is a bool or :data:`NA`."""
-    if passed is not NA:
+    if not (isinstance(passed, str) and passed == NA):
         passed = bool(passed)
     return dict(figure=figure, claim=claim, expected=_num(expected), measured=_num(measured),
                 tolerance=_num(tolerance), passed=passed, note=note)
@@ -969,9 +969,8 @@ def check_fig9(table: pd.DataFrame | None) -> list[dict]:
         fin = np.isfinite(b)
         plain = (pd.to_numeric(g["delta_bar"], errors="coerce").to_numpy(float)
                  if "delta_bar" in g.columns else np.full(b.size, np.nan))
-        pmax = float(np.nanmax(np.where(np.isfinite(plain), plain, np.inf))) if plain.size \
-            else math.nan
-        rows.append(row(fig, f"broadened Delta_bar finite at every speed (Phi0 = {_g(float(phi0))})",
+        pmax = float(np.nanmax(plain)) if np.any(~np.isnan(plain)) else math.nan
+        rows.append(row(fig, f"broadened Delta_bar finite at every speed (Phi0 = {_g(phi0)})",
                         "finite", float(np.max(b[fin])) if fin.any() else math.nan,
                         "all finite", bool(fin.all()),
                         f"max broadened {_g(np.max(b[fin]) if fin.any() else math.nan)} vs "
@@ -1116,7 +1115,8 @@ def validate(tables: Mapping[str, pd.DataFrame | None], config: Mapping | None =
     for fig, claim, fn in checks:
         rows.extend(_safe(fig, claim, fn))
     out = pd.DataFrame(rows, columns=COLUMNS[:-1])
-    out["passed"] = out["passed"].map(lambda x: x if x is NA else bool(x)).astype(object)
+    out["passed"] = out["passed"].map(lambda x: NA if isinstance(x, str) else bool(x)
+                                      ).astype(object)
     out["chaindrag_version"] = __version__
     return out
 

@@ -1,0 +1,222 @@
+"""The two solvers against each other and against the paper's analytic results.
+
+The chain solver and the paper's kernel algorithm (Appendix, Eqs. A1-A2) are independent
+codes for the same discrete-time dynamics; analytic references are Eq. (16), Eq. (26),
+Eq. (33) and the capture speed of Sec. IV A, all in chaindrag.analytic.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from chaindrag import analytic
+from chaindrag.kernel import precompute
+from chaindrag.params import ParameterError, SimulationError
+from chaindrag.solvers import drive, simulate
+from chaindrag.trajectory import midpoint_speeds, single_pass_loss
+
+FIG3 = dict(alpha=40.0, lam=4.0, mu=1.0, sigma0=220.0, v0=120.0, omega_fast=10.0, d=60)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return precompute(tmp_path_factory.mktemp("kernel") / "k.zarr", n_max=60, tau_max=3.0)
+
+
+@pytest.mark.parametrize("phi0", [20.0, -20.0])
+def test_chain_solver_equals_the_papers_kernel_algorithm(store, phi0):
+    sites = np.arange(2, 14)
+    kw = dict(FIG3, phi0=phi0, tau_max=3.0, record_sites=sites)
+    chain = simulate(**kw, solver="chain")
+    kern = simulate(**kw, solver="kernel", kernel_store=store)
+    scale = np.abs(chain.chain_displacement).max()
+    assert scale > 1e-3  # the chain really moved
+    np.testing.assert_allclose(chain.sigma, kern.sigma, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(chain.velocity, kern.velocity, rtol=0, atol=1e-7)
+    np.testing.assert_allclose(chain.chain_displacement, kern.chain_displacement, rtol=0,
+                               atol=1e-10 * scale)
+
+
+def test_two_particles_feel_each_other_only_through_the_chain(store):
+    kw = dict(alpha=40.0, phi0=20.0, lam=4.0, tau_max=3.0)
+    both = simulate(**kw, sigma0=[220.0, 460.0], v0=[120.0, 60.0], solver="chain")
+    kern = simulate(**kw, sigma0=[220.0, 460.0], v0=[120.0, 60.0], solver="kernel",
+                    kernel_store=store)
+    np.testing.assert_allclose(both.sigma, kern.sigma, rtol=0, atol=1e-8)
+    alone = simulate(**kw, sigma0=460.0, v0=60.0)
+    # the wake of the first particle reaches the second one and changes its motion
+    assert np.abs(both.sigma[1] - alone.sigma[0]).max() > 1e-3
+
+
+def test_kernel_memory_covering_the_run_changes_nothing_and_short_memory_does(store):
+    kw = dict(FIG3, phi0=20.0, tau_max=2.0, solver="kernel", kernel_store=store)
+    full = simulate(**kw)
+    covering = simulate(**kw, memory=2.5)
+    short = simulate(**kw, memory=0.05)
+    np.testing.assert_array_equal(full.sigma, covering.sigma)
+    assert np.abs(full.sigma - short.sigma).max() > 1e-4
+
+
+def test_free_particle_under_bias_follows_the_parabola_exactly():
+    # phi0 = 0: no chain force; a constant force bias/alpha gives
+    # sigma'' = (2 pi)^2 bias / (alpha mu), which the Verlet scheme integrates exactly.
+    alpha, bias, mu, v0 = 40.0, 0.5, 2.0, 30.0
+    traj = simulate(alpha=alpha, phi0=0.0, lam=4.0, mu=mu, sigma0=220.0, v0=v0, tau_max=2.0,
+                    bias=bias)
+    acc = (2 * math.pi) ** 2 * bias / (alpha * mu)
+    expect = 220.0 + v0 * traj.tau + 0.5 * acc * traj.tau**2
+    np.testing.assert_allclose(traj.sigma[0], expect, rtol=1e-10)  # rounding only
+    np.testing.assert_allclose(traj.energy["chain"], 0.0, atol=0)
+
+
+def test_energy_is_conserved_to_second_order_in_the_time_step():
+    drift = {}
+    for d in (60, 120):
+        traj = simulate(**{**FIG3, "d": d}, phi0=20.0, tau_max=5.0)
+        e = traj.energy["total"]
+        drift[d] = np.abs(e - e[0]).max() / traj.energy["particle_kinetic"][0]
+        assert traj.energy["chain"][-1] > 0.01 * traj.energy["particle_kinetic"][0]
+    assert drift[60] < 1e-4
+    assert 3.5 < drift[60] / drift[120] < 4.5
+
+
+def test_chain_is_at_rest_outside_the_sound_cone():
+    tau_max = 2.0
+    sites = np.arange(-200, 220, 3)
+    traj = simulate(**FIG3, phi0=20.0, tau_max=tau_max, record_sites=sites,
+                    chain_record_every=60)
+    speed = math.pi * (10.0 - 1.0)
+    g_start = 220.0 / 40.0
+    g_far = traj.sigma[0].max() / 40.0
+    rho = np.abs(traj.chain_displacement)
+    scale = rho.max()
+    for col, tau in enumerate(traj.chain_tau):
+        front = speed * tau + 60.0  # front plus its Airy tail and the interaction range
+        outside = (sites < g_start - front) | (sites > g_far + front)
+        if outside.any():
+            assert rho[outside, col].max() <= 1e-12 * scale, tau
+    # and the disturbance does reach the cone's edge: inside, well away from the particle
+    inside = np.abs(sites - g_start) < 0.8 * speed * tau_max
+    assert rho[inside & (sites < 0), -1].max() > 1e-6 * scale
+
+
+def test_freezing_sites_outside_the_backward_cone_changes_nothing():
+    kw = dict(FIG3, phi0=-20.0, tau_max=15.0, record_sites=np.arange(20))
+    with_energy = simulate(**kw, energy=True)
+    frozen = simulate(**kw, energy=False)
+    assert frozen.params["frozen_far_sites"] and not with_energy.params["frozen_far_sites"]
+    assert frozen.params["chain_sites_max_active"] < with_energy.params["chain_sites_max_active"]
+    np.testing.assert_allclose(frozen.sigma, with_energy.sigma, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(frozen.chain_displacement, with_energy.chain_displacement,
+                               rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("v0", [50.0, 80.0])
+def test_weak_single_pass_loss_approaches_eq26(v0):
+    # Eq. (26) is the O(phi0^2) loss of a particle at constant speed: exact as phi0 -> 0.
+    phi0, lam, alpha = 0.05, 4.0, 40.0
+    traj = simulate(alpha=alpha, phi0=phi0, lam=lam, sigma0=220.0, v0=v0,
+                    tau_max=2.2 * alpha / v0, record_sites=[6], energy=False)
+    loss = single_pass_loss(traj)
+    assert loss.passed
+    expect = analytic.single_pass_loss(v0, phi0, lam)
+    assert loss.delta == pytest.approx(expect, rel=5e-3)
+
+
+def test_single_pass_loss_shifts_oppositely_for_the_two_signs():
+    # Sec. V: a repulsive particle crosses the mass slower (loses as at a lower speed), an
+    # attractive one faster; on the falling side of Eq. (26) the repulsive loss is larger.
+    v0, lam, alpha = 50.0, 4.0, 40.0
+    out = {}
+    for phi0 in (2.0, -2.0):
+        traj = simulate(alpha=alpha, phi0=phi0, lam=lam, sigma0=220.0, v0=v0,
+                        tau_max=2.2 * alpha / v0, record_sites=[6], energy=False)
+        out[phi0] = single_pass_loss(traj).delta
+    expect = analytic.single_pass_loss(v0, 2.0, lam)
+    assert out[2.0] > expect > out[-2.0]
+    # the shift is odd in phi0: the mean of the two signs is much closer to Eq. (26)
+    assert abs(0.5 * (out[2.0] + out[-2.0]) / expect - 1) < 0.2 * abs(out[2.0] / expect - 1)
+
+
+def test_speed_at_the_mass_follows_energy_conservation_minus_part_of_the_loss():
+    # Eq. (16): on a rigid chain the speed at the mass is sqrt(v0^2 - 8 pi^2 phi0/mu). The
+    # real chain has taken part of the single-pass loss by then: the kinetic energy missing
+    # at the extremum is positive and below the whole loss of Eq. (26).
+    v0, phi0 = 50.0, 20.0
+    traj = simulate(**{**FIG3, "v0": v0}, phi0=phi0, tau_max=0.8)
+    ke = lambda v: 0.5 * (v / (2 * math.pi)) ** 2  # noqa: E731
+    missing = ke(analytic.extremum_speed(v0, phi0, mu=1.0)) - ke(traj.velocity[0].min())
+    assert 0 < missing < analytic.single_pass_loss(v0, phi0, 4.0)
+
+
+def test_repulsive_particle_below_the_capture_speed_turns_back():
+    phi0 = 2.0
+    v_cap = analytic.capture_speed(phi0)
+    traj = simulate(alpha=40.0, phi0=phi0, lam=4.0, sigma0=220.0, v0=0.9 * v_cap, tau_max=5.0,
+                    energy=False)
+    assert traj.sigma[0].max() < 240.0  # never passes the mass at alpha g = 240
+    assert traj.velocity[0, -1] < 0
+
+
+@pytest.mark.parametrize("v", [25.0, 50.0])
+def test_dragged_particle_absorbs_eq33_per_site_at_weak_coupling(v):
+    phi0, lam, alpha = 0.2, 4.0, 40.0
+    res = drive(alpha=alpha, phi0=phi0, lam=lam, v=v, tau_max=60.0)
+    expect = analytic.steady_state_loss(v, phi0, lam, alpha)
+    assert res.delta_bar == pytest.approx(expect, rel=5e-3)
+    # the work done and the chain's own energy are two measurements of the same thing
+    assert res.delta_bar_chain_energy == pytest.approx(res.delta_bar, rel=2e-3)
+
+
+def test_drag_correction_beyond_eq33_is_odd_in_phi0():
+    v, lam, alpha = 15.0, 4.0, 40.0
+    rep = drive(alpha=alpha, phi0=2.0, lam=lam, v=v, tau_max=150.0).delta_bar
+    att = drive(alpha=alpha, phi0=-2.0, lam=lam, v=v, tau_max=150.0).delta_bar
+    expect = analytic.steady_state_loss(v, 2.0, lam, alpha)
+    assert abs(rep / expect - 1) > 5e-3  # each sign alone is visibly off ...
+    assert 0.5 * (rep + att) == pytest.approx(expect, rel=3e-3)  # ... their mean is not
+
+
+def test_biased_attractive_particle_locks_just_above_alpha_over_n():
+    # Sec. VI, Fig. 8(b): with a small bias the speed at the midpoints settles just above
+    # alpha/n instead of growing
+    alpha = 40.0
+    traj = simulate(alpha=alpha, phi0=-2.0, lam=4.0, sigma0=220.0, v0=10.0, tau_max=40.0,
+                    bias=0.01, energy=False)
+    mids = midpoint_speeds(traj)
+    late = np.asarray(mids["v"])[np.asarray(mids["tau"]) > 20.0]
+    assert late.size > 5
+    n = round(alpha / late.mean())
+    assert n == 4
+    assert 0 < late.mean() - alpha / n < 0.03 * alpha / n
+    assert np.ptp(late) < 0.01 * alpha / n
+
+
+def test_kernel_solver_refuses_to_let_the_particle_leave_the_tracked_segment(tmp_path):
+    small = precompute(tmp_path / "small.zarr", n_max=12, tau_max=4.0)
+    with pytest.raises(SimulationError, match="left the tracked chain segment"):
+        simulate(**FIG3, phi0=2.0, tau_max=4.0, solver="kernel", kernel_store=small)
+
+
+def test_chain_solver_has_no_memory_truncation():
+    with pytest.raises(ParameterError, match="memory"):
+        simulate(**FIG3, phi0=2.0, tau_max=1.0, memory=0.5)
+
+
+def test_runs_are_bit_identical_and_report_progress():
+    seen = []
+    a = simulate(**FIG3, phi0=20.0, tau_max=1.0, progress=seen.append)
+    b = simulate(**FIG3, phi0=20.0, tau_max=1.0)
+    np.testing.assert_array_equal(a.sigma, b.sigma)
+    assert seen[-1] == pytest.approx(1.0) and seen == sorted(seen) and len(seen) >= 10
+
+
+def test_params_carry_provenance():
+    traj = simulate(**FIG3, phi0=20.0, tau_max=0.5)
+    for key in ("alpha", "phi0", "lam", "mu", "bias", "omega_fast", "d", "delta", "solver",
+                "chaindrag_version", "tau_max"):
+        assert key in traj.params
+    assert traj.params["delta"] == pytest.approx(1.0 / 600.0)
