@@ -40,6 +40,28 @@ def test_chain_solver_equals_the_papers_kernel_algorithm(store, phi0):
                                atol=1e-10 * scale)
 
 
+def test_chain_solver_reproduces_the_kernel_algorithm_over_the_papers_tau_20(tmp_path):
+    # Fig. 3 set-up over tau = 20 (12 000 steps): the whole slowing-down of the particle
+    store = precompute(tmp_path / "k20.zarr", n_max=90, tau_max=20.0)
+    kw = dict(FIG3, phi0=20.0, tau_max=20.0, energy=False)
+    chain = simulate(**kw)
+    kern = simulate(**kw, solver="kernel", kernel_store=store, kernel_first_site=-10)
+    assert chain.velocity[0, -1] < 0.95 * FIG3["v0"]  # it really lost speed
+    assert np.abs(chain.sigma - kern.sigma).max() < 1e-6
+
+
+def test_trajectory_converges_at_second_order_in_the_time_step():
+    # the discrete-time dynamics (Eqs. A1-A2) approaches the continuous one as delta^2
+    ref = simulate(**{**FIG3, "d": 480}, phi0=20.0, tau_max=2.0, energy=False)
+    err = {}
+    for d in (60, 120, 240):
+        traj = simulate(**{**FIG3, "d": d}, phi0=20.0, tau_max=2.0, energy=False)
+        err[d] = abs(traj.sigma[0, -1] - ref.sigma[0, -1])
+    assert err[60] < 0.05
+    # Richardson: errors against the d = 480 reference shrink ~4x per halving
+    assert 3.0 < err[60] / err[120] < 5.5
+
+
 def test_two_particles_feel_each_other_only_through_the_chain(store):
     kw = dict(alpha=40.0, phi0=20.0, lam=4.0, tau_max=3.0)
     both = simulate(**kw, sigma0=[220.0, 460.0], v0=[120.0, 60.0], solver="chain")

@@ -3,16 +3,25 @@
 # (workflow/profiles/slurm) and the official executor plugin.
 #
 # As root on Debian/Ubuntu it installs Slurm, munge, slurmdbd and MariaDB from the distribution,
-# starts them without systemd under a private state root, runs the quick preset through Slurm and
-# locally in two fresh copies of the checkout, checks the jobs in sacct and their logs, compares
-# the tables, then makes one job fail on purpose. Every daemon it started is stopped by its PID
-# on exit. Without root or apt-get it prints "SKIPPED: ..." and exits 0.
+# starts them without systemd under a private state root (recreated every run), then
+#   1. runs the real workflow's quick preset through Slurm in a fresh copy of the checkout,
+#   2. checks that sacct lists every submitted job COMPLETED under the run's name (the plugin's
+#      run UUID), in the profile's partition and account, and that each job's log exists,
+#   3. runs the quick preset locally (--cores 2) in a second fresh copy and compares
+#      results/tables/*.csv (tests/slurm/compare_tables.py: equal values, wall-time columns excluded),
+#   4. runs tests/slurm/mini/Snakefile with --config fail=1 through Slurm: one job exits 1 on
+#      purpose, and Snakemake must report it and exit non-zero (and sacct show it FAILED).
+# Every daemon it started is stopped by its PID (never by name) in an EXIT trap, also when a step
+# fails or the script is interrupted. Without root or apt-get it prints "SKIPPED: ..." and exits 0.
+# The last line is always "slurm integration: N passed, M failed"; the exit status is non-zero
+# if anything failed.
 #
 #   bash tests/slurm/run_slurm_test.sh         (or: make test-slurm)
 #
 # Environment: CHAINDRAG_SLURM_ROOT (state root, default /tmp/chaindrag-slurm-test),
-#              PYTHON (interpreter for the test venv, default python3),
-#              CHAINDRAG_SLURM_MINI=1 (use tests/slurm/mini even when workflow/Snakefile exists).
+#              CHAINDRAG_SLURM_VENV (virtual environment to install ".[slurm]" into; default the
+#                  Makefile's .venv when it exists, else $CHAINDRAG_SLURM_ROOT/venv),
+#              PYTHON (interpreter for a new venv, default python3).
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,7 +36,7 @@ FAILED=0
 log() { printf '[slurm-test %4ds] %s\n' "$((SECONDS - T0))" "$*"; }
 skip() {
     echo "SKIPPED: $*"
-    echo "slurm integration: 0 passed, 0 failed, 1 skipped"
+    echo "slurm integration: 0 passed, 0 failed (skipped)"
     exit 0
 }
 pass() { PASSED=$((PASSED + 1)); log "PASS: $*"; }
@@ -54,7 +63,15 @@ STATE="$ROOT/state"  # databases, spool and state directories (recreated every r
 LOGS="$ROOT/logs"
 ETC="$ROOT/etc"
 WORK="$ROOT/work"
-VENV="$ROOT/venv"    # kept between runs: only the package itself is reinstalled
+# The Makefile's .venv already holds the package and its dependencies (make test-slurm builds it
+# first); only the [slurm] extra is added. Otherwise a venv under $ROOT, kept between runs.
+if [[ -n "${CHAINDRAG_SLURM_VENV:-}" ]]; then
+    VENV="$CHAINDRAG_SLURM_VENV"
+elif [[ -x "$REPO/.venv/bin/python" ]]; then
+    VENV="$REPO/.venv"
+else
+    VENV="$ROOT/venv"
+fi
 STARTED=()           # "name:pidfile" of the daemons this run started, in start order
 LINKED_CONF=0        # 1 once /etc/slurm/slurm.conf is our symlink
 
@@ -298,27 +315,25 @@ copy_checkout() {
 }
 copy_checkout "$WORK/slurm" || die "could not copy the checkout"
 copy_checkout "$WORK/local" || die "could not copy the checkout"
-[[ -f "$WORK/slurm/$PROFILE_REL/config.yaml" ]] || die "copy lacks $PROFILE_REL/config.yaml"
+for f in Snakefile config.yaml "$PROFILE_REL/config.yaml" tests/slurm/mini/Snakefile; do
+    [[ -f "$WORK/slurm/$f" ]] || die "the copy of the checkout lacks $f"
+done
 
 if [[ ! -x "$VENV/bin/python" ]]; then
     "$PYTHON" -m venv "$VENV" || die "could not create $VENV"
 fi
-# The package's [slurm] extra must bring the plugin.
-"$VENV/bin/python" -m pip install --quiet -e "$WORK/slurm[slurm]" \
+# What a user does: pip install -e ".[slurm]" (the [slurm] extra must bring the plugin). From the
+# checkout itself, not a copy, so that the editable install outlives this run.
+log "pip install -e \"$REPO[slurm]\" into $VENV"
+(cd "$REPO" && "$VENV/bin/python" -m pip install --quiet -e ".[slurm]") \
     >"$LOGS/pip.log" 2>&1 || { tail -20 "$LOGS/pip.log"; die "pip install -e .[slurm] failed"; }
 SNAKEMAKE="$VENV/bin/snakemake"
 PLUGIN_VERSION="$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("snakemake-executor-plugin-slurm"))' 2>/dev/null)" \
     || die "pip install -e .[slurm] did not install snakemake-executor-plugin-slurm (is the [slurm] extra in pyproject.toml?)"
 log "venv ready: snakemake $("$SNAKEMAKE" --version), snakemake-executor-plugin-slurm $PLUGIN_VERSION"
 
-# Real workflow (quick preset) when the checkout has one, else the tiny stand-in workflow.
-if [[ -f "$WORK/slurm/workflow/Snakefile" && "${CHAINDRAG_SLURM_MINI:-0}" != 1 ]]; then
-    WORKFLOW_ARGS=(--config preset=quick)
-    WHAT="quick preset of workflow/Snakefile"
-else
-    WORKFLOW_ARGS=(--snakefile tests/slurm/mini/Snakefile)
-    WHAT="tests/slurm/mini/Snakefile (no workflow/Snakefile in this checkout)"
-fi
+WORKFLOW_ARGS=(--config preset=quick)
+WHAT="the workflow's quick preset"
 # Polling every 5 s instead of the profile's 40 s only shortens the test; the profile is
 # otherwise used as shipped.
 FAST_POLL=(--slurm-init-seconds-before-status-checks 5)
@@ -342,32 +357,39 @@ if [[ $rc -ne 0 ]]; then
     tail -40 "$LOGS/snakemake-slurm.log"
     fail "the workflow failed under Slurm"
 else
-    # The plugin names every job of a run after the run's UUID.
+    # The plugin names every job of a run after the run's UUID (sbatch --job-name) and comments
+    # it rule_<rule>[_wildcards_<values joined by _>].
     RUN_ID="$(sed -nE 's/.*SLURM run ID: ([0-9a-fA-F-]+).*/\1/p' "$LOGS/snakemake-slurm.log" | head -n 1)"
     SUBMITTED="$(grep -c 'has been submitted with SLURM jobid' "$LOGS/snakemake-slurm.log")"
+    # Snakemake's job table ("total N") counts the target rule `all` too, which runs locally.
+    PLANNED="$(awk '$1 == "total" && $2 ~ /^[0-9]+$/ {print $2; exit}' "$LOGS/snakemake-slurm.log")"
     sleep 2  # let slurmctld hand the last job end to slurmdbd
-    sacct -n -X -P -S now-1days --name "$RUN_ID" -o JobID,State,Comment,AllocCPUS,ReqMem,Elapsed,Partition,Account \
+    sacct -n -X -P -S now-1days --name "$RUN_ID" -o JobID,State,Comment,AllocCPUS,ReqMem,Elapsed,Partition,Account,ExitCode \
         >"$LOGS/sacct-slurm.txt" 2>&1
-    # Measured memory and time per rule (what set-resources in the profile is based on).
+    # Measured memory and time per rule (what the profile's resources are checked against).
     job_ids="$(cut -d'|' -f1 "$LOGS/sacct-slurm.txt" | paste -sd, -)"
     sacct -n -P -j "$job_ids" -o JobID,Comment,MaxRSS,ElapsedRaw,ReqMem,AllocCPUS \
         >"$LOGS/sacct-slurm-steps.txt" 2>&1 \
         && "$VENV/bin/python" "$HERE/resource_summary.py" "$LOGS/sacct-slurm-steps.txt"
     n_jobs="$(grep -c . "$LOGS/sacct-slurm.txt")"
     n_done="$(awk -F'|' -v p="$PARTITION" -v a="$ACCOUNT" '$2 == "COMPLETED" && $7 == p && $8 == a' "$LOGS/sacct-slurm.txt" | wc -l)"
+    states="$(cut -d'|' -f2 "$LOGS/sacct-slurm.txt" | sort | uniq -c | awk '{printf "%s%s %s", sep, $1, $2; sep=", "}')"
+    n_rules="$(cut -d'|' -f3 "$LOGS/sacct-slurm.txt" | sed -E 's/^rule_//; s/_wildcards_.*//' | sort -u | grep -c .)"
     missing_logs=0
     while IFS='|' read -r jobid _ comment _; do
         rule="${comment#rule_}"
+        wildcards=""
+        [[ "$rule" == *_wildcards_* ]] && wildcards="${rule#*_wildcards_}"
         rule="${rule%%_wildcards_*}"
-        compgen -G "$WORK/slurm/.snakemake/slurm_logs/rule_$rule/$jobid.log" >/dev/null \
-            || compgen -G "$WORK/slurm/.snakemake/slurm_logs/rule_$rule/*/$jobid.log" >/dev/null \
-            || { missing_logs=$((missing_logs + 1)); log "no log for job $jobid (rule $rule)"; }
+        joblog="$WORK/slurm/.snakemake/slurm_logs/rule_$rule/${wildcards:+$wildcards/}$jobid.log"
+        [[ -s "$joblog" ]] || { missing_logs=$((missing_logs + 1)); log "no log $joblog (job $jobid)"; }
     done <"$LOGS/sacct-slurm.txt"
-    if [[ -n "$RUN_ID" && $SUBMITTED -gt 0 && $n_jobs -eq $SUBMITTED && $n_done -eq $n_jobs && $missing_logs -eq 0 ]]; then
-        pass "all $n_jobs jobs of run $RUN_ID ran under Slurm: COMPLETED in sacct (partition $PARTITION, account $ACCOUNT), one log each under .snakemake/slurm_logs/"
+    if [[ -n "$RUN_ID" && -n "$PLANNED" && $SUBMITTED -eq $((PLANNED - 1)) && $n_jobs -eq $SUBMITTED \
+        && $n_done -eq $n_jobs && $missing_logs -eq 0 ]]; then
+        pass "all $n_jobs jobs ($n_rules rules) of run $RUN_ID ran under Slurm: sacct --name $RUN_ID lists $states (partition $PARTITION, account $ACCOUNT); each has its log .snakemake/slurm_logs/rule_<rule>/<wildcards>/<jobid>.log"
     else
         cat "$LOGS/sacct-slurm.txt"
-        fail "sacct/logs: run id '$RUN_ID', $SUBMITTED submitted, $n_jobs in sacct, $n_done COMPLETED, $missing_logs logs missing"
+        fail "sacct/logs: run id '$RUN_ID', ${PLANNED:-?} jobs planned (incl. local 'all'), $SUBMITTED submitted, $n_jobs in sacct ($states), $n_done COMPLETED in $PARTITION/$ACCOUNT, $missing_logs logs missing"
     fi
 fi
 
@@ -392,14 +414,17 @@ t=$SECONDS
 rc_fail=$?
 log "failing run finished with exit code $rc_fail in $((SECONDS - t))s (log: $LOGS/snakemake-fail.log)"
 FAIL_RUN_ID="$(sed -nE 's/.*SLURM run ID: ([0-9a-fA-F-]+).*/\1/p' "$LOGS/snakemake-fail.log" | head -n 1)"
-sacct -n -X -P -S now-1days --name "$FAIL_RUN_ID" -o JobID,State,Comment >"$LOGS/sacct-fail.txt" 2>&1
+sacct -n -X -P -S now-1days --name "${FAIL_RUN_ID:-none}" -o JobID,State,Comment,ExitCode >"$LOGS/sacct-fail.txt" 2>&1
+FAIL_JOB="$(awk -F'|' '$3 == "rule_failing_rule" {print $1; exit}' "$LOGS/sacct-fail.txt")"
+FAIL_STATE="$(awk -F'|' '$3 == "rule_failing_rule" {print $2 " (exit " $4 ")"; exit}' "$LOGS/sacct-fail.txt")"
+FAIL_LOG="$WORK/fail/.snakemake/slurm_logs/rule_failing_rule/${FAIL_JOB:-none}.log"
 if [[ $rc_fail -ne 0 && $rc_fail -ne 124 ]] && grep -q "Error in rule failing_rule" "$LOGS/snakemake-fail.log" \
-    && grep -q '|FAILED|rule_failing_rule' "$LOGS/sacct-fail.txt"; then
-    pass "a failing job is FAILED in sacct, reported by Snakemake ('Error in rule failing_rule') with exit code $rc_fail"
+    && [[ "$FAIL_STATE" == FAILED* ]] && grep -q "exiting 1 on purpose" "$FAIL_LOG" 2>/dev/null; then
+    pass "a job failing on purpose: Slurm job $FAIL_JOB $FAIL_STATE in sacct, its log kept with the error, Snakemake reports 'Error in rule failing_rule' and exits $rc_fail"
 else
     tail -40 "$LOGS/snakemake-fail.log"
     cat "$LOGS/sacct-fail.txt"
-    fail "failing job: exit code $rc_fail, no 'Error in rule failing_rule' or no FAILED entry in sacct"
+    fail "failing job: Snakemake exit code $rc_fail, sacct state '${FAIL_STATE:-none}', log $FAIL_LOG; expected non-zero exit, 'Error in rule failing_rule', FAILED and the error in the log"
 fi
 
 log "total ${SECONDS}s; logs in $LOGS; Slurm $(slurmctld -V | awk '{print $2}'), plugin $PLUGIN_VERSION"

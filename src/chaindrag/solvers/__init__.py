@@ -336,6 +336,7 @@ def _run_chain(n, sig_hist, vel0, chain, common, e_int, e_chain, f_hist, sites_r
     n_part = sig_hist.shape[0]
     buf = n_part * (int(2 * reach / alpha) + 8)
     sites, forces = np.zeros(buf, dtype=np.int64), np.zeros(buf)
+    updates = 0
     b = 0
     while b <= n:
         b1 = min(b + chunk, n + 1)
@@ -366,6 +367,7 @@ def _run_chain(n, sig_hist, vel0, chain, common, e_int, e_chain, f_hist, sites_r
             kspring, reach, common["dv_limit"], common["v_runaway"], prescribed_v, energy,
             e_int, e_chain, f_hist, sites_rec, chain_every, rec_out, sites, forces, seg.scratch)
         seg.max_active = max(seg.max_active, seg.hi - seg.lo)
+        updates += (seg.hi - seg.lo) * max(b_new - b, 0)
         if b_new > b:
             seen = sig_hist[:, b:b_new + 1] / alpha
             p_lo = min(p_lo, float(seen.min()) - reach_sites)
@@ -384,7 +386,8 @@ def _run_chain(n, sig_hist, vel0, chain, common, e_int, e_chain, f_hist, sites_r
         b = b_new
         if progress is not None:
             progress(min(b, n + 1) / (n + 1))
-    return dict(chain_sites_max_active=int(seg.max_active), stencil_width_cos=int(c.size),
+    return dict(chain_sites_max_active=int(seg.max_active), chain_site_updates=int(updates),
+                stencil_width_cos=int(c.size),
                 stencil_width_sin=int(s.size), frozen_far_sites=bool(freeze))
 
 

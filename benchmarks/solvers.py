@@ -1,0 +1,108 @@
+"""Solver benchmark: wall times and ratios measured in one run, printed as a table.
+
+    python benchmarks/solvers.py            (or: make bench)
+    python benchmarks/solvers.py --quick    (smaller sizes, ~30 s)
+
+The paper's kernel algorithm (Appendix) costs ~ N_steps^2 x N_ch; it is timed at short
+durations and extrapolated with that law (fitted exponent printed), the chain solver is
+timed directly at the paper's durations. Numba compilation is excluded (a warm-up run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from chaindrag import __version__
+from chaindrag.kernel import precompute
+from chaindrag.solvers import drive, simulate
+
+FIG3 = dict(alpha=40.0, phi0=20.0, lam=4.0, sigma0=220.0, v0=120.0)
+FIG8 = dict(alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, v0=40.0, bias=0.01)
+
+
+def best_of(fn, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smaller sizes")
+    args = ap.parse_args()
+    rows = []
+    tmp = Path(tempfile.mkdtemp())
+    simulate(**FIG3, tau_max=0.2)  # compile (or load the numba cache)
+
+    # kernel store precompute
+    n_max, k_tau = (100, 5.0) if args.quick else (100, 20.0)
+    t_pre = best_of(lambda: precompute(tmp / f"k{time.perf_counter_ns()}.zarr", n_max=n_max,
+                                       tau_max=k_tau), 1)
+    store = precompute(tmp / "store.zarr", n_max=n_max, tau_max=k_tau)
+    rows.append((f"precompute kernel store n_max={n_max}, tau_max={k_tau:g}", t_pre, ""))
+    simulate(**FIG3, tau_max=0.2, solver="kernel", kernel_store=store)
+
+    # kernel vs chain solver on the same runs
+    taus = [k_tau / 4, k_tau / 2, k_tau]  # 5, 10, 20 (the paper's Fig. 3 set-up)
+    t_kernel = []
+    for tau in taus:
+        tk = best_of(lambda: simulate(**FIG3, tau_max=tau, solver="kernel", kernel_store=store),
+                     1)
+        tc = best_of(lambda: simulate(**FIG3, tau_max=tau, solver="chain", energy=False))
+        t_kernel.append(tk)
+        rows.append((f"Fig. 3 set-up, tau_max={tau:g}: kernel solver (N_ch={n_max + 1})", tk, ""))
+        rows.append((f"Fig. 3 set-up, tau_max={tau:g}: chain solver", tc,
+                     f"kernel/chain = {tk / tc:.0f}x"))
+    slope = np.polyfit(np.log(taus), np.log(t_kernel), 1)[0]
+
+    # the paper's Fig. 3 run (tau = 125) with the chain solver; the kernel solver extrapolated
+    tau3 = 30.0 if args.quick else 125.0
+    tc3 = best_of(lambda: simulate(**FIG3, tau_max=tau3, record_sites=np.arange(250),
+                                   chain_record_every=30, energy=False), 1)
+    # the paper tracks N_ch = 250 masses for Fig. 3: cost ~ N_ch x N_steps^2
+    tk3 = t_kernel[-1] * (tau3 / taus[-1]) ** 2 * (250 / (n_max + 1))
+    rows.append((f"Fig. 3 run tau_max={tau3:g}, 250 recorded sites: chain solver", tc3, ""))
+    rows.append((f"  same with the kernel solver, N_ch=250 (extrapolated ~ tau^2, fitted "
+                 f"exponent {slope:.2f})", tk3, f"kernel/chain = {tk3 / tc3:.0f}x"))
+
+    # Fig. 8 drift run: tau = 800 (480 000 steps)
+    tau8 = 100.0 if args.quick else 800.0
+    t8 = best_of(lambda: simulate(**FIG8, tau_max=tau8, energy=False), 1)
+    t8e = best_of(lambda: simulate(**FIG8, tau_max=tau8, energy=True), 1)
+    rows.append((f"Fig. 8 drift run tau_max={tau8:g} (energy off: far sites frozen)", t8, ""))
+    rows.append((f"Fig. 8 drift run tau_max={tau8:g} with the chain's energy every step", t8e,
+                 f"energy on/off = {t8e / t8:.2f}x"))
+    steps = round(tau8 * 600)
+    traj8 = simulate(**FIG8, tau_max=tau8, energy=False)
+    sites = traj8.params["chain_sites_max_active"]
+    updates = traj8.params["chain_site_updates"]
+    rows.append((f"  -> per step ({steps} steps, up to {sites} active sites)", t8 / steps, ""))
+    rows.append((f"  -> per chain site-update ({updates / 1e9:.2f} G updates)", t8 / updates,
+                 f"{updates / t8 / 1e9:.2f} G site-updates/s"))
+
+    # drive mode (Fig. 8c check)
+    tdr = best_of(lambda: drive(alpha=40.0, phi0=2.0, lam=4.0, v=25.0, tau_max=60.0), 1)
+    rows.append(("drive mode v=25, tau_max=60 (Eq. 33 check)", tdr, ""))
+
+    width = max(len(r[0]) for r in rows)
+    print(f"chaindrag {__version__} on {platform.machine()} / {platform.python_version()}, "
+          f"{'quick' if args.quick else 'full'} sizes")
+    print(f"{'measurement'.ljust(width)}  {'wall time':>12}  ratio")
+    print("-" * (width + 30))
+    for name, t, ratio in rows:
+        shown = f"{t:10.3f} s" if t >= 1e-3 else f"{t * 1e6:9.2f} us"
+        print(f"{name.ljust(width)}  {shown:>12}  {ratio}")
+
+
+if __name__ == "__main__":
+    main()
