@@ -242,3 +242,12 @@ def test_params_carry_provenance():
                 "chaindrag_version", "tau_max"):
         assert key in traj.params
     assert traj.params["delta"] == pytest.approx(1.0 / 600.0)
+
+
+def test_the_docstring_example_of_simulate_runs():
+    import doctest
+
+    import chaindrag.solvers
+
+    result = doctest.testmod(chaindrag.solvers, verbose=False)
+    assert result.attempted >= 4 and result.failed == 0

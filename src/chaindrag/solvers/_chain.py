@@ -50,7 +50,7 @@ def _sweep(x_prev, x_cur, c, lo, hi):
 
 
 @njit(cache=True)
-def chain_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, c, s, sig_hist, v0,
+def chain_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, c, s, t, sig_hist, v0,
                 alpha, phi0, lam, mu, bias, delta, kspring, reach, dv_limit, v_runaway,
                 prescribed_v, do_energy, e_int, e_chain, f_hist, rec_idx, rec_every, rec_out,
                 sites, forces, scratch):
@@ -68,6 +68,7 @@ def chain_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, c, s, sig_hist, v0,
     kick = (two_pi * delta) ** 2
     drive_force = bias / alpha
     ws = s.size - 1
+    wt = t.size - 1
     n_part = sig_hist.shape[0]
     inv2d = 1.0 / (2.0 * delta * two_pi)
     sigma = np.empty(n_part)
@@ -89,6 +90,8 @@ def chain_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, c, s, sig_hist, v0,
                 i = rec_idx[r] - first_site
                 rec_out[r, col] = x_cur[i] if 0 <= i < x_cur.size else 0.0
         if do_energy:
+            scratch[lo - wt:lo] = 0.0
+            scratch[hi:hi + wt] = 0.0
             scratch[lo:hi] = x_prev[lo:hi]
         _sweep(x_prev, x_cur, c, lo, hi)
         for k in range(count):
@@ -99,11 +102,18 @@ def chain_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, c, s, sig_hist, v0,
                 x_prev[i + j] += amp * s[j]
                 x_prev[i - j] += amp * s[j]
         if do_energy:
+            # scratch <- central-difference velocity / 2 pi; T * it is the velocity
+            for i in range(lo, hi):
+                scratch[i] = (x_prev[i] - scratch[i]) * inv2d
             echain = 0.0
             for i in range(lo - 1, hi):
-                vel = (x_prev[i] - scratch[i]) * inv2d if i >= lo else 0.0
                 dx = x_cur[i + 1] - x_cur[i]
-                echain += 0.5 * vel * vel + 0.5 * x_cur[i] * x_cur[i] + 0.5 * kspring * dx * dx
+                echain += 0.5 * x_cur[i] * x_cur[i] + 0.5 * kspring * dx * dx
+            for i in range(lo - wt, hi + wt):
+                vel = t[0] * scratch[i]
+                for j in range(1, wt + 1):
+                    vel += t[j] * (scratch[i - j] + scratch[i + j])
+                echain += 0.5 * vel * vel
             e_chain[b] = echain
         x_prev, x_cur = x_cur, x_prev
         for p in range(n_part):
