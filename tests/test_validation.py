@@ -309,6 +309,56 @@ def test_fig8_unsettled_or_short_runs_make_long_time_claims_not_applicable():
     assert set(_passed(rows, "realised by a plateau")) == {NA}
 
 
+def _relaxing_set(slope_error=0.0, v_tail=59.0, phi0=2.0):
+    """Fates + midpoints of one run decelerating at (Eq. 33 broadened rate + slope_error)."""
+    pred = validation._eq33_acceleration(v_tail, phi0, 4.0, 40.0, 10.0, 0.01, 1.0)
+    slope = pred + slope_error
+    fates = _fates()
+    fates = pd.concat([fates, pd.DataFrame([dict(
+        phi0=phi0, lam=4.0, alpha=40.0, bias=0.01, v0=60.0, tau_max=800.0,
+        fate="undetermined", plateau_v=np.nan, n=np.nan, offset=np.nan, tail_slope=slope,
+        omega_fast=10.0)])], ignore_index=True)
+    tau = np.linspace(0.0, 800.0, 12000)
+    mids = pd.DataFrame(dict(phi0=phi0, v0=60.0, tau=tau,
+                             v=v_tail + slope * (tau - 700.0), direction=1))
+    return fates, mids
+
+
+def test_fig8_runs_relaxing_at_the_eq33_rate_pass_and_a_wrong_rate_fails():
+    fates, mids = _relaxing_set()
+    rows = validation.check_fig8(fates, _DRIFT, 1.0, mids)
+    assert _passed(rows, "rate Eq. 33 predicts (Phi0 = 2)") == [True]
+    free = 4 * np.pi**2 * 0.01 / 40.0
+    fates, mids = _relaxing_set(slope_error=0.2 * free)
+    rows = validation.check_fig8(fates, _DRIFT, 1.0, mids)
+    assert _passed(rows, "rate Eq. 33 predicts (Phi0 = 2)") == [False]
+
+
+def test_fig8_locked_mean_speed_with_oscillating_midpoint_speed_is_a_drift():
+    fates = _fates(undetermined=True, undetermined_slope=0.0)
+    tau = 8.0 * np.arange(101)  # one cell every 8 tau: mean speed alpha/8 = 5
+    wobble = 0.1 * (-1.0) ** np.arange(101) * np.linspace(0, 1, 101)
+    rows_mids = [pd.DataFrame(dict(phi0=p, v0=90.0, tau=tau, v=3.5 + wobble, direction=1))
+                 for p in (2.0, -2.0)]
+    rows = validation.check_fig8(fates, _DRIFT, 1.0, pd.concat(rows_mids, ignore_index=True))
+    assert _passed(rows, "runs end runaway") == [True, True]
+    # the same run with a crossing period that keeps growing is not locked
+    slow = [m.assign(tau=8.0 * np.arange(101) * (1 + 0.002 * np.arange(101))) for m in rows_mids]
+    rows = validation.check_fig8(fates, _DRIFT, 1.0, pd.concat(slow, ignore_index=True))
+    assert True not in _passed(rows, "runs end runaway")
+
+
+def test_fig8_plateau_on_an_unstable_root_of_eq33_is_explained_not_failed():
+    drift = pd.concat([_DRIFT, pd.DataFrame([dict(v=66.07, stable=False, kind="crossing",
+                                                   resonance="fast", broadened=False,
+                                                   phi0=2.0)])], ignore_index=True)
+    rows = validation.check_fig8(_fates(plateau=66.0), drift)
+    plateau = [r for r in rows if "near alpha/n" in r["claim"] and "v = 66" in r["claim"]]
+    assert plateau and all(r["passed"] == NA and "unstable" in r["note"] for r in plateau)
+    rows = validation.check_fig8(_fates(plateau=66.0), _DRIFT)  # no such root: it fails
+    assert False in _passed(rows, "near alpha/n")
+
+
 # ------------------------------------------------------------------------------ Fig. 8(c)
 def _drive(v=(15.0, 25.0, 30.0, 50.0), factor=1.0005, tau_max=60.0, script=False):
     v = np.asarray(v, float)

@@ -19,8 +19,8 @@
 #   bash tests/slurm/run_slurm_test.sh         (or: make test-slurm)
 #
 # Environment: CHAINDRAG_SLURM_ROOT (state root, default /tmp/chaindrag-slurm-test),
-#              CHAINDRAG_SLURM_VENV (virtual environment to install ".[slurm]" into; default the
-#                  Makefile's .venv when it exists, else $CHAINDRAG_SLURM_ROOT/venv),
+#              CHAINDRAG_SLURM_VENV (virtual environment the copy is pip-installed into, with
+#                  the [slurm] extra; default $CHAINDRAG_SLURM_ROOT/venv, kept between runs),
 #              PYTHON (interpreter for a new venv, default python3).
 set -uo pipefail
 
@@ -63,15 +63,10 @@ STATE="$ROOT/state"  # databases, spool and state directories (recreated every r
 LOGS="$ROOT/logs"
 ETC="$ROOT/etc"
 WORK="$ROOT/work"
-# The Makefile's .venv already holds the package and its dependencies (make test-slurm builds it
-# first); only the [slurm] extra is added. Otherwise a venv under $ROOT, kept between runs.
-if [[ -n "${CHAINDRAG_SLURM_VENV:-}" ]]; then
-    VENV="$CHAINDRAG_SLURM_VENV"
-elif [[ -x "$REPO/.venv/bin/python" ]]; then
-    VENV="$REPO/.venv"
-else
-    VENV="$ROOT/venv"
-fi
+# Its own venv (not the Makefile's .venv): the package is installed editable from the test's copy
+# of the checkout, so that both runs use the same code even while the checkout is being edited.
+# Kept between runs: a second run only reinstalls the package itself.
+VENV="${CHAINDRAG_SLURM_VENV:-$ROOT/venv}"
 STARTED=()           # "name:pidfile" of the daemons this run started, in start order
 LINKED_CONF=0        # 1 once /etc/slurm/slurm.conf is our symlink
 
@@ -313,8 +308,11 @@ copy_checkout() {
             --exclude=./.git -cf - . | tar -C "$1" -xf -
     fi
 }
+# One snapshot of the checkout, taken once: the Slurm run works in it, the local run in an exact
+# copy of it, and the package is installed from it. Edits to the checkout while the test runs
+# therefore change neither run.
 copy_checkout "$WORK/slurm" || die "could not copy the checkout"
-copy_checkout "$WORK/local" || die "could not copy the checkout"
+cp -a "$WORK/slurm" "$WORK/local" || die "could not copy the checkout"
 for f in Snakefile config.yaml "$PROFILE_REL/config.yaml" tests/slurm/mini/Snakefile; do
     [[ -f "$WORK/slurm/$f" ]] || die "the copy of the checkout lacks $f"
 done
@@ -322,10 +320,9 @@ done
 if [[ ! -x "$VENV/bin/python" ]]; then
     "$PYTHON" -m venv "$VENV" || die "could not create $VENV"
 fi
-# What a user does: pip install -e ".[slurm]" (the [slurm] extra must bring the plugin). From the
-# checkout itself, not a copy, so that the editable install outlives this run.
-log "pip install -e \"$REPO[slurm]\" into $VENV"
-(cd "$REPO" && "$VENV/bin/python" -m pip install --quiet -e ".[slurm]") \
+# What a user does: pip install -e ".[slurm]" (the [slurm] extra must bring the plugin).
+log "pip install -e \".[slurm]\" (copy in $WORK/slurm) into $VENV"
+(cd "$WORK/slurm" && "$VENV/bin/python" -m pip install --quiet -e ".[slurm]") \
     >"$LOGS/pip.log" 2>&1 || { tail -20 "$LOGS/pip.log"; die "pip install -e .[slurm] failed"; }
 SNAKEMAKE="$VENV/bin/snakemake"
 PLUGIN_VERSION="$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("snakemake-executor-plugin-slurm"))' 2>/dev/null)" \
@@ -370,7 +367,7 @@ else
     job_ids="$(cut -d'|' -f1 "$LOGS/sacct-slurm.txt" | paste -sd, -)"
     sacct -n -P -j "$job_ids" -o JobID,Comment,MaxRSS,ElapsedRaw,ReqMem,AllocCPUS \
         >"$LOGS/sacct-slurm-steps.txt" 2>&1 \
-        && "$VENV/bin/python" "$HERE/resource_summary.py" "$LOGS/sacct-slurm-steps.txt"
+        && "$VENV/bin/python" "$WORK/slurm/tests/slurm/resource_summary.py" "$LOGS/sacct-slurm-steps.txt"
     n_jobs="$(grep -c . "$LOGS/sacct-slurm.txt")"
     n_done="$(awk -F'|' -v p="$PARTITION" -v a="$ACCOUNT" '$2 == "COMPLETED" && $7 == p && $8 == a' "$LOGS/sacct-slurm.txt" | wc -l)"
     states="$(cut -d'|' -f2 "$LOGS/sacct-slurm.txt" | sort | uniq -c | awk '{printf "%s%s %s", sep, $1, $2; sep=", "}')"
@@ -394,7 +391,7 @@ else
 fi
 
 if [[ $rc -eq 0 && $rc_local -eq 0 ]]; then
-    if "$VENV/bin/python" "$HERE/compare_tables.py" "$WORK/slurm/results/tables" "$WORK/local/results/tables"; then
+    if "$VENV/bin/python" "$WORK/slurm/tests/slurm/compare_tables.py" "$WORK/slurm/results/tables" "$WORK/local/results/tables"; then
         pass "results/tables/*.csv from Slurm equal those of the local run"
     else
         fail "results/tables/*.csv differ between the Slurm and the local run"
