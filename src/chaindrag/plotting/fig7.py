@@ -43,7 +43,7 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
     ax.set_ylabel(r"$\Delta$")
     ax.plot([], [], color=RESONANCE, lw=0.7,
             label=r"$2\alpha\omega_{\rm fast}/(2l+1)$")
-    ax.legend(loc="upper left")
+    ax.legend(loc="lower left")  # upper left holds the large losses near the capture speed
     lo, hi = (float(x) for x in cfg.get("inset_v", (80.0, 122.0)))
     zoom = kept[(kept["v_mid"] >= lo) & (kept["v_mid"] <= hi)]
     if len(zoom):
