@@ -100,7 +100,8 @@ def main() -> None:
     print(f"{'measurement'.ljust(width)}  {'wall time':>12}  ratio")
     print("-" * (width + 30))
     for name, t, ratio in rows:
-        shown = f"{t:10.3f} s" if t >= 1e-3 else f"{t * 1e6:9.2f} us"
+        shown = (f"{t:10.3f} s" if t >= 1e-3 else f"{t * 1e6:9.2f} us" if t >= 1e-6
+                 else f"{t * 1e9:9.3f} ns")
         print(f"{name.ljust(width)}  {shown:>12}  {ratio}")
 
 

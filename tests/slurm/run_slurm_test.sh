@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # Integration test: the workflow through a real single-node Slurm cluster with the SLURM profile
-# (workflow/profiles/slurm) and the official executor plugin.
+# (workflow/profiles/slurm) and the official executor plugin (snakemake-executor-plugin-slurm).
 #
 # As root on Debian/Ubuntu it installs Slurm, munge, slurmdbd and MariaDB from the distribution,
 # starts them without systemd under a private state root (recreated every run), then
-#   1. runs the real workflow's quick preset through Slurm in a fresh copy of the checkout,
+#   1. runs the real workflow's quick preset through Slurm, from scratch, in a fresh copy of the
+#      checkout, with the profile as shipped (only the first status check comes sooner);
 #   2. checks that sacct lists every submitted job COMPLETED under the run's name (the plugin's
-#      run UUID), in the profile's partition and account, and that each job's log exists,
-#   3. runs the quick preset locally (--cores 2) in a second fresh copy and compares
-#      results/tables/*.csv (tests/slurm/compare_tables.py: equal values, wall-time columns excluded),
+#      run UUID), in the profile's partition and account, and that each job's log exists;
+#   3. runs the quick preset locally (--cores 2) in an identical copy and compares
+#      results/tables/*.csv (tests/slurm/compare_tables.py: equal values; wall-time columns are
+#      excluded);
 #   4. runs tests/slurm/mini/Snakefile with --config fail=1 through Slurm: one job exits 1 on
 #      purpose, and Snakemake must report it and exit non-zero (and sacct show it FAILED).
-# Every daemon it started is stopped by its PID (never by name) in an EXIT trap, also when a step
-# fails or the script is interrupted. Without root or apt-get it prints "SKIPPED: ..." and exits 0.
-# The last line is always "slurm integration: N passed, M failed"; the exit status is non-zero
-# if anything failed.
+# Every daemon and child process it started is stopped by its PID (never by name) in an EXIT
+# trap, also when a step fails or the script is interrupted. Without root or apt-get it prints
+# "SKIPPED: ..." and exits 0. The last line is always "slurm integration: N passed, M failed";
+# the exit status is non-zero if anything failed.
 #
 #   bash tests/slurm/run_slurm_test.sh         (or: make test-slurm)
 #
@@ -46,7 +48,7 @@ die() {
     fail "$*"
     finish
 }
-# The EXIT trap stops the daemons and prints the summary line last.
+# The EXIT trap stops everything and prints the summary line last.
 FINISHED=0
 finish() {
     FINISHED=1
@@ -55,48 +57,75 @@ finish() {
 
 [[ "$(id -u)" -eq 0 ]] || skip "needs root to install and start Slurm (run as root, e.g. in CI)"
 command -v apt-get >/dev/null 2>&1 || skip "needs apt-get (Debian/Ubuntu) to install Slurm"
+command -v dpkg-query >/dev/null 2>&1 || skip "needs dpkg-query (Debian/Ubuntu) to install Slurm"
 command -v "$PYTHON" >/dev/null 2>&1 || skip "needs $PYTHON for the test's virtual environment"
 
-# ------------------------------------------------------------------ daemons: stop by PID only
 RUN="$ROOT/run"      # pid files, one directory per daemon, owned by the daemon's user
-STATE="$ROOT/state"  # databases, spool and state directories (recreated every run)
+STATE="$ROOT/state"  # databases, spool and state directories
 LOGS="$ROOT/logs"
 ETC="$ROOT/etc"
-WORK="$ROOT/work"
+WORK="$ROOT/work"    # the copies of the checkout the workflow runs in
 # Its own venv (not the Makefile's .venv): the package is installed editable from the test's copy
 # of the checkout, so that both runs use the same code even while the checkout is being edited.
 # Kept between runs: a second run only reinstalls the package itself.
 VENV="${CHAINDRAG_SLURM_VENV:-$ROOT/venv}"
-STARTED=()           # "name:pidfile" of the daemons this run started, in start order
-LINKED_CONF=0        # 1 once /etc/slurm/slurm.conf is our symlink
+
+# ------------------------------------------------------- processes: stopped by their PID only
+STARTED=()      # "name:pidfile" of the daemons this run started, in start order
+LINKED_CONF=0   # 1 once /etc/slurm/slurm.conf is our symlink
+CHILD=""        # PID of the foreground step running in the background (see run_step)
+PIP_PID=""      # PID of the background venv set-up
 
 # A zombie (exited, not yet reaped by its parent) counts as stopped.
 alive() { [[ -r "/proc/$1/stat" ]] && ! grep -qE '^[0-9]+ \(.*\) Z' "/proc/$1/stat"; }
 
-# Stop the daemon whose pid file is $2 if its process is really $1 (a reused PID is left alone).
-stop_pidfile() {
-    local name="$1" pidfile="$2" pid i
-    [[ -s "$pidfile" ]] || return 0
-    pid="$(tr -dc '0-9' <"$pidfile")"
-    [[ -n "$pid" ]] && alive "$pid" || { rm -f "$pidfile"; return 0; }
-    [[ "$(cat "/proc/$pid/comm")" == "$name"* ]] || { rm -f "$pidfile"; return 0; }
+# Send TERM to PID $1, wait up to $2 seconds, then KILL.
+stop_pid() {
+    local pid="$1" limit="${2:-20}" i
+    alive "$pid" || return 0
     kill -TERM "$pid" 2>/dev/null
-    for i in $(seq 1 100); do
-        alive "$pid" || break
+    for ((i = 0; i < limit * 5; i++)); do
+        alive "$pid" || return 0
         sleep 0.2
     done
-    if alive "$pid"; then
-        log "$name (pid $pid) ignored SIGTERM; sending SIGKILL"
-        kill -KILL "$pid" 2>/dev/null
+    log "pid $pid ignored SIGTERM for ${limit}s; sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null
+}
+
+# Stop the daemon whose pid file is $2 if its process is really $1 (a reused PID is left alone).
+stop_pidfile() {
+    local name="$1" pidfile="$2" pid
+    [[ -s "$pidfile" ]] || return 0
+    pid="$(tr -dc '0-9' <"$pidfile")"
+    if [[ -n "$pid" ]] && alive "$pid" && [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == "$name"* ]]; then
+        stop_pid "$pid" 20
     fi
     rm -f "$pidfile"
+}
+
+# Run "$@" in the background and wait for it: a TERM/INT to this script then reaches the EXIT
+# trap at once (bash runs traps only between foreground commands), which stops the step by PID.
+run_step() {
+    "$@" &
+    CHILD=$!
+    wait "$CHILD"
+    local rc=$?
+    CHILD=""
+    return "$rc"
 }
 
 cleanup() {
     local status=$? i entry
     trap - EXIT INT TERM
-    # Jobs of this test still queued or running (after a failed check) go first.
-    if [[ -n "${SLURM_CONF:-}" ]] && command -v squeue >/dev/null 2>&1; then
+    # A step still running (interrupted test): timeout forwards TERM to Snakemake, which then
+    # cancels its Slurm jobs (while slurmctld is still up).
+    [[ -n "$CHILD" ]] && stop_pid "$CHILD" 60
+    if [[ -n "$PIP_PID" ]] && alive "$PIP_PID"; then
+        pkill -TERM -P "$PIP_PID" 2>/dev/null  # its children, selected by parent PID
+        stop_pid "$PIP_PID" 10
+    fi
+    # Jobs still queued or running on the test cluster (after a failed check) go next.
+    if ((${#STARTED[@]})) && [[ -n "${SLURM_CONF:-}" ]]; then
         local jobs
         jobs="$(timeout 10 squeue -h -o %i 2>/dev/null | tr '\n' ' ')"
         [[ -n "${jobs// /}" ]] && timeout 10 scancel $jobs 2>/dev/null
@@ -105,47 +134,95 @@ cleanup() {
         entry="${STARTED[i]}"
         stop_pidfile "${entry%%:*}" "${entry#*:}"
     done
-    ((${#STARTED[@]})) && log "stopped ${#STARTED[@]} daemons"
+    ((${#STARTED[@]})) && log "stopped ${#STARTED[@]} daemons by PID"
     [[ $LINKED_CONF -eq 1 ]] && rm -f /etc/slurm/slurm.conf
     if [[ $FINISHED -eq 0 ]]; then  # interrupted or an unexpected exit
         FAILED=$((FAILED + 1))
+        log "FAIL: interrupted or unexpected exit (status $status)"
         [[ $status -eq 0 ]] && status=1
     fi
     echo "slurm integration: $PASSED passed, $FAILED failed"
     exit "$status"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# ---------------------------------------------------------------------------------- packages
-mkdir -p "$ROOT"
-PACKAGES=(slurmctld slurmd slurm-client munge slurmdbd mariadb-server)
-missing=()
-for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    log "installing ${missing[*]} from the distribution"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >"$ROOT/apt.log" 2>&1 || { tail -20 "$ROOT/apt.log"; die "apt-get update failed"; }
-    apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >>"$ROOT/apt.log" 2>&1 \
-        || { tail -20 "$ROOT/apt.log"; die "apt-get install failed"; }
-fi
-for tool in munged mungekey mariadbd mariadb-install-db mariadb slurmdbd slurmctld slurmd sbatch sacct sacctmgr sinfo; do
-    command -v "$tool" >/dev/null 2>&1 || die "$tool not found after installing ${PACKAGES[*]}"
-done
-log "$(slurmctld -V), $(mariadbd --version | awk '{print $1, $2, $3}')"
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # Daemons left by an earlier run that was killed before its EXIT trap ran.
 for entry in slurmd:slurmd/slurmd.pid slurmctld:slurmctld/slurmctld.pid slurmdbd:slurmdbd/slurmdbd.pid \
     mariadbd:mysqld/mariadbd.pid munged:munge/munged.pid; do
     stop_pidfile "${entry%%:*}" "$RUN/${entry#*:}"
 done
-
 rm -rf "$RUN" "$STATE" "$LOGS" "$ETC" "$WORK"
 mkdir -p "$RUN"/{munge,mysqld,slurmdbd,slurmctld,slurmd} "$STATE"/{munge,slurmctld,slurmd} \
     "$LOGS"/{munge,mysql,slurm} "$ETC" "$WORK"
 chmod 755 "$ROOT" "$RUN" "$STATE" "$LOGS"
+
+# ------------------------------------------------------------- checkout copies and the venv
+# A fresh copy of the checkout: tracked files plus new, not ignored ones (nothing the workflow
+# or an earlier run wrote).
+copy_checkout() {
+    mkdir -p "$1"
+    if git -C "$REPO" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        git -C "$REPO" ls-files -z --cached --others --exclude-standard \
+            | (cd "$REPO" && tar --null --files-from=- --ignore-failed-read -cf - 2>/dev/null) \
+            | tar -C "$1" -xf -
+    else  # not a git checkout (e.g. an unpacked archive): everything but venvs and outputs
+        tar -C "$REPO" --exclude=./.venv --exclude=./results --exclude=./.snakemake \
+            --exclude=./.git -cf - . | tar -C "$1" -xf -
+    fi
+}
+# One snapshot of the checkout, taken once: the Slurm run works in it, the local run in an exact
+# copy of it, and the package is installed from it. Edits to the checkout while the test runs
+# therefore change neither run.
+copy_checkout "$WORK/slurm" || die "could not copy the checkout"
+for f in Snakefile config.yaml "$PROFILE_REL/config.yaml" tests/slurm/mini/Snakefile \
+    tests/slurm/compare_tables.py tests/slurm/resource_summary.py; do
+    [[ -f "$WORK/slurm/$f" ]] || die "the copy of the checkout lacks $f"
+done
+cp -a "$WORK/slurm" "$WORK/local" || die "could not copy the checkout"
+
+# What a user does: pip install -e ".[slurm]" (the [slurm] extra must bring the plugin).
+setup_venv() {
+    if [[ ! -x "$VENV/bin/python" ]]; then
+        "$PYTHON" -m venv "$VENV" || return 1
+    fi
+    cd "$WORK/slurm" && "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[slurm]"
+}
+# It runs while apt installs Slurm, unless the interpreter lacks venv (Debian: python3-venv).
+EXTRA_PACKAGES=()
+if "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1 || [[ -x "$VENV/bin/python" ]]; then
+    log "pip install -e \".[slurm]\" into $VENV (in the background)"
+    setup_venv >"$LOGS/pip.log" 2>&1 &
+    PIP_PID=$!
+else
+    EXTRA_PACKAGES=(python3-venv)
+fi
+
+# ---------------------------------------------------------------------------------- packages
+PACKAGES=(slurmctld slurmd slurm-client munge slurmdbd mariadb-server "${EXTRA_PACKAGES[@]}")
+missing=()
+for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    log "apt-get install ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    run_step apt-get update -qq >"$LOGS/apt.log" 2>&1 || { tail -20 "$LOGS/apt.log"; die "apt-get update failed"; }
+    run_step apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$LOGS/apt.log" 2>&1 \
+        || { tail -20 "$LOGS/apt.log"; die "apt-get install ${missing[*]} failed"; }
+fi
+for tool in munged mungekey munge unmunge mariadbd mariadb-install-db mariadb mariadb-admin slurmdbd \
+    slurmctld slurmd sbatch srun squeue scancel sacct sacctmgr sinfo scontrol; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool not found after installing ${PACKAGES[*]}"
+done
+log "$(slurmctld -V), $(mariadbd --version | awk '{print $1, $2, $3}')"
+if [[ -z "$PIP_PID" ]]; then
+    log "pip install -e \".[slurm]\" into $VENV"
+    setup_venv >"$LOGS/pip.log" 2>&1 &
+    PIP_PID=$!
+fi
+
 chown munge:munge "$RUN/munge" "$STATE/munge" "$LOGS/munge"
 chown mysql:mysql "$RUN/mysqld" "$LOGS/mysql"
 chown slurm:slurm "$RUN/slurmdbd" "$RUN/slurmctld" "$STATE/slurmctld" "$LOGS/slurm"
@@ -294,36 +371,14 @@ timeout 60 sbatch --wait -A "$ACCOUNT" -p "$PARTITION" -o "$LOGS/smoke.out" \
     --wrap 'echo "SLURM_CONF=${SLURM_CONF:-unset}"; srun hostname' >/dev/null 2>&1 \
     || { cat "$LOGS/smoke.out"; die "a batch job with one srun step failed"; }
 
-# ---------------------------------------------------------------------- checkouts and venv
-# A fresh copy of the checkout: tracked files plus new, not ignored ones (nothing the workflow
-# or an earlier run wrote).
-copy_checkout() {
-    mkdir -p "$1"
-    if git -C "$REPO" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-        git -C "$REPO" ls-files -z --cached --others --exclude-standard \
-            | (cd "$REPO" && tar --null --files-from=- --ignore-failed-read -cf - 2>/dev/null) \
-            | tar -C "$1" -xf -
-    else  # not a git checkout (e.g. an unpacked archive): everything but venvs and outputs
-        tar -C "$REPO" --exclude=./.venv --exclude=./results --exclude=./.snakemake \
-            --exclude=./.git -cf - . | tar -C "$1" -xf -
-    fi
-}
-# One snapshot of the checkout, taken once: the Slurm run works in it, the local run in an exact
-# copy of it, and the package is installed from it. Edits to the checkout while the test runs
-# therefore change neither run.
-copy_checkout "$WORK/slurm" || die "could not copy the checkout"
-cp -a "$WORK/slurm" "$WORK/local" || die "could not copy the checkout"
-for f in Snakefile config.yaml "$PROFILE_REL/config.yaml" tests/slurm/mini/Snakefile; do
-    [[ -f "$WORK/slurm/$f" ]] || die "the copy of the checkout lacks $f"
-done
-
-if [[ ! -x "$VENV/bin/python" ]]; then
-    "$PYTHON" -m venv "$VENV" || die "could not create $VENV"
+# ------------------------------------------------------------------------------ the venv
+wait "$PIP_PID"  # the builtin: interruptible, unlike a foreground command
+rc=$?
+PIP_PID=""
+if [[ $rc -ne 0 ]]; then
+    tail -20 "$LOGS/pip.log"
+    die "pip install -e .[slurm] failed (log: $LOGS/pip.log)"
 fi
-# What a user does: pip install -e ".[slurm]" (the [slurm] extra must bring the plugin).
-log "pip install -e \".[slurm]\" (copy in $WORK/slurm) into $VENV"
-(cd "$WORK/slurm" && "$VENV/bin/python" -m pip install --quiet -e ".[slurm]") \
-    >"$LOGS/pip.log" 2>&1 || { tail -20 "$LOGS/pip.log"; die "pip install -e .[slurm] failed"; }
 SNAKEMAKE="$VENV/bin/snakemake"
 PLUGIN_VERSION="$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("snakemake-executor-plugin-slurm"))' 2>/dev/null)" \
     || die "pip install -e .[slurm] did not install snakemake-executor-plugin-slurm (is the [slurm] extra in pyproject.toml?)"
@@ -336,19 +391,25 @@ WHAT="the workflow's quick preset"
 FAST_POLL=(--slurm-init-seconds-before-status-checks 5)
 
 # ------------------------------------------------------------ the workflow through Slurm
+SETUP_TIME=$((SECONDS - T0))
 log "running $WHAT through Slurm"
 t=$SECONDS
-(cd "$WORK/slurm" && timeout 900 "$SNAKEMAKE" --workflow-profile "$PROFILE_REL" "${WORKFLOW_ARGS[@]}" \
-    "${FAST_POLL[@]}" >"$LOGS/snakemake-slurm.log" 2>&1)
+cd "$WORK/slurm" || die "no directory $WORK/slurm"
+run_step timeout 1200 "$SNAKEMAKE" --workflow-profile "$PROFILE_REL" "${WORKFLOW_ARGS[@]}" \
+    "${FAST_POLL[@]}" >"$LOGS/snakemake-slurm.log" 2>&1
 rc=$?
+cd "$REPO" || die "no directory $REPO"
 SLURM_TIME=$((SECONDS - t))
 log "Slurm run finished with exit code $rc in ${SLURM_TIME}s (log: $LOGS/snakemake-slurm.log)"
 
 log "running the same workflow locally (--cores 2)"
 t=$SECONDS
-(cd "$WORK/local" && timeout 900 "$SNAKEMAKE" --cores 2 "${WORKFLOW_ARGS[@]}" >"$LOGS/snakemake-local.log" 2>&1)
+cd "$WORK/local" || die "no directory $WORK/local"
+run_step timeout 1200 "$SNAKEMAKE" --cores 2 "${WORKFLOW_ARGS[@]}" >"$LOGS/snakemake-local.log" 2>&1
 rc_local=$?
-log "local run finished with exit code $rc_local in $((SECONDS - t))s (log: $LOGS/snakemake-local.log)"
+cd "$REPO" || die "no directory $REPO"
+LOCAL_TIME=$((SECONDS - t))
+log "local run finished with exit code $rc_local in ${LOCAL_TIME}s (log: $LOGS/snakemake-local.log)"
 
 if [[ $rc -ne 0 ]]; then
     tail -40 "$LOGS/snakemake-slurm.log"
@@ -405,24 +466,28 @@ fi
 log "running tests/slurm/mini/Snakefile with a failing rule through Slurm"
 mkdir -p "$WORK/fail"
 t=$SECONDS
-(cd "$WORK/fail" && timeout 600 "$SNAKEMAKE" --workflow-profile "$WORK/slurm/$PROFILE_REL" \
+cd "$WORK/fail" || die "no directory $WORK/fail"
+run_step timeout 600 "$SNAKEMAKE" --workflow-profile "$WORK/slurm/$PROFILE_REL" \
     --snakefile "$WORK/slurm/tests/slurm/mini/Snakefile" --config fail=1 "${FAST_POLL[@]}" \
-    >"$LOGS/snakemake-fail.log" 2>&1)
+    >"$LOGS/snakemake-fail.log" 2>&1
 rc_fail=$?
+cd "$REPO" || die "no directory $REPO"
+FAIL_TIME=$((SECONDS - t))
 log "failing run finished with exit code $rc_fail in $((SECONDS - t))s (log: $LOGS/snakemake-fail.log)"
 FAIL_RUN_ID="$(sed -nE 's/.*SLURM run ID: ([0-9a-fA-F-]+).*/\1/p' "$LOGS/snakemake-fail.log" | head -n 1)"
 sacct -n -X -P -S now-1days --name "${FAIL_RUN_ID:-none}" -o JobID,State,Comment,ExitCode >"$LOGS/sacct-fail.txt" 2>&1
 FAIL_JOB="$(awk -F'|' '$3 == "rule_failing_rule" {print $1; exit}' "$LOGS/sacct-fail.txt")"
 FAIL_STATE="$(awk -F'|' '$3 == "rule_failing_rule" {print $2 " (exit " $4 ")"; exit}' "$LOGS/sacct-fail.txt")"
+fail_states="$(cut -d'|' -f2 "$LOGS/sacct-fail.txt" | sort | uniq -c | awk '{printf "%s%s %s", sep, $1, $2; sep=", "}')"
 FAIL_LOG="$WORK/fail/.snakemake/slurm_logs/rule_failing_rule/${FAIL_JOB:-none}.log"
 if [[ $rc_fail -ne 0 && $rc_fail -ne 124 ]] && grep -q "Error in rule failing_rule" "$LOGS/snakemake-fail.log" \
     && [[ "$FAIL_STATE" == FAILED* ]] && grep -q "exiting 1 on purpose" "$FAIL_LOG" 2>/dev/null; then
-    pass "a job failing on purpose: Slurm job $FAIL_JOB $FAIL_STATE in sacct, its log kept with the error, Snakemake reports 'Error in rule failing_rule' and exits $rc_fail"
+    pass "a job failing on purpose: Slurm job $FAIL_JOB $FAIL_STATE in sacct, its log kept with the error, Snakemake reports 'Error in rule failing_rule' and exits $rc_fail (run's jobs in sacct: $fail_states)"
 else
     tail -40 "$LOGS/snakemake-fail.log"
     cat "$LOGS/sacct-fail.txt"
     fail "failing job: Snakemake exit code $rc_fail, sacct state '${FAIL_STATE:-none}', log $FAIL_LOG; expected non-zero exit, 'Error in rule failing_rule', FAILED and the error in the log"
 fi
 
-log "total ${SECONDS}s; logs in $LOGS; Slurm $(slurmctld -V | awk '{print $2}'), plugin $PLUGIN_VERSION"
+log "took $((SECONDS - T0))s: set-up (apt, venv, cluster) ${SETUP_TIME}s, quick preset through Slurm ${SLURM_TIME}s, locally ${LOCAL_TIME}s, failing run ${FAIL_TIME}s; Slurm $(slurmctld -V | awk '{print $2}'), snakemake $("$SNAKEMAKE" --version), plugin $PLUGIN_VERSION; logs in $LOGS"
 finish
