@@ -38,7 +38,12 @@ def _describe(value) -> str:
     arr = np.asarray(value)
     if arr.ndim == 0:
         return repr(arr.item())
-    return f"array with min {np.nanmin(arr)!r} and max {np.nanmax(arr)!r}"
+    if arr.size <= 6:
+        return repr(arr.tolist())
+    bad = ~np.isfinite(arr.astype(float))
+    if bad.any():
+        return f"array of {arr.size} values, {int(bad.sum())} not finite (first {arr[bad][0].item()!r})"
+    return f"array with min {arr.min().item()!r} and max {arr.max().item()!r}"
 
 
 def require_finite(name: str, value):

@@ -327,17 +327,18 @@ chown slurm:slurm "$ETC/slurmdbd.conf"
 chmod 600 "$ETC/slurmdbd.conf"
 chmod 644 "$ETC/slurm.conf"
 # Slurm commands and daemons read this instead of /etc/slurm/slurm.conf; slurmdbd finds
-# slurmdbd.conf next to it. Inside a job, srun ignores it and reads the default path, so that
-# path points to our file for the test's duration (never over an existing cluster's file).
+# slurmdbd.conf next to it. Inside a job, however, the plugin's job step (snakemake-executor-
+# plugin-slurm-jobstep) removes SLURM_* variables, SLURM_CONF included, before calling srun, which
+# then reads the default path: that path points to our file for the test's duration (removed
+# by the EXIT trap). An existing file there belongs to a real cluster and is never replaced.
 export SLURM_CONF="$ETC/slurm.conf"
 if [[ -e /etc/slurm/slurm.conf || -L /etc/slurm/slurm.conf ]] \
     && [[ "$(readlink /etc/slurm/slurm.conf)" != "$ROOT/"* ]]; then
-    log "NOTE: /etc/slurm/slurm.conf exists and is not ours; srun inside jobs will use it"
-else
-    mkdir -p /etc/slurm
-    ln -sfn "$SLURM_CONF" /etc/slurm/slurm.conf
-    LINKED_CONF=1
+    die "/etc/slurm/slurm.conf exists (a configured Slurm?); the test will not replace it"
 fi
+mkdir -p /etc/slurm
+ln -sfn "$SLURM_CONF" /etc/slurm/slurm.conf
+LINKED_CONF=1
 
 # ------------------------------------------------------------------------------ slurmdbd
 slurmdbd || die "slurmdbd did not start (see $LOGS/slurm/slurmdbd.log)"
@@ -366,9 +367,9 @@ wait_for 60 node_idle || {
     die "node $NODE never became idle"
 }
 log "cluster up: $(sinfo -h -o '%P %D nodes %c cpus %m MB %T')"
-# Smoke test: a batch job whose step (srun) runs, as the plugin's jobs do.
+# Smoke test: a batch job whose step (srun, without SLURM_CONF) runs, as the plugin's jobs do.
 timeout 60 sbatch --wait -A "$ACCOUNT" -p "$PARTITION" -o "$LOGS/smoke.out" \
-    --wrap 'echo "SLURM_CONF=${SLURM_CONF:-unset}"; srun hostname' >/dev/null 2>&1 \
+    --wrap 'env -u SLURM_CONF srun hostname' >/dev/null 2>&1 \
     || { cat "$LOGS/smoke.out"; die "a batch job with one srun step failed"; }
 
 # ------------------------------------------------------------------------------ the venv
@@ -424,11 +425,15 @@ else
     sleep 2  # let slurmctld hand the last job end to slurmdbd
     sacct -n -X -P -S now-1days --name "$RUN_ID" -o JobID,State,Comment,AllocCPUS,ReqMem,Elapsed,Partition,Account,ExitCode \
         >"$LOGS/sacct-slurm.txt" 2>&1
-    # Measured memory and time per rule (what the profile's resources are checked against).
+    # Measured memory and time per rule against the requests the rules' resources became.
     job_ids="$(cut -d'|' -f1 "$LOGS/sacct-slurm.txt" | paste -sd, -)"
-    sacct -n -P -j "$job_ids" -o JobID,Comment,MaxRSS,ElapsedRaw,ReqMem,AllocCPUS \
+    if sacct -n -P -j "$job_ids" -o JobID,Comment,MaxRSS,ElapsedRaw,ReqMem,AllocCPUS,Timelimit \
         >"$LOGS/sacct-slurm-steps.txt" 2>&1 \
-        && "$VENV/bin/python" "$WORK/slurm/tests/slurm/resource_summary.py" "$LOGS/sacct-slurm-steps.txt"
+        && "$VENV/bin/python" "$WORK/slurm/tests/slurm/resource_summary.py" "$LOGS/sacct-slurm-steps.txt"; then
+        pass "every job stayed within the memory (--mem) and time (-t) its rule's resources requested"
+    else
+        fail "a job used more memory or time than its rule requested (see the table above), or sacct failed"
+    fi
     n_jobs="$(grep -c . "$LOGS/sacct-slurm.txt")"
     n_done="$(awk -F'|' -v p="$PARTITION" -v a="$ACCOUNT" '$2 == "COMPLETED" && $7 == p && $8 == a' "$LOGS/sacct-slurm.txt" | wc -l)"
     states="$(cut -d'|' -f2 "$LOGS/sacct-slurm.txt" | sort | uniq -c | awk '{printf "%s%s %s", sep, $1, $2; sep=", "}')"
