@@ -82,3 +82,14 @@ def test_report_contains_every_figure_and_table(quick_run):
         assert f"{name}.png" in html
     for name in SCHEMAS:
         assert f"{name}.csv" in html
+
+
+def test_every_claim_of_the_quick_preset_passes_or_is_not_applicable(quick_run):
+    df = pd.read_csv(quick_run / "results" / "tables" / "validation.csv",
+                     keep_default_na=False)
+    assert len(df) >= 50
+    failed = df[df["passed"].astype(str) == "False"]
+    assert failed.empty, "failed claims:\n" + failed[["figure", "claim", "note"]].to_string()
+    na = df[df["passed"].astype(str) == "n/a"]
+    assert (na["note"].str.len() > 0).all(), "every not-applicable row says why"
+    assert (df["passed"].astype(str) == "True").sum() >= 40
