@@ -103,10 +103,14 @@ stop_pidfile() {
     rm -f "$pidfile"
 }
 
-# Run "$@" in the background and wait for it: a TERM/INT to this script then reaches the EXIT
-# trap at once (bash runs traps only between foreground commands), which stops the step by PID.
+# run_step LOG COMMAND...: run COMMAND in the background, its output appended to LOG, and wait
+# for it: a TERM/INT to this script then reaches the EXIT trap at once (bash runs traps only
+# between foreground commands), which stops the step by PID. (LOG is an argument, not a
+# redirection of run_step, so that the trap's own output is not redirected with it.)
 run_step() {
-    "$@" &
+    local out="$1"
+    shift
+    "$@" >>"$out" 2>&1 &
     CHILD=$!
     wait "$CHILD"
     local rc=$?
@@ -114,21 +118,54 @@ run_step() {
     return "$rc"
 }
 
+# PIDs of the children of PID $1, from /proc (selected by parent PID, never by name).
+children_of() {
+    local stat fields
+    for stat in /proc/[0-9]*/stat; do
+        fields="$(cat "$stat" 2>/dev/null)" || continue
+        fields="${fields##*) }"  # after "pid (comm) ": state ppid ...
+        fields="${fields#* }"
+        [[ "${fields%% *}" == "$1" ]] && { stat="${stat#/proc/}"; echo "${stat%/stat}"; }
+    done
+}
+
+# Stop the step running as $CHILD (usually `timeout ... snakemake`): SIGINT to its children makes
+# Snakemake cancel its Slurm jobs (scancel) and exit (SIGTERM would let the jobs finish first).
+stop_step() {
+    local kids pid i
+    alive "$CHILD" || return 0
+    kids="$(children_of "$CHILD" | tr '\n' ' ')"
+    for pid in $kids; do kill -INT "$pid" 2>/dev/null; done
+    for ((i = 0; i < 150; i++)); do
+        alive "$CHILD" || return 0
+        sleep 0.2
+    done
+    for pid in $kids; do stop_pid "$pid" 10; done
+    stop_pid "$CHILD" 10
+}
+
 cleanup() {
     local status=$? i entry
     trap - EXIT INT TERM
-    # A step still running (interrupted test): timeout forwards TERM to Snakemake, which then
-    # cancels its Slurm jobs (while slurmctld is still up).
-    [[ -n "$CHILD" ]] && stop_pid "$CHILD" 60
+    # A step still running (interrupted test) goes first, while slurmctld is still up.
+    [[ -n "$CHILD" ]] && stop_step
     if [[ -n "$PIP_PID" ]] && alive "$PIP_PID"; then
-        pkill -TERM -P "$PIP_PID" 2>/dev/null  # its children, selected by parent PID
+        local pid
+        for pid in $(children_of "$PIP_PID"); do stop_pid "$pid" 10; done
         stop_pid "$PIP_PID" 10
     fi
     # Jobs still queued or running on the test cluster (after a failed check) go next.
     if ((${#STARTED[@]})) && [[ -n "${SLURM_CONF:-}" ]]; then
         local jobs
         jobs="$(timeout 10 squeue -h -o %i 2>/dev/null | tr '\n' ' ')"
-        [[ -n "${jobs// /}" ]] && timeout 10 scancel $jobs 2>/dev/null
+        if [[ -n "${jobs// /}" ]]; then
+            log "cancelling Slurm jobs $jobs"
+            timeout 10 scancel $jobs 2>/dev/null
+            for ((i = 0; i < 30; i++)); do  # let slurmd end the jobs' processes
+                [[ -z "$(timeout 10 squeue -h -o %i 2>/dev/null)" ]] && break
+                sleep 1
+            done
+        fi
     fi
     for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do
         entry="${STARTED[i]}"
@@ -208,8 +245,8 @@ done
 if ((${#missing[@]})); then
     log "apt-get install ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    run_step apt-get update -qq >"$LOGS/apt.log" 2>&1 || { tail -20 "$LOGS/apt.log"; die "apt-get update failed"; }
-    run_step apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$LOGS/apt.log" 2>&1 \
+    run_step "$LOGS/apt.log" apt-get update -qq || { tail -20 "$LOGS/apt.log"; die "apt-get update failed"; }
+    run_step "$LOGS/apt.log" apt-get install -y -qq --no-install-recommends "${missing[@]}" \
         || { tail -20 "$LOGS/apt.log"; die "apt-get install ${missing[*]} failed"; }
 fi
 for tool in munged mungekey munge unmunge mariadbd mariadb-install-db mariadb mariadb-admin slurmdbd \
@@ -368,9 +405,9 @@ wait_for 60 node_idle || {
 }
 log "cluster up: $(sinfo -h -o '%P %D nodes %c cpus %m MB %T')"
 # Smoke test: a batch job whose step (srun, without SLURM_CONF) runs, as the plugin's jobs do.
-timeout 60 sbatch --wait -A "$ACCOUNT" -p "$PARTITION" -o "$LOGS/smoke.out" \
-    --wrap 'env -u SLURM_CONF srun hostname' >/dev/null 2>&1 \
-    || { cat "$LOGS/smoke.out"; die "a batch job with one srun step failed"; }
+run_step "$LOGS/smoke-sbatch.log" timeout 60 sbatch --wait -A "$ACCOUNT" -p "$PARTITION" \
+    -o "$LOGS/smoke.out" --wrap 'env -u SLURM_CONF srun hostname' \
+    || { cat "$LOGS/smoke-sbatch.log" "$LOGS/smoke.out"; die "a batch job with one srun step failed"; }
 
 # ------------------------------------------------------------------------------ the venv
 wait "$PIP_PID"  # the builtin: interruptible, unlike a foreground command
@@ -396,8 +433,8 @@ SETUP_TIME=$((SECONDS - T0))
 log "running $WHAT through Slurm"
 t=$SECONDS
 cd "$WORK/slurm" || die "no directory $WORK/slurm"
-run_step timeout 1200 "$SNAKEMAKE" --workflow-profile "$PROFILE_REL" "${WORKFLOW_ARGS[@]}" \
-    "${FAST_POLL[@]}" >"$LOGS/snakemake-slurm.log" 2>&1
+run_step "$LOGS/snakemake-slurm.log" timeout 1200 "$SNAKEMAKE" --workflow-profile "$PROFILE_REL" \
+    "${WORKFLOW_ARGS[@]}" "${FAST_POLL[@]}"
 rc=$?
 cd "$REPO" || die "no directory $REPO"
 SLURM_TIME=$((SECONDS - t))
@@ -406,7 +443,7 @@ log "Slurm run finished with exit code $rc in ${SLURM_TIME}s (log: $LOGS/snakema
 log "running the same workflow locally (--cores 2)"
 t=$SECONDS
 cd "$WORK/local" || die "no directory $WORK/local"
-run_step timeout 1200 "$SNAKEMAKE" --cores 2 "${WORKFLOW_ARGS[@]}" >"$LOGS/snakemake-local.log" 2>&1
+run_step "$LOGS/snakemake-local.log" timeout 1200 "$SNAKEMAKE" --cores 2 "${WORKFLOW_ARGS[@]}"
 rc_local=$?
 cd "$REPO" || die "no directory $REPO"
 LOCAL_TIME=$((SECONDS - t))
@@ -472,9 +509,8 @@ log "running tests/slurm/mini/Snakefile with a failing rule through Slurm"
 mkdir -p "$WORK/fail"
 t=$SECONDS
 cd "$WORK/fail" || die "no directory $WORK/fail"
-run_step timeout 600 "$SNAKEMAKE" --workflow-profile "$WORK/slurm/$PROFILE_REL" \
-    --snakefile "$WORK/slurm/tests/slurm/mini/Snakefile" --config fail=1 "${FAST_POLL[@]}" \
-    >"$LOGS/snakemake-fail.log" 2>&1
+run_step "$LOGS/snakemake-fail.log" timeout 600 "$SNAKEMAKE" --workflow-profile "$WORK/slurm/$PROFILE_REL" \
+    --snakefile "$WORK/slurm/tests/slurm/mini/Snakefile" --config fail=1 "${FAST_POLL[@]}"
 rc_fail=$?
 cd "$REPO" || die "no directory $REPO"
 FAIL_TIME=$((SECONDS - t))
