@@ -329,7 +329,7 @@ log "MariaDB up on 127.0.0.1:$DB_PORT"
 
 # -------------------------------------------------------------------------- Slurm config
 # Partition and account are the ones the profile names, so the profile is tested unchanged.
-read -r PARTITION ACCOUNT < <("$PYTHON" - "$REPO/$PROFILE_REL/config.yaml" <<'PY'
+read -r PARTITION ACCOUNT < <("$PYTHON" - "$WORK/slurm/$PROFILE_REL/config.yaml" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
 def value(key):
