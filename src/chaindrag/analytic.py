@@ -36,7 +36,7 @@ from scipy.special import ive
 
 from chaindrag import __version__
 from chaindrag.params import (ParameterError, require_finite, require_int_range,
-                              require_positive, require_range)
+                              require_omega_fast, require_positive, require_range)
 
 __all__ = [
     "dispersion", "max_group_velocity", "sound_speed", "capture_speed", "velocity_profile",
@@ -52,12 +52,6 @@ _EIGHT_PI_SQ = 8.0 * math.pi**2
 
 
 # --------------------------------------------------------------------------- validation
-def _omega_fast(omega_fast) -> float:
-    require_range("omega_fast", omega_fast, 1.0, lo_open=True)
-    if np.ndim(omega_fast) != 0:
-        raise ParameterError(f"omega_fast must be a scalar, got an array of shape "
-                             f"{np.shape(omega_fast)}")
-    return float(omega_fast)
 
 
 def _scalar(name: str, value, check, **kw) -> float:
@@ -89,7 +83,7 @@ def dispersion(q, omega_fast: float = 10.0):
     float or ndarray
         omega(q) = sqrt(1 + (omega_fast^2 - 1) sin^2(q / 2)), between 1 and omega_fast.
     """
-    wf = _omega_fast(omega_fast)
+    wf = require_omega_fast(omega_fast)
     require_finite("q", q)
     q = np.asarray(q, dtype=float)
     return _out(np.sqrt(1.0 + (wf * wf - 1.0) * np.sin(0.5 * q) ** 2))
@@ -102,7 +96,7 @@ def max_group_velocity(omega_fast: float = 10.0) -> float:
     (omega_fast - 1)/2 per radian; one unit of tau is 2 pi radians of phase, hence
     pi (omega_fast - 1) sites per t_slow. This is the sound-cone front of Fig. 2.
     """
-    wf = _omega_fast(omega_fast)
+    wf = require_omega_fast(omega_fast)
     return math.pi * (wf - 1.0)
 
 
@@ -111,7 +105,7 @@ def sound_speed(alpha, omega_fast: float = 10.0):
 
     This is :func:`max_group_velocity` times the chain spacing ``alpha`` (dashed lines of Fig. 3).
     """
-    wf = _omega_fast(omega_fast)
+    wf = require_omega_fast(omega_fast)
     require_positive("alpha", alpha)
     return _out(math.pi * np.asarray(alpha, dtype=float) * (wf - 1.0))
 
@@ -187,7 +181,7 @@ def gaussian_fourier(p, phi0, lam):
 
 
 def _single_pass_args(v, phi0, lam, omega_fast):
-    wf = _omega_fast(omega_fast)
+    wf = require_omega_fast(omega_fast)
     require_positive("v", v)
     require_finite("phi0", phi0)
     require_positive("lam", lam)
@@ -377,7 +371,7 @@ def single_pass_loss_modesum(v, potential: Callable, omega_fast: float = 10.0, *
     float or ndarray
         Delta(v).
     """
-    wf = _omega_fast(omega_fast)
+    wf = require_omega_fast(omega_fast)
     require_positive("v", v)
     require_range("rtol", rtol, 1e-15, 1e-2)
     if method not in ("contour", "real"):
@@ -564,7 +558,7 @@ def _steady_sums(v, lam, alpha, omega_fast, variant, size):
 
 
 def _steady(v, phi0, lam, alpha, omega_fast, variant):
-    wf = _omega_fast(omega_fast)
+    wf = require_omega_fast(omega_fast)
     require_positive("v", v)
     require_finite("phi0", phi0)
     require_positive("lam", lam)
@@ -634,7 +628,7 @@ def steady_state_roots(v: float, alpha: float, omega_fast: float = 10.0) -> np.n
 
     x = q / 2 pi counts Brillouin zones; every root lies in [-alpha omega_fast / v, -alpha / v].
     """
-    wf = _omega_fast(omega_fast)
+    wf = require_omega_fast(omega_fast)
     v = _scalar("v", v, require_positive)
     alpha = _scalar("alpha", alpha, require_positive)
     r = v / alpha
@@ -691,7 +685,7 @@ def spike_speeds(alpha: float, omega_fast: float = 10.0, n_max: int = 10,
 
     Solved exactly (to rounding) from omega(x_t) = x_t omega'(x_t), v_c = -alpha omega(x_t)/x_t.
     """
-    wf = _omega_fast(omega_fast)
+    wf = require_omega_fast(omega_fast)
     alpha = _scalar("alpha", alpha, require_positive)
     n_max = require_int_range("n_max", n_max, 1)
     if band_edge not in ("bottom", "top"):
@@ -709,7 +703,7 @@ def _tangencies(alpha: float, omega_fast: float, n_max: int, band_edge: str):
 
 def fast_resonance_speeds(alpha, omega_fast: float = 10.0, l_max: int = 10) -> np.ndarray:
     """Speeds of enhanced single-pass loss from the band top, 2 alpha omega_fast/(2l + 1), l = 0..l_max (Sec. V, Fig. 7)."""
-    wf = _omega_fast(omega_fast)
+    wf = require_omega_fast(omega_fast)
     alpha = _scalar("alpha", alpha, require_positive)
     l_max = require_int_range("l_max", l_max, 0)
     return 2.0 * alpha * wf / (2.0 * np.arange(l_max + 1) + 1.0)
@@ -778,7 +772,7 @@ def broadened_steady_state_loss(v, phi0: float, lam: float, alpha: float, mu: fl
     Returns NaN where the particle cannot cross the cell (repulsive phi0 with v^2 below
     8 pi^2 (Phi(0) - Phi(alpha/2)) / mu, i.e. below the capture speed of the cell).
     """
-    wf = _omega_fast(omega_fast)
+    wf = require_omega_fast(omega_fast)
     require_positive("v", v)
     phi0 = _scalar("phi0", phi0, require_finite)
     lam = _scalar("lam", lam, require_positive)
@@ -914,7 +908,7 @@ def drift_velocities(bias: float, phi0: float, lam: float, alpha: float,
         2 alpha omega_fast/(2l+1), 'none'), n (nearest alpha/n), offset
         (v - alpha/n), bias, phi0, lam, alpha, omega_fast, mu, broadened, chaindrag_version.
     """
-    wf = _omega_fast(omega_fast)
+    wf = require_omega_fast(omega_fast)
     bias = _scalar("bias", bias, require_positive, allow_zero=True)
     phi0 = _scalar("phi0", phi0, require_finite)
     lam = _scalar("lam", lam, require_positive)

@@ -58,7 +58,8 @@ import zarr
 
 from . import __version__
 from .params import (ParameterError, StoreError, require_finite, require_int_range,
-                     require_positive, require_range)
+                     require_omega_fast, require_positive)
+from .stores import open_complete_group
 
 __all__ = ["gamma", "precompute", "open_store", "KernelStore", "front_site", "ring_size"]
 
@@ -78,14 +79,6 @@ METHOD = ("periodic ring sum of Eq. (15) over M points, M >= max(2 n_max, n_max 
 
 
 # ------------------------------------------------------------------------ validation
-def _check_omega_fast(omega_fast) -> float:
-    require_range("omega_fast", omega_fast, 1.0, lo_open=True)
-    if np.ndim(omega_fast) != 0:
-        raise ParameterError(f"omega_fast must be a scalar > 1, got an array of shape "
-                             f"{np.shape(omega_fast)}")
-    return float(omega_fast)
-
-
 def _check_sites(n) -> np.ndarray:
     arr = np.asarray(n)
     if arr.dtype == bool or arr.dtype.kind not in "iuf":
@@ -191,7 +184,7 @@ def gamma(n, tau, omega_fast: float = 10.0) -> np.ndarray:
     and n <= 1000. Cost per distinct tau is O(M log M) with M ~ 2 max(n) + pi tau
     (omega_fast - 1).
     """
-    omega_fast = _check_omega_fast(omega_fast)
+    omega_fast = require_omega_fast(omega_fast)
     n_arr = _check_sites(n)
     require_positive("tau", tau, allow_zero=True)
     tau_arr = np.asarray(tau, dtype=float)
@@ -315,19 +308,8 @@ def open_store(path) -> KernelStore:
         interrupted); the message contains the path.
     """
     path = Path(path)
-    if not path.exists():
-        raise StoreError(f"kernel store {path} does not exist")
-    try:
-        root = zarr.open_group(path, mode="r", zarr_format=3)
-    except Exception as exc:  # zarr raises several types for a non-store directory
-        raise StoreError(f"{path} is not a zarr v3 group: {exc}") from exc
-    attrs = dict(root.attrs)
-    if attrs.get("format", FORMAT) != FORMAT:
-        raise StoreError(f"{path} is not a chaindrag kernel store "
-                         f"(format={attrs.get('format')!r})")
-    if attrs.get("complete") is not True:
-        raise StoreError(f"kernel store {path} is incomplete (its writer was interrupted); "
-                         "rerun precompute")
+    root, attrs = open_complete_group(path, "kernel store", FORMAT,
+                                      rerun="rerun precompute", format_required=False)
     try:
         arr = root["gamma"]
         store = KernelStore(path=path, gamma=arr, omega_fast=float(attrs["omega_fast"]),
@@ -485,7 +467,7 @@ def precompute(path, n_max: int, tau_max: float, omega_fast: float = 10.0, d: in
     if np.ndim(tau_max) != 0:
         raise ParameterError(f"tau_max must be a scalar, got shape {np.shape(tau_max)}")
     tau_max = float(tau_max)
-    omega_fast = _check_omega_fast(omega_fast)
+    omega_fast = require_omega_fast(omega_fast)
     d = require_int_range("d", d, 4)
     workers = _check_workers(workers)
     delta = 1.0 / (d * omega_fast)

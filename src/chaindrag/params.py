@@ -97,6 +97,15 @@ def require_int_range(name: str, value, lo: int, hi: int | None = None) -> int:
     return value
 
 
+def require_omega_fast(omega_fast) -> float:
+    """Check the band top ``omega_fast`` is a finite scalar > 1 (units of Omega_slow)."""
+    require_range("omega_fast", omega_fast, 1.0, lo_open=True)
+    if np.ndim(omega_fast) != 0:
+        raise ParameterError(f"omega_fast must be a scalar > 1, got an array of shape "
+                             f"{np.shape(omega_fast)}")
+    return float(omega_fast)
+
+
 @dataclass(frozen=True)
 class ChainParams:
     """The chain: band top ``omega_fast`` (units of Omega_slow) and steps per fast period ``d``.

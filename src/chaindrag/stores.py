@@ -226,6 +226,46 @@ def save_trajectory(traj: Trajectory, path: str | os.PathLike, *, decimate: int 
     return Path(path)
 
 
+def open_complete_group(path: Path, what: str, fmt: str, *, rerun: str,
+                        format_required: bool = True) -> tuple[zarr.Group, dict]:
+    """Open a chaindrag zarr v3 store for reading; refuse it unless its writer finished.
+
+    Parameters
+    ----------
+    path : Path
+        The store.
+    what : str
+        Its kind in messages ("kernel store", "trajectory store").
+    fmt : str
+        The ``format`` attribute it must carry (may be absent if not ``format_required``).
+    rerun : str
+        What the user should do about an incomplete store.
+
+    Returns
+    -------
+    (zarr.Group, dict)
+        The group and a copy of its attributes.
+
+    Raises
+    ------
+    StoreError
+        Missing, not a zarr v3 group, another format, or incomplete (``complete`` not true);
+        the message names the path.
+    """
+    if not path.exists():
+        raise StoreError(f"{what} {path} does not exist")
+    try:
+        root = zarr.open_group(path, mode="r", zarr_format=3)
+    except Exception as exc:  # zarr raises several types for a non-store directory
+        raise StoreError(f"{path} is not a zarr v3 group: {exc}") from exc
+    attrs = dict(root.attrs)
+    if attrs.get("format", None if format_required else fmt) != fmt:
+        raise StoreError(f"{path} is not a chaindrag {what} (format={attrs.get('format')!r})")
+    if attrs.get("complete") is not True:
+        raise StoreError(f"{what} {path} is incomplete (its writer was interrupted); {rerun}")
+    return root, attrs
+
+
 def load_trajectory(path: str | os.PathLike) -> Trajectory:
     """Load a store written by :func:`save_trajectory`.
 
@@ -236,19 +276,8 @@ def load_trajectory(path: str | os.PathLike) -> Trajectory:
         (``complete`` not true: its writer was interrupted).
     """
     path = Path(path)
-    if not path.exists():
-        raise StoreError(f"trajectory store {path} does not exist")
-    try:
-        root = zarr.open_group(path, mode="r", zarr_format=3)
-    except Exception as exc:  # zarr raises several types for a non-store directory
-        raise StoreError(f"{path} is not a zarr v3 group: {exc}") from exc
-    attrs = dict(root.attrs)
-    if attrs.get("format") != FORMAT:
-        raise StoreError(f"{path} is not a chaindrag trajectory store "
-                         f"(format={attrs.get('format')!r})")
-    if attrs.get("complete") is not True:
-        raise StoreError(f"trajectory store {path} is incomplete (its writer was "
-                         "interrupted); delete it and rerun")
+    root, attrs = open_complete_group(path, "trajectory store", FORMAT,
+                                      rerun="delete it and rerun")
     try:
         arrays = {name: root[name][...] for name in _ARRAY_META}
         energy = {name: arr[...] for name, arr in root["energy"].arrays()}

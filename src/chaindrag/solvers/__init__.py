@@ -35,7 +35,9 @@ from ..params import (ChainParams, GaussianInteraction, ParameterError, Simulati
                       require_positive, require_range)
 from ..trajectory import Trajectory
 from . import _chain, _kernel
-from ._common import front_margin, propagator_stencils
+from ._common import (STATUS_DONE, STATUS_LEFT_SEGMENT, STATUS_NONFINITE, STATUS_REGROW,
+                      STATUS_RUNAWAY, STATUS_STEP_TOO_COARSE, front_margin,
+                      propagator_stencils)
 
 __all__ = ["simulate", "drive", "DriveResult", "MARGINAL_STEP_FRACTION"]
 
@@ -109,15 +111,15 @@ def _status_error(status: int, step: int, delta: float, sig_hist: np.ndarray, la
     prev = sig_hist[:, max(step - 1, 0)]
     speed = np.abs(last - prev) / delta
     where = f"at tau={tau:.6g} (step {step}), sigma={np.array2string(last, precision=6)}"
-    if status == _chain.STATUS_NONFINITE:
+    if status == STATUS_NONFINITE:
         return SimulationError(f"non-finite particle position {where}: the run diverged")
-    if status == _chain.STATUS_STEP_TOO_COARSE:
+    if status == STATUS_STEP_TOO_COARSE:
         return SimulationError(
             f"{where} the particle reached |v|={speed.max():.6g}, moving delta*|v|="
             f"{delta * speed.max():.4g} per step, more than lam={lam:.4g} (bias={bias:.6g}): "
             "the time step is too coarse for this speed; stopped instead of writing garbage. "
             "Raise d or shorten tau_max.")
-    if status == _chain.STATUS_RUNAWAY:
+    if status == STATUS_RUNAWAY:
         return SimulationError(f"{where} the particle speed |v|={speed.max():.6g} exceeded "
                                f"v_runaway={v_runaway:.6g}; stopped.")
     return SimulationError(f"{extra} {where}")
@@ -389,7 +391,7 @@ def _run_chain(n, sig_hist, vel0, chain, common, e_int, e_chain, f_hist, sites_r
             seen = sig_hist[:, b:b_new + 1] / alpha
             p_lo = min(p_lo, float(seen.min()) - reach_sites)
             p_hi = max(p_hi, float(seen.max()) + reach_sites)
-        if status == _chain.STATUS_REGROW:
+        if status == STATUS_REGROW:
             if seg.frozen_lo > p_lo - 64 or seg.frozen_hi < p_hi + 64:
                 raise SimulationError(
                     f"at tau={b_new * delta:.6g} the particle reached the frozen part of the "
@@ -397,7 +399,7 @@ def _run_chain(n, sig_hist, vel0, chain, common, e_int, e_chain, f_hist, sites_r
             seg.grow(int(math.floor(p_lo - r - 64)), int(math.ceil(p_hi + r + 64)) + 1)
             b = b_new
             continue
-        if status != _chain.STATUS_DONE:
+        if status != STATUS_DONE:
             raise _status_error(status, b_new, delta, sig_hist, common["lam"], common["bias"],
                                 common["v_runaway"] or None)
         b = b_new
@@ -470,14 +472,14 @@ def _run_kernel(n, sig_hist, vel0, chain, common, e_int, f_hist, sites_rec, chai
             b, b1, rho, first_site, gam, n_mem, sig_hist, vel0, alpha, common["phi0"],
             common["lam"], common["mu"], common["bias"], delta, reach, common["dv_limit"],
             common["v_runaway"], e_int, sites, forces)
-        if status == _kernel.STATUS_LEFT_SEGMENT:
+        if status == STATUS_LEFT_SEGMENT:
             raise SimulationError(
                 f"at tau={b_new * delta:.6g} (step {b_new}) the particle at sigma="
                 f"{np.array2string(sig_hist[:, b_new], precision=6)} left the tracked chain "
                 f"segment (sites {first_site}..{first_site + n_ch - 1}, {where}): the kernel "
                 "algorithm would silently miss the masses beyond it. Use a store with larger "
                 "n_max or set kernel_first_site.")
-        if status != _kernel.STATUS_DONE:
+        if status != STATUS_DONE:
             raise _status_error(status, b_new, delta, sig_hist, common["lam"], common["bias"],
                                 common["v_runaway"] or None)
         b = b_new

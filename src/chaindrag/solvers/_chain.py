@@ -13,13 +13,8 @@ import math
 import numpy as np
 from numba import njit
 
-from ._common import gaussian_forces
-
-STATUS_DONE = 0
-STATUS_REGROW = 1  # a particle approached the active region's edge
-STATUS_NONFINITE = 2
-STATUS_STEP_TOO_COARSE = 3
-STATUS_RUNAWAY = 4
+from ._common import (STATUS_DONE, STATUS_NONFINITE, STATUS_REGROW, advance_particles,
+                      gaussian_forces)
 
 
 @njit(cache=True)
@@ -136,19 +131,8 @@ def chain_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, c, s, t, sig_hist, v0
         if do_energy:
             e_chain[b] = _chain_energy(x_prev, x_cur, scratch, t, lo, hi, kspring, inv2d)
         x_prev, x_cur = x_cur, x_prev
-        for p in range(n_part):
-            if prescribed_v[p] == prescribed_v[p]:  # not NaN: dragged at constant speed
-                nxt = sigma[p] + prescribed_v[p] * delta
-            elif b == 0:
-                # second-order start (the paper's sigma_1 = sigma_0 + delta v0 plus the
-                # force term, negligible when the particle starts midway)
-                nxt = sigma[p] + delta * v0[p] + 0.5 * acc * (fpart[p] + drive_force)
-            else:
-                nxt = 2.0 * sigma[p] - sig_hist[p, b - 1] + acc * (fpart[p] + drive_force)
-            sig_hist[p, b + 1] = nxt
-            step = abs(nxt - sigma[p])
-            if step > dv_limit:
-                return STATUS_STEP_TOO_COARSE, b + 1, x_prev, x_cur
-            if v_runaway > 0.0 and step > v_runaway * delta:
-                return STATUS_RUNAWAY, b + 1, x_prev, x_cur
+        status = advance_particles(b, sigma, sig_hist, v0, fpart, prescribed_v, acc,
+                                   drive_force, delta, dv_limit, v_runaway)
+        if status != STATUS_DONE:
+            return status, b + 1, x_prev, x_cur
     return STATUS_DONE, b1, x_prev, x_cur

@@ -13,6 +13,14 @@ from numba import njit
 FORCE_FLOOR = 1e-20  # forces below this are skipped, as in the paper's Appendix
 TWO_PI = 2.0 * math.pi
 
+# Status codes returned by the numba loops of both solvers.
+STATUS_DONE = 0
+STATUS_REGROW = 1        # chain solver: a particle approached the active region's edge
+STATUS_LEFT_SEGMENT = 1  # kernel solver: a particle reached the tracked segment's end
+STATUS_NONFINITE = 2
+STATUS_STEP_TOO_COARSE = 3
+STATUS_RUNAWAY = 4
+
 
 def front_margin(tau: float) -> float:
     """Sites beyond the sound-cone front tau*pi*(omega_fast-1) where |Gamma_n| > 1e-13 max|Gamma|.
@@ -105,3 +113,31 @@ def gaussian_forces(sigma, x, first_site, alpha, phi0, lam, reach, sites, forces
                 count += 1
                 fpart[p] -= f
     return count, fpart, energy, g_min, g_max
+
+
+@njit(cache=True)
+def advance_particles(b, sigma, sig_hist, v0, fpart, prescribed_v, acc, drive_force, delta,
+                      dv_limit, v_runaway):
+    """Eq. (A2): write sigma_p at step b+1 into ``sig_hist``; the one particle integrator.
+
+    ``acc`` = (2 pi delta)^2 / mu, ``drive_force`` = bias/alpha. A particle with a finite
+    ``prescribed_v`` is dragged at that speed instead. Returns STATUS_DONE, or the status
+    of the first particle moving more than ``dv_limit`` (= lam) or faster than ``v_runaway``
+    (when > 0) in this step.
+    """
+    for p in range(sigma.size):
+        if prescribed_v[p] == prescribed_v[p]:  # not NaN: dragged at constant speed
+            nxt = sigma[p] + prescribed_v[p] * delta
+        elif b == 0:
+            # second-order start (the paper's sigma_1 = sigma_0 + delta v0 plus the force
+            # term, negligible when the particle starts midway)
+            nxt = sigma[p] + delta * v0[p] + 0.5 * acc * (fpart[p] + drive_force)
+        else:
+            nxt = 2.0 * sigma[p] - sig_hist[p, b - 1] + acc * (fpart[p] + drive_force)
+        sig_hist[p, b + 1] = nxt
+        step = abs(nxt - sigma[p])
+        if step > dv_limit:
+            return STATUS_STEP_TOO_COARSE
+        if v_runaway > 0.0 and step > v_runaway * delta:
+            return STATUS_RUNAWAY
+    return STATUS_DONE

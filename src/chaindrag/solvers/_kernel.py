@@ -7,13 +7,8 @@ import math
 import numpy as np
 from numba import njit
 
-from ._common import gaussian_forces
-
-STATUS_DONE = 0
-STATUS_LEFT_SEGMENT = 1
-STATUS_NONFINITE = 2
-STATUS_STEP_TOO_COARSE = 3
-STATUS_RUNAWAY = 4
+from ._common import (STATUS_DONE, STATUS_LEFT_SEGMENT, STATUS_NONFINITE, advance_particles,
+                      gaussian_forces)
 
 
 @njit(cache=True)
@@ -33,6 +28,7 @@ def kernel_steps(b0, b1, rho, first_site, gam, n_mem, sig_hist, v0, alpha, phi0,
     n_ch = rho.shape[0]
     last = rho.shape[1] - 1
     sigma = np.empty(n_part)
+    free = np.full(n_part, np.nan)  # no particle is dragged at a prescribed speed
     x = np.empty(n_ch)
     for b in range(b0, b1):
         for p in range(n_part):
@@ -56,15 +52,8 @@ def kernel_steps(b0, b1, rho, first_site, gam, n_mem, sig_hist, v0, alpha, phi0,
                 grow = gam[n]
                 for l in range(1, l_stop + 1):
                     row[b + l] += amp * grow[l - 1]
-        for p in range(n_part):
-            if b == 0:
-                nxt = sigma[p] + delta * v0[p] + 0.5 * acc * (fpart[p] + drive_force)
-            else:
-                nxt = 2.0 * sigma[p] - sig_hist[p, b - 1] + acc * (fpart[p] + drive_force)
-            sig_hist[p, b + 1] = nxt
-            step = abs(nxt - sigma[p])
-            if step > dv_limit:
-                return STATUS_STEP_TOO_COARSE, b + 1
-            if v_runaway > 0.0 and step > v_runaway * delta:
-                return STATUS_RUNAWAY, b + 1
+        status = advance_particles(b, sigma, sig_hist, v0, fpart, free, acc, drive_force,
+                                   delta, dv_limit, v_runaway)
+        if status != STATUS_DONE:
+            return status, b + 1
     return STATUS_DONE, b1
