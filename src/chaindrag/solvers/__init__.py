@@ -243,17 +243,17 @@ def simulate(*, alpha: float, phi0: float, lam: float, mu: float = 1.0,
     sig_hist = np.zeros((sig0.size, n + 2))
     sig_hist[:, 0] = sig0
     e_int = np.zeros(n + 1)
-    f_hist = np.zeros((sig0.size, n + 1))
     n_chain_rec = n // chain_every + 1
     rec_out = np.zeros((sites_rec.size, n_chain_rec))
     if solver == "chain":
         e_chain = np.zeros(n + 1)
+        f_hist = np.zeros((sig0.size, n + 1))  # the chain's force on each particle (unused here)
         extra = _run_chain(n, sig_hist, vel0, chain, common, e_int, e_chain, f_hist, sites_rec,
                            chain_every, rec_out, bool(energy), progress,
                            prescribed_v=np.full(sig0.size, np.nan))
     else:
         e_chain = None
-        extra = _run_kernel(n, sig_hist, vel0, chain, common, e_int, f_hist, sites_rec,
+        extra = _run_kernel(n, sig_hist, vel0, chain, common, e_int, sites_rec,
                             chain_every, rec_out, kernel_store, memory, kernel_first_site,
                             progress, tau_max)
 
@@ -425,7 +425,7 @@ def _open_kernel_store(kernel_store):
                          f"{type(kernel_store).__name__}")
 
 
-def _run_kernel(n, sig_hist, vel0, chain, common, e_int, f_hist, sites_rec, chain_every,
+def _run_kernel(n, sig_hist, vel0, chain, common, e_int, sites_rec, chain_every,
                 rec_out, kernel_store, memory, first_site, progress, tau_max) -> dict:
     store = _open_kernel_store(kernel_store)
     where = f"kernel store {store.path}"
@@ -485,7 +485,6 @@ def _run_kernel(n, sig_hist, vel0, chain, common, e_int, f_hist, sites_rec, chai
         b = b_new
         if progress is not None:
             progress(min(b, n + 1) / (n + 1))
-    # forces on the particles for diagnostics (the loop keeps only their sum in sigma)
     if sites_rec.size:
         rec_out[:, :] = rho[sites_rec - first_site][:, ::chain_every][:, :rec_out.shape[1]]
     return dict(kernel_store=str(store.path), kernel_n_max=int(store.n_max),
