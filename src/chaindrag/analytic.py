@@ -34,7 +34,7 @@ import pandas as pd
 from numba import njit
 from scipy.special import ive
 
-from chaindrag import __version__
+from chaindrag._version import __version__
 from chaindrag.params import (ParameterError, require_finite, require_int_range,
                               require_omega_fast, require_positive, require_range)
 

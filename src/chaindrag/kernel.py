@@ -56,7 +56,7 @@ import numpy as np
 import scipy.fft
 import zarr
 
-from . import __version__
+from ._version import __version__
 from .params import (ParameterError, StoreError, require_finite, require_int_range,
                      require_omega_fast, require_positive)
 from .stores import open_complete_group

@@ -188,7 +188,7 @@ def save_trajectory(traj: Trajectory, path: str | os.PathLike, *, decimate: int 
     ``wall_time_s`` (from params, else "unknown"/package version/null), ``decimate``,
     ``chain_decimate``, ``format``, ``format_version`` and, written last, ``complete: true``.
     """
-    from . import __version__
+    from ._version import __version__
 
     if not isinstance(traj, Trajectory):
         raise ParameterError(f"traj must be a Trajectory, got {type(traj).__name__}")

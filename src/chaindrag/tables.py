@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import __version__, analytic
+from . import analytic
+from ._version import __version__
 from .params import ParameterError, SimulationError
 from .stores import write_table
 

@@ -30,7 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import __version__, analytic
+from . import analytic
+from ._version import __version__
 
 log = logging.getLogger("chaindrag.validation")
 

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import __version__
+from .._version import __version__
 from ..params import (ChainParams, GaussianInteraction, ParameterError, SimulationError,
                       StoreError, TimeStepWarning, require_finite, require_int_range,
                       require_positive, require_range)
