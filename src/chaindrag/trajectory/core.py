@@ -1,0 +1,122 @@
+"""The :class:`Trajectory` record: what a solver recorded in one run (Eqs. 1-3, A2)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..params import ParameterError
+
+ENERGY_KEYS = ("particle_kinetic", "interaction", "chain", "bias_work", "total")
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """One recorded run of the particle(s) + chain model (Eqs. 1-3, A2).
+
+    Attributes
+    ----------
+    tau : ndarray, shape (n_rec,)
+        Recording times in units of t_slow = 2 pi / Omega_slow.
+    sigma : ndarray, shape (n_particles, n_rec)
+        Particle positions sigma_p(tau) (units of the chain's length unit; rest sites at alpha g).
+    velocity : ndarray, shape (n_particles, n_rec)
+        d sigma_p / d tau (central difference, see the contract).
+    chain_sites : ndarray of int, shape (n_sites,)
+        Site indices g of the chain masses whose displacement was recorded (may be empty).
+    chain_tau : ndarray, shape (n_chain_rec,)
+        Recording times of the chain displacements.
+    chain_displacement : ndarray, shape (n_sites, n_chain_rec)
+        rho_g(tau) for g in ``chain_sites``.
+    energy : dict[str, ndarray]
+        Energies over ``tau`` in units of hbar Omega_slow; keys among
+        'particle_kinetic', 'interaction', 'chain', 'bias_work', 'total' (any may be absent).
+    params : dict
+        Every input of the run (alpha, phi0, lam, mu, v0, sigma0, bias, omega_fast, d, delta,
+        tau_max, memory, solver, chaindrag_version, wall_time_s, ...).
+    """
+
+    tau: np.ndarray
+    sigma: np.ndarray
+    velocity: np.ndarray
+    chain_sites: np.ndarray
+    chain_tau: np.ndarray
+    chain_displacement: np.ndarray
+    energy: dict[str, np.ndarray] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self):
+        tau = np.asarray(self.tau, dtype=float)
+        sigma = np.atleast_2d(np.asarray(self.sigma, dtype=float))
+        velocity = np.atleast_2d(np.asarray(self.velocity, dtype=float))
+        sites = np.asarray(self.chain_sites, dtype=np.int64).reshape(-1)
+        chain_tau = np.asarray(self.chain_tau, dtype=float).reshape(-1)
+        disp = np.asarray(self.chain_displacement, dtype=float)
+        if disp.size == 0:
+            disp = disp.reshape(sites.size, chain_tau.size)
+        if tau.ndim != 1:
+            raise ParameterError(f"tau must be one-dimensional, got shape {tau.shape}")
+        if sigma.shape[1] != tau.size or velocity.shape != sigma.shape:
+            raise ParameterError(
+                f"sigma {sigma.shape} and velocity {velocity.shape} must both have shape "
+                f"(n_particles, len(tau)={tau.size})")
+        if disp.shape != (sites.size, chain_tau.size):
+            raise ParameterError(
+                f"chain_displacement must have shape (len(chain_sites)={sites.size}, "
+                f"len(chain_tau)={chain_tau.size}), got {disp.shape}")
+        energy = {}
+        for key, arr in dict(self.energy).items():
+            if key not in ENERGY_KEYS:
+                raise ParameterError(f"energy key {key!r} not among {ENERGY_KEYS}")
+            arr = np.asarray(arr, dtype=float)
+            if arr.shape != tau.shape:
+                raise ParameterError(
+                    f"energy[{key!r}] must have shape {tau.shape}, got {arr.shape}")
+            energy[key] = arr
+        object.__setattr__(self, "tau", tau)
+        object.__setattr__(self, "sigma", sigma)
+        object.__setattr__(self, "velocity", velocity)
+        object.__setattr__(self, "chain_sites", sites)
+        object.__setattr__(self, "chain_tau", chain_tau)
+        object.__setattr__(self, "chain_displacement", disp)
+        object.__setattr__(self, "energy", energy)
+        object.__setattr__(self, "params", dict(self.params))
+
+    def _param(self, name: str) -> float:
+        try:
+            return float(self.params[name])
+        except KeyError:
+            raise ParameterError(f"trajectory params lack {name!r}") from None
+
+    @property
+    def n_particles(self) -> int:
+        """Number of particles."""
+        return self.sigma.shape[0]
+
+    @property
+    def alpha(self) -> float:
+        """Lattice constant alpha (rest site g at alpha g)."""
+        return self._param("alpha")
+
+    @property
+    def phi0(self) -> float:
+        """Interaction strength phi0 (>0 repulsive, <0 attractive)."""
+        return self._param("phi0")
+
+    @property
+    def lam(self) -> float:
+        """Interaction width lam."""
+        return self._param("lam")
+
+    @property
+    def mu(self) -> float:
+        """Particle-to-chain mass ratio mu."""
+        return self._param("mu")
+
+    @property
+    def kinetic_energy(self) -> np.ndarray:
+        """Particle kinetic energy mu/2 (v/2pi)^2 per particle, shape (n_particles, n_rec)."""
+        return 0.5 * self.mu * (self.velocity / (2.0 * math.pi)) ** 2
