@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 CORES  ?= all
 SNAKEMAKE := $(BIN)/snakemake --workflow-profile workflow/profiles/default
 
-.PHONY: figures quick report test test-slurm bench lint venv clean-results
+.PHONY: figures quick report test test-slurm bench lint docs venv clean-results
 
 venv: $(STAMP)
 
@@ -44,6 +44,10 @@ test-slurm: $(STAMP)
 ## solver benchmarks: prints a table of wall times and ratios
 bench: $(STAMP)
 	$(BIN)/python benchmarks/solvers.py
+
+## the API reference and the paper-to-code map, from the docstrings -> docs/_build/html
+docs: $(STAMP)
+	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 
 lint: $(STAMP)
 	$(BIN)/snakemake --lint
