@@ -1,4 +1,4 @@
-"""Reductions of chaindrag.tables: tidy, order-independent tables with analytic columns."""
+"""Reductions (chaindrag.tables): tidy, order-independent tables with analytic columns."""
 
 from __future__ import annotations
 
@@ -71,11 +71,3 @@ def test_fig8_fates_tell_a_plateau_from_a_capture(tmp_path):
     assert by_v0.loc[30.0, "n"] == 2
     assert by_v0.loc[10.0, "fate"] == "captured"
 
-
-def test_progress_log_reports_percent_elapsed_and_estimate(caplog):
-    caplog.set_level("INFO", logger="chaindrag.tables")
-    progress = tables.ProgressLog("run", every=0.0)
-    progress(0.5)
-    progress(1.0)
-    text = caplog.text
-    assert "50.0% done" in text and "100.0% done" in text and "remaining" in text

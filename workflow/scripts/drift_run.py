@@ -10,7 +10,7 @@ logging.basicConfig(stream=sys.stderr, level=logging.INFO, force=True,
                     format="%(asctime)s %(name)s %(levelname)s: %(message)s")
 logging.captureWarnings(True)
 
-from chaindrag import tables  # noqa: E402
+from chaindrag import jobs  # noqa: E402
 
-tables.run_drift(snakemake.output.store, snakemake.output.midpoints,  # noqa: F821
-                 **snakemake.params.run)  # noqa: F821
+jobs.run_drift(snakemake.output.store, snakemake.output.midpoints,  # noqa: F821
+               **snakemake.params.run)  # noqa: F821

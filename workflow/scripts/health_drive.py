@@ -10,6 +10,6 @@ logging.basicConfig(stream=sys.stderr, level=logging.INFO, force=True,
                     format="%(asctime)s %(name)s %(levelname)s: %(message)s")
 logging.captureWarnings(True)
 
-from chaindrag import tables  # noqa: E402
+from chaindrag import jobs  # noqa: E402
 
-tables.run_drive_check(snakemake.output[0], **snakemake.params.check)  # noqa: F821
+jobs.run_drive_check(snakemake.output[0], **snakemake.params.check)  # noqa: F821

@@ -10,7 +10,7 @@ logging.basicConfig(stream=sys.stderr, level=logging.INFO, force=True,
                     format="%(asctime)s %(name)s %(levelname)s: %(message)s")
 logging.captureWarnings(True)
 
-from chaindrag import tables  # noqa: E402
+from chaindrag import jobs  # noqa: E402
 
-tables.run_solver_check(snakemake.output[0], snakemake.input.kernel,  # noqa: F821
-                        **snakemake.params.check)  # noqa: F821
+jobs.run_solver_check(snakemake.output[0], snakemake.input.kernel,  # noqa: F821
+                      **snakemake.params.check)  # noqa: F821

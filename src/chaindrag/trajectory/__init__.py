@@ -3,11 +3,11 @@
 A :class:`Trajectory` holds what a solver recorded; the functions below turn it into the
 numbers plotted in the paper, always by pure, vectorised numpy.
 
-- :mod:`.core`: the :class:`Trajectory` record;
-- :mod:`.crossings`: Hermite interpolation of midpoint crossings (shared);
-- :mod:`.passes`: :func:`single_pass_loss` (Figs. 5, 6) and :func:`per_pass_losses` (Fig. 7);
-- :mod:`.speeds`: :func:`midpoint_speeds` (Fig. 8);
-- :mod:`.fates`: :func:`drift_fate` (Fig. 8) and :func:`sound_cone_leak` (Fig. 3).
+- ``core``: the :class:`Trajectory` record;
+- ``crossings``: Hermite interpolation of midpoint crossings (shared);
+- ``passes``: :func:`single_pass_loss` (Figs. 5, 6) and :func:`per_pass_losses` (Fig. 7);
+- ``speeds``: :func:`midpoint_speeds` (Fig. 8);
+- ``fates``: :func:`drift_fate` (Fig. 8) and :func:`sound_cone_leak` (Fig. 3).
 """
 
 from .core import ENERGY_KEYS, Trajectory

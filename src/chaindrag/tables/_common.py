@@ -1,0 +1,38 @@
+"""Helpers shared by the reductions (and the jobs): provenance columns, stable row order."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from .._version import __version__
+
+PathLike = str | os.PathLike
+
+
+def _delta(omega_fast: float, d: int) -> float:
+    """Time step delta = 1/(d omega_fast) in units of t_slow."""
+    return 1.0 / (d * omega_fast)
+
+
+def _with_provenance(df: pd.DataFrame, **columns: Any) -> pd.DataFrame:
+    """Add the given constant columns and ``chaindrag_version`` (in place) and return ``df``."""
+    for name, value in columns.items():
+        df[name] = value
+    df["chaindrag_version"] = __version__
+    return df
+
+
+def _read_all(paths: Sequence[PathLike]) -> pd.DataFrame:
+    frames = [pd.read_csv(p) for p in paths]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _sorted(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Rows in a stable order (so tables are identical whatever the batch/job order)."""
+    keys = [k for k in keys if k in df.columns]
+    return df.sort_values(keys, kind="mergesort").reset_index(drop=True) if keys else df
+

@@ -1,0 +1,64 @@
+"""Single-pass reductions (Figs. 4c, 5, 6): batch tables in, one tidy row per run out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .. import analytic
+from ..stores import write_table
+from ._common import PathLike, _read_all, _sorted
+
+_SINGLE_PASS_COLUMNS = ["figure", "alpha", "phi0", "lam", "mu", "v0", "sigma0", "omega_fast",
+                        "d", "solver", "tau_max", "passed", "delta_numeric", "delta_analytic",
+                        "rel_error", "tau_cross", "v_cross", "v_ext_numeric",
+                        "displaced_reference", "chaindrag_version"]
+
+
+def _single_pass_table(paths: Sequence[PathLike], figure: str) -> pd.DataFrame:
+    df = _read_all(paths)
+    df["figure"] = figure
+    df = df[_SINGLE_PASS_COLUMNS]
+    return _sorted(df, ["figure", "lam", "phi0", "v0", "d"])
+
+
+def fig5_table(batches_a: Sequence[PathLike], batches_b: Sequence[PathLike],
+               table: PathLike) -> pd.DataFrame:
+    """Fig. 5 single-pass losses, panels a (low speed) and b (high speed): one row per run."""
+    df = pd.concat([_single_pass_table(batches_a, "fig5a"),
+                    _single_pass_table(batches_b, "fig5b")], ignore_index=True)
+    write_table(df, table)
+    return df
+
+
+def fig6_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
+    """Fig. 6 single-pass losses of both signs: one row per run."""
+    df = _single_pass_table(batches, "fig6")
+    write_table(df, table)
+    return df
+
+
+def concat_tables(tables: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
+    """Concatenate tables with the same columns (single_pass.csv = Fig. 5 + Fig. 6 rows)."""
+    df = _read_all(tables)
+    write_table(df, table)
+    return df
+
+
+def fig4c_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
+    """Fig. 4(c): largest velocity fluctuation v0 - v_ext, numeric and analytic (Sec. IV A)."""
+    df = _read_all(batches)
+    v_an = np.asarray(analytic.extremum_speed(df["v0"].to_numpy(), df["phi0"].to_numpy(),
+                                              df["mu"].to_numpy()), dtype=float)
+    out = pd.DataFrame({
+        "phi0": df["phi0"], "lam": df["lam"], "alpha": df["alpha"], "mu": df["mu"],
+        "v0": df["v0"], "v_ext_numeric": df["v_ext_numeric"], "v_ext_analytic": v_an,
+        "fluctuation_numeric": df["v0"] - df["v_ext_numeric"],
+        "fluctuation_analytic": df["v0"] - v_an, "passed": df["passed"],
+        "omega_fast": df["omega_fast"], "d": df["d"], "solver": df["solver"],
+        "chaindrag_version": df["chaindrag_version"]})
+    out = _sorted(out, ["phi0", "v0"])
+    write_table(out, table)
+    return out

@@ -1,0 +1,75 @@
+"""Reductions of full trajectory stores (Figs. 4a, b and 7): one row per record or per pass."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .. import analytic
+from ..stores import load_trajectory, write_table
+from ..trajectory import per_pass_losses
+from ._common import PathLike, _sorted, _with_provenance
+
+
+def _first_crossing(tau: np.ndarray, x: np.ndarray, level: float) -> float:
+    """Linearly interpolated first time x(tau) reaches ``level`` from below (NaN if never)."""
+    above = np.flatnonzero(x >= level)
+    if above.size == 0 or above[0] == 0:
+        return math.nan
+    k = above[0]
+    return float(tau[k - 1] + (level - x[k - 1]) / (x[k] - x[k - 1]) * (tau[k] - tau[k - 1]))
+
+
+def fig4_pass_table(stores: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
+    """Fig. 4(a, b): sigma(tau), v(tau) of one pass and Eq. (16) shifted to the pass time.
+
+    The pass time ``tau_pass`` is when sigma crosses the rest position of the next chain mass
+    (the dotted lines of Figs. 4a, b); Eq. (16) is evaluated at tau - tau_pass.
+    """
+    frames = []
+    for path in stores:
+        traj = load_trajectory(path)
+        p = traj.params
+        alpha, phi0, lam, mu, v0 = (float(p[k]) for k in ("alpha", "phi0", "lam", "mu", "v0"))
+        sigma, v = traj.sigma[0], traj.velocity[0]
+        site = alpha * (math.floor(sigma[0] / alpha) + 1)
+        tau_pass = _first_crossing(traj.tau, sigma, site)
+        v_an = analytic.velocity_profile(traj.tau - tau_pass, v0, phi0, lam, mu)
+        frames.append(_with_provenance(pd.DataFrame({
+            "phi0": phi0, "lam": lam, "alpha": alpha, "mu": mu, "v0": v0, "tau": traj.tau,
+            "sigma": sigma, "v": v, "v_analytic": v_an, "tau_pass": tau_pass,
+            "sigma_site": site}), omega_fast=float(p["omega_fast"]), d=int(p["d"]),
+            solver=str(p.get("solver", "unknown"))))
+    df = _sorted(pd.concat(frames, ignore_index=True), ["phi0", "tau"])
+    write_table(df, table)
+    return df
+
+
+def fig7_table(stores: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
+    """Fig. 7: loss of every pass along the Fig. 3 trajectories vs the midpoint speed before it.
+
+    ``delta_analytic`` is Eq. (26) at ``v_mid``; ``keep`` marks the passes with KE > |phi0|.
+    """
+    frames = []
+    for path in stores:
+        traj = load_trajectory(path)
+        p = traj.params
+        passes = per_pass_losses(traj)
+        v_mid = passes["v_mid"].to_numpy()
+        an = np.full(v_mid.shape, np.nan)
+        ok = v_mid > 0
+        an[ok] = analytic.single_pass_loss(v_mid[ok], float(p["phi0"]), float(p["lam"]),
+                                           float(p["omega_fast"]))
+        frames.append(_with_provenance(pd.DataFrame({
+            "phi0": float(p["phi0"]), "lam": float(p["lam"]), "alpha": float(p["alpha"]),
+            "mu": float(p["mu"]), "v0": float(p["v0"]), "pass_index": passes["pass_index"],
+            "tau": passes["tau"], "v_mid": v_mid, "delta_numeric": passes["delta"],
+            "delta_analytic": an, "keep": passes["keep"]}),
+            omega_fast=float(p["omega_fast"]), d=int(p["d"]),
+            solver=str(p.get("solver", "unknown"))))
+    df = _sorted(pd.concat(frames, ignore_index=True), ["phi0", "pass_index"])
+    write_table(df, table)
+    return df
