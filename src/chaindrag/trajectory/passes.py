@@ -161,9 +161,9 @@ def per_pass_losses(traj: Trajectory, particle: int = 0) -> pd.DataFrame:
           the energy given to the chain;
         - ``keep``: the paper keeps passes "while KE exceeds Phi0": True for the leading
           run of passes with kinetic_before > |phi0| that continue in the same direction.
-          |phi0| is used for both signs: for phi0 < 0 the literal KE > phi0 would keep the
-          oscillations of a captured particle.  A crossing followed by one in the opposite
-          direction is a turn, not a pass over a mass.
+          The bound |phi0| holds for both signs: for phi0 < 0 the literal KE > phi0 would
+          keep the oscillations of a captured particle.  A crossing followed by one in the
+          opposite direction is a turn, not a pass over a mass.
     """
     tau, sigma, v = _particle_record(traj, particle)
     alpha, mu = traj.alpha, traj.mu
