@@ -1,0 +1,64 @@
+"""Closed-form and semi-analytic results of Secs. III-VI (Eqs. 11, 16, 25-28, 32, 33).
+
+Everything here is in the paper's dimensionless units: lengths in l_slow, times in
+``t_slow = 2 pi / Omega_slow``, frequencies in Omega_slow, energies in hbar Omega_slow.
+Speeds ``v`` are sigma-dot (l_slow per t_slow); the chain spacing is ``alpha``; the
+Gaussian pair interaction is ``Phi(x) = phi0 exp(-x^2 / (2 lam^2))``; the particle's kinetic
+energy is ``mu/2 (v / 2 pi)^2``, so a potential step Phi changes ``v^2`` by
+``8 pi^2 Phi / mu``.
+
+Functions that return NaN do so only where the quantity does not exist (the particle
+cannot pass the barrier); this is stated in each docstring. The package never imports
+:mod:`chaindrag.solvers`.
+
+========================  ========================================  ====================
+Paper                     Function                                  Module
+========================  ========================================  ====================
+Eq. (11)                  :func:`dispersion`                        ``band``
+Sec. III, Figs. 2, 3      :func:`max_group_velocity`,               ``band``
+                          :func:`sound_speed`
+Sec. IV A                 :func:`capture_speed`                     ``single_pass``
+Eq. (16), Fig. 4          :func:`velocity_profile`,                 ``single_pass``
+                          :func:`extremum_speed`
+Eq. (25)                  :func:`single_pass_loss_modesum`          ``single_pass``
+Eq. (26)                  :func:`single_pass_loss`                  ``single_pass``
+Eqs. (27), (28)           :func:`single_pass_loss_fast`,            ``single_pass``
+                          :func:`single_pass_loss_slow`
+Phi_p of Eqs. (25), (33)  :func:`gaussian_fourier`                  ``fourier``
+Eq. (32)                  :func:`steady_state_roots`                ``steady_state``
+Eq. (33), Fig. 8          :func:`steady_state_loss`,                ``steady_state``
+                          :func:`steady_state_loss_script_variant`
+spikes of Eq. (33)        :func:`spike_speeds`                      ``resonances``
+Secs. V, VI, Figs. 7-9    :func:`fast_resonance_speeds`,            ``resonances``
+                          :func:`slow_resonance_speeds`
+Sec. VI, Fig. 9           :func:`broadened_steady_state_loss`       ``drift``
+Sec. VI, Figs. 8, 9       :func:`drift_velocities`                  ``drift``
+========================  ========================================  ====================
+
+The modules are named for the physics: ``band`` (the phonon band and its sound cone),
+``single_pass`` (one pass over one chain mass, without loss and the loss), ``fourier``
+(Fourier transforms of the pair potential, closed form and by quadrature), ``steady_state``
+(the resonant modes and the loss at constant speed), ``resonances`` (spike and resonance
+speeds), ``drift`` (the broadened loss and the drift speeds under a bias).
+"""
+
+from __future__ import annotations
+
+from .band import dispersion, max_group_velocity, sound_speed
+from .drift import broadened_steady_state_loss, drift_velocities
+from .fourier import gaussian_fourier
+from .resonances import fast_resonance_speeds, slow_resonance_speeds, spike_speeds
+from .single_pass import (capture_speed, extremum_speed, single_pass_loss,
+                          single_pass_loss_fast, single_pass_loss_modesum,
+                          single_pass_loss_slow, velocity_profile)
+from .steady_state import (steady_state_loss, steady_state_loss_script_variant,
+                           steady_state_roots)
+
+__all__ = [
+    "dispersion", "max_group_velocity", "sound_speed", "capture_speed", "velocity_profile",
+    "extremum_speed", "gaussian_fourier", "single_pass_loss", "single_pass_loss_fast",
+    "single_pass_loss_slow", "single_pass_loss_modesum", "steady_state_loss",
+    "steady_state_loss_script_variant", "steady_state_roots", "spike_speeds",
+    "broadened_steady_state_loss", "drift_velocities", "fast_resonance_speeds",
+    "slow_resonance_speeds",
+]

@@ -1,0 +1,267 @@
+"""Steady-state loss per chain mass at constant speed (Sec. VI, Eqs. 32, 33).
+
+A particle moving at constant speed v through a chain of spacing alpha excites only the
+modes that stay in phase with it from one chain mass to the next, the real roots x_j of
+Eq. (32), ``omega(x) + x v / alpha = 0`` (``x = q / 2 pi`` in any Brillouin zone). Eq. (33)
+sums their Gaussian-weighted contributions. The roots are bracketed on pieces where the
+resonance function is provably monotone and polished by Newton-bisection in numba kernels.
+
+Root structure (why no root is missed): with ``omega(x) = sqrt(1 + A sin^2(pi x))``,
+``A = omega_fast^2 - 1``, omega rises on ``[m, m + 1/2]`` and falls on ``[m - 1/2, m]``;
+omega'' changes sign once per half period, at ``cos(2 pi x) = (omega_fast - 1)/(omega_fast
++ 1)`` (the only admissible root of ``A c^2 - (2A + 4) c + A = 0``). So on a rising half
+``f' > 0`` (at most one root); on each convex or concave part of a falling half f' is
+monotone (at most one critical point), and splitting there leaves pieces on which f is
+monotone: every root is bracketed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from chaindrag.params import require_finite, require_omega_fast, require_positive
+
+from ._common import out, scalar
+
+__all__ = ["steady_state_loss", "steady_state_loss_script_variant", "steady_state_roots"]
+
+
+# --------------------------------------------------------------------------- roots of Eq. (32)
+@njit(cache=True)
+def _band(x, a):
+    """omega(x) and omega'(x) of the steady-state band variable x = q / 2 pi."""
+    sn = math.sin(math.pi * x)
+    w = math.sqrt(1.0 + a * sn * sn)
+    return w, a * math.pi * math.sin(2.0 * math.pi * x) / (2.0 * w)
+
+
+@njit(cache=True)
+def _band_curvature(x, a):
+    w, dw = _band(x, a)
+    return (a * math.pi * math.pi * math.cos(2.0 * math.pi * x) - dw * dw) / w
+
+
+@njit(cache=True)
+def _value(x, r, a, which):
+    """which = 0: f(x) = omega + r x (and f'); which = 1: f'(x) (and f'')."""
+    w, dw = _band(x, a)
+    if which == 0:
+        return w + r * x, dw + r
+    return dw + r, _band_curvature(x, a)
+
+
+@njit(cache=True)
+def _solve_monotone(lo, hi, flo, fhi, r, a, which):
+    """Zero of a monotone function on [lo, hi] with values flo, fhi of opposite signs at the
+    ends: Newton from the secant point, kept inside a shrinking bisection bracket."""
+    pos = flo > 0.0
+    x = lo - flo * (hi - lo) / (fhi - flo)
+    if not (lo < x < hi):
+        x = 0.5 * (lo + hi)
+    for _ in range(200):
+        f, fp = _value(x, r, a, which)
+        if f == 0.0:
+            return x
+        if (f > 0.0) == pos:
+            lo = x
+        else:
+            hi = x
+        xn = x - f / fp if fp != 0.0 else 0.5 * (lo + hi)
+        if not (lo < xn < hi):
+            xn = 0.5 * (lo + hi)
+        if abs(xn - x) <= 2e-16 * max(1.0, abs(x)) or hi - lo <= 4e-16 * max(1.0, abs(x)):
+            return xn
+        x = xn
+    return x
+
+
+@njit(cache=True)
+def _root_on(lo, hi, r, a, buf, n):
+    """Append the root of monotone f on [lo, hi) to buf; return the new count."""
+    flo = _value(lo, r, a, 0)[0]
+    fhi = _value(hi, r, a, 0)[0]
+    if flo == 0.0:
+        buf[n] = lo
+        return n + 1
+    if flo * fhi < 0.0:
+        buf[n] = _solve_monotone(lo, hi, flo, fhi, r, a, 0)
+        return n + 1
+    return n
+
+
+@njit(cache=True)
+def _roots_on_curved(lo, hi, r, a, buf, n):
+    """Roots of f on a piece of constant curvature sign: split at the critical point."""
+    glo = _value(lo, r, a, 1)[0]
+    ghi = _value(hi, r, a, 1)[0]
+    if glo * ghi < 0.0:
+        c = _solve_monotone(lo, hi, glo, ghi, r, a, 1)
+        n = _root_on(lo, c, r, a, buf, n)
+        return _root_on(c, hi, r, a, buf, n)
+    return _root_on(lo, hi, r, a, buf, n)
+
+
+@njit(cache=True)
+def _find_roots(r, omega_fast, buf, omega_max):
+    """All roots of omega(x) + r x = 0 with omega <= omega_max (they lie in
+    [-min(omega_fast, omega_max)/r, -1/r]); return the count."""
+    a = omega_fast * omega_fast - 1.0
+    dxi = math.acos((omega_fast - 1.0) / (omega_fast + 1.0)) / (2.0 * math.pi)
+    x_lo = -min(omega_fast, omega_max) / r
+    x_hi = -1.0 / r
+    n = 0
+    for k in range(int(math.floor(2.0 * x_lo)) - 1, int(math.ceil(2.0 * x_hi)) + 1):
+        lo = 0.5 * k
+        hi = 0.5 * (k + 1)
+        if hi < x_lo - 1e-9 * abs(x_lo) or lo > x_hi + 1e-9 * abs(x_hi):
+            continue
+        if k % 2 == 0:  # rising half [m, m + 1/2]: f' > 0
+            n = _root_on(lo, hi, r, a, buf, n)
+        else:  # falling half [m - 1/2, m]: concave, then convex after the inflection
+            xi = hi - dxi
+            n = _roots_on_curved(lo, xi, r, a, buf, n)
+            n = _roots_on_curved(xi, hi, r, a, buf, n)
+    return n
+
+
+def _buffer_size(r_min: float, omega_fast: float) -> int:
+    return int(4 * (2.0 * (omega_fast - 1.0) / r_min + 8))
+
+
+# --------------------------------------------------------------------------- Eq. (33)
+@njit(cache=True)
+def _steady_sums(v, lam, alpha, omega_fast, variant, size):
+    """sum_j omega_j^2 e^{-E(omega_j)} / |alpha omega'(x_j)/v + 1| for each element."""
+    res = np.empty(v.size)
+    buf = np.empty(size)
+    a = omega_fast * omega_fast - 1.0
+    for i in range(v.size):
+        r = v[i] / alpha[i]
+        s2 = (2.0 * math.pi * lam[i] / v[i]) ** 2
+        # a root with omega <= 1 + r always exists; roots weighted below e^{-60} of it are
+        # skipped (at small v only the band bottom absorbs, so this prunes most zones)
+        n = _find_roots(r, omega_fast, buf, math.sqrt((1.0 + r) ** 2 + 60.0 / s2))
+        tot = 0.0
+        for j in range(n):
+            w, dw = _band(buf[j], a)
+            if variant == 0:
+                e = s2 * w * w
+            else:
+                e = 0.5 * s2 * w * w * w * w
+            den = abs(dw + r) / r
+            tot += w * w * math.exp(-e) / den if den > 0.0 else math.inf
+        res[i] = tot
+    return res
+
+
+def _steady(v, phi0, lam, alpha, omega_fast, variant):
+    wf = require_omega_fast(omega_fast)
+    require_positive("v", v)
+    require_finite("phi0", phi0)
+    require_positive("lam", lam)
+    require_positive("alpha", alpha)
+    v, phi0, lam, alpha = np.broadcast_arrays(*(np.asarray(a, dtype=float)
+                                                for a in (v, phi0, lam, alpha)))
+    if v.size == 0:
+        return np.empty(v.shape)
+    flat = [np.ascontiguousarray(a.ravel()) for a in (v, lam, alpha)]
+    size = _buffer_size(float(np.min(flat[0] / flat[2])), wf)
+    sums = _steady_sums(flat[0], flat[1], flat[2], wf, variant, size).reshape(v.shape)
+    return out(16.0 * math.pi**5 * phi0**2 * lam**2 / v**4 * sums)
+
+
+def steady_state_loss(v, phi0, lam, alpha, omega_fast: float = 10.0):
+    """Mean energy lost per chain mass passed at constant speed in the steady state, Eq. (33).
+
+    Parameters
+    ----------
+    v : array_like
+        Particle speed, > 0.
+    phi0, lam : array_like
+        Gaussian amplitude (any sign) and width (> 0).
+    alpha : array_like
+        Chain spacing, > 0.
+    omega_fast : float
+        Band top, > 1.
+
+    Returns
+    -------
+    float or ndarray
+        Delta_bar(v), broadcast over the array arguments; ``inf`` exactly at a tangency speed.
+
+    Notes
+    -----
+    Eq. (33) reads::
+
+        Delta_bar = (1/2) sum_j [4 pi^2 omega(x_j) / v^2 Phi_hat(2 pi omega(x_j) / v)]^2
+                    / abs(alpha omega'(x_j) / v + 1),
+
+    with x_j all real roots of ``omega(x) + x v / alpha = 0`` (Eq. 32),
+    ``omega(x) = sqrt(1 + (omega_fast^2 - 1) sin^2(pi x))`` (every Brillouin zone; the roots
+    lie in ``[-alpha omega_fast / v, -alpha / v]``). For the Gaussian,
+    ``Phi_hat(p) = phi0 lam sqrt(2 pi) e^{-p^2 lam^2 / 2}``
+    (:func:`~chaindrag.analytic.gaussian_fourier`), so each term is
+    ``16 pi^5 phi0^2 lam^2 omega_j^2 / v^4 e^{-4 pi^2 lam^2 omega_j^2 / v^2}`` divided by
+    ``abs(alpha omega'(x_j) / v + 1)``.
+
+    The roots are found by bracketing on pieces where f is provably monotone (split at the
+    half periods, the inflection points of omega and the critical points of f), then
+    Newton-bisection, compiled with numba. Roots whose Gaussian weight is below ``e^{-60}``
+    times that of the lowest-omega root (``omega <= 1 + v/alpha`` always exists) are
+    skipped: a relative change below 1e-23 that makes small v fast. Delta_bar diverges (as
+    an inverse square root) at the tangency speeds of
+    :func:`~chaindrag.analytic.spike_speeds`, where two roots merge.
+    """
+    return _steady(v, phi0, lam, alpha, omega_fast, 0)
+
+
+def steady_state_loss_script_variant(v, phi0, lam, alpha, omega_fast: float = 10.0):
+    """Eq. (33) with the authors' script exponent -2 pi^2 lam^2 omega^4 / v^2.
+
+    Parameters are those of :func:`~chaindrag.analytic.steady_state_loss`.
+
+    Returns
+    -------
+    float or ndarray
+        The script's Delta_bar(v).
+
+    Notes
+    -----
+    Identical to :func:`~chaindrag.analytic.steady_state_loss` except that
+    ``e^{-4 pi^2 lam^2 omega_j^2 / v^2}`` is replaced by ``e^{-2 pi^2 lam^2 omega_j^4 / v^2}``,
+    the form in the public script (see figures.md). It is not the Fourier transform of the
+    Gaussian; it is provided only so that the published Fig. 8(c) can be compared with the
+    derived Eq. (33). Near the band bottom (``omega ~ 1``) the ratio script / derived is
+    ``~e^{2 pi^2 lam^2 / v^2}``.
+    """
+    return _steady(v, phi0, lam, alpha, omega_fast, 1)
+
+
+def steady_state_roots(v: float, alpha: float, omega_fast: float = 10.0) -> np.ndarray:
+    """The resonant modes x_j of Eq. (33) at one speed: sorted roots of Eq. (32).
+
+    Parameters
+    ----------
+    v : float
+        Particle speed, > 0.
+    alpha : float
+        Chain spacing, > 0.
+    omega_fast : float
+        Band top, > 1.
+
+    Returns
+    -------
+    ndarray
+        All real roots of ``omega(x) + x v / alpha = 0``, ascending. ``x = q / 2 pi`` counts
+        Brillouin zones; every root lies in ``[-alpha omega_fast / v, -alpha / v]``.
+    """
+    wf = require_omega_fast(omega_fast)
+    v = scalar("v", v, require_positive)
+    alpha = scalar("alpha", alpha, require_positive)
+    r = v / alpha
+    buf = np.empty(_buffer_size(r, wf))
+    n = _find_roots(r, wf, buf, math.inf)
+    return np.sort(buf[:n])
