@@ -43,7 +43,7 @@ def _snapshot(path: Path):
 
 
 def _gamma_quadrature(n: int, tau: float) -> float:
-    """Eq. (15) by adaptive quadrature, independent of the FFT ring sum of kernel.py."""
+    """Eq. (15) by adaptive quadrature, independent of the FFT ring sum of chaindrag.kernel."""
     def integrand(q):
         w = np.sqrt(1.0 + (OMEGA_FAST**2 - 1.0) * np.sin(q / 2.0) ** 2)
         return np.cos(q * n) * np.sin(2.0 * np.pi * tau * w) / w
