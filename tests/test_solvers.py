@@ -236,6 +236,26 @@ def test_runs_are_bit_identical_and_report_progress():
     assert seen[-1] == pytest.approx(1.0) and seen == sorted(seen) and len(seen) >= 10
 
 
+
+def test_chain_progress_counts_the_work_of_the_growing_sound_cone():
+    # the active segment grows linearly with the sound cone from a finite width: by the
+    # middle step between 1/4 (width from zero) and 1/2 (constant width) of the work is done
+    seen = []
+    simulate(**FIG3, phi0=20.0, tau_max=20.0, progress=seen.append)
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) >= 50
+    assert 0.25 < seen[len(seen) // 2 - 1] < 0.45
+    assert seen[0] < 0.5 / len(seen)  # the first percent of steps: far less than 1% of work
+
+
+def test_kernel_progress_counts_the_future_each_force_is_propagated_into(store):
+    # step b propagates its forces into the n - b steps still to come: by the middle step
+    # 1 - (1/2)^2 = 3/4 of the work is done
+    seen = []
+    simulate(**FIG3, phi0=20.0, tau_max=3.0, solver="kernel", kernel_store=store,
+             progress=seen.append)
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) >= 50
+    assert 0.7 < seen[len(seen) // 2 - 1] < 0.8
+
 def test_params_carry_provenance():
     traj = simulate(**FIG3, phi0=20.0, tau_max=0.5)
     for key in ("alpha", "phi0", "lam", "mu", "bias", "omega_fast", "d", "delta", "solver",
@@ -247,7 +267,7 @@ def test_params_carry_provenance():
 def test_the_docstring_example_of_simulate_runs():
     import doctest
 
-    import chaindrag.solvers
+    import chaindrag.solvers.simulation
 
-    result = doctest.testmod(chaindrag.solvers, verbose=False)
+    result = doctest.testmod(chaindrag.solvers.simulation, verbose=False)
     assert result.attempted >= 4 and result.failed == 0

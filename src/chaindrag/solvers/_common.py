@@ -22,13 +22,14 @@ STATUS_STEP_TOO_COARSE = 3
 STATUS_RUNAWAY = 4
 
 
-def front_margin(tau: float) -> float:
+def front_margin(tau):
     """Sites beyond the sound-cone front tau*pi*(omega_fast-1) where |Gamma_n| > 1e-13 max|Gamma|.
 
     Measured on Eq. (15) by an exact ring sum (omega_fast = 10, tau = 0.5..800): the Airy
-    tail of the front reaches 30 tau^(1/3) + 20 sites; we keep 40 tau^(1/3) + 40.
+    tail of the front reaches 30 tau^(1/3) + 20 sites; we keep 40 tau^(1/3) + 40. ``tau``
+    may be an array (the chain solver's work plan).
     """
-    return 40.0 + 40.0 * max(tau, 0.0) ** (1.0 / 3.0)
+    return 40.0 + 40.0 * np.maximum(tau, 0.0) ** (1.0 / 3.0)
 
 
 def propagator_stencils(omega_fast: float, delta: float, tol: float = 1e-14):

@@ -1,0 +1,110 @@
+"""What :func:`~chaindrag.solvers.simulate` hands a solver backend, and what it gets back.
+
+A backend (one module per solver, one entry in ``simulation._BACKENDS``) receives a
+:class:`SolverJob` — validated inputs and preallocated outputs, filled in place — and
+returns a :class:`SolverResult`. :class:`ProgressReporter` turns work counts into the
+fraction the user's ``progress`` callback sees.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..params import ChainParams
+
+
+@dataclass(frozen=True)
+class SolverJob:
+    """Validated inputs of one run and the arrays a backend fills.
+
+    Attributes
+    ----------
+    n : int
+        Number of steps; states 0..n are computed.
+    tau_max : float
+        The requested duration (n = floor(tau_max / delta)).
+    sig_hist : ndarray, shape (n_particles, n + 2)
+        Particle positions sigma_p at every step; column 0 holds sigma0 on entry.
+    vel0 : ndarray, shape (n_particles,)
+        Initial speeds.
+    chain : ChainParams
+        omega_fast, d and delta = 1/(d omega_fast).
+    common : dict
+        Scalars of the particle and interaction: alpha, phi0, lam, mu, bias, delta, reach
+        (the interaction cutoff), dv_limit (= lam) and v_runaway (0 = none).
+    e_int : ndarray, shape (n + 1,)
+        Interaction energy at every step (output).
+    sites_rec : ndarray of int64
+        Chain masses whose displacement is recorded.
+    chain_every : int
+        Record the chain every ``chain_every`` steps into ``rec_out`` (output, shape
+        (len(sites_rec), n // chain_every + 1)).
+    rec_out : ndarray
+        Recorded chain displacements (output).
+    energy : bool
+        Compute the chain's energy (chain solver).
+    progress : callable or None
+        The user's callback, see :class:`ProgressReporter`.
+    memory : float
+        Kernel truncation tau_0 (inf: the whole history).
+    kernel_store : KernelStore, path or None
+        Kernel solver: the precomputed Gamma_n(l delta).
+    kernel_first_site : int or None
+        Kernel solver: first tracked chain mass (None: placed automatically).
+    """
+
+    n: int
+    tau_max: float
+    sig_hist: np.ndarray
+    vel0: np.ndarray
+    chain: ChainParams
+    common: dict
+    e_int: np.ndarray
+    sites_rec: np.ndarray
+    chain_every: int
+    rec_out: np.ndarray
+    energy: bool = True
+    progress: Callable[[float], None] | None = None
+    memory: float = math.inf
+    kernel_store: Any = None
+    kernel_first_site: int | None = None
+
+
+@dataclass(frozen=True)
+class SolverResult:
+    """What a backend adds to the filled :class:`SolverJob`.
+
+    Attributes
+    ----------
+    extra : dict
+        Solver-specific provenance, merged into ``Trajectory.params``.
+    e_chain : ndarray or None
+        The chain's energy at every step, if the backend computes it.
+    """
+
+    extra: dict
+    e_chain: np.ndarray | None = None
+
+
+class ProgressReporter:
+    """Hands ``progress`` the fraction of the planned work (site-updates) done.
+
+    The fraction is min(done / planned, 1), never decreasing (a re-plan may raise the
+    planned total) and exactly 1.0 once the run is complete.
+    """
+
+    def __init__(self, callback: Callable[[float], None] | None):
+        self.callback = callback
+        self.fraction = 0.0
+
+    def __call__(self, done: float, planned: float, finished: bool = False) -> None:
+        if self.callback is None:
+            return
+        frac = 1.0 if finished or planned <= 0 else min(done / planned, 1.0)
+        self.fraction = max(self.fraction, frac)
+        self.callback(self.fraction)

@@ -1,0 +1,205 @@
+"""simulate: validate, allocate, dispatch to a solver backend, assemble the Trajectory.
+
+A solver is a backend module with a function ``SolverJob -> SolverResult``
+(:mod:`chaindrag.solvers.job`) and one entry in :data:`_BACKENDS`; simulate itself knows
+no solver.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._version import __version__
+from ..params import ParameterError, require_positive
+from ..trajectory import Trajectory
+from .chain import run_chain_solver
+from .checks import _check_step, _common_checks, _n_steps, _particles, _recording
+from .job import SolverJob, SolverResult
+from .kernel_driver import run_kernel_solver
+
+_TWO_PI = 2.0 * math.pi
+
+
+@dataclass(frozen=True)
+class _Backend:
+    """A solver: its run function and whether it can truncate the memory (tau_0)."""
+
+    run: Callable[[SolverJob], SolverResult]
+    memory_truncation: bool = False
+
+
+_BACKENDS: dict[str, _Backend] = {
+    "chain": _Backend(run_chain_solver),
+    "kernel": _Backend(run_kernel_solver, memory_truncation=True),
+}
+
+
+def _backend(solver: str, memory: float) -> tuple[_Backend, float]:
+    """The backend of ``solver`` and the checked ``memory``."""
+    if solver not in _BACKENDS:
+        raise ParameterError(f"solver must be {' or '.join(map(repr, _BACKENDS))}, "
+                             f"got {solver!r}")
+    memory = float(memory)
+    if not (memory > 0):  # also catches NaN
+        raise ParameterError(f"memory must be > 0 (inf for the full history), got {memory!r}")
+    backend = _BACKENDS[solver]
+    if not backend.memory_truncation and math.isfinite(memory):
+        able = " or ".join(f"solver={k!r}" for k, b in _BACKENDS.items() if b.memory_truncation)
+        raise ParameterError(f"memory (kernel truncation tau_0) is only available with "
+                             f"{able}; the {solver} solver always has the full history")
+    return backend, memory
+
+
+def simulate(*, alpha: float, phi0: float, lam: float, mu: float = 1.0,
+             sigma0: float | Sequence[float], v0: float | Sequence[float], tau_max: float,
+             omega_fast: float = 10.0, d: int = 60, bias: float = 0.0,
+             memory: float = math.inf, solver: str = "chain", kernel_store: Any = None,
+             record_sites: Sequence[int] | np.ndarray | None = None, record_every: int = 1,
+             chain_record_every: int | None = None, energy: bool = True,
+             progress: Callable[[float], None] | None = None, v_runaway: float | None = None,
+             kernel_first_site: int | None = None) -> Trajectory:
+    """Mobile particles on the infinite chain with a Gaussian pair interaction (Eqs. 12-14, A1-A2).
+
+    Parameters
+    ----------
+    alpha : float
+        Lattice constant (chain mass g rests at alpha g), > 0.
+    phi0, lam : float
+        Gaussian pair potential Phi(x) = phi0 exp(-x^2 / 2 lam^2); phi0 > 0 repulsive.
+    mu : float
+        Particle-to-chain mass ratio, > 0.
+    sigma0, v0 : float or sequence
+        Initial positions and speeds, one per particle (particles interact only through the
+        chain).
+    tau_max : float
+        Duration in units of t_slow; the run has floor(tau_max/delta) steps.
+    omega_fast, d : float, int
+        Band top (> 1) and steps per fastest period: delta = 1/(d omega_fast) (Appendix).
+    bias : float
+        beta, energy gained per lattice spacing: a constant force beta/alpha (Sec. VI).
+    memory : float
+        Kernel truncation tau_0 (kernel solver only); inf = the whole history.
+    solver : {"chain", "kernel"}
+        Explicit cone-sized chain segment (:mod:`chaindrag.solvers.chain`), or the paper's
+        kernel algorithm (:mod:`chaindrag.solvers.kernel_driver`; needs ``kernel_store``: a
+        :class:`chaindrag.kernel.KernelStore` or its path).
+    record_sites : sequence of int, optional
+        Chain masses g whose displacement rho_g is recorded.
+    record_every, chain_record_every : int
+        Keep every k-th step of the particle record (and of the chain record; default the
+        same). Measurements at midpoints need ``record_every=1``.
+    energy : bool
+        Chain solver: also compute the chain's energy every step (about 20% more work).
+    progress : callable, optional
+        Called with the fraction of the planned work (site-updates) done, every percent of
+        the steps or so: the chain solver's active width grows with the sound cone (and,
+        without ``energy``, shrinks again), the kernel solver's early steps propagate
+        their forces furthest, so the fraction of steps would mislead.
+    v_runaway : float, optional
+        Stop with :class:`SimulationError` once a particle's speed exceeds this.
+    kernel_first_site : int, optional
+        Kernel solver: first tracked chain mass (default: placed from sigma0 and the sign of
+        v0 so the particle has room to move); the store's n_max + 1 masses are tracked.
+
+    Returns
+    -------
+    Trajectory
+        ``tau``, ``sigma``, ``velocity`` (central differences of sigma), recorded chain
+        displacements, energies (particle_kinetic, interaction, bias_work; with the chain
+        solver and ``energy=True`` also chain and total) and ``params`` (every input, the
+        solver, delta, package version, wall time).
+
+    Raises
+    ------
+    ParameterError
+        Bad input, named with its allowed range, including a time step too coarse for the
+        interaction (delta |v0| > lam); a merely marginal step gives a TimeStepWarning.
+    StoreError
+        Kernel store missing, too short in n or tau, or made for another omega_fast or d.
+    SimulationError
+        Non-finite positions, a particle reaching delta |v| > lam or ``v_runaway``, or
+        (kernel solver) leaving the tracked segment: says when and where.
+
+    Examples
+    --------
+    The Fig. 3 set-up (repulsive, v0 = 120, started midway between masses 5 and 6) for
+    tau = 20, with the displacements of the first 50 chain masses every 30 steps:
+
+    >>> import numpy as np
+    >>> from chaindrag import simulate
+    >>> traj = simulate(alpha=40.0, phi0=20.0, lam=4.0, sigma0=220.0, v0=120.0,
+    ...                 tau_max=20.0, record_sites=np.arange(50), chain_record_every=30)
+    >>> traj.sigma.shape, traj.chain_displacement.shape
+    ((1, 12001), (50, 401))
+    >>> bool(traj.velocity[0, -1] < 120.0)  # it has lost speed to the chain
+    True
+    >>> e = traj.energy["total"]
+    >>> bool(abs(e[-1] - e[0]) < 1e-4 * e[0])  # total energy is conserved
+    True
+    """
+    t_start = time.perf_counter()
+    inter, chain = _common_checks(alpha, phi0, lam, mu, tau_max, omega_fast, d, bias)
+    sig0, vel0 = _particles(sigma0, v0)
+    backend, memory = _backend(solver, memory)
+    record_every, chain_every, sites_rec = _recording(record_every, chain_record_every,
+                                                      record_sites)
+    if v_runaway is not None:
+        require_positive("v_runaway", v_runaway)
+    delta = chain.delta
+    _check_step(delta, float(np.max(np.abs(vel0))), inter.lam, chain.d, "v0")
+    n = _n_steps(tau_max, delta)
+
+    common = dict(alpha=float(alpha), phi0=inter.phi0, lam=inter.lam, mu=float(mu),
+                  bias=float(bias), delta=delta, reach=inter.cutoff(), dv_limit=inter.lam,
+                  v_runaway=float(v_runaway or 0.0))
+    sig_hist = np.zeros((sig0.size, n + 2))
+    sig_hist[:, 0] = sig0
+    job = SolverJob(n=n, tau_max=float(tau_max), sig_hist=sig_hist, vel0=vel0, chain=chain,
+                    common=common, e_int=np.zeros(n + 1), sites_rec=sites_rec,
+                    chain_every=chain_every,
+                    rec_out=np.zeros((sites_rec.size, n // chain_every + 1)),
+                    energy=bool(energy), progress=progress, memory=memory,
+                    kernel_store=kernel_store, kernel_first_site=kernel_first_site)
+    result = backend.run(job)
+
+    params = dict(alpha=float(alpha), phi0=inter.phi0, lam=inter.lam, mu=float(mu),
+                  sigma0=float(sig0[0]) if sig0.size == 1 else sig0.tolist(),
+                  v0=float(vel0[0]) if vel0.size == 1 else vel0.tolist(),
+                  n_particles=int(sig0.size), bias=float(bias), omega_fast=chain.omega_fast,
+                  d=chain.d, delta=delta, tau_max=float(tau_max), n_steps=n, memory=memory,
+                  solver=solver, record_every=record_every, chain_record_every=chain_every,
+                  force_floor=1e-20, interaction="gaussian", chaindrag_version=__version__)
+    return _trajectory(job, result, record_every, params, t_start)
+
+
+def _trajectory(job: SolverJob, result: SolverResult, record_every: int, params: dict,
+                t_start: float) -> Trajectory:
+    """Velocities (central differences), energies and the decimated records of a run."""
+    n, sig_hist, delta = job.n, job.sig_hist, job.chain.delta
+    mu, bias, alpha = job.common["mu"], job.common["bias"], job.common["alpha"]
+    sig0, vel0 = sig_hist[:, 0], job.vel0
+    tau_all = np.arange(n + 1) * delta
+    vel = np.empty((sig0.size, n + 1))
+    vel[:, 0] = vel0
+    vel[:, 1:] = (sig_hist[:, 2:] - sig_hist[:, :-2]) / (2.0 * delta)
+    keep = slice(0, n + 1, record_every)
+    kinetic = 0.5 * mu * (vel / _TWO_PI) ** 2
+    energies = {"particle_kinetic": kinetic.sum(axis=0)[keep],
+                "interaction": job.e_int[keep],
+                "bias_work": (bias / alpha
+                              * (sig_hist[:, :n + 1] - sig0[:, None]).sum(axis=0))[keep]}
+    if result.e_chain is not None and job.energy:
+        energies["chain"] = result.e_chain[keep]
+        energies["total"] = (energies["particle_kinetic"] + energies["interaction"]
+                             + energies["chain"] - energies["bias_work"])
+    params = dict(params, wall_time_s=time.perf_counter() - t_start, **result.extra)
+    return Trajectory(tau=tau_all[keep], sigma=sig_hist[:, :n + 1][:, keep],
+                      velocity=vel[:, keep], chain_sites=job.sites_rec,
+                      chain_tau=np.arange(job.rec_out.shape[1]) * job.chain_every * delta,
+                      chain_displacement=job.rec_out, energy=energies, params=params)
