@@ -1,0 +1,326 @@
+"""Fig. 8(a, b): the fates of the biased runs, the drift plateaus and Eq. 33's drift speeds."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import analytic
+from .fig8_relaxation import _eq33_acceleration, _locked_period, _relaxation_rows, _tail_change
+from .kinematics import _EIGHT_PI_SQ, _fluctuation, _nearest_n
+from .rows import Claim, _as_bool, _by_phi0, _col, _g, _require
+from .tolerances import PAPER_FIG8_TAU, PLATEAU_CLUSTER, PLATEAU_SETTLED, RELAXATION_RTOL
+
+FIG = "fig8"
+FATES = {"runaway", "drift", "captured"}
+
+
+@dataclass(frozen=True, eq=False)
+class _Fig8Runs:
+    """The Fig. 8 runs and what every claim about them needs."""
+
+    df: pd.DataFrame            # fig8_fates
+    mids: dict | None           # midpoint crossings per (phi0, v0)
+    drift: pd.DataFrame | None  # drift_velocities with _stable, _broad; None if unusable
+    alpha: float
+    bias: float
+    mu: float
+    free: float                 # dv/dtau of the bias alone, 4 pi^2 bias / (mu alpha)
+    tau_max: float
+    short: bool                 # shorter than the paper's runs
+    short_note: str
+
+    def judged(self, ok: bool, claim: str, expected, measured, tol, note: str,
+               unsettled: bool = False) -> dict:
+        """Passed if ``ok``; else n/a for short or unsettled runs; else failed."""
+        excuse = self.short_note if self.short else (
+            "not settled by the end of the run" if unsettled else "")
+        return Claim(FIG, claim).judged(expected, measured, tol, ok, note, excuse)
+
+
+def _fig8_runs(fates: pd.DataFrame | None, drift: pd.DataFrame | None, mu: float,
+               midpoints: pd.DataFrame | None) -> _Fig8Runs:
+    """The fates table checked, the midpoints grouped per run, the drift table flagged."""
+    df = _require(fates, "fig8_fates", ["phi0", "alpha", "v0", "fate"])
+    tau_max = float(_col(df, "tau_max", math.nan)[0])
+    alpha = float(df["alpha"].iloc[0])
+    bias = float(_col(df, "bias", 0.0)[0])
+    mids = None
+    if midpoints is not None and len(midpoints) and {"phi0", "v0", "tau", "v"} <= set(
+            midpoints.columns):
+        mids = {(float(p), float(v)): g for (p, v), g in midpoints.groupby(["phi0", "v0"])}
+    dv = None
+    if drift is not None and len(drift) > 0 and {"v", "stable"} <= set(drift.columns):
+        dv = drift.copy()
+        dv["_stable"] = _as_bool(dv["stable"])
+        dv["_broad"] = (_as_bool(dv["broadened"]) if "broadened" in dv.columns
+                        else np.zeros(len(dv), bool))
+    return _Fig8Runs(
+        df=df, mids=mids, drift=dv, alpha=alpha, bias=bias, mu=mu,
+        free=4 * math.pi**2 * bias / (mu * alpha), tau_max=tau_max,
+        short=math.isfinite(tau_max) and tau_max < PAPER_FIG8_TAU,
+        short_note=(f"runs last tau = {_g(tau_max)} < {_g(PAPER_FIG8_TAU)} (the paper's): a run "
+                    "still relaxing can be taken for a plateau or be undecided"))
+
+
+def check_fig8(fates: pd.DataFrame | None, drift: pd.DataFrame | None, mu: float = 1.0,
+               midpoints: pd.DataFrame | None = None) -> list[dict]:
+    """Fig. 8(a, b): fates of the biased runs, the drift plateaus, and Eq. 33's drift speeds.
+
+    * Every run ends runaway, at a drift plateau or captured. A run 'undetermined' by the fate
+      classifier that still changes by > 1% over its last quarter is *still relaxing* (the
+      claim is then n/a: longer runs needed, as in a prototype where v0 = 30 locked at 21.05
+      only near tau = 800); one without such a trend contradicts the three fates (fails for
+      runs as long as the paper's, tau = 800; n/a for shorter runs).
+    * Repulsive runs started below the capture speed (with the bias's bias/2) are captured.
+    * One row per plateau (runs whose plateau speeds agree to 2%): its speed lies within the
+      cell's speed spread |v - v_ext(v)| of the nearest alpha/n (the spikes are broadened by
+      exactly that spread, Sec. VI). A plateau still drifting by more than 5% of the bias's
+      free acceleration 4 pi^2 bias/(mu alpha) is not settled: n/a if it misses the line.
+    * Every stable band-bottom solution of Delta_bar(v) = bias of plain Eq. 33
+      (drift_velocities.csv) inside the runs' initial speeds is realised by a plateau near
+      the same alpha/n ("as predicted by our analytics"); the broadened solutions (Fig. 9,
+      qualitative) are noted.
+    * Runs away from the plateaus change speed at the rate Eq. 33 predicts.
+    * Multiple drift velocities: at least two distinct plateaus near alpha/n per sign.
+
+    Long-time claims not met are n/a for runs shorter than the paper's tau = 800.
+
+    Parameters
+    ----------
+    fates : pandas.DataFrame or None
+        The fig8_fates table (phi0, alpha, v0, fate; optionally bias, tau_max, plateau_v,
+        tail_slope, lam, omega_fast).
+    drift : pandas.DataFrame or None
+        The drift_velocities table (v, stable; optionally broadened, resonance, phi0).
+    mu : float, optional
+        Particle mass of the runs.
+    midpoints : pandas.DataFrame or None, optional
+        The fig8_midpoints table (phi0, v0, tau, v; optionally direction).
+
+    Returns
+    -------
+    list of dict
+        The rows in the order of the claims above.
+
+    Raises
+    ------
+    NotApplicable
+        The fates table is missing, empty or lacks a column.
+    """
+    runs = _fig8_runs(fates, drift, mu, midpoints)
+    rows = _fate_rows(runs) + _capture_rows(runs)
+    plateau_rows, found = _plateau_rows(runs)
+    rows += plateau_rows + _realised_rows(runs, found)
+    rows += _relaxation_rows(runs.df, runs.mids, runs.alpha, runs.bias, runs.mu, runs.free,
+                             runs.short, runs.short_note)
+    return rows + _multiple_rows(runs, found)
+
+
+# ------------------------------------------------------------------------------------ fates
+def _fate_rows(runs: _Fig8Runs) -> list[dict]:
+    """Every run ends runaway, at a drift plateau or captured (one row per sign of phi0)."""
+    rows = []
+    for phi0, g in _by_phi0(runs.df):
+        phi0 = float(phi0)
+        fate = g["fate"].astype(str)
+        counts = fate.value_counts().to_dict()
+        text = ", ".join(f"{k} {counts[k]}" for k in sorted(counts))
+        claim = f"runs end runaway, at a drift plateau, or captured (Phi0 = {_g(phi0)})"
+        relaxing, stuck, locked = _undetermined(runs, phi0, g[~fate.isin(FATES)])
+        note = f"{len(g)} runs up to tau = {_g(runs.tau_max)}"
+        if locked:
+            note += ("; drifting with a locked mean cell-crossing period (the two halves of the "
+                     "last quarter agree to 0.1%) while the midpoint speed oscillates: v0 = "
+                     + ", ".join(locked))
+        if relaxing:
+            note += ("; still relaxing (> 1% change over the last quarter): v0 = "
+                     + ", ".join(relaxing))
+        if stuck:
+            note += f"; undetermined without a trend: v0 = {', '.join(stuck)}"
+        ok = not relaxing and not stuck
+        rows.append(runs.judged(ok, claim, "each run one of three fates", text, "0 undetermined",
+                                note, unsettled=bool(relaxing) and not stuck))
+    return rows
+
+
+def _undetermined(runs: _Fig8Runs, phi0: float,
+                  other: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
+    """The runs of none of the three fates, as (still relaxing, stuck, locked) v0 texts."""
+    relaxing, stuck, locked = [], [], []
+    for r in other.itertuples(index=False):
+        run = runs.mids.get((phi0, float(r.v0))) if runs.mids else None
+        period = _locked_period(run, runs.tau_max)
+        if math.isfinite(period):
+            # the mean speed is locked (one cell every `period`) while the midpoint speed
+            # oscillates: a drift at alpha/period, which the midpoint classifier misses
+            locked.append(f"{_g(r.v0)} (alpha/period = {_g(runs.alpha / period)})")
+            continue
+        change = _tail_change(run, float(getattr(r, "tail_slope", math.nan)), runs.tau_max,
+                              float(r.v0))
+        (relaxing if change > 0.01 else stuck).append(f"{_g(r.v0)}")
+    return relaxing, stuck, locked
+
+
+def _capture_rows(runs: _Fig8Runs) -> list[dict]:
+    """Repulsive runs started below the capture speed (with the bias's bias/2) are captured."""
+    rep = runs.df[runs.df["phi0"].to_numpy(float) > 0]
+    claim = Claim(FIG, "repulsive runs started below the capture speed are captured")
+    if not len(rep):
+        return []
+    bias = _col(rep, "bias", 0.0)
+    vcb = np.sqrt(np.maximum(_EIGHT_PI_SQ * (rep["phi0"].to_numpy(float) - 0.5 * bias) / runs.mu,
+                             0.0))
+    below = rep[rep["v0"].to_numpy(float) < vcb]
+    if not len(below):
+        return [claim.na("no repulsive run started below the capture speed")]
+    bad = below[below["fate"].astype(str) != "captured"]
+    return [claim.row("captured", f"{len(below) - len(bad)} of {len(below)} captured", "all",
+                      not len(bad),
+                      f"capture speed sqrt(8 pi^2 (Phi0 - bias/2)/mu) = {_g(vcb[0])}"
+                      + (f"; not captured: v0 = {', '.join(_g(x) for x in bad['v0'])}"
+                         if len(bad) else ""))]
+
+
+# --------------------------------------------------------------------------------- plateaus
+def _plateau_rows(runs: _Fig8Runs) -> tuple[list[dict], dict[float, list[tuple[int, float]]]]:
+    """One row per plateau; and per phi0 the (n, speed) of the plateaus that lie near alpha/n."""
+    df = runs.df
+    plateaus = df[df["fate"].astype(str) == "drift"] if "plateau_v" in df.columns else df.iloc[:0]
+    if len(plateaus):
+        plateaus = plateaus[np.isfinite(plateaus["plateau_v"].to_numpy(float))]
+    rows = []
+    if not len(plateaus):
+        rows.append(runs.judged(False, "drift plateaus lie near alpha/n", "plateaus at alpha/n",
+                                "none", "", "no run reached a drift plateau"))
+    found: dict[float, list[tuple[int, float]]] = {}
+    for phi0, g in _by_phi0(plateaus):
+        phi0 = float(phi0)
+        g = g.sort_values("plateau_v")
+        pv = g["plateau_v"].to_numpy(float)
+        # one plateau = runs whose plateau speeds agree to 2% (neighbouring alpha/n differ more)
+        cluster = np.concatenate([[0], np.cumsum(np.diff(pv) > PLATEAU_CLUSTER * pv[1:])])
+        found[phi0] = []
+        for c in np.unique(cluster):
+            out, hit = _plateau_row(runs, phi0, g, cluster == c)
+            rows.append(out)
+            if hit:
+                found[phi0].append(hit)
+    return rows, found
+
+
+def _plateau_row(runs: _Fig8Runs, phi0: float, g: pd.DataFrame,
+                 sel: np.ndarray) -> tuple[dict, tuple[int, float] | None]:
+    """The row of the plateau of runs ``sel`` of ``g``; (n, speed) if it lies near alpha/n."""
+    pv = g["plateau_v"].to_numpy(float)
+    slope = _col(g, "tail_slope", 0.0)
+    vmean = float(pv[sel].mean())
+    nn = _nearest_n(vmean, runs.alpha)
+    spread = float(_fluctuation(vmean, phi0, runs.mu))
+    off = vmean - runs.alpha / nn
+    v0s = g["v0"].to_numpy(float)[sel]
+    rel_slope = float(np.max(np.abs(slope[sel]))) / runs.free if runs.free > 0 else 0.0
+    note = (f"n = {nn}, offset {_g(off)}; tolerance = speed spread in a cell "
+            f"|v - v_ext(v)|; {int(sel.sum())} run(s) (v0 = "
+            f"{', '.join(_g(x) for x in v0s[:8])}), plateau speeds "
+            f"{_g(pv[sel].min())}..{_g(pv[sel].max())}, tail slope up to "
+            f"{_g(rel_slope)} x the bias's free acceleration")
+    note += _nearest_solutions(runs, phi0, vmean)
+    ok = math.isfinite(spread) and abs(off) <= spread
+    claim = f"drift plateau near alpha/n (Phi0 = {_g(phi0)}, v = {_g(vmean)})"
+    why = "" if ok or runs.free <= 0 else _off_line(runs, phi0, g, vmean, spread,
+                                                    float(np.mean(slope[sel])))
+    if why:
+        return Claim(FIG, claim).na("not a plateau: " + note + why, runs.alpha / nn, vmean,
+                                    spread), None
+    return (runs.judged(ok, claim, runs.alpha / nn, vmean, spread, note,
+                        unsettled=rel_slope > PLATEAU_SETTLED), (nn, vmean) if ok else None)
+
+
+def _nearest_solutions(runs: _Fig8Runs, phi0: float, vmean: float) -> str:
+    """Note text: the nearest stable solutions of plain and broadened Eq. 33."""
+    if runs.drift is None:
+        return ""
+    dv, text = runs.drift, ""
+    for label, sub in (("Eq. 33", dv[dv["_stable"] & ~dv["_broad"]]),
+                       ("broadened (Fig. 9)", dv[dv["_stable"] & dv["_broad"]])):
+        if label != "Eq. 33" and "phi0" in sub.columns:
+            sub = sub[np.isclose(sub["phi0"].to_numpy(float), phi0)]
+        if len(sub):
+            vs = sub["v"].to_numpy(float)
+            text += f"; nearest stable {label} solution {_g(vs[np.argmin(np.abs(vs - vmean))])}"
+    return text
+
+
+def _off_line(runs: _Fig8Runs, phi0: float, g: pd.DataFrame, vmean: float, spread: float,
+              meas: float) -> str:
+    """Why a plateau off alpha/n is no plateau (note text), or "" if nothing explains it.
+
+    Either the run sits on an unstable root of Delta_bar(v) = bias (zero mean force, Fig. 8c)
+    or it relaxes at the rate Eq. 33 predicts; ``meas`` is its mean tail slope dv/dtau.
+    """
+    lam = float(_col(g, "lam", math.nan)[0])
+    wf = float(_col(g, "omega_fast", 10.0)[0])
+    pred = _eq33_acceleration(vmean, phi0, lam, runs.alpha, wf, runs.bias, runs.mu)
+    unstable = []
+    if runs.drift is not None:
+        dv = runs.drift
+        un = dv[~dv["_stable"] & ~dv["_broad"]]["v"].to_numpy(float)
+        unstable = un[np.abs(un - vmean) <= max(spread, 0.02 * vmean)]
+    if len(unstable):
+        return (f"; sits on the unstable solution v = {_g(unstable[0])} of Eq. 33 (Delta_bar = "
+                f"bias: zero mean force, it leaves over longer times): measured dv/dtau "
+                f"{_g(meas)}")
+    if abs(pred) > 0.01 * runs.free and abs(meas - pred) <= RELAXATION_RTOL * runs.free:
+        return (f"; relaxing at the rate Eq. 33 (broadened) predicts: dv/dtau = 4 pi^2 (bias - "
+                f"Delta_bar(v))/(mu alpha) = {_g(pred)}, measured {_g(meas)}")
+    return ""
+
+
+# --------------------------------------------------------------- Eq. 33's drift speeds
+def _realised_rows(runs: _Fig8Runs, found: dict[float, list[tuple[int, float]]]) -> list[dict]:
+    """Every stable band-bottom solution of plain Eq. 33 in the runs' speeds has its plateau."""
+    df, rows = runs.df, []
+    claim0 = "stable drift speed of Eq. 33 realised by a plateau"
+    for phi0 in sorted(df["phi0"].astype(float).unique(), reverse=True):
+        if runs.drift is None:
+            rows.append(Claim(FIG, f"{claim0} (Phi0 = {_g(phi0)})").na(
+                "drift_velocities.csv missing or empty"))
+            continue
+        v0s = df[df["phi0"].astype(float) == phi0]["v0"].to_numpy(float)
+        dv = runs.drift
+        sol = dv[dv["_stable"] & ~dv["_broad"]]
+        if "resonance" in sol.columns:
+            sol = sol[sol["resonance"].astype(str) == "slow"]
+        vs = sol["v"].to_numpy(float)
+        v_lo = max(v0s.min(), float(analytic.capture_speed(max(phi0, 0.0), runs.mu)))
+        vs = np.unique(vs[(vs >= v_lo) & (vs <= v0s.max())])
+        if not vs.size:
+            rows.append(Claim(FIG, f"{claim0} (Phi0 = {_g(phi0)})").na(
+                f"no stable band-bottom solution between {_g(v_lo)} and {_g(v0s.max())}"))
+            continue
+        near = found.get(phi0, [])
+        for v_s in vs:
+            nn = _nearest_n(v_s, runs.alpha)
+            hits = [v for n_, v in near if n_ == nn]
+            measured = hits[int(np.argmin(np.abs(np.array(hits) - v_s)))] if hits else "none"
+            rows.append(runs.judged(bool(hits), f"{claim0} (Phi0 = {_g(phi0)}, v = {_g(v_s)})",
+                                    v_s, measured, f"a plateau near alpha/{nn}",
+                                    f"plain Eq. 33, bias {_g(runs.bias)}; plateaus near alpha/n "
+                                    "found: " + (", ".join(_g(v) for _, v in near) or "none")))
+    return rows
+
+
+def _multiple_rows(runs: _Fig8Runs, found: dict[float, list[tuple[int, float]]]) -> list[dict]:
+    """At least two distinct alpha/n among the plateaus near alpha/n, per sign of phi0."""
+    rows = []
+    for phi0 in sorted(runs.df["phi0"].astype(float).unique(), reverse=True):
+        ns = sorted({n for n, _ in found.get(float(phi0), [])})
+        rows.append(runs.judged(len(ns) >= 2, f"multiple drift velocities (Phi0 = {_g(phi0)})",
+                                ">= 2 distinct plateaus", f"{len(ns)} (n = "
+                                f"{', '.join(map(str, ns)) or '-'})", ">= 2",
+                                "distinct alpha/n among the plateaus that lie near alpha/n"))
+    return rows

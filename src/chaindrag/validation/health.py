@@ -1,0 +1,117 @@
+"""Numerical health: energy conservation, time-step convergence, agreement of the two solvers."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .rows import Claim, _g, _require, row
+from .tolerances import (
+    HEALTH_ENERGY, HEALTH_ENERGY_FLOOR, HEALTH_ENERGY_ORDER, HEALTH_SOLVER_SIGMA,
+    HEALTH_SOLVER_TAU, HEALTH_TIMESTEP,
+)
+
+FIG = "health"
+
+
+def check_health(table: pd.DataFrame | None) -> list[dict]:
+    """Numerical health: energy conservation, time-step convergence, solver agreement.
+
+    * Energy (no bias): max |E - E0| / KE0 <= 1e-4 at each d (issue 4's bound); and the
+      drift shrinks at least 3x when delta is halved (second order: 4x), unless both are at
+      rounding level (< 1e-10).
+    * Time step: halving delta changes each single-pass loss by < 0.1% (a tenth of the
+      tightest claim tolerance, the 1% of Fig. 8(c)).
+    * Solvers: max |sigma_chain - sigma_kernel| <= 0.05 (tau_max/5)^2, at least 0.05 (issue
+      4's bound over tau = 5, grown as the second-order phase error).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or None
+        The numerical_health table (check, quantity, value; d, tau_max, phi0, v0 where
+        they apply).
+
+    Returns
+    -------
+    list of dict
+        The energy rows (one per d, one per halving), the time-step row, the solver rows.
+
+    Raises
+    ------
+    NotApplicable
+        The table is missing, empty or lacks a column.
+    """
+    df = _require(table, "numerical_health", ["check", "quantity", "value"])
+    chk = df["check"].astype(str)
+    qty = df["quantity"].astype(str)
+
+    def select(check: str, quantity: str) -> pd.DataFrame:
+        return df[(chk == check) & (qty == quantity)]
+
+    return (_energy_rows(select("energy_conservation", "max_rel_energy_drift"))
+            + _timestep_rows(select("timestep_convergence", "rel_change_halved_delta"))
+            + _solver_rows(select("solver_agreement", "max_abs_sigma_diff")))
+
+
+def _energy_rows(e: pd.DataFrame) -> list[dict]:
+    """Energy drift within 1e-4 per d; drift(d) / drift(2d) >= 3 unless at rounding level."""
+    claim = "total energy conserved without bias"
+    if not len(e):
+        return [Claim(FIG, claim).na("no energy_conservation rows")]
+    e = e.sort_values("d") if "d" in e.columns else e
+    rows = []
+    for r in e.itertuples(index=False):
+        val = float(r.value)
+        rows.append(row(FIG, f"{claim} (d = {getattr(r, 'd', '?')})", 0.0, val, HEALTH_ENERGY,
+                        math.isfinite(val) and val <= HEALTH_ENERGY,
+                        f"max |E - E0| / KE0 over tau = {_g(getattr(r, 'tau_max', math.nan))}"))
+    if "d" not in e.columns or len(e) < 2:
+        return rows
+    by_d = {int(d): float(v) for d, v in zip(e["d"], e["value"])}
+    for d1 in sorted(by_d):
+        if 2 * d1 not in by_d:
+            continue
+        a, b = by_d[d1], by_d[2 * d1]
+        order = Claim(FIG, f"energy error shrinks with the time step (d = {d1} -> {2 * d1})")
+        if max(a, b) < HEALTH_ENERGY_FLOOR:
+            rows.append(order.row(">= 3 (second order: 4)", math.nan, HEALTH_ENERGY_ORDER, True,
+                                  "both drifts below 1e-10: rounding level"))
+        else:
+            ratio = a / b if b > 0 else math.inf
+            rows.append(order.row(">= 3 (second order: 4)", ratio, HEALTH_ENERGY_ORDER,
+                                  ratio >= HEALTH_ENERGY_ORDER,
+                                  f"max drift {_g(a)} at d = {d1}, {_g(b)} at d = {2 * d1}"))
+    return rows
+
+
+def _timestep_rows(t: pd.DataFrame) -> list[dict]:
+    """The largest relative change of a single-pass loss when delta is halved, < 0.1%."""
+    claim = Claim(FIG, "halving delta changes the single-pass loss by < 0.1%")
+    if not len(t):
+        return [claim.na("no timestep_convergence rows")]
+    vals = t["value"].to_numpy(float)
+    k = int(np.nanargmax(vals)) if np.isfinite(vals).any() else 0
+    worst = t.iloc[k]
+    return [claim.row(0.0, vals[k], HEALTH_TIMESTEP,
+                      bool(np.all(np.isfinite(vals)) and np.all(vals <= HEALTH_TIMESTEP)),
+                      f"worst of {len(t)} runs: Phi0 = {_g(worst.get('phi0', math.nan))}, "
+                      f"v0 = {_g(worst.get('v0', math.nan))}, d = {worst.get('d', '?')} -> 2d")]
+
+
+def _solver_rows(s: pd.DataFrame) -> list[dict]:
+    """max |sigma_chain - sigma_kernel| <= 0.05, times (tau/5)^2 beyond tau = 5, per run."""
+    claim = "chain and kernel solvers agree (max |sigma_chain - sigma_kernel|)"
+    if not len(s):
+        return [Claim(FIG, claim).na("no solver_agreement rows")]
+    rows = []
+    for r in s.itertuples(index=False):
+        tau = float(getattr(r, "tau_max", HEALTH_SOLVER_TAU))
+        tol = HEALTH_SOLVER_SIGMA * max(1.0, (tau / HEALTH_SOLVER_TAU) ** 2)
+        val = float(r.value)
+        rows.append(row(FIG, f"{claim} (tau = {_g(tau)})", 0.0, val, tol,
+                        math.isfinite(val) and val <= tol,
+                        f"d = {getattr(r, 'd', '?')}; tolerance 0.05 over tau <= 5, x "
+                        "(tau/5)^2 beyond"))
+    return rows

@@ -1,0 +1,158 @@
+"""Rows of validation.csv: the columns, the n/a marker, number formatting and table access.
+
+Every check returns a list of rows (dicts) with the columns
+
+    figure, claim, expected, measured, tolerance, passed, note
+
+``passed`` is True, False or :data:`NA` (``"n/a"``: the claim cannot be judged on the data at
+hand; the note says why). :class:`Claim` builds the rows of one claim.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+NA = "n/a"
+COLUMNS = ["figure", "claim", "expected", "measured", "tolerance", "passed", "note",
+           "chaindrag_version"]
+
+
+class NotApplicable(Exception):
+    """Raised inside a check when its input is missing, empty or too small to judge."""
+
+
+def _num(x: Any) -> Any:
+    """A float rounded to 6 significant digits (short CSV text), or ``x`` unchanged."""
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, float, np.integer, np.floating)):
+        x = float(x)
+        if not math.isfinite(x):
+            return x
+        return float(f"{x:.6g}")
+    return x
+
+
+def _g(x: Any) -> str:
+    """Number text for notes."""
+    try:
+        return f"{float(x):.4g}"
+    except (TypeError, ValueError):
+        return str(x)
+
+
+def row(figure: str, claim: str, expected: Any, measured: Any, tolerance: Any,
+        passed: bool | str, note: str = "") -> dict:
+    """One validation row.
+
+    Parameters
+    ----------
+    figure : str
+        The figure the claim is about (``"fig2"``, ..., ``"health"``).
+    claim : str
+        The claim, in words.
+    expected, measured, tolerance : object
+        Numbers (rounded to 6 significant digits) or text.
+    passed : bool or str
+        True, False or :data:`NA`.
+    note : str, optional
+        How the measurement was made, or why the claim is not applicable.
+
+    Returns
+    -------
+    dict
+        The row, keyed by the first seven :data:`COLUMNS`.
+    """
+    if not (isinstance(passed, str) and passed == NA):
+        passed = bool(passed)
+    return dict(figure=figure, claim=claim, expected=_num(expected), measured=_num(measured),
+                tolerance=_num(tolerance), passed=passed, note=note)
+
+
+def na_row(figure: str, claim: str, note: str, expected: Any = "", measured: Any = "",
+           tolerance: Any = "") -> dict:
+    """A row whose claim cannot be judged; ``note`` says why (see :func:`row`)."""
+    return row(figure, claim, expected, measured, tolerance, NA, note)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The rows of one claim of one figure: passed or failed, not applicable, or judged.
+
+    Parameters
+    ----------
+    figure : str
+        The figure column.
+    text : str
+        The claim column.
+    """
+
+    figure: str
+    text: str
+
+    def row(self, expected: Any, measured: Any, tolerance: Any, passed: bool | str,
+            note: str = "") -> dict:
+        """The claim's row with ``passed`` as given (see :func:`row`)."""
+        return row(self.figure, self.text, expected, measured, tolerance, passed, note)
+
+    def na(self, note: str, expected: Any = "", measured: Any = "", tolerance: Any = "") -> dict:
+        """The claim's not-applicable row (see :func:`na_row`)."""
+        return na_row(self.figure, self.text, note, expected, measured, tolerance)
+
+    def judged(self, expected: Any, measured: Any, tolerance: Any, ok: bool, note: str,
+               excuse: str = "") -> dict:
+        """Passed if ``ok``; otherwise n/a when there is an ``excuse``, failed when not.
+
+        The excuse (e.g. a run shorter than the paper's) precedes the note of the n/a row:
+        ``"{excuse}; {note}"``.
+        """
+        if ok:
+            return self.row(expected, measured, tolerance, True, note)
+        if excuse:
+            return self.na(f"{excuse}; {note}", expected, measured, tolerance)
+        return self.row(expected, measured, tolerance, False, note)
+
+
+def _require(df: pd.DataFrame | None, name: str, columns: Sequence[str]) -> pd.DataFrame:
+    """``df`` if it has rows and every column; NotApplicable otherwise."""
+    if df is None:
+        raise NotApplicable(f"table {name}.csv not provided")
+    if len(df) == 0:
+        raise NotApplicable(f"table {name}.csv is empty")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise NotApplicable(f"table {name}.csv lacks column(s) {', '.join(missing)}")
+    return df
+
+
+def _col(df: pd.DataFrame, name: str, default: float) -> np.ndarray:
+    """Column ``name`` as floats (``default`` where missing or not a number, or everywhere)."""
+    if name in df.columns:
+        return pd.to_numeric(df[name], errors="coerce").fillna(default).to_numpy(float)
+    return np.full(len(df), float(default))
+
+
+def _as_bool(series: pd.Series) -> np.ndarray:
+    """Booleans from a column read back from CSV (True/False, 1/0, 'True'/'false')."""
+    def one(x):
+        if isinstance(x, (bool, np.bool_)):
+            return bool(x)
+        if isinstance(x, (int, float, np.integer, np.floating)):
+            return bool(x) if math.isfinite(float(x)) else False
+        return str(x).strip().lower() in ("true", "1", "yes")
+    return np.array([one(x) for x in series], dtype=bool)
+
+
+def _sign_word(phi0: float) -> str:
+    return "repulsive" if phi0 > 0 else "attractive"
+
+
+def _by_phi0(df: pd.DataFrame):
+    """The groups of ``df`` by phi0, repulsive (largest phi0) first."""
+    return sorted(df.groupby("phi0"), key=lambda kv: -kv[0])

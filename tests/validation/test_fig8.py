@@ -1,0 +1,117 @@
+"""Fig. 8(a, b) claims: fates, drift plateaus near alpha/n, Eq. 33's drift speeds and rates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from chaindrag import validation
+
+from .helpers import verdicts
+
+NA = validation.NA
+
+
+_DRIFT = pd.DataFrame(dict(v=[13.3326, 19.9974, 15.95, 72.85], stable=[True, True, False, True],
+                           kind="spike_edge", resonance=["slow", "slow", "slow", "fast"],
+                           broadened=False, phi0=2.0))
+
+
+def _fates(tau_max=800.0, plateau=21.05, undetermined=False, undetermined_slope=0.0,
+           plateau_slope=1e-5):
+    rows = []
+    for p in (2.0, -2.0):
+        for v0, fate, pv in ((10.0, "captured" if p > 0 else "drift", 10.3 if p < 0 else np.nan),
+                             (16.0, "drift", 13.4), (30.0, "drift", plateau),
+                             (90.0, "undetermined" if undetermined else "runaway", np.nan)):
+            slope = {"drift": plateau_slope, "undetermined": undetermined_slope}.get(fate, 0.01)
+            rows.append(dict(phi0=p, lam=4.0, alpha=40.0, bias=0.01, v0=v0, tau_max=tau_max,
+                             fate=fate, plateau_v=pv, n=np.nan, offset=np.nan, tail_slope=slope))
+    return pd.DataFrame(rows)
+
+
+def test_fig8_fates_and_plateaus_pass_on_a_paper_length_set():
+    rows = validation.check_fig8(_fates(), _DRIFT)
+    assert verdicts(rows, "runs end runaway") == [True, True]
+    assert verdicts(rows, "below the capture speed") == [True]
+    assert all(p is True for p in verdicts(rows, "near alpha/n"))
+    assert all(p is True for p in verdicts(rows, "multiple drift velocities"))
+    # the stable band-bottom solutions 13.33 and 20 are realised, for both signs
+    realised = [r for r in rows if "realised by a plateau" in r["claim"]]
+    assert [r["passed"] for r in realised] == [True] * 4
+    assert realised[1]["expected"] == pytest.approx(19.9974) and realised[1]["measured"] == 21.05
+
+
+def test_fig8_fails_on_stuck_runs_a_plateau_between_lines_and_a_missed_solution():
+    rows = validation.check_fig8(_fates(undetermined=True, plateau=30.0), _DRIFT)
+    assert verdicts(rows, "runs end runaway") == [False, False]  # no trend, no fate
+    assert False in verdicts(rows, "near alpha/n")  # 30 is 10 away from 20 and from 40
+    assert False in verdicts(rows, "realised by a plateau")  # nothing near alpha/2
+    rows = validation.check_fig8(_fates().assign(
+        fate=lambda d: np.where(d["v0"] == 10.0, "drift", d["fate"])), _DRIFT)
+    assert verdicts(rows, "below the capture speed") == [False]
+
+
+def test_fig8_unsettled_or_short_runs_make_long_time_claims_not_applicable():
+    # still relaxing: 0.01/tau over the last 200 tau of a run at ~90 is a 2% change
+    rows = validation.check_fig8(_fates(undetermined=True, undetermined_slope=0.01), _DRIFT)
+    assert verdicts(rows, "runs end runaway") == [NA, NA]
+    # a "plateau" still drifting at 30% of the bias's free acceleration is not settled
+    rows = validation.check_fig8(_fates(plateau=30.0, plateau_slope=3e-3), _DRIFT)
+    assert NA in verdicts(rows, "near alpha/n") and False not in verdicts(rows, "near alpha/n")
+    rows = validation.check_fig8(_fates(tau_max=60.0, undetermined=True, plateau=30.0), _DRIFT)
+    assert verdicts(rows, "runs end runaway") == [NA, NA]
+    assert NA in verdicts(rows, "near alpha/n") and False not in verdicts(rows, "near alpha/n")
+    rows = validation.check_fig8(_fates(), None)
+    assert set(verdicts(rows, "realised by a plateau")) == {NA}
+
+
+def _relaxing_set(slope_error=0.0, v_tail=59.0, phi0=2.0):
+    """Fates + midpoints of one run decelerating at (Eq. 33 broadened rate + slope_error)."""
+    pred = validation._eq33_acceleration(v_tail, phi0, 4.0, 40.0, 10.0, 0.01, 1.0)
+    slope = pred + slope_error
+    fates = _fates()
+    fates = pd.concat([fates, pd.DataFrame([dict(
+        phi0=phi0, lam=4.0, alpha=40.0, bias=0.01, v0=60.0, tau_max=800.0,
+        fate="undetermined", plateau_v=np.nan, n=np.nan, offset=np.nan, tail_slope=slope,
+        omega_fast=10.0)])], ignore_index=True)
+    tau = np.linspace(0.0, 800.0, 12000)
+    mids = pd.DataFrame(dict(phi0=phi0, v0=60.0, tau=tau,
+                             v=v_tail + slope * (tau - 700.0), direction=1))
+    return fates, mids
+
+
+def test_fig8_runs_relaxing_at_the_eq33_rate_pass_and_a_wrong_rate_fails():
+    fates, mids = _relaxing_set()
+    rows = validation.check_fig8(fates, _DRIFT, 1.0, mids)
+    assert verdicts(rows, "rate Eq. 33 predicts (Phi0 = 2)") == [True]
+    free = 4 * np.pi**2 * 0.01 / 40.0
+    fates, mids = _relaxing_set(slope_error=0.2 * free)
+    rows = validation.check_fig8(fates, _DRIFT, 1.0, mids)
+    assert verdicts(rows, "rate Eq. 33 predicts (Phi0 = 2)") == [False]
+
+
+def test_fig8_locked_mean_speed_with_oscillating_midpoint_speed_is_a_drift():
+    fates = _fates(undetermined=True, undetermined_slope=0.0)
+    tau = 8.0 * np.arange(101)  # one cell every 8 tau: mean speed alpha/8 = 5
+    wobble = 0.1 * (-1.0) ** np.arange(101) * np.linspace(0, 1, 101)
+    rows_mids = [pd.DataFrame(dict(phi0=p, v0=90.0, tau=tau, v=3.5 + wobble, direction=1))
+                 for p in (2.0, -2.0)]
+    rows = validation.check_fig8(fates, _DRIFT, 1.0, pd.concat(rows_mids, ignore_index=True))
+    assert verdicts(rows, "runs end runaway") == [True, True]
+    # the same run with a crossing period that keeps growing is not locked
+    slow = [m.assign(tau=8.0 * np.arange(101) * (1 + 0.002 * np.arange(101))) for m in rows_mids]
+    rows = validation.check_fig8(fates, _DRIFT, 1.0, pd.concat(slow, ignore_index=True))
+    assert True not in verdicts(rows, "runs end runaway")
+
+
+def test_fig8_plateau_on_an_unstable_root_of_eq33_is_explained_not_failed():
+    drift = pd.concat([_DRIFT, pd.DataFrame([dict(v=66.07, stable=False, kind="crossing",
+                                                   resonance="fast", broadened=False,
+                                                   phi0=2.0)])], ignore_index=True)
+    rows = validation.check_fig8(_fates(plateau=66.0), drift)
+    plateau = [r for r in rows if "near alpha/n" in r["claim"] and "v = 66" in r["claim"]]
+    assert plateau and all(r["passed"] == NA and "unstable" in r["note"] for r in plateau)
+    rows = validation.check_fig8(_fates(plateau=66.0), _DRIFT)  # no such root: it fails
+    assert False in verdicts(rows, "near alpha/n")
