@@ -1,0 +1,27 @@
+"""Free thermal motion of the chain: the homogeneous part of Eq. (12).
+
+The chain is linear, so its motion is the free thermal motion plus the response to the
+particles (Eq. (9)); this package provides the first, independently of any solver:
+
+- closed forms for the infinite chain (:mod:`~chaindrag.thermal.closed_forms`):
+  :func:`correlation`, :func:`velocity_correlation`, :func:`displacement_variance`,
+  :func:`velocity_variance`, :func:`energy_per_site`, :func:`mean_square_displacement`;
+- mode energies and ring sizes (:mod:`~chaindrag.thermal.modes`): :func:`mode_energy`,
+  :func:`ring_size`, :func:`airy_margin`;
+- one realization on a ring (:mod:`~chaindrag.thermal.realization`): :class:`ThermalChain`.
+
+Units: rho in l_slow, tau in t_slow, energies and ``omega_T`` in hbar Omega_slow.
+"""
+
+from .closed_forms import correlation, displacement_variance, energy_per_site, \
+    mean_square_displacement, node_count, velocity_correlation, velocity_variance
+from .modes import STATISTICS, airy_margin, band_frequency, correlation_decay, front_speed, \
+    mode_energy, needed_sites, ring_size
+from .realization import ThermalChain
+
+__all__ = [
+    "STATISTICS", "ThermalChain", "airy_margin", "band_frequency", "correlation",
+    "correlation_decay", "displacement_variance", "energy_per_site", "front_speed",
+    "mean_square_displacement", "mode_energy", "needed_sites", "node_count", "ring_size",
+    "velocity_correlation", "velocity_variance",
+]
