@@ -1,0 +1,323 @@
+"""Channel potentials: functions of the 3-D distance r = sqrt(x^2 + h^2) to a chain mass.
+
+The particle moves along a channel a distance ``h`` > 0 from the chain's line, so Phi is
+finite at x = 0 and the particle can pass a mass. All three have closed-form transforms
+built on (Gradshteyn & Ryzhik 3.961.2, 3.754.2, 8.468)
+
+    int dx e^{ikx} e^{-beta r} / r = 2 K0(h sqrt(k^2 + beta^2)),
+    int dx e^{ikx} e^{-beta r}     = 2 h^2 beta K1(z) / z,  z = h sqrt(k^2 + beta^2),
+    int dx e^{ikx} r^{-2m}         = 2 pi e^{-t} / (Gamma(m) 2^m h^{2m-1})
+                                     sum_{j<m} (m-1+j)! / (j! (m-1-j)!) 2^{-j} t^{m-1-j},
+
+t = |k| h (the last is K_{m-1/2} written out, finite at k = 0). Each is analytic for
+|Im x| < h, the strip the numerical transform uses.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import k0e, k1e
+
+from ._base import Interaction, check_params, require_finite_phi0
+from ._kernels import FORCE_FLOOR, LENNARD_JONES, MORSE, YUKAWA
+
+
+def _exp_transform(beta: float, h: float, k: np.ndarray, log_scale: float) -> np.ndarray:
+    """e^{log_scale} int dx e^{ikx} e^{-beta r}, overflow-free."""
+    z = h * np.sqrt(k * k + beta * beta)
+    return 2.0 * h * h * beta * k1e(z) / z * np.exp(log_scale - z)
+
+
+def _power_transform(m: int, h: float, k: np.ndarray, log_scale: float) -> np.ndarray:
+    """e^{log_scale} int dx e^{ikx} (x^2 + h^2)^{-m}, overflow-free."""
+    t = k * h
+    poly = np.zeros_like(t)
+    for j in range(m):
+        c = math.factorial(m - 1 + j) / (math.factorial(j) * math.factorial(m - 1 - j))
+        poly = poly + c * 2.0**-j * t ** (m - 1 - j)
+    log_pref = math.log(2.0 * math.pi / (math.gamma(m) * 2.0**m)) - (2 * m - 1) * math.log(h)
+    return np.exp(log_scale + log_pref - t) * poly
+
+
+@dataclass(frozen=True)
+class Morse(Interaction):
+    """Morse channel Phi = D [e^{-2a(r-r0)} - 2 e^{-a(r-r0)}], r = sqrt(x^2 + h^2).
+
+    Parameters
+    ----------
+    D : float
+        Well depth, > 0.
+    a : float
+        Inverse range, > 0.
+    r0 : float
+        Position of the well in r, >= 0.
+    h : float
+        Channel offset, > 0.
+
+    Notes
+    -----
+    Phi_k = D [e^{2 a r0} J(2a) - 2 e^{a r0} J(a)], J(beta) = 2 h^2 beta K1(z)/z (module
+    docstring). Phi_max = max(0, D E (E - 2)), E = e^{a (r0 - h)}: a barrier at x = 0 when
+    h < r0 - ln(2)/a. Reach r0 + ln(2 a D / force_floor) / a, from |dPhi/dx| <= |dPhi/dr|
+    = 2 a D E_r |1 - E_r| <= 2 a D E_r for r >= r0; there |Phi| < force_floor / a.
+    :meth:`channel` gives the default of the potentials study.
+    """
+
+    D: float
+    a: float
+    r0: float
+    h: float
+
+    kind = MORSE
+
+    def __post_init__(self):
+        check_params(D=(self.D, 0.0, True), a=(self.a, 0.0, True), r0=(self.r0, 0.0, False),
+                     h=(self.h, 0.0, True))
+        for name in ("D", "a", "r0", "h"):
+            object.__setattr__(self, name, float(getattr(self, name)))
+        require_finite_phi0("Morse", self.phi_at_zero, "D, a, r0, h")
+
+    @classmethod
+    def channel(cls) -> Morse:
+        """The potentials study's Morse channel: D = 1, a = 0.25, r0 = 8, h = 4.
+
+        A barrier Phi_max = e (e - 2) D = 1.95 at x = 0 (capture speed 12.4 at mu = 1,
+        like the Gaussian phi0 = 2 of Fig. 8, so the particle passes at speeds 15-60),
+        flanked by wells of depth D at |x| = sqrt(r0^2 - h^2) = 6.9, all well inside one
+        lattice spacing alpha = 40; force width ~3.5, comparable to lam = 4.
+
+        Returns
+        -------
+        Morse
+            The default channel.
+        """
+        return cls(D=1.0, a=0.25, r0=8.0, h=4.0)
+
+    @property
+    def strip(self):
+        return self.h
+
+    def _phi(self, z):
+        ex = np.exp(-self.a * (np.sqrt(z * z + self.h**2) - self.r0))
+        return self.D * ex * (ex - 2.0)
+
+    def _dphi(self, x):
+        r = np.sqrt(x * x + self.h**2)
+        ex = np.exp(-self.a * (r - self.r0))
+        return 2.0 * self.a * self.D * ex * (1.0 - ex) * x / r
+
+    def _kernel_params(self):
+        return np.array([self.D, self.a, self.r0, self.h**2, 2.0 * self.a * self.D])
+
+    def _fourier_closed(self, k):
+        a, r0, h = self.a, self.r0, self.h
+        return self.D * (_exp_transform(2.0 * a, h, k, 2.0 * a * r0)
+                         - 2.0 * _exp_transform(a, h, k, a * r0))
+
+    @property
+    def scales(self):
+        return min(self.h, 1.0 / self.a), max(self.r0, self.h) + 1.0 / self.a
+
+    @property
+    def phi_max(self):
+        e = math.exp(self.a * (self.r0 - self.h))
+        return max(0.0, self.D * e * (e - 2.0))
+
+    def reach(self, force_floor: float = FORCE_FLOOR) -> float:
+        """Distance beyond which |dPhi/dx| < ``force_floor``.
+
+        Parameters
+        ----------
+        force_floor : float
+            Force threshold, > 0.
+
+        Returns
+        -------
+        float
+            max(r0, r0 + ln(2 a D / force_floor) / a).
+        """
+        check_params(force_floor=(force_floor, 0.0, True))
+        return self.r0 + max(0.0, math.log(2.0 * self.a * self.D / force_floor) / self.a)
+
+
+@dataclass(frozen=True)
+class LennardJones(Interaction):
+    """Lennard-Jones channel Phi = 4 epsilon [(s/r)^12 - (s/r)^6], r = sqrt(x^2 + h^2).
+
+    Parameters
+    ----------
+    epsilon : float
+        Well depth, > 0.
+    s : float
+        Distance of the zero of Phi(r), > 0.
+    h : float
+        Channel offset, > 0.
+
+    Notes
+    -----
+    Phi_k = 4 epsilon [s^12 F_6(k) - s^6 F_3(k)], F_m the transform of r^{-2m} (module
+    docstring). Phi_max = max(0, 4 epsilon q (q - 1)), q = (s/h)^6. Reach
+    max(2^{1/6} s, (24 epsilon s^6 / force_floor)^{1/7}) from |dPhi/dr| <= 24 epsilon s^6
+    / r^7 beyond the well; there |Phi| < force_floor r / 6. The 1/x^6 tail makes it long:
+    ~4500 for :meth:`channel`, about 230 chain masses at alpha = 40.
+    """
+
+    epsilon: float
+    s: float
+    h: float
+
+    kind = LENNARD_JONES
+
+    def __post_init__(self):
+        check_params(epsilon=(self.epsilon, 0.0, True), s=(self.s, 0.0, True),
+                     h=(self.h, 0.0, True))
+        for name in ("epsilon", "s", "h"):
+            object.__setattr__(self, name, float(getattr(self, name)))
+        require_finite_phi0("LennardJones", self.phi_at_zero, "epsilon, s, h")
+
+    @classmethod
+    def channel(cls) -> LennardJones:
+        """The potentials study's Lennard-Jones channel: epsilon = 1, s = 4.2, h = 4.
+
+        A barrier Phi_max = 4 q (q - 1) = 1.82 (q = 1.05^6; capture speed 12.0 at mu = 1,
+        so the particle passes at speeds 15-60) flanked by wells of depth epsilon at
+        |x| = sqrt(2^{1/3} s^2 - h^2) = 2.5; h = 4 makes Phi_k decay like e^{-4|k|}, the
+        same range of k as the Gaussian lam = 4 at the mode wave numbers of Eq. (25).
+
+        Returns
+        -------
+        LennardJones
+            The default channel.
+        """
+        return cls(epsilon=1.0, s=4.2, h=4.0)
+
+    @property
+    def strip(self):
+        return self.h
+
+    def _phi(self, z):
+        q3 = (self.s**2 / (z * z + self.h**2)) ** 3
+        return 4.0 * self.epsilon * q3 * (q3 - 1.0)
+
+    def _dphi(self, x):
+        r2 = x * x + self.h**2
+        q3 = (self.s**2 / r2) ** 3
+        return 24.0 * self.epsilon * x / r2 * q3 * (1.0 - 2.0 * q3)
+
+    def _kernel_params(self):
+        return np.array([4.0 * self.epsilon, self.s**2, self.h**2, 24.0 * self.epsilon])
+
+    def _fourier_closed(self, k):
+        ls = math.log(4.0 * self.epsilon) + 6.0 * math.log(self.s)
+        return (_power_transform(6, self.h, k, ls + 6.0 * math.log(self.s))
+                - _power_transform(3, self.h, k, ls))
+
+    @property
+    def scales(self):
+        return 0.25 * min(self.h, self.s), 2.0 * max(self.h, self.s)
+
+    @property
+    def phi_max(self):
+        q = (self.s / self.h) ** 6
+        return max(0.0, 4.0 * self.epsilon * q * (q - 1.0))
+
+    def reach(self, force_floor: float = FORCE_FLOOR) -> float:
+        """Distance beyond which |dPhi/dx| < ``force_floor``.
+
+        Parameters
+        ----------
+        force_floor : float
+            Force threshold, > 0.
+
+        Returns
+        -------
+        float
+            max(2^{1/6} s, (24 epsilon s^6 / force_floor)^{1/7}).
+        """
+        check_params(force_floor=(force_floor, 0.0, True))
+        tail = (24.0 * self.epsilon * self.s**6 / force_floor) ** (1.0 / 7.0)
+        return max(2.0 ** (1.0 / 6.0) * self.s, tail)
+
+
+@dataclass(frozen=True)
+class Yukawa(Interaction):
+    """Screened Coulomb (Yukawa) channel Phi = Q e^{-r/l} / r, r = sqrt(x^2 + h^2).
+
+    Parameters
+    ----------
+    Q : float
+        Charge product, any finite value (> 0 repulsive).
+    screening_length : float
+        Screening length l, > 0.
+    h : float
+        Channel offset, > 0.
+
+    Notes
+    -----
+    Phi_k = 2 Q K0(h sqrt(k^2 + 1/l^2)) (module docstring). Phi_max = max(0, Q e^{-h/l}/h).
+    Reach max(R0, l ln(C / force_floor)), R0 = max(h, l), C = |Q| (1/(l R0) + 1/R0^2), from
+    |dPhi/dr| = |Q| e^{-r/l} (1/(l r) + 1/r^2) <= C e^{-r/l} for r >= R0.
+    """
+
+    Q: float
+    screening_length: float
+    h: float
+
+    kind = YUKAWA
+
+    def __post_init__(self):
+        check_params(Q=(self.Q, -math.inf, False),
+                     screening_length=(self.screening_length, 0.0, True), h=(self.h, 0.0, True))
+        for name in ("Q", "screening_length", "h"):
+            object.__setattr__(self, name, float(getattr(self, name)))
+
+    @property
+    def strip(self):
+        return self.h
+
+    def _phi(self, z):
+        r = np.sqrt(z * z + self.h**2)
+        return self.Q * np.exp(-r / self.screening_length) / r
+
+    def _dphi(self, x):
+        r = np.sqrt(x * x + self.h**2)
+        return -self._phi(x) * (1.0 / self.screening_length + 1.0 / r) * x / r
+
+    def _kernel_params(self):
+        return np.array([self.Q, 1.0 / self.screening_length, self.h**2])
+
+    def _fourier_closed(self, k):
+        z = self.h * np.sqrt(k * k + self.screening_length**-2)
+        return 2.0 * self.Q * k0e(z) * np.exp(-z)
+
+    @property
+    def scales(self):
+        return min(self.h, self.screening_length), max(self.h, self.screening_length)
+
+    @property
+    def phi_max(self):
+        return max(0.0, self.phi_at_zero)
+
+    def reach(self, force_floor: float = FORCE_FLOOR) -> float:
+        """Distance beyond which |dPhi/dx| < ``force_floor``.
+
+        Parameters
+        ----------
+        force_floor : float
+            Force threshold, > 0.
+
+        Returns
+        -------
+        float
+            max(R0, l ln(C / force_floor)), see the class notes.
+        """
+        check_params(force_floor=(force_floor, 0.0, True))
+        l = self.screening_length
+        r0 = max(self.h, l)
+        c = abs(self.Q) * (1.0 / (l * r0) + 1.0 / r0**2)
+        if c == 0.0:
+            return 0.0
+        return max(r0, l * math.log(c / force_floor))

@@ -1,0 +1,284 @@
+"""User-defined pair potentials: checked on entry, tabulated for the numba kernels."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from numba.core.errors import NumbaError
+from scipy.optimize import minimize_scalar
+
+from chaindrag.params import ParameterError
+
+from ._base import Interaction, check_params
+from ._kernels import FORCE_FLOOR, TABULATED, tabulated_values
+
+MAX_TABLE = 1 << 22  # table intervals (64 MiB of float64); longer-ranged potentials are refused
+_CHECK_POINTS = np.array([0.5 - 0.5 / math.sqrt(3.0), 0.5, 0.5 + 0.5 / math.sqrt(3.0)])
+
+
+def _evaluate(fn: Callable, x: np.ndarray, name: str) -> np.ndarray:
+    """fn on an array; element by element if fn only takes scalars (slow, but once)."""
+    with np.errstate(all="ignore"):
+        try:
+            y = np.asarray(fn(x), dtype=float)
+        except (TypeError, ValueError, NumbaError):
+            try:
+                y = np.array([float(fn(float(v))) for v in x.ravel()]).reshape(x.shape)
+            except Exception as exc:
+                raise ParameterError(f"{name} must map a float (array) to floats, calling it "
+                                     f"raised {exc!r}") from exc
+    if y.shape != x.shape:
+        raise ParameterError(f"{name} must return an array of the shape of its argument, got "
+                             f"shape {y.shape} for {x.shape}")
+    return y
+
+
+@dataclass(frozen=True, eq=False)
+class UserPotential(Interaction):
+    """A pair potential given by the user as Phi(x) and dPhi/dx.
+
+    Parameters
+    ----------
+    phi : callable
+        Phi(x). Contract: takes a float64 ndarray and returns floats of the same shape
+        (numpy expressions, ``numba.vectorize`` or an ``@njit`` function over arrays; a
+        scalar-only function also works, evaluated element by element once); even,
+        Phi(-x) = Phi(x); finite everywhere, in particular at x = 0 (the particle passes
+        through the chain mass); smooth (four continuous derivatives, for the table); and
+        decaying to 0 with |dPhi/dx| < 1e-20 beyond half the checked range.
+    dphi : callable
+        dPhi/dx, same contract (odd).
+    length : float
+        Length scale of Phi, > 0: where its structure lies. The checks sample Phi on a
+        linear grid over [0, 64 length] and a geometric grid (ratio 2^{1/64}) up to
+        ``decay_range * length``.
+    label : str
+        Name recorded in the provenance.
+    decay_range : float
+        Checked range in units of ``length``, in [16, 1e12].
+    table_rtol : float
+        Accuracy of the kernel table relative to max|Phi| and max|Phi'|, in [1e-13, 1e-3].
+
+    Raises
+    ------
+    ParameterError
+        If Phi or dPhi/dx is not finite, not even (odd), not each other's derivative (to
+        1e-6 of max|Phi'|), vanishes everywhere, or does not decay (|dPhi/dx| >= 1e-20 or
+        |Phi| > 1e-12 max|Phi| somewhere in the outer half of the range); the message says
+        which and where.
+
+    Notes
+    -----
+    The kernels see a cubic Hermite table of Phi and dPhi/dx on a uniform grid 0, dx, ...,
+    out to the reach (kind TABULATED). dx is shrunk until the error at the three points per
+    interval where the Hermite error kernels peak (s = 1/2 for Phi, 1/2 +- 1/(2 sqrt 3) for
+    dPhi/dx) is at most ``table_rtol``/2 of max|Phi| and of max|dPhi/dx|; in between the
+    theory bounds hold, |err Phi| <= dx^4/384 max|Phi''''| and |err Phi'| <= sqrt(3) dx^3/216
+    max|Phi''''|. Both are measured by :attr:`table_error`. The reach is the first sample of
+    the geometric grid beyond which every sample has |dPhi/dx| < ``force_floor``. The
+    Fourier transform is numerical on the real axis, to max(1e-10 |Phi_k|, 1e-13 int|Phi|).
+    """
+
+    phi: Callable
+    dphi: Callable
+    length: float
+    label: str = "user"
+    decay_range: float = 1e4
+    table_rtol: float = 1e-9
+
+    kind = TABULATED
+
+    def __post_init__(self):
+        for name in ("phi", "dphi"):
+            if not callable(getattr(self, name)):
+                raise ParameterError(f"{name} must be a callable of x, got "
+                                     f"{getattr(self, name)!r}")
+        check_params(length=(self.length, 0.0, True), decay_range=(self.decay_range, 16.0, False),
+                     table_rtol=(self.table_rtol, 1e-13, False))
+        if self.decay_range > 1e12 or self.table_rtol > 1e-3:
+            raise ParameterError(f"decay_range must lie in [16, 1e12] and table_rtol in "
+                                 f"[1e-13, 1e-3], got {self.decay_range!r}, {self.table_rtol!r}")
+        for name in ("length", "decay_range", "table_rtol"):
+            object.__setattr__(self, name, float(getattr(self, name)))
+        _ = self._survey  # run the checks now: a bad function fails on entry
+
+    # ------------------------------------------------------------------ checks
+    @cached_property
+    def _survey(self) -> dict:
+        x = np.unique(np.concatenate([
+            np.linspace(0.0, 64.0 * self.length, 16385),
+            self.length * 2.0 ** np.arange(-20.0, math.log2(self.decay_range), 1 / 64)]))
+        v, vm = _evaluate(self.phi, x, "phi"), _evaluate(self.phi, -x, "phi")
+        d, dm = _evaluate(self.dphi, x, "dphi"), _evaluate(self.dphi, -x, "dphi")
+        for name, vals, sign in (("phi", v, ""), ("phi", vm, "-"), ("dphi", d, ""),
+                                 ("dphi", dm, "-")):
+            bad = np.flatnonzero(~np.isfinite(vals))
+            if bad.size:
+                raise ParameterError(f"{name}({sign}{x[bad[0]]:.6g}) = {vals[bad[0]]!r}: Phi and "
+                                     f"dPhi/dx must be finite everywhere, including x = 0 (the "
+                                     f"particle passes through the chain mass)")
+        top, slope = float(np.max(np.abs(v))), float(np.max(np.abs(d)))
+        if top == 0.0:
+            raise ParameterError("phi vanishes at every sample: there is no interaction")
+        self._check_symmetry(x, v, vm, d, dm, top, slope)
+        self._check_derivative(top, slope)
+        outer = np.flatnonzero(x >= 0.5 * self.decay_range * self.length)
+        worst_d = outer[np.argmax(np.abs(d[outer]))]
+        worst_v = outer[np.argmax(np.abs(v[outer]))]
+        if abs(d[worst_d]) >= FORCE_FLOOR or abs(v[worst_v]) > 1e-12 * top:
+            raise ParameterError(
+                f"phi must decay: at x = {x[worst_d]:.6g} |dphi| = {abs(d[worst_d]):.3g} (must be "
+                f"< {FORCE_FLOOR:g}) and at x = {x[worst_v]:.6g} |phi| = {abs(v[worst_v]):.3g} "
+                f"(must be <= 1e-12 max|phi| = {1e-12 * top:.3g}) in the outer half of the "
+                f"checked range [0, decay_range * length = {self.decay_range * self.length:.6g}]")
+        return {"x": x, "phi": v, "dphi": d, "top": top, "slope": slope}
+
+    @staticmethod
+    def _check_symmetry(x, v, vm, d, dm, top, slope):
+        odd = np.abs(v - vm) > 1e-12 * top
+        if odd.any():
+            i = int(np.argmax(odd))
+            raise ParameterError(f"phi must be even: phi({x[i]:.6g}) = {v[i]!r} but "
+                                 f"phi({-x[i]:.6g}) = {vm[i]!r}")
+        even = np.abs(d + dm) > 1e-12 * slope
+        if even.any():
+            i = int(np.argmax(even))
+            raise ParameterError(f"dphi must be odd (the derivative of an even phi): "
+                                 f"dphi({x[i]:.6g}) = {d[i]!r} but dphi({-x[i]:.6g}) = {dm[i]!r}")
+
+    def _check_derivative(self, top, slope):
+        x = np.linspace(0.0, 64.0 * self.length, 1025)
+        step = 1e-4 * self.length
+        fd = (_evaluate(self.phi, x + step, "phi") - _evaluate(self.phi, x - step, "phi")) / (
+            2.0 * step)
+        d = _evaluate(self.dphi, x, "dphi")
+        i = int(np.argmax(np.abs(fd - d)))
+        if abs(fd[i] - d[i]) > 1e-6 * slope + 1e-12 * top / step:
+            raise ParameterError(f"dphi must be dPhi/dx: dphi({x[i]:.6g}) = {d[i]!r} but the "
+                                 f"centred difference of phi there is {fd[i]!r}")
+
+    # ------------------------------------------------------------------ Interaction
+    def _phi(self, z):
+        return _evaluate(self.phi, np.asarray(z, dtype=float), "phi")
+
+    def _dphi(self, x):
+        return _evaluate(self.dphi, np.asarray(x, dtype=float), "dphi")
+
+    @property
+    def scales(self):
+        return self.length, self.length
+
+    @cached_property
+    def phi_max(self) -> float:
+        """max(0, sup Phi): the best sample, refined by a bounded scalar search."""
+        sv = self._survey
+        i = int(np.argmax(sv["phi"]))
+        x = sv["x"]
+        lo, hi = x[max(i - 1, 0)], x[min(i + 1, x.size - 1)]
+        best = float(sv["phi"][i])
+        if hi > lo:
+            res = minimize_scalar(lambda t: -float(self._phi(np.array([t]))[0]), bounds=(lo, hi),
+                                  method="bounded", options={"xatol": 1e-12 * self.length})
+            best = max(best, -float(res.fun))
+        return max(best, 0.0)
+
+    def reach(self, force_floor: float = FORCE_FLOOR) -> float:
+        """First geometric sample beyond which every sample has |dPhi/dx| < ``force_floor``.
+
+        Parameters
+        ----------
+        force_floor : float
+            Force threshold, >= 1e-20 (the decay check's floor).
+
+        Returns
+        -------
+        float
+            The reach.
+        """
+        check_params(force_floor=(force_floor, FORCE_FLOOR, False))
+        sv = self._survey
+        above = np.flatnonzero(np.abs(sv["dphi"]) >= force_floor)
+        return float(sv["x"][above[-1] + 1]) if above.size else 0.0
+
+    def _kernel_params(self):
+        return self._table[0]
+
+    @property
+    def table_error(self) -> tuple[float, float]:
+        """(max |Phi error|, max |dPhi/dx error|) of the kernel table at its check points."""
+        return self._table[1], self._table[2]
+
+    @cached_property
+    def _table(self):
+        reach = self.reach()
+        top, slope = self._survey["top"], self._survey["slope"]
+        dx = self.length / 16.0
+        for _ in range(10):
+            n = max(1, math.ceil(reach / dx))
+            if n > MAX_TABLE:
+                raise ParameterError(
+                    f"the kernel table needs {n} intervals of {reach / n:.3g} out to the reach "
+                    f"{reach:.6g} (at most {MAX_TABLE}): the potential is too long-ranged or "
+                    f"too rough for table_rtol = {self.table_rtol:g}")
+            dx = reach / n
+            nodes = dx * np.arange(n + 1)
+            params = np.empty(2 * n + 4)
+            params[0], params[1] = 1.0 / dx, n
+            params[2::2] = self._phi(nodes)
+            params[3::2] = dx * self._dphi(nodes)
+            err_v, err_d = self._table_check(params, dx, n)
+            goal_v, goal_d = 0.5 * self.table_rtol * top, 0.5 * self.table_rtol * slope
+            if err_v <= goal_v and err_d <= goal_d:
+                return params, err_v, err_d
+            shrink = min((goal_v / max(err_v, 1e-300)) ** 0.25,
+                         (goal_d / max(err_d, 1e-300)) ** (1.0 / 3.0))
+            dx *= min(0.9 * shrink, 0.5)
+        raise ParameterError(f"the kernel table did not reach table_rtol = {self.table_rtol:g}: "
+                             f"phi is not smooth enough (errors {err_v:.3g}, {err_d:.3g})")
+
+    def _table_check(self, params, dx, n) -> tuple[float, float]:
+        err_v = err_d = 0.0
+        for s in range(0, n, 1 << 20):
+            u = dx * (np.arange(s, min(s + (1 << 20), n))[:, None] + _CHECK_POINTS).ravel()
+            e, f = np.empty(u.size), np.empty(u.size)
+            tabulated_values(params, u, e, f)
+            err_v = max(err_v, float(np.max(np.abs(e - self._phi(u)))))
+            err_d = max(err_d, float(np.max(np.abs(f - self._dphi(u)))))
+        return err_v, err_d
+
+    def fourier(self, k):
+        """Phi_k by real-axis quadrature, to max(1e-10 |Phi_k|, 1e-13 int |Phi| dx).
+
+        Parameters
+        ----------
+        k : array_like
+            Wave numbers, finite.
+
+        Returns
+        -------
+        float or ndarray
+            Phi_k.
+        """
+        from ._fourier import numerical_fourier
+        sv = self._survey
+        av = np.abs(sv["phi"])
+        mass = float(np.sum((av[1:] + av[:-1]) * np.diff(sv["x"])))  # int |Phi| dx, trapezoid
+        return numerical_fourier(self, k, atol=1e-13 * mass)
+
+    def provenance(self) -> dict:
+        """Kind, label, the functions' qualified names and the numerical settings.
+
+        Returns
+        -------
+        dict
+            ``{"kind": "tabulated", "label": ..., "phi": "module.name", ...}``.
+        """
+        def name(fn):
+            return f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', repr(fn))}"
+        return {"kind": "tabulated", "label": self.label, "phi": name(self.phi),
+                "dphi": name(self.dphi), "length": self.length,
+                "decay_range": self.decay_range, "table_rtol": self.table_rtol}
