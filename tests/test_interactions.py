@@ -123,6 +123,8 @@ def test_phi_max_is_the_largest_value_of_phi_and_sets_the_capture_speed(inter):
     x = np.concatenate([np.linspace(0.0, 8 * long, 400001), np.geomspace(1e-3, 1e6, 2000)])
     sampled = max(0.0, float(np.max(inter.potential(x))))
     assert inter.phi_max == pytest.approx(sampled, rel=1e-9, abs=1e-300)
+    assert inter.phi_min == pytest.approx(min(0.0, float(np.min(inter.potential(x)))), rel=1e-9,
+                                          abs=1e-300)
     assert inter.phi_max >= inter.phi_at_zero or inter.phi_at_zero < 0
     # a particle of kinetic energy mu/2 (v/2pi)^2 just clears Phi_max at the capture speed
     assert 0.5 * 2.5 * (inter.capture_speed(2.5) / (2 * math.pi)) ** 2 == pytest.approx(
@@ -236,6 +238,7 @@ def test_tabulated_forces_in_the_chain_loop_match_the_gaussian_kind(user_gaussia
 def test_user_potential_reproduces_the_gaussian_properties(user_gaussian):
     g = Gaussian(2.0, 4.0)
     assert user_gaussian.phi_max == pytest.approx(2.0, rel=1e-12)
+    assert user_gaussian.phi_min == 0.0
     assert user_gaussian.width == pytest.approx(4.0, rel=1e-6)
     # reach: where the sampled force drops below the floor; the Gaussian's adds 2 lam
     assert g.reach() - 2 * 4.0 - 0.1 < user_gaussian.reach() < g.reach()
@@ -436,3 +439,13 @@ def test_scalar_only_user_functions_are_accepted():
 
     user = UserPotential(phi, dphi, length=4.0, decay_range=100.0, table_rtol=1e-6)
     assert user.potential(np.array([0.0, 4.0])) == pytest.approx([2.0, 2.0 * math.exp(-0.5)])
+
+
+def test_tabulated_morse_channel_keeps_barrier_well_width_and_reach():
+    m = Morse.channel()
+    user = UserPotential(m.potential, lambda x: -m.force(x), length=4.0, label="morse-copy")
+    assert user.phi_max == pytest.approx(m.phi_max, rel=1e-12)
+    assert user.phi_min == pytest.approx(m.phi_min, rel=1e-12)
+    assert user.width == pytest.approx(m.width, rel=1e-6)
+    # the sampled reach lies within one step of the geometric grid (ratio 2^{1/64}) of the bound
+    assert m.reach() / 2 ** (1 / 64) <= user.reach() <= m.reach() * 2 ** (1 / 64)

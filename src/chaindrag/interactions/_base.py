@@ -39,7 +39,8 @@ class Interaction(ABC):
     Every subclass provides:
 
     * :meth:`potential`, :meth:`force` (= -dPhi/dx), :meth:`fourier` (Phi_k, Eqs. 25, 33);
-    * :attr:`phi_at_zero`, :attr:`phi_max` (for the capture speed sqrt(8 pi^2 Phi_max / mu));
+    * :attr:`phi_at_zero`, :attr:`phi_max` (for the capture speed sqrt(8 pi^2 Phi_max / mu)),
+      :attr:`phi_min` (minus the depth of the deepest well);
     * :attr:`width`, the length over which the force changes, e^{1/2} max|Phi'| / max|Phi''|
       (exactly ``lam`` for the Gaussian), against which the time step delta |v| is checked;
     * :meth:`reach`, the |x| beyond which |Phi'| < ``force_floor`` (the solvers visit only
@@ -73,6 +74,11 @@ class Interaction(ABC):
     @abstractmethod
     def phi_max(self) -> float:
         """max(0, sup_x Phi(x)): the barrier the particle must climb (0 if none)."""
+
+    @property
+    @abstractmethod
+    def phi_min(self) -> float:
+        """min(0, inf_x Phi(x)): minus the depth of the deepest well (0 if none)."""
 
     @abstractmethod
     def reach(self, force_floor: float = FORCE_FLOOR) -> float:

@@ -64,6 +64,10 @@ class Gaussian(Interaction):
         return max(self.phi0, 0.0)
 
     @property
+    def phi_min(self):
+        return min(self.phi0, 0.0)
+
+    @property
     def width(self):
         return self.lam
 
@@ -141,6 +145,10 @@ class Lorentzian(Interaction):
     @property
     def phi_max(self):
         return max(self.A, 0.0)
+
+    @property
+    def phi_min(self):
+        return min(self.A, 0.0)
 
     @property
     def width(self):

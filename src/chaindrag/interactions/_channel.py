@@ -9,8 +9,8 @@ built on (Gradshteyn & Ryzhik 3.961.2, 3.754.2, 8.468)
     int dx e^{ikx} r^{-2m}         = 2 pi e^{-t} / (Gamma(m) 2^m h^{2m-1})
                                      sum_{j<m} (m-1+j)! / (j! (m-1-j)!) 2^{-j} t^{m-1-j},
 
-t = |k| h (the last is K_{m-1/2} written out, finite at k = 0). Each is analytic for
-|Im x| < h, the strip the numerical transform uses.
+t = |k| h (the last is K_{m-1/2} written out, finite at k = 0). Each is analytic in the
+strip |Im x| < h, which the numerical transform uses.
 """
 
 from __future__ import annotations
@@ -87,7 +87,9 @@ class Morse(Interaction):
         A barrier Phi_max = e (e - 2) D = 1.95 at x = 0 (capture speed 12.4 at mu = 1,
         like the Gaussian phi0 = 2 of Fig. 8, so the particle passes at speeds 15-60),
         flanked by wells of depth D at |x| = sqrt(r0^2 - h^2) = 6.9, all well inside one
-        lattice spacing alpha = 40; force width ~3.5, comparable to lam = 4.
+        lattice spacing alpha = 40. h = 4 makes Phi_k decay like e^{-4|k|}, the same
+        range of k as the Gaussian lam = 4 at the mode wave numbers of Eq. (25); the force
+        width (:attr:`width`) is 2.2.
 
         Returns
         -------
@@ -126,6 +128,11 @@ class Morse(Interaction):
         e = math.exp(self.a * (self.r0 - self.h))
         return max(0.0, self.D * e * (e - 2.0))
 
+    @property
+    def phi_min(self):
+        e = math.exp(self.a * (self.r0 - self.h))  # E ranges over (0, e]; D E (E - 2) >= -D
+        return -self.D if e >= 1.0 else self.D * e * (e - 2.0)
+
     def reach(self, force_floor: float = FORCE_FLOOR) -> float:
         """Distance beyond which |dPhi/dx| < ``force_floor``.
 
@@ -162,7 +169,7 @@ class LennardJones(Interaction):
     docstring). Phi_max = max(0, 4 epsilon q (q - 1)), q = (s/h)^6. Reach
     max(2^{1/6} s, (24 epsilon s^6 / force_floor)^{1/7}) from |dPhi/dr| <= 24 epsilon s^6
     / r^7 beyond the well; there |Phi| < force_floor r / 6. The 1/x^6 tail makes it long:
-    ~4500 for :meth:`channel`, about 230 chain masses at alpha = 40.
+    3877 for :meth:`channel`, about 195 chain masses at alpha = 40.
     """
 
     epsilon: float
@@ -183,9 +190,10 @@ class LennardJones(Interaction):
         """The potentials study's Lennard-Jones channel: epsilon = 1, s = 4.2, h = 4.
 
         A barrier Phi_max = 4 q (q - 1) = 1.82 (q = 1.05^6; capture speed 12.0 at mu = 1,
-        so the particle passes at speeds 15-60) flanked by wells of depth epsilon at
-        |x| = sqrt(2^{1/3} s^2 - h^2) = 2.5; h = 4 makes Phi_k decay like e^{-4|k|}, the
-        same range of k as the Gaussian lam = 4 at the mode wave numbers of Eq. (25).
+        so the particle passes at speeds 15-60) flanked by wells of depth epsilon at x =
+        +-sqrt(2^{1/3} s^2 - h^2) = +-2.5; h = 4 makes Phi_k decay like e^{-4|k|}, the
+        same range of k as the Gaussian lam = 4 at the mode wave numbers of Eq. (25); the
+        force width (:attr:`width`) is 0.95, still 10 times delta |v| at v = 60.
 
         Returns
         -------
@@ -224,6 +232,11 @@ class LennardJones(Interaction):
         q = (self.s / self.h) ** 6
         return max(0.0, 4.0 * self.epsilon * q * (q - 1.0))
 
+    @property
+    def phi_min(self):
+        q = (self.s / self.h) ** 6  # q ranges over (0, q]; 4 eps q (q - 1) >= -eps at q = 1/2
+        return -self.epsilon if q >= 0.5 else 4.0 * self.epsilon * q * (q - 1.0)
+
     def reach(self, force_floor: float = FORCE_FLOOR) -> float:
         """Distance beyond which |dPhi/dx| < ``force_floor``.
 
@@ -258,8 +271,8 @@ class Yukawa(Interaction):
     Notes
     -----
     Phi_k = 2 Q K0(h sqrt(k^2 + 1/l^2)) (module docstring). Phi_max = max(0, Q e^{-h/l}/h).
-    Reach max(R0, l ln(C / force_floor)), R0 = max(h, l), C = |Q| (1/(l R0) + 1/R0^2), from
-    |dPhi/dr| = |Q| e^{-r/l} (1/(l r) + 1/r^2) <= C e^{-r/l} for r >= R0.
+    Reach max(R0, l ln(C / force_floor)), R0 = max(h, l), C = |Q| (1/(l R0) + 1/R0^2),
+    from the bound |dPhi/dr| = |Q| e^{-r/l} (1/(l r) + 1/r^2) <= C e^{-r/l} for r >= R0.
     """
 
     Q: float
@@ -300,6 +313,10 @@ class Yukawa(Interaction):
     @property
     def phi_max(self):
         return max(0.0, self.phi_at_zero)
+
+    @property
+    def phi_min(self):
+        return min(0.0, self.phi_at_zero)
 
     def reach(self, force_floor: float = FORCE_FLOOR) -> float:
         """Distance beyond which |dPhi/dx| < ``force_floor``.

@@ -96,8 +96,9 @@ def _edges(start: float, end: float, k: float, fine: float, short: float) -> np.
     if n_near > _MAX_PANELS:
         raise FourierError(f"the transform needs more than {_MAX_PANELS} panels on "
                            f"[{start:.6g}, {end:.6g}]; k = {k:.6g} is too large for this potential")
+    fine = min(fine, near)
     pts = [np.linspace(0.0, near, n_near + 1),
-           np.geomspace(min(fine, near) / 8.0, near, 2 + math.ceil(math.log2(8.0 * near / min(fine, near))))]
+           np.geomspace(fine / 8.0, near, 2 + math.ceil(math.log2(8.0 * near / fine)))]
     x, far = near, []
     while x < span:
         x = min(x + min(x, period), span)

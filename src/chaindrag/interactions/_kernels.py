@@ -38,7 +38,7 @@ KIND_NAMES = {GAUSSIAN: "gaussian", LORENTZIAN: "lorentzian", MORSE: "morse",
               LENNARD_JONES: "lennard_jones", YUKAWA: "yukawa", TABULATED: "tabulated"}
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _tabulated(params, u):
     """Cubic Hermite interpolation of an even Phi tabulated on |u| (layout above)."""
     t = abs(u) * params[0]
@@ -60,7 +60,9 @@ def _tabulated(params, u):
     return e, f
 
 
-@njit(cache=True)
+# inline="always": numba inlines the branch into the caller's loop, where LLVM hoists the
+# (loop-invariant) kind test; as a plain call the Gaussian cost 17% more than its own loop.
+@njit(cache=True, inline="always")
 def pair_energy_force(kind, params, u):
     """Return (Phi(u), dPhi/du) of the potential ``kind`` with parameters ``params``.
 

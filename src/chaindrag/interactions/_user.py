@@ -67,8 +67,8 @@ class UserPotential(Interaction):
     ------
     ParameterError
         If Phi or dPhi/dx is not finite, not even (odd), not each other's derivative (to
-        1e-6 of max|Phi'|), vanishes everywhere, or does not decay (|dPhi/dx| >= 1e-20 or
-        |Phi| > 1e-12 max|Phi| somewhere in the outer half of the range); the message says
+        1e-6 of max|Phi'|), vanishes everywhere, or does not decay (somewhere in the outer
+        half of the range, |dPhi/dx| >= 1e-20 or |Phi| > 1e-12 max|Phi|); the message says
         which and where.
 
     Notes
@@ -172,19 +172,29 @@ class UserPotential(Interaction):
     def scales(self):
         return self.length, self.length
 
+    def _extremum(self, sign: float) -> float:
+        """sup of sign * Phi: the best sample, refined by a bounded scalar search."""
+        sv = self._survey
+        x, vals = sv["x"], sign * sv["phi"]
+        i = int(np.argmax(vals))
+        lo, hi = x[max(i - 1, 0)], x[min(i + 1, x.size - 1)]
+        best = float(vals[i])
+        if hi > lo:
+            res = minimize_scalar(lambda t: -sign * float(self._phi(np.array([t]))[0]),
+                                  bounds=(lo, hi), method="bounded",
+                                  options={"xatol": 1e-12 * self.length})
+            best = max(best, -float(res.fun))
+        return best
+
     @cached_property
     def phi_max(self) -> float:
-        """max(0, sup Phi): the best sample, refined by a bounded scalar search."""
-        sv = self._survey
-        i = int(np.argmax(sv["phi"]))
-        x = sv["x"]
-        lo, hi = x[max(i - 1, 0)], x[min(i + 1, x.size - 1)]
-        best = float(sv["phi"][i])
-        if hi > lo:
-            res = minimize_scalar(lambda t: -float(self._phi(np.array([t]))[0]), bounds=(lo, hi),
-                                  method="bounded", options={"xatol": 1e-12 * self.length})
-            best = max(best, -float(res.fun))
-        return max(best, 0.0)
+        """max(0, sup Phi) from the samples, refined between the neighbours of the best."""
+        return max(self._extremum(1.0), 0.0)
+
+    @cached_property
+    def phi_min(self) -> float:
+        """min(0, inf Phi) from the samples, refined between the neighbours of the best."""
+        return min(-self._extremum(-1.0), 0.0)
 
     def reach(self, force_floor: float = FORCE_FLOOR) -> float:
         """First geometric sample beyond which every sample has |dPhi/dx| < ``force_floor``.
