@@ -103,6 +103,11 @@ def _drive(**changes):
                            omega_fast=10.0, d=60), **changes})
 
 
+def _thermal(**changes):
+    from chaindrag.thermal import ThermalChain
+    return ThermalChain(**{**dict(omega_T=1.0, statistics="classical", seed=0), **changes})
+
+
 def _precompute(tmp_path, **changes):
     from chaindrag.kernel import precompute
     kw = {**dict(n_max=20, tau_max=0.5, omega_fast=10.0, d=60), **changes}
@@ -136,6 +141,24 @@ API_CASES = [
     ("sim_unknown_solver", lambda p: _simulate(solver="rk4"), ParameterError, r"\bsolver\b"),
     ("sim_kernel_without_store", lambda p: _simulate(solver="kernel"),
      (ParameterError, StoreError), r"kernel_store|store"),
+    ("sim_omega_T_negative", lambda p: _simulate(omega_T=-1.0), ParameterError,
+     r"\bomega_T\b"),
+    ("sim_omega_T_nan", lambda p: _simulate(omega_T=math.nan), ParameterError,
+     r"\bomega_T\b"),
+    ("sim_statistics_unknown", lambda p: _simulate(omega_T=1.0, statistics="boltzmann"),
+     ParameterError, r"\bstatistics\b"),
+    ("sim_seed_negative", lambda p: _simulate(omega_T=1.0, seed=-1), ParameterError,
+     r"\bseed\b"),
+    ("sim_seed_fraction", lambda p: _simulate(omega_T=1.0, seed=1.5), ParameterError,
+     r"\bseed\b"),
+    ("sim_thermal_ring_too_small", lambda p: _simulate(thermal=_thermal(n_modes=64)),
+     ParameterError, r"\bn_modes\b"),
+    ("sim_thermal_other_omega_fast", lambda p: _simulate(thermal=_thermal(omega_fast=8.0)),
+     ParameterError, r"\bomega_fast\b"),
+    ("sim_thermal_and_omega_T", lambda p: _simulate(thermal=_thermal(), omega_T=1.0),
+     ParameterError, r"\bomega_T\b.*\bthermal\b"),
+    ("sim_thermal_not_a_realization", lambda p: _simulate(thermal=1.0), ParameterError,
+     r"\bthermal\b"),
     ("drive_v_zero", lambda p: _drive(v=0.0), ParameterError, r"\bv\b"),
     ("drive_tau_max_negative", lambda p: _drive(tau_max=-1.0), ParameterError, r"\btau_max\b"),
     ("precompute_n_max_negative", lambda p: _precompute(p, n_max=-1), ParameterError,

@@ -15,6 +15,10 @@ hands a :class:`~chaindrag.solvers.job.SolverJob` to the solver's backend and as
 :class:`~chaindrag.trajectory.Trajectory`; :func:`drive` (:mod:`chaindrag.solvers.driven`)
 drags a particle at constant speed on the chain solver. Input checks are in
 :mod:`chaindrag.solvers.checks`; the numba loops in ``_chain``, ``_kernel`` and ``_common``.
+
+At finite temperature (``simulate(omega_T=...)``) both solvers start from the same
+realization of the chain's free thermal motion (:mod:`chaindrag.thermal`) and add the
+particles' response to it (:mod:`chaindrag.solvers.thermal_state`).
 """
 
 from __future__ import annotations

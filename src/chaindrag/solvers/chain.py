@@ -10,8 +10,11 @@ kernel, not an approximation of it: it agrees with the kernel solver to rounding
 per unit tau plus the measured Airy tail of the front), so no disturbance ever reaches its
 ends: the finite segment *is* the infinite chain. Its cost is N_steps x (sites inside the
 cone); without the chain's energy, sites outside the backward cone of what can still reach
-the particles are frozen, so the active width grows and then shrinks again. The numba
-loops are in :mod:`chaindrag.solvers._chain`.
+the particles are frozen, so the active width grows and then shrinks again. A thermal
+chain (:mod:`chaindrag.solvers.thermal_state`) moves everywhere from the start: the segment
+begins as the backward cone of the interaction window over the whole run, in the
+realization's state, and only shrinks. The numba loops are in
+:mod:`chaindrag.solvers._chain`.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from . import _chain
 from ._common import STATUS_DONE, STATUS_REGROW, front_margin, propagator_stencils
 from .checks import _status_error
 from .job import ProgressReporter, SolverJob, SolverResult
+from .thermal_state import chain_start, check_window
 
 _REGROW_MARGIN = 64  # extra sites when a particle forces the segment to grow mid-chunk
 
@@ -97,20 +101,41 @@ class _ChainRun:
         self.p_lo = float(np.min(job.sig_hist[:, 0])) / alpha - self.reach_sites
         self.p_hi = float(np.max(job.sig_hist[:, 0])) / alpha + self.reach_sites
         self.v0_max = float(np.max(np.abs(job.vel0)))
-        half = int(math.ceil(self.speed * self.tau_max + front_margin(self.tau_max))) + self.pad
-        travel = int(math.ceil(self.v0_max * self.tau_max / alpha)) + 8
-        self.seg = _Segment(int(math.floor(self.p_lo)) - half - travel,
-                            int(math.ceil(self.p_hi)) + half + travel, self.pad)
         # Freezing far sites is exact only if nobody needs them: not with the chain's energy
         # (a sum over all sites) and only while the particles move slower than v_bound.
         self.freeze = not job.energy
         self.v_bound = max(0.25 * self.speed, 2.0 * self.v0_max / alpha)
+        if job.thermal is None:
+            half = (int(math.ceil(self.speed * self.tau_max + front_margin(self.tau_max)))
+                    + self.pad)
+            travel = int(math.ceil(self.v0_max * self.tau_max / alpha)) + 8
+            self.seg = _Segment(int(math.floor(self.p_lo)) - half - travel,
+                                int(math.ceil(self.p_hi)) + half + travel, self.pad)
+        else:
+            self._thermal_segment()
         self.chunk = max(1, min(job.n // 100 + 1, int(round(0.25 / delta))))
         buf = job.sig_hist.shape[0] * (int(2 * reach / alpha) + 8)
         self.sites, self.forces = np.zeros(buf, dtype=np.int64), np.zeros(buf)
         self.updates = 0
         self.planned = 0.0
         self.planned_for = (math.nan, math.nan)  # particle extent the plan assumed
+
+    def _thermal_segment(self) -> None:
+        """The whole segment moves from step 0: the thermal realization's state on it.
+
+        Thermal waves enter from the segment's frozen ends at up to pi (omega_fast - 1)
+        sites per unit tau: the backward cone of the interaction window over the whole run
+        is active from the start (no forward cone), and shrinks as the run goes on. The
+        window already holds every site the particles can reach, so v_bound is 0.
+        """
+        job = self.job
+        self.freeze, self.v_bound = True, 0.0
+        w_lo, w_hi = job.window
+        back = int(math.ceil(self._backward(self.tau_max)))
+        seg = self.seg = _Segment(w_lo - back, w_hi + back, self.pad)
+        seg.fw_lo, seg.fw_hi = w_lo - back, w_hi + back
+        seg.x_cur[:], seg.x_prev[:] = chain_start(job.thermal, seg.first_site, seg.x_cur.size,
+                                                  job.common["delta"])
 
     def _forward(self, tau_end, ahead):
         """Half-width of the forward cone at tau_end beyond the particles' extent (sites)."""
@@ -122,6 +147,8 @@ class _ChainRun:
 
     def _needed(self, ahead):
         """Sites that must stay exact: the particles' reach (plus ``ahead``) and recordings."""
+        if self.job.thermal is not None:
+            return self.job.window  # holds the recorded sites too
         need_lo, need_hi = self.p_lo - ahead, self.p_hi + ahead
         rec = self.job.sites_rec
         if rec.size:
@@ -133,9 +160,10 @@ class _ChainRun:
         delta = self.job.common["delta"]
         ahead = 2.0 * v_sites * (b1 - b) * delta + 2.0
         r = self._forward(b1 * delta, ahead)
-        self.seg.grow(int(math.floor(self.p_lo - r)), int(math.ceil(self.p_hi + r)) + 1)
+        if self.job.thermal is None:  # a thermal segment moves everywhere from the start
+            self.seg.grow(int(math.floor(self.p_lo - r)), int(math.ceil(self.p_hi + r)) + 1)
         if self.freeze:
-            if v_sites > self.v_bound:
+            if self.job.thermal is None and v_sites > self.v_bound:
                 alpha = self.job.common["alpha"]
                 raise SimulationError(
                     f"at tau={b * delta:.6g} the particle moves {v_sites * alpha:.6g} per unit "
@@ -160,8 +188,11 @@ class _ChainRun:
         ends = np.minimum(starts + self.chunk, n + 1)
         ahead = 2.0 * v_sites * (ends - starts) * delta + 2.0
         r = self._forward(ends * delta, ahead)
-        lo = np.minimum.accumulate(np.minimum(np.floor(self.p_lo - r), seg.fw_lo))
-        hi = np.maximum.accumulate(np.maximum(np.ceil(self.p_hi + r) + 1, seg.fw_hi))
+        if self.job.thermal is None:
+            lo = np.minimum.accumulate(np.minimum(np.floor(self.p_lo - r), seg.fw_lo))
+            hi = np.maximum.accumulate(np.maximum(np.ceil(self.p_hi + r) + 1, seg.fw_hi))
+        else:
+            lo, hi = np.full(starts.size, float(seg.fw_lo)), np.full(starts.size, float(seg.fw_hi))
         if self.freeze:
             need_lo, need_hi = self._needed(ahead)
             back = self._backward(self.tau_max - starts * delta)
@@ -202,6 +233,9 @@ class _ChainRun:
     def _regrow(self, b: int, r: float) -> None:
         """A particle came near the active part's edge mid-chunk: grow it past the particle."""
         seg = self.seg
+        if self.job.thermal is not None:  # cannot happen inside the window (checked first)
+            raise SimulationError(f"at tau={b * self.job.common['delta']:.6g} a particle "
+                                  "reached the end of the thermal chain segment")
         if (seg.frozen_lo > self.p_lo - _REGROW_MARGIN
                 or seg.frozen_hi < self.p_hi + _REGROW_MARGIN):
             raise SimulationError(
@@ -231,6 +265,9 @@ class _ChainRun:
             status, b_new = self._steps(b, b1)
             if b_new > b:
                 self._see(b, b_new)
+            if job.thermal is not None and status in (STATUS_DONE, STATUS_REGROW):
+                check_window(job.sig_hist[:, b:b_new + 1], alpha, common["reach"], job.window,
+                             b_new * delta)
             if status == STATUS_REGROW:
                 self._regrow(b_new, r)
                 b = b_new

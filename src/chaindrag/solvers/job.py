@@ -56,6 +56,12 @@ class SolverJob:
         Kernel solver: the precomputed Gamma_n(l delta).
     kernel_first_site : int or None
         Kernel solver: first tracked chain mass (None: placed automatically).
+    thermal : ThermalChain or None
+        The free thermal motion rho^H the chain starts in (sized for the run), or None for
+        the chain at rest (:mod:`chaindrag.solvers.thermal_state`).
+    window : tuple of int or None
+        With ``thermal``: the sites [lo, hi) the particles may interact with; the ring is
+        exact over them for the whole run, and a particle leaving them stops it.
     """
 
     n: int
@@ -73,6 +79,8 @@ class SolverJob:
     memory: float = math.inf
     kernel_store: Any = None
     kernel_first_site: int | None = None
+    thermal: Any = None
+    window: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)

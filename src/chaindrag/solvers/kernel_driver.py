@@ -18,6 +18,7 @@ from . import _kernel
 from ._common import STATUS_DONE, STATUS_LEFT_SEGMENT
 from .checks import _status_error
 from .job import ProgressReporter, SolverJob, SolverResult
+from .thermal_state import check_window, fill_tracked, fill_work
 
 
 def _open_kernel_store(kernel_store):
@@ -95,10 +96,15 @@ def run_kernel_solver(job: SolverJob) -> SolverResult:
     rho = np.zeros((n_ch, n + 1))
     buf = sig_hist.shape[0] * (2 * (int(math.ceil(common["reach"] / common["alpha"])) + 2) + 8)
     sites, forces = np.zeros(buf, dtype=np.int64), np.zeros(buf)
-    # planned work done before step b: n_ch masses x (lags propagated + the step itself)
-    work = np.concatenate([[0.0], np.cumsum(
+    # planned work done before step b: the thermal pre-fill, then n_ch masses x (lags
+    # propagated + the step itself)
+    fill = 0.0 if job.thermal is None else fill_work(job.thermal, n + 1)
+    work = fill + np.concatenate([[0.0], np.cumsum(
         n_ch * (1.0 + np.minimum(n_mem, n - np.arange(n + 1))))])
     progress = ProgressReporter(job.progress)
+    if job.thermal is not None:  # rho^H first; the memory term is added on top (Eq. 9)
+        fill_tracked(rho, job.thermal, first_site, common["delta"],
+                     lambda done: progress(fill * done / (n + 1), work[-1]))
     chunk = max(1, n // 100 + 1)
     b = 0
     while b <= n:
@@ -107,6 +113,9 @@ def run_kernel_solver(job: SolverJob) -> SolverResult:
             b, b1, rho, first_site, gam, n_mem, sig_hist, job.vel0, common["alpha"],
             common["phi0"], common["lam"], common["mu"], common["bias"], common["delta"],
             common["reach"], common["dv_limit"], common["v_runaway"], job.e_int, sites, forces)
+        if job.thermal is not None and status in (STATUS_DONE, STATUS_LEFT_SEGMENT):
+            check_window(sig_hist[:, b:b_new + 1], common["alpha"], common["reach"],
+                         job.window, b_new * common["delta"])
         if status == STATUS_LEFT_SEGMENT:
             raise SimulationError(
                 f"at tau={b_new * common['delta']:.6g} (step {b_new}) the particle at sigma="

@@ -17,11 +17,13 @@ import numpy as np
 
 from .._version import __version__
 from ..params import ParameterError, require_positive
+from ..thermal import ThermalChain
 from ..trajectory import Trajectory
 from .chain import run_chain_solver
 from .checks import _check_step, _common_checks, _n_steps, _particles, _recording
 from .job import SolverJob, SolverResult
 from .kernel_driver import run_kernel_solver
+from .thermal_state import interaction_window, mean_mode_energy, sized_for_run, thermal_chain
 
 _TWO_PI = 2.0 * math.pi
 
@@ -63,7 +65,9 @@ def simulate(*, alpha: float, phi0: float, lam: float, mu: float = 1.0,
              record_sites: Sequence[int] | np.ndarray | None = None, record_every: int = 1,
              chain_record_every: int | None = None, energy: bool = True,
              progress: Callable[[float], None] | None = None, v_runaway: float | None = None,
-             kernel_first_site: int | None = None) -> Trajectory:
+             kernel_first_site: int | None = None, omega_T: float | None = None,
+             statistics: str = "quantum", seed: int = 0,
+             thermal: ThermalChain | None = None) -> Trajectory:
     """Mobile particles on the infinite chain with a Gaussian pair interaction (Eqs. 12-14, A1-A2).
 
     Parameters
@@ -96,6 +100,8 @@ def simulate(*, alpha: float, phi0: float, lam: float, mu: float = 1.0,
         same). Measurements at midpoints need ``record_every=1``.
     energy : bool
         Chain solver: also compute the chain's energy every step (about 20% more work).
+        Not for a thermal chain, whose energy is infinite (a finite segment's sum would be
+        an artefact of its ends): its Trajectory has no "chain" and "total" energies.
     progress : callable, optional
         Called with the fraction of the planned work (site-updates) done, every percent of
         the steps or so: the chain solver's active width grows with the sound cone (and,
@@ -106,25 +112,56 @@ def simulate(*, alpha: float, phi0: float, lam: float, mu: float = 1.0,
     kernel_first_site : int, optional
         Kernel solver: first tracked chain mass (default: placed from sigma0 and the sign of
         v0 so the particle has room to move); the store's n_max + 1 masses are tracked.
+    omega_T : float, optional
+        Temperature k_B T/(hbar Omega_slow) >= 0 of the chain's free motion rho^H (Sec. II,
+        Eq. 9): one realization (:class:`chaindrag.thermal.ThermalChain`) on a ring sized
+        for the run, the particles' response added on top. None (the default) is the chain
+        at rest: every number is then the same as without these arguments. With
+        ``"quantum"`` statistics omega_T = 0 is the zero-point motion, not the chain at rest.
+    statistics : {"quantum", "classical"}
+        Mode occupations: Bose-Einstein with zero point, or equipartition.
+    seed : int
+        Seed of the realization (>= 0): the same seed gives the same realization, to the
+        byte, with either solver.
+    thermal : ThermalChain, optional
+        A pre-built realization instead of ``omega_T``/``statistics``/``seed`` (giving both is
+        an error); its omega_fast must be the run's. Unsized (``n_modes=None``) it is sized
+        like the default; sized, its ring must be large enough for the run.
 
     Returns
     -------
     Trajectory
         ``tau``, ``sigma``, ``velocity`` (central differences of sigma), recorded chain
-        displacements, energies (particle_kinetic, interaction, bias_work; with the chain
-        solver and ``energy=True`` also chain and total) and ``params`` (every input, the
-        solver, delta, package version, wall time).
+        displacements (rho^H plus the response at finite temperature), energies
+        (particle_kinetic, interaction, bias_work; with the chain solver, ``energy=True``
+        and the chain at rest also chain and total) and ``params`` (every input, the
+        solver, delta, package version, wall time; omega_T, statistics, seed, n_modes, the
+        interaction window and the realization's full provenance, None at rest).
 
     Raises
     ------
     ParameterError
         Bad input, named with its allowed range, including a time step too coarse for the
         interaction (delta |v0| > lam); a merely marginal step gives a TimeStepWarning.
+        Thermal: omega_T negative or not finite, unknown statistics, seed not an integer
+        >= 0, a ``thermal`` ring too small for the run or built for another omega_fast.
     StoreError
         Kernel store missing, too short in n or tau, or made for another omega_fast or d.
     SimulationError
-        Non-finite positions, a particle reaching delta |v| > lam or ``v_runaway``, or
-        (kernel solver) leaving the tracked segment: says when and where.
+        Non-finite positions, a particle reaching delta |v| > lam or ``v_runaway``,
+        (kernel solver) leaving the tracked segment, or (thermal) interacting with a site
+        outside the window the ring was sized for: says when and where.
+
+    Notes
+    -----
+    Thermal runs: the ring of the realization is
+    :func:`~chaindrag.thermal.ring_size` (tau_max, omega_fast, window) sites, the window
+    (``params["thermal_window"]``) holding every site a particle can reach within its
+    energy budget (:func:`~chaindrag.solvers.thermal_state.interaction_window`), a
+    function of the inputs only. The kernel solver pre-fills its tracked masses with rho^H
+    (one inverse FFT per step), the chain solver starts its segment in rho^H at steps 0
+    and -1 and makes it wide enough that no wave from its ends reaches the window before
+    tau_max; both then agree to rounding, as at rest.
 
     Examples
     --------
@@ -142,6 +179,17 @@ def simulate(*, alpha: float, phi0: float, lam: float, mu: float = 1.0,
     >>> e = traj.energy["total"]
     >>> bool(abs(e[-1] - e[0]) < 1e-4 * e[0])  # total energy is conserved
     True
+
+    The same particle in a classical chain at temperature omega_T = 2 (one realization,
+    seed 7); the recorded chain now moves before the particle arrives:
+
+    >>> hot = simulate(alpha=40.0, phi0=20.0, lam=4.0, sigma0=220.0, v0=120.0,
+    ...                tau_max=2.0, record_sites=[10], omega_T=2.0,
+    ...                statistics="classical", seed=7)
+    >>> hot.params["omega_T"], hot.params["statistics"], hot.params["seed"]
+    (2.0, 'classical', 7)
+    >>> bool(abs(hot.chain_displacement[0, 0]) > 0), "total" in hot.energy
+    (True, False)
     """
     t_start = time.perf_counter()
     inter, chain = _common_checks(alpha, phi0, lam, mu, tau_max, omega_fast, d, bias)
@@ -154,6 +202,14 @@ def simulate(*, alpha: float, phi0: float, lam: float, mu: float = 1.0,
     delta = chain.delta
     _check_step(delta, float(np.max(np.abs(vel0))), inter.lam, chain.d, "v0")
     n = _n_steps(tau_max, delta)
+    bath = thermal_chain(omega_T, statistics, seed, thermal, chain.omega_fast)
+    window = None
+    if bath is not None:
+        window = interaction_window(sig0, vel0, tau_max=float(tau_max), alpha=float(alpha),
+                                    mu=float(mu), bias=float(bias), reach=inter.cutoff(),
+                                    well_depth=-min(inter.phi0, 0.0),
+                                    mode_energy=mean_mode_energy(bath), sites_rec=sites_rec)
+        bath = sized_for_run(bath, float(tau_max), window)
 
     common = dict(alpha=float(alpha), phi0=inter.phi0, lam=inter.lam, mu=float(mu),
                   bias=float(bias), delta=delta, reach=inter.cutoff(), dv_limit=inter.lam,
@@ -164,8 +220,9 @@ def simulate(*, alpha: float, phi0: float, lam: float, mu: float = 1.0,
                     common=common, e_int=np.zeros(n + 1), sites_rec=sites_rec,
                     chain_every=chain_every,
                     rec_out=np.zeros((sites_rec.size, n // chain_every + 1)),
-                    energy=bool(energy), progress=progress, memory=memory,
-                    kernel_store=kernel_store, kernel_first_site=kernel_first_site)
+                    energy=bool(energy) and bath is None, progress=progress, memory=memory,
+                    kernel_store=kernel_store, kernel_first_site=kernel_first_site,
+                    thermal=bath, window=window)
     result = backend.run(job)
 
     params = dict(alpha=float(alpha), phi0=inter.phi0, lam=inter.lam, mu=float(mu),
@@ -174,8 +231,18 @@ def simulate(*, alpha: float, phi0: float, lam: float, mu: float = 1.0,
                   n_particles=int(sig0.size), bias=float(bias), omega_fast=chain.omega_fast,
                   d=chain.d, delta=delta, tau_max=float(tau_max), n_steps=n, memory=memory,
                   solver=solver, record_every=record_every, chain_record_every=chain_every,
-                  force_floor=1e-20, interaction="gaussian", chaindrag_version=__version__)
+                  force_floor=1e-20, interaction="gaussian", chaindrag_version=__version__,
+                  **_thermal_params(bath, window))
     return _trajectory(job, result, record_every, params, t_start)
+
+
+def _thermal_params(bath: ThermalChain | None, window: tuple[int, int] | None) -> dict:
+    """Provenance of the chain's free motion: None everywhere for the chain at rest."""
+    if bath is None:
+        return dict(omega_T=None, statistics=None, seed=None, n_modes=None,
+                    thermal_window=None, thermal=None)
+    return dict(omega_T=bath.omega_T, statistics=bath.statistics, seed=bath.seed,
+                n_modes=bath.n_modes, thermal_window=list(window), thermal=bath.provenance())
 
 
 def _trajectory(job: SolverJob, result: SolverResult, record_every: int, params: dict,

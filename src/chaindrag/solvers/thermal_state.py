@@ -1,0 +1,158 @@
+"""The free thermal motion of the chain inside the solvers (issue 13; Sec. II, Eq. 9).
+
+The chain is linear, so its motion is the free thermal motion rho^H of one realization
+(:class:`chaindrag.thermal.ThermalChain`) plus the response to the particles' forces. Both
+solvers start from the same rho^H, so for the same seed they see the same realization:
+
+- the kernel solver pre-fills its tracked masses with rho^H at every step (the Appendix's
+  algorithm, with the memory term added on top): :func:`fill_tracked`;
+- the chain solver starts its segment in the realization's state, rho^H at steps 0 and -1
+  (the two time levels of its two-step propagator, which advances free motion exactly):
+  :func:`chain_start`.
+
+The ring of the realization is sized for the run's duration over the *interaction window*
+(:func:`interaction_window`), a function of the inputs alone (not of the solver): the sites
+the particles can reach during the run at the speed their energy budget allows. A particle
+whose interacting sites leave it stops the run (:func:`check_window`): beyond it the ring's
+thermal motion is no longer the infinite chain's.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..params import ParameterError, SimulationError
+from ..thermal import ThermalChain, energy_per_site
+
+#: Thermal part of a particle's energy budget, in units of the mean mode energy: the
+#: interaction window lets a particle move ballistically with the speed of this much energy.
+THERMAL_ENERGY_ALLOWANCE = 10.0
+#: Cost of one time of rho^H on a ring of N sites (an inverse real FFT of length N plus N/2
+#: phase rotations), in site-updates of the solvers' loops per ring site (measured ~ 6).
+FILL_COST_PER_SITE = 6.0
+_TWO_PI = 2.0 * math.pi
+_BLOCK = 1 << 24  # times x ring sites per pre-fill call (the realization blocks inside)
+_OUT_BLOCK = 1 << 22  # times x tracked sites per pre-fill call (32 MB)
+
+
+def thermal_chain(omega_T, statistics, seed, thermal, omega_fast: float) -> ThermalChain | None:
+    """The realization asked for (not yet sized), or None for the chain at rest.
+
+    ``omega_T`` (with ``statistics`` and ``seed``) builds one; ``thermal`` is a pre-built
+    :class:`~chaindrag.thermal.ThermalChain`. Raises ParameterError naming the parameter.
+    """
+    if thermal is None:
+        if omega_T is None:
+            # still validate the companions: a typo must not pass silently
+            ThermalChain(0.0, statistics=statistics, seed=seed, omega_fast=omega_fast)
+            return None
+        return ThermalChain(omega_T, statistics=statistics, seed=seed, omega_fast=omega_fast)
+    if not isinstance(thermal, ThermalChain):
+        raise ParameterError(f"thermal must be a chaindrag.thermal.ThermalChain, got "
+                             f"{type(thermal).__name__}")
+    if omega_T is not None:
+        raise ParameterError("give omega_T (with statistics and seed) or thermal (a "
+                             "ThermalChain), not both")
+    if statistics != "quantum" or seed != 0:
+        raise ParameterError("statistics and seed belong to the ThermalChain given as "
+                             "thermal; do not pass them to simulate as well")
+    if not math.isclose(thermal.omega_fast, omega_fast, rel_tol=1e-12):
+        raise ParameterError(f"thermal was built for omega_fast={thermal.omega_fast:g}, the "
+                             f"run has omega_fast={omega_fast:g}")
+    return thermal
+
+
+def interaction_window(sig0: np.ndarray, vel0: np.ndarray, *, tau_max: float, alpha: float,
+                       mu: float, bias: float, reach: float, well_depth: float,
+                       mode_energy: float, sites_rec: np.ndarray) -> tuple[int, int]:
+    """Sites [lo, hi) the particles may interact with during the run (and recorded sites).
+
+    A particle's speed is bounded by its energy budget, mu (v/2pi)^2/2 <= mu (v0/2pi)^2/2 +
+    ``well_depth`` (the deepest attraction, -min Phi) + THERMAL_ENERGY_ALLOWANCE x
+    ``mode_energy`` (what the thermal chain may lend it), plus the bias's free acceleration
+    (2 pi)^2 bias/(alpha mu); the window holds every site within ``reach`` of the ballistic
+    excursion of every particle over ``tau_max``. It depends on the inputs only, so every
+    solver sizes the same ring and draws the same realization.
+    """
+    budget = (0.5 * mu * (float(np.max(np.abs(vel0))) / _TWO_PI) ** 2 + max(well_depth, 0.0)
+              + THERMAL_ENERGY_ALLOWANCE * mode_energy)
+    speed = _TWO_PI * math.sqrt(2.0 * budget / mu)
+    accel = _TWO_PI**2 * abs(bias) / (alpha * mu)
+    excursion = speed * tau_max + 0.5 * accel * tau_max**2 + reach
+    lo = math.floor((float(np.min(sig0)) - excursion) / alpha) - 1
+    hi = math.ceil((float(np.max(sig0)) + excursion) / alpha) + 2
+    if sites_rec.size:
+        lo, hi = min(lo, int(sites_rec.min())), max(hi, int(sites_rec.max()) + 1)
+    return lo, hi
+
+
+def sized_for_run(thermal: ThermalChain, tau_max: float, window: tuple[int, int]) -> ThermalChain:
+    """``thermal`` on a ring exact for ``tau_max`` over ``window``; ParameterError if too small.
+
+    An unsized realization gets :func:`~chaindrag.thermal.ring_size` sites; a sized one must
+    already be large enough (:meth:`~chaindrag.thermal.ThermalChain.require_ring`).
+    """
+    width = window[1] - window[0]
+    if thermal.n_modes is None:
+        return thermal.with_ring_for(tau_max, width)
+    thermal.require_ring(tau_max, width)
+    return thermal
+
+
+def mean_mode_energy(thermal: ThermalChain) -> float:
+    """Mean energy per chain site <epsilon>_BZ of the realization's temperature."""
+    return float(energy_per_site(thermal.omega_T, thermal.statistics, thermal.omega_fast))
+
+
+def check_window(sig: np.ndarray, alpha: float, reach: float, window: tuple[int, int],
+                 tau: float) -> None:
+    """SimulationError if a particle at positions ``sig`` reached a site outside ``window``."""
+    sig = sig[np.isfinite(sig)]
+    if not sig.size:
+        return
+    g_lo = math.floor((float(sig.min()) - reach) / alpha)
+    g_hi = math.ceil((float(sig.max()) + reach) / alpha)
+    if g_lo < window[0] or g_hi >= window[1]:
+        raise SimulationError(
+            f"by tau={tau:.6g} a particle interacted with chain sites {g_lo}..{g_hi}, outside "
+            f"the thermal interaction window {window[0]}..{window[1] - 1} the ring of the "
+            "thermal realization was sized for: beyond it the ring's motion would not be the "
+            "infinite chain's. It moved further than its energy budget allows for; shorten "
+            "tau_max or pass thermal=ThermalChain(...) sized with with_ring_for(tau_max, "
+            "window_sites) for a wider window.")
+
+
+def chain_start(thermal: ThermalChain, first_site: int, size: int,
+                delta: float) -> tuple[np.ndarray, np.ndarray]:
+    """(rho^H at step 0, rho^H at step -1) on sites first_site .. first_site+size-1.
+
+    Sites are taken modulo the ring (the segment may be wider than it): the periodic
+    extension of the ring's modes, advanced by the exact one-step propagator, is the ring's
+    own motion.
+    """
+    sites = first_site + np.arange(size, dtype=np.int64)
+    both = thermal.displacement(sites, np.array([0.0, -delta]))
+    return np.ascontiguousarray(both[0]), np.ascontiguousarray(both[1])
+
+
+def fill_work(thermal: ThermalChain, n_times: int) -> float:
+    """The pre-fill's cost in site-update equivalents (for progress)."""
+    return FILL_COST_PER_SITE * float(thermal.n_modes) * n_times
+
+
+def fill_tracked(rho: np.ndarray, thermal: ThermalChain, first_site: int, delta: float,
+                 report=None) -> None:
+    """rho[g, b] = rho^H of site first_site + g at tau = b delta, in blocks of times.
+
+    ``report(times_done)`` is called after each block.
+    """
+    n_ch, n_times = rho.shape
+    sites = first_site + np.arange(n_ch, dtype=np.int64)
+    rows = max(1, min(_BLOCK // thermal.n_modes, _OUT_BLOCK // n_ch))
+    for start in range(0, n_times, rows):
+        stop = min(start + rows, n_times)
+        rho[:, start:stop] = thermal.displacement(sites, np.arange(start, stop) * delta).T
+        if report is not None:
+            report(stop)
