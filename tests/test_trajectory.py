@@ -10,6 +10,7 @@ from scipy.optimize import brentq
 from chaindrag.params import ParameterError
 from chaindrag.trajectory import (Trajectory, drift_fate, midpoint_speeds, per_pass_losses,
                                   single_pass_loss, sound_cone_leak)
+from chaindrag.trajectory.fates import fate_decided_at
 
 ALPHA = 40.0
 SIGMA0 = 5.5 * ALPHA  # midway between masses 5 and 6, as in the paper (220)
@@ -208,6 +209,43 @@ def test_midpoint_speeds_rejects_unknown_method():
         midpoint_speeds(make_traj(tau, sigma, v), method="maxima")
 
 
+@pytest.mark.parametrize("phi0", [2.0, -2.0])
+def test_extremum_speed_is_the_eq16_midpoint_speed_to_third_order_in_the_step(phi0):
+    # Eq. (16) on a frozen chain with overlapping Gaussians (lam = 12): started a quarter cell
+    # from a mass, the particle's speed at the next midpoint follows from energy conservation,
+    # v_mid^2 = v0^2 - (8 pi^2/mu) (U(midpoint) - U(sigma0)), U = sum_g Phi(sigma - alpha g).
+    # The parabola through the extreme sample and its neighbours errs by O(dt^3).
+    from scipy.integrate import solve_ivp
+
+    lam, mu, v0, s0 = 12.0, 1.0, 20.0, 5.25 * ALPHA
+    g = np.arange(0, 20)
+
+    def potential(s):
+        return phi0 * np.exp(-0.5 * ((s - ALPHA * g) / lam) ** 2).sum()
+
+    def rhs(t, y):
+        x = y[0] - ALPHA * g
+        return [y[1], TWO_PI_SQ / mu * (x / lam**2 * phi0 * np.exp(-0.5 * (x / lam) ** 2)).sum()]
+
+    v_mid = math.sqrt(v0**2 - 2 * TWO_PI_SQ / mu * (potential(6.5 * ALPHA) - potential(s0)))
+    errors = []
+    for dt in (1 / 60, 1 / 120):
+        tau = np.arange(0.0, 6.0, dt)
+        sol = solve_ivp(rhs, (0, tau[-1]), [s0, v0], method="DOP853", t_eval=tau, rtol=1e-12,
+                        atol=1e-12)
+        traj = make_traj(tau, sol.y[0], sol.y[1], phi0=phi0, lam=lam, mu=mu)
+        table = midpoint_speeds(traj, method="extremum")
+        assert len(table) >= 2  # each cell symmetric: the same extremum at every midpoint
+        errors.append(np.max(np.abs(table["v"] / v_mid - 1.0)))
+        # the crossing of the same traverse is kept alongside
+        crossings = midpoint_speeds(traj, method="midpoint").set_index("tau")
+        np.testing.assert_array_equal(table["v_midpoint"], crossings.loc[table["tau_midpoint"],
+                                                                         "v"])
+    # 6e-9 measured at dt = 1/60; the crossing speed's linear interpolation errs ~1e-5 there
+    assert errors[0] < 1e-7
+    assert errors[1] < errors[0] / 4  # converges faster than second order in dt
+
+
 # --- drift fate (Sec. VI, Fig. 8) --------------------------------------------------------
 
 def series(v_of_tau, tau_stop=800.0, direction=None):
@@ -267,6 +305,47 @@ def test_drift_fate_of_trajectory_at_constant_speed_alpha_over_three():
     assert fate["offset"] == pytest.approx(0.0, abs=1e-9)
 
 
+def test_slow_relaxation_at_a_few_percent_of_the_free_acceleration_is_not_a_plateau():
+    # near an unstable solution of Delta_bar = bias the mean force is small but not zero: a
+    # speed changing at 3% of the bias's free acceleration 4 pi^2 bias/(mu alpha) is flat
+    # to 1e-4 over the tail, yet undetermined; at 0.3% the force balances: a plateau
+    free = 4 * math.pi**2 * 0.01 / ALPHA
+    leaving = drift_fate(series(lambda t: 68.0 + 0.03 * free * t), ALPHA, 0.01, tau_end=800.0)
+    assert leaving["fate"] == "undetermined"
+    assert leaving["tail_slope"] == pytest.approx(0.03 * free, rel=1e-6)
+    settled = drift_fate(series(lambda t: 68.0 + 0.003 * free * t), ALPHA, 0.01, tau_end=800.0)
+    assert settled["fate"] == "drift" and settled["criterion"] == "plateau"
+
+
+def test_locked_mean_speed_with_oscillating_extremum_speed_is_a_drift():
+    # one cell every 8 tau (mean speed alpha/8 = 5) while the speed at the midpoints wobbles
+    # by +-3%: the extrema scatter too much for a plateau, the crossing period does not
+    n = 101
+    tau = 8.0 * np.arange(n)
+    wobble = 3.5 + 0.1 * (-1.0) ** np.arange(n)
+    fate = drift_fate(pd.DataFrame(dict(tau=tau, v=wobble)), ALPHA, 0.01, tau_end=tau[-1])
+    assert fate["fate"] == "drift" and fate["criterion"] == "locked period"
+    assert fate["plateau_v"] == pytest.approx(3.5, abs=0.01)
+    # a crossing period that keeps growing (slowing down at 2% per cell) is no drift
+    growing = pd.DataFrame(dict(tau=8.0 * np.arange(n) * (1 + 0.002 * np.arange(n)), v=wobble))
+    assert drift_fate(growing, ALPHA, 0.01, tau_end=growing["tau"].iloc[-1])["fate"] \
+        == "undetermined"
+
+
+def test_decision_time_of_an_exponential_approach_lies_where_the_residual_force_fades():
+    # v = 21.05 + 3 exp(-t/50): dv/dtau = -(3/50) exp(-t/50) falls below 1% of the free
+    # acceleration at t_1 = 50 ln(0.06 / (0.01 free)); the fit over the last quarter
+    # [0.75 T, T] first qualifies between T = t_1 and T = t_1/0.75
+    free = 4 * math.pi**2 * 0.01 / ALPHA
+    table = series(lambda t: 21.05 + 3.0 * math.exp(-t / 50.0), tau_stop=2000.0)
+    fate = drift_fate(table, ALPHA, 0.01, tau_end=2000.0)
+    assert fate["fate"] == "drift"
+    decided = fate_decided_at(table, "drift", ALPHA, 0.01, tau_end=2000.0, n_grid=400)
+    t1 = 50.0 * math.log(0.06 / (0.01 * free))
+    assert t1 <= decided <= t1 / 0.75 + 5.0
+    assert math.isnan(fate_decided_at(table, "runaway", ALPHA, 0.01, tau_end=2000.0))
+
+
 # --- sound cone (Fig. 3) -----------------------------------------------------------------
 
 def test_sound_cone_leak_sees_only_displacements_outside_the_cone():
@@ -316,3 +395,56 @@ def test_frozen_chain_conserves_particle_energy_from_midpoint_to_midpoint(phi0):
     np.testing.assert_allclose(passes["delta"], 0.0, atol=tol)
     for method in ("midpoint", "extremum"):
         np.testing.assert_allclose(midpoint_speeds(traj, method=method)["v"], v0, rtol=1e-8)
+
+
+# --- Fig. 8 drift runs, continued until their fate is decided (chaindrag.jobs) ------------
+
+def _drift_run(phi0, v0):
+    return dict(alpha=ALPHA, phi0=phi0, lam=4.0, mu=1.0, bias=0.01, sigma0=SIGMA0,
+                omega_fast=10.0, d=60, solver="chain", v0=v0)
+
+
+def test_continued_drift_run_repeats_the_shorter_run_and_settles_near_an_eq33_solution(tmp_path):
+    # Phi0 = +2, v0 = 14 is still relaxing at tau = 200 and locks near alpha/3 by tau = 300.
+    # The rerun is the same deterministic dynamics, so it repeats the first 200 exactly;
+    # its plateau lies within a cell's speed spread of Eq. 33's stable solution near alpha/3.
+    from chaindrag import analytic, jobs, tables
+
+    paths = {k: tmp_path / f"batch_{k}.csv" for k in ("midpoints", "fates", "long")}
+    jobs.run_drift(paths["midpoints"], paths["fates"], paths["long"],
+                   runs=[_drift_run(2.0, 14.0), _drift_run(-2.0, 20.0)], tau_max=200.0,
+                   continuation=dict(solver="chain", stages=[300.0], tau_cap=400.0))
+    fates = pd.read_csv(paths["fates"]).set_index("v0")
+    panel, long = pd.read_csv(paths["midpoints"]), pd.read_csv(paths["long"])
+    relaxed = fates.loc[14.0]
+    assert relaxed["fate"] == "drift" and relaxed["tau_end"] == 300.0
+    assert 200.0 < relaxed["tau_decided"] <= 300.0 and not relaxed["capped"]
+    same = panel[panel["v0"] == 14.0].merge(long[long["v0"] == 14.0], on="tau")
+    assert len(same) >= 3 and (same["tau"] <= 200.0).all()
+    np.testing.assert_array_equal(same["v_x"], same["v_y"])  # bit for bit
+    drift = analytic.drift_velocities(0.01, 2.0, 4.0, ALPHA, 10.0)
+    stable = drift[drift["stable"]]["v"].to_numpy()
+    near = stable[np.argmin(np.abs(stable - relaxed["plateau_v"]))]
+    spread = relaxed["plateau_v"] - float(analytic.extremum_speed(relaxed["plateau_v"], 2.0))
+    assert round(ALPHA / near) == relaxed["n"] == 3
+    assert abs(relaxed["plateau_v"] - near) <= spread
+    # Phi0 = -2, v0 = 20 still approaches alpha/2 at the cap: capped, and the reduction says why
+    assert fates.loc[20.0, "capped"] and fates.loc[20.0, "tau_end"] == 400.0
+    assert math.isnan(fates.loc[20.0, "tau_decided"])
+    drift.to_csv(tmp_path / "drift.csv", index=False)
+    _, out, lg = tables.fig8_tables([paths["midpoints"]], [paths["fates"]], [paths["long"]],
+                                    tmp_path / "drift.csv", tmp_path / "mid.csv",
+                                    tmp_path / "fates.csv", tmp_path / "long.csv")
+    reason = out.set_index("v0").loc[20.0, "cap_reason"]
+    assert "tau = 400" in reason and "unstable solution" in reason
+    assert "wall_time_s" not in out.columns and set(lg["v0"]) == {14.0, 20.0}
+
+
+def test_continuation_tries_the_stages_between_tau_max_and_the_cap_then_the_cap():
+    from chaindrag.jobs.drift import Continuation
+
+    cont = Continuation("chain", (5000.0, 500.0, 2000.0, 20000.0), 10000.0)
+    assert cont.ends(800.0) == [2000.0, 5000.0, 10000.0]
+    assert Continuation("chain", (), 800.0).ends(800.0) == []  # cap at tau_max: no rerun
+    with pytest.raises(ParameterError, match="tau_cap"):
+        Continuation("chain", (), -1.0)

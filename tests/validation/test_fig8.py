@@ -54,17 +54,36 @@ def test_fig8_fails_on_stuck_runs_a_plateau_between_lines_and_a_missed_solution(
 
 
 def test_fig8_unsettled_or_short_runs_make_long_time_claims_not_applicable():
-    # still relaxing: 0.01/tau over the last 200 tau of a run at ~90 is a 2% change
-    rows = validation.check_fig8(_fates(undetermined=True, undetermined_slope=0.01), _DRIFT)
+    # undetermined at the cap (e.g. on an unstable root of Delta_bar = bias): n/a, with why
+    why = "undetermined at the cap tau = 10000: sits on the unstable solution v = 66.07"
+    fates = _fates(undetermined=True, undetermined_slope=0.01).assign(
+        capped=lambda d: d["fate"] == "undetermined", cap_reason=why, tau_end=10000.0)
+    rows = validation.check_fig8(fates, _DRIFT)
     assert verdicts(rows, "runs end runaway") == [NA, NA]
+    assert all(why in r["note"] for r in rows if "runs end runaway" in r["claim"])
     # a "plateau" still drifting at 30% of the bias's free acceleration is not settled
     rows = validation.check_fig8(_fates(plateau=30.0, plateau_slope=3e-3), _DRIFT)
     assert NA in verdicts(rows, "near alpha/n") and False not in verdicts(rows, "near alpha/n")
-    rows = validation.check_fig8(_fates(tau_max=60.0, undetermined=True, plateau=30.0), _DRIFT)
+    rows = validation.check_fig8(_fates(tau_max=60.0, undetermined=True, plateau=30.0).assign(
+        capped=lambda d: d["fate"] == "undetermined"), _DRIFT)
     assert verdicts(rows, "runs end runaway") == [NA, NA]
     assert NA in verdicts(rows, "near alpha/n") and False not in verdicts(rows, "near alpha/n")
     rows = validation.check_fig8(_fates(), None)
     assert set(verdicts(rows, "realised by a plateau")) == {NA}
+
+
+def test_fig8_undetermined_run_not_continued_to_the_cap_fails_even_when_short():
+    fates = _fates(tau_max=60.0, undetermined=True).assign(capped=False)
+    assert verdicts(validation.check_fig8(fates, _DRIFT), "runs end runaway") == [False, False]
+
+
+def test_fig8_fate_rows_name_the_runs_continued_and_when_they_were_decided():
+    fates = _fates().assign(tau_end=800.0, tau_decided=500.0, capped=False)
+    fates.loc[fates["v0"] == 30.0, ["tau_end", "tau_decided"]] = (2000.0, 1650.0)
+    rows = [r for r in validation.check_fig8(fates, _DRIFT) if "runs end runaway" in r["claim"]]
+    assert [r["passed"] for r in rows] == [True, True]
+    assert all("v0 = 30 drift decided at tau = 1650" in r["note"] for r in rows)
+    assert all("decided by tau = 1650" in r["note"] for r in rows)
 
 
 def _relaxing_set(slope_error=0.0, v_tail=59.0, phi0=2.0):
@@ -92,18 +111,31 @@ def test_fig8_runs_relaxing_at_the_eq33_rate_pass_and_a_wrong_rate_fails():
     assert verdicts(rows, "rate Eq. 33 predicts (Phi0 = 2)") == [False]
 
 
-def test_fig8_locked_mean_speed_with_oscillating_midpoint_speed_is_a_drift():
-    fates = _fates(undetermined=True, undetermined_slope=0.0)
-    tau = 8.0 * np.arange(101)  # one cell every 8 tau: mean speed alpha/8 = 5
-    wobble = 0.1 * (-1.0) ** np.arange(101) * np.linspace(0, 1, 101)
-    rows_mids = [pd.DataFrame(dict(phi0=p, v0=90.0, tau=tau, v=3.5 + wobble, direction=1))
-                 for p in (2.0, -2.0)]
-    rows = validation.check_fig8(fates, _DRIFT, 1.0, pd.concat(rows_mids, ignore_index=True))
-    assert verdicts(rows, "runs end runaway") == [True, True]
-    # the same run with a crossing period that keeps growing is not locked
-    slow = [m.assign(tau=8.0 * np.arange(101) * (1 + 0.002 * np.arange(101))) for m in rows_mids]
-    rows = validation.check_fig8(fates, _DRIFT, 1.0, pd.concat(slow, ignore_index=True))
-    assert True not in verdicts(rows, "runs end runaway")
+def _continued_set(final: float, fate: str = "drift", v_end: float = 54.0,
+                   phi0: float = -2.0):
+    """Fates + midpoints: a run at v_end at tau_max = 800, continued to ``fate`` at ``final``."""
+    fates = pd.concat([_fates(), pd.DataFrame([dict(
+        phi0=phi0, lam=4.0, alpha=40.0, bias=0.01, v0=56.0, tau_max=800.0, fate=fate,
+        plateau_v=final if fate == "drift" else np.nan, tail_v=final, n=1, offset=np.nan,
+        tail_slope=0.0, omega_fast=10.0, tau_end=5000.0, tau_decided=4200.0,
+        capped=False)])], ignore_index=True)
+    tau = np.linspace(0.0, 800.0, 1200)
+    mids = pd.DataFrame(dict(phi0=phi0, v0=56.0, tau=tau, v=v_end, direction=1))
+    return fates, mids
+
+
+def test_fig8_continued_runs_move_the_way_the_eq33_mean_force_drives_them():
+    pred = validation._eq33_acceleration(54.0, -2.0, 4.0, 40.0, 10.0, 0.01, 1.0)
+    free = 4 * np.pi**2 * 0.01 / 40.0
+    assert pred < -0.05 * free  # above alpha/1 and below the unstable root: decelerates
+    fates, mids = _continued_set(39.0)  # decelerated to the plateau near alpha/1
+    rows = validation.check_fig8(fates, _DRIFT, 1.0, mids)
+    assert verdicts(rows, "continued beyond tau_max move") == [True]
+    fates, mids = _continued_set(70.0, fate="runaway")  # against the mean force
+    rows = validation.check_fig8(fates, _DRIFT, 1.0, mids)
+    assert verdicts(rows, "continued beyond tau_max move") == [False]
+    rows = validation.check_fig8(_fates(), _DRIFT, 1.0, mids)
+    assert verdicts(rows, "continued beyond tau_max move") == [NA]  # nothing continued
 
 
 def test_fig8_plateau_on_an_unstable_root_of_eq33_is_explained_not_failed():

@@ -196,30 +196,39 @@ def single_pass_params(wildcards):
 
 
 # --------------------------------------------------------------------------- Fig. 8 drift runs
-def _drift_runs():
-    """{(tag, v0 text): simulate() keyword arguments}, one entry per sign and initial speed."""
+def _drift_batches():
+    """{(tag, batch text): run_drift keyword arguments}; one tag per sign of phi0.
+
+    The tag names the sign's parameters and hashes every input of its runs (each run, tau_max,
+    the continuation and the batch size), so any change gives new batch files.
+    """
     c = config["fig8"]
-    runs = {}
+    out = {}
     for sign in (1.0, -1.0):
         base = {k: c[k] for k in ("alpha", "lam", "mu", "bias", "sigma0", "omega_fast", "d",
-                                  "solver", "tau_max", "store_dtau")}
+                                  "solver")}
         base["phi0"] = sign * c["phi0"]
+        runs = [dict(base, v0=v) for v in sweep(c["v0"])]
+        job = dict(tau_max=c["tau_max"], continuation=c["continuation"])
         tag = (f"alpha{fmt(c['alpha'])}_phi0{sfmt(base['phi0'])}_lam{fmt(c['lam'])}"
-               f"_bias{fmt(c['bias'])}_d{c['d']}_tau{fmt(c['tau_max'])}_{short_hash(base)}")
-        for v in sweep(c["v0"]):
-            runs[(tag, fmt(v))] = dict(base, v0=v)
-    return runs
+               f"_bias{fmt(c['bias'])}_d{c['d']}_tau{fmt(c['tau_max'])}"
+               f"_cap{fmt(c['continuation']['tau_cap'])}"
+               f"_{short_hash([runs, job, c['batch_size']])}")
+        for i, batch in enumerate(chunks(runs, c["batch_size"])):
+            out[(tag, f"{i:03d}")] = dict(job, runs=batch)
+    return out
 
 
-DRIFT = _drift_runs()
+DRIFT = _drift_batches()
 
 
-def drift_midpoint_paths():
-    return [f"results/runs/fig8/{t}/v0_{v}_midpoints.csv" for (t, v) in DRIFT]
+def drift_paths(kind):
+    """The batch tables of every drift job: kind 'midpoints', 'fates' or 'long'."""
+    return [f"results/runs/fig8/{t}/batch_{b}_{kind}.csv" for (t, b) in DRIFT]
 
 
 def drift_params(wildcards):
-    return canon(DRIFT[(wildcards.tag, wildcards.v0)])
+    return canon(DRIFT[(wildcards.tag, wildcards.batch)])
 
 
 # ------------------------------------------------------------------------------ health runs
@@ -232,14 +241,17 @@ def health_tag(name):
 
 # ----------------------------------------------------------------------------------- outputs
 FIGURES = [f"fig{i}" for i in range(2, 10)]
+# figures beyond the paper's: the Fig. 8 runs continued to their fates
+EXTRA_FIGURES = ["fig8_long"]
 TABLES = ["fig2_kernel", "fig4_pass", "fig4c_fluctuation", "fig5_single_pass",
           "fig6_single_pass", "single_pass", "fig7_per_pass", "fig8_midpoints", "fig8_fates",
-          "fig8c_steady_state", "drift_velocities", "fig9_broadened", "steady_state_drive",
-          "numerical_health"]
+          "fig8_long", "fig8c_steady_state", "drift_velocities", "fig9_broadened",
+          "steady_state_drive", "numerical_health"]
 
 
 def all_outputs():
-    return (expand("results/figures/{fig}.{ext}", fig=FIGURES, ext=["pdf", "png"])
+    return (expand("results/figures/{fig}.{ext}", fig=FIGURES + EXTRA_FIGURES,
+                   ext=["pdf", "png"])
             + expand("results/tables/{table}.csv", table=TABLES + ["validation"]))
 
 
@@ -248,4 +260,3 @@ wildcard_constraints:
     tag=r"[A-Za-z0-9_.+\-]+",
     batch=r"\d+",
     phi0=r"[+\-][0-9.e+\-]+",
-    v0=r"[0-9.e+\-]+",

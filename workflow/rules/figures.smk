@@ -169,6 +169,32 @@ rule fig8:
         "../scripts/figure.py"
 
 
+rule fig8_long:
+    input:
+        long="results/tables/fig8_long.csv",
+        fates="results/tables/fig8_fates.csv",
+        drift="results/tables/drift_velocities.csv",
+    output:
+        pdf="results/figures/fig8_long.pdf",
+        png=report("results/figures/fig8_long.png", caption="../report/fig8_long.rst",
+                   category="Figures"),
+    params:
+        figure="fig8_long",
+        cfg=canon(config["fig8"]),
+    log:
+        "results/logs/figures/fig8_long.log",
+    benchmark:
+        "results/benchmarks/figures/fig8_long.tsv",
+    threads: 1
+    resources:
+        mem_mb=600,
+        runtime=5,
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/figure.py"
+
+
 rule fig9:
     input:
         table="results/tables/fig9_broadened.csv",

@@ -1,6 +1,6 @@
 # Simulation jobs: full trajectories (Figs. 3, 4a/b -> zarr stores), batches of single passes
-# (Figs. 4c, 5, 6 and the time-step check -> one small table per batch), one biased-drift run
-# per sign and initial speed (Fig. 8 -> zarr store + midpoint table) and the health runs.
+# (Figs. 4c, 5, 6 and the time-step check -> one small table per batch), batches of biased
+# drift runs (Fig. 8 -> speed, fate and continued-run tables per batch) and the health runs.
 # Every simulation job is single-threaded so that N cores run N jobs at once.
 
 
@@ -44,18 +44,20 @@ rule single_pass_batch:
 
 rule drift_run:
     output:
-        store=directory("results/runs/fig8/{tag}/v0_{v0}.zarr"),
-        midpoints="results/runs/fig8/{tag}/v0_{v0}_midpoints.csv",
+        midpoints="results/runs/fig8/{tag}/batch_{batch}_midpoints.csv",
+        fates="results/runs/fig8/{tag}/batch_{batch}_fates.csv",
+        long="results/runs/fig8/{tag}/batch_{batch}_long.csv",
     params:
-        run=drift_params,
+        job=drift_params,
     log:
-        "results/logs/drift_run/{tag}/v0_{v0}.log",
+        "results/logs/drift_run/{tag}/batch_{batch}.log",
     benchmark:
-        "results/benchmarks/drift_run/{tag}/v0_{v0}.tsv",
+        "results/benchmarks/drift_run/{tag}/batch_{batch}.tsv",
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=30,
+        # a continued run records every step: ~180 bytes per step, 1.2 GB at tau = 10^4, d = 60
+        mem_mb=2500,
+        runtime=120,
     conda:
         "../../environment.yml"
     script:

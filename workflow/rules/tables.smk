@@ -164,15 +164,19 @@ rule table_fig7:
 
 rule table_fig8:
     input:
-        midpoints=drift_midpoint_paths(),
+        midpoints=drift_paths("midpoints"),
+        runs_fates=drift_paths("fates"),
+        runs_long=drift_paths("long"),
+        drift="results/tables/drift_velocities.csv",
     output:
         table=report("results/tables/fig8_midpoints.csv", caption="../report/table_fig8.rst",
                      category="Tables", subcategory="Fig. 8"),
         fates=report("results/tables/fig8_fates.csv", caption="../report/table_fig8_fates.rst",
                      category="Tables", subcategory="Fig. 8"),
+        long=report("results/tables/fig8_long.csv", caption="../report/table_fig8_long.rst",
+                    category="Tables", subcategory="Fig. 8"),
     params:
         function="fig8_tables",
-        tau_max=config["fig8"]["tau_max"],
     log:
         "results/logs/tables/fig8_midpoints.log",
     benchmark:

@@ -12,5 +12,5 @@ logging.captureWarnings(True)
 
 from chaindrag import jobs  # noqa: E402
 
-jobs.run_drift(snakemake.output.store, snakemake.output.midpoints,  # noqa: F821
-               **snakemake.params.run)  # noqa: F821
+out = snakemake.output  # noqa: F821
+jobs.run_drift(out.midpoints, out.fates, out.long, **snakemake.params.job)  # noqa: F821

@@ -1,20 +1,26 @@
-"""Trajectory jobs: one unbiased run (Figs. 3, 4a/b, 7) or one biased run (Fig. 8) to a store."""
+"""Trajectory jobs: one unbiased run (Figs. 3, 4a/b, 7) to a store; a batch of Fig. 8 drift runs."""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..params import ParameterError
 from ..solvers import simulate
 from ..stores import save_trajectory, write_table
 from ..tables._common import PathLike, _delta, _with_provenance
-from ..trajectory import Trajectory, midpoint_speeds
+from ..trajectory import Trajectory
+from .drift import LONG_COLUMNS, SPEED_COLUMNS, Continuation, settle_drift_run
 from .progress import ProgressLog
 
 log = logging.getLogger(__name__)
+
+_IDENT = ("phi0", "lam", "alpha", "mu", "bias", "v0")  # the parameters naming a drift run
 
 
 def run_trajectory(out: PathLike, *, alpha: float, phi0: float, lam: float, mu: float,
@@ -37,26 +43,50 @@ def run_trajectory(out: PathLike, *, alpha: float, phi0: float, lam: float, mu: 
     return traj
 
 
-def run_drift(store: PathLike, midpoints: PathLike, *, alpha: float, phi0: float, lam: float,
-              mu: float, bias: float, sigma0: float, omega_fast: float, d: int, solver: str,
-              tau_max: float, store_dtau: float, v0: float) -> pd.DataFrame:
-    """One biased run of Fig. 8: midpoint speeds at full resolution, then a decimated store.
+def run_drift(midpoints: PathLike, fates: PathLike, long: PathLike, *,
+              runs: Sequence[Mapping[str, Any]], tau_max: float,
+              continuation: Mapping[str, Any]) -> pd.DataFrame:
+    """A batch of biased runs of Fig. 8, each settled (:func:`.drift.settle_drift_run`).
 
-    Writes ``midpoints`` (columns phi0, lam, alpha, mu, bias, v0, tau_max, tau, v, sigma,
-    direction, omega_fast, d, solver, chaindrag_version) and the trajectory store ``store``
-    keeping one record every ``store_dtau`` (the midpoints need every step, the store does not).
+    Parameters
+    ----------
+    midpoints, fates, long : path
+        Tables written (atomically): every run's speeds up to ``tau_max`` (columns phi0,
+        lam, alpha, mu, bias, v0, tau_max, tau, v, sigma, direction, tau_midpoint,
+        v_midpoint and provenance); one fate row per run; the continued runs' speeds
+        (decimated to :data:`.drift.LONG_POINTS` rows per run; may be empty).
+    runs : sequence of mapping
+        Keywords of :func:`.drift.measure_drift` except ``tau_end``, one per run.
+    tau_max : float
+        Run length of the figure's panels.
+    continuation : mapping
+        solver, stages and tau_cap of :class:`.drift.Continuation`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The fates of the batch.
     """
-    t0 = time.perf_counter()
-    traj = simulate(alpha=alpha, phi0=phi0, lam=lam, mu=mu, sigma0=sigma0, v0=v0,
-                    tau_max=tau_max, omega_fast=omega_fast, d=d, bias=bias, solver=solver,
-                    record_sites=np.arange(0), energy=False,
-                    progress=ProgressLog(f"drift v0={v0:g}"))
-    log.info("simulated tau_max=%g in %.1f s", tau_max, time.perf_counter() - t0)
-    mids = midpoint_speeds(traj)
-    df = _with_provenance(pd.DataFrame({
-        "phi0": phi0, "lam": lam, "alpha": alpha, "mu": mu, "bias": bias, "v0": v0,
-        "tau_max": tau_max, "tau": mids["tau"], "v": mids["v"], "sigma": mids["sigma"],
-        "direction": mids["direction"]}), omega_fast=omega_fast, d=d, solver=solver)
-    write_table(df, midpoints)
-    save_trajectory(traj, store, decimate=max(1, round(store_dtau / _delta(omega_fast, d))))
-    return df
+    cont = Continuation(solver=continuation["solver"], stages=tuple(continuation["stages"]),
+                        tau_cap=float(continuation["tau_cap"]))
+    if not runs:
+        raise ParameterError("runs must hold at least one drift run, got none")
+    panels, longs, rows = [], [], []
+    for run in runs:
+        run = dict(run)
+        res = settle_drift_run(run, tau_max=float(tau_max), continuation=cont)
+        ident = {k: run[k] for k in _IDENT}
+        prov = dict(omega_fast=run["omega_fast"], d=run["d"])
+        panels.append(_with_provenance(res.panel.assign(**ident, tau_max=tau_max)[
+            [*_IDENT, "tau_max", *SPEED_COLUMNS]], **prov, solver=run["solver"]))
+        if res.long is not None:
+            longs.append(_with_provenance(res.long.assign(**ident)[[*_IDENT, *LONG_COLUMNS]],
+                                          **prov, solver=res.fate["solver"]))
+        rows.append({**ident, "tau_max": tau_max, **res.fate, **prov})
+    write_table(pd.concat(panels, ignore_index=True), midpoints)
+    empty = _with_provenance(pd.DataFrame(columns=[*_IDENT, *LONG_COLUMNS]), omega_fast=None,
+                             d=None, solver=None)
+    write_table(pd.concat(longs, ignore_index=True) if longs else empty, long)
+    out = _with_provenance(pd.DataFrame(rows))
+    write_table(out, fates)
+    return out

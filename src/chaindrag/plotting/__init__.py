@@ -20,11 +20,11 @@ from .style import RC
 
 log = logging.getLogger("chaindrag.plotting")
 
-FIGURES = tuple(f"fig{i}" for i in range(2, 10))
+FIGURES = (*(f"fig{i}" for i in range(2, 10)), "fig8_long")
 
 
 def figure(name: str, inputs: Mapping[str, Any], cfg: Mapping[str, Any]):
-    """Build figure ``name`` ('fig2' ... 'fig9') from the rule's ``inputs``; return the Figure."""
+    """Build figure ``name`` (one of :data:`FIGURES`) from the rule's ``inputs``."""
     if name not in FIGURES:
         raise ValueError(f"figure must be one of {FIGURES}, got {name!r}")
     module = importlib.import_module(f".{name}", __name__)

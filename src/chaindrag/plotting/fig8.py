@@ -1,4 +1,7 @@
-"""Fig. 8: midpoint speeds of biased particles (a repulsive, b attractive) and Eq. (33) (c).
+"""Fig. 8: speeds of biased particles (a repulsive, b attractive) and Eq. (33) (c).
+
+The speeds are the paper's: the local maxima (repulsive) or minima (attractive) of v(tau),
+one per traverse of a cell (fig8_midpoints.csv, column v), up to the figure's tau_max.
 
 Runaway runs (fate 'runaway' in fig8_fates.csv) are drawn in a separate top band with its own
 speed scale, so their slow acceleration under the small bias is visible; panel (c) shares
@@ -106,7 +109,7 @@ def plot(midpoints: pd.DataFrame, fates: pd.DataFrame, steady: pd.DataFrame,
         main.plot([0, 1], [1, 1], transform=main.transAxes, **kw)
     for ax in axes_top[1:] + [top_c] + axes_main[1:] + [main_c]:
         ax.tick_params(labelleft=False)
-    axes_main[0].set_ylabel(r"midpoint speed $\dot\sigma$")
+    axes_main[0].set_ylabel(r"$\dot\sigma$ extrema (max. a, min. b)")
     axes_top[0].set_ylabel("runaway")
     cb = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap),
                       ax=axes_main + axes_top + [main_c, top_c], shrink=0.8, pad=0.01)

@@ -1,7 +1,8 @@
-"""Fig. 8 and 9 reductions: midpoint speeds and fates of the biased runs, Eq. (33) curves."""
+"""Fig. 8 and 9 reductions: speeds and fates of the biased runs, Eq. (33) curves."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -9,33 +10,80 @@ import pandas as pd
 
 from .. import analytic
 from ..stores import write_table
-from ..trajectory import drift_fate
-from ._common import PathLike, _sorted, _with_provenance
+from ._common import PathLike, _read_all, _sorted, _with_provenance
+
+#: a tail speed within 2% of an unstable solution of Delta_bar(v) = bias "sits on" it
+UNSTABLE_RTOL = 0.02
 
 
-def fig8_tables(midpoints: Sequence[PathLike], table: PathLike, fates: PathLike,
-                tau_max: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Fig. 8(a, b): all midpoint speeds, and the fate of every run (runaway, drift, captured)."""
-    runs = [pd.read_csv(p) for p in midpoints]
-    df = _sorted(pd.concat(runs, ignore_index=True), ["phi0", "v0", "tau"])
+def fig8_tables(midpoints: Sequence[PathLike], runs_fates: Sequence[PathLike],
+                runs_long: Sequence[PathLike], drift: PathLike, table: PathLike,
+                fates: PathLike, long: PathLike) -> tuple[pd.DataFrame, pd.DataFrame,
+                                                          pd.DataFrame]:
+    """Fig. 8: the speeds of every run up to tau_max, every run's fate, the continued runs.
+
+    Parameters
+    ----------
+    midpoints, runs_fates, runs_long : sequence of paths
+        The batch tables of :func:`chaindrag.jobs.run_drift`.
+    drift : path
+        drift_velocities.csv (:func:`fig8c_tables`): the unstable solutions of Delta_bar(v)
+        = bias named in the ``cap_reason`` of runs still undetermined at the cap.
+    table, fates, long : path
+        fig8_midpoints.csv, fig8_fates.csv (the batches' fate rows without the volatile
+        wall time, plus ``cap_reason``) and fig8_long.csv, written atomically.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        The three tables.
+    """
+    df = _sorted(_read_all(midpoints), ["phi0", "v0", "tau"])
     write_table(df, table)
-    rows = []
-    for run in runs:
-        first = run.iloc[0] if len(run) else None
-        if first is None:
-            continue
-        fate = drift_fate(run[["tau", "v", "direction"]], alpha=float(first["alpha"]),
-                          bias=float(first["bias"]), tau_end=float(tau_max))
-        rows.append(dict(phi0=first["phi0"], lam=first["lam"], alpha=first["alpha"],
-                         bias=first["bias"], v0=first["v0"], tau_max=tau_max,
-                         fate=fate["fate"], plateau_v=fate["plateau_v"],
-                         n=fate["n"] if fate["n"] is not None else np.nan,
-                         offset=fate["offset"], tail_slope=fate["tail_slope"],
-                         n_points=fate["n_points"], omega_fast=first["omega_fast"],
-                         d=first["d"], solver=first["solver"]))
-    out = _with_provenance(_sorted(pd.DataFrame(rows), ["phi0", "v0"]))
+    out = _read_all(runs_fates).drop(columns=["wall_time_s"], errors="ignore")
+    dv = pd.read_csv(drift)
+    out["cap_reason"] = [_cap_reason(r, dv) if _as_bool(r["capped"]) else ""
+                         for _, r in out.iterrows()]
+    out = _sorted(out, ["phi0", "v0"])
     write_table(out, fates)
-    return df, out
+    lg = _sorted(_read_all(runs_long), ["phi0", "v0", "tau"])
+    write_table(lg, long)
+    return df, out, lg
+
+
+def _as_bool(x) -> bool:
+    """A boolean read back from CSV (True/False or 'True'/'False')."""
+    return str(x).strip().lower() in ("true", "1")
+
+
+def _cap_reason(run: pd.Series, drift: pd.DataFrame) -> str:
+    """Why a run is still undetermined at the cap, in the quantities of Eq. (33).
+
+    Between midpoints dv/dtau = 4 pi^2 (bias - Delta_bar(v))/(mu alpha): the note gives the
+    tail speed, its dv/dtau in units of the bias's free acceleration 4 pi^2 bias/(mu alpha)
+    and the nearest unstable solution of Delta_bar(v) = bias (plain Eq. 33, or broadened for
+    the run's sign, Fig. 9): there the mean force vanishes and a run leaves only slowly.
+    """
+    v, slope = float(run["tail_v"]), float(run["tail_slope"])
+    text = f"undetermined at the cap tau = {float(run['tau_end']):g}"
+    if not math.isfinite(v):
+        return text
+    free = 4 * math.pi**2 * float(run["bias"]) / (float(run["mu"]) * float(run["alpha"]))
+    text += f": tail speed {v:.4g}, dv/dtau = {slope:.3g}"
+    if free > 0:
+        text += f" = {slope / free:.2g} x the bias's free acceleration"
+    plain = ~drift["broadened"].map(_as_bool)
+    mine = drift["broadened"].map(_as_bool) & np.isclose(drift["phi0"], float(run["phi0"]))
+    unstable = drift[~drift["stable"].map(_as_bool) & (plain | mine)]
+    if len(unstable):
+        k = int(np.argmin(np.abs(unstable["v"].to_numpy(float) - v)))
+        u = float(unstable["v"].iloc[k])
+        label = "broadened Eq. 33, Fig. 9" if _as_bool(unstable["broadened"].iloc[k]) \
+            else "Eq. 33"
+        where = "sits on" if abs(v - u) <= UNSTABLE_RTOL * u else "nearest"
+        text += (f"; {where} the unstable solution v = {u:.4g} of Delta_bar(v) = bias "
+                 f"({label}; zero mean force there)")
+    return text
 
 
 def fig8c_tables(table: PathLike, drift: PathLike, *, alpha: float, phi0: float, lam: float,

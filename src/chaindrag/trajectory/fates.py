@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -20,97 +21,218 @@ def _nearest_resonance(v: float, alpha: float) -> int:
     return min(cands, key=lambda n: abs(alpha / n - v))
 
 
+@dataclass(frozen=True)
+class _Criteria:
+    """Thresholds of :func:`drift_fate` (see its parameters) and the bias's free acceleration."""
+
+    tail_fraction: float
+    plateau_rtol: float
+    settled: float
+    runaway_rtol: float
+    steady_ratio: float
+    period_rtol: float
+    gap_cells: float
+    min_points: int
+    free: float  # 4 pi^2 bias / (mu alpha): dv/dtau of the bias alone
+
+
+def _table_of(data, alpha, bias, tau_end, mu):
+    """(table, alpha, bias, tau_end, mu) from a trajectory or a speed table."""
+    if isinstance(data, Trajectory):
+        alpha = data.alpha if alpha is None else alpha
+        bias = float(data.params.get("bias", 0.0) or 0.0) if bias is None else bias
+        tau_end = float(data.tau[-1]) if tau_end is None else tau_end
+        mu = data.mu if mu is None else mu
+        return midpoint_speeds(data, method="extremum"), alpha, bias, tau_end, mu
+    if isinstance(data, pd.DataFrame):
+        if alpha is None or tau_end is None:
+            raise ParameterError("drift_fate on a table needs alpha and tau_end")
+        return data, alpha, bias, tau_end, 1.0 if mu is None else mu
+    raise ParameterError(
+        f"data must be a Trajectory or a midpoint DataFrame, got {type(data).__name__}")
+
+
 def drift_fate(data: Trajectory | pd.DataFrame, alpha: float | None = None,
                bias: float | None = None, *, tau_end: float | None = None,
-               tail_fraction: float = 0.25, plateau_rtol: float = 0.01,
+               mu: float | None = None, tail_fraction: float = 0.25,
+               plateau_rtol: float = 0.01, settled: float = 0.01,
                runaway_rtol: float = 0.005, steady_ratio: float = 0.9,
-               gap_cells: float = 4.0,
+               period_rtol: float = 1e-3, gap_cells: float = 4.0,
                min_points: int = 8) -> dict:
     """Classify the long-time fate of a biased particle (Sec. VI, Fig. 8).
+
+    Between midpoints the particle gains the bias and loses Delta_bar(v) per site, so its
+    speed changes at dv/dtau = 4 pi^2 (bias - Delta_bar(v))/(mu alpha) (Eq. 33); the bias
+    alone would accelerate it at the free rate 4 pi^2 bias/(mu alpha).
 
     Parameters
     ----------
     data : Trajectory or DataFrame
-        A trajectory, or its :func:`midpoint_speeds` table (columns ``tau``, ``v`` and
-        optionally ``direction``).
+        A trajectory (measured with :func:`midpoint_speeds`, ``method='extremum'``), or a
+        speed table (columns ``tau``, ``v`` and optionally ``direction``).
     alpha, bias : float, optional
         Lattice constant and bias beta; taken from the trajectory when omitted.
     tau_end : float, optional
         End of the run (required with a table; ``traj.tau[-1]`` otherwise).
+    mu : float, optional
+        Particle mass ratio (the trajectory's; 1 for a table when omitted).
     tail_fraction : float
         The last ``tail_fraction`` of the run time is judged (default: last quarter).
     plateau_rtol : float
-        'drift' when the relative standard deviation and the relative change of the
-        tail speeds (linear fit) are both <= this (default 1 %).
+        'drift' (criterion 'plateau') when the relative standard deviation and the relative
+        change of the tail speeds (linear fit) are both <= this (default 1 %) ...
+    settled : float
+        ... and, with a bias, the tail's dv/dtau is at most this fraction of the free
+        acceleration (default 1 %): the mean force bias - Delta_bar balances to 1 % of the
+        bias. A slow relaxation towards another speed is no plateau, nor is a run leaving an
+        unstable solution of Delta_bar = bias (Fig. 8, alpha = 40, phi0 = +-2, bias = 0.01:
+        2.5-4.6 % at tau = 800 near v = 68, while the plateaus reached by then are at
+        0.2-0.9 %).
     runaway_rtol : float
         'runaway' when bias > 0 and the tail speeds rise by >= this relative amount
         with a correlation >= 0.9 (default 0.5 %).
     steady_ratio : float
         Runaway also needs the second half of the tail to rise at least ``steady_ratio``
-        times as fast as the first: under a constant bias dv/dtau = 4 pi^2 (beta -
-        Delta_bar)/(mu alpha) is constant or growing (Delta_bar falls with v), whereas an
-        approach to a drift velocity slows down (default 0.9).
+        times as fast as the first: under a constant bias dv/dtau is constant or growing
+        (Delta_bar falls with v), whereas an approach to a drift velocity slows down.
+    period_rtol : float
+        'drift' (criterion 'locked period') also when the mean time per cell of the two
+        halves of the tail agree to this (default 0.1 %) and, with a bias, the mean speed
+        alpha/period changes by at most ``settled`` x the free acceleration: the particle
+        is locked to a mean speed while its speed at the midpoints oscillates.
     gap_cells : float
-        'captured' when the particle stops crossing midpoints: no crossing during the
-        last ``gap_cells`` alpha/v_last of the run, fewer than ``min_points`` crossings,
-        or alternating crossing directions in the tail (oscillation in a well).
+        'captured' when no crossing happens during the last ``gap_cells`` alpha/v_last of
+        the run, ...
+    min_points : int
+        ... or there are fewer than ``min_points`` crossings, or the crossing direction
+        alternates in the tail (oscillation in a well).
 
     Returns
     -------
     dict
-        ``fate`` ('runaway' | 'drift' | 'captured' | 'undetermined' when none of the
-        criteria holds, e.g. still relaxing), ``plateau_v`` (mean tail speed for 'drift',
-        else NaN), ``n`` (nearest n with alpha/n, else None), ``offset`` (plateau_v -
-        alpha/n), ``tail_slope`` (dv/dtau of the tail fit), ``n_points``.
+        ``fate`` ('runaway' | 'drift' | 'captured' | 'undetermined' when no criterion
+        holds, e.g. still relaxing), ``criterion`` (which test decided, '' if none),
+        ``plateau_v`` (mean tail speed for 'drift', else NaN), ``n`` (nearest n with
+        alpha/n, else None), ``offset`` (plateau_v - alpha/n), ``tail_v`` (mean tail
+        speed), ``tail_slope`` (dv/dtau of the tail fit), ``n_points``.
     """
-    if isinstance(data, Trajectory):
-        alpha = data.alpha if alpha is None else alpha
-        bias = float(data.params.get("bias", 0.0) or 0.0) if bias is None else bias
-        tau_end = float(data.tau[-1]) if tau_end is None else tau_end
-        table = midpoint_speeds(data)
-    elif isinstance(data, pd.DataFrame):
-        table = data
-        if alpha is None or tau_end is None:
-            raise ParameterError("drift_fate on a table needs alpha and tau_end")
-    else:
-        raise ParameterError(
-            f"data must be a Trajectory or a midpoint DataFrame, got {type(data).__name__}")
+    table, alpha, bias, tau_end, mu = _table_of(data, alpha, bias, tau_end, mu)
     alpha = float(require_positive("alpha", alpha))
     bias = 0.0 if bias is None else float(require_finite("bias", bias))
+    mu = float(require_positive("mu", mu))
     require_range("tail_fraction", tail_fraction, 0.0, 1.0, lo_open=True)
+    crit = _Criteria(tail_fraction, plateau_rtol, settled, runaway_rtol, steady_ratio,
+                     period_rtol, gap_cells, min_points,
+                     free=4 * math.pi**2 * max(bias, 0.0) / (mu * alpha))
     t = np.asarray(table["tau"], dtype=float)
     v = np.abs(np.asarray(table["v"], dtype=float))
-    d = (np.asarray(table["direction"]) if "direction" in table else np.ones_like(t))
+    d = np.asarray(table["direction"]) if "direction" in table else np.ones_like(t)
+    return _classify(t, v, d, alpha, bias, float(tau_end), crit)
+
+
+def _classify(t, v, d, alpha: float, bias: float, tau_end: float, crit: _Criteria) -> dict:
+    """:func:`drift_fate` on arrays (tau, |v|, direction of every crossing)."""
     nan = float("nan")
-    out = {"fate": "undetermined", "plateau_v": nan, "n": None, "offset": nan,
-           "tail_slope": nan, "n_points": int(t.size)}
-    if t.size < min_points or tau_end - t[-1] > gap_cells * alpha / max(v[-1], 1e-300):
-        out["fate"] = "captured"
-        return out
-    t0 = t[0]
-    tail = t >= tau_end - tail_fraction * (tau_end - t0)
+    out = {"fate": "undetermined", "criterion": "", "plateau_v": nan, "n": None,
+           "offset": nan, "tail_v": nan, "tail_slope": nan, "n_points": int(t.size)}
+    if t.size < crit.min_points:
+        return dict(out, fate="captured", criterion=f"fewer than {crit.min_points} crossings")
+    if tau_end - t[-1] > crit.gap_cells * alpha / max(v[-1], 1e-300):
+        return dict(out, fate="captured", criterion="no crossing at the end of the run")
+    tail = t >= tau_end - crit.tail_fraction * (tau_end - t[0])
     if tail.sum() < 4 or np.any(d[tail] != d[tail][-1]):
-        out["fate"] = "captured"
-        return out
+        return dict(out, fate="captured", criterion="crossing direction alternates")
     tt, vv = t[tail], v[tail]
-    slope, _ = np.polyfit(tt, vv, 1)
-    mean = vv.mean()
+    slope = float(np.polyfit(tt, vv, 1)[0])
+    mean = float(vv.mean())
     span = tt[-1] - tt[0]
     rel_change = slope * span / mean
-    out["tail_slope"] = float(slope)
-    half = tt < tt[0] + 0.5 * span
+    out.update(tail_v=mean, tail_slope=slope)
+    if bias > 0 and _rising_steadily(tt, vv, rel_change, crit):
+        return dict(out, fate="runaway", criterion="accelerating steadily")
+    calm = crit.free <= 0 or abs(slope) <= crit.settled * crit.free
+    if calm and vv.std() / mean <= crit.plateau_rtol and abs(rel_change) <= crit.plateau_rtol:
+        criterion = "plateau"
+    elif _locked(tt, alpha, crit):
+        criterion = "locked period"
+    else:
+        return out
+    n = _nearest_resonance(mean, alpha)
+    return dict(out, fate="drift", criterion=criterion, plateau_v=mean, n=n,
+                offset=mean - alpha / n)
+
+
+def _rising_steadily(tt, vv, rel_change: float, crit: _Criteria) -> bool:
+    """The tail rises by >= runaway_rtol, correlated, and its second half no slower."""
+    half = tt < tt[0] + 0.5 * (tt[-1] - tt[0])
     corr = np.corrcoef(tt, vv)[0, 1] if vv.std() > 0 else 0.0
-    if bias > 0 and rel_change >= runaway_rtol and corr >= 0.9 and half.sum() >= 2 \
-            and (~half).sum() >= 2:
-        s1 = np.polyfit(tt[half], vv[half], 1)[0]
-        s2 = np.polyfit(tt[~half], vv[~half], 1)[0]
-        if s1 > 0 and s2 >= steady_ratio * s1:
-            out["fate"] = "runaway"
-            return out
-    if vv.std() / mean <= plateau_rtol and abs(rel_change) <= plateau_rtol:
-        n = _nearest_resonance(mean, alpha)
-        out.update(fate="drift", plateau_v=float(mean), n=n, offset=float(mean - alpha / n))
-    return out
+    if rel_change < crit.runaway_rtol or corr < 0.9 or half.sum() < 2 or (~half).sum() < 2:
+        return False
+    s1 = np.polyfit(tt[half], vv[half], 1)[0]
+    s2 = np.polyfit(tt[~half], vv[~half], 1)[0]
+    return bool(s1 > 0 and s2 >= crit.steady_ratio * s1)
+
+
+def _locked(tt, alpha: float, crit: _Criteria) -> bool:
+    """Constant mean time per cell over the tail (consecutive crossings are one cell apart).
+
+    The two halves' periods agree to ``period_rtol`` and, with a bias, the mean speed
+    alpha/period changes between the halves at most at ``settled`` x the free acceleration.
+    """
+    if tt.size < 8:
+        return False
+    half = tt.size // 2
+    first = (tt[half] - tt[0]) / half
+    second = (tt[-1] - tt[half]) / (tt.size - 1 - half)
+    mean = 0.5 * (first + second)
+    if not (mean > 0 and abs(first - second) <= crit.period_rtol * mean):
+        return False
+    accel = (alpha / second - alpha / first) / (0.5 * (tt[-1] - tt[0]))
+    return bool(crit.free <= 0 or abs(accel) <= crit.settled * crit.free)
+
+
+def fate_decided_at(table: pd.DataFrame, fate: str, alpha: float, bias: float, *,
+                    tau_end: float, mu: float = 1.0, n_grid: int = 200, **criteria) -> float:
+    """Earliest time from which :func:`drift_fate` keeps giving ``fate`` up to ``tau_end``.
+
+    The run is judged as if it had ended at each of ``n_grid`` equally spaced times
+    tau_end/n_grid, ..., tau_end (only the crossings before each); the answer is the
+    first of the last unbroken stretch of times at which the verdict is ``fate``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Speed table of the run (columns ``tau``, ``v``, optionally ``direction``).
+    fate : str
+        The verdict at ``tau_end``.
+    alpha, bias : float
+        Lattice constant and bias beta.
+    tau_end : float
+        End of the run.
+    mu : float
+        Particle mass ratio.
+    n_grid : int
+        Times judged (resolution tau_end/n_grid).
+    **criteria
+        Further keywords of :func:`drift_fate`.
+
+    Returns
+    -------
+    float
+        The decision time; NaN if the verdict at ``tau_end`` is not ``fate``.
+    """
+    require_positive("tau_end", tau_end)
+    if n_grid < 1:
+        raise ParameterError(f"n_grid must be an integer >= 1, got {n_grid!r}")
+    t = np.asarray(table["tau"], dtype=float)
+    grid = tau_end * np.arange(1, n_grid + 1) / n_grid
+    decided = math.nan
+    for g in grid[::-1]:  # from the end backwards, until the verdict changes
+        upto = table.iloc[:int(np.searchsorted(t, g, side="right"))]
+        if drift_fate(upto, alpha, bias, tau_end=float(g), mu=mu, **criteria)["fate"] != fate:
+            break
+        decided = float(g)
+    return decided
 
 
 def sound_cone_leak(traj: Trajectory, omega_fast: float | None = None, *,

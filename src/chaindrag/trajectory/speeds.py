@@ -14,60 +14,94 @@ def midpoint_speeds(traj: Trajectory, particle: int = 0, *,
                     method: str = "midpoint") -> pd.DataFrame:
     """Speed of the particle midway between chain masses, against time (Sec. IV A, Fig. 8).
 
-    The paper plots the local maxima (phi0 > 0) or minima (phi0 < 0) of v(tau), which
-    for a cell symmetric about its midpoint sit at the midpoints.
+    The paper plots the local maxima (phi0 > 0) or minima (phi0 < 0) of v(tau) (Fig. 8
+    caption), which for a cell symmetric about its midpoint sit at the midpoints.
 
     Parameters
     ----------
     traj : Trajectory
+        Recorded every step (``record_every=1``): a coarser record misses crossings.
     particle : int
+        Index of the particle measured.
     method : {'midpoint', 'extremum'}
-        ``'midpoint'`` (default): the interpolated speed at every midpoint crossing —
-        one value per cell, immune to numerical noise in v.  ``'extremum'``: the maximum
+        ``'midpoint'`` (default): the interpolated speed at every midpoint crossing, one
+        value per crossing.  ``'extremum'`` (the paper's definition): the maximum
         (phi0 >= 0) or minimum (phi0 < 0) of |v| over the samples between the two
-        chain-mass crossings that enclose a midpoint crossing, refined by the vertex of a
-        parabola through the extreme sample and its neighbours (error O(delta^3)).  Only
-        cells traversed from one mass to the next are used (a captured particle's
-        turning points are not extrema of a pass).  With a bias the true extremum is
-        shifted from the midpoint where bias/alpha balances the Gaussian tails; v is
-        flat there, so the two methods differ by O(bias^2) — negligible for Fig. 8.
+        rest-position crossings that enclose a midpoint crossing, refined by the vertex of
+        a parabola through the extreme sample and its neighbours (error O(delta^3)).  Only
+        cells traversed from one mass to the next are used (a captured particle's turning
+        points are not extrema of a pass).  The extremum leaves the midpoint where the
+        cell is not symmetric (the bias, the displaced chain masses of the wake), so the
+        two methods differ, by up to ~1e-3 relative at low speeds.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``tau``, ``v`` (speed, >= 0), ``sigma``, ``direction``.
+        Columns ``tau``, ``v`` (speed, >= 0), ``sigma``, ``direction``; with
+        ``method='extremum'`` also ``tau_midpoint`` and ``v_midpoint``, the time and speed
+        of the midpoint crossing in the same traverse.
+
+    Raises
+    ------
+    ParameterError
+        Unknown ``method``, or a record too coarse to see every midpoint crossing.
     """
     tau, sigma, v = _particle_record(traj, particle)
-    alpha = traj.alpha
-    k, t_c, s_mid, v_c, direction = _midpoint_crossings(tau, sigma, v, alpha)
+    k, t_c, s_mid, v_c, direction = _midpoint_crossings(tau, sigma, v, traj.alpha)
     if method == "midpoint":
         return pd.DataFrame({"tau": t_c, "v": np.abs(v_c), "sigma": s_mid,
                              "direction": direction})
     if method != "extremum":
         raise ParameterError(f"method must be 'midpoint' or 'extremum', got {method!r}")
-    # segments of samples separated by crossings of rest positions alpha g
-    rest_cell = np.floor(sigma / alpha)
-    rest_jump = np.diff(rest_cell)
+    seg_of_sample, first_sample, segs, ev = _full_traverses(sigma, traj.alpha, k, direction)
+    speed = np.abs(v)
+    i = _segment_extremum(speed, seg_of_sample, first_sample, segs, largest=traj.phi0 >= 0)
+    t_ext, v_ext = _parabola_vertex(tau, speed, i)
+    s_ext = np.interp(t_ext, tau, sigma)
+    return pd.DataFrame({"tau": t_ext, "v": v_ext, "sigma": s_ext, "direction": direction[ev],
+                         "tau_midpoint": t_c[ev], "v_midpoint": np.abs(v_c[ev])})
+
+
+def _full_traverses(sigma, alpha: float, k, direction):
+    """The segments between rest-position crossings that are full traverses of a cell.
+
+    Returns ``seg_of_sample`` (segment index of every sample: segments are contiguous),
+    ``first_sample`` (first sample of every segment), the full segments ``segs`` and, for
+    each, ``ev``: the index of its first midpoint crossing.  A segment is a full traverse
+    when it holds a midpoint crossing and is closed by a rest crossing in that crossing's
+    direction and opened by one in the same direction (or by a start on the midpoint).
+    """
+    rest_jump = np.diff(np.floor(sigma / alpha))
     rk = np.flatnonzero(rest_jump)
     seg_of_sample = np.concatenate([[0], np.cumsum(rest_jump != 0)])
+    first_sample = np.concatenate([[0], rk + 1])
     n_seg = rk.size + 1
     ev_seg = seg_of_sample[k + 1]
-    # a segment is a full traverse when it is closed by a rest crossing in the event's
-    # direction and opened either by the start or by a rest crossing in the same direction
     rest_dir = np.sign(rest_jump[rk]).astype(np.int64)  # direction of each rest crossing
     closed = ev_seg < n_seg - 1
     after = np.where(closed, rest_dir[np.minimum(ev_seg, max(rk.size - 1, 0))]
                      if rk.size else 0, 0)
     before = np.where(ev_seg > 0, rest_dir[np.maximum(ev_seg - 1, 0)] if rk.size else 0,
                       np.where(k == -1, direction, 0))  # segment 0 counts only from a midway start
-    full = closed & (after == direction) & (before == direction)
-    segs = np.unique(ev_seg[full])
-    speed = np.abs(v)
-    key = speed if traj.phi0 < 0 else -speed
-    order = np.lexsort((key, seg_of_sample))
-    first = np.searchsorted(seg_of_sample[order], segs)
-    i = order[first]
-    # parabolic vertex through (i-1, i, i+1), where both neighbours exist
+    full = np.flatnonzero(closed & (after == direction) & (before == direction))
+    segs, first = np.unique(ev_seg[full], return_index=True)
+    return seg_of_sample, first_sample, segs, full[first]
+
+
+def _segment_extremum(speed, seg_of_sample, first_sample, segs, largest: bool):
+    """Index of the first sample of largest (or smallest) speed in each segment of ``segs``."""
+    key = speed if largest else -speed
+    seg_max = np.maximum.reduceat(key, first_sample)  # O(n): segments are contiguous
+    hit = np.flatnonzero(key == seg_max[seg_of_sample])
+    seg_hit, first_hit = np.unique(seg_of_sample[hit], return_index=True)
+    return hit[first_hit][np.searchsorted(seg_hit, segs)]
+
+
+def _parabola_vertex(tau, speed, i):
+    """Time and speed of the vertex of the parabola through samples i-1, i, i+1.
+
+    Where sample i has no neighbour on one side, the sample itself is returned.
+    """
     inner = (i > 0) & (i < speed.size - 1)
     ic = np.clip(i, 1, speed.size - 2)
     y0, y1, y2 = speed[ic - 1], speed[ic], speed[ic + 1]
@@ -79,6 +113,4 @@ def midpoint_speeds(traj: Trajectory, particle: int = 0, *,
     h = np.where(shift >= 0, tau[np.minimum(ic + 1, tau.size - 1)] - tau[ic],
                  tau[ic] - tau[ic - 1])
     t_ext = np.where(inner, tau[ic] + shift * h, tau[i])
-    s_ext = np.where(inner, np.interp(t_ext, tau, sigma), sigma[i])
-    ev_dir = direction[full][np.searchsorted(ev_seg[full], segs)]
-    return pd.DataFrame({"tau": t_ext, "v": v_ext, "sigma": s_ext, "direction": ev_dir})
+    return t_ext, v_ext

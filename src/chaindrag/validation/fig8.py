@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import analytic
-from .fig8_relaxation import _eq33_acceleration, _locked_period, _relaxation_rows, _tail_change
+from .fig8_relaxation import _continued_rows, _eq33_acceleration, _relaxation_rows
 from .kinematics import _EIGHT_PI_SQ, _fluctuation, _nearest_n
 from .rows import Claim, _as_bool, _by_phi0, _col, _g, _require
 from .tolerances import PAPER_FIG8_TAU, PLATEAU_CLUSTER, PLATEAU_SETTLED, RELAXATION_RTOL
@@ -70,11 +70,10 @@ def check_fig8(fates: pd.DataFrame | None, drift: pd.DataFrame | None, mu: float
                midpoints: pd.DataFrame | None = None) -> list[dict]:
     """Fig. 8(a, b): fates of the biased runs, the drift plateaus, and Eq. 33's drift speeds.
 
-    * Every run ends runaway, at a drift plateau or captured. A run 'undetermined' by the fate
-      classifier that still changes by > 1% over its last quarter is *still relaxing* (the
-      claim is then n/a: longer runs needed, as in a prototype where v0 = 30 locked at 21.05
-      only near tau = 800); one without such a trend contradicts the three fates (fails for
-      runs as long as the paper's, tau = 800; n/a for shorter runs).
+    * Every run ends runaway, at a drift plateau or captured. Runs undetermined at tau_max
+      were continued until decided (tau_decided) or capped; a capped run makes the claim
+      n/a with its reason (e.g. sitting on an unstable solution of Delta_bar = bias), an
+      undetermined run not continued to the cap fails it.
     * Repulsive runs started below the capture speed (with the bias's bias/2) are captured.
     * One row per plateau (runs whose plateau speeds agree to 2%): its speed lies within the
       cell's speed spread |v - v_ext(v)| of the nearest alpha/n (the spikes are broadened by
@@ -84,7 +83,9 @@ def check_fig8(fates: pd.DataFrame | None, drift: pd.DataFrame | None, mu: float
       (drift_velocities.csv) inside the runs' initial speeds is realised by a plateau near
       the same alpha/n ("as predicted by our analytics"); the broadened solutions (Fig. 9,
       qualitative) are noted.
-    * Runs away from the plateaus change speed at the rate Eq. 33 predicts.
+    * Runs away from the plateaus change speed at the rate Eq. 33 predicts, and the runs
+      continued beyond tau_max move from there towards their fates in the direction of
+      Eq. 33's mean force.
     * Multiple drift velocities: at least two distinct plateaus near alpha/n per sign.
 
     Long-time claims not met are n/a for runs shorter than the paper's tau = 800.
@@ -93,13 +94,14 @@ def check_fig8(fates: pd.DataFrame | None, drift: pd.DataFrame | None, mu: float
     ----------
     fates : pandas.DataFrame or None
         The fig8_fates table (phi0, alpha, v0, fate; optionally bias, tau_max, plateau_v,
-        tail_slope, lam, omega_fast).
+        tail_v, tail_slope, lam, omega_fast, tau_end, tau_decided, capped, cap_reason).
     drift : pandas.DataFrame or None
         The drift_velocities table (v, stable; optionally broadened, resonance, phi0).
     mu : float, optional
         Particle mass of the runs.
     midpoints : pandas.DataFrame or None, optional
-        The fig8_midpoints table (phi0, v0, tau, v; optionally direction).
+        The fig8_midpoints table (phi0, v0, tau, v; optionally direction): the runs up to
+        tau_max.
 
     Returns
     -------
@@ -117,12 +119,19 @@ def check_fig8(fates: pd.DataFrame | None, drift: pd.DataFrame | None, mu: float
     rows += plateau_rows + _realised_rows(runs, found)
     rows += _relaxation_rows(runs.df, runs.mids, runs.alpha, runs.bias, runs.mu, runs.free,
                              runs.short, runs.short_note)
+    rows += _continued_rows(runs.df, runs.mids, runs.alpha, runs.bias, runs.mu, runs.free,
+                            runs.tau_max, runs.short, runs.short_note)
     return rows + _multiple_rows(runs, found)
 
 
 # ------------------------------------------------------------------------------------ fates
 def _fate_rows(runs: _Fig8Runs) -> list[dict]:
-    """Every run ends runaway, at a drift plateau or captured (one row per sign of phi0)."""
+    """Every run ends runaway, at a drift plateau or captured (one row per sign of phi0).
+
+    Runs undetermined at tau_max were continued (fig8_fates: tau_end, tau_decided); a run
+    still undetermined at the cap makes the row n/a, its cap_reason in the note; an
+    undetermined run that was not continued to the cap fails it.
+    """
     rows = []
     for phi0, g in _by_phi0(runs.df):
         phi0 = float(phi0)
@@ -130,39 +139,44 @@ def _fate_rows(runs: _Fig8Runs) -> list[dict]:
         counts = fate.value_counts().to_dict()
         text = ", ".join(f"{k} {counts[k]}" for k in sorted(counts))
         claim = f"runs end runaway, at a drift plateau, or captured (Phi0 = {_g(phi0)})"
-        relaxing, stuck, locked = _undetermined(runs, phi0, g[~fate.isin(FATES)])
-        note = f"{len(g)} runs up to tau = {_g(runs.tau_max)}"
-        if locked:
-            note += ("; drifting with a locked mean cell-crossing period (the two halves of the "
-                     "last quarter agree to 0.1%) while the midpoint speed oscillates: v0 = "
-                     + ", ".join(locked))
-        if relaxing:
-            note += ("; still relaxing (> 1% change over the last quarter): v0 = "
-                     + ", ".join(relaxing))
-        if stuck:
-            note += f"; undetermined without a trend: v0 = {', '.join(stuck)}"
-        ok = not relaxing and not stuck
-        rows.append(runs.judged(ok, claim, "each run one of three fates", text, "0 undetermined",
-                                note, unsettled=bool(relaxing) and not stuck))
+        open_ = g[~fate.isin(FATES)]
+        capped = open_[_as_bool(open_["capped"])] if "capped" in open_.columns else open_.iloc[:0]
+        stuck = open_.drop(index=capped.index)
+        note = f"{len(g)} runs up to tau = {_g(runs.tau_max)}" + _decision_note(runs, g)
+        if len(capped):
+            reasons = capped["cap_reason"] if "cap_reason" in capped.columns else \
+                pd.Series("", index=capped.index)
+            note += "; capped: " + "; ".join(
+                f"v0 = {_g(v0)}: {why if isinstance(why, str) and why else 'no reason given'}"
+                for v0, why in zip(capped["v0"], reasons))
+        if len(stuck):
+            note += ("; undetermined without reaching the cap: v0 = "
+                     + ", ".join(_g(x) for x in stuck["v0"]))
+        c = Claim(FIG, claim)
+        expected, tol = "each run one of three fates", "0 undetermined"
+        if len(open_) and not len(stuck):  # every open run reached the cap: not decidable here
+            excuse = runs.short_note if runs.short else "not decided by the cap"
+            rows.append(c.na(f"{excuse}; {note}", expected, text, tol))
+        else:
+            rows.append(c.row(expected, text, tol, not len(open_), note))
     return rows
 
 
-def _undetermined(runs: _Fig8Runs, phi0: float,
-                  other: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
-    """The runs of none of the three fates, as (still relaxing, stuck, locked) v0 texts."""
-    relaxing, stuck, locked = [], [], []
-    for r in other.itertuples(index=False):
-        run = runs.mids.get((phi0, float(r.v0))) if runs.mids else None
-        period = _locked_period(run, runs.tau_max)
-        if math.isfinite(period):
-            # the mean speed is locked (one cell every `period`) while the midpoint speed
-            # oscillates: a drift at alpha/period, which the midpoint classifier misses
-            locked.append(f"{_g(r.v0)} (alpha/period = {_g(runs.alpha / period)})")
-            continue
-        change = _tail_change(run, float(getattr(r, "tail_slope", math.nan)), runs.tau_max,
-                              float(r.v0))
-        (relaxing if change > 0.01 else stuck).append(f"{_g(r.v0)}")
-    return relaxing, stuck, locked
+def _decision_note(runs: _Fig8Runs, g: pd.DataFrame) -> str:
+    """Note text: the latest decision time and the runs continued beyond tau_max."""
+    decided = _col(g, "tau_decided", math.nan)
+    text = f"; fates decided by tau = {_g(np.nanmax(decided))}" if np.isfinite(decided).any() \
+        else ""
+    ends = _col(g, "tau_end", runs.tau_max)
+    longer = g[ends > runs.tau_max * (1 + 1e-9)]
+    if len(longer):
+        when = [f"decided at tau = {_g(t)}" if math.isfinite(t) else f"open at tau = {_g(e)}"
+                for t, e in zip(_col(longer, "tau_decided", math.nan), ends[ends > runs.tau_max
+                                                                           * (1 + 1e-9)])]
+        text += f"; continued beyond tau = {_g(runs.tau_max)}: " + ", ".join(
+            f"v0 = {_g(v0)} {fate} {w}" for v0, fate, w in zip(longer["v0"], longer["fate"],
+                                                              when))
+    return text
 
 
 def _capture_rows(runs: _Fig8Runs) -> list[dict]:

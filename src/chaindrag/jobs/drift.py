@@ -1,0 +1,145 @@
+"""Fig. 8 drift runs: measured the paper's way, continued until their fate is decided.
+
+The paper plots the local maxima (repulsive) or minima (attractive) of v(tau), so every run
+is measured with :func:`~chaindrag.trajectory.midpoint_speeds` (``method='extremum'``; the
+speed at the midpoint crossing is kept alongside) and judged by
+:func:`~chaindrag.trajectory.drift_fate`. A run still undetermined at the figure's tau_max
+is run again with the same parameters for longer (the stages of :class:`Continuation`)
+until its fate is decided or the cap is reached: the dynamics is deterministic, so the
+longer run repeats the shorter one up to tau_max (to rounding) and goes on from there.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..params import require_positive
+from ..solvers import simulate
+from ..trajectory import drift_fate, midpoint_speeds
+from ..trajectory.fates import fate_decided_at
+from .progress import ProgressLog
+
+log = logging.getLogger(__name__)
+
+#: rows kept per continued run in the long table (the figure needs no more; the fate was
+#: decided on every crossing)
+LONG_POINTS = 2000
+#: columns of a run's speed table (:func:`measure_drift`), and of its long table
+SPEED_COLUMNS = ("tau", "v", "sigma", "direction", "tau_midpoint", "v_midpoint")
+LONG_COLUMNS = (*SPEED_COLUMNS, "tau_end")
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """How an undetermined run is continued: longer runs ending at ``stages``, up to ``tau_cap``.
+
+    Parameters
+    ----------
+    solver : str
+        Solver of the continued runs (same :func:`~chaindrag.solvers.simulate` signature).
+    stages : sequence of float
+        Run lengths tried in turn; those not between tau_max and ``tau_cap`` are skipped.
+    tau_cap : float
+        Longest run; a run still undetermined there is reported as capped.
+    """
+
+    solver: str
+    stages: tuple[float, ...]
+    tau_cap: float
+
+    def __post_init__(self):
+        require_positive("tau_cap", self.tau_cap)
+        object.__setattr__(self, "stages", tuple(float(s) for s in self.stages))
+        for s in self.stages:
+            require_positive("stages", s)
+
+    def ends(self, tau_max: float) -> list[float]:
+        """The run lengths tried after tau_max: the stages below the cap, then the cap."""
+        ends = sorted({s for s in self.stages if tau_max < s < self.tau_cap})
+        return ends + ([float(self.tau_cap)] if self.tau_cap > tau_max else [])
+
+
+@dataclass(frozen=True)
+class DriftRun:
+    """One Fig. 8 run: the panel's speeds, the continued run's speeds and the fate row."""
+
+    panel: pd.DataFrame         # speeds for tau <= tau_max
+    long: pd.DataFrame | None   # the longest run's speeds (decimated), if continued
+    fate: dict                  # one row of the fates table
+
+
+def measure_drift(*, alpha: float, phi0: float, lam: float, mu: float, bias: float,
+                  sigma0: float, omega_fast: float, d: int, solver: str, v0: float,
+                  tau_end: float) -> pd.DataFrame:
+    """Simulate one biased run to ``tau_end`` and return its extremum speeds (Fig. 8).
+
+    Columns tau, v (the paper's local maximum / minimum of the speed in each traverse),
+    sigma, direction, tau_midpoint and v_midpoint (the midpoint crossing of that traverse).
+    Every step is recorded (the extrema need it); the chain is neither recorded nor its
+    energy computed.
+    """
+    t0 = time.perf_counter()
+    traj = simulate(alpha=alpha, phi0=phi0, lam=lam, mu=mu, sigma0=sigma0, v0=v0,
+                    tau_max=tau_end, omega_fast=omega_fast, d=d, bias=bias, solver=solver,
+                    record_sites=np.arange(0), energy=False,
+                    progress=ProgressLog(f"drift phi0={phi0:+g} v0={v0:g} tau={tau_end:g}"))
+    speeds = midpoint_speeds(traj, method="extremum")
+    log.info("phi0=%+g v0=%g: simulated and measured tau_max=%g with %s in %.1f s", phi0, v0,
+             tau_end, solver, time.perf_counter() - t0)
+    return speeds
+
+
+def settle_drift_run(run: dict, *, tau_max: float, continuation: Continuation) -> DriftRun:
+    """Run ``run`` to tau_max; while its fate is undetermined, rerun it longer (Fig. 8).
+
+    Parameters
+    ----------
+    run : dict
+        Keywords of :func:`measure_drift` except ``tau_end`` (``solver`` is the panel's).
+    tau_max : float
+        The figure's run length: the panel shows tau <= tau_max.
+    continuation : Continuation
+        Longer runs and the cap.
+
+    Returns
+    -------
+    DriftRun
+        The fate row holds fate, criterion, plateau_v, n, offset, tail_v, tail_slope,
+        n_points, tau_end (end of the run that decided), tau_decided (from when on the
+        verdict held, :func:`~chaindrag.trajectory.fates.fate_decided_at`; NaN if capped),
+        capped (still undetermined at the cap), solver (of that run) and wall_time_s.
+    """
+    t0 = time.perf_counter()
+    kw = dict(alpha=run["alpha"], bias=run["bias"], mu=run["mu"])
+    table = panel = measure_drift(**run, tau_end=tau_max)
+    end, solver = float(tau_max), run["solver"]
+    fate = drift_fate(panel, tau_end=end, **kw)
+    for stage in continuation.ends(tau_max):
+        if fate["fate"] != "undetermined":
+            break
+        end, solver = stage, continuation.solver
+        table = measure_drift(**dict(run, solver=solver), tau_end=end)
+        fate = drift_fate(table, tau_end=end, **kw)
+        log.info("phi0=%+g v0=%g: %s at tau=%g", run["phi0"], run["v0"], fate["fate"], end)
+    capped = fate["fate"] == "undetermined"
+    decided = math.nan if capped else fate_decided_at(table, fate["fate"], tau_end=end, **kw)
+    row = dict(fate, n=np.nan if fate["n"] is None else fate["n"], tau_end=end,
+               tau_decided=decided, capped=capped, solver=solver,
+               wall_time_s=time.perf_counter() - t0)
+    long = _decimated(table, LONG_POINTS).assign(tau_end=end) if end > tau_max else None
+    return DriftRun(panel=panel, long=long, fate=row)
+
+
+def _decimated(table: pd.DataFrame, n_max: int) -> pd.DataFrame:
+    """Every k-th row (and the last) so that at most about ``n_max`` rows remain."""
+    k = max(1, math.ceil(len(table) / n_max))
+    keep = np.zeros(len(table), dtype=bool)
+    keep[::k] = True
+    keep[-1:] = True
+    return table[keep].reset_index(drop=True)
