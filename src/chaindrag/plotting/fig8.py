@@ -3,8 +3,9 @@
 The speeds are the paper's: the local maxima (repulsive) or minima (attractive) of v(tau),
 one per traverse of a cell (fig8_midpoints.csv, column v), up to the figure's tau_max.
 
-Runaway runs (fate 'runaway' in fig8_fates.csv) are drawn in a separate top band with its own
-speed scale, so their slow acceleration under the small bias is visible; panel (c) shares
+Runs faster than the lower edge of ``runaway_band`` (the runaways: fate 'runaway' in
+fig8_fates.csv) are drawn in a separate top band with its own speed scale, so their slow
+acceleration under the small bias is visible; panel (c) shares
 the speed axis of (a) and (b), with Delta_bar on a log x axis and the bias as a vertical line.
 """
 
@@ -45,11 +46,10 @@ def plot(midpoints: pd.DataFrame, fates: pd.DataFrame, steady: pd.DataFrame,
                             left=0.08, right=0.86, bottom=0.17, top=0.93)
     alpha, mu, bias = float(cfg["alpha"]), float(cfg["mu"]), float(cfg["bias"])
     run_fate = {(r.phi0, r.v0): r.fate for r in fates.itertuples()}
-    # a runaway run goes to the top band when all its midpoint speeds lie above the band's
-    # lower edge (config runaway_band); everything else shares the main speed axis
+    # a run goes to the top band when all its speeds lie above the band's lower edge (config
+    # runaway_band: where the runaways are); everything else shares the main speed axis
     lowest = midpoints.groupby(["phi0", "v0"])["v"].min()
-    in_band = {key for key, v_min in lowest.items()
-               if run_fate.get(key) == "runaway" and v_min >= float(cfg["runaway_band"][0])}
+    in_band = {key for key, v_min in lowest.items() if v_min >= float(cfg["runaway_band"][0])}
     banded = np.array([(p, v) in in_band for p, v in zip(midpoints["phi0"], midpoints["v0"])],
                       dtype=bool)
     band = _band(midpoints.loc[banded, "v"], cfg["runaway_band"])
@@ -110,7 +110,9 @@ def plot(midpoints: pd.DataFrame, fates: pd.DataFrame, steady: pd.DataFrame,
     for ax in axes_top[1:] + [top_c] + axes_main[1:] + [main_c]:
         ax.tick_params(labelleft=False)
     axes_main[0].set_ylabel(r"$\dot\sigma$ extrema (max. a, min. b)")
-    axes_top[0].set_ylabel("runaway")
+    runaway = all(run_fate.get(key) == "runaway" for key in in_band)
+    axes_top[0].set_ylabel("runaway" if runaway
+                           else f"$\\dot\\sigma > {float(cfg['runaway_band'][0]):g}$")
     cb = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap),
                       ax=axes_main + axes_top + [main_c, top_c], shrink=0.8, pad=0.01)
     cb.set_label(r"$\dot\sigma_0$")

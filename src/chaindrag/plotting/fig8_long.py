@@ -42,7 +42,7 @@ def plot(long: pd.DataFrame, fates: pd.DataFrame, drift: pd.DataFrame,
          cfg: Mapping[str, Any]) -> Figure:
     fig = new_figure(7.0, 3.6)
     axes = fig.subplots(1, 2, sharey=True)
-    fig.subplots_adjust(left=0.08, right=0.86, bottom=0.25, top=0.9, wspace=0.06)
+    fig.subplots_adjust(left=0.08, right=0.86, bottom=0.25, top=0.9, wspace=0.1)
     alpha, tau_max = float(cfg["alpha"]), float(cfg["tau_max"])
     norm = Normalize(float(fates["v0"].min()), float(fates["v0"].max()))
     cmap = colormaps["viridis"]
@@ -62,7 +62,7 @@ def plot(long: pd.DataFrame, fates: pd.DataFrame, drift: pd.DataFrame,
         if not len(runs):
             ax.text(0.5, 0.5, f"no run undetermined at $\\tau$ = {tau_max:g}",
                     transform=ax.transAxes, ha="center", va="center")
-        ax.set_xlim(0, float(cfg["continuation"]["tau_cap"]))
+        ax.set_xlim(0, 1.03 * float(cfg["continuation"]["tau_cap"]))  # room for the crosses
         ax.set_ylim(0, top)
         ax.set_xlabel(r"$\tau$")
         ax.set_title("repulsive" if sign > 0 else "attractive")
