@@ -7,6 +7,13 @@ Gaussian pair interaction is ``Phi(x) = phi0 exp(-x^2 / (2 lam^2))``; the partic
 energy is ``mu/2 (v / 2 pi)^2``, so a potential step Phi changes ``v^2`` by
 ``8 pi^2 Phi / mu``.
 
+Any pair potential: :func:`single_pass_loss` (Eq. 25), :func:`steady_state_loss` (Eq. 33),
+:func:`broadened_steady_state_loss` and :func:`drift_velocities` take, instead of the
+Gaussian's ``phi0, lam``, ``interaction=`` any :class:`chaindrag.interactions.Interaction`
+(Lorentzian, Morse, Lennard-Jones, Yukawa, a user's potential), the other parameters by
+keyword, e.g. ``steady_state_loss(v, alpha=40.0, interaction=Morse.channel())``. A
+:class:`~chaindrag.interactions.Gaussian` given that way takes the closed forms, to the bit.
+
 Functions that return NaN do so only where the quantity does not exist (the particle
 cannot pass the barrier); this is stated in each docstring. The package never imports
 :mod:`chaindrag.solvers`.
@@ -20,7 +27,8 @@ Sec. III, Figs. 2, 3      :func:`max_group_velocity`,               ``band``
 Sec. IV A                 :func:`capture_speed`                     ``single_pass``
 Eq. (16), Fig. 4          :func:`velocity_profile`,                 ``single_pass``
                           :func:`extremum_speed`
-Eq. (25)                  :func:`single_pass_loss_modesum`          ``single_pass``
+Eq. (25)                  :func:`single_pass_loss_modesum`          ``mode_sum``
+Eq. (25), any potential   :func:`single_pass_loss`                  ``single_pass``
 Eq. (26)                  :func:`single_pass_loss`                  ``single_pass``
 Eqs. (27), (28)           :func:`single_pass_loss_fast`,            ``single_pass``
                           :func:`single_pass_loss_slow`
@@ -31,26 +39,29 @@ Eq. (33), Fig. 8          :func:`steady_state_loss`,                ``steady_sta
 spikes of Eq. (33)        :func:`spike_speeds`                      ``resonances``
 Secs. V, VI, Figs. 7-9    :func:`fast_resonance_speeds`,            ``resonances``
                           :func:`slow_resonance_speeds`
-Sec. VI, Fig. 9           :func:`broadened_steady_state_loss`       ``drift``
+Sec. VI, Fig. 9           :func:`broadened_steady_state_loss`       ``broadening``
 Sec. VI, Figs. 8, 9       :func:`drift_velocities`                  ``drift``
 ========================  ========================================  ====================
 
 The modules are named for the physics: ``band`` (the phonon band and its sound cone),
-``single_pass`` (one pass over one chain mass, without loss and the loss), ``fourier``
-(Fourier transforms of the pair potential, closed form and by quadrature), ``steady_state``
-(the resonant modes and the loss at constant speed), ``resonances`` (spike and resonance
-speeds), ``drift`` (the broadened loss and the drift speeds under a bias).
+``single_pass`` (one pass over one chain mass, without loss and the loss), ``mode_sum``
+(the loss of one pass as a sum over the band, any potential), ``fourier`` (Fourier
+transforms of the pair potential, closed form and by quadrature), ``steady_state`` (the
+resonant modes and the loss at constant speed), ``resonances`` (spike and resonance speeds),
+``broadening`` (Eq. 33 averaged over the speeds in a cell), ``drift`` (the drift speeds
+under a bias).
 """
 
 from __future__ import annotations
 
 from .band import dispersion, max_group_velocity, sound_speed
-from .drift import broadened_steady_state_loss, drift_velocities
+from .broadening import broadened_steady_state_loss
+from .drift import drift_velocities
 from .fourier import gaussian_fourier
+from .mode_sum import single_pass_loss_modesum
 from .resonances import fast_resonance_speeds, slow_resonance_speeds, spike_speeds
 from .single_pass import (capture_speed, extremum_speed, single_pass_loss,
-                          single_pass_loss_fast, single_pass_loss_modesum,
-                          single_pass_loss_slow, velocity_profile)
+                          single_pass_loss_fast, single_pass_loss_slow, velocity_profile)
 from .steady_state import (steady_state_loss, steady_state_loss_script_variant,
                            steady_state_roots)
 

@@ -2,9 +2,12 @@
 
 The losses of Eqs. (25) and (33) depend on the interaction only through its transform at
 the mode frequencies ``p = 2 pi omega / v``. For the Gaussian of the paper the transform
-is closed form (:func:`gaussian_fourier`); for any other even potential it is computed by
-quadrature here, on the real axis or on a steepest-descent contour, so that the
-exponentially small transforms of slow passes keep their relative accuracy.
+is closed form (:func:`gaussian_fourier`). A :class:`chaindrag.interactions.Interaction`
+carries its own (:meth:`~chaindrag.interactions.Interaction.fourier`); for a plain callable
+Phi(u) (:func:`~chaindrag.analytic.single_pass_loss_modesum`) it is computed by quadrature
+here, on the real axis or on a steepest-descent contour, so that the exponentially small
+transforms of slow passes keep their relative accuracy. Memory is bounded: a callable whose
+tail would need more than 2^21 quadrature nodes is refused with a ParameterError.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ __all__ = ["gaussian_fourier"]
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(24)
 _GL_X = 0.5 * (_GL_X + 1.0)
 _GL_W = 0.5 * _GL_W
+_MAX_NODES = 1 << 21    # quadrature nodes in u: beyond, the callable is refused (memory bound)
+_BLOCK = 1 << 22        # (p, u) or (p, eta) pairs evaluated at once
 
 
 def gaussian_fourier(p, phi0, lam):
@@ -107,6 +112,29 @@ def _checked_potential(potential: Callable, method: str) -> tuple[float, float]:
     return scale, length
 
 
+def _panels(length: float, p_max: float) -> tuple[float, int]:
+    """(panel width, number of panels) of :func:`_fourier_even` on [0, length]."""
+    width = min(math.pi / p_max, length / 32.0)
+    return width, int(math.ceil(length / width))
+
+
+def check_panel_count(length: float, p_max: float) -> None:
+    """Refuse a callable whose transform up to ``p_max`` needs more than 2^21 nodes.
+
+    The nodes are ``24 length / min(pi / p_max, length / 32)``; a potential with a slow
+    algebraic tail (|Phi| above 1e-18 of its maximum out to ``length``) would otherwise need
+    gigabytes (a Lorentzian A/(1 + (u/b)^2): length ~ 1e9 b).
+    """
+    n_panels = _panels(length, p_max)[1]
+    if 24 * n_panels > _MAX_NODES:
+        raise ParameterError(
+            f"potential decays too slowly for the quadrature of a callable: |Phi(u)| stays "
+            f"above 1e-18 of its maximum out to u = {length:.3g}, which needs {24 * n_panels:.3g} "
+            f"nodes (at most {_MAX_NODES}) at the largest wave number {p_max:.3g}; give it as a "
+            f"chaindrag.interactions.Interaction instead (a closed-form Phi_k such as "
+            f"Lorentzian, or UserPotential, whose quadrature handles the tail)")
+
+
 def _saddle_heights(potential: Callable, p: np.ndarray, scale: float,
                     length: float) -> np.ndarray:
     """Imaginary shift eta(p) of the steepest-descent path u + i eta, for every p.
@@ -125,8 +153,11 @@ def _saddle_heights(potential: Callable, p: np.ndarray, scale: float,
         logphi = np.log(np.abs(np.asarray(potential(1j * etas))) + 1e-300)
     bad = ~np.isfinite(logphi)
     logphi[bad] = np.inf
-    h = logphi[None, :] - p[:, None] * etas[None, :]
-    eta = etas[np.argmin(h, axis=1)]
+    eta = np.empty_like(p)
+    rows = max(1, _BLOCK // etas.size)
+    for lo in range(0, p.size, rows):  # chunks bound the memory of the (p, eta) matrix
+        h = logphi[None, :] - p[lo:lo + rows, None] * etas[None, :]
+        eta[lo:lo + rows] = etas[np.argmin(h, axis=1)]
     with np.errstate(all="ignore"):
         tail = np.abs(np.asarray(potential(length + 1j * eta)))
         peak = np.abs(np.asarray(potential(1j * eta)))
@@ -150,14 +181,15 @@ def _fourier_even(potential: Callable, p: np.ndarray, method: str, scale: float,
         eta = np.zeros_like(p)
     else:
         eta = _saddle_heights(potential, p, scale, length)
-    width = min(math.pi / float(np.max(p)), length / 32.0)
-    n_panels = int(math.ceil(length / width))
+    check_panel_count(length, float(np.max(p)))
+    _, n_panels = _panels(length, float(np.max(p)))
     edges = np.linspace(0.0, length, n_panels + 1)
     u = (edges[:-1, None] + np.diff(edges)[:, None] * _GL_X[None, :]).ravel()
     wts = (np.diff(edges)[:, None] * _GL_W[None, :]).ravel()
     res = np.empty_like(p)
-    for lo in range(0, p.size, 64):  # chunks bound the memory of the (p, u) matrix
-        pp, ee = p[lo:lo + 64, None], eta[lo:lo + 64, None]
+    rows = max(1, min(64, _BLOCK // u.size))
+    for lo in range(0, p.size, rows):  # chunks bound the memory of the (p, u) matrix
+        pp, ee = p[lo:lo + rows, None], eta[lo:lo + rows, None]
         with np.errstate(over="ignore", under="ignore"):
             if method == "real":
                 vals = np.asarray(potential(u), dtype=float)[None, :] * np.cos(pp * u[None, :])
@@ -165,5 +197,5 @@ def _fourier_even(potential: Callable, p: np.ndarray, method: str, scale: float,
                 z = u[None, :] + 1j * ee
                 vals = np.real(np.asarray(potential(z)) * np.exp(1j * pp * u[None, :]))
                 vals = vals * np.exp(-pp * ee)
-        res[lo:lo + 64] = 2.0 * vals @ wts
+        res[lo:lo + rows] = 2.0 * vals @ wts
     return res

@@ -2,9 +2,9 @@
 
 Without loss (Sec. IV A) the pass is energy conservation over a fixed chain mass:
 :func:`capture_speed`, :func:`velocity_profile` (Eq. 16), :func:`extremum_speed`. The energy
-the chain takes (Sec. V) is the mode sum Eq. (25), :func:`single_pass_loss_modesum` for any
-even potential, and for the Gaussian its closed form Eq. (26), :func:`single_pass_loss`, with
-the fast and slow limits Eqs. (27), (28).
+the chain takes (Sec. V) is the mode sum Eq. (25) (:mod:`chaindrag.analytic.mode_sum`), for
+the Gaussian its closed form Eq. (26), with the fast and slow limits Eqs. (27), (28);
+:func:`single_pass_loss` gives Eq. (26) for the Gaussian and Eq. (25) for any other potential.
 
 The kinetic energy is ``mu/2 (v / 2 pi)^2``, so a potential step Phi changes ``v^2`` by
 ``8 pi^2 Phi / mu``.
@@ -13,19 +13,19 @@ The kinetic energy is ``mu/2 (v / 2 pi)^2``, so a potential step Phi changes ``v
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 from scipy.special import ive
 
-from chaindrag.params import (ParameterError, require_finite, require_omega_fast,
-                              require_positive, require_range)
+from chaindrag.interactions import Interaction
+from chaindrag.params import require_finite, require_omega_fast, require_positive
 
 from ._common import EIGHT_PI_SQ, TWO_PI, out
-from .fourier import _checked_potential, _fourier_even
+from ._pair import resolve
+from .mode_sum import band_average
 
 __all__ = ["capture_speed", "velocity_profile", "extremum_speed", "single_pass_loss",
-           "single_pass_loss_fast", "single_pass_loss_slow", "single_pass_loss_modesum"]
+           "single_pass_loss_fast", "single_pass_loss_slow"]
 
 
 # --------------------------------------------------------------------------- no loss (Sec. IV A)
@@ -131,26 +131,46 @@ def _single_pass_args(v, phi0, lam, omega_fast):
     return v, phi0, lam, wf, TWO_PI * lam / v
 
 
-def single_pass_loss(v, phi0, lam, omega_fast: float = 10.0):
-    """Energy lost passing one chain mass at constant speed v, Eq. (26) (Gaussian interaction).
+def single_pass_loss(v, phi0=None, lam=None, omega_fast: float = 10.0, *,
+                     interaction: Interaction | None = None):
+    """Energy lost passing one chain mass at constant speed v: Eq. (26), or Eq. (25) for any Phi.
 
     Parameters
     ----------
     v : array_like
         Particle speed, > 0.
     phi0 : array_like
-        Interaction amplitude (either sign; Delta is even in phi0).
+        Gaussian amplitude (either sign; Delta is even in phi0).
     lam : array_like
-        Interaction width, > 0.
+        Gaussian width, > 0.
     omega_fast : float
         Band top, > 1.
+    interaction : Interaction, optional
+        Any pair potential of :mod:`chaindrag.interactions` instead of ``phi0, lam``
+        (keyword only). A :class:`~chaindrag.interactions.Gaussian` takes Eq. (26); any
+        other potential the mode sum Eq. (25) with N -> infinity
+        (:func:`~chaindrag.analytic.mode_sum.band_average`, its Phi_k from the interaction).
 
     Returns
     -------
     float or ndarray
         Delta in units of hbar Omega_slow; never NaN. For ``v -> 0`` it decays like
-        ``e^{-s^2}`` and underflows to exactly 0.0 once ``s^2 > ~740``
-        (``v < 2 pi lam / 27``).
+        ``e^{-s^2}`` (Gaussian) and underflows to exactly 0.0 once ``s^2 > ~740``
+        (``v < 2 pi lam / 27``); for another potential it follows Phi_k(2 pi / v)^2 and
+        loses relative accuracy once that is below ~1e-300.
+
+    Raises
+    ------
+    chaindrag.params.ParameterError
+        For bad arguments: neither or both of (phi0, lam) and ``interaction``.
+
+    Examples
+    --------
+    >>> from chaindrag.interactions import Gaussian, Morse
+    >>> single_pass_loss(30.0, 2.0, 4.0) == single_pass_loss(30.0, interaction=Gaussian(2.0, 4.0))
+    True
+    >>> single_pass_loss(30.0, interaction=Morse.channel()) > 0
+    True
 
     Notes
     -----
@@ -171,6 +191,12 @@ def single_pass_loss(v, phi0, lam, omega_fast: float = 10.0):
     ``omega^2 = (omega_fast^2+1)/2 - (omega_fast^2-1)/2 cos q`` turns the band average into
     I0 and I1.
     """
+    phi0, lam, inter = resolve(phi0, lam, interaction)
+    if inter is not None:
+        wf = require_omega_fast(omega_fast)
+        require_positive("v", v)
+        flat = np.atleast_1d(np.asarray(v, dtype=float)).ravel()
+        return out(band_average(flat, inter, wf).reshape(np.shape(v)))
     v, phi0, lam, wf, s = _single_pass_args(v, phi0, lam, omega_fast)
     s2 = s * s
     w = 0.5 * s2 * (wf * wf - 1.0)
@@ -210,109 +236,3 @@ def single_pass_loss_slow(v, phi0, lam, omega_fast: float = 10.0):
     v, phi0, lam, wf, s = _single_pass_args(v, phi0, lam, omega_fast)
     return out(4.0 * math.pi**3 * phi0**2 / v**2 * s * np.exp(-s * s)
                / np.sqrt(math.pi * (wf * wf - 1.0)))
-
-
-# ------------------------------------------------------------------ Eq. (25), any potential
-def _periodic_trapezoid(integrand: Callable, rtol: float) -> tuple[float, bool]:
-    """(1/2 pi) int_{-pi}^{pi} F(q) dq for even, 2 pi periodic F, by the trapezoid rule.
-
-    ``integrand(k, m)`` is F at ``q = 2 pi k / m``. The number of points m is doubled
-    (evaluating only the new points) until two successive results agree to ``rtol`` or
-    ``m = 2^17``; returns (result, converged).
-    """
-    m = 32
-    k = np.arange(m // 2 + 1)
-    vals = integrand(k, m)
-    wk = np.where((k == 0) | (k == m // 2), 1.0, 2.0)
-    total = float(np.sum(wk * vals)) / m
-    while True:
-        m *= 2
-        knew = np.arange(1, m // 2, 2)  # only the new (odd) points of the doubled grid
-        new = float(np.sum(2.0 * integrand(knew, m))) / m
-        prev, total = total, 0.5 * total + new
-        if abs(total - prev) <= rtol * abs(total) or m >= 2**17:
-            break
-    return total, abs(total - prev) <= rtol * abs(total)
-
-
-def single_pass_loss_modesum(v, potential: Callable, omega_fast: float = 10.0, *,
-                             method: str = "contour", rtol: float = 1e-12):
-    """Single-pass loss from the mode sum, Eq. (25), with N -> infinity, for any even potential.
-
-    This is the reference implementation against which the closed form Eq. (26)
-    (:func:`~chaindrag.analytic.single_pass_loss`) is tested; it is not fast.
-
-    Parameters
-    ----------
-    v : array_like
-        Speeds, > 0.
-    potential : callable
-        Even pair potential Phi(u), vectorised over numpy arrays (complex ones for
-        ``method="contour"``), decaying to 0 at large abs(u).
-    omega_fast : float
-        Band top, > 1.
-    method : {"contour", "real"}
-        Path of the Fourier integral, see Notes.
-    rtol : float
-        Relative convergence target of the q quadrature, in [1e-15, 1e-2].
-
-    Returns
-    -------
-    float or ndarray
-        Delta(v).
-
-    Raises
-    ------
-    chaindrag.params.ParameterError
-        For bad arguments, a potential that is not even, not decaying or (for
-        ``method="contour"``) not accepting complex arrays, and when the q quadrature does
-        not reach ``rtol``.
-
-    Notes
-    -----
-    ``(1/N) sum_j -> (1/2 pi) int dq`` over the band, so::
-
-        Delta = (1/2) (1/2 pi) int_{-pi}^{pi} dq
-                [4 pi^2 omega(q) / v^2 Phi_hat(2 pi omega(q) / v)]^2,
-
-    with ``Phi_hat(p) = int du e^{ipu} Phi(u)`` computed numerically from ``potential``.
-
-    Quadrature in q: the integrand is a smooth 2 pi periodic function, so the trapezoid
-    rule on a full period converges geometrically; the number of points is doubled until
-    two successive results agree to ``rtol`` (a narrow peak at q = 0 for small v is
-    resolved this way).
-
-    Quadrature in u: ``Phi_hat(p) = 2 int_0^L cos(pu) Phi(u) du`` (even potential; L where
-    ``abs(Phi) < 1e-18 max``), composite 24-point Gauss-Legendre on panels no wider than half
-    a period of ``cos(pu)``. ``method="real"`` integrates on the real axis: its absolute
-    error ``~1e-16 abs(Phi) lam`` limits the relative accuracy of an exponentially small
-    Phi_hat (for the Gaussian, about ``1e-16 e^{2 pi^2 lam^2 / v^2}``: 1e-8 needs
-    ``v > ~1.05 lam``). ``method="contour"`` (default) moves the path to ``u + i eta``,
-    eta minimising ``log abs(Phi(i eta)) - p eta`` (steepest descent), which gives full relative
-    accuracy; it needs ``potential`` to be entire and to accept complex arrays.
-    """
-    wf = require_omega_fast(omega_fast)
-    require_positive("v", v)
-    require_range("rtol", rtol, 1e-15, 1e-2)
-    scale, length = _checked_potential(potential, method)
-    v_arr = np.atleast_1d(np.asarray(v, dtype=float))
-    res = np.empty(v_arr.shape)
-    for idx, vv in np.ndenumerate(v_arr):
-        if scale == 0.0:
-            res[idx] = 0.0
-            continue
-
-        def integrand(k: np.ndarray, m: int, vv=vv) -> np.ndarray:
-            # the band integrand at q = 2 pi k / m
-            om = np.sqrt(1.0 + (wf * wf - 1.0) * np.sin(math.pi * k / m) ** 2)
-            ph = _fourier_even(potential, TWO_PI * om / vv, method, scale, length)
-            return (4.0 * math.pi**2 * om / vv**2 * ph) ** 2
-
-        total, converged = _periodic_trapezoid(integrand, rtol)
-        if not converged:
-            raise ParameterError(
-                f"the q quadrature of Eq. (25) did not converge to rtol = {rtol!r} at v = {vv!r} "
-                f"(with method='real' the Fourier transform may be below its rounding floor; "
-                f"use method='contour' or a larger rtol)")
-        res[idx] = 0.5 * total
-    return out(res.reshape(np.shape(v)))

@@ -22,11 +22,15 @@ import math
 import numpy as np
 from numba import njit
 
-from chaindrag.params import require_finite, require_omega_fast, require_positive
+from chaindrag.interactions import Interaction
+from chaindrag.params import ParameterError, require_finite, require_omega_fast, require_positive
 
 from ._common import out, scalar
+from ._pair import mode_weight, resolve
 
 __all__ = ["steady_state_loss", "steady_state_loss_script_variant", "steady_state_roots"]
+
+_HALVES = 1 << 18  # half Brillouin zones per block of the potential-independent path
 
 
 # --------------------------------------------------------------------------- roots of Eq. (32)
@@ -108,12 +112,19 @@ def _roots_on_curved(lo, hi, r, a, buf, n):
 def _find_roots(r, omega_fast, buf, omega_max):
     """All roots of omega(x) + r x = 0 with omega <= omega_max (they lie in
     [-min(omega_fast, omega_max)/r, -1/r]); return the count."""
-    a = omega_fast * omega_fast - 1.0
-    dxi = math.acos((omega_fast - 1.0) / (omega_fast + 1.0)) / (2.0 * math.pi)
     x_lo = -min(omega_fast, omega_max) / r
     x_hi = -1.0 / r
-    n = 0
-    for k in range(int(math.floor(2.0 * x_lo)) - 1, int(math.ceil(2.0 * x_hi)) + 1):
+    return _roots_in_halves(r, omega_fast, int(math.floor(2.0 * x_lo)) - 1,
+                            int(math.ceil(2.0 * x_hi)) + 1, x_lo, x_hi, buf, 0)
+
+
+@njit(cache=True)
+def _roots_in_halves(r, omega_fast, k_lo, k_hi, x_lo, x_hi, buf, n):
+    """Append the roots of omega(x) + r x = 0 in the half periods [k/2, (k+1)/2], k_lo <= k <
+    k_hi, that meet [x_lo, x_hi]; return the new count (at most 4 per half period)."""
+    a = omega_fast * omega_fast - 1.0
+    dxi = math.acos((omega_fast - 1.0) / (omega_fast + 1.0)) / (2.0 * math.pi)
+    for k in range(k_lo, k_hi):
         lo = 0.5 * k
         hi = 0.5 * (k + 1)
         if hi < x_lo - 1e-9 * abs(x_lo) or lo > x_hi + 1e-9 * abs(x_hi):
@@ -157,6 +168,68 @@ def _steady_sums(v, lam, alpha, omega_fast, variant, size):
     return res
 
 
+@njit(cache=True)
+def _mode_block(v, alpha, omega_fast, seg_i, seg_lo, seg_hi, omega, den, owner):
+    """Resonant modes of the segments (speed index, half periods [lo, hi)): omega_j,
+    |alpha omega'(x_j)/v + 1| and the speed index of each; return the count."""
+    a = omega_fast * omega_fast - 1.0
+    n = 0
+    for s in range(seg_i.size):
+        i = seg_i[s]
+        r = v[i] / alpha[i]
+        start = n
+        n = _roots_in_halves(r, omega_fast, seg_lo[s], seg_hi[s], -omega_fast / r, -1.0 / r,
+                             omega, n)
+        for j in range(start, n):
+            w, dw = _band(omega[j], a)  # omega[j] held x_j until here
+            omega[j] = w
+            den[j] = abs(dw + r) / r
+            owner[j] = i
+    return n
+
+
+def _segments(v: np.ndarray, alpha: np.ndarray, wf: float):
+    """Blocks of (speed index, half periods [lo, hi)) with at most 2 _HALVES half periods each.
+
+    A speed's roots lie in [-omega_fast alpha/v, -alpha/v]; a speed with more than _HALVES
+    half periods is split, so memory is bounded however small v / alpha is.
+    """
+    r = v / alpha
+    k_lo = np.floor(-2.0 * wf / r).astype(np.int64) - 1
+    k_hi = np.ceil(-2.0 / r).astype(np.int64) + 1
+    n_h = k_hi - k_lo
+    if np.sum(n_h, dtype=float) > 2.0**34:
+        raise ParameterError(f"v must be >= {2.0 * wf * float(np.max(alpha)) * 2.0**-30:.3g} "
+                             f"for Eq. (33) with a general potential: its modes sum over "
+                             f"2 omega_fast alpha / v half Brillouin zones, got "
+                             f"v = {float(np.min(v))!r}")
+    pieces = -(-n_h // _HALVES)
+    seg_i = np.repeat(np.arange(v.size), pieces)
+    first = np.repeat(np.cumsum(pieces) - pieces, pieces)
+    seg_lo = k_lo[seg_i] + (np.arange(seg_i.size) - first) * _HALVES
+    seg_hi = np.minimum(seg_lo + _HALVES, k_hi[seg_i])
+    size = seg_hi - seg_lo
+    block = (np.cumsum(size) - size) // _HALVES
+    cuts = np.flatnonzero(np.diff(block)) + 1
+    return zip(np.split(seg_i, cuts), np.split(seg_lo, cuts), np.split(seg_hi, cuts))
+
+
+def _steady_any(v: np.ndarray, alpha: np.ndarray, wf: float, inter: Interaction) -> np.ndarray:
+    """Eq. (33) at each speed of 1-d arrays v, alpha, its Phi_k from ``inter``."""
+    res = np.zeros(v.size)
+    omega = np.empty(8 * _HALVES)  # <= 4 roots per half period, <= 2 _HALVES half periods
+    den = np.empty(omega.size)
+    owner = np.empty(omega.size, dtype=np.int64)
+    for seg_i, seg_lo, seg_hi in _segments(v, alpha, wf):
+        n = _mode_block(v, alpha, wf, seg_i, seg_lo, seg_hi, omega, den, owner)
+        own = owner[:n]
+        weight = mode_weight(inter, v[own], omega[:n])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            term = np.where(den[:n] > 0.0, 0.5 * weight / den[:n], math.inf)
+        res += np.bincount(own, weights=term, minlength=v.size)
+    return res
+
+
 def _steady(v, phi0, lam, alpha, omega_fast, variant):
     wf = require_omega_fast(omega_fast)
     require_positive("v", v)
@@ -173,7 +246,8 @@ def _steady(v, phi0, lam, alpha, omega_fast, variant):
     return out(16.0 * math.pi**5 * phi0**2 * lam**2 / v**4 * sums)
 
 
-def steady_state_loss(v, phi0, lam, alpha, omega_fast: float = 10.0):
+def steady_state_loss(v, phi0=None, lam=None, alpha=None, omega_fast: float = 10.0, *,
+                      interaction: Interaction | None = None):
     """Mean energy lost per chain mass passed at constant speed in the steady state, Eq. (33).
 
     Parameters
@@ -183,14 +257,29 @@ def steady_state_loss(v, phi0, lam, alpha, omega_fast: float = 10.0):
     phi0, lam : array_like
         Gaussian amplitude (any sign) and width (> 0).
     alpha : array_like
-        Chain spacing, > 0.
+        Chain spacing, > 0 (required).
     omega_fast : float
         Band top, > 1.
+    interaction : Interaction, optional
+        Any pair potential of :mod:`chaindrag.interactions` instead of ``phi0, lam``
+        (keyword only; a :class:`~chaindrag.interactions.Gaussian` takes the Gaussian path).
 
     Returns
     -------
     float or ndarray
         Delta_bar(v), broadcast over the array arguments; ``inf`` exactly at a tangency speed.
+
+    Raises
+    ------
+    chaindrag.params.ParameterError
+        For bad arguments: alpha missing, neither or both of (phi0, lam) and ``interaction``.
+
+    Examples
+    --------
+    >>> from chaindrag.interactions import Gaussian
+    >>> steady_state_loss(30.0, 2.0, 4.0, 40.0) == steady_state_loss(
+    ...     30.0, alpha=40.0, interaction=Gaussian(2.0, 4.0))
+    True
 
     Notes
     -----
@@ -214,8 +303,22 @@ def steady_state_loss(v, phi0, lam, alpha, omega_fast: float = 10.0):
     skipped: a relative change below 1e-23 that makes small v fast. Delta_bar diverges (as
     an inverse square root) at the tangency speeds of
     :func:`~chaindrag.analytic.spike_speeds`, where two roots merge.
+
+    For any other potential Phi_k comes from the interaction and every root is kept (no
+    weight is known in advance); the roots are found in blocks of at most 2^19 half
+    Brillouin zones, so memory stays bounded however small v / alpha.
     """
-    return _steady(v, phi0, lam, alpha, omega_fast, 0)
+    phi0, lam, inter = resolve(phi0, lam, interaction)
+    if alpha is None:
+        raise ParameterError("alpha missing: Eq. (33) needs the chain spacing alpha > 0")
+    if inter is None:
+        return _steady(v, phi0, lam, alpha, omega_fast, 0)
+    wf = require_omega_fast(omega_fast)
+    require_positive("v", v)
+    require_positive("alpha", alpha)
+    v, alpha = np.broadcast_arrays(np.asarray(v, dtype=float), np.asarray(alpha, dtype=float))
+    flat = [np.ascontiguousarray(a.ravel()) for a in (v, alpha)]
+    return out(_steady_any(flat[0], flat[1], wf, inter).reshape(v.shape))
 
 
 def steady_state_loss_script_variant(v, phi0, lam, alpha, omega_fast: float = 10.0):

@@ -1,0 +1,59 @@
+"""Which pair potential a formula was given: the Gaussian's (phi0, lam) or an Interaction (private).
+
+Every loss formula takes either the paper's Gaussian as ``phi0, lam`` (the closed forms, the
+code path that produced the paper's figures) or any pair potential as ``interaction=`` (a
+:class:`chaindrag.interactions.Interaction`). A :class:`~chaindrag.interactions.Gaussian`
+given as ``interaction=`` is turned back into ``phi0, lam``, so it takes the closed forms too.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+
+from chaindrag.interactions import Gaussian, Interaction
+from chaindrag.params import ParameterError
+
+
+def resolve(phi0, lam, interaction):
+    """(phi0, lam, None) for the Gaussian, (None, None, interaction) for any other potential.
+
+    Raises ParameterError when neither or both are given, or ``interaction`` is not an
+    Interaction. phi0 and lam are checked by the caller's own validation.
+    """
+    if interaction is None:
+        if phi0 is None or lam is None:
+            missing = " and ".join(n for n, x in (("phi0", phi0), ("lam", lam)) if x is None)
+            raise ParameterError(f"{missing} missing: give the Gaussian's phi0 and lam, or "
+                                 f"interaction=<a chaindrag.interactions.Interaction>")
+        return phi0, lam, None
+    if phi0 is not None or lam is not None:
+        raise ParameterError("interaction was given together with phi0/lam: give either the "
+                             "Gaussian's phi0 and lam or interaction=, not both")
+    if not isinstance(interaction, Interaction):
+        raise ParameterError(f"interaction must be a chaindrag.interactions.Interaction "
+                             f"(Gaussian, Lorentzian, Morse, LennardJones, Yukawa, "
+                             f"UserPotential), got {interaction!r}")
+    if isinstance(interaction, Gaussian):
+        return interaction.phi0, interaction.lam, None
+    return None, None, interaction
+
+
+def mode_weight(interaction: Interaction, v: np.ndarray, omega: np.ndarray) -> np.ndarray:
+    """[4 pi^2 omega / v^2 Phi_k(2 pi omega / v)]^2, the mode term of Eqs. (25) and (33).
+
+    Phi_k is taken from the interaction (closed form or its quadrature); a Phi_k that
+    underflows gives 0.
+    """
+    p = 2.0 * math.pi * omega / v
+    with np.errstate(under="ignore"):
+        amp = 4.0 * math.pi**2 * omega / (v * v) * np.asarray(interaction.fourier(p), float)
+        return amp * amp
+
+
+def provenance_text(interaction: Interaction) -> str:
+    """The interaction's kind and parameters as compact JSON (a table's ``interaction`` column)."""
+    return json.dumps(interaction.provenance(), sort_keys=True, separators=(",", ":"),
+                      default=str)
