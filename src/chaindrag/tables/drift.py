@@ -38,7 +38,7 @@ def fig8_tables(midpoints: Sequence[PathLike], runs_fates: Sequence[PathLike],
     tuple of pandas.DataFrame
         The three tables.
     """
-    df = _sorted(_read_all(midpoints), ["phi0", "v0", "tau"])
+    df = _sorted(_concat_rows(midpoints), ["phi0", "v0", "tau"])
     write_table(df, table)
     out = _read_all(runs_fates).drop(columns=["wall_time_s"], errors="ignore")
     dv = pd.read_csv(drift)
@@ -46,9 +46,19 @@ def fig8_tables(midpoints: Sequence[PathLike], runs_fates: Sequence[PathLike],
                          for _, r in out.iterrows()]
     out = _sorted(out, ["phi0", "v0"])
     write_table(out, fates)
-    lg = _sorted(_read_all(runs_long), ["phi0", "v0", "tau"])
+    lg = _sorted(_concat_rows(runs_long), ["phi0", "v0", "tau"])
     write_table(lg, long)
     return df, out, lg
+
+
+def _concat_rows(paths: Sequence[PathLike]) -> pd.DataFrame:
+    """The tables at ``paths`` concatenated; header-only tables (batches without a continued
+    run) are left out so they cannot turn the numeric columns into objects."""
+    frames = [pd.read_csv(p) for p in paths]
+    rows = [f for f in frames if len(f)]
+    if rows:
+        return pd.concat(rows, ignore_index=True)
+    return frames[0] if frames else pd.DataFrame()
 
 
 def _as_bool(x) -> bool:
