@@ -20,11 +20,14 @@ from pathlib import Path
 import numpy as np
 
 from chaindrag import __version__
+from chaindrag.interactions import Gaussian, LennardJones, Morse
 from chaindrag.kernel import precompute
 from chaindrag.solvers import drive, simulate
 
 FIG3 = dict(alpha=40.0, phi0=20.0, lam=4.0, sigma0=220.0, v0=120.0)
 FIG8 = dict(alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, v0=40.0, bias=0.01)
+POTENTIALS = {"Gaussian(2, 4)": Gaussian(2.0, 4.0), "Morse.channel()": Morse.channel(),
+              "LennardJones.channel()": LennardJones.channel()}
 DRIFT = dict(alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, v0=30.0, bias=0.01, energy=False,
              record_every=1)
 
@@ -36,6 +39,43 @@ def best_of(fn, repeat: int = 3) -> float:
         fn()
         times.append(time.perf_counter() - t0)
     return min(times)
+
+
+def thermal_rows(tau: float) -> list:
+    """The drift run at finite temperature vs at rest (issue 13: <= 3x).
+
+    The thermal chain segment starts in the realization's state, is active everywhere from
+    step 0 and only shrinks; the rest chain's grows with the sound cone first.
+    """
+    runs = {"rest": {}, "thermal": dict(omega_T=1.0, seed=0)}
+    traj = {k: simulate(**DRIFT, tau_max=tau, **kw) for k, kw in runs.items()}  # warm, count
+    t = {k: best_of(lambda: simulate(**DRIFT, tau_max=tau, **kw), 1) for k, kw in runs.items()}
+    upd = {k: traj[k].params["chain_site_updates"] for k in runs}
+    return [(f"drift run v0=30 tau_max={tau:g}, chain at rest (energy off)", t["rest"], ""),
+            ("  same at omega_T=1 (quantum, one realization)", t["thermal"],
+             f"thermal/rest = {t['thermal'] / t['rest']:.2f}x in time, "
+             f"{upd['thermal'] / upd['rest']:.2f}x in site-updates")]
+
+
+def potential_rows(taus) -> list:
+    """Per-step cost of other pair potentials vs the Gaussian (issue 14: <= 2x).
+
+    A short run, where the force loop over the potential's reach weighs most, and the
+    drift run, where the chain segment does.
+    """
+    rows = []
+    for tau in taus:
+        steps = round(tau * 600)
+        t = {name: best_of(lambda: simulate(alpha=40.0, interaction=inter, sigma0=220.0,
+                                            v0=40.0, tau_max=tau, energy=False),
+                           1 if tau > 100 else 3)
+             for name, inter in POTENTIALS.items()}
+        base = t["Gaussian(2, 4)"]
+        for name, inter in POTENTIALS.items():
+            rows.append((f"v0=40 tau_max={tau:g}, {name}, reach {inter.reach() / 40:.0f} "
+                         "masses: per step", t[name] / steps,
+                         f"/ Gaussian = {t[name] / base:.2f}x"))
+    return rows
 
 
 def main() -> None:
@@ -93,13 +133,7 @@ def main() -> None:
     rows.append((f"  -> per chain site-update ({updates / 1e9:.2f} G updates)", t8 / updates,
                  f"{updates / t8 / 1e9:.2f} G site-updates/s"))
 
-    # Fig. 8 drift run at finite temperature: the chain segment starts in the thermal
-    # realization, is active everywhere from step 0 and only shrinks (issue 13: <= 3x)
-    tr = best_of(lambda: simulate(**DRIFT, tau_max=tau8), 1)
-    tt = best_of(lambda: simulate(**DRIFT, tau_max=tau8, omega_T=1.0, seed=0), 1)
-    rows.append((f"drift run v0=30 tau_max={tau8:g}, chain at rest (energy off)", tr, ""))
-    rows.append(("  same at omega_T=1 (quantum, one realization)", tt,
-                 f"thermal/rest = {tt / tr:.2f}x"))
+    rows += thermal_rows(tau8) + potential_rows((20.0, tau8))
 
     # drive mode (Fig. 8c check)
     tdr = best_of(lambda: drive(alpha=40.0, phi0=2.0, lam=4.0, v=25.0, tau_max=60.0), 1)

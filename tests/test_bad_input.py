@@ -103,6 +103,11 @@ def _drive(**changes):
                            omega_fast=10.0, d=60), **changes})
 
 
+def _morse():
+    from chaindrag.interactions import Morse
+    return Morse.channel()  # force width 2.19
+
+
 def _thermal(**changes):
     from chaindrag.thermal import ThermalChain
     return ThermalChain(**{**dict(omega_T=1.0, statistics="classical", seed=0), **changes})
@@ -159,6 +164,18 @@ API_CASES = [
      ParameterError, r"\bomega_T\b.*\bthermal\b"),
     ("sim_thermal_not_a_realization", lambda p: _simulate(thermal=1.0), ParameterError,
      r"\bthermal\b"),
+    ("sim_phi0_lam_and_interaction", lambda p: _simulate(interaction=_morse()),
+     ParameterError, r"\bphi0\b.*\binteraction\b"),
+    ("sim_no_interaction", lambda p: _simulate(phi0=None, lam=None), ParameterError,
+     r"\bphi0\b.*\binteraction\b"),
+    ("sim_interaction_not_a_potential",
+     lambda p: _simulate(phi0=None, lam=None, interaction=lambda x: x), ParameterError,
+     r"\binteraction\b"),
+    ("sim_step_too_coarse_for_the_width",
+     lambda p: _simulate(phi0=None, lam=None, interaction=_morse(), v0=0.9 * 4.0 * 600,
+                         tau_max=0.01), ParameterError, r"\bwidth\b"),
+    ("drive_phi0_lam_and_interaction", lambda p: _drive(interaction=_morse()),
+     ParameterError, r"\bphi0\b.*\binteraction\b"),
     ("drive_v_zero", lambda p: _drive(v=0.0), ParameterError, r"\bv\b"),
     ("drive_tau_max_negative", lambda p: _drive(tau_max=-1.0), ParameterError, r"\btau_max\b"),
     ("precompute_n_max_negative", lambda p: _precompute(p, n_max=-1), ParameterError,

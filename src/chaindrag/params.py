@@ -131,7 +131,9 @@ class ChainParams:
 class GaussianInteraction:
     """Gaussian pair potential Phi(x) = phi0 exp(-x^2 / (2 lam^2)) (Sec. IV).
 
-    ``phi0 > 0`` is repulsive, ``phi0 < 0`` attractive; ``lam`` is the width.
+    ``phi0 > 0`` is repulsive, ``phi0 < 0`` attractive; ``lam`` is the width. The solvers
+    use :class:`chaindrag.interactions.Gaussian` (same numbers, and every other potential);
+    this light class, with the same cutoff, serves modules that only need the reach.
     """
 
     phi0: float

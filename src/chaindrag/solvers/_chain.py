@@ -13,8 +13,8 @@ import math
 import numpy as np
 from numba import njit
 
-from ._common import (STATUS_DONE, STATUS_NONFINITE, STATUS_REGROW, advance_particles,
-                      gaussian_forces)
+from ..interactions import interaction_forces
+from ._common import STATUS_DONE, STATUS_NONFINITE, STATUS_REGROW, advance_particles
 
 
 @njit(cache=True)
@@ -42,6 +42,47 @@ def _sweep(x_prev, x_cur, c, lo, hi):
         rj = x_cur[lo + j:hi + j]
         for k in range(hi - lo):
             p[k] += cj * (lj[k] + rj[k])
+
+
+@njit(cache=True)
+def _kicks(x, first_site, sites, forces, count, kick, s, buf):
+    """x[g] += kick f_k S_(g - g_k) for every force f_k on mass g_k (the kick term of Eq. A1).
+
+    Force by force; or, when the forces sit on ascending masses in a short span (one
+    particle with a long-ranged potential: a Lennard-Jones tail gives ~200 forces), as one
+    convolution over the span, vectorised (measured 2x faster there). It adds each site's
+    contributions in the same order (ascending source mass) and as the same products, so
+    both ways give the same bits.
+    """
+    ws = s.size - 1
+    span = sites[count - 1] - sites[0] + 1 if count > 0 else 0
+    dense = count > 2 * ws + 1 and span <= 2 * count and span + 2 * ws <= buf.size
+    for k in range(1, count if dense else 0):
+        if sites[k] <= sites[k - 1]:
+            dense = False
+            break
+    if not dense:
+        for k in range(count):
+            i = sites[k] - first_site
+            amp = kick * forces[k]
+            x[i] += amp * s[0]
+            for j in range(1, ws + 1):
+                x[i + j] += amp * s[j]
+                x[i - j] += amp * s[j]
+        return
+    n = span + 2 * ws  # buf[m] holds the kick amplitude on mass sites[0] - ws + m
+    buf[:n] = 0.0
+    for k in range(count):
+        buf[sites[k] - sites[0] + ws] = kick * forces[k]
+    tgt = x[sites[0] - first_site - ws:sites[0] - first_site - ws + n]
+    for jj in range(2 * ws + 1):
+        j = ws - jj  # source mass = target mass - j, ascending as jj grows
+        sj = s[abs(j)]
+        m0, m1 = max(0, j), min(n, n + j)
+        src = buf[m0 - j:m1 - j]
+        dst = tgt[m0:m1]
+        for m in range(m1 - m0):
+            dst[m] += src[m] * sj
 
 
 @njit(cache=True, fastmath=True)
@@ -78,15 +119,18 @@ def _chain_energy(x_new, x_cur, scratch, t, lo, hi, kspring, inv2d):
 
 @njit(cache=True)
 def chain_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, c, s, t, sig_hist, v0,
-                alpha, phi0, lam, mu, bias, delta, kspring, reach, dv_limit, v_runaway,
+                alpha, kind, params, mu, bias, delta, kspring, reach, dv_limit, v_runaway,
                 prescribed_v, do_energy, e_int, e_chain, f_hist, rec_idx, rec_every, rec_out,
-                sites, forces, scratch):
+                sites, forces, scratch, kick_buf):
     """Advance steps b0 .. b1-1 (each computes state b+1 from b and b-1).
 
     ``sig_hist[p, b]`` holds sigma_p at step b (b and b-1 must be filled on entry). Energies
     at step b go to ``e_int[b]`` and (if ``do_energy``) ``e_chain[b]``, the force on each
     particle to ``f_hist[p, b]``; recorded chain displacements to
-    ``rec_out[:, b // rec_every]``. ``c`` has at least 4 entries (zero-padded).
+    ``rec_out[:, b // rec_every]``. ``c`` has at least 4 entries (zero-padded);
+    ``kick_buf`` is scratch for :func:`_kicks`. The pair
+    potential is ``kind``, ``params`` (:func:`chaindrag.interactions.interaction_forces`)
+    and ``dv_limit`` its width.
     Returns (status, step reached, x_prev, x_cur) with the two arrays swapped as the steps
     went.
     """
@@ -104,8 +148,8 @@ def chain_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, c, s, t, sig_hist, v0
             sigma[p] = sig_hist[p, b]
             if not math.isfinite(sigma[p]):
                 return STATUS_NONFINITE, b, x_prev, x_cur
-        count, fpart, eint, g_min, g_max = gaussian_forces(
-            sigma, x_cur, first_site, alpha, phi0, lam, reach, sites, forces)
+        count, fpart, eint, g_min, g_max = interaction_forces(
+            sigma, x_cur, first_site, alpha, kind, params, reach, sites, forces)
         if g_min - first_site - ws < lo or g_max - first_site + ws >= hi:
             return STATUS_REGROW, b, x_prev, x_cur
         e_int[b] = eint
@@ -121,13 +165,7 @@ def chain_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, c, s, t, sig_hist, v0
             scratch[hi:hi + wt] = 0.0
             scratch[lo:hi] = x_prev[lo:hi]
         _sweep(x_prev, x_cur, c, lo, hi)
-        for k in range(count):
-            i = sites[k] - first_site
-            amp = kick * forces[k]
-            x_prev[i] += amp * s[0]
-            for j in range(1, ws + 1):
-                x_prev[i + j] += amp * s[j]
-                x_prev[i - j] += amp * s[j]
+        _kicks(x_prev, first_site, sites, forces, count, kick, s, kick_buf)
         if do_energy:
             e_chain[b] = _chain_energy(x_prev, x_cur, scratch, t, lo, hi, kspring, inv2d)
         x_prev, x_cur = x_cur, x_prev

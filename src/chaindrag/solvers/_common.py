@@ -1,4 +1,7 @@
-"""Pieces shared by both solvers: the particle-chain forces and the time-step propagators.
+"""Pieces shared by both solvers: the particle integrator, status codes and the propagators.
+
+The particle-chain forces, for every pair potential, are
+:func:`chaindrag.interactions.interaction_forces`.
 
 Everything here is either numba-compiled (``cache=True``) or runs once per call.
 """
@@ -10,7 +13,6 @@ import math
 import numpy as np
 from numba import njit
 
-FORCE_FLOOR = 1e-20  # forces below this are skipped, as in the paper's Appendix
 TWO_PI = 2.0 * math.pi
 
 # Status codes returned by the numba loops of both solvers.
@@ -77,53 +79,14 @@ def propagator_stencils(omega_fast: float, delta: float, tol: float = 1e-14):
 
 
 @njit(cache=True)
-def gaussian_forces(sigma, x, first_site, alpha, phi0, lam, reach, sites, forces):
-    """Pair forces Phi'(sigma_p - alpha g - rho_g) of every particle on nearby chain masses.
-
-    ``x[i]`` is rho of site ``first_site + i``. Fills ``sites``/``forces`` with the
-    (site, force on the chain mass) pairs whose |force| exceeds the paper's 1e-20 floor and
-    returns (count, force on each particle (array), interaction energy, lowest and highest
-    site index touched). The force on the chain mass is +Phi'(u), on the particle -Phi'(u).
-    """
-    n_part = sigma.size
-    fpart = np.zeros(n_part)
-    energy = 0.0
-    count = 0
-    inv_l2 = 1.0 / (lam * lam)
-    g_min = 1 << 62
-    g_max = -(1 << 62)
-    for p in range(n_part):
-        s = sigma[p]
-        g_lo = int(math.floor((s - reach) / alpha))
-        g_hi = int(math.ceil((s + reach) / alpha))
-        if g_lo < g_min:
-            g_min = g_lo
-        if g_hi > g_max:
-            g_max = g_hi
-        for g in range(g_lo, g_hi + 1):
-            i = g - first_site
-            if i < 0 or i >= x.size:
-                continue
-            u = s - alpha * g - x[i]
-            e = phi0 * math.exp(-0.5 * u * u * inv_l2)
-            energy += e
-            f = -u * inv_l2 * e
-            if abs(f) > FORCE_FLOOR:
-                sites[count] = g
-                forces[count] = f
-                count += 1
-                fpart[p] -= f
-    return count, fpart, energy, g_min, g_max
-
-
-@njit(cache=True)
 def advance_particles(b, sigma, sig_hist, v0, fpart, prescribed_v, acc, drive_force, delta,
                       dv_limit, v_runaway):
     """Eq. (A2): write sigma_p at step b+1 into ``sig_hist``; the one particle integrator.
 
     ``acc`` = (2 pi delta)^2 / mu, ``drive_force`` = bias/alpha. A particle with a finite
     ``prescribed_v`` is dragged at that speed instead. Returns STATUS_DONE, or the status
-    of the first particle moving more than ``dv_limit`` (= lam) or faster than ``v_runaway``
+    of the first particle moving more than ``dv_limit`` (the interaction's width, lam for
+    the Gaussian) or faster than ``v_runaway``
     (when > 0) in this step.
     """
     for p in range(sigma.size):

@@ -7,19 +7,20 @@ import math
 import numpy as np
 from numba import njit
 
-from ._common import (STATUS_DONE, STATUS_LEFT_SEGMENT, STATUS_NONFINITE, advance_particles,
-                      gaussian_forces)
+from ..interactions import interaction_forces
+from ._common import STATUS_DONE, STATUS_LEFT_SEGMENT, STATUS_NONFINITE, advance_particles
 
 
 @njit(cache=True)
-def kernel_steps(b0, b1, rho, first_site, gam, n_mem, sig_hist, v0, alpha, phi0, lam, mu,
+def kernel_steps(b0, b1, rho, first_site, gam, n_mem, sig_hist, v0, alpha, kind, params, mu,
                  bias, delta, reach, dv_limit, v_runaway, e_int, sites, forces):
     """Advance steps b0 .. b1-1 of Eq. (A2), propagating each force into the future (A1).
 
     ``rho[g, b]`` is the displacement of tracked mass ``first_site + g`` at step b (the
     future columns accumulate the responses to past forces); ``gam[n, l-1]`` = Gamma_n(l delta).
     Each force f on mass k adds 2 pi delta f Gamma_|g-k|((b'-b) delta) to rho[g, b'] for
-    b < b' <= min(b + n_mem, last step). Returns (status, step reached).
+    b < b' <= min(b + n_mem, last step). The pair potential is ``kind``, ``params``
+    (:func:`chaindrag.interactions.interaction_forces`). Returns (status, step reached).
     """
     two_pi = 2.0 * math.pi
     acc = (two_pi * delta) ** 2 / mu
@@ -37,8 +38,8 @@ def kernel_steps(b0, b1, rho, first_site, gam, n_mem, sig_hist, v0, alpha, phi0,
                 return STATUS_NONFINITE, b
         for g in range(n_ch):
             x[g] = rho[g, b]
-        count, fpart, eint, g_min, g_max = gaussian_forces(
-            sigma, x, first_site, alpha, phi0, lam, reach, sites, forces)
+        count, fpart, eint, g_min, g_max = interaction_forces(
+            sigma, x, first_site, alpha, kind, params, reach, sites, forces)
         e_int[b] = eint
         if g_min < first_site or g_max > first_site + n_ch - 1:
             return STATUS_LEFT_SEGMENT, b

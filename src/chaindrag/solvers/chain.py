@@ -116,6 +116,7 @@ class _ChainRun:
         self.chunk = max(1, min(job.n // 100 + 1, int(round(0.25 / delta))))
         buf = job.sig_hist.shape[0] * (int(2 * reach / alpha) + 8)
         self.sites, self.forces = np.zeros(buf, dtype=np.int64), np.zeros(buf)
+        self.kick_buf = np.zeros(2 * buf + 2 * self.s.size)
         self.updates = 0
         self.planned = 0.0
         self.planned_for = (math.nan, math.nan)  # particle extent the plan assumed
@@ -215,11 +216,11 @@ class _ChainRun:
         kspring = (job.chain.omega_fast**2 - 1.0) / 4.0
         status, b_new, seg.x_prev, seg.x_cur = _chain.chain_steps(
             b, b1, seg.x_prev, seg.x_cur, seg.first_site, seg.lo, seg.hi, self.c, self.s,
-            self.t, job.sig_hist, job.vel0, common["alpha"], common["phi0"], common["lam"],
+            self.t, job.sig_hist, job.vel0, common["alpha"], common["kind"], common["params"],
             common["mu"], common["bias"], common["delta"], kspring, common["reach"],
             common["dv_limit"], common["v_runaway"], self.prescribed_v, job.energy,
             job.e_int, self.e_chain, self.f_hist, job.sites_rec, job.chain_every, job.rec_out,
-            self.sites, self.forces, seg.scratch)
+            self.sites, self.forces, seg.scratch, self.kick_buf)
         seg.max_active = max(seg.max_active, seg.hi - seg.lo)
         self.updates += (seg.hi - seg.lo) * max(b_new - b, 0)
         return status, b_new
@@ -273,8 +274,7 @@ class _ChainRun:
                 b = b_new
                 continue
             if status != STATUS_DONE:
-                raise _status_error(status, b_new, delta, job.sig_hist, common["lam"],
-                                    common["bias"], common["v_runaway"] or None)
+                raise _status_error(status, b_new, common, job.sig_hist)
             b = b_new
             progress(self.updates, self.planned, finished=b > job.n)
         return dict(chain_sites_max_active=int(self.seg.max_active),

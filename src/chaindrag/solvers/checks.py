@@ -13,11 +13,13 @@ import warnings
 
 import numpy as np
 
-from ..params import (ChainParams, GaussianInteraction, ParameterError, SimulationError,
-                      TimeStepWarning, require_finite, require_int_range, require_positive)
+from ..interactions import Gaussian, Interaction
+from ..params import (ChainParams, ParameterError, SimulationError, TimeStepWarning,
+                      require_finite, require_int_range, require_positive)
 from ._common import STATUS_NONFINITE, STATUS_RUNAWAY, STATUS_STEP_TOO_COARSE
 
-#: delta*|v| above this fraction of lam gets a TimeStepWarning; above lam the run is refused.
+#: delta*|v| above this fraction of the interaction's width (lam for the Gaussian) gets a
+#: TimeStepWarning; above the width the run is refused.
 MARGINAL_STEP_FRACTION = 0.3
 #: d below this gets a TimeStepWarning (the paper needs delta << 1/omega_fast; it uses d = 60).
 MARGINAL_D = 20
@@ -38,35 +40,80 @@ def _particles(sigma0, v0) -> tuple[np.ndarray, np.ndarray]:
     return s, v
 
 
-def _check_step(delta: float, speed: float, lam: float, d: int, what: str) -> None:
-    """Refuse delta*speed > lam, warn above MARGINAL_STEP_FRACTION*lam (at the user's call)."""
+def width_name(inter: Interaction) -> str:
+    """How messages name the interaction's width: ``lam`` for the Gaussian."""
+    return "lam" if isinstance(inter, Gaussian) else f"width of the {type(inter).__name__}"
+
+
+def _check_step(delta: float, speed: float, inter: Interaction, d: int, what: str) -> None:
+    """Refuse delta*speed > width, warn above MARGINAL_STEP_FRACTION*width (at the user's call).
+
+    The width (:attr:`~chaindrag.interactions.Interaction.width`) is the length over which
+    the force changes: lam for the Gaussian.
+    """
     step = delta * speed
-    if step > lam:
+    width, name = inter.width, width_name(inter)
+    if step > width:
         raise ParameterError(
             f"{what}={speed:.6g} moves the particle delta*|{what}|={step:.4g} per step, more "
-            f"than the interaction width lam={lam:.4g} (delta=1/(d*omega_fast)={delta:.4g}, "
-            f"d={d}): the time step is too coarse. The paper needs delta*v << lam; raise d to "
-            f"at least {math.ceil(d * step / (MARGINAL_STEP_FRACTION * lam))} or lower {what}.")
-    if step > MARGINAL_STEP_FRACTION * lam:
+            f"than the interaction width {name}={width:.4g} (delta=1/(d*omega_fast)="
+            f"{delta:.4g}, d={d}): the time step is too coarse. The paper needs delta*v << "
+            f"lam; raise d to at least "
+            f"{math.ceil(d * step / (MARGINAL_STEP_FRACTION * width))} or lower {what}.")
+    if step > MARGINAL_STEP_FRACTION * width:
         warnings.warn(
-            f"{what}={speed:.6g}: delta*|{what}|={step:.4g} is {step / lam:.2f} lam "
-            f"(lam={lam:.4g}, delta={delta:.4g}); the paper needs delta*v << lam, results "
-            f"may carry time-step errors — check by doubling d.", TimeStepWarning, stacklevel=3)
+            f"{what}={speed:.6g}: delta*|{what}|={step:.4g} is {step / width:.2f} x the "
+            f"interaction width {name}={width:.4g} (delta={delta:.4g}); the paper needs "
+            f"delta*v << lam, results may carry time-step errors — check by doubling d.",
+            TimeStepWarning, stacklevel=3)
 
 
-def _common_checks(alpha, phi0, lam, mu, tau_max, omega_fast, d, bias):
+def _interaction(phi0, lam, interaction) -> Interaction:
+    """The pair potential: ``interaction``, or the shorthand Gaussian(phi0, lam)."""
+    if interaction is None:
+        if phi0 is None or lam is None:
+            raise ParameterError("give the pair potential: phi0 and lam (the paper's "
+                                 "Gaussian) or interaction (a chaindrag.interactions "
+                                 "Interaction)")
+        return Gaussian(phi0, lam)  # checks phi0 finite, lam > 0
+    if phi0 is not None or lam is not None:
+        raise ParameterError("give phi0 and lam (the Gaussian shorthand) or interaction, not "
+                             "both")
+    if not isinstance(interaction, Interaction):
+        raise ParameterError(f"interaction must be a chaindrag.interactions.Interaction "
+                             f"(Gaussian, Morse, ...), got {type(interaction).__name__}")
+    return interaction
+
+
+def _common_checks(alpha, inter, mu, tau_max, omega_fast, d, bias):
     """Checks of simulate and drive; call it directly from them (the warning's stacklevel)."""
     require_positive("alpha", alpha)
     require_positive("mu", mu)
     require_positive("tau_max", tau_max)
     require_finite("bias", bias)
-    inter = GaussianInteraction(phi0, lam)  # checks phi0 finite, lam > 0
     chain = ChainParams(omega_fast, d)      # checks omega_fast > 1, d integer >= 4
     if chain.d < MARGINAL_D:
         warnings.warn(f"d={chain.d}: delta=1/(d*omega_fast) is not << 1/omega_fast (the paper "
                       f"uses d=60); fast chain modes are sampled only {chain.d} times per "
                       "period.", TimeStepWarning, stacklevel=3)
-    return inter, chain
+    return chain
+
+
+def interaction_params(inter: Interaction) -> dict:
+    """Provenance of the pair potential for ``params``: phi0 and lam kept for the Gaussian."""
+    prov = inter.provenance()
+    out = dict(phi0=inter.phi0, lam=inter.lam) if isinstance(inter, Gaussian) else {}
+    return dict(out, interaction=prov["kind"], interaction_params=prov)
+
+
+def interaction_common(inter: Interaction, *, alpha: float, mu: float, bias: float,
+                       delta: float, v_runaway: float = 0.0) -> dict:
+    """The scalars and arrays a backend needs (:attr:`SolverJob.common`)."""
+    kind, params = inter.kernel_args()
+    return dict(alpha=float(alpha), kind=int(kind), params=params, mu=float(mu),
+                bias=float(bias), delta=delta, reach=float(inter.reach()),
+                dv_limit=float(inter.width), width_name=width_name(inter),
+                v_runaway=float(v_runaway))
 
 
 def _recording(record_every, chain_record_every, record_sites) -> tuple[int, int, np.ndarray]:
@@ -91,8 +138,10 @@ def _n_steps(tau_max: float, delta: float) -> int:
     return n
 
 
-def _status_error(status: int, step: int, delta: float, sig_hist: np.ndarray, lam: float,
-                  bias: float, v_runaway: float | None, extra: str = "") -> SimulationError:
+def _status_error(status: int, step: int, common: dict, sig_hist: np.ndarray,
+                  extra: str = "") -> SimulationError:
+    delta, width, bias = common["delta"], common["dv_limit"], common["bias"]
+    v_runaway = common["v_runaway"] or None
     tau = step * delta
     last = sig_hist[:, step]
     prev = sig_hist[:, max(step - 1, 0)]
@@ -103,7 +152,8 @@ def _status_error(status: int, step: int, delta: float, sig_hist: np.ndarray, la
     if status == STATUS_STEP_TOO_COARSE:
         return SimulationError(
             f"{where} the particle reached |v|={speed.max():.6g}, moving delta*|v|="
-            f"{delta * speed.max():.4g} per step, more than lam={lam:.4g} (bias={bias:.6g}): "
+            f"{delta * speed.max():.4g} per step, more than the interaction width "
+            f"{common['width_name']}={width:.4g} (bias={bias:.6g}): "
             "the time step is too coarse for this speed; stopped instead of writing garbage. "
             "Raise d or shorten tau_max.")
     if status == STATUS_RUNAWAY:

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._version import __version__
+from ..interactions import Interaction
 from ..params import ParameterError, require_finite, require_positive, require_range
 from .chain import _run_chain
-from .checks import _check_step, _common_checks, _n_steps
+from .checks import (_check_step, _common_checks, _interaction, _n_steps, interaction_common,
+                     interaction_params)
 from .job import SolverJob
 
 
@@ -47,7 +49,8 @@ class DriveResult:
     params: dict = field(default_factory=dict)
 
 
-def drive(*, alpha: float, phi0: float, lam: float, v: float, tau_max: float,
+def drive(*, alpha: float, phi0: float | None = None, lam: float | None = None,
+          v: float, tau_max: float, interaction: Interaction | None = None,
           omega_fast: float = 10.0, d: int = 60, mu: float = 1.0,
           sigma0: float | None = None, window: float = 0.5,
           progress: Callable[[float], None] | None = None) -> DriveResult:
@@ -59,18 +62,19 @@ def drive(*, alpha: float, phi0: float, lam: float, v: float, tau_max: float,
     ``window`` fraction of the run and divided by the number of masses passed: Delta_bar(v)
     of Eq. (33) once the transient has died out. ``progress`` is called with the fraction
     of the planned work (site-updates) done, as in :func:`~chaindrag.solvers.simulate`.
+    The pair potential is ``interaction`` (any :class:`~chaindrag.interactions.Interaction`)
+    or the Gaussian shorthand ``phi0``, ``lam`` (giving both is a ParameterError).
     """
     require_positive("v", v)
     require_range("window", window, 0.0, 1.0, lo_open=True)
-    inter, chain = _common_checks(alpha, phi0, lam, mu, tau_max, omega_fast, d, 0.0)
+    inter = _interaction(phi0, lam, interaction)
+    chain = _common_checks(alpha, inter, mu, tau_max, omega_fast, d, 0.0)
     delta = chain.delta
-    _check_step(delta, float(v), inter.lam, chain.d, "v")
+    _check_step(delta, float(v), inter, chain.d, "v")
     sigma0 = 5.5 * alpha if sigma0 is None else float(require_finite("sigma0", sigma0))
     n = _n_steps(tau_max, delta)
     t0 = time.perf_counter()
-    reach = inter.cutoff()
-    common = dict(alpha=float(alpha), phi0=inter.phi0, lam=inter.lam, mu=float(mu), bias=0.0,
-                  delta=delta, reach=reach, dv_limit=inter.lam, v_runaway=0.0)
+    common = interaction_common(inter, alpha=alpha, mu=mu, bias=0.0, delta=delta)
     sig_hist = np.zeros((1, n + 2))
     sig_hist[0, 0] = sigma0
     e_int, e_chain = np.zeros(n + 1), np.zeros(n + 1)
@@ -96,7 +100,7 @@ def drive(*, alpha: float, phi0: float, lam: float, v: float, tau_max: float,
     sites = g_last - g_first
     dbar = (np.interp(tb, tau, work) - np.interp(ta, tau, work)) / sites
     dbar_e = (np.interp(tb, tau, absorbed) - np.interp(ta, tau, absorbed)) / sites
-    params = dict(alpha=float(alpha), phi0=inter.phi0, lam=inter.lam, mu=float(mu), v=float(v),
+    params = dict(alpha=float(alpha), **interaction_params(inter), mu=float(mu), v=float(v),
                   sigma0=sigma0, tau_max=float(tau_max), omega_fast=chain.omega_fast, d=chain.d,
                   delta=delta, window=float(window), solver="drive", chaindrag_version=__version__,
                   wall_time_s=time.perf_counter() - t0)

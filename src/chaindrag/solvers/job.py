@@ -35,8 +35,12 @@ class SolverJob:
     chain : ChainParams
         omega_fast, d and delta = 1/(d omega_fast).
     common : dict
-        Scalars of the particle and interaction: alpha, phi0, lam, mu, bias, delta, reach
-        (the interaction cutoff), dv_limit (= lam) and v_runaway (0 = none).
+        The particle and its pair potential (:func:`~chaindrag.solvers.checks.interaction_common`):
+        alpha, kind and params (the potential for
+        :func:`chaindrag.interactions.interaction_forces`), mu, bias, delta, reach (where
+        |Phi'| falls below 1e-20), dv_limit (the potential's width: the run stops when a
+        particle moves more per step), width_name (how messages call it) and v_runaway
+        (0 = none).
     e_int : ndarray, shape (n + 1,)
         Interaction energy at every step (output).
     sites_rec : ndarray of int64

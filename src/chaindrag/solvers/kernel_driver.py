@@ -111,7 +111,7 @@ def run_kernel_solver(job: SolverJob) -> SolverResult:
         b1 = min(b + chunk, n + 1)
         status, b_new = _kernel.kernel_steps(
             b, b1, rho, first_site, gam, n_mem, sig_hist, job.vel0, common["alpha"],
-            common["phi0"], common["lam"], common["mu"], common["bias"], common["delta"],
+            common["kind"], common["params"], common["mu"], common["bias"], common["delta"],
             common["reach"], common["dv_limit"], common["v_runaway"], job.e_int, sites, forces)
         if job.thermal is not None and status in (STATUS_DONE, STATUS_LEFT_SEGMENT):
             check_window(sig_hist[:, b:b_new + 1], common["alpha"], common["reach"],
@@ -124,8 +124,7 @@ def run_kernel_solver(job: SolverJob) -> SolverResult:
                 f"{store.path}): the kernel algorithm would silently miss the masses beyond "
                 "it. Use a store with larger n_max or set kernel_first_site.")
         if status != STATUS_DONE:
-            raise _status_error(status, b_new, common["delta"], sig_hist, common["lam"],
-                                common["bias"], common["v_runaway"] or None)
+            raise _status_error(status, b_new, common, sig_hist)
         b = b_new
         progress(work[b], work[-1], finished=b > n)
     if job.sites_rec.size:

@@ -16,11 +16,13 @@ from typing import Any
 import numpy as np
 
 from .._version import __version__
+from ..interactions import FORCE_FLOOR, Interaction
 from ..params import ParameterError, require_positive
 from ..thermal import ThermalChain
 from ..trajectory import Trajectory
 from .chain import run_chain_solver
-from .checks import _check_step, _common_checks, _n_steps, _particles, _recording
+from .checks import (_check_step, _common_checks, _interaction, _n_steps, _particles,
+                     _recording, interaction_common, interaction_params)
 from .job import SolverJob, SolverResult
 from .kernel_driver import run_kernel_solver
 from .thermal_state import interaction_window, mean_mode_energy, sized_for_run, thermal_chain
@@ -58,7 +60,8 @@ def _backend(solver: str, memory: float) -> tuple[_Backend, float]:
     return backend, memory
 
 
-def simulate(*, alpha: float, phi0: float, lam: float, mu: float = 1.0,
+def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = None,
+             interaction: Interaction | None = None, mu: float = 1.0,
              sigma0: float | Sequence[float], v0: float | Sequence[float], tau_max: float,
              omega_fast: float = 10.0, d: int = 60, bias: float = 0.0,
              memory: float = math.inf, solver: str = "chain", kernel_store: Any = None,
@@ -68,14 +71,21 @@ def simulate(*, alpha: float, phi0: float, lam: float, mu: float = 1.0,
              kernel_first_site: int | None = None, omega_T: float | None = None,
              statistics: str = "quantum", seed: int = 0,
              thermal: ThermalChain | None = None) -> Trajectory:
-    """Mobile particles on the infinite chain with a Gaussian pair interaction (Eqs. 12-14, A1-A2).
+    """Mobile particles on the infinite chain with a pair interaction Phi (Eqs. 12-14, A1-A2).
 
     Parameters
     ----------
     alpha : float
         Lattice constant (chain mass g rests at alpha g), > 0.
-    phi0, lam : float
-        Gaussian pair potential Phi(x) = phi0 exp(-x^2 / 2 lam^2); phi0 > 0 repulsive.
+    phi0, lam : float, optional
+        The paper's Gaussian pair potential Phi(x) = phi0 exp(-x^2 / 2 lam^2), phi0 > 0
+        repulsive: shorthand for ``interaction=Gaussian(phi0, lam)``, the same numbers.
+    interaction : Interaction, optional
+        Any pair potential of :mod:`chaindrag.interactions` (Gaussian, Lorentzian, Morse,
+        LennardJones, Yukawa, UserPotential) instead of phi0 and lam (giving both is an
+        error). One compiled force loop serves them all; the solvers visit the chain
+        masses within its ``reach()`` (where |Phi'| > 1e-20, the paper's force floor) and
+        check the time step against its ``width``, the length over which the force changes.
     mu : float
         Particle-to-chain mass ratio, > 0.
     sigma0, v0 : float or sequence
@@ -135,20 +145,23 @@ def simulate(*, alpha: float, phi0: float, lam: float, mu: float = 1.0,
         displacements (rho^H plus the response at finite temperature), energies
         (particle_kinetic, interaction, bias_work; with the chain solver, ``energy=True``
         and the chain at rest also chain and total) and ``params`` (every input, the
-        solver, delta, package version, wall time; omega_T, statistics, seed, n_modes, the
-        interaction window and the realization's full provenance, None at rest).
+        solver, delta, package version, wall time; ``interaction`` (the potential's kind)
+        and ``interaction_params`` (its parameters), phi0 and lam for the Gaussian;
+        omega_T, statistics, seed, n_modes, the interaction window and the realization's
+        full provenance, None at rest).
 
     Raises
     ------
     ParameterError
         Bad input, named with its allowed range, including a time step too coarse for the
-        interaction (delta |v0| > lam); a merely marginal step gives a TimeStepWarning.
+        interaction (delta |v0| > its width, lam for the Gaussian); a merely marginal step
+        gives a TimeStepWarning. Both phi0/lam and interaction, or neither.
         Thermal: omega_T negative or not finite, unknown statistics, seed not an integer
         >= 0, a ``thermal`` ring too small for the run or built for another omega_fast.
     StoreError
         Kernel store missing, too short in n or tau, or made for another omega_fast or d.
     SimulationError
-        Non-finite positions, a particle reaching delta |v| > lam or ``v_runaway``,
+        Non-finite positions, a particle reaching delta |v| > width or ``v_runaway``,
         (kernel solver) leaving the tracked segment, or (thermal) interacting with a site
         outside the window the ring was sized for: says when and where.
 
@@ -190,9 +203,22 @@ def simulate(*, alpha: float, phi0: float, lam: float, mu: float = 1.0,
     (2.0, 'classical', 7)
     >>> bool(abs(hot.chain_displacement[0, 0]) > 0), "total" in hot.energy
     (True, False)
+
+    Another pair potential: the Morse channel of the potentials study (barrier ~1.95 at
+    x = 0, well depth 1):
+
+    >>> from chaindrag.interactions import Morse
+    >>> morse = simulate(alpha=40.0, interaction=Morse.channel(), sigma0=220.0, v0=40.0,
+    ...                  tau_max=2.0)
+    >>> morse.params["interaction"], morse.params["interaction_params"]["D"]
+    ('morse', 1.0)
+    >>> e = morse.energy["total"]
+    >>> bool(abs(e[-1] - e[0]) < 1e-4 * morse.energy["particle_kinetic"][0])
+    True
     """
     t_start = time.perf_counter()
-    inter, chain = _common_checks(alpha, phi0, lam, mu, tau_max, omega_fast, d, bias)
+    inter = _interaction(phi0, lam, interaction)
+    chain = _common_checks(alpha, inter, mu, tau_max, omega_fast, d, bias)
     sig0, vel0 = _particles(sigma0, v0)
     backend, memory = _backend(solver, memory)
     record_every, chain_every, sites_rec = _recording(record_every, chain_record_every,
@@ -200,20 +226,19 @@ def simulate(*, alpha: float, phi0: float, lam: float, mu: float = 1.0,
     if v_runaway is not None:
         require_positive("v_runaway", v_runaway)
     delta = chain.delta
-    _check_step(delta, float(np.max(np.abs(vel0))), inter.lam, chain.d, "v0")
+    _check_step(delta, float(np.max(np.abs(vel0))), inter, chain.d, "v0")
     n = _n_steps(tau_max, delta)
     bath = thermal_chain(omega_T, statistics, seed, thermal, chain.omega_fast)
     window = None
     if bath is not None:
         window = interaction_window(sig0, vel0, tau_max=float(tau_max), alpha=float(alpha),
-                                    mu=float(mu), bias=float(bias), reach=inter.cutoff(),
-                                    well_depth=-min(inter.phi0, 0.0),
+                                    mu=float(mu), bias=float(bias), reach=inter.reach(),
+                                    well_depth=-inter.phi_min,
                                     mode_energy=mean_mode_energy(bath), sites_rec=sites_rec)
         bath = sized_for_run(bath, float(tau_max), window)
 
-    common = dict(alpha=float(alpha), phi0=inter.phi0, lam=inter.lam, mu=float(mu),
-                  bias=float(bias), delta=delta, reach=inter.cutoff(), dv_limit=inter.lam,
-                  v_runaway=float(v_runaway or 0.0))
+    common = interaction_common(inter, alpha=alpha, mu=mu, bias=bias, delta=delta,
+                                v_runaway=v_runaway or 0.0)
     sig_hist = np.zeros((sig0.size, n + 2))
     sig_hist[:, 0] = sig0
     job = SolverJob(n=n, tau_max=float(tau_max), sig_hist=sig_hist, vel0=vel0, chain=chain,
@@ -225,13 +250,13 @@ def simulate(*, alpha: float, phi0: float, lam: float, mu: float = 1.0,
                     thermal=bath, window=window)
     result = backend.run(job)
 
-    params = dict(alpha=float(alpha), phi0=inter.phi0, lam=inter.lam, mu=float(mu),
+    params = dict(alpha=float(alpha), **interaction_params(inter), mu=float(mu),
                   sigma0=float(sig0[0]) if sig0.size == 1 else sig0.tolist(),
                   v0=float(vel0[0]) if vel0.size == 1 else vel0.tolist(),
                   n_particles=int(sig0.size), bias=float(bias), omega_fast=chain.omega_fast,
                   d=chain.d, delta=delta, tau_max=float(tau_max), n_steps=n, memory=memory,
                   solver=solver, record_every=record_every, chain_record_every=chain_every,
-                  force_floor=1e-20, interaction="gaussian", chaindrag_version=__version__,
+                  force_floor=FORCE_FLOOR, chaindrag_version=__version__,
                   **_thermal_params(bath, window))
     return _trajectory(job, result, record_every, params, t_start)
 
