@@ -449,3 +449,20 @@ def test_tabulated_morse_channel_keeps_barrier_well_width_and_reach():
     assert user.width == pytest.approx(m.width, rel=1e-6)
     # the sampled reach lies within one step of the geometric grid (ratio 2^{1/64}) of the bound
     assert m.reach() / 2 ** (1 / 64) <= user.reach() <= m.reach() * 2 ** (1 / 64)
+
+
+@pytest.mark.parametrize("inter", [Gaussian(2.0, 4.0), Lorentzian(1.0, 3.0), Morse.channel(),
+                                   LennardJones.channel(), Yukawa(1.0, 5.0, 4.0)])
+def test_every_built_in_potential_is_rebuilt_from_its_provenance(inter):
+    from chaindrag.interactions import from_provenance
+
+    assert from_provenance(inter.provenance()) == inter
+
+
+def test_rebuilding_an_unknown_kind_or_parameter_is_refused_by_name():
+    from chaindrag.interactions import from_provenance
+
+    with pytest.raises(ParameterError, match="kind"):
+        from_provenance({"kind": "tabulated", "label": "x"})
+    with pytest.raises(ParameterError, match="morse"):
+        from_provenance({"kind": "morse", "D": 1.0})

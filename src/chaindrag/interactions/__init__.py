@@ -28,8 +28,44 @@ __all__ = [
     "Interaction", "Gaussian", "Lorentzian", "Morse", "LennardJones", "Yukawa",
     "UserPotential", "fourier_transform", "numerical_fourier", "FourierError",
     "interaction_forces", "pair_energy_force", "FORCE_FLOOR", "GAUSSIAN", "LORENTZIAN",
-    "MORSE", "LENNARD_JONES", "YUKAWA", "TABULATED", "DEFAULTS",
+    "MORSE", "LENNARD_JONES", "YUKAWA", "TABULATED", "DEFAULTS", "BUILT_IN",
+    "from_provenance",
 ]
+
+#: The built-in potentials by the ``kind`` name used in provenance and in config files.
+BUILT_IN = {"gaussian": Gaussian, "lorentzian": Lorentzian, "morse": Morse,
+            "lennard_jones": LennardJones, "yukawa": Yukawa}
+
+
+def from_provenance(prov) -> Interaction:
+    """The built-in potential that :meth:`Interaction.provenance` (or a config entry) describes.
+
+    Parameters
+    ----------
+    prov : mapping
+        ``{"kind": name, <parameter>: value, ...}`` with ``kind`` one of :data:`BUILT_IN`.
+
+    Returns
+    -------
+    Interaction
+        The potential, its parameters checked as by its constructor.
+
+    Raises
+    ------
+    ParameterError
+        Unknown kind (a user potential cannot be rebuilt from its provenance: its
+        functions are code), or missing or unknown parameters.
+    """
+    from ..params import ParameterError
+
+    fields = dict(prov)
+    kind = fields.pop("kind", None)
+    if kind not in BUILT_IN:
+        raise ParameterError(f"interaction kind must be one of {sorted(BUILT_IN)}, got {kind!r}")
+    try:
+        return BUILT_IN[kind](**fields)
+    except TypeError as err:
+        raise ParameterError(f"interaction {kind!r}: {err}") from None
 
 #: The potentials study's defaults: the paper's Fig. 8 Gaussian and the Morse and
 #: Lennard-Jones channels with the same barrier height (~2) and range of Phi_k.

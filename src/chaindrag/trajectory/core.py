@@ -112,6 +112,31 @@ class Trajectory:
         return self._param("lam")
 
     @property
+    def interaction(self):
+        """The pair potential of the run (:mod:`chaindrag.interactions`), rebuilt from params."""
+        from ..interactions import Gaussian, from_provenance
+
+        prov = self.params.get("interaction_params")
+        if isinstance(prov, dict):
+            return from_provenance(prov)
+        return Gaussian(self.phi0, self.lam)  # runs written before issue 14
+
+    @property
+    def repulsive(self) -> bool:
+        """Whether the particle is slowed on approaching a mass (Phi(0) >= 0)."""
+        if "interaction_params" not in self.params:
+            return self.phi0 >= 0
+        return float(self.interaction.potential(0.0)) >= 0
+
+    @property
+    def barrier(self) -> float:
+        """max(Phi_max, -Phi_min): |phi0| for the Gaussian; the energy scale of a pass."""
+        if "interaction_params" not in self.params:
+            return abs(self.phi0)
+        inter = self.interaction
+        return max(float(inter.phi_max), -float(inter.phi_min))
+
+    @property
     def mu(self) -> float:
         """Particle-to-chain mass ratio mu."""
         return self._param("mu")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..params import (GaussianInteraction, ParameterError, require_finite, require_positive,
+from ..params import (ParameterError, require_finite, require_positive,
                       require_range)
 from .core import Trajectory
 from .speeds import midpoint_speeds
@@ -251,7 +251,7 @@ def sound_cone_leak(traj: Trajectory, omega_fast: float | None = None, *,
         Band top; ``traj.params['omega_fast']`` when omitted.
     margin : float, optional
         Extra sites added to the cone: the reach of the interaction at tau = 0.
-        Default: cutoff of the Gaussian (|Phi'| < 1e-20) in sites, plus one.
+        Default: reach of the interaction (|Phi'| < 1e-20) in sites, plus one.
 
     Returns
     -------
@@ -262,7 +262,7 @@ def sound_cone_leak(traj: Trajectory, omega_fast: float | None = None, *,
     require_range("omega_fast", omega_fast, 1.0, lo_open=True)
     alpha = traj.alpha
     if margin is None:
-        reach = GaussianInteraction(traj.phi0, traj.lam).cutoff(1e-20)
+        reach = traj.interaction.reach()
         margin = math.ceil(reach / alpha) + 1.0
     require_positive("margin", margin, allow_zero=True)
     sigma0 = float(traj.params.get("sigma0", traj.sigma[0, 0]))

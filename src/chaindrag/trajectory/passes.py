@@ -160,7 +160,8 @@ def per_pass_losses(traj: Trajectory, particle: int = 0) -> pd.DataFrame:
           during the pass (bias potential -bias sigma/alpha), so ``delta + bias_work`` is
           the energy given to the chain;
         - ``keep``: the paper keeps passes "while KE exceeds Phi0": True for the leading
-          run of passes with kinetic_before > |phi0| that continue in the same direction.
+          run of passes with kinetic_before > |phi0| that continue in the same direction
+          (for another potential: max(Phi_max, -Phi_min), :attr:`Trajectory.barrier`).
           The bound |phi0| holds for both signs: for phi0 < 0 the literal KE > phi0 would
           keep the oscillations of a captured particle.  A crossing followed by one in the
           opposite direction is a turn, not a pass over a mass.
@@ -172,7 +173,7 @@ def per_pass_losses(traj: Trajectory, particle: int = 0) -> pd.DataFrame:
     ke = _kinetic(v_c, mu)
     n = max(t_c.size - 1, 0)
     same = direction[1:] == direction[:-1]
-    ok = (ke[:-1] > abs(traj.phi0)) & same if n else np.zeros(0, bool)
+    ok = (ke[:-1] > traj.barrier) & same if n else np.zeros(0, bool)
     keep = np.logical_and.accumulate(ok) if n else ok
     return pd.DataFrame({
         "pass_index": np.arange(n, dtype=np.int64),

@@ -55,7 +55,7 @@ def midpoint_speeds(traj: Trajectory, particle: int = 0, *,
         raise ParameterError(f"method must be 'midpoint' or 'extremum', got {method!r}")
     seg_of_sample, first_sample, segs, ev = _full_traverses(sigma, traj.alpha, k, direction)
     speed = np.abs(v)
-    i = _segment_extremum(speed, seg_of_sample, first_sample, segs, largest=traj.phi0 >= 0)
+    i = _segment_extremum(speed, seg_of_sample, first_sample, segs, largest=traj.repulsive)
     t_ext, v_ext = _parabola_vertex(tau, speed, i)
     s_ext = np.interp(t_ext, tau, sigma)
     return pd.DataFrame({"tau": t_ext, "v": v_ext, "sigma": s_ext, "direction": direction[ev],
