@@ -48,26 +48,3 @@ def test_fig4c_analytic_fluctuation_is_the_energy_conservation_extremum(tmp_path
     v0 = df["v0"].to_numpy()
     expected = v0 - np.sqrt(v0**2 - 8 * math.pi**2 * 20.0)
     np.testing.assert_allclose(df["fluctuation_analytic"], expected, rtol=1e-12)
-
-
-def test_fig8_fates_tell_a_plateau_from_a_capture(tmp_path):
-    # a run settling at 20 (alpha/2) and a run whose crossings stop early (captured)
-    tau = np.linspace(0.0, 100.0, 400)
-    plateau = pd.DataFrame(dict(phi0=-2.0, lam=4.0, alpha=40.0, mu=1.0, bias=0.01, v0=30.0,
-                                tau_max=100.0, tau=tau, v=20.0 + 10.0 * np.exp(-tau / 5.0),
-                                sigma=220 + 40 * np.arange(tau.size), direction=1,
-                                omega_fast=10.0, d=60, solver="chain",
-                                chaindrag_version="test"))
-    captured = plateau.iloc[:30].assign(v0=10.0, v=np.linspace(10.0, 3.0, 30))
-    paths = []
-    for name, df in (("a", plateau), ("b", captured)):
-        paths.append(tmp_path / f"{name}.csv")
-        df.to_csv(paths[-1], index=False)
-    _, fates = tables.fig8_tables(paths, tmp_path / "mid.csv", tmp_path / "fates.csv",
-                                  tau_max=100.0)
-    by_v0 = fates.set_index("v0")
-    assert by_v0.loc[30.0, "fate"] == "drift"
-    assert by_v0.loc[30.0, "plateau_v"] == pytest.approx(20.0, rel=1e-3)
-    assert by_v0.loc[30.0, "n"] == 2
-    assert by_v0.loc[10.0, "fate"] == "captured"
-
