@@ -64,6 +64,7 @@ from .single_pass import (capture_speed, extremum_speed, single_pass_loss,
                           single_pass_loss_fast, single_pass_loss_slow, velocity_profile)
 from .steady_state import (steady_state_loss, steady_state_loss_script_variant,
                            steady_state_roots)
+from .thermal_noise import single_pass_noise_variance  # noqa: F401 (Var of Eq. 25 at T)
 
 __all__ = [
     "dispersion", "max_group_velocity", "sound_speed", "capture_speed", "velocity_profile",

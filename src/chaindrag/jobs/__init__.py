@@ -16,6 +16,9 @@ from .health import run_drive_check, run_energy_check, run_solver_check
 from .progress import ProgressLog
 from .runs import run_drift, run_trajectory
 from .single_pass import run_single_pass_batch, single_pass_run
+from .thermal import (run_thermal_drift_batch, run_thermal_equilibration_batch,  # noqa: F401
+                      run_thermal_sampler_check, run_thermal_single_pass_batch,
+                      run_thermal_solver_check)  # issue 13
 
 __all__ = ["ProgressLog", "run_drift", "run_drive_check", "run_energy_check",
            "run_single_pass_batch", "run_solver_check", "run_trajectory", "single_pass_run"]

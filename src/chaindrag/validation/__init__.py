@@ -37,6 +37,7 @@ from .kinematics import airy_width
 from .rows import COLUMNS, NA, Claim, NotApplicable, na_row, row
 from .run import failed_claims, run_all, summary, validate
 from .single_pass import check_capture, check_single_pass
+from .thermal import run_thermal, validate_thermal  # noqa: F401 (issue 13: validation_thermal.csv)
 
 __all__ = [
     "COLUMNS", "NA", "Claim", "NotApplicable", "airy_width", "check_capture", "check_fig2",

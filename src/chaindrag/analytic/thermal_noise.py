@@ -1,0 +1,134 @@
+"""Thermal noise of the single-pass loss: the fluctuation-dissipation partner of Eq. (25).
+
+In a thermal chain the energy a particle gives the chain between two midpoints has, to
+first order in the thermal displacement, a mean equal to the loss into a chain at rest
+(Eq. 25) and a variance fixed by the same per-mode terms::
+
+    Var(Delta) = 2 sum_j epsilon_j Delta_j,
+
+where Delta_j is mode j's term of Eq. (25) and epsilon_j its mean thermal energy
+(:func:`chaindrag.thermal.mode_energy`). For classical statistics (epsilon = T for every
+mode) this is ``2 T Delta(v)`` with Delta(v) of Eq. (26).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from chaindrag.params import ParameterError, require_finite, require_omega_fast, require_positive
+from chaindrag.thermal import mode_energy
+from chaindrag.thermal.modes import check_statistics, check_temperature
+
+from ._common import out
+
+__all__ = ["single_pass_noise_variance"]
+
+_MIN_NODES = 64
+_MAX_NODES = 1 << 21
+
+
+def _bz_weighted(s2: float, b: float, weight, rtol: float) -> float:
+    """<weight(omega) omega^2 exp(-s^2 (omega^2 - 1))>_BZ by the doubled midpoint rule.
+
+    The integrand is a smooth, even, pi-periodic function of theta (through sin^2 theta), so
+    the midpoint rule on [0, pi/2] converges geometrically; the nodes are doubled until two
+    results agree to ``rtol``.
+    """
+    def nodes_sum(theta: np.ndarray) -> float:
+        om2 = 1.0 + b * np.sin(theta) ** 2
+        return float(np.sum(weight(np.sqrt(om2)) * om2 * np.exp(-s2 * (om2 - 1.0))))
+
+    m = _MIN_NODES
+    total = nodes_sum((np.arange(m) + 0.5) * (0.5 * math.pi / m)) / m
+    while m < _MAX_NODES:
+        # the doubled grid's midpoints are the old ones +- a quarter of the old spacing
+        h = 0.5 * math.pi / m
+        theta = (np.arange(m) + 0.5) * h
+        new = 0.5 * (nodes_sum(theta - 0.25 * h) + nodes_sum(theta + 0.25 * h)) / m
+        m *= 2
+        if abs(new - total) <= rtol * abs(new):
+            return new
+        total = new
+    raise ParameterError(f"the Brillouin-zone average did not converge to rtol = {rtol!r} "
+                         f"with {_MAX_NODES} nodes (s^2 = {s2!r})")
+
+
+def single_pass_noise_variance(v, phi0, lam, omega_T, statistics: str = "quantum",
+                               omega_fast: float = 10.0, *, rtol: float = 1e-12):
+    """Variance of the single-pass loss in a thermal chain, Var(Delta) = 2 sum_j eps_j Delta_j.
+
+    Parameters
+    ----------
+    v : array_like
+        Particle speed at the pass, > 0.
+    phi0 : float
+        Gaussian interaction amplitude (either sign; the variance is even in phi0).
+    lam : float
+        Interaction width, > 0.
+    omega_T : float
+        Temperature k_B T / (hbar Omega_slow), >= 0 (quantum 0: zero-point motion).
+    statistics : {"quantum", "classical"}
+        Mode energies epsilon: Bose-Einstein with zero point, or equipartition.
+    omega_fast : float
+        Band top, > 1.
+    rtol : float
+        Relative accuracy of the Brillouin-zone quadrature, in [1e-15, 1e-3].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Var(Delta) in (hbar Omega_slow)^2, the shape of ``v``.
+
+    Raises
+    ------
+    chaindrag.params.ParameterError
+        A parameter outside the ranges above, naming it.
+
+    Notes
+    -----
+    Mode j of frequency omega_j takes the energy Delta_j = |c_j|^2/2 from the particle's
+    force into a chain at rest (the terms of Eq. 25). With a thermal amplitude A_j already
+    present the exchange is Delta_j + Re(A_j^* c_j); the cross term has mean zero and
+    variance <|A_j|^2> |c_j|^2 / 2 = 2 epsilon_j Delta_j, and independent modes add. For
+    the Gaussian, with s = 2 pi lam / v and N -> infinity::
+
+        Var(Delta) = 32 pi^5 phi0^2 lam^2 / v^4 <epsilon omega^2 exp(-s^2 omega^2)>_BZ,
+
+    against Delta = 16 pi^5 phi0^2 lam^2 / v^4 <omega^2 exp(-s^2 omega^2)>_BZ (Eq. 26), so
+    the classical value is exactly 2 T Delta(v). This is first order in the thermal
+    displacement: it neglects the change of the force with rho (relative corrections of
+    order <rho^2>/lam^2) and of the particle's speed during the pass.
+
+    Examples
+    --------
+    >>> from chaindrag.analytic import single_pass_loss
+    >>> var = single_pass_noise_variance(50.0, 2.0, 4.0, 5.0, "classical")
+    >>> bool(abs(var / (2 * 5.0 * single_pass_loss(50.0, 2.0, 4.0)) - 1) < 1e-10)
+    True
+    """
+    wf = require_omega_fast(omega_fast)
+    require_positive("v", v)
+    require_finite("phi0", phi0)
+    require_positive("lam", lam)
+    statistics = check_statistics(statistics)
+    temp = check_temperature(omega_T)
+    if temp.ndim != 0 or np.ndim(phi0) != 0 or np.ndim(lam) != 0:
+        raise ParameterError("phi0, lam and omega_T must be scalars (v may be an array)")
+    if not 1e-15 <= rtol <= 1e-3:
+        raise ParameterError(f"rtol must lie in [1e-15, 0.001], got {rtol!r}")
+    phi0, lam, temp = float(phi0), float(lam), float(temp)
+    b = wf * wf - 1.0
+
+    def weight(omega):
+        return mode_energy(omega, temp, statistics)
+
+    v_arr = np.atleast_1d(np.asarray(v, dtype=float))
+    res = np.empty(v_arr.shape)
+    for idx, vv in np.ndenumerate(v_arr):
+        s2 = (2.0 * math.pi * lam / vv) ** 2
+        avg = _bz_weighted(s2, b, weight, rtol)
+        # e^{-s^2} was factored out of the average (omega >= 1), so nothing underflows early
+        res[idx] = 32.0 * math.pi**5 * phi0**2 * lam**2 / vv**4 * math.exp(-s2) * avg
+    return out(res.reshape(np.shape(v)))

@@ -1,0 +1,91 @@
+"""Thermal single passes: mean and spread of the loss against v0 at several temperatures.
+
+(a) mean +- standard deviation of Delta with Eq. (26) (the chain at rest) and the
+fluctuation-dissipation band Eq. (26) +- sqrt(2 sum_j eps_j Delta_j); (b) the standard
+deviation against that prediction (log scale); (c) the mean with its standard error, where
+the first-order theory keeps it on the rest-chain curve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .. import analytic
+from .style import ANALYTIC, CAPTURE, CYCLE, new_figure, panel_label
+
+REST = "rest"
+
+
+def load(inputs: Mapping[str, Any]) -> dict:
+    return {"table": pd.read_csv(inputs["table"])}
+
+
+def _summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per (statistics, omega_T, v0): passes, mean, std and standard error of the passed ones."""
+    ok = table[table["passed"].astype(str).str.lower().isin(["true", "1"])]
+    g = ok.groupby(["statistics", "omega_T", "v0"])["delta"]
+    out = g.agg(["mean", "std", "count"]).reset_index()
+    out["std"] = out["std"].fillna(0.0)
+    out["se"] = out["std"] / np.sqrt(out["count"])
+    return out
+
+
+def _fd_std(v: np.ndarray, phi0: float, lam: float, temp: float, stats: str,
+            wf: float) -> np.ndarray:
+    return np.sqrt(analytic.single_pass_noise_variance(v, phi0, lam, temp, stats, wf))
+
+
+def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
+    fig = new_figure(7.0, 2.8)
+    axes = fig.subplots(1, 3)
+    phi0, lam, wf, alpha = (float(table[k].iloc[0]) for k in ("phi0", "lam", "omega_fast",
+                                                                 "alpha"))
+    s = _summary(table)
+    v = np.linspace(max(float(s["v0"].min()) * 0.9, 1.0), float(s["v0"].max()) * 1.05, 200)
+    d26 = analytic.single_pass_loss(v, phi0, lam, wf)
+    temps = sorted(t for t in s["omega_T"].unique() if t > 0)
+    colour = {t: CYCLE[i % len(CYCLE)] for i, t in enumerate(temps)}
+    span = float(s["v0"].max() - s["v0"].min()) or 1.0
+    for ax in axes[[0, 2]]:
+        ax.plot(v, d26, color=ANALYTIC, lw=1.0, label="Eq. (26), rest")
+    for i, temp in enumerate(temps):
+        for stats, ls, mfc in (("classical", "-", None), ("quantum", "--", "none")):
+            sel = s[(s["omega_T"] == temp) & (s["statistics"] == stats)]
+            if sel.empty:
+                continue
+            band = _fd_std(v, phi0, lam, temp, stats, wf)
+            c = colour[temp]
+            if stats == "classical":
+                axes[0].fill_between(v, d26 - band, d26 + band, color=c, alpha=0.15, lw=0)
+            axes[0].plot(v, d26 + band, color=c, ls=ls, lw=0.6)
+            axes[0].plot(v, d26 - band, color=c, ls=ls, lw=0.6)
+            axes[1].plot(v, band, color=c, ls=ls, lw=0.9)
+            dx = (i - 0.5 * len(temps) + (0.25 if stats == "quantum" else 0.0)) * 0.006 * span
+            kw = dict(fmt="o", ms=3, color=c, mfc=mfc if mfc else c, capsize=0, lw=0.8)
+            label = f"$\\omega_T = {temp:g}$ {stats}"
+            axes[0].errorbar(sel["v0"] + dx, sel["mean"], yerr=sel["std"], label=label, **kw)
+            axes[1].plot(sel["v0"], sel["std"], "o", ms=3, color=c, mfc=mfc if mfc else c)
+            axes[2].errorbar(sel["v0"] + dx, sel["mean"], yerr=sel["se"], **kw)
+    rest = s[s["statistics"] == REST]
+    axes[2].plot(rest["v0"], rest["mean"], "x", color=ANALYTIC, ms=4, label="rest chain")
+    v_cap = float(analytic.capture_speed(phi0, float(table["mu"].iloc[0])))
+    for ax in axes:
+        ax.axvline(v_cap, color=CAPTURE, lw=1.0)
+        ax.set_xlabel(r"$\dot\sigma_0$")
+    axes[0].set_ylabel(r"$\Delta$ (mean $\pm$ std)")
+    axes[1].set_ylabel(r"std of $\Delta$")
+    axes[1].set_yscale("log")
+    axes[2].set_ylabel(r"$\Delta$ (mean $\pm$ s.e.)")
+    axes[0].legend(loc="upper right", fontsize=6)
+    axes[2].legend(loc="upper right", fontsize=6)
+    for ax, label in zip(axes, "abc"):
+        panel_label(ax, label)
+    fig.suptitle(f"$\\alpha = {alpha:g}$, $\\Phi_0 = {phi0:g}$, $\\lambda = {lam:g}$; lines: "
+                 "fluctuation-dissipation (solid classical, dashed quantum)", fontsize=8)
+    fig.tight_layout()
+    return fig

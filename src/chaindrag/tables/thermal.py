@@ -1,0 +1,139 @@
+"""Thermal-chain reductions (issue 13): single passes, equilibration, drift at finite T.
+
+Batch tables of :mod:`chaindrag.jobs.thermal` in, tidy tables out (one row per pass,
+realization time, crossing, midpoint speed or run), with the analytic values beside the
+measured ones: Eq. (26) at v0 (the loss into the chain at rest) and the
+fluctuation-dissipation standard deviation sqrt(2 sum_j eps_j Delta_j)
+(:func:`chaindrag.analytic.single_pass_noise_variance`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .. import analytic
+from ..stores import write_table
+from ._common import PathLike, _read_all, _sorted, _with_provenance
+
+#: The chain at rest (omega_T = 0, no free motion) in the ``statistics`` column.
+REST = "rest"
+
+
+def _fd_std(v0: float, phi0: float, lam: float, omega_T: float, statistics: str,
+            omega_fast: float) -> float:
+    """Fluctuation-dissipation standard deviation of Delta at v0 (0 for the chain at rest)."""
+    if statistics == REST:
+        return 0.0
+    return math.sqrt(analytic.single_pass_noise_variance(v0, phi0, lam, omega_T, statistics,
+                                                         omega_fast))
+
+
+def thermal_single_pass_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
+    """All thermal single passes, one row per pass, with Eq. (26) and the FD prediction.
+
+    Adds ``delta_rest`` (Eq. 26 at v0: the mean loss the first-order theory predicts at
+    every temperature) and ``delta_fd_std`` (sqrt of Var(Delta) = 2 sum_j eps_j Delta_j;
+    2 omega_T Delta(v0) for classical statistics, 0 at rest).
+    """
+    df = _read_all(batches)
+    keys = ["v0", "phi0", "lam", "omega_T", "statistics", "omega_fast"]
+    uniq = df[keys].drop_duplicates()
+    uniq["delta_rest"] = [float(analytic.single_pass_loss(r.v0, r.phi0, r.lam, r.omega_fast))
+                          for r in uniq.itertuples()]
+    uniq["delta_fd_std"] = [_fd_std(r.v0, r.phi0, r.lam, r.omega_T, r.statistics, r.omega_fast)
+                            for r in uniq.itertuples()]
+    df = df.merge(uniq, on=keys, how="left")
+    df = _sorted(df, ["statistics", "omega_T", "v0", "seed", "particle"])
+    write_table(df, table)
+    return df
+
+
+def thermal_equilibration_tables(series: Sequence[PathLike], crossings: Sequence[PathLike],
+                                 table: PathLike, crossings_table: PathLike
+                                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Kinetic-energy series (one row per realization and time) and midpoint crossings.
+
+    ``table`` adds ``equipartition`` = omega_T / 2 (the classical mean kinetic energy);
+    ``crossings_table`` holds one row per midpoint crossing of every particle.
+    """
+    s = _sorted(_read_all(series), ["start", "seed", "tau"])
+    s["equipartition"] = 0.5 * s["omega_T"]
+    c = _sorted(_read_all(crossings), ["start", "seed", "particle", "tau"])
+    write_table(s, table)
+    write_table(c, crossings_table)
+    return s, c
+
+
+def _plateau_index(v: float, alpha: float) -> int:
+    """n of the line alpha/n nearest to v on a log scale (bins split at alpha/sqrt(n(n+1))).
+
+    0 when v lies above the n = 1 bin (v > sqrt(2) alpha).
+    """
+    if v > math.sqrt(2.0) * alpha:
+        return 0
+    x = alpha / v
+    lo = max(1, math.floor(x))
+    return min((lo, lo + 1), key=lambda n: abs(math.log(v * n / alpha)))
+
+
+def _run_end(run: pd.DataFrame, alpha: float, tau_max: float, tail_fraction: float,
+             min_points: int) -> dict:
+    """State of one biased run over the last ``tail_fraction`` of its time."""
+    tail = run[run["tau"] >= (1.0 - tail_fraction) * tau_max]
+    nan = float("nan")
+    if len(tail) < min_points or tail["direction"].nunique() > 1:
+        return dict(fate="captured", v_end=nan, v_end_std=nan, n=0, tail_points=len(tail))
+    v_end = float(tail["v"].mean())
+    n = _plateau_index(v_end, alpha)
+    return dict(fate="plateau" if n else "fast", v_end=v_end,
+                v_end_std=float(tail["v"].std(ddof=1)), n=n, tail_points=len(tail))
+
+
+def thermal_drift_tables(midpoints: Sequence[PathLike], table: PathLike, ends: PathLike, *,
+                         tail_fraction: float, min_points: int
+                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Midpoint speeds of every biased thermal run, and where each run ends.
+
+    ``ends``: one row per run (omega_T, statistics, seed, v0, ...) with ``v_end`` (mean
+    midpoint speed over the last ``tail_fraction`` of tau_max), ``v_end_std``, ``n`` (the
+    line alpha/n nearest on a log scale; bins split at alpha/sqrt(n(n+1))) and ``fate``:
+    'plateau' (in a bin), 'fast' (above sqrt(2) alpha: runaway or still slowing down) or
+    'captured' (fewer than ``min_points`` crossings in the tail, or crossings both ways).
+    """
+    keys = ["statistics", "omega_T", "v0", "seed"]
+    df = _sorted(_read_all(midpoints), keys + ["tau"])
+    write_table(df, table)
+    rows = []
+    for _, run in df.groupby(keys, sort=True):
+        r = run.iloc[0]
+        rows.append(dict(omega_T=r["omega_T"], statistics=r["statistics"], seed=r["seed"],
+                         v0=r["v0"], alpha=r["alpha"], phi0=r["phi0"], lam=r["lam"],
+                         bias=r["bias"], tau_max=r["tau_max"],
+                         **_run_end(run, float(r["alpha"]), float(r["tau_max"]),
+                                    tail_fraction, min_points),
+                         omega_fast=r["omega_fast"], d=r["d"], solver=r["solver"]))
+    out = _with_provenance(_sorted(pd.DataFrame(rows), keys))
+    write_table(out, ends)
+    return df, out
+
+
+def plateau_fractions(ends: pd.DataFrame) -> pd.DataFrame:
+    """Fraction of runs in each end state per temperature (from a ``thermal_drift_ends`` table).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (statistics, omega_T, state) with state 'n=<n>', 'fast' or 'captured':
+        runs, total, fraction.
+    """
+    state = np.where(ends["fate"] == "plateau", "n=" + ends["n"].astype(int).astype(str),
+                     ends["fate"])
+    g = ends.assign(state=state).groupby(["statistics", "omega_T", "state"]).size()
+    out = g.rename("runs").reset_index()
+    out["total"] = out.groupby(["statistics", "omega_T"])["runs"].transform("sum")
+    out["fraction"] = out["runs"] / out["total"]
+    return out

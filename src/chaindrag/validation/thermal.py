@@ -1,0 +1,321 @@
+"""Claims of the thermal branch (issue 13), written to validation_thermal.csv.
+
+Every claim is statistical, judged against a tolerance derived from the sample: the measured
+deviation in units of its standard error must stay below the Student-t critical value for a
+false-alarm probability :data:`P_ROW` per row (Bonferroni-divided among the speeds, lags or
+plateaus one row combines), so that ~50 rows raise a false alarm with probability <= 1 %.
+Nothing is tuned to the data; the standard errors come from independent realizations
+(seeds) or from independent passes (particles of one realization spaced beyond each
+other's sound cone and thermal correlation length).
+
+The rows are separate from validation.csv so that the default target's table does not
+depend on whether the thermal branch has run: :func:`run_thermal` writes them.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._version import __version__
+from ..stores import write_table
+from .rows import COLUMNS, NA, Claim, _as_bool, _g, _require
+from .run import _read, _safe, failed_claims, summary
+
+log = logging.getLogger("chaindrag.validation")
+
+#: False-alarm probability of one row (50 rows: family-wise <= 1 %).
+P_ROW = 2e-4
+#: Fewest passes per speed for a variance claim (its standard error needs the 4th moment).
+MIN_PASSES = 10
+REST = "rest"
+
+
+def critical(dof: float, tests: int = 1) -> float:
+    """Two-sided Student-t critical value at P_ROW / tests (normal for infinite dof)."""
+    q = 1.0 - P_ROW / (2.0 * max(int(tests), 1))
+    return float(stats.norm.ppf(q) if not math.isfinite(dof) else stats.t.ppf(q, dof))
+
+
+# ------------------------------------------------------------------------------ sampler
+_SAMPLER_CLAIMS = {"displacement_variance": "<rho^2>", "velocity_variance": "<(rho'/2 pi)^2>",
+                   "neighbour_correlation": "<rho_n rho_n+1>"}
+
+
+def check_thermal_sampler(df: pd.DataFrame | None) -> list[dict]:
+    """Realizations against the closed forms: one row per (statistics, omega_T, quantity)
+    and one per (statistics, omega_T) for C_0(tau) at every lag."""
+    df = _require(df, "thermal_sampler", ["statistics", "omega_T", "quantity", "lag",
+                                          "measured", "std_error", "expected", "seeds"])
+    rows = []
+    for (st, temp), grp in df.groupby(["statistics", "omega_T"], sort=True):
+        dof = float(grp["seeds"].iloc[0]) - 1.0
+        for quantity, name in _SAMPLER_CLAIMS.items():
+            r = grp[grp["quantity"] == quantity]
+            claim = Claim("thermal_sampler", f"{name} of realizations = closed form "
+                                             f"({st}, omega_T = {temp:g})")
+            if r.empty:
+                rows.append(claim.na(f"no {quantity} row"))
+                continue
+            r = r.iloc[0]
+            tol = critical(dof) * r["std_error"]
+            rows.append(claim.row(r["expected"], r["measured"], tol,
+                                  abs(r["measured"] - r["expected"]) <= tol,
+                                  f"mean of {int(r['seeds'])} realizations +- "
+                                  f"{_g(r['std_error'])} (standard error); tolerance "
+                                  f"t({dof:g}) x standard error"))
+        lag = grp[grp["quantity"] == "time_correlation"]
+        claim = Claim("thermal_sampler", f"C_0(tau) of realizations = its BZ integral "
+                                         f"({st}, omega_T = {temp:g})")
+        if lag.empty:
+            rows.append(claim.na("no time_correlation rows"))
+            continue
+        dev = (lag["measured"] - lag["expected"]).abs().to_numpy()
+        se = lag["std_error"].to_numpy()
+        z = np.where(se > 0, dev / np.where(se > 0, se, 1.0), np.where(dev > 0, np.inf, 0.0))
+        crit = critical(dof, len(lag))
+        rows.append(claim.row(0.0, float(z.max()), crit, bool(z.max() <= crit),
+                              f"largest |measured - integral| / standard error over lags "
+                              f"{', '.join(_g(x) for x in lag['lag'])}"))
+    return rows
+
+
+def check_thermal_solvers(df: pd.DataFrame | None, rtol: float = 1e-9) -> list[dict]:
+    """Chain and kernel solvers on one realization: the same ring, the same trajectory.
+
+    Both solvers advance the same discrete dynamics with the same free motion added, so
+    they agree to rounding; the tolerance allows ``rtol`` of the distance travelled.
+    """
+    df = _require(df, "thermal_solver_agreement", ["quantity", "value", "v0", "tau_max"])
+    val = dict(zip(df["quantity"], df["value"]))
+    claim = Claim("thermal_solvers", "chain and kernel solvers agree on one thermal "
+                                     "realization (max |sigma_chain - sigma_kernel|)")
+    if val.get("n_modes_chain") != val.get("n_modes_kernel"):
+        return [claim.row(val.get("n_modes_chain"), val.get("n_modes_kernel"), 0, False,
+                          "the two runs used rings of different sizes")]
+    r = df.iloc[0]
+    tol = rtol * abs(float(r["v0"])) * float(r["tau_max"])
+    diff = float(val["max_abs_sigma_diff"])
+    return [claim.row(0.0, diff, tol, diff <= tol,
+                      f"omega_T = {_g(r['omega_T'])} ({r['statistics']}), seed {int(r['seed'])}"
+                      f", ring of {int(val['n_modes_chain'])} sites; thermal speed kick "
+                      f"{_g(val['thermal_velocity_kick'])}; tolerance {rtol:g} x v0 tau_max")]
+
+
+# -------------------------------------------------------------------------- single passes
+def _speed_stats(grp: pd.DataFrame, rest: Mapping[float, float]) -> pd.DataFrame:
+    """Per v0: passes, mean, variance and their standard errors, and the first-order test.
+
+    ``eligible``: every pass passed, at least MIN_PASSES of them, a rest-chain value, and
+    the first-order theory applies to the resolution of the test: the thermal kick
+    sigma_FD is at most sqrt(2/(n-1)) (the relative standard error of a variance) of the
+    kinetic energy above the barrier, KE0 - max(phi0, 0) (its neglected term is of that
+    relative size), and Eq. (26) at v0 describes the rest-chain pass to the same accuracy.
+    """
+    out = []
+    for v0, g in grp.groupby("v0", sort=True):
+        d = pd.to_numeric(g["delta"], errors="coerce").to_numpy()
+        ok = _as_bool(g["passed"]) & np.isfinite(d)
+        d = d[ok]
+        n = d.size
+        mean = float(d.mean()) if n else math.nan
+        var = float(d.var(ddof=1)) if n > 1 else math.nan
+        m4 = float(np.mean((d - mean) ** 4)) if n else math.nan
+        se_var = math.sqrt(max(m4 - var**2 * (n - 3) / (n - 1), 0.0) / n) if n > 3 else math.nan
+        r0 = g.iloc[0]
+        ke0 = 0.5 * float(r0["mu"]) * (float(v0) / (2.0 * math.pi)) ** 2
+        margin = ke0 - max(float(r0["phi0"]), 0.0)
+        fd_var = float(r0["delta_fd_std"]) ** 2
+        resolution = math.sqrt(2.0 / (n - 1)) if n > 1 else math.inf
+        d_rest = rest.get(float(v0), math.nan)
+        eligible = (bool(ok.all()) and n >= MIN_PASSES and math.isfinite(d_rest)
+                    and margin > 0 and math.sqrt(fd_var) <= resolution * margin
+                    and abs(d_rest / float(r0["delta_rest"]) - 1.0) <= resolution)
+        out.append(dict(v0=float(v0), n=n, mean=mean, se_mean=math.sqrt(var / n) if n > 1
+                        else math.nan, var=var, se_var=se_var, fd_var=fd_var, d_rest=d_rest,
+                        eligible=eligible, captured=int((~ok).sum())))
+    return pd.DataFrame(out)
+
+
+def _judge_speeds(claim: Claim, s: pd.DataFrame, z: np.ndarray, what: str) -> dict:
+    crit = critical(float(s["n"].min()) - 1.0, len(s))
+    k = int(np.argmax(np.abs(z)))
+    return claim.row(0.0, float(np.abs(z).max()), crit, bool(np.abs(z).max() <= crit),
+                     f"largest |z| over v0 = {', '.join(_g(v) for v in s['v0'])} ({what}); "
+                     f"worst at v0 = {_g(s['v0'].iloc[k])}")
+
+
+def check_thermal_single_pass(df: pd.DataFrame | None) -> list[dict]:
+    """Mean loss = rest-chain loss, and std = fluctuation-dissipation, per (statistics, T).
+
+    Judged at the speeds where the first-order theory is sharper than the test (see
+    :func:`_speed_stats`); the other speeds are drawn but not judged.
+    """
+    df = _require(df, "thermal_single_pass", ["statistics", "omega_T", "v0", "delta", "passed",
+                                              "mu", "phi0", "delta_rest", "delta_fd_std"])
+    rest_rows = df[df["statistics"] == REST]
+    rest = {float(v): float(d) for v, d in zip(rest_rows["v0"], rest_rows["delta"])}
+    rows = []
+    for (st, temp), grp in df[df["statistics"] != REST].groupby(["statistics", "omega_T"]):
+        mean_claim = Claim("thermal_single_pass", f"mean single-pass loss at finite T = "
+                                                  f"rest-chain loss ({st}, omega_T = {temp:g})")
+        std_claim = Claim("thermal_single_pass", f"Var(Delta) = 2 sum_j eps_j Delta_j "
+                                                 f"(fluctuation-dissipation; {st}, "
+                                                 f"omega_T = {temp:g})")
+        s = _speed_stats(grp, rest)
+        e = s[s["eligible"]]
+        if e.empty:
+            why = ("no speed where the thermal kick is below the test's resolution of the "
+                   "energy above the barrier, every pass passed and a rest-chain pass exists")
+            rows += [mean_claim.na(why), std_claim.na(why)]
+            continue
+        rows.append(_judge_speeds(mean_claim, e, ((e["mean"] - e["d_rest"]) / e["se_mean"])
+                                  .to_numpy(), "(mean - rest) / standard error"))
+        rows.append(_judge_speeds(std_claim, e, ((e["var"] - e["fd_var"]) / e["se_var"])
+                                  .to_numpy(), "(sample variance - 2 sum eps_j Delta_j) / "
+                                               "its standard error from the 4th moment"))
+    return rows
+
+
+# -------------------------------------------------------------------------- equilibration
+def check_thermal_equilibration(series: pd.DataFrame | None,
+                                crossings: pd.DataFrame | None) -> list[dict]:
+    """Equipartition <mu (sigma'/2 pi)^2 / 2> = T/2 and the crossing mean <E> = T.
+
+    Judged on the second half of every run (the chosen parameters relax within tens of
+    tau), on the per-seed means (realizations are independent; the particles of one
+    realization are not).
+    """
+    series = _require(series, "thermal_equilibration", ["start", "seed", "tau", "kinetic",
+                                                        "omega_T", "statistics", "tau_max"])
+    crossings = _require(crossings, "thermal_equilibration_crossings",
+                         ["start", "seed", "tau", "kinetic"])
+    rows = []
+    for start, s in series.groupby("start", sort=True):
+        temp, st = float(s["omega_T"].iloc[0]), s["statistics"].iloc[0]
+        half = 0.5 * float(s["tau_max"].iloc[0])
+        c = crossings[(crossings["start"] == start) & (crossings["tau"] >= half)]
+        for name, data, target, label in (
+                ("equipartition: mean kinetic energy -> T/2", s[s["tau"] >= half], 0.5 * temp,
+                 "time average"),
+                ("midpoint-crossing kinetic energy has mean T (P(E) = exp(-E/T)/T)", c, temp,
+                 "mean over crossings")):
+            claim = Claim("thermal_equilibration", f"{name} ({start} start)")
+            if st != "classical":
+                rows.append(claim.na(f"{st} statistics: a classical particle does not settle "
+                                     f"at T"))
+                continue
+            per_seed = data.groupby("seed")["kinetic"].mean()
+            if len(per_seed) < 2:
+                rows.append(claim.na("fewer than 2 seeds"))
+                continue
+            m, se = float(per_seed.mean()), float(per_seed.std(ddof=1) / math.sqrt(len(per_seed)))
+            tol = critical(len(per_seed) - 1.0) * se
+            rows.append(claim.row(target, m, tol, abs(m - target) <= tol,
+                                  f"{label} over tau >= {_g(half)} per seed, mean of "
+                                  f"{len(per_seed)} seeds +- {_g(se)} (standard error)"))
+    return rows
+
+
+# -------------------------------------------------------------------------------- drift
+def check_thermal_drift(ends: pd.DataFrame | None) -> list[dict]:
+    """Plateau speeds at finite T within the spread of the rest-chain ones, per plateau n.
+
+    For every temperature and every line alpha/n with runs ending near it both at rest and
+    at that temperature: the mean end speed of the thermal runs (with its standard error
+    over runs, independent realizations) must reach the range [min, max] of the rest-chain
+    end speeds near the same line within the critical value.
+    """
+    ends = _require(ends, "thermal_drift_ends", ["statistics", "omega_T", "fate", "n", "v_end"])
+    plateau = ends[ends["fate"] == "plateau"]
+    rest = plateau[plateau["statistics"] == REST].groupby("n")["v_end"].agg(["min", "max"])
+    rows = []
+    for (st, temp), grp in plateau[plateau["statistics"] != REST].groupby(["statistics",
+                                                                           "omega_T"]):
+        claim = Claim("thermal_drift", f"plateau speeds at finite T within the spread of the "
+                                       f"rest-chain ones ({st}, omega_T = {temp:g})")
+        per_n = grp.groupby("n")["v_end"].agg(["mean", "std", "count"])
+        per_n = per_n[(per_n["count"] >= 2) & per_n.index.isin(rest.index)]
+        if per_n.empty:
+            rows.append(claim.na("no plateau reached by >= 2 thermal runs and by a rest run"))
+            continue
+        se = per_n["std"] / np.sqrt(per_n["count"])
+        lo, hi = rest.loc[per_n.index, "min"], rest.loc[per_n.index, "max"]
+        gap = np.maximum(np.maximum(lo - per_n["mean"], per_n["mean"] - hi), 0.0)
+        z = np.where(se > 0, gap / se.where(se > 0, 1.0), np.where(gap > 0, np.inf, 0.0))
+        crit = critical(float(per_n["count"].min()) - 1.0, len(per_n))
+        k = int(np.argmax(z))
+        n_k = per_n.index[k]
+        rows.append(claim.row(f"[{_g(lo.iloc[k])}, {_g(hi.iloc[k])}]", float(per_n['mean'].iloc[k]),
+                              f"{_g(crit)} x {_g(se.iloc[k])}", bool(z.max() <= crit),
+                              f"plateaus n = {', '.join(str(int(n)) for n in per_n.index)}; "
+                              f"largest gap/standard error {_g(z.max())} at n = {int(n_k)} "
+                              f"({int(per_n['count'].iloc[k])} runs)"))
+    return rows
+
+
+# ------------------------------------------------------------------------------- runner
+def validate_thermal(tables: Mapping[str, pd.DataFrame | None]) -> pd.DataFrame:
+    """Every thermal claim from tables keyed by name (``"thermal_single_pass"``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per claim with the :data:`~chaindrag.validation.rows.COLUMNS`; a missing
+        table gives n/a rows, a check that raises a failed row.
+    """
+    t = dict(tables)
+    checks = [
+        ("thermal_sampler", "closed forms of the free thermal chain",
+         lambda: check_thermal_sampler(t.get("thermal_sampler"))),
+        ("thermal_solvers", "chain and kernel solvers on one realization",
+         lambda: check_thermal_solvers(t.get("thermal_solver_agreement"))),
+        ("thermal_single_pass", "mean and fluctuation-dissipation of single passes",
+         lambda: check_thermal_single_pass(t.get("thermal_single_pass"))),
+        ("thermal_equilibration", "equipartition of a mobile particle",
+         lambda: check_thermal_equilibration(t.get("thermal_equilibration"),
+                                             t.get("thermal_equilibration_crossings"))),
+        ("thermal_drift", "drift plateaus at finite temperature",
+         lambda: check_thermal_drift(t.get("thermal_drift_ends"))),
+    ]
+    rows: list[dict] = []
+    for fig, claim, fn in checks:
+        rows.extend(_safe(fig, claim, fn))
+    out = pd.DataFrame(rows, columns=COLUMNS[:-1])
+    out["passed"] = out["passed"].map(lambda x: NA if isinstance(x, str) else bool(x)
+                                      ).astype(object)
+    out["chaindrag_version"] = __version__
+    return out
+
+
+def run_thermal(tables: Sequence[str | os.PathLike], output: str | os.PathLike) -> pd.DataFrame:
+    """Run every thermal claim on the branch's tables (by file name) and write ``output``.
+
+    Parameters
+    ----------
+    tables : sequence of paths
+        results/tables/thermal_*.csv; missing ones give n/a rows.
+    output : path
+        validation_thermal.csv (written atomically).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows; failed claims are logged as a WARNING, nothing is raised.
+    """
+    frames = {Path(p).stem: _read(p) for p in tables if Path(p).exists()}
+    df = validate_thermal(frames)
+    write_table(df, output)
+    for r in df.itertuples(index=False):
+        log.info("[%s] %s: %s (measured %s, tolerance %s)", r.figure, r.claim, r.passed,
+                 r.measured, r.tolerance)
+    text = summary(df)
+    (log.warning if len(failed_claims(df)) else log.info)("%s", text)
+    return df

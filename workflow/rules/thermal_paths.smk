@@ -1,0 +1,104 @@
+# Thermal branch (issue 13): config.yaml's `thermal` section turned into job parameters and
+# output paths; no physics here. Every job output is named by a short readable prefix and a
+# hash of exactly the parameters that produced it, so editing one part of the section reruns
+# only the jobs whose parameters changed, and the quick and paper presets' runs coexist.
+#
+# How realizations fan out: single passes in seed batches (`seeds_per_job` seeds, every v0,
+# `particles` independent passes per realization), equilibration in seed batches per start,
+# drift one job per (omega_T, statistics, seed) running every v0. The chain at rest
+# (omega_T = 0) runs once per v0.
+
+TH = config["thermal"]
+
+
+def _thermal_series(section):
+    """[(series, omega_T, statistics)]: the rest chain if 0 is listed, then every finite T."""
+    out = [("rest", 0.0, "rest")] if 0 in section["omega_T"] else []
+    return out + [(f"{st}_T{fmt(t)}", float(t), st) for t in section["omega_T"] if t > 0
+                  for st in section["statistics"]]
+
+
+def _thermal_common(section, keys):
+    return dict({k: section[k] for k in keys}, omega_fast=TH["omega_fast"], d=TH["d"],
+                solver=TH["solver"])
+
+
+def _thermal_single_pass_jobs():
+    """{name: list of thermal_single_passes() keyword dicts}, one entry per seed batch."""
+    c = TH["single_pass"]
+    base = _thermal_common(c, ("alpha", "phi0", "lam", "mu", "run_length"))
+    jobs = {}
+    for series, temp, st in _thermal_series(c):
+        seeds = [0] if st == "rest" else list(range(c["seeds"]))
+        for batch in _seed_batches(seeds, c["seeds_per_job"]):
+            runs = [dict(base, v0=float(v), omega_T=temp, statistics=st, seed=s,
+                         n_particles=c["particles"]) for s in batch for v in c["v0"]]
+            jobs[f"{series}_seeds{batch[0]}-{batch[-1]}_{short_hash(runs)}"] = runs
+    return jobs
+
+
+def _seed_batches(seeds, per_job):
+    seeds = list(seeds)
+    return [seeds[i:i + per_job] for i in range(0, len(seeds), per_job)]
+
+
+def _thermal_equilibration_jobs():
+    """{name: list of thermal_equilibration() keyword dicts}, one per (start, seed batch)."""
+    c = TH["equilibration"]
+    base = _thermal_common(c, ("alpha", "phi0", "lam", "mu", "omega_T", "statistics",
+                               "v_hot", "spacing", "tau_max", "series_dtau"))
+    base["n_particles"] = c["particles"]
+    jobs = {}
+    for start in ("hot", "cold"):
+        for batch in _seed_batches(range(c["seeds"]), c["seeds_per_job"]):
+            runs = [dict(base, start=start, seed=seed) for seed in batch]
+            jobs[f"{start}_seeds{batch[0]}-{batch[-1]}_{short_hash(runs)}"] = runs
+    return jobs
+
+
+def _thermal_drift_jobs():
+    """{name: list of thermal_drift() keyword dicts}, one per (series, seed): every v0."""
+    c = TH["drift"]
+    base = _thermal_common(c, ("alpha", "phi0", "lam", "mu", "bias", "sigma0", "tau_max"))
+    jobs = {}
+    for series, temp, st in _thermal_series(c):
+        for seed in ([0] if st == "rest" else range(c["seeds"])):
+            runs = [dict(base, v0=float(v), omega_T=temp, statistics=st, seed=seed)
+                    for v in c["v0"]]
+            jobs[f"{series}_seed{seed}_{short_hash(runs)}"] = runs
+    return jobs
+
+
+THERMAL_JOBS = {"single_pass": _thermal_single_pass_jobs(),
+                "equilibration": _thermal_equilibration_jobs(),
+                "drift": _thermal_drift_jobs()}
+THERMAL_SAMPLER = canon(dict(TH["sampler"], omega_fast=TH["omega_fast"]))
+THERMAL_SOLVERS = canon({k: v for k, v in TH["solvers"].items() if k != "kernel"})
+_check_kernel(TH["solvers"]["kernel"], None, TH["solvers"]["tau_max"], "thermal.solvers")
+
+
+def thermal_paths(kind, suffix=".csv"):
+    return [f"results/runs/thermal/{kind}/{name}{suffix}" for name in THERMAL_JOBS[kind]]
+
+
+def thermal_params(kind):
+    """The params.kwargs of a job of ``kind``: its runs."""
+    return lambda w: {"runs": canon(THERMAL_JOBS[kind][w.thermal_name])}
+
+
+def thermal_check_path(name):
+    params = THERMAL_SAMPLER if name == "sampler" else dict(
+        THERMAL_SOLVERS, kernel_path=kernel_path(TH["solvers"]["kernel"]))
+    return f"results/runs/thermal/{name}_{short_hash(params)}.csv"
+
+
+THERMAL_FIGURES = ["thermal_single_pass", "thermal_equilibration", "thermal_drift"]
+THERMAL_TABLES = ["thermal_single_pass", "thermal_equilibration",
+                  "thermal_equilibration_crossings", "thermal_drift", "thermal_drift_ends",
+                  "thermal_sampler", "thermal_solver_agreement"]
+
+
+def thermal_outputs():
+    return (expand("results/figures/{fig}.{ext}", fig=THERMAL_FIGURES, ext=["pdf", "png"])
+            + expand("results/tables/{table}.csv",
+                     table=THERMAL_TABLES + ["validation_thermal"]))

@@ -1,0 +1,22 @@
+# Snakemake script (thin): send stdout, stderr and logging to the rule's log, run every claim
+# of the thermal branch once (chaindrag.validation.run_thermal) and report the failed claims
+# at the end of the log and on the terminal. A failed claim does not fail the rule.
+import logging
+import sys
+
+terminal = sys.stderr  # snakemake's own stderr: the failed claims are shown there too
+sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+logging.basicConfig(stream=sys.stderr, level=logging.INFO, force=True,
+                    format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+logging.captureWarnings(True)
+
+from chaindrag.validation import failed_claims, run_thermal, summary  # noqa: E402
+
+smk = snakemake  # noqa: F821
+df = run_thermal(tables=list(smk.input.tables), output=smk.output.table)
+text = summary(df)
+print(text)
+if len(failed_claims(df)):
+    print(f"WARNING: {text}\n(see {smk.output.table} and {smk.log[0]})", file=terminal)
+else:
+    print(f"{text.splitlines()[0]} ({smk.output.table})", file=terminal)
