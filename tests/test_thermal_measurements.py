@@ -181,7 +181,8 @@ def test_drift_ends_are_plateau_fast_or_captured(tmp_path):
     tau = list(np.linspace(0, 100, 60))
     runs = [_run("rest", 0.0, 0, 20.0, tau, [20.5] * 60),
             _run("quantum", 25.0, 0, 90.0, tau, list(np.linspace(80, 95, 60))),
-            _run("quantum", 25.0, 1, 10.0, tau, [5.0] * 60, [1, -1] * 30)]
+            _run("quantum", 25.0, 1, 10.0, tau, [5.0] * 60, [1, -1] * 30),
+            _run("quantum", 25.0, 2, 20.0, list(np.linspace(0, 100, 12)), [20.0] * 12)]
     paths = []
     for i, r in enumerate(runs):
         paths.append(tmp_path / f"b{i}.csv")
@@ -189,7 +190,8 @@ def test_drift_ends_are_plateau_fast_or_captured(tmp_path):
     _, ends = thermal_drift_tables(paths, tmp_path / "t.csv", tmp_path / "e.csv",
                                    tail_fraction=0.25, min_points=8)
     fates = dict(zip(zip(ends["statistics"], ends["seed"]), ends["fate"]))
-    assert fates == {("quantum", 0): "fast", ("quantum", 1): "captured", ("rest", 0): "plateau"}
+    assert fates == {("quantum", 0): "fast", ("quantum", 1): "captured",
+                     ("quantum", 2): "undetermined", ("rest", 0): "plateau"}
     frac = plateau_fractions(ends)
     assert frac.groupby(["statistics", "omega_T"])["fraction"].sum().tolist() == [1.0, 1.0]
 

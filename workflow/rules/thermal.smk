@@ -143,8 +143,8 @@ rule table_thermal_single_pass:
 
 rule table_thermal_equilibration:
     input:
-        series=thermal_paths("equilibration", "/series.csv"),
-        crossings=thermal_paths("equilibration", "/crossings.csv"),
+        series=thermal_paths("equilibration", "series.csv"),
+        crossings=thermal_paths("equilibration", "crossings.csv"),
     output:
         table=report("results/tables/thermal_equilibration.csv",
                      caption="../report/thermal_table_equilibration.rst", category="Thermal"),

@@ -77,8 +77,10 @@ THERMAL_SOLVERS = canon({k: v for k, v in TH["solvers"].items() if k != "kernel"
 _check_kernel(TH["solvers"]["kernel"], None, TH["solvers"]["tau_max"], "thermal.solvers")
 
 
-def thermal_paths(kind, suffix=".csv"):
-    return [f"results/runs/thermal/{kind}/{name}{suffix}" for name in THERMAL_JOBS[kind]]
+def thermal_paths(kind, leaf=None):
+    """Output files of every job of ``kind``: <name>.csv, or <name>/<leaf> when given."""
+    return [f"results/runs/thermal/{kind}/{name}/{leaf}" if leaf
+            else f"results/runs/thermal/{kind}/{name}.csv" for name in THERMAL_JOBS[kind]]
 
 
 def thermal_params(kind):

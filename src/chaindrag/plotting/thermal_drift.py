@@ -2,8 +2,8 @@
 
 Top row: midpoint speeds against tau, one panel per temperature (every starting speed and
 seed; colour = starting speed), lines at alpha/n. Bottom: the fraction of runs ending near
-each line alpha/n (log-scale bins), above sqrt(2) alpha ('fast') or captured, per
-temperature.
+each line alpha/n (log-scale bins), above sqrt(2) alpha ('fast'), captured, or with too few
+crossings at the end to tell ('undetermined'), per temperature.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def _label(stats: str, temp: float) -> str:
 
 def _state_order(states) -> list[str]:
     n = sorted((s for s in states if s.startswith("n=")), key=lambda s: int(s[2:]))
-    return n + [s for s in ("fast", "captured") if s in states]
+    return n + [s for s in ("fast", "captured", "undetermined") if s in states]
 
 
 def plot(midpoints: pd.DataFrame, ends: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
@@ -52,7 +52,7 @@ def plot(midpoints: pd.DataFrame, ends: pd.DataFrame, cfg: Mapping[str, Any]) ->
         ax = fig.add_subplot(grid[0, i], sharey=axes[0] if axes else None)
         sel = midpoints[(midpoints["statistics"] == r.statistics)
                         & (midpoints["omega_T"] == r.omega_T)]
-        ax.scatter(sel["tau"], sel["v"], s=0.3, c=cmap(norm(sel["v0"].to_numpy())),
+        ax.scatter(sel["tau"], sel["v"], s=1.0, c=cmap(norm(sel["v0"].to_numpy())),
                    rasterized=True, linewidths=0)
         for v in analytic.slow_resonance_speeds(alpha, int(cfg["n_lines"])):
             ax.axhline(v, color=SLOW_LINES, lw=0.5)

@@ -2,8 +2,8 @@
 
 (a) mean +- standard deviation of Delta with Eq. (26) (the chain at rest) and the
 fluctuation-dissipation band Eq. (26) +- sqrt(2 sum_j eps_j Delta_j); (b) the standard
-deviation against that prediction (log scale); (c) the mean with its standard error, where
-the first-order theory keeps it on the rest-chain curve.
+deviation against that prediction (log scale); (c) the mean with its standard error, and the
+rest-chain passes.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def _fd_std(v: np.ndarray, phi0: float, lam: float, temp: float, stats: str,
 
 
 def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
-    fig = new_figure(7.0, 2.8)
+    fig = new_figure(7.0, 3.2)
     axes = fig.subplots(1, 3)
     phi0, lam, wf, alpha = (float(table[k].iloc[0]) for k in ("phi0", "lam", "omega_fast",
                                                                  "alpha"))
@@ -69,10 +69,13 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
             kw = dict(fmt="o", ms=3, color=c, mfc=mfc if mfc else c, capsize=0, lw=0.8)
             label = f"$\\omega_T = {temp:g}$ {stats}"
             axes[0].errorbar(sel["v0"] + dx, sel["mean"], yerr=sel["std"], label=label, **kw)
-            axes[1].plot(sel["v0"], sel["std"], "o", ms=3, color=c, mfc=mfc if mfc else c)
+            # standard error of a standard deviation, std / sqrt(2 (n - 1)) (Gaussian sample)
+            axes[1].errorbar(sel["v0"] + dx, sel["std"],
+                             yerr=sel["std"] / np.sqrt(2.0 * np.maximum(sel["count"] - 1, 1)),
+                             **kw)
             axes[2].errorbar(sel["v0"] + dx, sel["mean"], yerr=sel["se"], **kw)
     rest = s[s["statistics"] == REST]
-    axes[2].plot(rest["v0"], rest["mean"], "x", color=ANALYTIC, ms=4, label="rest chain")
+    axes[2].plot(rest["v0"], rest["mean"], "x", color=ANALYTIC, ms=4, label="rest-chain pass")
     v_cap = float(analytic.capture_speed(phi0, float(table["mu"].iloc[0])))
     for ax in axes:
         ax.axvline(v_cap, color=CAPTURE, lw=1.0)
@@ -81,11 +84,13 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
     axes[1].set_ylabel(r"std of $\Delta$")
     axes[1].set_yscale("log")
     axes[2].set_ylabel(r"$\Delta$ (mean $\pm$ s.e.)")
-    axes[0].legend(loc="upper right", fontsize=6)
-    axes[2].legend(loc="upper right", fontsize=6)
+    handles, labels = axes[0].get_legend_handles_labels()
+    handles2, labels2 = axes[2].get_legend_handles_labels()
+    fig.legend(handles + handles2[-1:], labels + labels2[-1:], loc="lower center",
+               ncol=min(len(labels) + 1, 5), fontsize=6, frameon=False)
     for ax, label in zip(axes, "abc"):
         panel_label(ax, label)
     fig.suptitle(f"$\\alpha = {alpha:g}$, $\\Phi_0 = {phi0:g}$, $\\lambda = {lam:g}$; lines: "
                  "fluctuation-dissipation (solid classical, dashed quantum)", fontsize=8)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
     return fig

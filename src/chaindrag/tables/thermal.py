@@ -85,8 +85,10 @@ def _run_end(run: pd.DataFrame, alpha: float, tau_max: float, tail_fraction: flo
     """State of one biased run over the last ``tail_fraction`` of its time."""
     tail = run[run["tau"] >= (1.0 - tail_fraction) * tau_max]
     nan = float("nan")
-    if len(tail) < min_points or tail["direction"].nunique() > 1:
+    if tail.empty or tail["direction"].nunique() > 1:
         return dict(fate="captured", v_end=nan, v_end_std=nan, n=0, tail_points=len(tail))
+    if len(tail) < min_points:
+        return dict(fate="undetermined", v_end=nan, v_end_std=nan, n=0, tail_points=len(tail))
     v_end = float(tail["v"].mean())
     n = _plateau_index(v_end, alpha)
     return dict(fate="plateau" if n else "fast", v_end=v_end,
@@ -101,8 +103,10 @@ def thermal_drift_tables(midpoints: Sequence[PathLike], table: PathLike, ends: P
     ``ends``: one row per run (omega_T, statistics, seed, v0, ...) with ``v_end`` (mean
     midpoint speed over the last ``tail_fraction`` of tau_max), ``v_end_std``, ``n`` (the
     line alpha/n nearest on a log scale; bins split at alpha/sqrt(n(n+1))) and ``fate``:
-    'plateau' (in a bin), 'fast' (above sqrt(2) alpha: runaway or still slowing down) or
-    'captured' (fewer than ``min_points`` crossings in the tail, or crossings both ways).
+    'plateau' (in a bin), 'fast' (above sqrt(2) alpha: runaway or still slowing down),
+    'captured' (no crossing in the tail, or crossings both ways: a particle bouncing in a
+    cell crosses its midpoint back and forth) or 'undetermined' (fewer than ``min_points``
+    crossings in the tail, all one way).
     """
     keys = ["statistics", "omega_T", "v0", "seed"]
     df = _sorted(_read_all(midpoints), keys + ["tau"])
@@ -127,7 +131,8 @@ def plateau_fractions(ends: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per (statistics, omega_T, state) with state 'n=<n>', 'fast' or 'captured':
+        One row per (statistics, omega_T, state) with state 'n=<n>', 'fast', 'captured' or
+        'undetermined':
         runs, total, fraction.
     """
     state = np.where(ends["fate"] == "plateau", "n=" + ends["n"].astype(int).astype(str),

@@ -1,0 +1,90 @@
+"""The thermal branch (issue 13): `snakemake --cores 2 thermal --config preset=quick` takes a
+fresh checkout to its three figures, tidy tables and passing claims, and stays out of the
+default target."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from .helpers import copy_checkout, run_snakemake
+
+pytestmark = pytest.mark.workflow
+
+FIGURES = ["thermal_single_pass", "thermal_equilibration", "thermal_drift"]
+# Columns the figures and claims rely on (results/README.md, thermal section).
+SCHEMAS = {
+    "thermal_single_pass": ["omega_T", "statistics", "seed", "particle", "v0", "delta", "passed",
+                            "delta_rest", "delta_fd_std", "n_modes", "spacing", "solver",
+                            "chaindrag_version"],
+    "thermal_equilibration": ["start", "seed", "tau", "kinetic", "omega_T", "equipartition"],
+    "thermal_equilibration_crossings": ["start", "seed", "particle", "tau", "v", "kinetic"],
+    "thermal_drift": ["omega_T", "statistics", "seed", "v0", "tau", "v", "direction"],
+    "thermal_drift_ends": ["omega_T", "statistics", "seed", "v0", "v_end", "n", "fate"],
+    "thermal_sampler": ["statistics", "omega_T", "quantity", "lag", "measured", "std_error",
+                        "expected"],
+    "thermal_solver_agreement": ["quantity", "value", "omega_T", "seed"],
+    "validation_thermal": ["figure", "claim", "expected", "measured", "tolerance", "passed",
+                           "note"],
+}
+
+
+@pytest.fixture(scope="module")
+def thermal_run(tmp_path_factory) -> Path:
+    """A checkout copy in which `snakemake --cores 2 thermal --config preset=quick` completed."""
+    workdir = copy_checkout(tmp_path_factory.mktemp("thermal") / "repo")
+    start = time.perf_counter()
+    run_snakemake(workdir, "--cores", "2", "thermal", "--config", "preset=quick")
+    print(f"\nthermal quick preset finished in {time.perf_counter() - start:.0f} s")
+    return workdir
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_thermal_figure_is_rendered_as_pdf_and_png(thermal_run, name):
+    for ext in ("pdf", "png"):
+        path = thermal_run / "results" / "figures" / f"{name}.{ext}"
+        assert path.is_file() and path.stat().st_size > 1000, f"{path} missing or empty"
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_every_thermal_table_has_rows_and_its_documented_columns(thermal_run, name):
+    df = pd.read_csv(thermal_run / "results" / "tables" / f"{name}.csv")
+    assert len(df) > 0, f"{name}.csv has no rows"
+    missing = [c for c in SCHEMAS[name] if c not in df.columns]
+    assert not missing, f"{name}.csv lacks columns {missing}"
+
+
+def test_every_thermal_claim_of_the_quick_preset_passes_or_is_not_applicable(thermal_run):
+    df = pd.read_csv(thermal_run / "results" / "tables" / "validation_thermal.csv",
+                     keep_default_na=False)
+    assert df["figure"].str.startswith("thermal_").all()
+    failed = df[df["passed"].astype(str) == "False"]
+    assert failed.empty, "failed claims:\n" + failed[["figure", "claim", "note"]].to_string()
+    na = df[df["passed"].astype(str) == "n/a"]
+    assert (na["note"].str.len() > 0).all(), "every not-applicable row says why"
+    judged = set(df.loc[df["passed"].astype(str) == "True", "figure"])
+    assert {"thermal_sampler", "thermal_solvers", "thermal_single_pass",
+            "thermal_equilibration"} <= judged
+
+
+def test_thermal_branch_stays_out_of_the_default_target(thermal_run):
+    # the named target wrote nothing of the default target (its validation.csv included) ...
+    assert not (thermal_run / "results" / "tables" / "validation.csv").exists()
+    # ... and the default target plans no thermal job
+    proc = run_snakemake(thermal_run, "-n", "--config", "preset=quick")
+    assert "thermal" not in proc.stdout + proc.stderr
+
+
+def test_a_rerun_thermal_job_writes_the_same_bytes(thermal_run):
+    batches = sorted((thermal_run / "results" / "runs" / "thermal" / "single_pass").glob("*.csv"))
+    target = next(p for p in batches if not p.name.startswith("rest"))
+    before = hashlib.sha256(target.read_bytes()).hexdigest()
+    target.unlink()
+    run_snakemake(thermal_run, "--cores", "2", "thermal", "--config", "preset=quick")
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == before
+    proc = run_snakemake(thermal_run, "-n", "thermal", "--config", "preset=quick")
+    assert "Nothing to be done" in proc.stdout + proc.stderr
