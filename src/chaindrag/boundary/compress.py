@@ -69,7 +69,7 @@ class HistoryExponentials:
     x_min: float
 
     def kernel(self, ks) -> np.ndarray:
-        """K_{j,i}(k) = Re sum_p alpha beta z^(k - k0) for lags ``ks`` >= k0: shape (w, w, len(ks))."""
+        """K_{j,i}(k) = Re sum_p alpha beta z^(k - k0) at lags ``ks`` >= k0: (w, w, len(ks))."""
         ks = np.asarray(ks)
         zk = self.z[:, None] ** (ks[None, :] - self.k0)
         return np.einsum("jp,ip,pk->jik", self.alpha, self.beta, zk).real

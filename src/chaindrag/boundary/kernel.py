@@ -30,10 +30,11 @@ of the Laplace-contour integral; Im K vanishes off the band)
     K(k) = -(2/pi) int_0^pi Im K_out(q) sin(k phi(q)) phi'(q) dq,   phi(q) = arccos C(q),
 
 with K_out the symbol on the physical sheet (principal root e^{-iq}); :func:`dtbc_kernel`
-evaluates it by Gauss-Legendre quadrature in q (smooth: q uniformises the square-root
-band edges). :func:`dtbc_kernel_circle` is the independent check: an inverse Z-transform
-on a circle |z| = r > 1 from all 2w roots of the full polynomial, causal by construction
-(a plain FFT of lambda(e^{i phi}) on the unit circle is not: the trap of the design note).
+evaluates it by composite Gauss-Legendre quadrature in q (smooth: q uniformises the
+square-root band edges; phi is computed from 1 - C to keep the band bottom accurate).
+:func:`dtbc_kernel_circle` is the independent check: an inverse Z-transform on a circle
+|z| = r > 1 from all 2w roots of the full polynomial, causal by construction (a plain
+FFT of lambda(e^{i phi}) on the unit circle is not: the trap of the design note).
 
 The principal root alone gives the design note's scalar kernel (the sampled continuous
 Adelman-Doll kernel for k >= 1, :func:`principal_kernel` and :func:`continuous_kernel`):
@@ -142,7 +143,7 @@ def _batched_roots(coef):
 
 
 def _remainder_matrix(roots):
-    """K[..., j-1, i] with lambda^{w-1+j} = sum_i K[j-1, i] lambda^{w-1-i} modulo prod (lambda - root).
+    """Remainders lambda^{w-1+j} = sum_i K[j-1, i] lambda^{w-1-i} modulo prod (lambda - root).
 
     Column i is the boundary-layer site R - i, row j-1 the ghost R + j.
     """
@@ -173,10 +174,9 @@ def _band_spurious(c: np.ndarray, q):
     poly = _u_polynomial(c)
     w = c.size - 1
     defl = np.empty(np.shape(q) + (w,), dtype=complex)
-    acc = np.full(np.shape(q), poly[w], dtype=complex)
-    for k in range(w - 1, -1, -1):
-        defl[..., k] = acc
-        acc = poly[k] + acc * u1
+    defl[..., w - 1] = poly[w]
+    for k in range(w - 1, 0, -1):
+        defl[..., k - 1] = poly[k] + defl[..., k] * u1
     return _small_root(_batched_roots(defl))
 
 
@@ -271,7 +271,8 @@ def dtbc_kernel_at(c, ks) -> np.ndarray:
         q, phi, wts = _band_quadrature(c, int(ks[sel].max()), None)
         im_sym = exterior_symbol(c, q).imag
         s = np.sin(np.multiply.outer(ks[sel], phi)) * wts
-        out[..., sel] = np.moveaxis(-(2.0 / math.pi) * np.tensordot(s, im_sym, axes=(1, 0)), 0, -1)
+        part = -(2.0 / math.pi) * np.tensordot(s, im_sym, axes=(1, 0))
+        out[..., sel] = np.moveaxis(part, 0, -1)
     return out
 
 
@@ -342,12 +343,11 @@ def continuous_kernel(k, omega_fast: float, delta: float, n_quad: int = 4000) ->
         return np.where(t == 0.0, 0.0, 2.0 * jv(2, b * safe) / safe)
 
     x, wts = np.polynomial.legendre.leggauss(n_quad)
+    a = 0.25 * math.pi * (x + 1.0)  # u = t sin(a): theta_0's argument becomes t cos(a)
+    wa = 0.25 * math.pi * wts
     out = []
     for kk in np.atleast_1d(k):
         t = kk * delta
-        # u = t sin(a), a in [0, pi/2]: the square root in theta_0's argument becomes t cos(a)
-        a = 0.25 * math.pi * (x + 1.0)
-        integral = np.sum(0.25 * math.pi * wts * theta0(t * np.cos(a)) * j1(2 * math.pi * t * np.sin(a))
-                          * t * np.cos(a))
-        out.append(delta * (float(theta0(t)) - 2.0 * math.pi * integral))
+        inner = theta0(t * np.cos(a)) * j1(2.0 * math.pi * t * np.sin(a)) * t * np.cos(a)
+        out.append(delta * (float(theta0(t)) - 2.0 * math.pi * np.sum(wa * inner)))
     return np.asarray(out)

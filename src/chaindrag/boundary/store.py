@@ -84,7 +84,7 @@ class TransparentEnds:
         return self.z.size
 
     def numba_arrays(self) -> tuple:
-        """(c padded to >= 4, direct, Re alpha, Im alpha, Re beta, Im beta, Re z, Im z), contiguous."""
+        """Contiguous (c padded to >= 4, direct, Re/Im alpha, Re/Im beta, Re/Im z) for numba."""
         cc = np.zeros(max(4, self.c.size))
         cc[: self.c.size] = self.c
         parts = (self.direct, self.alpha.real, self.alpha.imag, self.beta.real,

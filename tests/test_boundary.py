@@ -1,0 +1,195 @@
+"""Exact transparent ends (chaindrag.boundary): kernels, compression, and the bare chain.
+
+The references are independent of the code under test: an inverse Z-transform on a
+circle |z| > 1 built from all roots of the full stencil polynomial, the continuous chain's
+Adelman-Doll kernel by a Bessel integral, the cone-sized explicit chain advanced by the
+chain solver's own sweep, and Gamma_n(tau) of Eq. (15) by its ring sum.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from chaindrag.boundary import bare_chain, new_memory, transparent_ends
+from chaindrag.boundary.compress import compression_error, history_exponentials
+from chaindrag.boundary.kernel import (continuous_kernel, dtbc_kernel, dtbc_kernel_circle,
+                                       principal_kernel)
+from chaindrag.kernel import gamma
+from chaindrag.params import ParameterError
+from chaindrag.solvers._chain import _sweep as solver_sweep
+from chaindrag.solvers._common import front_margin, propagator_stencils
+
+OMEGA_FAST, D = 10.0, 60
+DELTA = 1.0 / (D * OMEGA_FAST)
+STEPS = 100_000
+
+
+@pytest.fixture(scope="module")
+def stencils():
+    return propagator_stencils(OMEGA_FAST, DELTA)
+
+
+@pytest.fixture(scope="module")
+def ends(tmp_path_factory):
+    return transparent_ends(OMEGA_FAST, D, cache_dir=tmp_path_factory.mktemp("dtbc"))
+
+
+def _kick(n, site, s):
+    """rho one step after a velocity kick 2 pi at ``site`` (f = 1/(2 pi delta)): Gamma_n(delta)."""
+    rho = np.zeros(n)
+    amp = 2.0 * math.pi * DELTA
+    rho[site] += amp * s[0]
+    for j in range(1, s.size):
+        rho[site + j] += amp * s[j]
+        rho[site - j] += amp * s[j]
+    return rho
+
+
+def _cone_chain(rho_prev, rho_cur, n_steps, sites):
+    """The infinite chain: a segment growing with the sound cone, the solver's own sweep."""
+    n = rho_cur.size
+    reach = math.pi * (OMEGA_FAST - 1.0) * n_steps * DELTA + front_margin(n_steps * DELTA)
+    pad = int(reach) + 8
+    x_prev, x_cur = np.zeros(n + 2 * pad), np.zeros(n + 2 * pad)
+    x_prev[pad:pad + n], x_cur[pad:pad + n] = rho_prev, rho_cur
+    c = propagator_stencils(OMEGA_FAST, DELTA)[0]
+    out = np.empty((len(sites), n_steps))
+    idx = np.asarray(sites) + pad
+    for b in range(n_steps):
+        out[:, b] = x_cur[idx]
+        grow = int(math.pi * (OMEGA_FAST - 1.0) * (b + 1) * DELTA + front_margin((b + 1) * DELTA))
+        lo, hi = max(4, pad - grow), min(x_cur.size - 4, pad + n + grow)
+        solver_sweep(x_prev, x_cur, c, lo, hi)
+        x_prev, x_cur = x_cur, x_prev
+    return out
+
+
+# ----------------------------------------------------------------------------- kernels
+def test_band_integral_kernel_equals_the_causal_inverse_z_transform(stencils):
+    c = stencils[0]
+    band = dtbc_kernel(c, 400)
+    circle = dtbc_kernel_circle(c, 400)
+    scale = np.abs(band).max(axis=-1, keepdims=True)
+    assert np.all(np.abs(band - circle) <= 1e-12 * scale)
+    # the ghosts at step b use steps <= b-1 only: K(0) = 0 on the circle too
+    assert np.all(np.abs(circle[..., 0]) <= 1e-13 * scale[..., 0])
+
+
+def test_principal_kernel_is_the_sampled_adelman_doll_kernel_of_the_continuous_chain(stencils):
+    c = stencils[0]
+    ks = np.array([1, 2, 5, 17, 60, 250])
+    kappa, spread = principal_kernel(c, int(ks.max()))
+    bessel = continuous_kernel(ks, OMEGA_FAST, DELTA)
+    assert np.allclose(kappa[0, ks], bessel, rtol=0, atol=1e-12 * np.abs(bessel).max())
+    # the design note's matched kappa_1(0) = 2.262e-4, constant on the band only to ~1e-7
+    assert kappa[0, 0] == pytest.approx(2.262e-4, rel=1e-3)
+    assert 1e-8 < spread[0] < 1e-6
+
+
+def test_matrix_kernel_row_one_is_the_scalar_kernel_plus_spurious_roots(stencils):
+    c = stencils[0]
+    exact = dtbc_kernel(c, 300)
+    kappa, _ = principal_kernel(c, 300)
+    # K_{1,0} = e_1 = lambda + sum of the spurious roots, whose sum is nearly constant in z
+    assert np.allclose(exact[0, 0, 1:], kappa[0, 1:], rtol=0, atol=1e-14)
+    assert exact[0, 0, 0] == 0.0
+
+
+def test_history_exponentials_reproduce_the_kernel_beyond_k0(stencils):
+    c = stencils[0]
+    hist = history_exponentials(c, 128, 1e-12)
+    assert np.all(np.abs(hist.z) < 1.0)
+    err = compression_error(c, hist)
+    peak = np.abs(dtbc_kernel(c, 512)).max(axis=-1)
+    assert err[0, 0] <= 1e-12 * peak[0, 0]
+    coarse = compression_error(c, history_exponentials(c, 128, 1e-8))
+    assert coarse[0, 0] > 10.0 * err[0, 0]  # the error follows the trapezoid step
+
+
+# ---------------------------------------------------------------------------- bare chain
+@pytest.fixture(scope="module")
+def impulse_runs(ends, stencils):
+    """A kick at the middle and an off-centre displacement on 61 sites, 1e5 steps."""
+    s = stencils[1]
+    n, mid = 61, 30
+    sites = [0, 5, mid, 50, 60]
+    kick = _kick(n, mid, s)
+    bump = np.exp(-0.5 * ((np.arange(n) - 12.0) / 2.0) ** 2)
+    runs = {}
+    for name, prev, cur in (("kick", np.zeros(n), kick), ("bump", bump, bump)):
+        seg = bare_chain(ends, prev, cur, STEPS, record_sites=sites).record
+        runs[name] = (seg, _cone_chain(prev, cur, STEPS, sites))
+    return runs, sites, mid
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["kick", "bump"])
+def test_segment_with_transparent_ends_is_the_infinite_chain(impulse_runs, case):
+    seg, ref = impulse_runs[0][case]
+    peak = np.abs(ref).max()
+    err = np.abs(seg - ref)
+    assert err.max() <= 1e-9 * peak
+    first, second = err[:, : STEPS // 2].max(), err[:, STEPS // 2:].max()
+    assert second <= 4.0 * first + 1e-14 * peak  # no growth beyond rounding
+
+
+@pytest.mark.slow
+def test_segment_response_to_a_kick_is_the_memory_kernel(impulse_runs):
+    runs, sites, mid = impulse_runs
+    seg = runs["kick"][0]
+    steps = np.array([1, 7, 60, 600, 6000, 30000, STEPS - 1])
+    peak = np.abs(seg).max()  # max Gamma_0
+    for row, site in enumerate(sites):
+        exact = gamma(abs(site - mid), (steps + 1) * DELTA, OMEGA_FAST)
+        # the propagator's stencil truncation (1e-14) alone drifts ~5e-10 of the peak
+        assert np.abs(seg[row, steps] - exact).max() <= 1e-9 * peak
+
+
+def test_a_run_continued_from_its_memory_is_the_same_run(ends, stencils):
+    n = 40
+    kick = _kick(n, 17, stencils[1])
+    whole = bare_chain(ends, np.zeros(n), kick, 3000, record_sites=[0, 39])
+    first = bare_chain(ends, np.zeros(n), kick, 1700, record_sites=[0, 39])
+    rest = bare_chain(ends, first.rho_prev, first.rho_cur, 1300, record_sites=[0, 39],
+                      memory=first.memory)
+    assert np.array_equal(np.hstack([first.record, rest.record]), whole.record)
+    assert np.array_equal(rest.rho_cur, whole.rho_cur)
+
+
+# ------------------------------------------------------------------------ store and input
+def test_ends_are_cached_with_provenance_and_recomputed_for_other_parameters(tmp_path):
+    from chaindrag._version import __version__
+
+    first = transparent_ends(OMEGA_FAST, D, k0=64, tol=1e-10, cache_dir=tmp_path)
+    files = list(tmp_path.glob("dtbc_*.npz"))
+    assert len(files) == 1
+    again = transparent_ends(OMEGA_FAST, D, k0=64, tol=1e-10, cache_dir=tmp_path)
+    assert again.attrs["created"] == first.attrs["created"]
+    assert np.array_equal(again.alpha, first.alpha)
+    assert first.attrs["chaindrag_version"] == __version__
+    assert first.attrs["n_exponentials"] == first.n_exponentials
+    assert first.coupling_error <= 1e-10
+    transparent_ends(OMEGA_FAST, 30, k0=64, tol=1e-10, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("dtbc_*.npz"))) == 2
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(k0=8), "k0"), (dict(tol=1e-2), "tol"), (dict(d=2), "d"),
+    (dict(omega_fast=1.0), "omega_fast"),
+])
+def test_bad_parameters_are_refused_by_name(kwargs, name):
+    with pytest.raises(ParameterError, match=name):
+        transparent_ends(**kwargs)
+
+
+def test_bare_chain_refuses_mismatched_or_short_segments(ends):
+    with pytest.raises(ParameterError, match="rho_prev"):
+        bare_chain(ends, np.zeros(10), np.zeros(11), 5)
+    with pytest.raises(ParameterError, match="record_sites"):
+        bare_chain(ends, np.zeros(10), np.zeros(10), 5, record_sites=[10])
+    with pytest.raises(ParameterError, match="rho_cur"):
+        bare_chain(ends, np.zeros(10), np.full(10, np.nan), 5)
+    assert new_memory(ends).step == 0
