@@ -148,6 +148,28 @@ def test_segment_response_to_a_kick_is_the_memory_kernel(impulse_runs):
         assert np.abs(seg[row, steps] - exact).max() <= 1e-9 * peak
 
 
+@pytest.mark.parametrize("d, width", [(240, 2), (20, 4)])
+def test_transparent_ends_are_exact_for_any_stencil_width(d, width):
+    delta = 1.0 / (d * OMEGA_FAST)
+    c, s, _ = propagator_stencils(OMEGA_FAST, delta)
+    ends = transparent_ends(OMEGA_FAST, d)
+    assert ends.width == width == c.size - 1
+    n, mid, n_steps = 41, 20, 20000
+    rho = np.zeros(n)
+    rho[mid - s.size + 1:mid + s.size] = 2.0 * math.pi * delta * np.r_[s[:0:-1], s]
+    seg = bare_chain(ends, np.zeros(n), rho, n_steps, record_sites=[0, mid, n - 1]).record
+    pad = int(math.pi * (OMEGA_FAST - 1.0) * n_steps * delta + front_margin(n_steps * delta)) + 8
+    x_prev, x_cur = np.zeros(n + 2 * pad), np.zeros(n + 2 * pad)
+    x_cur[pad:pad + n] = rho
+    cc = np.concatenate([c, np.zeros(max(0, 4 - c.size))])
+    ref = np.empty_like(seg)
+    for b in range(n_steps):
+        ref[:, b] = x_cur[[pad, pad + mid, pad + n - 1]]
+        solver_sweep(x_prev, x_cur, cc, cc.size, x_cur.size - cc.size)
+        x_prev, x_cur = x_cur, x_prev
+    assert np.abs(seg - ref).max() <= 1e-11 * np.abs(ref).max()
+
+
 def test_a_run_continued_from_its_memory_is_the_same_run(ends, stencils):
     n = 40
     kick = _kick(n, 17, stencils[1])

@@ -3,12 +3,12 @@
 The chain solver advances sites with the two-step propagator (see
 :func:`chaindrag.solvers._common.propagator_stencils`)
 
-    rho_{b+1}(n) = 2 sum_{|j|<=w} c_|j| rho_b(n+j) - rho_{b-1}(n)   (force-free sites),
+    rho_{b+1}(n) = 2 sum_{|j|<=w} c_{|j|} rho_b(n+j) - rho_{b-1}(n)   (force-free sites),
 
 a truncation (w = 3 at d = 60) of the exact free flight over one step delta of the chain
 of Eq. (15). Beyond the last computed site R the chain is force-free and at rest at b <= 0,
 so in the Z-transform in time, rho^(z) = sum_{b>=0} rho_b z^-b, every exterior equation
-n >= R+1 reads sum_j c_|j| rho^_{n+j} = zeta rho^_n, zeta = (z + 1/z)/2. Its bounded
+n >= R+1 reads sum_j c_{|j|} rho^_{n+j} = zeta rho^_n, zeta = (z + 1/z)/2. Its bounded
 solutions are sums of lambda^n over the w roots |lambda| < 1 (|z| > 1) of
 
     C(lambda) = c_0 + sum_j c_j (lambda^j + lambda^-j) = zeta,
@@ -32,9 +32,9 @@ of the Laplace-contour integral; Im K vanishes off the band)
 with K_out the symbol on the physical sheet (principal root e^{-iq}); :func:`dtbc_kernel`
 evaluates it by composite Gauss-Legendre quadrature in q (smooth: q uniformises the
 square-root band edges; phi is computed from 1 - C to keep the band bottom accurate).
-:func:`dtbc_kernel_circle` is the independent check: an inverse Z-transform on a circle
-|z| = r > 1 from all 2w roots of the full polynomial, causal by construction (a plain
-FFT of lambda(e^{i phi}) on the unit circle is not: the trap of the design note).
+:func:`dtbc_kernel_circle` is the independent check: an inverse Z-transform on a circle of
+radius |z| = r > 1 from all 2w roots of the full polynomial, causal by construction (a
+plain FFT of lambda(e^{i phi}) on the unit circle is not: the trap of the design note).
 
 The principal root alone gives the design note's scalar kernel (the sampled continuous
 Adelman-Doll kernel for k >= 1, :func:`principal_kernel` and :func:`continuous_kernel`):
@@ -167,8 +167,8 @@ def _remainder_matrix(roots):
 def _band_spurious(c: np.ndarray, q):
     """The w - 1 spurious small roots at the band phase of mode q (P(u) = C(q), u != 2 cos q).
 
-    P(u) - C(q) is deflated by (u - 2 cos q) from the top, which is stable because
-    |2 cos q| is far below the spurious |u| ~ 7e3.
+    P(u) - C(q) is deflated by (u - 2 cos q) from the top, which is stable because the
+    root 2 cos q is far smaller than the spurious ones (|u| ~ 7e3).
     """
     u1 = 2.0 * np.cos(q)
     poly = _u_polynomial(c)
