@@ -24,6 +24,7 @@ include: "workflow/rules/simulate.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/validate.smk"
+include: "workflow/rules/potentials.smk"  # named target `potentials` only (issue 14)
 include: "workflow/rules/thermal.smk"  # named target `thermal` only (issue 13)
 
 

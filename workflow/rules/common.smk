@@ -97,6 +97,43 @@ _check_kernel(config["health"]["solvers"]["kernel"], None, config["health"]["sol
               "health.solvers")
 
 
+# ------------------------------------------------------------- pair potentials (issue 14)
+# A section's potential is the Gaussian shorthand phi0, lam or its `interaction:` mapping. A run
+# the shorthand makes with phi0 < 0 uses the mirror -Phi: the signed amplitude negated (the
+# kinds below; morse and lennard_jones have none and such runs are skipped). A gaussian mapping
+# is turned back into the shorthand (the same runs, paths and numbers).
+_AMPLITUDE = {"gaussian": "phi0", "lorentzian": "A", "yukawa": "Q"}  # = jobs._interaction.KINDS
+
+
+def potential_run(section, run, phi0):
+    """``run`` (holding lam) with the section's potential for the shorthand's signed ``phi0``;
+    None when the interaction has no mirror for phi0 < 0."""
+    spec = section.get("interaction")
+    if spec is None:
+        return dict(run, phi0=phi0)
+    rest = {k: v for k, v in run.items() if k not in ("phi0", "lam", "interaction")}
+    if spec["kind"] == "gaussian":
+        return dict(rest, phi0=spec["phi0"] if phi0 > 0 else -spec["phi0"], lam=spec["lam"])
+    if phi0 > 0:
+        return dict(rest, interaction=spec)
+    amplitude = _AMPLITUDE.get(spec["kind"])
+    if amplitude is None:
+        return None
+    return dict(rest, interaction=dict(spec, **{amplitude: -spec[amplitude]}))
+
+
+def potential_runs(section, runs_and_signs):
+    """[potential_run(section, run, phi0) for (run, phi0)], the skipped ones left out."""
+    out = [potential_run(section, run, phi0) for run, phi0 in runs_and_signs]
+    return [r for r in out if r is not None]
+
+
+def with_interaction(section, params):
+    """``params`` plus the section's interaction, if any (for a path hash)."""
+    spec = section.get("interaction")
+    return params if spec is None else dict(params, interaction=spec)
+
+
 # ------------------------------------------------------------------ full trajectories (Figs. 3, 4)
 def _trajectory_runs():
     """{(figure, tag, phi0 text): simulate() keyword arguments} for Fig. 3 and Fig. 4(a, b)."""
@@ -105,17 +142,22 @@ def _trajectory_runs():
     base3 = {k: c3[k] for k in ("alpha", "lam", "mu", "v0", "sigma0", "tau_max", "omega_fast",
                                 "d", "solver", "n_sites", "chain_record_dtau")}
     tag3 = (f"alpha{fmt(c3['alpha'])}_lam{fmt(c3['lam'])}_v0{fmt(c3['v0'])}"
-            f"_tau{fmt(c3['tau_max'])}_d{c3['d']}_{short_hash(base3)}")
+            f"_tau{fmt(c3['tau_max'])}_d{c3['d']}_{short_hash(with_interaction(c3, base3))}")
     for phi0 in c3["phi0"]:
-        runs[("fig3", tag3, sfmt(phi0))] = dict(base3, phi0=float(phi0))
+        run = potential_run(c3, base3, float(phi0))
+        if run is not None:
+            runs[("fig3", tag3, sfmt(phi0))] = run
     c4 = config["fig4"]
     base4 = {k: c4[k] for k in ("alpha", "lam", "mu", "sigma0", "omega_fast", "d", "solver")}
     base4.update(v0=c4["pass"]["v0"], tau_max=c4["pass"]["tau_max"], n_sites=0,
                  chain_record_dtau=0.0)
     tag4 = (f"alpha{fmt(c4['alpha'])}_lam{fmt(c4['lam'])}_v0{fmt(c4['pass']['v0'])}"
-            f"_tau{fmt(c4['pass']['tau_max'])}_d{c4['d']}_{short_hash(base4)}")
+            f"_tau{fmt(c4['pass']['tau_max'])}_d{c4['d']}"
+            f"_{short_hash(with_interaction(c4, base4))}")
     for phi0 in c4["pass"]["phi0"]:
-        runs[("fig4", tag4, sfmt(phi0))] = dict(base4, phi0=float(phi0))
+        run = potential_run(c4, base4, float(phi0))
+        if run is not None:
+            runs[("fig4", tag4, sfmt(phi0))] = run
     return runs
 
 
@@ -139,8 +181,10 @@ def _single_pass_runs():
     common4 = dict(alpha=c4["alpha"], lam=c4["lam"], mu=c4["mu"], omega_fast=c4["omega_fast"],
                    d=c4["d"], solver=c4["solver"], run_length=f["run_length"],
                    sigma0=c4["sigma0"])
-    out["fig4c"] = ([dict(common4, phi0=f["phi0"], v0=v) for v in sweep(f["repulsive"])]
-                    + [dict(common4, phi0=-f["phi0"], v0=v) for v in sweep(f["attractive"])])
+    out["fig4c"] = potential_runs(c4, [(dict(common4, v0=v), f["phi0"])
+                                       for v in sweep(f["repulsive"])]
+                                  + [(dict(common4, v0=v), -f["phi0"])
+                                     for v in sweep(f["attractive"])])
     c5 = config["fig5"]
     for panel in ("a", "b"):
         p = c5[panel]
@@ -148,23 +192,27 @@ def _single_pass_runs():
             raise ValueError(f"fig5.{panel}.v0_start needs one entry per fig5.lam "
                              f"({len(c5['lam'])}), got {len(p['v0_start'])}")
         runs = []
-        for lam, start in zip(c5["lam"], p["v0_start"]):
+        # with an interaction, one series per sign (lam is not used)
+        series = list(zip(c5["lam"], p["v0_start"]))[:1 if "interaction" in c5 else None]
+        for lam, start in series:
             for sign in (1.0, -1.0):
                 for v in sweep({"start": start, "stop": p["v0_stop"], "step": p["v0_step"]}):
-                    runs.append(dict(alpha=c5["alpha"], mu=c5["mu"], omega_fast=c5["omega_fast"],
-                                     solver=c5["solver"], run_length=c5["run_length"],
-                                     d=p["d"], lam=lam, phi0=sign * p["phi0"], v0=v))
-        out[f"fig5{panel}"] = runs
+                    runs.append((dict(alpha=c5["alpha"], mu=c5["mu"], omega_fast=c5["omega_fast"],
+                                      solver=c5["solver"], run_length=c5["run_length"],
+                                      d=p["d"], lam=lam, v0=v), sign * p["phi0"]))
+        out[f"fig5{panel}"] = potential_runs(c5, runs)
     c6 = config["fig6"]
     common6 = dict(alpha=c6["alpha"], lam=c6["lam"], mu=c6["mu"], omega_fast=c6["omega_fast"],
                    d=c6["d"], solver=c6["solver"], run_length=c6["run_length"])
-    out["fig6"] = ([dict(common6, phi0=c6["phi0"], v0=v) for v in sweep(c6["repulsive"])]
-                   + [dict(common6, phi0=-c6["phi0"], v0=v) for v in sweep(c6["attractive"])])
+    out["fig6"] = potential_runs(c6, [(dict(common6, v0=v), c6["phi0"])
+                                      for v in sweep(c6["repulsive"])]
+                                 + [(dict(common6, v0=v), -c6["phi0"])
+                                    for v in sweep(c6["attractive"])])
     h = config["health"]["timestep"]
-    out["health_timestep"] = [
-        dict(alpha=h["alpha"], lam=h["lam"], mu=h["mu"], omega_fast=h["omega_fast"],
-             solver=h["solver"], run_length=h["run_length"], d=d, phi0=s * h["phi0"], v0=v)
-        for d in h["d"] for s in (1.0, -1.0) for v in h["v0"]]
+    out["health_timestep"] = potential_runs(h, [
+        (dict(alpha=h["alpha"], lam=h["lam"], mu=h["mu"], omega_fast=h["omega_fast"],
+              solver=h["solver"], run_length=h["run_length"], d=d, v0=v), s * h["phi0"])
+        for d in h["d"] for s in (1.0, -1.0) for v in h["v0"]])
     return out
 
 
@@ -232,8 +280,21 @@ def drift_params(wildcards):
 
 
 # ------------------------------------------------------------------------------ health runs
-def health_tag(name):
+def health_check(name):
+    """The keywords of health job ``name``: with an interaction, the sign of the section's phi0
+    picks Phi or its mirror (energy, solvers; the drive job runs both signs itself)."""
     h = config["health"][name]
+    if name in ("energy", "solvers") and "interaction" in h:
+        run = potential_run(h, h, h["phi0"])
+        if run is None:
+            raise ValueError(f"health.{name}: phi0 < 0 asks for the mirror of a "
+                             f"{h['interaction']['kind']} potential, which has none")
+        return run
+    return h
+
+
+def health_tag(name):
+    h = health_check(name)
     if name == "solvers":
         h = dict(h, kernel_path=kernel_path(h["kernel"]))
     return short_hash(h)

@@ -68,7 +68,7 @@ rule health_energy:
     output:
         f"results/runs/health/energy_{health_tag('energy')}.csv",
     params:
-        check=canon(config["health"]["energy"]),
+        check=canon(health_check("energy")),
     log:
         f"results/logs/health_energy/energy_{health_tag('energy')}.log",
     benchmark:
@@ -89,7 +89,7 @@ rule health_solvers:
     output:
         f"results/runs/health/solvers_{health_tag('solvers')}.csv",
     params:
-        check=canon({k: v for k, v in config["health"]["solvers"].items() if k != "kernel"}),
+        check=canon({k: v for k, v in health_check("solvers").items() if k != "kernel"}),
     log:
         f"results/logs/health_solvers/solvers_{health_tag('solvers')}.log",
     benchmark:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,22 +15,41 @@ from ..kernel import open_store
 from ..solvers import drive, simulate
 from ..stores import write_table
 from ..tables._common import PathLike, _delta, _with_provenance
+from .. import analytic
+from ..analytic._pair import provenance_text
+from ._interaction import interaction_from_config, mirror_spec
 from .progress import ProgressLog
 
 log = logging.getLogger(__name__)
 
 
-def run_energy_check(out: PathLike, *, alpha: float, phi0: float, lam: float, mu: float,
-                     v0: float, sigma0: float, tau_max: float, omega_fast: float,
-                     d: Sequence[int], solver: str) -> pd.DataFrame:
+def _potential(phi0, lam, interaction: Mapping[str, Any] | None) -> tuple[dict, dict]:
+    """(simulate() keywords, the row's potential columns) of the shorthand or a spec.
+
+    With an ``interaction:`` spec the row's phi0 and lam are Phi(0) and the force width and
+    the potential's kind and parameters are in the ``interaction`` column (JSON).
+    """
+    if interaction is None:
+        return dict(phi0=phi0, lam=lam), dict(phi0=phi0, lam=lam)
+    inter = interaction_from_config(interaction)
+    return dict(interaction=inter), dict(phi0=inter.phi_at_zero, lam=inter.width,
+                                         interaction=provenance_text(inter))
+
+
+def run_energy_check(out: PathLike, *, alpha: float, mu: float, v0: float, sigma0: float,
+                     tau_max: float, omega_fast: float, d: Sequence[int], solver: str,
+                     phi0: float | None = None, lam: float | None = None,
+                     interaction: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Energy conservation without bias (Fig. 3 set-up) at each time step d.
 
+    The potential is the Gaussian ``phi0, lam`` or an ``interaction`` spec of config.yaml.
     Rows: quantity 'max_rel_energy_drift' = max |E(tau) - E(0)| / KE(0) and
     'final_rel_energy_drift' = |E(tau_max) - E(0)| / KE(0).
     """
+    sim_pot, row_pot = _potential(phi0, lam, interaction)
     rows = []
     for dd in d:
-        traj = simulate(alpha=alpha, phi0=phi0, lam=lam, mu=mu, sigma0=sigma0, v0=v0,
+        traj = simulate(alpha=alpha, **sim_pot, mu=mu, sigma0=sigma0, v0=v0,
                         tau_max=tau_max, omega_fast=omega_fast, d=int(dd), bias=0.0,
                         solver=solver, record_sites=np.arange(0),
                         progress=ProgressLog(f"energy check d={dd}"))
@@ -39,24 +60,28 @@ def run_energy_check(out: PathLike, *, alpha: float, phi0: float, lam: float, mu
                                 ("final_rel_energy_drift", float(dev[-1]))):
             rows.append(dict(check="energy_conservation", quantity=quantity, value=value,
                              d=int(dd), delta=_delta(omega_fast, int(dd)), tau_max=tau_max,
-                             alpha=alpha, phi0=phi0, lam=lam, mu=mu, v0=v0,
+                             alpha=alpha, **row_pot, mu=mu, v0=v0,
                              omega_fast=omega_fast, solver=solver))
     df = _with_provenance(pd.DataFrame(rows))
     write_table(df, out)
     return df
 
 
-def run_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, phi0: float, lam: float,
-                     mu: float, v0: float, sigma0: float, tau_max: float) -> pd.DataFrame:
+def run_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, mu: float, v0: float,
+                     sigma0: float, tau_max: float, phi0: float | None = None,
+                     lam: float | None = None,
+                     interaction: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Chain solver against kernel solver (same set-up, same time step) on the Fig. 3 set-up.
 
+    The potential is the Gaussian ``phi0, lam`` or an ``interaction`` spec of config.yaml.
     Rows: max |sigma_chain - sigma_kernel|, max |v_chain - v_kernel| and the largest value
     of |v| (scale) over the run; the kernel solver reads the precomputed store ``kernel``.
     """
+    sim_pot, row_pot = _potential(phi0, lam, interaction)
     store = open_store(kernel)
     runs = {}
     for solver in ("chain", "kernel"):
-        runs[solver] = simulate(alpha=alpha, phi0=phi0, lam=lam, mu=mu, sigma0=sigma0, v0=v0,
+        runs[solver] = simulate(alpha=alpha, **sim_pot, mu=mu, sigma0=sigma0, v0=v0,
                                 tau_max=tau_max, omega_fast=store.omega_fast, d=store.d,
                                 bias=0.0, solver=solver,
                                 kernel_store=store if solver == "kernel" else None,
@@ -71,36 +96,62 @@ def run_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, phi0: flo
             ("final_sigma_kernel", float(b.sigma[0, n - 1]))]
     df = _with_provenance(pd.DataFrame([dict(
         check="solver_agreement", quantity=q, value=v, d=store.d,
-        delta=_delta(store.omega_fast, store.d), tau_max=tau_max, alpha=alpha, phi0=phi0,
-        lam=lam, mu=mu, v0=v0, omega_fast=store.omega_fast, solver="chain|kernel")
+        delta=_delta(store.omega_fast, store.d), tau_max=tau_max, alpha=alpha, **row_pot,
+        mu=mu, v0=v0, omega_fast=store.omega_fast, solver="chain|kernel")
         for q, v in rows]))
     write_table(df, out)
     return df
 
 
-def run_drive_check(out: PathLike, *, alpha: float, phi0: float, lam: float,
-                    v: Sequence[float], tau_max: float, omega_fast: float,
-                    d: int) -> pd.DataFrame:
+def _drive_signs(phi0, lam, interaction: Mapping[str, Any] | None) -> dict[float, dict]:
+    """{sign: drive() keywords of the potential}: +-phi0, or the spec and its mirror -Phi
+    (kinds without a signed amplitude, morse and lennard_jones, have no mirror)."""
+    if interaction is None:
+        return {sign: dict(phi0=sign * abs(phi0), lam=lam) for sign in (1.0, -1.0)}
+    signs = {1.0: dict(interaction=interaction_from_config(interaction))}
+    mirror = mirror_spec(interaction)
+    if mirror is not None:
+        signs[-1.0] = dict(interaction=interaction_from_config(mirror))
+    return signs
+
+
+def run_drive_check(out: PathLike, *, alpha: float, v: Sequence[float], tau_max: float,
+                    omega_fast: float, d: int, phi0: float | None = None,
+                    lam: float | None = None,
+                    interaction: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Particle dragged at constant speed: measured mean loss per site vs Eq. (33) (Sec. VI).
 
     Each speed is run at +phi0 and -phi0. Eq. (33) is the O(phi0^2) term of the loss; the
     next term is odd in phi0, so the mean of the two signs (``delta_bar_even``) isolates the
-    term Eq. (33) predicts, while each sign alone carries the O(phi0^3) correction.
+    term Eq. (33) predicts, while each sign alone carries the O(phi0^3) correction. With an
+    ``interaction`` spec the two signs are Phi and -Phi (the amplitude negated: gaussian,
+    lorentzian, yukawa); morse and lennard_jones have no mirror, so ``delta_bar_even`` is
+    the one sign's (odd correction included), and the rows carry ``delta_bar_analytic``
+    (Eq. 33 of the potential) and its JSON in ``interaction``.
     """
+    signs = _drive_signs(phi0, lam, interaction)
+    _, row_pot = _potential(phi0, lam, interaction)
+    inter = signs[1.0].get("interaction")
     rows = []
     for speed in v:
         t0 = time.perf_counter()
-        res = {sign: drive(alpha=alpha, phi0=sign * abs(phi0), lam=lam, v=float(speed),
-                           tau_max=tau_max, omega_fast=omega_fast, d=d) for sign in (1.0, -1.0)}
-        rep, att = res[1.0].delta_bar, res[-1.0].delta_bar
+        res = {sign: drive(alpha=alpha, **pot, v=float(speed), tau_max=tau_max,
+                           omega_fast=omega_fast, d=d) for sign, pot in signs.items()}
+        rep = res[1.0].delta_bar
+        att = res[-1.0].delta_bar if -1.0 in res else math.nan
         log.info("drive v=%g: Delta_bar=%.6g (phi0>0), %.6g (phi0<0) in %.1f s", speed, rep,
                  att, time.perf_counter() - t0)
-        rows.append(dict(v=float(speed), delta_bar_numeric=rep, delta_bar_attractive=att,
-                         delta_bar_even=0.5 * (rep + att),
-                         delta_bar_chain_energy=res[1.0].delta_bar_chain_energy,
-                         tau_start=res[1.0].tau_start, tau_end=res[1.0].tau_end,
-                         tau_max=tau_max, d=d, alpha=alpha, phi0=abs(phi0), lam=lam,
-                         omega_fast=omega_fast, solver="drive"))
+        row = dict(v=float(speed), delta_bar_numeric=rep, delta_bar_attractive=att,
+                   delta_bar_even=0.5 * (rep + att) if -1.0 in res else rep,
+                   delta_bar_chain_energy=res[1.0].delta_bar_chain_energy,
+                   tau_start=res[1.0].tau_start, tau_end=res[1.0].tau_end,
+                   tau_max=tau_max, d=d, alpha=alpha, phi0=abs(row_pot["phi0"]),
+                   lam=row_pot["lam"], omega_fast=omega_fast, solver="drive")
+        if inter is not None:
+            row["delta_bar_analytic"] = float(analytic.steady_state_loss(
+                float(speed), alpha=alpha, omega_fast=omega_fast, interaction=inter))
+            row["interaction"] = row_pot["interaction"]
+        rows.append(row)
     df = _with_provenance(pd.DataFrame(rows))
     write_table(df, out)
     return df

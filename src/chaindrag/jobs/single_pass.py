@@ -12,40 +12,60 @@ import numpy as np
 import pandas as pd
 
 from .. import analytic
+from ..analytic._pair import provenance_text
 from ..params import ParameterError
 from ..solvers import simulate
 from ..stores import write_table
 from ..tables._common import PathLike, _with_provenance
 from ..trajectory import single_pass_loss
+from ._interaction import interaction_from_config
 from .progress import ProgressLog
 
 log = logging.getLogger(__name__)
 
 
-def single_pass_run(*, alpha: float, phi0: float, lam: float, mu: float, v0: float,
-                    omega_fast: float, d: int, solver: str, run_length: float,
-                    sigma0: float | None = None, max_extensions: int = 2) -> dict:
+def _potential(phi0, lam, interaction: Mapping[str, Any] | None):
+    """(simulate() keywords of the potential, the Interaction or None, row phi0, row lam).
+
+    The Gaussian shorthand gives phi0, lam; with an ``interaction:`` spec the row's phi0 and
+    lam are Phi(0) and the force width (the Gaussian's own values for a Gaussian).
+    """
+    if interaction is None:
+        return dict(phi0=phi0, lam=lam), None, phi0, lam
+    inter = interaction_from_config(interaction)
+    return dict(interaction=inter), inter, inter.phi_at_zero, inter.width
+
+
+def single_pass_run(*, alpha: float, mu: float, v0: float, omega_fast: float, d: int,
+                    solver: str, run_length: float, phi0: float | None = None,
+                    lam: float | None = None, interaction: Mapping[str, Any] | None = None,
+                    label: str | None = None, sigma0: float | None = None,
+                    max_extensions: int = 2) -> dict:
     """One single pass (Sec. V): start midway with v0 on a chain at rest, stop at the next midpoint.
 
     The run lasts ``run_length * alpha / v0`` (authors: 2.2); if the particle has neither
     reached the next midpoint nor turned back by then, the run is repeated twice as long (up
     to ``max_extensions`` times) — :func:`chaindrag.trajectory.single_pass_loss` refuses a
-    too-short run rather than guessing.
+    too-short run rather than guessing. The potential is the Gaussian ``phi0, lam`` or an
+    ``interaction`` spec of config.yaml (:func:`.interaction_from_config`).
 
     Returns
     -------
     dict
         alpha, phi0, lam, mu, v0, sigma0, omega_fast, d, solver, tau_max (used), passed,
-        delta_numeric, delta_analytic (Eq. 26 at v0), rel_error, tau_cross, v_cross,
-        v_ext_numeric (slowest speed for phi0 > 0, fastest for phi0 < 0, before the midpoint),
-        displaced_reference, wall_time_s.
+        delta_numeric, delta_analytic (Eq. 26 at v0; Eq. 25 for another potential),
+        rel_error, tau_cross, v_cross, v_ext_numeric (slowest speed for phi0 > 0, fastest
+        for phi0 < 0, before the midpoint), displaced_reference, wall_time_s; with an
+        ``interaction`` also its JSON (phi0 and lam are then Phi(0) and the force width),
+        with a ``label`` the label.
     """
+    sim_pot, inter, phi0, lam = _potential(phi0, lam, interaction)
     sigma0 = 5.5 * alpha if sigma0 is None else sigma0
     g = math.floor(sigma0 / alpha) + 1  # the chain mass passed; its displacement is recorded
     tau_max = run_length * alpha / v0
     t0 = time.perf_counter()
     for attempt in range(max_extensions + 1):
-        traj = simulate(alpha=alpha, phi0=phi0, lam=lam, mu=mu, sigma0=sigma0, v0=v0,
+        traj = simulate(alpha=alpha, **sim_pot, mu=mu, sigma0=sigma0, v0=v0,
                         tau_max=tau_max, omega_fast=omega_fast, d=d, bias=0.0,
                         solver=solver, record_sites=np.array([g]), chain_record_every=1,
                         energy=False)
@@ -61,14 +81,22 @@ def single_pass_run(*, alpha: float, phi0: float, lam: float, mu: float, v0: flo
     stop = np.searchsorted(traj.tau, res.tau_cross) if res.passed else v.size
     seg = v[:max(int(stop), 1)]
     v_ext = float(seg.min() if phi0 > 0 else seg.max()) if res.passed else math.nan
-    an = float(analytic.single_pass_loss(v0, phi0, lam, omega_fast))
+    if inter is None:
+        an = float(analytic.single_pass_loss(v0, phi0, lam, omega_fast))
+    else:
+        an = float(analytic.single_pass_loss(v0, omega_fast=omega_fast, interaction=inter))
     rel = (res.delta - an) / an if (res.passed and an > 0) else math.nan
-    return dict(alpha=alpha, phi0=phi0, lam=lam, mu=mu, v0=v0, sigma0=sigma0,
-                omega_fast=omega_fast, d=d, solver=solver, tau_max=tau_max,
-                passed=bool(res.passed), delta_numeric=res.delta, delta_analytic=an,
-                rel_error=rel, tau_cross=res.tau_cross, v_cross=res.v_cross,
-                v_ext_numeric=v_ext, displaced_reference=bool(res.displaced_reference),
-                wall_time_s=time.perf_counter() - t0)
+    row = dict(alpha=alpha, phi0=phi0, lam=lam, mu=mu, v0=v0, sigma0=sigma0,
+               omega_fast=omega_fast, d=d, solver=solver, tau_max=tau_max,
+               passed=bool(res.passed), delta_numeric=res.delta, delta_analytic=an,
+               rel_error=rel, tau_cross=res.tau_cross, v_cross=res.v_cross,
+               v_ext_numeric=v_ext, displaced_reference=bool(res.displaced_reference),
+               wall_time_s=time.perf_counter() - t0)
+    if inter is not None:
+        row["interaction"] = provenance_text(inter)
+    if label is not None:
+        row["label"] = label
+    return row
 
 
 def run_single_pass_batch(runs: Sequence[Mapping[str, Any]], out: PathLike) -> pd.DataFrame:
@@ -81,9 +109,10 @@ def run_single_pass_batch(runs: Sequence[Mapping[str, Any]], out: PathLike) -> p
     for i, run in enumerate(runs):
         rows.append(single_pass_run(**run))
         r = rows[-1]
-        log.info("v0=%g phi0=%g lam=%g d=%d: passed=%s Delta=%.6g (Eq. 26: %.6g) in %.2f s",
-                 r["v0"], r["phi0"], r["lam"], r["d"], r["passed"], r["delta_numeric"],
-                 r["delta_analytic"], r["wall_time_s"])
+        log.info("v0=%g phi0=%g lam=%g d=%d%s: passed=%s Delta=%.6g (Eq. 26/25: %.6g) in "
+                 "%.2f s", r["v0"], r["phi0"], r["lam"], r["d"],
+                 f" {r['interaction']}" if "interaction" in r else "", r["passed"],
+                 r["delta_numeric"], r["delta_analytic"], r["wall_time_s"])
         progress((i + 1) / len(runs))
     df = _with_provenance(pd.DataFrame(rows))
     write_table(df, out)

@@ -21,6 +21,7 @@ from .style import RC
 log = logging.getLogger("chaindrag.plotting")
 
 FIGURES = (*(f"fig{i}" for i in range(2, 10)), "fig8_long")
+FIGURES += ("potentials",)  # issue 14: the potentials study
 FIGURES += ("thermal_single_pass", "thermal_equilibration", "thermal_drift")  # issue 13
 
 

@@ -34,6 +34,7 @@ from .fig8c import check_fig8c
 from .fig9 import check_fig9
 from .health import check_health
 from .kinematics import airy_width
+from .potentials import run_potentials  # noqa: F401 (issue 14: validation_potentials.csv)
 from .rows import COLUMNS, NA, Claim, NotApplicable, na_row, row
 from .run import failed_claims, run_all, summary, validate
 from .single_pass import check_capture, check_single_pass

@@ -1,0 +1,68 @@
+"""Eqs. (25) and (33) for 1 000 speeds, every built-in pair potential (issue 14: < 10 s each).
+
+    python benchmarks/potentials.py           (~10 s)
+    python benchmarks/potentials.py --quick   (one repeat)
+
+Speeds: 1 000 evenly spaced in [1, 150] (the range of Fig. 8c), alpha = 40, omega_fast = 10.
+Eq. (25) is the mode sum with N -> infinity (chaindrag.analytic.single_pass_loss_modesum,
+the band average of Phi_k, for the Gaussian too); Eq. (33) sums every resonant mode with its
+Phi_k (the Gaussian takes its closed-form path, which skips the modes weighted below e^-60).
+The last line is the Gaussian's closed forms (Eq. 26, Eq. 33) for comparison. The ratio
+column is the time over the 10 s budget. Numba compilation is excluded (warm-up call).
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+
+import numpy as np
+
+from chaindrag import analytic
+from chaindrag._version import __version__
+from chaindrag.interactions import Gaussian, LennardJones, Lorentzian, Morse, Yukawa
+
+ALPHA, BUDGET = 40.0, 10.0
+POTENTIALS = {
+    "gaussian (2, 4)": Gaussian(2.0, 4.0),
+    "lorentzian (2, 4)": Lorentzian(2.0, 4.0),
+    "morse (1, 0.5, 6, 4)": Morse(1.0, 0.5, 6.0, 4.0),
+    "lennard_jones (1, 4.2, 4)": LennardJones(1.0, 4.2, 4.0),
+    "yukawa (2, 4, 4)": Yukawa(2.0, 4.0, 4.0),
+}
+
+
+def best_of(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one repeat")
+    repeat = 1 if parser.parse_args().quick else 3
+    v = np.linspace(1.0, 150.0, 1000)
+    analytic.steady_state_loss(v[:3], alpha=ALPHA, interaction=Morse.channel())  # compile
+    analytic.steady_state_loss(v[:3], 2.0, 4.0, ALPHA)
+    print(f"chaindrag {__version__}, Python {platform.python_version()}, "
+          f"{platform.machine()}; 1000 speeds in [1, 150], best of {repeat}")
+    print(f"{'potential':28s} {'Eq. (25) s':>11s} {'ratio':>7s} {'Eq. (33) s':>11s} "
+          f"{'ratio':>7s}")
+    for name, inter in POTENTIALS.items():
+        t25 = best_of(lambda: analytic.single_pass_loss_modesum(v, inter), repeat)
+        t33 = best_of(lambda: analytic.steady_state_loss(v, alpha=ALPHA, omega_fast=10.0,
+                                                         interaction=inter), repeat)
+        print(f"{name:28s} {t25:11.3f} {t25 / BUDGET:7.4f} {t33:11.3f} {t33 / BUDGET:7.4f}")
+    t26 = best_of(lambda: analytic.single_pass_loss(v, 2.0, 4.0), repeat)
+    t33g = best_of(lambda: analytic.steady_state_loss(v, 2.0, 4.0, ALPHA), repeat)
+    print(f"{'gaussian: Eq. (26), (33)':28s} {t26:11.3f} {t26 / BUDGET:7.4f} {t33g:11.3f} "
+          f"{t33g / BUDGET:7.4f}")
+
+
+if __name__ == "__main__":
+    main()

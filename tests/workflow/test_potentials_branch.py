@@ -1,0 +1,98 @@
+"""The potentials branch (issue 14): `snakemake --cores 2 potentials --config preset=quick` in a
+fresh copy of the checkout draws its figure, table and claims; one potential's change reruns
+only its branch; any figure's section takes an `interaction:`, checked against the schema."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from .helpers import copy_checkout, run_snakemake
+from .test_rerun_only_branch import planned_jobs
+
+pytestmark = pytest.mark.workflow
+
+OUTPUTS = ["results/figures/potentials.pdf", "results/figures/potentials.png",
+           "results/tables/potentials_single_pass.csv", "results/tables/validation_potentials.csv"]
+REDUCTIONS = {"table_potentials", "potentials_figure", "validation_potentials", "potentials"}
+MORSE = {"kind": "morse", "D": 1.0, "a": 0.5, "r0": 6.0, "h": 4.0}
+
+
+@pytest.fixture(scope="module")
+def potentials_run(tmp_path_factory) -> Path:
+    """A checkout copy in which the quick potentials target has completed."""
+    workdir = copy_checkout(tmp_path_factory.mktemp("potentials") / "repo")
+    start = time.perf_counter()
+    run_snakemake(workdir, "--cores", "2", "potentials", "--config", "preset=quick")
+    print(f"\nquick potentials target finished in {time.perf_counter() - start:.0f} s")
+    return workdir
+
+
+def _edited(workdir: Path, tmp_path: Path, edit) -> Path:
+    cfg = yaml.safe_load((workdir / "config.yaml").read_text())
+    edit(cfg)
+    path = tmp_path / "edited.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    return path
+
+
+def test_potentials_target_writes_figure_table_and_passing_claims(potentials_run):
+    for name in OUTPUTS:
+        assert (potentials_run / name).stat().st_size > 0, name
+    table = pd.read_csv(potentials_run / "results/tables/potentials_single_pass.csv")
+    cfg = yaml.safe_load((potentials_run / "config.yaml").read_text())["potentials"]
+    assert set(table["label"]) == set(cfg["interactions"])
+    assert set(table["curve"]) == {"simulation", "eq25", "eq33"}
+    claims = pd.read_csv(potentials_run / "results/tables/validation_potentials.csv")
+    assert set(claims["figure"]) == {"potentials"}
+    assert not (claims["passed"].astype(str) == "False").any(), claims.to_string()
+    assert (claims["passed"].astype(str) == "True").sum() >= 3 * len(cfg["interactions"])
+    assert not (potentials_run / "results/tables/validation.csv").exists()
+
+
+def test_changing_one_potential_reruns_only_its_branch(potentials_run, tmp_path):
+    def edit(cfg):
+        cfg["potentials"]["interactions"]["morse"]["D"] = 1.1
+    proc = run_snakemake(potentials_run, "-n", "potentials", "--configfile",
+                         str(_edited(potentials_run, tmp_path, edit)), "--config", "preset=quick")
+    jobs = planned_jobs(proc.stdout + proc.stderr)
+    assert "potentials_batch" in jobs and "potentials_curves" in jobs, jobs.keys()
+    assert set(jobs) <= REDUCTIONS | {"potentials_batch", "potentials_curves"}
+    for rule in ("potentials_batch", "potentials_curves"):
+        assert all(p.startswith("results/runs/potentials/morse/") for p in jobs[rule]), jobs[rule]
+    unchanged = run_snakemake(potentials_run, "-n", "potentials", "--config", "preset=quick")
+    assert planned_jobs(unchanged.stdout + unchanged.stderr) == {}
+
+
+def test_fig6_redrawn_for_a_morse_channel_by_a_config_change(potentials_run, tmp_path):
+    # the attractive sweep has no mirror of a Morse potential: only the repulsive runs
+    def edit(cfg):
+        cfg["fig6"]["interaction"] = MORSE
+    changed = str(_edited(potentials_run, tmp_path, edit))
+    run_snakemake(potentials_run, "--cores", "2", "results/figures/fig6.png", "--configfile",
+                  changed, "--config", "preset=quick")
+    table = pd.read_csv(potentials_run / "results/tables/fig6_single_pass.csv")
+    cfg = yaml.safe_load((potentials_run / "config.yaml").read_text())
+    fig6 = {**cfg["fig6"], **cfg["quick"]["fig6"]}
+    n_rep = len(range(int((fig6["repulsive"]["stop"] - fig6["repulsive"]["start"])
+                          // fig6["repulsive"]["step"]) + 1))
+    assert len(table) == n_rep and (table["phi0"] > 0).all()
+    assert table["phi0"].iloc[0] == pytest.approx(1.9524924420, rel=1e-9)  # Morse Phi(0)
+
+
+@pytest.mark.parametrize("edit, needle", [
+    (lambda c: c["fig6"].update(interaction={**MORSE, "D": -1.0}), "fig6.interaction"),
+    (lambda c: c["health"]["drive"].update(interaction={"kind": "coulomb", "Q": 1.0}),
+     "health.drive.interaction"),
+    (lambda c: c["potentials"]["interactions"].update(Morse2=MORSE), "Morse2"),
+])
+def test_bad_interaction_in_config_is_rejected_naming_the_key(potentials_run, tmp_path, edit,
+                                                              needle):
+    proc = run_snakemake(potentials_run, "-n", "potentials", "--configfile",
+                         str(_edited(potentials_run, tmp_path, edit)), check=False)
+    assert proc.returncode != 0
+    assert needle in proc.stdout + proc.stderr
