@@ -325,7 +325,7 @@ def principal_kernel(c, k_max: int, n_panels: int | None = None):
     return out, np.ptp(match, axis=-1)
 
 
-def continuous_kernel(k, omega_fast: float, delta: float, n_quad: int = 4000) -> np.ndarray:
+def continuous_kernel(k, omega_fast: float, delta: float, n_quad: int = 400) -> np.ndarray:
     """delta theta(k delta): the sampled Adelman-Doll kernel of the continuous chain (j = 1).
 
     theta(t) = theta_0(t) - 2 pi int_0^t theta_0(sqrt(t^2 - u^2)) J_1(2 pi u) du,
