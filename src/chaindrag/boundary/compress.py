@@ -15,8 +15,11 @@ phi = phi_e + i x, x in [0, X], and across at height X; with X = 40/k0 the cross
 below e^-40 for every k >= k0 and is dropped. On a leg e^{ik phi} = e^{ik phi_e} e^{-kx}
 and J ~ sqrt(x), so in v = ln x the integrand decays double-exponentially at large x and
 as x^{3/2} at small x and is analytic in the strip |Im v| < pi/2: the trapezoidal rule in v
-with step h converges like e^{-pi^2/h} uniformly in k (h = 0.3: ~1e-12 of the kernel with
-~80 nodes per edge down to x = 1e-8). Each node is an exponential z_p = e^{i phi_e - x_p}.
+with step h converges like e^{-pi^2/h} uniformly in k (h = 0.3 down to x = 1e-10, plus one
+tail node: 74 nodes per edge, 1e-13 of the kernel at d = 60). Each node is an exponential
+z_p = e^{i phi_e - x_p}; on the legs the roots are computed relative to the band edge
+(u = +-2 + t), whose phase must be exact to ~1e-17: an error there detunes the slowest
+exponentials, and the band-edge waves that linger at an end would sum it coherently.
 
 J has rank one (the two sheets differ in the principal root only, and both symbols map
 the spurious modes alike): J = alpha beta^T with beta the coefficients of
