@@ -2,6 +2,8 @@
 against Eqs. (25) and (33), the interaction: key of config.yaml, and the study's claims."""
 
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -119,3 +121,13 @@ def test_study_claims_pass_on_eq25_and_fail_on_a_loss_off_by_a_third():
     assert row["passed"].iloc[0] is False
     empty = validate_potentials(None)
     assert set(empty["passed"]) == {"n/a"}
+
+
+def test_readme_example_of_a_user_potential_prints_what_the_readme_says(capsys):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("## Your own pair potential", 1)[1]
+    code = section.split("```python", 1)[1].split("```", 1)[0]
+    exec(compile(code, "README.md", "exec"), {})
+    printed = [float(x) for x in capsys.readouterr().out.split()]
+    claimed = re.search(r"This prints ([\d.]+), ([\d.]+) and ([\d.]+)", section).groups()
+    assert [round(x, 4) for x in printed] == [float(c) for c in claimed]
