@@ -96,3 +96,16 @@ def test_bad_interaction_in_config_is_rejected_naming_the_key(potentials_run, tm
                          str(_edited(potentials_run, tmp_path, edit)), check=False)
     assert proc.returncode != 0
     assert needle in proc.stdout + proc.stderr
+
+
+def test_every_simulation_section_takes_an_interaction(potentials_run, tmp_path):
+    yukawa = {"kind": "yukawa", "Q": 2.0, "screening_length": 2.0, "h": 3.0}
+
+    def edit(cfg):
+        for section in (cfg["fig3"], cfg["fig4"], cfg["fig5"], cfg["fig6"],
+                        *cfg["health"].values()):
+            section["interaction"] = yukawa
+    proc = run_snakemake(potentials_run, "-n", "--configfile",
+                         str(_edited(potentials_run, tmp_path, edit)), "--config", "preset=quick")
+    jobs = planned_jobs(proc.stdout + proc.stderr)
+    assert {"single_pass_batch", "trajectory", "health_energy", "health_drive"} <= set(jobs)
