@@ -35,6 +35,8 @@ log = logging.getLogger("chaindrag.validation")
 P_ROW = 2e-4
 #: Fewest passes per speed for a variance claim (its standard error needs the 4th moment).
 MIN_PASSES = 10
+#: Fewest thermal runs near a plateau for a standard error of their mean end speed.
+MIN_RUNS = 3
 REST = "rest"
 
 
@@ -140,7 +142,7 @@ def _speed_stats(grp: pd.DataFrame, rest: Mapping[float, float]) -> pd.DataFrame
                     and abs(d_rest / float(r0["delta_rest"]) - 1.0) <= resolution)
         out.append(dict(v0=float(v0), n=n, mean=mean, se_mean=math.sqrt(var / n) if n > 1
                         else math.nan, var=var, se_var=se_var, fd_var=fd_var, d_rest=d_rest,
-                        eligible=eligible, captured=int((~ok).sum())))
+                        eligible=eligible))
     return pd.DataFrame(out)
 
 
@@ -229,9 +231,10 @@ def check_thermal_drift(ends: pd.DataFrame | None) -> list[dict]:
     """Plateau speeds at finite T within the spread of the rest-chain ones, per plateau n.
 
     For every temperature and every line alpha/n with runs ending near it both at rest and
-    at that temperature: the mean end speed of the thermal runs (with its standard error
-    over runs, independent realizations) must reach the range [min, max] of the rest-chain
-    end speeds near the same line within the critical value.
+    at that temperature (at least :data:`MIN_RUNS` thermal runs): the mean end speed of the
+    thermal runs (with its standard error over runs, independent realizations) must reach
+    the range [min, max] of the rest-chain end speeds near the same line within the critical
+    value. With few runs per plateau the Student-t critical value is large and the claim weak.
     """
     ends = _require(ends, "thermal_drift_ends", ["statistics", "omega_T", "fate", "n", "v_end"])
     plateau = ends[ends["fate"] == "plateau"]
@@ -242,9 +245,10 @@ def check_thermal_drift(ends: pd.DataFrame | None) -> list[dict]:
         claim = Claim("thermal_drift", f"plateau speeds at finite T within the spread of the "
                                        f"rest-chain ones ({st}, omega_T = {temp:g})")
         per_n = grp.groupby("n")["v_end"].agg(["mean", "std", "count"])
-        per_n = per_n[(per_n["count"] >= 2) & per_n.index.isin(rest.index)]
+        per_n = per_n[(per_n["count"] >= MIN_RUNS) & per_n.index.isin(rest.index)]
         if per_n.empty:
-            rows.append(claim.na("no plateau reached by >= 2 thermal runs and by a rest run"))
+            rows.append(claim.na(f"no plateau reached by >= {MIN_RUNS} thermal runs and by a "
+                                 f"rest run"))
             continue
         se = per_n["std"] / np.sqrt(per_n["count"])
         lo, hi = rest.loc[per_n.index, "min"], rest.loc[per_n.index, "max"]
