@@ -65,7 +65,9 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
             axes[0].plot(v, d26 + band, color=c, ls=ls, lw=0.6)
             axes[0].plot(v, d26 - band, color=c, ls=ls, lw=0.6)
             axes[1].plot(v, band, color=c, ls=ls, lw=0.9)
-            dx = (i - 0.5 * len(temps) + (0.25 if stats == "quantum" else 0.0)) * 0.006 * span
+            # side by side: temperatures 2 % of the speed range apart, quantum beside classical
+            dx = ((i - 0.5 * (len(temps) - 1)) * 0.02 + (0.008 if stats == "quantum" else 0.0)) \
+                * span
             kw = dict(fmt="o", ms=3, color=c, mfc=mfc if mfc else c, capsize=0, lw=0.8)
             label = f"$\\omega_T = {temp:g}$ {stats}"
             axes[0].errorbar(sel["v0"] + dx, sel["mean"], yerr=sel["std"], label=label, **kw)
@@ -87,7 +89,7 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
     handles, labels = axes[0].get_legend_handles_labels()
     handles2, labels2 = axes[2].get_legend_handles_labels()
     fig.legend(handles + handles2[-1:], labels + labels2[-1:], loc="lower center",
-               ncol=min(len(labels) + 1, 5), fontsize=6, frameon=False)
+               ncol=min(len(labels) + 1, 6), fontsize=6, frameon=False)
     for ax, label in zip(axes, "abc"):
         panel_label(ax, label)
     fig.suptitle(f"$\\alpha = {alpha:g}$, $\\Phi_0 = {phi0:g}$, $\\lambda = {lam:g}$; lines: "
