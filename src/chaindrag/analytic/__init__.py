@@ -64,7 +64,7 @@ from .single_pass import (capture_speed, extremum_speed, single_pass_loss,
                           single_pass_loss_fast, single_pass_loss_slow, velocity_profile)
 from .steady_state import (steady_state_loss, steady_state_loss_script_variant,
                            steady_state_roots)
-from .thermal_noise import single_pass_noise_variance  # noqa: F401 (Var of Eq. 25 at T)
+from .thermal_noise import single_pass_noise_variance  # Var of Eq. 25 at temperature T
 
 __all__ = [
     "dispersion", "max_group_velocity", "sound_speed", "capture_speed", "velocity_profile",
@@ -72,5 +72,5 @@ __all__ = [
     "single_pass_loss_slow", "single_pass_loss_modesum", "steady_state_loss",
     "steady_state_loss_script_variant", "steady_state_roots", "spike_speeds",
     "broadened_steady_state_loss", "drift_velocities", "fast_resonance_speeds",
-    "slow_resonance_speeds",
+    "slow_resonance_speeds", "single_pass_noise_variance",
 ]

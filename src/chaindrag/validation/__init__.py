@@ -34,15 +34,16 @@ from .fig8c import check_fig8c
 from .fig9 import check_fig9
 from .health import check_health
 from .kinematics import airy_width
-from .potentials import run_potentials  # noqa: F401 (issue 14: validation_potentials.csv)
+from .potentials import run_potentials  # issue 14: validation_potentials.csv
 from .rows import COLUMNS, NA, Claim, NotApplicable, na_row, row
 from .run import failed_claims, run_all, summary, validate
 from .single_pass import check_capture, check_single_pass
-from .thermal import run_thermal, validate_thermal  # noqa: F401 (issue 13: validation_thermal.csv)
+from .thermal import run_thermal, validate_thermal  # issue 13: validation_thermal.csv
 
 __all__ = [
     "COLUMNS", "NA", "Claim", "NotApplicable", "airy_width", "check_capture", "check_fig2",
     "check_fig3", "check_fig4_pass", "check_fig4c", "check_fig7", "check_fig8", "check_fig8c",
     "check_fig9", "check_health", "check_single_pass", "failed_claims", "loss_free_profile_error",
-    "na_row", "row", "run_all", "summary", "validate",
+    "na_row", "row", "run_all", "summary", "validate", "run_potentials", "run_thermal",
+    "validate_thermal",
 ]
