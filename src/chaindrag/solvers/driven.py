@@ -16,6 +16,9 @@ from .chain import _run_chain
 from .checks import (_check_step, _common_checks, _interaction, _n_steps, interaction_common,
                      interaction_params)
 from .job import SolverJob
+from .transparent import _run_transparent
+
+_SOLVERS = {"chain": _run_chain, "transparent": _run_transparent}
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ def drive(*, alpha: float, phi0: float | None = None, lam: float | None = None,
           v: float, tau_max: float, interaction: Interaction | None = None,
           omega_fast: float = 10.0, d: int = 60, mu: float = 1.0,
           sigma0: float | None = None, window: float = 0.5,
-          progress: Callable[[float], None] | None = None) -> DriveResult:
+          progress: Callable[[float], None] | None = None, solver: str = "chain") -> DriveResult:
     """Drag a particle at constant speed ``v`` and measure the steady-state loss per site.
 
     The particle is moved as sigma(tau) = sigma0 + v tau (default sigma0 = 5.5 alpha, midway)
@@ -64,7 +67,12 @@ def drive(*, alpha: float, phi0: float | None = None, lam: float | None = None,
     of the planned work (site-updates) done, as in :func:`~chaindrag.solvers.simulate`.
     The pair potential is ``interaction`` (any :class:`~chaindrag.interactions.Interaction`)
     or the Gaussian shorthand ``phi0``, ``lam`` (giving both is a ParameterError).
+    ``solver`` is "chain" (the cone-sized segment) or "transparent" (a segment over the
+    particle's known path with exact transparent ends, :mod:`chaindrag.solvers.transparent`;
+    the same numbers, at a cost linear in tau).
     """
+    if solver not in _SOLVERS:
+        raise ParameterError(f"solver must be {' or '.join(map(repr, _SOLVERS))}, got {solver!r}")
     require_positive("v", v)
     require_range("window", window, 0.0, 1.0, lo_open=True)
     inter = _interaction(phi0, lam, interaction)
@@ -83,7 +91,7 @@ def drive(*, alpha: float, phi0: float | None = None, lam: float | None = None,
                     chain=chain, common=common, e_int=e_int,
                     sites_rec=np.zeros(0, dtype=np.int64), chain_every=1,
                     rec_out=np.zeros((0, n + 1)), energy=True, progress=progress)
-    _run_chain(job, e_chain, f_hist, prescribed_v=np.array([float(v)]))
+    extra = _SOLVERS[solver](job, e_chain, f_hist, prescribed_v=np.array([float(v)]))
     tau = np.arange(n + 1) * delta
     # energy fed to the chain: work against the chain's force, trapezoid in tau
     power = -f_hist[0] * float(v)
@@ -102,7 +110,9 @@ def drive(*, alpha: float, phi0: float | None = None, lam: float | None = None,
     dbar_e = (np.interp(tb, tau, absorbed) - np.interp(ta, tau, absorbed)) / sites
     params = dict(alpha=float(alpha), **interaction_params(inter), mu=float(mu), v=float(v),
                   sigma0=sigma0, tau_max=float(tau_max), omega_fast=chain.omega_fast, d=chain.d,
-                  delta=delta, window=float(window), solver="drive", chaindrag_version=__version__,
-                  wall_time_s=time.perf_counter() - t0)
+                  delta=delta, window=float(window), solver="drive", chain_solver=solver,
+                  chaindrag_version=__version__, wall_time_s=time.perf_counter() - t0,
+                  **({k: extra[k] for k in ("segment", "transparent_ends", "end_flux")}
+                     if solver == "transparent" else {}))
     return DriveResult(v=float(v), delta_bar=float(dbar), delta_bar_chain_energy=float(dbar_e),
                        tau_start=float(ta), tau_end=float(tb), n_sites=int(sites), params=params)

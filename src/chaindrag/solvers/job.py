@@ -66,6 +66,11 @@ class SolverJob:
     window : tuple of int or None
         With ``thermal``: the sites [lo, hi) the particles may interact with; the ring is
         exact over them for the whole run, and a particle leaving them stops it.
+    segment : tuple of int or None
+        Transparent solver: the chain sites [g_lo, g_hi) between its ends, fixed for the
+        run (None: planned from the inputs and extended exactly as the particles go).
+    boundary_store : path or None
+        Transparent solver: directory of the transparent-end data (None: the user cache).
     """
 
     n: int
@@ -85,6 +90,8 @@ class SolverJob:
     kernel_first_site: int | None = None
     thermal: Any = None
     window: tuple[int, int] | None = None
+    segment: tuple[int, int] | None = None
+    boundary_store: Any = None
 
 
 @dataclass(frozen=True)

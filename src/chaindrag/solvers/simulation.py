@@ -26,6 +26,7 @@ from .checks import (_check_step, _common_checks, _interaction, _n_steps, _parti
 from .job import SolverJob, SolverResult
 from .kernel_driver import run_kernel_solver
 from .thermal_state import interaction_window, mean_mode_energy, sized_for_run, thermal_chain
+from .transparent import run_transparent_solver
 
 _TWO_PI = 2.0 * math.pi
 
@@ -41,6 +42,7 @@ class _Backend:
 _BACKENDS: dict[str, _Backend] = {
     "chain": _Backend(run_chain_solver),
     "kernel": _Backend(run_kernel_solver, memory_truncation=True),
+    "transparent": _Backend(run_transparent_solver),
 }
 
 
@@ -70,7 +72,9 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
              progress: Callable[[float], None] | None = None, v_runaway: float | None = None,
              kernel_first_site: int | None = None, omega_T: float | None = None,
              statistics: str = "quantum", seed: int = 0,
-             thermal: ThermalChain | None = None) -> Trajectory:
+             thermal: ThermalChain | None = None,
+             segment: tuple[int, int] | None = None,
+             boundary_store: Any = None) -> Trajectory:
     """Mobile particles on the infinite chain with a pair interaction Phi (Eqs. 12-14, A1-A2).
 
     Parameters
@@ -99,17 +103,22 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
         beta, energy gained per lattice spacing: a constant force beta/alpha (Sec. VI).
     memory : float
         Kernel truncation tau_0 (kernel solver only); inf = the whole history.
-    solver : {"chain", "kernel"}
-        Explicit cone-sized chain segment (:mod:`chaindrag.solvers.chain`), or the paper's
+    solver : {"chain", "kernel", "transparent"}
+        Explicit cone-sized chain segment (:mod:`chaindrag.solvers.chain`), the paper's
         kernel algorithm (:mod:`chaindrag.solvers.kernel_driver`; needs ``kernel_store``: a
-        :class:`chaindrag.kernel.KernelStore` or its path).
+        :class:`chaindrag.kernel.KernelStore` or its path), or the chain solver's segment
+        fixed in the lattice with exact transparent ends
+        (:mod:`chaindrag.solvers.transparent`; cost linear in the path, not in the sound
+        cone; the chain at rest only).
     record_sites : sequence of int, optional
         Chain masses g whose displacement rho_g is recorded.
     record_every, chain_record_every : int
         Keep every k-th step of the particle record (and of the chain record; default the
         same). Measurements at midpoints need ``record_every=1``.
     energy : bool
-        Chain solver: also compute the chain's energy every step (about 20% more work).
+        Chain and transparent solvers: also compute the chain's energy every step (about
+        20% more work; the transparent solver's is its segment's energy plus what left
+        through its ends).
         Not for a thermal chain, whose energy is infinite (a finite segment's sum would be
         an artefact of its ends): its Trajectory has no "chain" and "total" energies.
     progress : callable, optional
@@ -137,15 +146,27 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
         A pre-built realization instead of ``omega_T``/``statistics``/``seed`` (giving both is
         an error); its omega_fast must be the run's. Unsized (``n_modes=None``) it is sized
         like the default; sized, its ring must be large enough for the run.
+    segment : tuple of int, optional
+        Transparent solver: the chain sites [g_lo, g_hi) between its ends, fixed for the
+        run; a force coming within 16 sites of an end stops it with SimulationError (which
+        names the extent needed). Default: planned from the inputs and extended exactly
+        (the new sites re-run from the stored boundary history) as the particles go.
+    boundary_store : path, optional
+        Transparent solver: directory where the transparent-end data of (omega_fast, d)
+        are computed once and kept with provenance (default: ``~/.cache/chaindrag/boundary``
+        or under ``$XDG_CACHE_HOME``).
 
     Returns
     -------
     Trajectory
         ``tau``, ``sigma``, ``velocity`` (central differences of sigma), recorded chain
         displacements (rho^H plus the response at finite temperature), energies
-        (particle_kinetic, interaction, bias_work; with the chain solver, ``energy=True``
-        and the chain at rest also chain and total) and ``params`` (every input, the
-        solver, delta, package version, wall time; ``interaction`` (the potential's kind)
+        (particle_kinetic, interaction, bias_work; with the chain or transparent solver,
+        ``energy=True`` and the chain at rest also chain and total) and ``params`` (every input, the
+        solver, delta, package version, wall time; the transparent solver adds
+        ``segment``, ``segment_planned``, ``segment_extensions``, ``chain_site_updates``,
+        ``end_flux`` and ``transparent_ends`` (k0, exponentials, compression error, store);
+        ``interaction`` (the potential's kind)
         and ``interaction_params`` (its parameters), phi0 and lam for the Gaussian;
         omega_T, statistics, seed, n_modes, the interaction window and the realization's
         full provenance, None at rest).
@@ -158,12 +179,15 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
         gives a TimeStepWarning. Both phi0/lam and interaction, or neither.
         Thermal: omega_T negative or not finite, unknown statistics, seed not an integer
         >= 0, a ``thermal`` ring too small for the run or built for another omega_fast.
+        Transparent solver: a thermal chain; ``segment`` with another solver, or one that
+        does not hold the particles' starting reach and the recorded sites.
     StoreError
         Kernel store missing, too short in n or tau, or made for another omega_fast or d.
     SimulationError
         Non-finite positions, a particle reaching delta |v| > width or ``v_runaway``,
-        (kernel solver) leaving the tracked segment, or (thermal) interacting with a site
-        outside the window the ring was sized for: says when and where.
+        (kernel solver) leaving the tracked segment, (thermal) interacting with a site
+        outside the window the ring was sized for, or (transparent solver with a given
+        ``segment``) a force within its end margin: says when and where.
 
     Notes
     -----
@@ -221,6 +245,8 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
     chain = _common_checks(alpha, inter, mu, tau_max, omega_fast, d, bias)
     sig0, vel0 = _particles(sigma0, v0)
     backend, memory = _backend(solver, memory)
+    if segment is not None and solver != "transparent":
+        raise ParameterError(f"segment is only for solver='transparent', got solver={solver!r}")
     record_every, chain_every, sites_rec = _recording(record_every, chain_record_every,
                                                       record_sites)
     if v_runaway is not None:
@@ -247,7 +273,8 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
                     rec_out=np.zeros((sites_rec.size, n // chain_every + 1)),
                     energy=bool(energy) and bath is None, progress=progress, memory=memory,
                     kernel_store=kernel_store, kernel_first_site=kernel_first_site,
-                    thermal=bath, window=window)
+                    thermal=bath, window=window, segment=segment,
+                    boundary_store=boundary_store)
     result = backend.run(job)
 
     params = dict(alpha=float(alpha), **interaction_params(inter), mu=float(mu),

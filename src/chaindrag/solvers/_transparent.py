@@ -1,0 +1,178 @@
+"""Chain segment with exact transparent ends: the numba loops of ``solver="transparent"``.
+
+The interior is the chain solver's (:mod:`chaindrag.solvers._chain`): the same sweep, the
+same kicks with the S stencil, the same forces and particle integrator, in the same order,
+so the two agree to rounding wherever the chain solver's segment is the infinite chain.
+The difference is at the segment's ends: the w ghost sites beyond each end are set every
+step from the ends' memories (:func:`chaindrag.boundary._dtbc.set_ghosts`, the exact
+discrete transparent boundary condition), so nothing comes back from outside.
+
+Array layout as in the chain solver: ``x[i]`` is rho of site ``first_site + i``; the
+segment is ``[lo, hi)`` (array indices), the ghosts ``lo - w .. lo - 1`` and
+``hi .. hi + w - 1``. ``dtbc`` = (direct, Re alpha, Im alpha, Re beta, Im beta, Re z, Im z)
+(:meth:`~chaindrag.boundary.TransparentEnds.numba_arrays` without c), ``mem`` = (ring,
+h_re, h_im) (:class:`~chaindrag.boundary.EndMemory`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from ..boundary._dtbc import ghost_values, push_both, push_history, set_ghosts
+from ..interactions import interaction_forces
+from ._chain import _kicks, _sweep
+from ._common import STATUS_DONE, STATUS_NONFINITE, STATUS_REGROW, advance_particles
+
+
+@njit(cache=True, fastmath=True)
+def _window_energy(x_new, x_cur, u, t, lo, hi, kspring, inv2d):
+    """Chain energy of sites [lo + wt, hi - wt) at step b, as the chain solver computes it.
+
+    ``u[lo:hi]`` holds rho(b-1) on entry and (rho(b+1) - rho(b-1)) / (2 delta 2 pi) on
+    exit; the velocity of a window site is T * u (exact for free motion), which reads wt
+    sites on either side. Springs between two window sites count, the outer ones not.
+    """
+    wt = t.size - 1
+    for k in range(lo, hi):
+        u[k] = (x_new[k] - u[k]) * inv2d
+    a, z = lo + wt, hi - wt
+    pot = 0.0
+    for k in range(a, z):
+        pot += x_cur[k] * x_cur[k]
+    for k in range(a, z - 1):
+        dx = x_cur[k + 1] - x_cur[k]
+        pot += kspring * dx * dx
+    kin = 0.0
+    for k in range(a, z):
+        vel = t[0] * u[k]
+        for j in range(1, wt + 1):
+            vel += t[j] * (u[k - j] + u[k + j])
+        kin += vel * vel
+    return 0.5 * (pot + kin)
+
+
+@njit(cache=True)
+def _out_power(x_cur, u, t, m, step, kspring):
+    """Energy per unit tau leaving the sites on m's side through the bond (m, m + step).
+
+    The spring does work K (rho_{m+step} - rho_m) v_m on site m (v = 2 pi T * u).
+    """
+    vel = t[0] * u[m]
+    for j in range(1, t.size):
+        vel += t[j] * (u[m - j] + u[m + j])
+    return -kspring * (x_cur[m + step] - x_cur[m]) * (2.0 * math.pi * vel)
+
+
+@njit(cache=True)
+def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard_hi, c, s, t,
+                      dtbc, mem, hist, sig_hist, v0, alpha, kind, params, mu, bias, delta,
+                      kspring, reach, dv_limit, v_runaway, prescribed_v, do_energy, e_int,
+                      e_win, power, f_hist, rec_idx, rec_every, rec_out, sites, forces,
+                      scratch, kick_buf):
+    """Advance steps b0 .. b1-1 on the segment [lo, hi) with transparent ends.
+
+    As :func:`chaindrag.solvers._chain.chain_steps`, plus: before the sweep of step b the
+    ghosts are set from the ends' memories (state b), after it rho(b) of both boundary
+    layers enters them. A kick footprint [g - ws, g + ws] leaving [guard_lo, guard_hi)
+    (array indices) stops the loop with STATUS_REGROW before step b changes anything.
+    ``hist[e, i, b]`` (if its last axis is not empty) receives rho(b) of boundary-layer site
+    i of end e (0 right, 1 left), the data an exact extension needs. With ``do_energy``:
+    ``e_win[b]`` the window energy (:func:`_window_energy`) and ``power[e, b]`` the energy
+    per unit tau leaving it through end e's side. Returns (status, step reached, x_prev,
+    x_cur).
+    """
+    direct, ar, ai, br, bi, zr, zi = dtbc
+    ring, hre, him = mem
+    w = direct.shape[0]
+    gbuf, layer = np.empty(w), np.empty(w)
+    sre, sim = np.empty(zr.size), np.empty(zr.size)
+    keep_hist = hist.shape[2] > 0
+    two_pi = 2.0 * math.pi
+    acc = (two_pi * delta) ** 2 / mu
+    kick = (two_pi * delta) ** 2
+    drive_force = bias / alpha
+    ws = s.size - 1
+    wt = t.size - 1
+    n_part = sig_hist.shape[0]
+    inv2d = 1.0 / (2.0 * delta * two_pi)
+    sigma = np.empty(n_part)
+    for b in range(b0, b1):
+        for p in range(n_part):
+            sigma[p] = sig_hist[p, b]
+            if not math.isfinite(sigma[p]):
+                return STATUS_NONFINITE, b, x_prev, x_cur
+        count, fpart, eint, g_min, g_max = interaction_forces(
+            sigma, x_cur, first_site, alpha, kind, params, reach, sites, forces)
+        if g_min - first_site - ws < guard_lo or g_max - first_site + ws >= guard_hi:
+            return STATUS_REGROW, b, x_prev, x_cur
+        e_int[b] = eint
+        for p in range(n_part):
+            f_hist[p, b] = fpart[p]
+        if rec_every > 0 and b % rec_every == 0:
+            col = b // rec_every
+            for r in range(rec_idx.size):
+                rec_out[r, col] = x_cur[rec_idx[r] - first_site]
+        set_ghosts(b, x_cur, lo, hi, direct, ring, ar, ai, hre, him, gbuf)
+        if keep_hist:
+            for i in range(w):
+                hist[0, i, b] = x_cur[hi - 1 - i]
+                hist[1, i, b] = x_cur[lo + i]
+        if do_energy:
+            scratch[lo:hi] = x_prev[lo:hi]
+        _sweep(x_prev, x_cur, c, lo, hi)
+        _kicks(x_prev, first_site, sites, forces, count, kick, s, kick_buf)
+        push_both(b, x_cur, lo, hi, ring, br, bi, zr, zi, hre, him, layer, sre, sim)
+        if do_energy:
+            e_win[b] = _window_energy(x_prev, x_cur, scratch, t, lo, hi, kspring, inv2d)
+            power[0, b] = _out_power(x_cur, scratch, t, hi - wt - 1, 1, kspring)
+            power[1, b] = _out_power(x_cur, scratch, t, lo + wt, -1, kspring)
+        x_prev, x_cur = x_cur, x_prev
+        status = advance_particles(b, sigma, sig_hist, v0, fpart, prescribed_v, acc,
+                                   drive_force, delta, dv_limit, v_runaway)
+        if status != STATUS_DONE:
+            return status, b + 1, x_prev, x_cur
+    return STATUS_DONE, b1, x_prev, x_cur
+
+
+@njit(cache=True)
+def exterior_steps(b1, x_prev, x_cur, lo, hi, e, c, t, dtbc, mem, data, new_hist, do_energy,
+                   power, kspring, inv2d, scratch):
+    """Re-run the force-free exterior piece [lo, hi) beyond an end from rest, steps 0..b1-1.
+
+    Laid out outward (a left end's exterior mirrored): the w sites inside the old end are
+    Dirichlet data, ``x_cur[lo - 1 - i] = data[i, b]`` (boundary-layer site i at step b),
+    and a fresh transparent end at hi - 1 uses memory slot ``e`` of ``mem``. The piece is
+    then the exact exterior (the half-chain beyond the old end is linear, at rest before
+    step 0 and driven by that layer alone). ``new_hist[i, b]`` receives the new boundary
+    layer, ``power[b]`` (with ``do_energy``) the energy per unit tau leaving through the
+    bond (hi - wt - 1, hi - wt). Returns (x_prev, x_cur) at steps b1 - 1, b1.
+    """
+    direct, ar, ai, br, bi, zr, zi = dtbc
+    ring, hre, him = mem
+    w = direct.shape[0]
+    wt = t.size - 1
+    m = hi - wt - 1
+    gbuf, layer = np.empty(w), np.empty(w)
+    sre, sim = np.empty(zr.size), np.empty(zr.size)
+    for b in range(b1):
+        for i in range(w):
+            x_cur[lo - 1 - i] = data[i, b]
+        ghost_values(e, b, direct, ring, ar, ai, hre, him, gbuf)
+        for j in range(w):
+            x_cur[hi + j] = gbuf[j]
+        for i in range(w):
+            layer[i] = x_cur[hi - 1 - i]
+            new_hist[i, b] = layer[i]
+        if do_energy:
+            scratch[m - wt:hi] = x_prev[m - wt:hi]
+        _sweep(x_prev, x_cur, c, lo, hi)
+        push_history(e, b, layer, ring, br, bi, zr, zi, hre, him, sre, sim)
+        if do_energy:
+            for k in range(m - wt, hi):
+                scratch[k] = (x_prev[k] - scratch[k]) * inv2d
+            power[b] = _out_power(x_cur, scratch, t, m, 1, kspring)
+        x_prev, x_cur = x_cur, x_prev
+    return x_prev, x_cur

@@ -1,0 +1,329 @@
+"""Transparent solver: the chain solver's segment, fixed in the lattice, with exact ends.
+
+The chain solver's segment is the infinite chain because it grows with the sound cone,
+so its cost grows as N_steps x tau. Beyond a segment's last site the chain is linear,
+force-free and at rest before step 0: eliminating it gives the exact discrete transparent
+boundary condition of :mod:`chaindrag.boundary` (ghost sites as causal convolutions of the
+boundary layer's history, the old history as ~150 exponentials). ``solver="transparent"``
+keeps the chain solver's interior update, kicks, forces and particle integrator
+(:mod:`chaindrag.solvers._transparent`) on a segment [g_lo, g_hi) that covers every site a
+force reaches plus :data:`END_MARGIN`; cost N_steps x (segment + ~the ends' fixed work).
+
+The segment is planned from the inputs (or given, ``segment=(g_lo, g_hi)``). When a kick
+would come within the margin of an end:
+
+- planned segment: the end is moved out *exactly*. The half-chain beyond the old end is
+  driven only by the history of its w boundary-layer sites, which the run keeps; the new
+  sites are re-run from rest with that history as Dirichlet data and a fresh transparent
+  end beyond them (:func:`~chaindrag.solvers._transparent.exterior_steps`), which also
+  gives the new end its memory. Cost (new sites) x (steps so far); the end grows by half
+  the segment at least, so a drifting particle pays a bounded factor over its path.
+- given segment: the run stops with a SimulationError saying which extent it needs.
+
+Energy (``energy=True``): the chain's energy in the window [g_lo + wt, g_hi - wt) as the
+chain solver computes it, plus the cumulative energy that left through the window's outer
+springs (work of the spring on the last window site, trapezoid in tau), so "chain" is the
+whole chain's energy and the total is conserved as with the chain solver.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from ..boundary import TransparentEnds, new_memory, transparent_ends
+from ..params import ParameterError, SimulationError
+from . import _transparent
+from ._common import STATUS_DONE, STATUS_REGROW, propagator_stencils
+from .checks import _status_error
+from .job import ProgressReporter, SolverJob, SolverResult
+
+#: Sites kept force-free between any kick footprint and an end (the energy window's flux
+#: springs need 2 wt + 1 of them).
+END_MARGIN = 16
+#: Planned room for a free particle beyond its starting reach, ahead / behind (sites).
+AHEAD, BEHIND = 128, 32
+#: An extension adds max(this, half the segment) sites.
+GROW_MIN = 256
+#: The ends' fixed work per step, in interior site-updates (progress planning only).
+ENDS_COST = 400
+_ENDS: dict = {}
+
+
+def default_boundary_store() -> Path:
+    """Where the transparent-end data are kept by default: the user cache directory."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "chaindrag" / "boundary"
+
+
+def boundary_ends(omega_fast: float, d: int, store=None) -> tuple[TransparentEnds, str | None]:
+    """The ends for (omega_fast, d): computed once, kept in ``store`` (default: user cache).
+
+    Returns the ends and the directory they are kept in (None if it could not be written:
+    the default directory only; an explicit ``store`` that cannot be written is an error).
+    """
+    path = default_boundary_store() if store is None else Path(store)
+    key = (float(omega_fast), int(d), str(path))
+    if key not in _ENDS:
+        try:
+            _ENDS[key] = (transparent_ends(omega_fast, d, cache_dir=path), str(path))
+        except OSError as err:
+            if store is not None:
+                raise
+            warnings.warn(f"cannot keep the transparent-end data in {path} ({err}); "
+                          "computed in memory", RuntimeWarning, stacklevel=2)
+            _ENDS[key] = (transparent_ends(omega_fast, d), None)
+    return _ENDS[key]
+
+
+def _footprint(sig: np.ndarray, common: dict, ws: int) -> tuple[int, int]:
+    """Sites [lo, hi] the kicks of particles at ``sig`` can touch (interaction_forces' range)."""
+    alpha, reach = common["alpha"], common["reach"]
+    return (int(math.floor((float(np.min(sig)) - reach) / alpha)) - ws,
+            int(math.ceil((float(np.max(sig)) + reach) / alpha)) + ws)
+
+
+def plan_segment(job: SolverJob, prescribed_v: np.ndarray, ws: int) -> tuple[int, int]:
+    """Sites [g_lo, g_hi) of a planned segment: the start (and any prescribed path) plus room.
+
+    Free particles get :data:`AHEAD` sites in the direction of v0 and :data:`BEHIND`
+    behind (at most their ballistic travel); a dragged particle's whole path is known.
+    """
+    common, tau = job.common, job.tau_max
+    sig0 = job.sig_hist[:, 0]
+    ballistic = np.abs(job.vel0) * tau / common["alpha"]
+    dragged = np.isfinite(prescribed_v)
+    ahead = np.where(dragged, 0.0, np.minimum(ballistic, AHEAD))
+    behind = np.where(dragged, 0.0, np.minimum(ballistic, BEHIND))
+    fwd = job.vel0 >= 0
+    room_hi, room_lo = np.where(fwd, ahead, behind), np.where(fwd, behind, ahead)
+    end = np.where(dragged, sig0 + np.nan_to_num(prescribed_v) * job.n * common["delta"], sig0)
+    f_lo, f_hi = _footprint(np.minimum(sig0, end), common, ws)[0], _footprint(
+        np.maximum(sig0, end), common, ws)[1]
+    g_lo = f_lo - END_MARGIN - int(math.ceil(float(np.max(room_lo))))
+    g_hi = f_hi + END_MARGIN + 1 + int(math.ceil(float(np.max(room_hi))))
+    if job.sites_rec.size:
+        g_lo, g_hi = min(g_lo, int(job.sites_rec.min())), max(g_hi, int(job.sites_rec.max()) + 1)
+    return g_lo, g_hi
+
+
+def given_segment(job: SolverJob, ws: int) -> tuple[int, int]:
+    """The caller's ``segment``, checked: it must hold the start's footprint and recordings."""
+    seg = job.segment
+    try:
+        g_lo, g_hi = (int(v) for v in seg)
+        ok = all(float(v) == int(v) for v in seg)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ParameterError(f"segment must be a pair of integer sites (g_lo, g_hi), got {seg!r}")
+    f_lo, f_hi = _footprint(job.sig_hist[:, 0], job.common, ws)
+    need_lo, need_hi = f_lo - END_MARGIN, f_hi + END_MARGIN + 1
+    if job.sites_rec.size:
+        need_lo = min(need_lo, int(job.sites_rec.min()))
+        need_hi = max(need_hi, int(job.sites_rec.max()) + 1)
+    if g_lo > need_lo or g_hi < need_hi:
+        raise ParameterError(f"segment=({g_lo}, {g_hi}) must contain the sites [{need_lo}, "
+                             f"{need_hi}) (the particles' starting reach plus {END_MARGIN} "
+                             "sites of margin on either side, and the recorded sites)")
+    return g_lo, g_hi
+
+
+def _cumulative_integral(p: np.ndarray) -> np.ndarray:
+    """int_0^b p (unit step) at every b: trapezoid with Gregory's end corrections to 4th order.
+
+    The outflow oscillates at up to 2 omega_fast (w delta ~ 0.2 at d = 60), where the plain
+    trapezoid errs by (w delta)^2/12 ~ 4e-3 of the oscillation; the corrections (from
+    backward differences at b, the chain at rest before step 0) bring it to ~1e-8.
+    """
+    gone = np.concatenate([[0.0], np.cumsum(0.5 * (p[1:] + p[:-1]))])
+    padded = np.concatenate([np.zeros(4), p])
+    for k, coef in enumerate((1.0 / 12.0, 1.0 / 24.0, 19.0 / 720.0, 3.0 / 160.0), start=1):
+        start = np.diff(p[:k + 1], k)[0] if p.size > k else 0.0
+        gone -= coef * (np.diff(padded, k)[4 - k:] + (-1) ** k * start)
+    gone[0] = 0.0
+    return gone
+
+
+class _TransparentRun:
+    """One run: the segment and its ends, chunks of numba steps, exact extensions, energy."""
+
+    def __init__(self, job: SolverJob, e_chain, f_hist, prescribed_v, ends, store):
+        self.job, self.e_chain, self.f_hist, self.prescribed_v = job, e_chain, f_hist, prescribed_v
+        self.ends, self.store = ends, store
+        delta = job.common["delta"]
+        c, self.s, self.t = propagator_stencils(job.chain.omega_fast, delta)
+        self.c = np.concatenate([c, np.zeros(max(0, 4 - c.size))])
+        self.w, ws = ends.width, self.s.size - 1
+        self.pad = 2 * max(self.c.size, self.s.size, self.t.size) + 1
+        self.kspring = (job.chain.omega_fast**2 - 1.0) / 4.0
+        self.inv2d = 1.0 / (2.0 * delta * 2.0 * math.pi)
+        self.fixed = job.segment is not None
+        g_lo, g_hi = given_segment(job, ws) if self.fixed else plan_segment(job, prescribed_v, ws)
+        self.planned_extent = (g_lo, g_hi)
+        self._allocate(g_lo, g_hi)
+        self.dtbc = ends.numba_arrays()[1:]
+        memory = new_memory(ends)
+        self.mem = (memory.ring, memory.hre, memory.him)
+        n = job.n
+        # an extension needs the boundary layers' whole history; nobody extends a given segment
+        free = not np.all(np.isfinite(prescribed_v))
+        self.hist = np.zeros((2, self.w, n + 1 if free and not self.fixed else 0))
+        self.e_win = np.zeros(n + 1 if job.energy else 0)
+        self.power = np.zeros((2, n + 1 if job.energy else 0))
+        self.e_done = 0  # e_chain is final for steps < e_done
+        self.chunk = max(1, min(n // 200 + 1, 20000))
+        buf = job.sig_hist.shape[0] * (int(2 * job.common["reach"] / job.common["alpha"]) + 8)
+        self.sites, self.forces = np.zeros(buf, dtype=np.int64), np.zeros(buf)
+        self.kick_buf = np.zeros(2 * buf + 2 * self.s.size)
+        self.updates, self.extensions = 0, 0
+
+    def _allocate(self, g_lo: int, g_hi: int, x_prev=None, x_cur=None) -> None:
+        """Arrays for sites [g_lo, g_hi) with padding; copy given interiors in."""
+        self.g_lo, self.g_hi = g_lo, g_hi
+        size = g_hi - g_lo + 2 * self.pad
+        self.first_site = g_lo - self.pad
+        self.x_prev, self.x_cur, self.scratch = np.zeros(size), np.zeros(size), np.zeros(size)
+        if x_prev is not None:
+            self.x_prev[self.pad:self.pad + x_prev.size] = x_prev
+            self.x_cur[self.pad:self.pad + x_cur.size] = x_cur
+
+    @property
+    def n_sites(self) -> int:
+        return self.g_hi - self.g_lo
+
+    def _steps(self, b: int, b1: int) -> tuple[int, int]:
+        """Steps b..b1-1 in numba; returns (status, step reached)."""
+        job, common = self.job, self.job.common
+        lo, hi = self.pad, self.pad + self.n_sites
+        status, b_new, self.x_prev, self.x_cur = _transparent.transparent_steps(
+            b, b1, self.x_prev, self.x_cur, self.first_site, lo, hi, lo + END_MARGIN,
+            hi - END_MARGIN, self.c, self.s, self.t, self.dtbc, self.mem, self.hist,
+            job.sig_hist, job.vel0, common["alpha"], common["kind"], common["params"],
+            common["mu"], common["bias"], common["delta"], self.kspring, common["reach"],
+            common["dv_limit"], common["v_runaway"], self.prescribed_v, job.energy, job.e_int,
+            self.e_win, self.power, self.f_hist, job.sites_rec, job.chain_every, job.rec_out,
+            self.sites, self.forces, self.scratch, self.kick_buf)
+        self.updates += self.n_sites * max(b_new - b, 0)
+        return status, b_new
+
+    def _finalize_energy(self, b_end: int) -> None:
+        """e_chain = window energy + energy gone through both ends, for steps e_done..b_end-1."""
+        if not self.job.energy or b_end <= self.e_done:
+            return
+        gone = _cumulative_integral(self.power[:, :b_end].sum(axis=0)) * self.job.common["delta"]
+        self.e_chain[self.e_done:b_end] = self.e_win[self.e_done:b_end] + gone[self.e_done:]
+        self.e_done = b_end
+        self.flux_out = float(gone[-1])
+
+    def _refuse(self, b: int, f_lo: int, f_hi: int) -> SimulationError:
+        tau = b * self.job.common["delta"]
+        return SimulationError(
+            f"at tau={tau:.6g} (step {b}) a particle's forces reach sites [{f_lo}, {f_hi}], "
+            f"within {END_MARGIN} sites of an end of segment=({self.g_lo}, {self.g_hi}); the "
+            f"run needs at least segment=({min(self.g_lo, f_lo - END_MARGIN)}, "
+            f"{max(self.g_hi, f_hi + END_MARGIN + 1)}) by then: give a wider segment, or "
+            "segment=None (planned and extended exactly as the particles go)")
+
+    def _extend_for(self, b: int) -> None:
+        """A kick came within the margin at step b: move the end(s) out exactly, or refuse."""
+        f_lo, f_hi = _footprint(self.job.sig_hist[:, b], self.job.common, self.s.size - 1)
+        if self.fixed:
+            raise self._refuse(b, f_lo, f_hi)
+        grow = max(GROW_MIN, self.n_sites // 2)
+        if f_hi + END_MARGIN >= self.g_hi:
+            self._extend(0, b, max(grow, f_hi + END_MARGIN + 1 - self.g_hi))
+        if f_lo - END_MARGIN < self.g_lo:
+            self._extend(1, b, max(grow, self.g_lo - f_lo + END_MARGIN))
+
+    def _extend(self, e: int, b: int, add: int) -> None:
+        """Move end e (0 right, 1 left) out by ``add`` sites at step b, exactly."""
+        if self.hist.shape[2] == 0:  # cannot happen: only a given segment keeps no history
+            raise SimulationError("internal: a segment without history cannot be extended")
+        self._finalize_energy(b)  # before power[e] is rewritten for the new window
+        w, pad = self.w, self.pad
+        size = add + 2 * (w + pad)
+        xp, xc, scratch = np.zeros(size), np.zeros(size), np.zeros(size)
+        lo = pad + w
+        memory = new_memory(self.ends)
+        power = self.power[e] if self.job.energy else np.zeros(0)
+        xp, xc = _transparent.exterior_steps(
+            b, xp, xc, lo, lo + add, e, self.c, self.t, self.dtbc,
+            (memory.ring, memory.hre, memory.him), self.hist[e], self.hist[e],
+            self.job.energy, power, self.kspring, self.inv2d, scratch)
+        for k, arr in enumerate((memory.ring, memory.hre, memory.him)):
+            self.mem[k][e] = arr[e]
+        n = self.n_sites
+        old_prev = self.x_prev[pad:pad + n].copy()
+        old_cur = self.x_cur[pad:pad + n].copy()
+        new_prev, new_cur = xp[lo:lo + add], xc[lo:lo + add]
+        if e == 0:
+            self._allocate(self.g_lo, self.g_hi + add, np.concatenate([old_prev, new_prev]),
+                           np.concatenate([old_cur, new_cur]))
+        else:
+            self._allocate(self.g_lo - add, self.g_hi, np.concatenate([new_prev[::-1], old_prev]),
+                           np.concatenate([new_cur[::-1], old_cur]))
+        self.updates += (add + w) * b
+        self.extensions += 1
+
+    def run(self) -> dict:
+        """Advance all steps; returns the run's provenance."""
+        job = self.job
+        progress = ProgressReporter(job.progress)
+        self.flux_out = 0.0
+        b = 0
+        while b <= job.n:
+            b1 = min(b + self.chunk, job.n + 1)
+            status, b_new = self._steps(b, b1)
+            if status == STATUS_REGROW:
+                self._extend_for(b_new)
+            elif status != STATUS_DONE:
+                raise _status_error(status, b_new, job.common, job.sig_hist)
+            b = b_new
+            planned = self.updates + (job.n + 1 - b) * (self.n_sites + ENDS_COST)
+            progress(self.updates, planned, finished=b > job.n)
+        self._finalize_energy(job.n + 1)
+        return self._provenance()
+
+    def _provenance(self) -> dict:
+        attrs = self.ends.attrs
+        ends = dict(k0=self.ends.k0, tol=self.ends.tol, width=self.w,
+                    n_exponentials=self.ends.n_exponentials,
+                    coupling_error=self.ends.coupling_error,
+                    kernel_error_max=attrs.get("kernel_error_max"),
+                    method=attrs.get("method"), created=attrs.get("created"),
+                    chaindrag_version=attrs.get("chaindrag_version"), store=self.store)
+        return dict(segment=[self.g_lo, self.g_hi], segment_planned=list(self.planned_extent),
+                    segment_given=self.fixed, segment_extensions=self.extensions,
+                    end_margin=END_MARGIN, chain_sites_max_active=int(self.n_sites),
+                    chain_site_updates=int(self.updates), stencil_width_cos=int(self.c.size),
+                    stencil_width_sin=int(self.s.size), transparent_ends=ends,
+                    end_flux=self.flux_out if self.job.energy else None)
+
+
+def _run_transparent(job: SolverJob, e_chain: np.ndarray, f_hist: np.ndarray,
+                     prescribed_v: np.ndarray) -> dict:
+    """Run the transparent solver, filling ``job``'s arrays, ``e_chain`` and ``f_hist``.
+
+    As :func:`chaindrag.solvers.chain._run_chain` (``f_hist[p, b]``: the chain's force on
+    particle p; a finite ``prescribed_v[p]`` drags it at that speed).
+    """
+    if job.thermal is not None:
+        raise ParameterError("omega_T/thermal: solver='transparent' assumes a chain at rest "
+                             "outside its segment (thermal waves would enter through its ends); "
+                             "use solver='chain' for a thermal chain")
+    ends, store = boundary_ends(job.chain.omega_fast, job.chain.d, job.boundary_store)
+    return _TransparentRun(job, e_chain, f_hist, prescribed_v, ends, store).run()
+
+
+def run_transparent_solver(job: SolverJob) -> SolverResult:
+    """Backend of ``simulate(solver="transparent")``: free particles, the chain's energy."""
+    n_part = job.sig_hist.shape[0]
+    e_chain = np.zeros(job.n + 1)
+    f_hist = np.zeros((n_part, job.n + 1))
+    extra = _run_transparent(job, e_chain, f_hist, prescribed_v=np.full(n_part, np.nan))
+    return SolverResult(extra=extra, e_chain=e_chain)

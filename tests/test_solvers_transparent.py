@@ -1,0 +1,178 @@
+"""solver="transparent" (exact transparent ends on a fixed segment) against the chain solver.
+
+The reference is the chain solver, an independent construction of the infinite chain: its
+segment grows with the sound cone, so nothing ever reaches its ends. The transparent
+solver keeps the same interior arithmetic on a segment fixed in the lattice and eliminates
+the rest of the chain exactly (chaindrag.boundary); wherever both are exact they must agree
+far below any physical scale: trajectories to 1e-9 of sigma, the same capture times, the
+same chain displacements and energies (the transparent one counting what left through its
+ends).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from chaindrag.params import ParameterError, SimulationError
+from chaindrag.solvers import drive, simulate
+
+FIG3 = dict(alpha=40.0, lam=4.0, sigma0=220.0, v0=120.0)
+BIASED = dict(alpha=40.0, lam=4.0, sigma0=220.0, v0=40.0, bias=0.01)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return tmp_path_factory.mktemp("boundary")
+
+
+def _both(store, **kw):
+    chain = simulate(**kw, solver="chain")
+    transparent = simulate(**kw, solver="transparent", boundary_store=store)
+    return chain, transparent
+
+
+def _sigma_error(a, b) -> float:
+    return float(np.abs(a.sigma - b.sigma).max() / np.abs(a.sigma).max())
+
+
+def _capture_time(traj) -> float:
+    """First time the particle turns back (its speed changes sign): it is captured."""
+    v = traj.velocity[0]
+    turn = np.flatnonzero(np.sign(v[1:]) != np.sign(v[:-1]))
+    return float(traj.tau[turn[0] + 1]) if turn.size else np.inf
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("phi0", [20.0, -20.0])
+def test_fig3_runs_with_transparent_ends_are_the_infinite_chain_runs(store, phi0):
+    # tau = 125: the particle slows down over ~200 masses and is captured; the planned
+    # segment had to be extended exactly on the way
+    sites = np.array([0, 5, 60, 150])
+    chain, transparent = _both(store, **FIG3, phi0=phi0, tau_max=125.0, energy=False,
+                               record_sites=sites, chain_record_every=60)
+    assert _sigma_error(chain, transparent) <= 1e-9
+    cap = _capture_time(chain)
+    assert 50.0 < cap < 125.0  # it really is captured during the run
+    assert _capture_time(transparent) == cap
+    scale = np.abs(chain.chain_displacement).max()
+    assert np.abs(chain.chain_displacement - transparent.chain_displacement).max() <= 1e-9 * scale
+    assert transparent.params["segment_extensions"] >= 1
+    lo, hi = transparent.params["segment"]
+    assert hi - lo < 600  # the path, not the sound cone (~7000 sites at tau = 125)
+
+
+def test_single_pass_chain_energy_includes_what_left_through_the_ends(store):
+    # energy on: window energy + outflow through both ends = the whole chain's energy
+    chain, transparent = _both(store, alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, v0=50.0,
+                               tau_max=6.0, energy=True)
+    assert _sigma_error(chain, transparent) <= 1e-9
+    e_ref = chain.energy["chain"]
+    flux = transparent.params["end_flux"]
+    assert flux > 0.3 * e_ref[-1]  # much of the energy has left the segment by the end
+    assert np.abs(transparent.energy["chain"] - e_ref).max() <= 1e-7 * e_ref.max()
+    total = transparent.energy["total"]
+    drift = np.abs(chain.energy["total"] - chain.energy["total"][0]).max()
+    assert np.abs(total - total[0]).max() <= 1.01 * drift + 1e-9
+
+
+def test_energy_bookkeeping_converges_with_the_time_step(store):
+    # the total (with the outflow) drifts at second order in delta, as the chain solver's
+    kw = dict(alpha=40.0, phi0=20.0, lam=4.0, sigma0=220.0, v0=120.0, tau_max=4.0,
+              solver="transparent", boundary_store=store)
+    drift = {}
+    for d in (60, 120):
+        total = simulate(**kw, d=d).energy["total"]
+        drift[d] = np.abs(total - total[0]).max()
+    assert 3.0 < drift[60] / drift[120] < 5.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("phi0", [2.0, -2.0])
+def test_biased_tau_800_run_with_transparent_ends_is_the_infinite_chain_run(store, phi0):
+    chain, transparent = _both(store, **BIASED, phi0=phi0, tau_max=800.0, energy=False)
+    assert _sigma_error(chain, transparent) <= 1e-9
+    assert abs(chain.sigma[0, -1] - chain.sigma[0, 0]) > 200 * 40.0  # it drifted far
+    lo, hi = transparent.params["segment"]
+    assert transparent.params["segment_extensions"] >= 1 and hi - lo < 3000
+
+
+def test_an_extended_segment_equals_one_given_wide_enough_from_the_start(store):
+    kw = dict(**FIG3, phi0=20.0, tau_max=60.0, energy=True, solver="transparent",
+              boundary_store=store, record_sites=[30])
+    planned = simulate(**kw)
+    assert planned.params["segment_extensions"] >= 1
+    wide = simulate(**kw, segment=tuple(planned.params["segment"]))
+    assert wide.params["segment_extensions"] == 0
+    assert _sigma_error(wide, planned) <= 1e-12
+    scale = np.abs(wide.chain_displacement).max()
+    assert np.abs(wide.chain_displacement - planned.chain_displacement).max() <= 1e-11 * scale
+    e = wide.energy["chain"]
+    assert np.abs(planned.energy["chain"] - e).max() <= 1e-8 * e.max()
+
+
+def test_a_force_within_the_margin_of_a_given_end_is_refused_with_the_extent_needed(store):
+    with pytest.raises(SimulationError, match=r"segment=\(-30, \d+\)"):
+        simulate(**FIG3, phi0=20.0, tau_max=10.0, solver="transparent", segment=(-30, 40),
+                 boundary_store=store)
+    with pytest.raises(ParameterError, match="segment"):  # the start itself is too close
+        simulate(**FIG3, phi0=20.0, tau_max=1.0, solver="transparent", segment=(0, 15))
+
+
+def test_two_particles_share_one_segment(store):
+    kw = dict(alpha=40.0, phi0=20.0, lam=4.0, sigma0=[220.0, 2020.0], v0=[80.0, -60.0],
+              tau_max=30.0, energy=True)
+    chain, transparent = _both(store, **kw)
+    assert _sigma_error(chain, transparent) <= 1e-9
+    lo, hi = transparent.params["segment"]
+    assert lo < 0 and hi > 50  # one segment over both
+    e = chain.energy["chain"]
+    assert np.abs(transparent.energy["chain"] - e).max() <= 1e-7 * e.max()
+
+
+@pytest.mark.parametrize("v", [25.0, 60.0])
+def test_drive_with_transparent_ends_equals_drive_on_the_chain(v):
+    kw = dict(alpha=40.0, phi0=2.0, lam=4.0, v=v, tau_max=40.0)
+    chain = drive(**kw)
+    transparent = drive(**kw, solver="transparent")
+    assert transparent.delta_bar == pytest.approx(chain.delta_bar, rel=1e-9, abs=0)
+    assert transparent.delta_bar_chain_energy == pytest.approx(chain.delta_bar_chain_energy,
+                                                               rel=1e-9, abs=0)
+    assert transparent.params["chain_solver"] == "transparent"
+
+
+def test_params_carry_the_ends_provenance_and_the_store_keeps_them(store):
+    traj = simulate(**FIG3, phi0=20.0, tau_max=1.0, solver="transparent", boundary_store=store)
+    p = traj.params
+    assert p["solver"] == "transparent"
+    ends = p["transparent_ends"]
+    assert ends["k0"] == 128 and ends["n_exponentials"] > 50
+    assert 0 < ends["coupling_error"] < 1e-11 and ends["store"] == str(store)
+    assert list(store.glob("dtbc_*.npz"))
+    assert p["chain_site_updates"] > 0 and len(p["segment"]) == 2
+
+
+def test_progress_reaches_one_and_never_decreases(store):
+    seen = []
+    simulate(**FIG3, phi0=20.0, tau_max=5.0, solver="transparent", boundary_store=store,
+             progress=seen.append)
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) >= 50
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(memory=1.0), "memory"),
+    (dict(omega_T=1.0), "solver='chain'"),
+    (dict(segment=(0, 1, 2)), "segment"),
+    (dict(segment="wide"), "segment"),
+])
+def test_bad_input_for_the_transparent_solver_is_refused_by_name(store, kwargs, match):
+    with pytest.raises(ParameterError, match=match):
+        simulate(**FIG3, phi0=20.0, tau_max=1.0, solver="transparent", boundary_store=store,
+                 **kwargs)
+
+
+def test_segment_and_drive_solver_are_refused_for_other_solvers():
+    with pytest.raises(ParameterError, match="segment"):
+        simulate(**FIG3, phi0=20.0, tau_max=1.0, segment=(-100, 100))
+    with pytest.raises(ParameterError, match="solver"):
+        drive(alpha=40.0, phi0=2.0, lam=4.0, v=25.0, tau_max=5.0, solver="kernel")
