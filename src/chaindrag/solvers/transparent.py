@@ -49,8 +49,9 @@ END_MARGIN = 16
 AHEAD, BEHIND = 128, 32
 #: An extension adds max(this, half the segment) sites.
 GROW_MIN = 256
-#: The ends' fixed work per step, in interior site-updates (progress planning only).
-ENDS_COST = 400
+#: Both ends' work per step (ghosts, memories, the step's other fixed work), in interior
+#: site-updates: ~1 us at ~2e9 site-updates/s (benchmarks/solvers.py). Progress only.
+ENDS_COST = 2000
 _ENDS: dict = {}
 
 
@@ -180,7 +181,7 @@ class _TransparentRun:
         buf = job.sig_hist.shape[0] * (int(2 * job.common["reach"] / job.common["alpha"]) + 8)
         self.sites, self.forces = np.zeros(buf, dtype=np.int64), np.zeros(buf)
         self.kick_buf = np.zeros(2 * buf + 2 * self.s.size)
-        self.updates, self.extensions = 0, 0
+        self.updates, self.work, self.extensions = 0, 0.0, 0
 
     def _allocate(self, g_lo: int, g_hi: int, x_prev=None, x_cur=None) -> None:
         """Arrays for sites [g_lo, g_hi) with padding; copy given interiors in."""
@@ -209,6 +210,7 @@ class _TransparentRun:
             self.e_win, self.power, self.f_hist, job.sites_rec, job.chain_every, job.rec_out,
             self.sites, self.forces, self.scratch, self.kick_buf)
         self.updates += self.n_sites * max(b_new - b, 0)
+        self.work += (self.n_sites + ENDS_COST) * max(b_new - b, 0)
         return status, b_new
 
     def _finalize_energy(self, b_end: int) -> None:
@@ -234,11 +236,24 @@ class _TransparentRun:
         f_lo, f_hi = _footprint(self.job.sig_hist[:, b], self.job.common, self.s.size - 1)
         if self.fixed:
             raise self._refuse(b, f_lo, f_hi)
-        grow = max(GROW_MIN, self.n_sites // 2)
         if f_hi + END_MARGIN >= self.g_hi:
-            self._extend(0, b, max(grow, f_hi + END_MARGIN + 1 - self.g_hi))
+            self._extend(0, b, max(self._growth(b, +1), f_hi + END_MARGIN + 1 - self.g_hi))
         if f_lo - END_MARGIN < self.g_lo:
-            self._extend(1, b, max(grow, self.g_lo - f_lo + END_MARGIN))
+            self._extend(1, b, max(self._growth(b, -1), self.g_lo - f_lo + END_MARGIN))
+
+    def _growth(self, b: int, sign: int) -> int:
+        """Sites to add at step b on the side ``sign``: the travel still to come, predicted.
+
+        An extension at step b costs ~b x (its sites + one end's work): few, early ones are
+        cheapest. The particles' mean speed towards that end over the second half of the
+        steps so far (after the start's transient), over the steps still to come, predicts
+        the rest of the path (a drifting particle: one or two extensions); at least
+        GROW_MIN sites and half the segment (a slowing one: geometric growth).
+        """
+        sig = self.job.sig_hist
+        gone = float(np.max(sign * (sig[:, b] - sig[:, b // 2]))) / self.job.common["alpha"]
+        ahead = max(gone, 0.0) / max(b - b // 2, 1) * (self.job.n + 1 - b)
+        return max(GROW_MIN, self.n_sites // 2, int(math.ceil(ahead)))
 
     def _extend(self, e: int, b: int, add: int) -> None:
         """Move end e (0 right, 1 left) out by ``add`` sites at step b, exactly."""
@@ -267,7 +282,8 @@ class _TransparentRun:
         else:
             self._allocate(self.g_lo - add, self.g_hi, np.concatenate([new_prev[::-1], old_prev]),
                            np.concatenate([new_cur[::-1], old_cur]))
-        self.updates += (add + w) * b
+        self.updates += add * b
+        self.work += (add + ENDS_COST / 2) * b
         self.extensions += 1
 
     def run(self) -> dict:
@@ -284,8 +300,8 @@ class _TransparentRun:
             elif status != STATUS_DONE:
                 raise _status_error(status, b_new, job.common, job.sig_hist)
             b = b_new
-            planned = self.updates + (job.n + 1 - b) * (self.n_sites + ENDS_COST)
-            progress(self.updates, planned, finished=b > job.n)
+            planned = self.work + (job.n + 1 - b) * (self.n_sites + ENDS_COST)
+            progress(self.work, planned, finished=b > job.n)
         self._finalize_energy(job.n + 1)
         return self._provenance()
 
