@@ -5,7 +5,8 @@
 
 The paper's kernel algorithm (Appendix) costs ~ N_steps^2 x N_ch; it is timed at short
 durations and extrapolated with that law (fitted exponent printed), the chain solver is
-timed directly at the paper's durations. Numba compilation is excluded (a warm-up run).
+timed directly at the paper's durations, the transparent solver (issue 15) on the same
+runs and on a tau = 10^4 drift run. Numba compilation is excluded (a warm-up run).
 """
 
 from __future__ import annotations
@@ -78,6 +79,34 @@ def potential_rows(taus) -> list:
     return rows
 
 
+def transparent_rows(tau3: float, t3: float, tau8: float, t8: float, t8e: float,
+                     tau_long: float) -> list:
+    """solver="transparent" (issue 15) against the chain solver's times measured above.
+
+    The same runs: cost N_steps x (path + the ends' fixed work) instead of N_steps x cone.
+    """
+    simulate(**FIG3, tau_max=0.2, solver="transparent")  # compile; the ends from the cache
+    fig3 = dict(FIG3, tau_max=tau3, record_sites=np.arange(250), chain_record_every=30,
+                energy=False)
+    tt3 = best_of(lambda: simulate(**fig3, solver="transparent"), 1)
+    tt8 = best_of(lambda: simulate(**FIG8, tau_max=tau8, energy=False, solver="transparent"), 1)
+    tt8e = best_of(lambda: simulate(**FIG8, tau_max=tau8, energy=True, solver="transparent"), 1)
+    t0 = time.perf_counter()
+    long = simulate(**DRIFT, tau_max=tau_long, solver="transparent")
+    t_long = time.perf_counter() - t0
+    lo, hi = long.params["segment"]
+    path = np.ptp(long.sigma) / DRIFT["alpha"]
+    return [(f"Fig. 3 run tau_max={tau3:g}, 250 recorded sites: transparent solver", tt3,
+             f"chain/transparent = {t3 / tt3:.1f}x"),
+            (f"Fig. 8 drift run tau_max={tau8:g} (energy off): transparent solver", tt8,
+             f"chain/transparent = {t8 / tt8:.1f}x"),
+            (f"Fig. 8 drift run tau_max={tau8:g} with the chain's energy: transparent", tt8e,
+             f"chain/transparent = {t8e / tt8e:.1f}x"),
+            (f"drift run v0=30 tau_max={tau_long:g} (energy off): transparent solver", t_long,
+             f"path {path:.0f} sites, segment {hi - lo} sites, "
+             f"{long.params['segment_extensions']} extension(s)")]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller sizes")
@@ -133,6 +162,7 @@ def main() -> None:
     rows.append((f"  -> per chain site-update ({updates / 1e9:.2f} G updates)", t8 / updates,
                  f"{updates / t8 / 1e9:.2f} G site-updates/s"))
 
+    rows += transparent_rows(tau3, tc3, tau8, t8, t8e, 1000.0 if args.quick else 1e4)
     rows += thermal_rows(tau8) + potential_rows((20.0, tau8))
 
     # drive mode (Fig. 8c check)

@@ -176,3 +176,38 @@ def test_segment_and_drive_solver_are_refused_for_other_solvers():
         simulate(**FIG3, phi0=20.0, tau_max=1.0, segment=(-100, 100))
     with pytest.raises(ParameterError, match="solver"):
         drive(alpha=40.0, phi0=2.0, lam=4.0, v=25.0, tau_max=5.0, solver="kernel")
+
+
+def test_fused_end_update_is_the_boundary_modules_to_rounding():
+    # the solver's w = 3 ghosts and memory update against chaindrag.boundary's generic ones
+    from chaindrag.boundary import new_memory, transparent_ends
+    from chaindrag.boundary._dtbc import ghost_values, push_history
+    from chaindrag.solvers._transparent import end_ghosts, end_push
+
+    ends = transparent_ends(10.0, 60)
+    dtbc = ends.numba_arrays()[1:]
+    mems = [new_memory(ends) for _ in range(2)]
+    rng = np.random.default_rng(1)
+    got, ref = np.empty(3), np.empty(3)
+    sre, sim = np.empty(ends.n_exponentials), np.empty(ends.n_exponentials)
+    for b in range(600):  # several passes through the ring, exponentials fed
+        layer = rng.standard_normal(3)
+        for e in (0, 1):
+            ours, theirs = mems
+            end_ghosts(e, b, dtbc, (ours.ring, ours.hre, ours.him), got)
+            ghost_values(e, b, dtbc[0], theirs.ring, dtbc[1], dtbc[2], theirs.hre, theirs.him,
+                         ref)
+            np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-14 * np.abs(ref).max())
+            end_push(e, b, layer, dtbc, (ours.ring, ours.hre, ours.him), sre, sim)
+            push_history(e, b, layer, theirs.ring, *dtbc[3:], theirs.hre, theirs.him, sre, sim)
+    np.testing.assert_allclose(mems[0].hre, mems[1].hre, rtol=1e-12, atol=1e-13)
+
+
+@pytest.mark.parametrize("d, energy_tol", [(240, 1e-9), (20, 2e-6)])
+def test_other_stencil_widths_are_the_infinite_chain_too(store, d, energy_tol):
+    # d = 240: w = 2, d = 20: w = 4 (the boundary module's generic end update). The
+    # outflow's quadrature error grows ~ (2 omega_fast delta)^6: 2e-10 at d = 60
+    chain, transparent = _both(store, **FIG3, phi0=20.0, tau_max=3.0, d=d, energy=True)
+    assert _sigma_error(chain, transparent) <= 1e-9
+    e = chain.energy["chain"]
+    assert np.abs(transparent.energy["chain"] - e).max() <= energy_tol * e.max()

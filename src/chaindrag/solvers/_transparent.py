@@ -159,9 +159,11 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
     per unit tau leaving it through end e's side. Returns (status, step reached, x_prev,
     x_cur).
     """
-    w = dtbc[0].shape[0]
+    direct, ar, ai, br, bi, zr, zi = dtbc
+    ring, hre, him = mem
+    w = direct.shape[0]
     gbuf, layer = np.empty(w), np.empty(w)
-    sre, sim = np.empty(dtbc[5].size), np.empty(dtbc[5].size)
+    sre, sim = np.empty(zr.size), np.empty(zr.size)
     keep_hist = hist.shape[2] > 0
     two_pi = 2.0 * math.pi
     acc = (two_pi * delta) ** 2 / mu
@@ -188,11 +190,17 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
             col = b // rec_every
             for r in range(rec_idx.size):
                 rec_out[r, col] = x_cur[rec_idx[r] - first_site]
-        end_ghosts(0, b, dtbc, mem, gbuf)
-        x_cur[hi:hi + w] = gbuf
-        end_ghosts(1, b, dtbc, mem, gbuf)
-        for j in range(w):
-            x_cur[lo - 1 - j] = gbuf[j]
+        if w == 3:
+            x_cur[hi], x_cur[hi + 1], x_cur[hi + 2] = _ghosts3(0, b, direct, ring, ar, ai,
+                                                               hre, him)
+            x_cur[lo - 1], x_cur[lo - 2], x_cur[lo - 3] = _ghosts3(1, b, direct, ring, ar, ai,
+                                                                   hre, him)
+        else:
+            end_ghosts(0, b, dtbc, mem, gbuf)
+            x_cur[hi:hi + w] = gbuf
+            end_ghosts(1, b, dtbc, mem, gbuf)
+            for j in range(w):
+                x_cur[lo - 1 - j] = gbuf[j]
         if keep_hist:
             for i in range(w):
                 hist[0, i, b] = x_cur[hi - 1 - i]
@@ -201,12 +209,18 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
             scratch[lo:hi] = x_prev[lo:hi]
         _sweep(x_prev, x_cur, c, lo, hi)
         _kicks(x_prev, first_site, sites, forces, count, kick, s, kick_buf)
-        for i in range(w):
-            layer[i] = x_cur[hi - 1 - i]
-        end_push(0, b, layer, dtbc, mem, sre, sim)
-        for i in range(w):
-            layer[i] = x_cur[lo + i]
-        end_push(1, b, layer, dtbc, mem, sre, sim)
+        if w == 3:
+            _push3(0, b, x_cur[hi - 1], x_cur[hi - 2], x_cur[hi - 3], ring, br, bi, zr, zi,
+                   hre, him)
+            _push3(1, b, x_cur[lo], x_cur[lo + 1], x_cur[lo + 2], ring, br, bi, zr, zi,
+                   hre, him)
+        else:
+            for i in range(w):
+                layer[i] = x_cur[hi - 1 - i]
+            end_push(0, b, layer, dtbc, mem, sre, sim)
+            for i in range(w):
+                layer[i] = x_cur[lo + i]
+            end_push(1, b, layer, dtbc, mem, sre, sim)
         if do_energy:
             e_win[b] = _window_energy(x_prev, x_cur, scratch, t, lo, hi, kspring, inv2d)
             power[0, b] = _out_power(x_cur, scratch, t, hi - wt - 1, 1, kspring)
