@@ -211,3 +211,27 @@ def test_other_stencil_widths_are_the_infinite_chain_too(store, d, energy_tol):
     assert _sigma_error(chain, transparent) <= 1e-9
     e = chain.energy["chain"]
     assert np.abs(transparent.energy["chain"] - e).max() <= energy_tol * e.max()
+
+
+def test_a_run_ended_early_by_stop_is_the_prefix_of_the_full_run():
+    kw = dict(alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, bias=0.01, v0=30.0, energy=False,
+              solver="transparent", tau_max=120.0)
+    full = simulate(**kw)
+    seen = []
+
+    def stop(traj):
+        seen.append(traj.tau[-1])
+        return traj.tau[-1] >= 60.0
+
+    part = simulate(**kw, stop=stop, stop_every=20.0)
+    n = part.sigma.shape[1]
+    assert seen[-1] == pytest.approx(part.params["tau_end"]) and 60.0 <= seen[-1] < 80.0
+    assert np.all(np.diff(np.floor(np.array(seen) / 20.0)) >= 1)  # once per 20 in tau
+    np.testing.assert_array_equal(part.sigma, full.sigma[:, :n])
+    np.testing.assert_array_equal(part.velocity, full.velocity[:, :n])
+
+
+def test_stop_is_refused_by_a_solver_that_cannot_end_early():
+    with pytest.raises(ParameterError, match="stop"):
+        simulate(alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, v0=30.0, tau_max=1.0,
+                 solver="chain", stop=lambda traj: True)

@@ -71,6 +71,11 @@ class SolverJob:
         run (None: planned from the inputs and extended exactly as the particles go).
     boundary_store : path or None
         Transparent solver: directory of the transparent-end data (None: the user cache).
+    stop : callable or None
+        Called as ``stop(n)`` with the last complete step n (state n + 1 also computed) at
+        least ``stop_every`` steps apart; True ends the run there (transparent solver).
+    stop_every : int
+        Steps between two calls of ``stop``.
     """
 
     n: int
@@ -92,6 +97,8 @@ class SolverJob:
     window: tuple[int, int] | None = None
     segment: tuple[int, int] | None = None
     boundary_store: Any = None
+    stop: Callable[[int], bool] | None = None
+    stop_every: int = 1
 
 
 @dataclass(frozen=True)
@@ -104,10 +111,13 @@ class SolverResult:
         Solver-specific provenance, merged into ``Trajectory.params``.
     e_chain : ndarray or None
         The chain's energy at every step, if the backend computes it.
+    n_done : int or None
+        The last complete step when ``stop`` ended the run early (None: all ``n`` steps).
     """
 
     extra: dict
     e_chain: np.ndarray | None = None
+    n_done: int | None = None
 
 
 class ProgressReporter:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -37,12 +37,13 @@ class _Backend:
 
     run: Callable[[SolverJob], SolverResult]
     memory_truncation: bool = False
+    early_stop: bool = False
 
 
 _BACKENDS: dict[str, _Backend] = {
     "chain": _Backend(run_chain_solver),
     "kernel": _Backend(run_kernel_solver, memory_truncation=True),
-    "transparent": _Backend(run_transparent_solver),
+    "transparent": _Backend(run_transparent_solver, early_stop=True),
 }
 
 
@@ -74,7 +75,9 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
              statistics: str = "quantum", seed: int = 0,
              thermal: ThermalChain | None = None,
              segment: tuple[int, int] | None = None,
-             boundary_store: Any = None) -> Trajectory:
+             boundary_store: Any = None,
+             stop: Callable[[Trajectory], bool] | None = None,
+             stop_every: float = 100.0) -> Trajectory:
     """Mobile particles on the infinite chain with a pair interaction Phi (Eqs. 12-14, A1-A2).
 
     Parameters
@@ -155,6 +158,13 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
         Transparent solver: directory where the transparent-end data of (omega_fast, d)
         are computed once and kept with provenance (default: ``~/.cache/chaindrag/boundary``
         or under ``$XDG_CACHE_HOME``).
+    stop : callable, optional
+        Transparent solver: called once per ``stop_every`` (in tau) with the particles'
+        :class:`~chaindrag.trajectory.Trajectory` so far (every step, no chain record);
+        returning True ends the run there (``params["tau_end"]`` says when). For runs whose
+        length is not known in advance, e.g. until a drift fate is decided (Fig. 8).
+    stop_every : float
+        Simulated time between two calls of ``stop``, > 0.
 
     Returns
     -------
@@ -247,6 +257,9 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
     backend, memory = _backend(solver, memory)
     if segment is not None and solver != "transparent":
         raise ParameterError(f"segment is only for solver='transparent', got solver={solver!r}")
+    if stop is not None and not backend.early_stop:
+        able = " or ".join(f"solver={k!r}" for k, b in _BACKENDS.items() if b.early_stop)
+        raise ParameterError(f"stop (ending a run early) is only available with {able}")
     record_every, chain_every, sites_rec = _recording(record_every, chain_record_every,
                                                       record_sites)
     if v_runaway is not None:
@@ -267,16 +280,6 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
                                 v_runaway=v_runaway or 0.0)
     sig_hist = np.zeros((sig0.size, n + 2))
     sig_hist[:, 0] = sig0
-    job = SolverJob(n=n, tau_max=float(tau_max), sig_hist=sig_hist, vel0=vel0, chain=chain,
-                    common=common, e_int=np.zeros(n + 1), sites_rec=sites_rec,
-                    chain_every=chain_every,
-                    rec_out=np.zeros((sites_rec.size, n // chain_every + 1)),
-                    energy=bool(energy) and bath is None, progress=progress, memory=memory,
-                    kernel_store=kernel_store, kernel_first_site=kernel_first_site,
-                    thermal=bath, window=window, segment=segment,
-                    boundary_store=boundary_store)
-    result = backend.run(job)
-
     params = dict(alpha=float(alpha), **interaction_params(inter), mu=float(mu),
                   sigma0=float(sig0[0]) if sig0.size == 1 else sig0.tolist(),
                   v0=float(vel0[0]) if vel0.size == 1 else vel0.tolist(),
@@ -285,7 +288,44 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
                   solver=solver, record_every=record_every, chain_record_every=chain_every,
                   force_floor=FORCE_FLOOR, chaindrag_version=__version__,
                   **_thermal_params(bath, window))
+    check = _stop_check(stop, stop_every, sig_hist, vel0, delta, params)
+    job = SolverJob(n=n, tau_max=float(tau_max), sig_hist=sig_hist, vel0=vel0, chain=chain,
+                    common=common, e_int=np.zeros(n + 1), sites_rec=sites_rec,
+                    chain_every=chain_every,
+                    rec_out=np.zeros((sites_rec.size, n // chain_every + 1)),
+                    energy=bool(energy) and bath is None, progress=progress, memory=memory,
+                    kernel_store=kernel_store, kernel_first_site=kernel_first_site,
+                    thermal=bath, window=window, segment=segment,
+                    boundary_store=boundary_store, stop=check,
+                    stop_every=max(1, round(float(stop_every) / delta)))
+    result = backend.run(job)
+    if result.n_done is not None:  # ended early by stop
+        job = replace(job, n=result.n_done)
+        params.update(n_steps=result.n_done, tau_end=result.n_done * delta)
     return _trajectory(job, result, record_every, params, t_start)
+
+
+def _particle_record(sig_hist: np.ndarray, vel0: np.ndarray, n: int, delta: float):
+    """tau, sigma and the central-difference velocity of states 0..n (state n + 1 known)."""
+    vel = np.empty((sig_hist.shape[0], n + 1))
+    vel[:, 0] = vel0
+    vel[:, 1:] = (sig_hist[:, 2:n + 2] - sig_hist[:, :n]) / (2.0 * delta)
+    return np.arange(n + 1) * delta, sig_hist[:, :n + 1], vel
+
+
+def _stop_check(stop, stop_every: float, sig_hist, vel0, delta: float, params: dict):
+    """``stop`` as the backends call it: step n in, the particles' Trajectory so far to it."""
+    if stop is None:
+        return None
+    require_positive("stop_every", stop_every)
+
+    def check(n: int) -> bool:
+        tau, sigma, vel = _particle_record(sig_hist, vel0, n, delta)
+        empty = np.zeros(0)
+        return bool(stop(Trajectory(tau=tau, sigma=sigma, velocity=vel, chain_sites=empty,
+                                    chain_tau=empty, chain_displacement=empty,
+                                    params=params)))
+    return check
 
 
 def _thermal_params(bath: ThermalChain | None, window: tuple[int, int] | None) -> dict:
@@ -302,11 +342,8 @@ def _trajectory(job: SolverJob, result: SolverResult, record_every: int, params:
     """Velocities (central differences), energies and the decimated records of a run."""
     n, sig_hist, delta = job.n, job.sig_hist, job.chain.delta
     mu, bias, alpha = job.common["mu"], job.common["bias"], job.common["alpha"]
-    sig0, vel0 = sig_hist[:, 0], job.vel0
-    tau_all = np.arange(n + 1) * delta
-    vel = np.empty((sig0.size, n + 1))
-    vel[:, 0] = vel0
-    vel[:, 1:] = (sig_hist[:, 2:] - sig_hist[:, :-2]) / (2.0 * delta)
+    sig0 = sig_hist[:, 0]
+    tau_all, _, vel = _particle_record(sig_hist, job.vel0, n, delta)
     keep = slice(0, n + 1, record_every)
     kinetic = 0.5 * mu * (vel / _TWO_PI) ** 2
     energies = {"particle_kinetic": kinetic.sum(axis=0)[keep],
@@ -318,7 +355,9 @@ def _trajectory(job: SolverJob, result: SolverResult, record_every: int, params:
         energies["total"] = (energies["particle_kinetic"] + energies["interaction"]
                              + energies["chain"] - energies["bias_work"])
     params = dict(params, wall_time_s=time.perf_counter() - t_start, **result.extra)
+    n_chain = n // job.chain_every + 1
     return Trajectory(tau=tau_all[keep], sigma=sig_hist[:, :n + 1][:, keep],
                       velocity=vel[:, keep], chain_sites=job.sites_rec,
-                      chain_tau=np.arange(job.rec_out.shape[1]) * job.chain_every * delta,
-                      chain_displacement=job.rec_out, energy=energies, params=params)
+                      chain_tau=np.arange(n_chain) * job.chain_every * delta,
+                      chain_displacement=job.rec_out[:, :n_chain], energy=energies,
+                      params=params)

@@ -291,7 +291,8 @@ class _TransparentRun:
         job = self.job
         progress = ProgressReporter(job.progress)
         self.flux_out = 0.0
-        b = 0
+        b, self.n_done = 0, None
+        next_check = job.stop_every
         while b <= job.n:
             b1 = min(b + self.chunk, job.n + 1)
             status, b_new = self._steps(b, b1)
@@ -301,8 +302,14 @@ class _TransparentRun:
                 raise _status_error(status, b_new, job.common, job.sig_hist)
             b = b_new
             planned = self.work + (job.n + 1 - b) * (self.n_sites + ENDS_COST)
+            if job.stop is not None and next_check <= b <= job.n and job.stop(b - 1):
+                self.n_done = b - 1  # states 0..b-1 complete, b known for the velocity
+                progress(self.work, planned, finished=True)
+                break
+            while next_check <= b:
+                next_check += job.stop_every
             progress(self.work, planned, finished=b > job.n)
-        self._finalize_energy(job.n + 1)
+        self._finalize_energy(job.n + 1 if self.n_done is None else self.n_done + 1)
         return self._provenance()
 
     def _provenance(self) -> dict:
@@ -318,7 +325,7 @@ class _TransparentRun:
                     end_margin=END_MARGIN, chain_sites_max_active=int(self.n_sites),
                     chain_site_updates=int(self.updates), stencil_width_cos=int(self.c.size),
                     stencil_width_sin=int(self.s.size), transparent_ends=ends,
-                    end_flux=self.flux_out if self.job.energy else None)
+                    end_flux=self.flux_out if self.job.energy else None, n_done=self.n_done)
 
 
 def _run_transparent(job: SolverJob, e_chain: np.ndarray, f_hist: np.ndarray,
@@ -342,4 +349,4 @@ def run_transparent_solver(job: SolverJob) -> SolverResult:
     e_chain = np.zeros(job.n + 1)
     f_hist = np.zeros((n_part, job.n + 1))
     extra = _run_transparent(job, e_chain, f_hist, prescribed_v=np.full(n_part, np.nan))
-    return SolverResult(extra=extra, e_chain=e_chain)
+    return SolverResult(extra=extra, e_chain=e_chain, n_done=extra.pop("n_done"))
