@@ -448,3 +448,21 @@ def test_continuation_tries_the_stages_between_tau_max_and_the_cap_then_the_cap(
     assert Continuation("chain", (), 800.0).ends(800.0) == []  # cap at tau_max: no rerun
     with pytest.raises(ParameterError, match="tau_cap"):
         Continuation("chain", (), -1.0)
+
+
+def test_one_run_ended_by_its_fate_judges_as_the_staged_reruns_do(tmp_path):
+    # The transparent solver continues in one run, ended at the first stage that decides;
+    # the chain solver reruns from tau = 0 to each stage. Same dynamics, same verdicts.
+    from chaindrag import jobs
+
+    runs = [dict(_drift_run(2.0, 14.0), solver="transparent"),
+            dict(_drift_run(-2.0, 20.0), solver="transparent")]
+    out = {}
+    for solver in ("chain", "transparent"):
+        paths = [tmp_path / f"{solver}_{k}.csv" for k in ("midpoints", "fates", "long")]
+        jobs.run_drift(*paths, runs=runs, tau_max=200.0,
+                       continuation=dict(solver=solver, stages=[300.0], tau_cap=400.0))
+        out[solver] = pd.read_csv(paths[1]).set_index("v0")
+    cols = ["fate", "tau_end", "tau_decided", "capped", "plateau_v", "n"]
+    pd.testing.assert_frame_equal(out["chain"][cols], out["transparent"][cols])
+    assert out["transparent"].loc[14.0, "tau_end"] == 300.0  # decided at the first stage

@@ -4,9 +4,12 @@ The paper plots the local maxima (repulsive) or minima (attractive) of v(tau), s
 is measured with :func:`~chaindrag.trajectory.midpoint_speeds` (``method='extremum'``; the
 speed at the midpoint crossing is kept alongside) and judged by
 :func:`~chaindrag.trajectory.drift_fate`. A run still undetermined at the figure's tau_max
-is run again with the same parameters for longer (the stages of :class:`Continuation`)
-until its fate is decided or the cap is reached: the dynamics is deterministic, so the
-longer run repeats the shorter one up to tau_max (to rounding) and goes on from there.
+is continued with the same parameters, its fate judged again at the stages of
+:class:`Continuation`, until it is decided or the cap is reached: the dynamics is
+deterministic, so the longer run repeats the shorter one up to tau_max (to rounding) and
+goes on from there. With the transparent solver one run does it all, ended by
+``simulate(stop=...)`` at the first stage that decides (no stage is run twice); other
+solvers rerun from tau = 0 to each stage.
 """
 
 from __future__ import annotations
@@ -76,19 +79,20 @@ class DriftRun:
 
 def measure_drift(*, alpha: float, phi0: float, lam: float, mu: float, bias: float,
                   sigma0: float, omega_fast: float, d: int, solver: str, v0: float,
-                  tau_end: float) -> pd.DataFrame:
+                  tau_end: float, **stop) -> pd.DataFrame:
     """Simulate one biased run to ``tau_end`` and return its extremum speeds (Fig. 8).
 
     Columns tau, v (the paper's local maximum / minimum of the speed in each traverse),
     sigma, direction, tau_midpoint and v_midpoint (the midpoint crossing of that traverse).
     Every step is recorded (the extrema need it); the chain is neither recorded nor its
-    energy computed.
+    energy computed. ``stop`` and ``stop_every`` go to :func:`~chaindrag.solvers.simulate`.
     """
     t0 = time.perf_counter()
     traj = simulate(alpha=alpha, phi0=phi0, lam=lam, mu=mu, sigma0=sigma0, v0=v0,
                     tau_max=tau_end, omega_fast=omega_fast, d=d, bias=bias, solver=solver,
                     record_sites=np.arange(0), energy=False,
-                    progress=ProgressLog(f"drift phi0={phi0:+g} v0={v0:g} tau={tau_end:g}"))
+                    progress=ProgressLog(f"drift phi0={phi0:+g} v0={v0:g} tau={tau_end:g}"),
+                    **stop)
     speeds = midpoint_speeds(traj, method="extremum")
     log.info("phi0=%+g v0=%g: simulated and measured tau_max=%g with %s in %.1f s", phi0, v0,
              tau_end, solver, time.perf_counter() - t0)
@@ -120,12 +124,10 @@ def settle_drift_run(run: dict, *, tau_max: float, continuation: Continuation) -
     table = panel = measure_drift(**run, tau_end=tau_max)
     end, solver = float(tau_max), run["solver"]
     fate = drift_fate(panel, tau_end=end, **kw)
-    for stage in continuation.ends(tau_max):
-        if fate["fate"] != "undetermined":
-            break
-        end, solver = stage, continuation.solver
-        table = measure_drift(**dict(run, solver=solver), tau_end=end)
-        fate = drift_fate(table, tau_end=end, **kw)
+    if fate["fate"] == "undetermined" and continuation.ends(tau_max):
+        continued = _one_run if continuation.solver == "transparent" else _staged_runs
+        table, end, fate = continued(run, continuation.ends(tau_max), continuation.solver, kw)
+        solver = continuation.solver
         log.info("phi0=%+g v0=%g: %s at tau=%g", run["phi0"], run["v0"], fate["fate"], end)
     capped = fate["fate"] == "undetermined"
     decided = math.nan if capped else fate_decided_at(table, fate["fate"], tau_end=end, **kw)
@@ -134,6 +136,40 @@ def settle_drift_run(run: dict, *, tau_max: float, continuation: Continuation) -
                wall_time_s=time.perf_counter() - t0)
     long = _decimated(table, LONG_POINTS).assign(tau_end=end) if end > tau_max else None
     return DriftRun(panel=panel, long=long, fate=row)
+
+
+def _staged_runs(run: dict, ends: list[float], solver: str, kw: dict):
+    """Rerun from tau = 0 to each stage until the fate is decided: (table, end, fate)."""
+    for end in ends:
+        table = measure_drift(**dict(run, solver=solver), tau_end=end)
+        fate = drift_fate(table, tau_end=end, **kw)
+        if fate["fate"] != "undetermined":
+            break
+    return table, end, fate
+
+
+def _one_run(run: dict, ends: list[float], solver: str, kw: dict):
+    """One run to the cap, ended at the first stage whose judgement is decided."""
+    judged = {}
+
+    def decided(traj) -> bool:
+        due = [s for s in ends if s <= traj.tau[-1] and s not in judged]
+        if not due:
+            return False
+        speeds = midpoint_speeds(traj, method="extremum")
+        for s in due:  # the same verdicts as runs ending at each stage
+            judged[s] = drift_fate(speeds[speeds["tau"] <= s], tau_end=s, **kw)
+        return any(judged[s]["fate"] != "undetermined" for s in due) or due[-1] == ends[-1]
+
+    # judged at least every tenth of the shortest gap between stages
+    gaps = np.diff([0.0, *ends])
+    table = measure_drift(**dict(run, solver=solver), tau_end=ends[-1], stop=decided,
+                          stop_every=max(float(gaps.min()) / 10.0, 1.0))
+    end = next((s for s in ends if judged.get(s, {}).get("fate", "undetermined")
+                != "undetermined"), ends[-1])
+    if end not in judged:  # the run reached the cap between two calls of the judge
+        judged[end] = drift_fate(table, tau_end=end, **kw)
+    return table[table["tau"] <= end].reset_index(drop=True), end, judged[end]
 
 
 def _decimated(table: pd.DataFrame, n_max: int) -> pd.DataFrame:
