@@ -1,5 +1,6 @@
 """Other pair potentials in the simulations (issue 14): single passes and the drive mode
-against Eqs. (25) and (33), the interaction: key of config.yaml, and the study's claims."""
+against Eqs. (25) and (33), and the study's claims (the interaction: key of config.yaml is
+tested in test_interaction_config.py)."""
 
 import math
 import re
@@ -10,10 +11,8 @@ import pandas as pd
 import pytest
 
 from chaindrag import analytic
-from chaindrag.interactions import Gaussian, LennardJones, Morse, Yukawa
-from chaindrag.jobs._interaction import interaction_from_config, mirror_spec
+from chaindrag.interactions import Morse, interaction_from_config
 from chaindrag.jobs.single_pass import single_pass_run
-from chaindrag.params import ParameterError
 from chaindrag.solvers import drive
 from chaindrag.validation.potentials import validate_potentials
 
@@ -67,31 +66,6 @@ def test_gaussian_spec_gives_the_shorthand_numbers_bit_for_bit():
     b = single_pass_run(**PASS, v0=30.0, interaction=spec)
     for key in ("delta_numeric", "delta_analytic", "tau_cross", "v_cross", "v_ext_numeric"):
         assert a[key] == b[key], key
-
-
-# --------------------------------------------------------------------------- config specs
-def test_interaction_spec_builds_each_kind_and_mirrors_signed_amplitudes():
-    specs = [{"kind": "gaussian", "phi0": -2.0, "lam": 4.0},
-             {"kind": "lorentzian", "A": 2.0, "b": 4.0}, MORSE, LJ,
-             {"kind": "yukawa", "Q": 2.0, "screening_length": 3.0, "h": 4.0}]
-    built = [interaction_from_config(s) for s in specs]
-    assert built[0] == Gaussian(-2.0, 4.0) and built[4] == Yukawa(2.0, 3.0, 4.0)
-    assert built[3] == LennardJones(1.0, 4.2, 4.0)
-    mirrored = interaction_from_config(mirror_spec(specs[4]))
-    x = np.linspace(-20.0, 20.0, 41)
-    np.testing.assert_array_equal(mirrored.potential(x), -built[4].potential(x))
-    assert mirror_spec(MORSE) is None and mirror_spec(LJ) is None
-
-
-@pytest.mark.parametrize("spec,needle", [
-    ({"kind": "coulomb", "Q": 1.0}, "kind must be one of"),
-    ({"kind": "morse", "D": 1.0, "a": 0.5, "r0": 6.0}, "missing h"),
-    ({**MORSE, "lam": 4.0}, "unknown lam"),
-    ({**MORSE, "D": -1.0}, "D must lie in"),
-])
-def test_bad_interaction_spec_names_the_parameter(spec, needle):
-    with pytest.raises(ParameterError, match=needle):
-        interaction_from_config(spec)
 
 
 # --------------------------------------------------------------------------- claims

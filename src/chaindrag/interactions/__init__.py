@@ -10,6 +10,9 @@ Built-in: :class:`Gaussian`, :class:`Lorentzian`, and the channel potentials of 
 distance r = sqrt(x^2 + h^2) :class:`Morse`, :class:`LennardJones`, :class:`Yukawa`, all
 with closed-form Phi_k; :class:`UserPotential` for anything else (checked, then tabulated).
 
+Built from a description: :func:`from_provenance` (an output's provenance),
+:func:`interaction_from_config` (the ``interaction:`` key of config.yaml, :mod:`.config`).
+
 Numba: ``kind, params = interaction.kernel_args()`` feeds :func:`pair_energy_force` and
 :func:`interaction_forces`, one compiled (and disk-cached) kernel for every potential.
 
@@ -23,49 +26,15 @@ from ._fourier import FourierError, fourier_transform, numerical_fourier
 from ._kernels import (FORCE_FLOOR, GAUSSIAN, LENNARD_JONES, LORENTZIAN, MORSE, TABULATED,
                        YUKAWA, interaction_forces, pair_energy_force)
 from ._user import UserPotential
+from .config import BUILT_IN, KINDS, from_provenance, interaction_from_config, mirror_spec
 
 __all__ = [
     "Interaction", "Gaussian", "Lorentzian", "Morse", "LennardJones", "Yukawa",
     "UserPotential", "fourier_transform", "numerical_fourier", "FourierError",
     "interaction_forces", "pair_energy_force", "FORCE_FLOOR", "GAUSSIAN", "LORENTZIAN",
     "MORSE", "LENNARD_JONES", "YUKAWA", "TABULATED", "DEFAULTS", "BUILT_IN",
-    "from_provenance",
+    "from_provenance", "KINDS", "interaction_from_config", "mirror_spec",
 ]
-
-#: The built-in potentials by the ``kind`` name used in provenance and in config files.
-BUILT_IN = {"gaussian": Gaussian, "lorentzian": Lorentzian, "morse": Morse,
-            "lennard_jones": LennardJones, "yukawa": Yukawa}
-
-
-def from_provenance(prov) -> Interaction:
-    """The built-in potential that :meth:`Interaction.provenance` (or a config entry) describes.
-
-    Parameters
-    ----------
-    prov : mapping
-        ``{"kind": name, <parameter>: value, ...}`` with ``kind`` one of :data:`BUILT_IN`.
-
-    Returns
-    -------
-    Interaction
-        The potential, its parameters checked as by its constructor.
-
-    Raises
-    ------
-    ParameterError
-        Unknown kind (a user potential cannot be rebuilt from its provenance: its
-        functions are code), or missing or unknown parameters.
-    """
-    from ..params import ParameterError
-
-    fields = dict(prov)
-    kind = fields.pop("kind", None)
-    if kind not in BUILT_IN:
-        raise ParameterError(f"interaction kind must be one of {sorted(BUILT_IN)}, got {kind!r}")
-    try:
-        return BUILT_IN[kind](**fields)
-    except TypeError as err:
-        raise ParameterError(f"interaction {kind!r}: {err}") from None
 
 #: The potentials study's defaults: the paper's Fig. 8 Gaussian and the Morse and
 #: Lennard-Jones channels with the same barrier height (~2) and range of Phi_k.

@@ -17,7 +17,7 @@ from ..stores import write_table
 from ..tables._common import PathLike, _delta, _with_provenance
 from .. import analytic
 from ..analytic._pair import provenance_text
-from ._interaction import interaction_from_config, mirror_spec
+from ..interactions import interaction_from_config, mirror_spec
 from .progress import ProgressLog
 
 log = logging.getLogger(__name__)

@@ -18,10 +18,9 @@ import pandas as pd
 
 from .. import analytic
 from ..analytic._pair import provenance_text
-from ..interactions import Gaussian
+from ..interactions import Gaussian, interaction_from_config
 from ..stores import write_table
 from ..tables._common import PathLike, _with_provenance
-from ._interaction import interaction_from_config
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +45,7 @@ def run_potential_curves(out: PathLike, *, label: str, interaction: Mapping[str,
     label : str
         The potential's name in the study (the key under ``potentials.interactions``).
     interaction : mapping
-        Its ``interaction:`` spec (:func:`.interaction_from_config`).
+        Its ``interaction:`` spec (:func:`chaindrag.interactions.interaction_from_config`).
     alpha, mu, omega_fast : float
         Chain spacing, mass ratio, band top.
     eq25, steady_state : mapping

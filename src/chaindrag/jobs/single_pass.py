@@ -13,12 +13,12 @@ import pandas as pd
 
 from .. import analytic
 from ..analytic._pair import provenance_text
+from ..interactions import interaction_from_config
 from ..params import ParameterError
 from ..solvers import simulate
 from ..stores import write_table
 from ..tables._common import PathLike, _with_provenance
 from ..trajectory import single_pass_loss
-from ._interaction import interaction_from_config
 from .progress import ProgressLog
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ def single_pass_run(*, alpha: float, mu: float, v0: float, omega_fast: float, d:
     reached the next midpoint nor turned back by then, the run is repeated twice as long (up
     to ``max_extensions`` times) — :func:`chaindrag.trajectory.single_pass_loss` refuses a
     too-short run rather than guessing. The potential is the Gaussian ``phi0, lam`` or an
-    ``interaction`` spec of config.yaml (:func:`.interaction_from_config`).
+    ``interaction`` spec of config.yaml (:func:`chaindrag.interactions.interaction_from_config`).
 
     Returns
     -------
