@@ -248,11 +248,15 @@ class _TransparentRun:
         cheapest. The particles' mean speed towards that end over the second half of the
         steps so far (after the start's transient), over the steps still to come, predicts
         the rest of the path (a drifting particle: one or two extensions); at least
-        GROW_MIN sites and half the segment (a slowing one: geometric growth).
+        GROW_MIN sites and half the segment (a slowing one: geometric growth). A run that
+        ``stop`` may end early grows geometrically only (at most doubling): a segment sized
+        for the whole planned run would make every step until the stop dearer.
         """
         sig = self.job.sig_hist
         gone = float(np.max(sign * (sig[:, b] - sig[:, b // 2]))) / self.job.common["alpha"]
         ahead = max(gone, 0.0) / max(b - b // 2, 1) * (self.job.n + 1 - b)
+        if self.job.stop is not None:
+            ahead = min(ahead, self.n_sites)
         return max(GROW_MIN, self.n_sites // 2, int(math.ceil(ahead)))
 
     def _extend(self, e: int, b: int, add: int) -> None:
