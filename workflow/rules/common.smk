@@ -102,7 +102,7 @@ _check_kernel(config["health"]["solvers"]["kernel"], None, config["health"]["sol
 # the shorthand makes with phi0 < 0 uses the mirror -Phi: the signed amplitude negated (the
 # kinds below; morse and lennard_jones have none and such runs are skipped). A gaussian mapping
 # is turned back into the shorthand (the same runs, paths and numbers).
-_AMPLITUDE = {"gaussian": "phi0", "lorentzian": "A", "yukawa": "Q"}  # = jobs._interaction.KINDS
+_AMPLITUDE = {"gaussian": "phi0", "lorentzian": "A", "yukawa": "Q"}  # = interactions.KINDS
 
 
 def potential_run(section, run, phi0):
@@ -132,6 +132,13 @@ def with_interaction(section, params):
     """``params`` plus the section's interaction, if any (for a path hash)."""
     spec = section.get("interaction")
     return params if spec is None else dict(params, interaction=spec)
+
+
+def interaction_param(section):
+    """{"interaction": spec} for a rule's params, {} without one (params, hence reruns, as
+    before issue 14)."""
+    spec = section.get("interaction")
+    return {} if spec is None else {"interaction": spec}
 
 
 # ------------------------------------------------------------------ full trajectories (Figs. 3, 4)
@@ -247,18 +254,25 @@ def single_pass_params(wildcards):
 def _drift_batches():
     """{(tag, batch text): run_drift keyword arguments}; one tag per sign of phi0.
 
-    The tag names the sign's parameters and hashes every input of its runs (each run, tau_max,
-    the continuation and the batch size), so any change gives new batch files.
+    The tag names the sign's parameters (with an interaction: its kind and the sign, + for
+    Phi, - for its mirror) and hashes every input of its runs (each run with its potential,
+    tau_max, the continuation and the batch size), so any change gives new batch files.
     """
     c = config["fig8"]
     out = {}
+    base = {k: c[k] for k in ("alpha", "lam", "mu", "bias", "sigma0", "omega_fast", "d",
+                              "solver")}
+    job = dict(tau_max=c["tau_max"], continuation=c["continuation"])
     for sign in (1.0, -1.0):
-        base = {k: c[k] for k in ("alpha", "lam", "mu", "bias", "sigma0", "omega_fast", "d",
-                                  "solver")}
-        base["phi0"] = sign * c["phi0"]
-        runs = [dict(base, v0=v) for v in sweep(c["v0"])]
-        job = dict(tau_max=c["tau_max"], continuation=c["continuation"])
-        tag = (f"alpha{fmt(c['alpha'])}_phi0{sfmt(base['phi0'])}_lam{fmt(c['lam'])}"
+        first = potential_run(c, base, sign * c["phi0"])
+        if first is None:  # the interaction has no mirror -Phi: no attractive runs
+            continue
+        # the runs carry the potential (shorthand or spec), so the hash below names it
+        runs = [dict(first, v0=v) for v in sweep(c["v0"])]
+        pot = (f"phi0{sfmt(first['phi0'])}_lam{fmt(first['lam'])}"
+               if "interaction" not in first
+               else f"{first['interaction']['kind']}{'+' if sign > 0 else '-'}")
+        tag = (f"alpha{fmt(c['alpha'])}_{pot}"
                f"_bias{fmt(c['bias'])}_d{c['d']}_tau{fmt(c['tau_max'])}"
                f"_cap{fmt(c['continuation']['tau_cap'])}"
                f"_{short_hash([runs, job, c['batch_size']])}")

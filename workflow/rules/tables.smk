@@ -209,6 +209,7 @@ rule table_fig8c:
         v_min=config["fig8"]["steady_state"]["v_min"],
         v_max=config["fig8"]["steady_state"]["v_max"],
         n_points=config["fig8"]["steady_state"]["n_points"],
+        **interaction_param(config["fig8"]),
     log:
         "results/logs/tables/fig8c_steady_state.log",
     benchmark:
@@ -238,6 +239,7 @@ rule table_fig9:
         v_min_attractive=config["fig9"]["v_min_attractive"],
         capture_margin=config["fig9"]["capture_margin"],
         n_points=config["fig9"]["n_points"],
+        **interaction_param(config["fig9"]),
     log:
         "results/logs/tables/fig9_broadened.log",
     benchmark:

@@ -17,11 +17,15 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..analytic._pair import provenance_text
+from ..interactions import interaction_from_config
 from ..params import require_positive
 from ..solvers import simulate
 from ..trajectory import drift_fate, midpoint_speeds
@@ -77,24 +81,46 @@ class DriftRun:
     fate: dict                  # one row of the fates table
 
 
-def measure_drift(*, alpha: float, phi0: float, lam: float, mu: float, bias: float,
-                  sigma0: float, omega_fast: float, d: int, solver: str, v0: float,
-                  tau_end: float, **stop) -> pd.DataFrame:
+def potential_keywords(phi0: float | None, lam: float | None,
+                       interaction: Mapping[str, Any] | None) -> tuple[dict, str]:
+    """(simulate() keywords, a log label) of the Gaussian shorthand or an ``interaction`` spec."""
+    if interaction is None:
+        return dict(phi0=phi0, lam=lam), f"phi0={phi0:+g}"
+    inter = interaction_from_config(interaction)
+    return dict(interaction=inter), provenance_text(inter)
+
+
+def potential_columns(run: Mapping[str, Any]) -> dict:
+    """A run's potential as table columns: phi0, lam of the Gaussian shorthand; for an
+    ``interaction`` spec phi0 = Phi(0), lam = the force width and ``interaction`` (JSON)."""
+    if run.get("interaction") is None:
+        return dict(phi0=run["phi0"], lam=run["lam"])
+    inter = interaction_from_config(run["interaction"])
+    return dict(phi0=inter.phi_at_zero, lam=inter.width, interaction=provenance_text(inter))
+
+
+def measure_drift(*, alpha: float, mu: float, bias: float, sigma0: float, omega_fast: float,
+                  d: int, solver: str, v0: float, tau_end: float, phi0: float | None = None,
+                  lam: float | None = None, interaction: Mapping[str, Any] | None = None,
+                  **stop) -> pd.DataFrame:
     """Simulate one biased run to ``tau_end`` and return its extremum speeds (Fig. 8).
 
     Columns tau, v (the paper's local maximum / minimum of the speed in each traverse),
     sigma, direction, tau_midpoint and v_midpoint (the midpoint crossing of that traverse).
     Every step is recorded (the extrema need it); the chain is neither recorded nor its
-    energy computed. ``stop`` and ``stop_every`` go to :func:`~chaindrag.solvers.simulate`.
+    energy computed. The potential is the Gaussian ``phi0, lam`` or an ``interaction``
+    spec of config.yaml (:func:`chaindrag.interactions.interaction_from_config`).
+    ``stop`` and ``stop_every`` go to :func:`~chaindrag.solvers.simulate`.
     """
+    sim_pot, label = potential_keywords(phi0, lam, interaction)
     t0 = time.perf_counter()
-    traj = simulate(alpha=alpha, phi0=phi0, lam=lam, mu=mu, sigma0=sigma0, v0=v0,
+    traj = simulate(alpha=alpha, **sim_pot, mu=mu, sigma0=sigma0, v0=v0,
                     tau_max=tau_end, omega_fast=omega_fast, d=d, bias=bias, solver=solver,
                     record_sites=np.arange(0), energy=False,
-                    progress=ProgressLog(f"drift phi0={phi0:+g} v0={v0:g} tau={tau_end:g}"),
+                    progress=ProgressLog(f"drift {label} v0={v0:g} tau={tau_end:g}"),
                     **stop)
     speeds = midpoint_speeds(traj, method="extremum")
-    log.info("phi0=%+g v0=%g: simulated and measured tau_max=%g with %s in %.1f s", phi0, v0,
+    log.info("%s v0=%g: simulated and measured tau_max=%g with %s in %.1f s", label, v0,
              tau_end, solver, time.perf_counter() - t0)
     return speeds
 
@@ -120,6 +146,7 @@ def settle_drift_run(run: dict, *, tau_max: float, continuation: Continuation) -
         capped (still undetermined at the cap), solver (of that run) and wall_time_s.
     """
     t0 = time.perf_counter()
+    label = potential_keywords(run.get("phi0"), run.get("lam"), run.get("interaction"))[1]
     kw = dict(alpha=run["alpha"], bias=run["bias"], mu=run["mu"])
     table = panel = measure_drift(**run, tau_end=tau_max)
     end, solver = float(tau_max), run["solver"]
@@ -128,7 +155,7 @@ def settle_drift_run(run: dict, *, tau_max: float, continuation: Continuation) -
         continued = _one_run if continuation.solver == "transparent" else _staged_runs
         table, end, fate = continued(run, continuation.ends(tau_max), continuation.solver, kw)
         solver = continuation.solver
-        log.info("phi0=%+g v0=%g: %s at tau=%g", run["phi0"], run["v0"], fate["fate"], end)
+        log.info("%s v0=%g: %s at tau=%g", label, run["v0"], fate["fate"], end)
     capped = fate["fate"] == "undetermined"
     decided = math.nan if capped else fate_decided_at(table, fate["fate"], tau_end=end, **kw)
     row = dict(fate, n=np.nan if fate["n"] is None else fate["n"], tau_end=end,

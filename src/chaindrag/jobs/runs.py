@@ -15,29 +15,35 @@ from ..solvers import simulate
 from ..stores import save_trajectory, write_table
 from ..tables._common import PathLike, _delta, _with_provenance
 from ..trajectory import Trajectory
-from .drift import LONG_COLUMNS, SPEED_COLUMNS, Continuation, settle_drift_run
+from .drift import (LONG_COLUMNS, SPEED_COLUMNS, Continuation, potential_columns,
+                    potential_keywords, settle_drift_run)
 from .progress import ProgressLog
 
 log = logging.getLogger(__name__)
 
-_IDENT = ("phi0", "lam", "alpha", "mu", "bias", "v0")  # the parameters naming a drift run
+# the parameters naming a drift run after its potential's columns (phi0, lam[, interaction])
+_IDENT = ("alpha", "mu", "bias", "v0")
 
 
-def run_trajectory(out: PathLike, *, alpha: float, phi0: float, lam: float, mu: float,
-                   v0: float, sigma0: float, tau_max: float, omega_fast: float, d: int,
-                   solver: str, n_sites: int, chain_record_dtau: float) -> Trajectory:
+def run_trajectory(out: PathLike, *, alpha: float, mu: float, v0: float, sigma0: float,
+                   tau_max: float, omega_fast: float, d: int, solver: str, n_sites: int,
+                   chain_record_dtau: float, phi0: float | None = None, lam: float | None = None,
+                   interaction: Mapping[str, Any] | None = None) -> Trajectory:
     """Simulate one unbiased trajectory and save it as a zarr store (Figs. 3, 4a/b, 7).
 
     Chain masses g = 0..n_sites-1 are recorded every ``chain_record_dtau`` (heat map of Fig. 3);
-    the particle is recorded every step (per-pass losses need full resolution).
+    the particle is recorded every step (per-pass losses need full resolution). The potential
+    is the Gaussian ``phi0, lam`` or an ``interaction`` spec of config.yaml
+    (:func:`chaindrag.interactions.interaction_from_config`); the store's params name it.
     """
     delta = _delta(omega_fast, d)
     every = max(1, round(chain_record_dtau / delta)) if n_sites else 1
+    sim_pot, label = potential_keywords(phi0, lam, interaction)
     t0 = time.perf_counter()
-    traj = simulate(alpha=alpha, phi0=phi0, lam=lam, mu=mu, sigma0=sigma0, v0=v0,
+    traj = simulate(alpha=alpha, **sim_pot, mu=mu, sigma0=sigma0, v0=v0,
                     tau_max=tau_max, omega_fast=omega_fast, d=d, bias=0.0, solver=solver,
                     record_sites=np.arange(n_sites), chain_record_every=every,
-                    progress=ProgressLog(f"trajectory phi0={phi0:+g}"))
+                    progress=ProgressLog(f"trajectory {label}"))
     log.info("simulated tau_max=%g in %.1f s", tau_max, time.perf_counter() - t0)
     save_trajectory(traj, out)
     return traj
@@ -53,8 +59,10 @@ def run_drift(midpoints: PathLike, fates: PathLike, long: PathLike, *,
     midpoints, fates, long : path
         Tables written (atomically): every run's speeds up to ``tau_max`` (columns phi0,
         lam, alpha, mu, bias, v0, tau_max, tau, v, sigma, direction, tau_midpoint,
-        v_midpoint and provenance); one fate row per run; the continued runs' speeds
-        (decimated to :data:`.drift.LONG_POINTS` rows per run; may be empty).
+        v_midpoint and provenance; with an ``interaction`` spec phi0 and lam are Phi(0) and
+        the force width, and an ``interaction`` column follows lam); one fate row per run;
+        the continued runs' speeds (decimated to :data:`.drift.LONG_POINTS` rows per run;
+        may be empty).
     runs : sequence of mapping
         Keywords of :func:`.drift.measure_drift` except ``tau_end``, one per run.
     tau_max : float
@@ -75,16 +83,16 @@ def run_drift(midpoints: PathLike, fates: PathLike, long: PathLike, *,
     for run in runs:
         run = dict(run)
         res = settle_drift_run(run, tau_max=float(tau_max), continuation=cont)
-        ident = {k: run[k] for k in _IDENT}
+        ident = {**potential_columns(run), **{k: run[k] for k in _IDENT}}
         prov = dict(omega_fast=run["omega_fast"], d=run["d"])
         panels.append(_with_provenance(res.panel.assign(**ident, tau_max=tau_max)[
-            [*_IDENT, "tau_max", *SPEED_COLUMNS]], **prov, solver=run["solver"]))
+            [*ident, "tau_max", *SPEED_COLUMNS]], **prov, solver=run["solver"]))
         if res.long is not None:
-            longs.append(_with_provenance(res.long.assign(**ident)[[*_IDENT, *LONG_COLUMNS]],
+            longs.append(_with_provenance(res.long.assign(**ident)[[*ident, *LONG_COLUMNS]],
                                           **prov, solver=res.fate["solver"]))
         rows.append({**ident, "tau_max": tau_max, **res.fate, **prov})
     write_table(pd.concat(panels, ignore_index=True), midpoints)
-    empty = _with_provenance(pd.DataFrame(columns=[*_IDENT, *LONG_COLUMNS]), omega_fast=None,
+    empty = _with_provenance(pd.DataFrame(columns=[*ident, *LONG_COLUMNS]), omega_fast=None,
                              d=None, solver=None)
     write_table(pd.concat(longs, ignore_index=True) if longs else empty, long)
     out = _with_provenance(pd.DataFrame(rows))

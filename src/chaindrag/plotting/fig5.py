@@ -1,4 +1,8 @@
-"""Fig. 5: single-pass loss Delta against v0 (log scale), Eq. (26) lines and simulations."""
+"""Fig. 5: single-pass loss Delta against v0 (log scale), Eq. (26) lines and simulations.
+
+Runs of another pair potential (an ``interaction`` column, issue 14) are drawn against
+Eq. (25) instead.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import analytic
+from .fig6 import table_interaction
 from .style import CYCLE, new_figure, panel_label
 
 
@@ -18,13 +23,19 @@ def load(inputs: Mapping[str, Any]) -> dict:
 
 
 def draw_panel(ax, df: pd.DataFrame) -> None:
-    """Eq. (26) per lam (line) with '+' (repulsive) and '-' (attractive) markers."""
+    """Eq. (26) per lam (line) with '+' (repulsive) and '-' (attractive) markers; for runs
+    of another potential (an ``interaction`` column) Eq. (25) at the simulated speeds."""
+    another = table_interaction(df) is not None
     for colour, (lam, grp) in zip(CYCLE, df.groupby("lam", sort=True)):
-        wf = float(grp["omega_fast"].iloc[0])
-        phi = float(grp["phi0"].abs().max())
-        v = np.linspace(grp["v0"].min(), grp["v0"].max(), 600)
-        ax.plot(v, analytic.single_pass_loss(v, phi, lam, wf), color=colour,
-                label=f"$\\lambda = {lam:g}$")
+        if another:
+            curve = grp.sort_values("v0").drop_duplicates("v0")
+            ax.plot(curve["v0"], curve["delta_analytic"], color=colour, label="Eq. (25)")
+        else:
+            wf = float(grp["omega_fast"].iloc[0])
+            phi = float(grp["phi0"].abs().max())
+            v = np.linspace(grp["v0"].min(), grp["v0"].max(), 600)
+            ax.plot(v, analytic.single_pass_loss(v, phi, lam, wf), color=colour,
+                    label=f"$\\lambda = {lam:g}$")
         for sign, marker in ((1, "+"), (-1, "_")):
             s = grp[(np.sign(grp["phi0"]) == sign) & grp["passed"].astype(bool)
                     & (grp["delta_numeric"] > 0)]
@@ -41,8 +52,10 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
         df = table[table["figure"] == panel]
         if len(df):
             draw_panel(ax, df)
+            inter = table_interaction(df)
             phi = float(df["phi0"].abs().max())
-            ax.set_title(f"$|\\Phi_0| = {phi:g}$, $d = {int(df['d'].iloc[0])}$", loc="right")
+            what = f"$|\\Phi_0| = {phi:g}$" if inter is None else type(inter).__name__
+            ax.set_title(f"{what}, $d = {int(df['d'].iloc[0])}$", loc="right")
         panel_label(ax, label)
     axes[0].plot([], [], "+", color="0.3", label=r"$\Phi_0 > 0$")
     axes[0].plot([], [], "_", color="0.3", label=r"$\Phi_0 < 0$")

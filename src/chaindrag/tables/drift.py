@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .. import analytic
+from ..analytic._pair import provenance_text, resolve
+from ..interactions import interaction_from_config, mirror_spec
 from ..stores import write_table
 from ._common import PathLike, _read_all, _sorted, _with_provenance
 
@@ -96,22 +99,56 @@ def _cap_reason(run: pd.Series, drift: pd.DataFrame) -> str:
     return text
 
 
+def _signed_potentials(phi0: float, lam: float,
+                       interaction: Mapping[str, Any] | None) -> list[tuple[dict, dict]]:
+    """The potentials of the repulsive and attractive runs: (keywords of the analytic
+    functions, the table's potential columns) per sign.
+
+    The Gaussian shorthand gives +-phi0 (a gaussian ``interaction:`` spec is turned back into
+    it: the same numbers); another spec gives Phi and its mirror -Phi (left out for a kind
+    without one), with phi0 = Phi(0), lam = the force width and ``interaction`` (JSON).
+    """
+    if interaction is not None:
+        phi0, lam, inter = resolve(None, None, interaction_from_config(interaction))
+        if inter is not None:
+            mirror = mirror_spec(interaction)
+            inters = [inter] + ([] if mirror is None else [interaction_from_config(mirror)])
+            return [(dict(interaction=x), dict(phi0=x.phi_at_zero, lam=x.width,
+                                               interaction=provenance_text(x)))
+                    for x in inters]
+    return [(dict(phi0=phi0, lam=lam), {}), (dict(phi0=-1.0 * phi0, lam=lam), {})]
+
+
 def fig8c_tables(table: PathLike, drift: PathLike, *, alpha: float, phi0: float, lam: float,
                  mu: float, bias: float, omega_fast: float, v_min: float, v_max: float,
-                 n_points: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 n_points: int, interaction: Mapping[str, Any] | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fig. 8(c): Eq. (33) (derived) and the authors' script variant on a geometric speed grid;
-    and the drift speeds solving Delta_bar(v) = bias (plain Eq. 33, and broadened per sign)."""
+    and the drift speeds solving Delta_bar(v) = bias (plain Eq. 33, and broadened per sign).
+
+    With an ``interaction`` spec (:func:`chaindrag.interactions.interaction_from_config`)
+    Eq. (33) and the drift speeds are those of that potential (broadened: of the potential
+    and its mirror, if any); the script variant is the Gaussian's only (NaN then), and
+    phi0 and lam are Phi(0) and the force width, an ``interaction`` column naming it.
+    """
     v = np.geomspace(v_min, v_max, n_points)
+    signed = _signed_potentials(phi0, lam, interaction)
+    (kw, cols), wf = signed[0], omega_fast
+    if cols:
+        script, head = np.nan, dict(alpha=alpha, **cols)
+    else:
+        script = analytic.steady_state_loss_script_variant(v, kw["phi0"], kw["lam"], alpha, wf)
+        head = dict(alpha=alpha, phi0=kw["phi0"], lam=kw["lam"])
     df = _with_provenance(pd.DataFrame({
-        "v": v, "delta_bar": analytic.steady_state_loss(v, phi0, lam, alpha, omega_fast),
-        "delta_bar_script": analytic.steady_state_loss_script_variant(v, phi0, lam, alpha,
-                                                                       omega_fast),
-        "alpha": alpha, "phi0": phi0, "lam": lam, "bias": bias}), omega_fast=omega_fast)
+        "v": v, "delta_bar": analytic.steady_state_loss(v, alpha=alpha, omega_fast=wf, **kw),
+        "delta_bar_script": script, **head, "bias": bias}), omega_fast=omega_fast)
     write_table(df, table)
-    frames = [analytic.drift_velocities(bias, phi0, lam, alpha, omega_fast, mu=mu)]
-    for sign in (1.0, -1.0):
-        frames.append(analytic.drift_velocities(bias, sign * phi0, lam, alpha, omega_fast,
-                                                broadened=True, mu=mu, v_max=v_max))
+    frames = [analytic.drift_velocities(bias, alpha=alpha, omega_fast=wf, mu=mu, **kw)
+              .assign(**cols)]
+    for kw, cols in signed:
+        frames.append(analytic.drift_velocities(bias, alpha=alpha, omega_fast=wf,
+                                                broadened=True, mu=mu, v_max=v_max, **kw)
+                      .assign(**cols))
     dv = pd.concat(frames, ignore_index=True)
     write_table(dv, drift)
     return df, dv
@@ -119,20 +156,34 @@ def fig8c_tables(table: PathLike, drift: PathLike, *, alpha: float, phi0: float,
 
 def fig9_table(table: PathLike, *, alpha: float, phi0: float, lam: float, mu: float,
                omega_fast: float, v_max: float, v_min_attractive: float,
-               capture_margin: float, n_points: int) -> pd.DataFrame:
-    """Fig. 9: broadened Delta_bar (Sec. VI) for both signs, with plain Eq. (33) alongside."""
+               capture_margin: float, n_points: int,
+               interaction: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Fig. 9: broadened Delta_bar (Sec. VI) for both signs, with plain Eq. (33) alongside.
+
+    A repulsive curve starts at (1 + capture_margin) x the capture speed, an attractive one
+    at ``v_min_attractive``. With an ``interaction`` spec the curves are those of that
+    potential and its mirror (if any; a curve starts at the capture speed where the
+    potential has a barrier), phi0 and lam are Phi(0) and the force width, an
+    ``interaction`` column naming it.
+    """
     frames = []
-    for sign in (1.0, -1.0):
-        p = sign * phi0
-        v_lo = (1.0 + capture_margin) * float(analytic.capture_speed(p, mu)) if p > 0 \
-            else v_min_attractive
+    for kw, cols in _signed_potentials(phi0, lam, interaction):
+        if cols:  # the capture speed of Phi_max: > 0 where the potential has a barrier
+            cap, p = kw["interaction"].capture_speed(mu), cols["phi0"]
+            rest = dict(alpha=alpha, lam=cols["lam"], interaction=cols["interaction"], mu=mu)
+        else:
+            p = float(kw["phi0"])
+            cap, kw = float(analytic.capture_speed(p, mu)), dict(phi0=p, lam=lam)
+            rest = dict(alpha=alpha, lam=lam, mu=mu)
+        v_lo = (1.0 + capture_margin) * cap if cap > 0 else v_min_attractive
         v = np.linspace(v_lo, v_max, n_points)
         frames.append(pd.DataFrame({
             "phi0": p, "v": v,
-            "delta_bar_broadened": analytic.broadened_steady_state_loss(v, p, lam, alpha, mu,
-                                                                        omega_fast),
-            "delta_bar": analytic.steady_state_loss(v, p, lam, alpha, omega_fast),
-            "alpha": alpha, "lam": lam, "mu": mu}))
+            "delta_bar_broadened": analytic.broadened_steady_state_loss(
+                v, alpha=alpha, mu=mu, omega_fast=omega_fast, **kw),
+            "delta_bar": analytic.steady_state_loss(v, alpha=alpha, omega_fast=omega_fast,
+                                                    **kw),
+            **rest}))
     df = _with_provenance(pd.concat(frames, ignore_index=True), omega_fast=omega_fast)
     write_table(df, table)
     return df

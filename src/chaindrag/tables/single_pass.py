@@ -18,9 +18,12 @@ _SINGLE_PASS_COLUMNS = ["figure", "alpha", "phi0", "lam", "mu", "v0", "sigma0", 
 
 
 def _single_pass_table(paths: Sequence[PathLike], figure: str) -> pd.DataFrame:
+    """The batches' rows with the figure; runs of an ``interaction:`` spec keep its column
+    (phi0 and lam are then Phi(0) and the force width, delta_analytic is Eq. 25)."""
     df = _read_all(paths)
     df["figure"] = figure
-    df = df[_SINGLE_PASS_COLUMNS]
+    extra = ["interaction"] if "interaction" in df.columns else []
+    df = df[_SINGLE_PASS_COLUMNS[:-1] + extra + _SINGLE_PASS_COLUMNS[-1:]]
     return _sorted(df, ["figure", "lam", "phi0", "v0", "d"])
 
 
@@ -48,7 +51,13 @@ def concat_tables(tables: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
 
 
 def fig4c_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
-    """Fig. 4(c): largest velocity fluctuation v0 - v_ext, numeric and analytic (Sec. IV A)."""
+    """Fig. 4(c): largest velocity fluctuation v0 - v_ext, numeric and analytic (Sec. IV A).
+
+    The analytic v_ext is energy conservation over a chain at rest (Eq. 16's extremum) at
+    Phi = phi0. Runs of an ``interaction:`` spec keep its column; their phi0 is Phi(0),
+    which for every built-in potential is the barrier where Phi(0) > 0 (the slowest speed
+    is measured) and the deepest well where Phi(0) < 0 (the fastest).
+    """
     df = _read_all(batches)
     v_an = np.asarray(analytic.extremum_speed(df["v0"].to_numpy(), df["phi0"].to_numpy(),
                                               df["mu"].to_numpy()), dtype=float)
@@ -58,6 +67,7 @@ def fig4c_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
         "fluctuation_numeric": df["v0"] - df["v_ext_numeric"],
         "fluctuation_analytic": df["v0"] - v_an, "passed": df["passed"],
         "omega_fast": df["omega_fast"], "d": df["d"], "solver": df["solver"],
+        **({"interaction": df["interaction"]} if "interaction" in df.columns else {}),
         "chaindrag_version": df["chaindrag_version"]})
     out = _sorted(out, ["phi0", "v0"])
     write_table(out, table)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 from dataclasses import dataclass
 
@@ -9,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import analytic
+from ..interactions import from_provenance
 from .fig8_relaxation import _continued_rows, _eq33_acceleration, _relaxation_rows
 from .kinematics import _EIGHT_PI_SQ, _fluctuation, _nearest_n
 from .rows import Claim, _as_bool, _by_phi0, _col, _g, _require
@@ -179,22 +182,39 @@ def _decision_note(runs: _Fig8Runs, g: pd.DataFrame) -> str:
     return text
 
 
+def _barriers(df: pd.DataFrame) -> np.ndarray:
+    """Phi_max of each run: its phi0 (the Gaussian), or, with an ``interaction`` column
+    (issue 14), the barrier of that potential (capture speed sqrt(8 pi^2 Phi_max / mu))."""
+    phi0 = df["phi0"].to_numpy(float)
+    if "interaction" not in df.columns:
+        return phi0
+    return np.array([_phi_max(text) if isinstance(text, str) and text else p
+                     for p, text in zip(phi0, df["interaction"])])
+
+
+@functools.lru_cache(maxsize=16)
+def _phi_max(text: str) -> float:
+    return from_provenance(json.loads(text)).phi_max
+
+
 def _capture_rows(runs: _Fig8Runs) -> list[dict]:
     """Repulsive runs started below the capture speed (with the bias's bias/2) are captured."""
-    rep = runs.df[runs.df["phi0"].to_numpy(float) > 0]
+    barrier = _barriers(runs.df)
+    rep = runs.df[barrier > 0]
     claim = Claim(FIG, "repulsive runs started below the capture speed are captured")
     if not len(rep):
         return []
     bias = _col(rep, "bias", 0.0)
-    vcb = np.sqrt(np.maximum(_EIGHT_PI_SQ * (rep["phi0"].to_numpy(float) - 0.5 * bias) / runs.mu,
+    vcb = np.sqrt(np.maximum(_EIGHT_PI_SQ * (barrier[barrier > 0] - 0.5 * bias) / runs.mu,
                              0.0))
     below = rep[rep["v0"].to_numpy(float) < vcb]
     if not len(below):
         return [claim.na("no repulsive run started below the capture speed")]
     bad = below[below["fate"].astype(str) != "captured"]
+    what = "Phi_max" if "interaction" in rep.columns else "Phi0"
     return [claim.row("captured", f"{len(below) - len(bad)} of {len(below)} captured", "all",
                       not len(bad),
-                      f"capture speed sqrt(8 pi^2 (Phi0 - bias/2)/mu) = {_g(vcb[0])}"
+                      f"capture speed sqrt(8 pi^2 ({what} - bias/2)/mu) = {_g(vcb[0])}"
                       + (f"; not captured: v0 = {', '.join(_g(x) for x in bad['v0'])}"
                          if len(bad) else ""))]
 
@@ -304,13 +324,15 @@ def _realised_rows(runs: _Fig8Runs, found: dict[float, list[tuple[int, float]]])
             rows.append(Claim(FIG, f"{claim0} (Phi0 = {_g(phi0)})").na(
                 "drift_velocities.csv missing or empty"))
             continue
-        v0s = df[df["phi0"].astype(float) == phi0]["v0"].to_numpy(float)
+        mine = df[df["phi0"].astype(float) == phi0]
+        v0s = mine["v0"].to_numpy(float)
         dv = runs.drift
         sol = dv[dv["_stable"] & ~dv["_broad"]]
         if "resonance" in sol.columns:
             sol = sol[sol["resonance"].astype(str) == "slow"]
         vs = sol["v"].to_numpy(float)
-        v_lo = max(v0s.min(), float(analytic.capture_speed(max(phi0, 0.0), runs.mu)))
+        barrier = float(_barriers(mine)[0])
+        v_lo = max(v0s.min(), float(analytic.capture_speed(max(barrier, 0.0), runs.mu)))
         vs = np.unique(vs[(vs >= v_lo) & (vs <= v0s.max())])
         if not vs.size:
             rows.append(Claim(FIG, f"{claim0} (Phi0 = {_g(phi0)})").na(

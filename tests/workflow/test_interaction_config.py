@@ -1,0 +1,116 @@
+"""Any figure redrawn for another pair potential by a config change (issue 14).
+
+In a copy of the checkout whose quick-preset outputs all exist (placeholders marked up to
+date with ``--touch --forceall``, so nothing is simulated), giving one section an ``interaction:``
+plans exactly that figure's branch; then Fig. 8 is redrawn for a Morse channel by a real run
+of two short drift runs, its tables naming the potential and using its Eq. (33).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from .helpers import copy_checkout, run_snakemake
+from .test_rerun_only_branch import planned_jobs
+
+pytestmark = pytest.mark.workflow
+
+MORSE = {"kind": "morse", "D": 1.0, "a": 0.5, "r0": 6.0, "h": 4.0}
+YUKAWA = {"kind": "yukawa", "Q": 2.0, "screening_length": 3.0, "h": 4.0}
+END = {"validation", "all"}
+# section -> (the rules of its branch, the run directories its simulation jobs write)
+BRANCHES = {
+    # the Fig. 3 runs are also Fig. 4(d)'s and Fig. 7's
+    "fig3": ({"trajectory", "fig3", "fig4", "table_fig7", "fig7"}, ("results/runs/fig3/",)),
+    "fig4": ({"trajectory", "single_pass_batch", "table_fig4_pass", "table_fig4c", "fig4"},
+             ("results/runs/fig4/", "results/runs/fig4c/")),
+    "fig5": ({"single_pass_batch", "table_fig5", "table_single_pass", "fig5"},
+             ("results/runs/fig5a/", "results/runs/fig5b/")),
+    "fig6": ({"single_pass_batch", "table_fig6", "table_single_pass", "fig6"},
+             ("results/runs/fig6/",)),
+    "fig8": ({"drift_run", "table_fig8", "table_fig8c", "fig8", "fig8_long"},
+             ("results/runs/fig8/",)),
+    "fig9": ({"table_fig9", "fig9"}, ()),
+}
+
+
+@pytest.fixture(scope="module")
+def finished_copy(tmp_path_factory) -> Path:
+    """A checkout copy in which every quick-preset output exists and is up to date."""
+    workdir = copy_checkout(tmp_path_factory.mktemp("interaction") / "repo")
+    plan = run_snakemake(workdir, "-n", "--config", "preset=quick")
+    for outs in planned_jobs(plan.stdout + plan.stderr).values():
+        for out in outs:
+            path = workdir / out
+            if out.endswith(".zarr"):
+                path.mkdir(parents=True, exist_ok=True)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.touch()
+    # in DAG order, recording every job's metadata (params, inputs) as a real run would
+    run_snakemake(workdir, "--touch", "--forceall", "--cores", "1", "--config", "preset=quick")
+    again = run_snakemake(workdir, "-n", "--config", "preset=quick")
+    assert planned_jobs(again.stdout + again.stderr) == {}
+    return workdir
+
+
+def _config(workdir: Path, tmp_path: Path, edit) -> str:
+    cfg = yaml.safe_load((workdir / "config.yaml").read_text())
+    edit(cfg)
+    path = tmp_path / "edited.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    return str(path)
+
+
+@pytest.mark.parametrize("section", sorted(BRANCHES))
+def test_an_interaction_in_one_section_plans_only_that_figures_branch(finished_copy, tmp_path,
+                                                                      section):
+    changed = _config(finished_copy, tmp_path, lambda c: c[section].update(interaction=YUKAWA))
+    proc = run_snakemake(finished_copy, "-n", "--configfile", changed, "--config",
+                         "preset=quick")
+    jobs = planned_jobs(proc.stdout + proc.stderr)
+    rules, run_dirs = BRANCHES[section]
+    assert set(jobs) == rules | END, f"planned {sorted(jobs)}"
+    simulated = [p for rule in ("trajectory", "single_pass_batch", "drift_run")
+                 for p in jobs.get(rule, [])]
+    assert all(p.startswith(run_dirs) for p in simulated), simulated
+
+
+def test_a_gaussian_interaction_gives_the_shorthands_runs(finished_copy, tmp_path):
+    # sections with one |phi0|: the spec with that phi0 and lam names the same runs
+    def edit(cfg):
+        for name in ("fig6", "fig8", "fig9"):
+            cfg[name]["interaction"] = {"kind": "gaussian", "phi0": cfg[name]["phi0"],
+                                        "lam": cfg[name]["lam"]}
+    changed = _config(finished_copy, tmp_path, edit)
+    proc = run_snakemake(finished_copy, "-n", "--configfile", changed, "--config",
+                         "preset=quick")
+    jobs = planned_jobs(proc.stdout + proc.stderr)
+    # no simulation: only the rules whose params carry the section (figures, Eq. 33 tables)
+    assert not {"single_pass_batch", "drift_run", "trajectory"} & set(jobs), sorted(jobs)
+    assert "fig6" in jobs and "fig8" in jobs
+
+
+def test_fig8_redrawn_for_a_morse_channel_by_a_config_change(finished_copy, tmp_path):
+    def edit(cfg):
+        cfg["fig8"]["interaction"] = MORSE
+        cfg["quick"]["fig8"]["v0"] = {"start": 10.0, "stop": 50.0, "step": 40.0}
+    changed = _config(finished_copy, tmp_path, edit)
+    run_snakemake(finished_copy, "--cores", "2", "results/figures/fig8.png", "--configfile",
+                  changed, "--config", "preset=quick")
+    assert (finished_copy / "results/figures/fig8.png").stat().st_size > 0
+    fates = pd.read_csv(finished_copy / "results/tables/fig8_fates.csv")
+    barrier = math.exp(2.0) - 2 * math.exp(1.0)  # Morse Phi(0): r = h = 4, a (r0 - h) = 1
+    assert list(fates["v0"]) == [10.0, 50.0]
+    assert list(fates["phi0"]) == pytest.approx([barrier, barrier], rel=1e-12)
+    assert fates["interaction"].str.contains('"kind":"morse"').all()
+    # 10 is below the capture speed sqrt(8 pi^2 Phi_max) = 12.4: the particle is held
+    assert fates["fate"].iloc[0] == "captured"
+    steady = pd.read_csv(finished_copy / "results/tables/fig8c_steady_state.csv")
+    assert steady["delta_bar_script"].isna().all()
+    assert steady["interaction"].str.contains('"kind":"morse"').all()
