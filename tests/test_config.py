@@ -96,7 +96,7 @@ BAD_VALUES = [
     (("fig3", "d"), 60.5, "an integer"),
     (("fig3", "alpha"), "forty", "a finite number"),
     (("fig3", "alpha"), "40", "--configfile"),  # what `--config fig3={alpha: 40}` produces
-    (("fig3", "solver"), "rk4", "'chain', 'kernel', 'modes'"),
+    (("fig3", "solver"), "rk4", "'chain', 'kernel', 'transparent'"),
     (("preset",), "foo", "'paper', 'quick'"),
     (("fig5", "lam"), [], "1 to 10 items"),
     (("fig8", "bias"), -0.01, "range"),
