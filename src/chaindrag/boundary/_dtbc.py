@@ -26,7 +26,7 @@ _REDUCE = {"reassoc", "contract", "nsz"}
 
 @njit(cache=True)
 def sweep(x_prev, x_cur, c, lo, hi):
-    """x_prev[lo:hi] <- 2 (C * x_cur) - x_prev: the arithmetic of solvers._chain._sweep."""
+    """x_prev[lo:hi] <- 2 (C * x_cur) - x_prev for a symmetric stencil (also the solvers' sweep)."""
     c0 = 2.0 * c[0]
     c1 = 2.0 * c[1]
     c2 = 2.0 * c[2]
