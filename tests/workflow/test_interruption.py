@@ -25,15 +25,22 @@ from chaindrag.params import StoreError
 from .helpers import SNAKEMAKE, copy_checkout, run_snakemake
 
 # Fig. 3 set-up, 250 recorded chain sites every step: a store of ~15 MB whose write takes
-# long enough to be caught in the middle.
+# long enough to be caught in the middle. With a second argument "pause" the progress
+# callback prints its first fraction strictly inside (0, 1) and then sleeps, so a kill
+# "while simulating" lands mid-run however fast the machine is.
 RUN = """
-import sys
+import sys, time
 import numpy as np
 from chaindrag.solvers import simulate
 from chaindrag.stores import save_trajectory
+pause = sys.argv[2:] == ["pause"]
+def progress(fraction):
+    if pause and 0.0 < fraction < 1.0:
+        print("simulating", fraction, flush=True)
+        time.sleep(600)
 traj = simulate(alpha=40.0, phi0=20.0, lam=4.0, mu=1.0, sigma0=220.0, v0=120.0, tau_max=4.0,
                 omega_fast=10.0, d=60, bias=0.0, solver="chain", record_sites=np.arange(250),
-                chain_record_every=1)
+                chain_record_every=1, progress=progress)
 print("simulated", flush=True)
 save_trajectory(traj, sys.argv[1])
 """
@@ -88,11 +95,12 @@ def reference(tmp_path_factory):
 def test_killed_trajectory_job_leaves_no_store_and_rerun_matches(reference, tmp_path, moment):
     from chaindrag.stores import load_trajectory
     path = tmp_path / "traj.zarr"
-    proc = subprocess.Popen([sys.executable, "-c", RUN, str(path)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
-    if moment == "while_simulating":
-        started = time.monotonic()
-        killed = _kill_when(proc, lambda: time.monotonic() - started > 1.5)
+    pause = ["pause"] if moment == "while_simulating" else []
+    proc = subprocess.Popen([sys.executable, "-c", RUN, str(path), *pause],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    if moment == "while_simulating":  # the callback announces a fraction inside (0, 1), then sleeps
+        killed = _kill_when(proc, lambda: proc.stdout.readline().startswith(b"simulating"))
     else:  # some arrays of the temporary sibling written, others not yet
         killed = _kill_when(proc, lambda: any(
             any(tmp.glob("*/zarr.json")) for tmp in _tmp_siblings(path)))
