@@ -1,6 +1,7 @@
 # chaindrag: reproduces the computed figures (Figs. 2-9) of Phys. Rev. Research 5, 013053 (2023).
 #   snakemake --cores 2                          # paper's parameters
 #   snakemake --cores 2 --config preset=quick    # quick preset (minutes)
+#   snakemake --cores 2 fates                    # Fig. 8 runs continued to their fates
 #   snakemake --report results/report.html       # HTML report with every figure and table
 from snakemake.utils import min_version, validate
 
@@ -32,3 +33,8 @@ rule all:
     input:
         all_outputs(),
     default_target: True
+
+
+rule fates:  # named target: the Fig. 8 runs continued past tau_max (issue 15)
+    input:
+        fates_outputs(),

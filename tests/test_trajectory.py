@@ -432,12 +432,47 @@ def test_continued_drift_run_repeats_the_shorter_run_and_settles_near_an_eq33_so
     assert fates.loc[20.0, "capped"] and fates.loc[20.0, "tau_end"] == 400.0
     assert math.isnan(fates.loc[20.0, "tau_decided"])
     drift.to_csv(tmp_path / "drift.csv", index=False)
-    _, out, lg = tables.fig8_tables([paths["midpoints"]], [paths["fates"]], [paths["long"]],
-                                    tmp_path / "drift.csv", tmp_path / "mid.csv",
-                                    tmp_path / "fates.csv", tmp_path / "long.csv")
-    reason = out.set_index("v0").loc[20.0, "cap_reason"]
-    assert "tau = 400" in reason and "unstable solution" in reason
+    out, lg = tables.fig8_continued_tables([paths["fates"]], [paths["long"]],
+                                           tmp_path / "drift.csv", tmp_path / "fates.csv",
+                                           tmp_path / "long.csv")
+    # the reason names the stable solution of Eq. 33 the run relaxes towards (the next one
+    # in the direction of its tail dv/dtau), or the unstable one it sits on
+    capped = out.set_index("v0").loc[20.0]
+    ahead = stable[(stable - capped["tail_v"]) * np.sign(capped["tail_slope"]) > 0]
+    target = ahead[np.argmin(np.abs(ahead - capped["tail_v"]))]
+    assert "tau = 400" in capped["cap_reason"]
+    assert f"stable solution v = {target:.4g}" in capped["cap_reason"]
     assert "wall_time_s" not in out.columns and set(lg["v0"]) == {14.0, 20.0}
+    # the panels' table of the same runs, not continued: the reason says what continues them
+    _, panel_fates = tables.fig8_tables([paths["midpoints"]], [paths["fates"]],
+                                        tmp_path / "drift.csv", tmp_path / "mid.csv",
+                                        tmp_path / "panel_fates.csv")
+    assert set(panel_fates["v0"]) == {14.0, 20.0}
+
+
+def test_a_run_undetermined_at_tau_max_is_said_to_relax_towards_the_next_stable_solution(
+        tmp_path):
+    # A run slowing down at v = 30 (dv/dtau < 0) with Eq. 33's Delta_bar > bias all the way
+    # down to the stable solution near alpha/2: the panels' table names that solution, the
+    # time to reach it at the present rate, and the target that continues the run.
+    from chaindrag import analytic, tables
+
+    drift = analytic.drift_velocities(0.01, 2.0, 4.0, ALPHA, 10.0)
+    drift.to_csv(tmp_path / "drift.csv", index=False)
+    row = dict(phi0=2.0, lam=4.0, alpha=ALPHA, mu=1.0, bias=0.01, v0=50.0, tau_max=800.0,
+               fate="undetermined", tail_v=30.0, tail_slope=-0.005, tau_end=800.0,
+               tau_decided=math.nan, capped=True, wall_time_s=1.0)
+    pd.DataFrame([row]).to_csv(tmp_path / "batch_fates.csv", index=False)
+    pd.DataFrame(columns=["phi0", "v0", "tau"]).to_csv(tmp_path / "batch_mid.csv", index=False)
+    _, out = tables.fig8_tables([tmp_path / "batch_mid.csv"], [tmp_path / "batch_fates.csv"],
+                                tmp_path / "drift.csv", tmp_path / "mid.csv",
+                                tmp_path / "fates.csv")
+    stable = drift[drift["stable"]]["v"].to_numpy()
+    target = stable[stable < 30.0].max()
+    reason = out["cap_reason"].iloc[0]
+    assert "tau_max = 800" in reason and "`fates`" in reason
+    assert f"stable solution v = {target:.4g}" in reason
+    assert f"tau ~ {(30.0 - target) / 0.005:.2g} more" in reason
 
 
 def test_continuation_tries_the_stages_between_tau_max_and_the_cap_then_the_cap():

@@ -147,3 +147,20 @@ def test_fig8_plateau_on_an_unstable_root_of_eq33_is_explained_not_failed():
     assert plateau and all(r["passed"] == NA and "unstable" in r["note"] for r in plateau)
     rows = validation.check_fig8(_fates(plateau=66.0), _DRIFT)  # no such root: it fails
     assert False in verdicts(rows, "near alpha/n")
+
+
+def test_run_all_checks_only_the_named_figures_on_renamed_tables(tmp_path):
+    # validation_fates.csv: the Fig. 8 checks on fig8_fates_continued.csv read as fig8_fates
+    from chaindrag.validation import run_all
+
+    fates = pd.DataFrame(dict(phi0=[2.0], alpha=[40.0], v0=[30.0], fate=["runaway"],
+                              tau_max=[800.0], bias=[0.01]))
+    fates.to_csv(tmp_path / "fig8_fates_continued.csv", index=False)
+    df = run_all([tmp_path / "fig8_fates_continued.csv"], tmp_path / "v.csv",
+                 figures={"fig8"}, rename={"fig8_fates_continued": "fig8_fates"})
+    assert set(df["figure"]) == {"fig8"}
+    fate_rows = df[df["claim"].str.startswith("runs end runaway")]
+    assert len(fate_rows) == 1 and str(fate_rows["passed"].iloc[0]) == "True"
+    unread = run_all([tmp_path / "fig8_fates_continued.csv"], tmp_path / "w.csv",
+                     figures={"fig8"})
+    assert (unread["passed"].astype(str) == "n/a").all()  # without the rename: no fates table

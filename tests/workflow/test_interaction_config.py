@@ -33,7 +33,7 @@ BRANCHES = {
              ("results/runs/fig5a/", "results/runs/fig5b/")),
     "fig6": ({"single_pass_batch", "table_fig6", "table_single_pass", "fig6"},
              ("results/runs/fig6/",)),
-    "fig8": ({"drift_run", "table_fig8", "table_fig8c", "fig8", "fig8_long"},
+    "fig8": ({"drift_run", "table_fig8", "table_fig8c", "fig8"},
              ("results/runs/fig8/",)),
     "fig9": ({"table_fig9", "fig9"}, ()),
 }

@@ -251,18 +251,29 @@ def single_pass_params(wildcards):
 
 
 # --------------------------------------------------------------------------- Fig. 8 drift runs
-def _drift_batches():
+def _drift_batches(continued):
     """{(tag, batch text): run_drift keyword arguments}; one tag per sign of phi0.
 
-    The tag names the sign's parameters (with an interaction: its kind and the sign, + for
-    Phi, - for its mirror) and hashes every input of its runs (each run with its potential,
-    tau_max, the continuation and the batch size), so any change gives new batch files.
+    ``continued`` False: the panels' runs, up to tau_max (default target). True: the same
+    runs continued past tau_max until their fates are decided or tau_cap is reached (named
+    target ``fates``), in batches of continuation.batch_size. The tag names the sign's
+    parameters (with an interaction: its kind and the sign, + for Phi, - for its mirror) and
+    hashes every input of its runs, so any change gives new batch files; the panels' runs do
+    not depend on the continuation's settings.
     """
     c = config["fig8"]
     out = {}
     base = {k: c[k] for k in ("alpha", "lam", "mu", "bias", "sigma0", "omega_fast", "d",
                               "solver")}
-    job = dict(tau_max=c["tau_max"], continuation=c["continuation"])
+    cont = c["continuation"]
+    if continued:
+        job = dict(tau_max=c["tau_max"], continuation={k: cont[k] for k in
+                                                       ("solver", "stages", "tau_cap")})
+        size, cap = cont["batch_size"], f"_cap{fmt(cont['tau_cap'])}"
+    else:  # no stage and the cap at tau_max: not continued
+        job = dict(tau_max=c["tau_max"], continuation=dict(solver=c["solver"], stages=[],
+                                                            tau_cap=c["tau_max"]))
+        size, cap = c["batch_size"], ""
     for sign in (1.0, -1.0):
         first = potential_run(c, base, sign * c["phi0"])
         if first is None:  # the interaction has no mirror -Phi: no attractive runs
@@ -273,24 +284,29 @@ def _drift_batches():
                if "interaction" not in first
                else f"{first['interaction']['kind']}{'+' if sign > 0 else '-'}")
         tag = (f"alpha{fmt(c['alpha'])}_{pot}"
-               f"_bias{fmt(c['bias'])}_d{c['d']}_tau{fmt(c['tau_max'])}"
-               f"_cap{fmt(c['continuation']['tau_cap'])}"
-               f"_{short_hash([runs, job, c['batch_size']])}")
-        for i, batch in enumerate(chunks(runs, c["batch_size"])):
+               f"_bias{fmt(c['bias'])}_d{c['d']}_tau{fmt(c['tau_max'])}{cap}"
+               f"_{short_hash([runs, job, size])}")
+        for i, batch in enumerate(chunks(runs, size)):
             out[(tag, f"{i:03d}")] = dict(job, runs=batch)
     return out
 
 
-DRIFT = _drift_batches()
+# study fig8: the panels' runs; fig8_continued: the same runs continued (target fates)
+DRIFT = {"fig8": _drift_batches(False), "fig8_continued": _drift_batches(True)}
 
 
-def drift_paths(kind):
-    """The batch tables of every drift job: kind 'midpoints', 'fates' or 'long'."""
-    return [f"results/runs/fig8/{t}/batch_{b}_{kind}.csv" for (t, b) in DRIFT]
+def drift_paths(kind, study="fig8"):
+    """The batch tables of every drift job of ``study``: kind 'midpoints', 'fates' or 'long'."""
+    return [f"results/runs/{study}/{t}/batch_{b}_{kind}.csv" for (t, b) in DRIFT[study]]
 
 
 def drift_params(wildcards):
-    return canon(DRIFT[(wildcards.tag, wildcards.batch)])
+    return canon(DRIFT[wildcards.study][(wildcards.tag, wildcards.batch)])
+
+
+def fig8_panels_config():
+    """config fig8 without the continuation: what the default target's Fig. 8 depends on."""
+    return canon({k: v for k, v in config["fig8"].items() if k != "continuation"})
 
 
 # ------------------------------------------------------------------------------ health runs
@@ -316,22 +332,27 @@ def health_tag(name):
 
 # ----------------------------------------------------------------------------------- outputs
 FIGURES = [f"fig{i}" for i in range(2, 10)]
-# figures beyond the paper's: the Fig. 8 runs continued to their fates
-EXTRA_FIGURES = ["fig8_long"]
 TABLES = ["fig2_kernel", "fig4_pass", "fig4c_fluctuation", "fig5_single_pass",
           "fig6_single_pass", "single_pass", "fig7_per_pass", "fig8_midpoints", "fig8_fates",
-          "fig8_long", "fig8c_steady_state", "drift_velocities", "fig9_broadened",
+          "fig8c_steady_state", "drift_velocities", "fig9_broadened",
           "steady_state_drive", "numerical_health"]
+# named target fates: the Fig. 8 runs continued to their fates (beyond the paper's tau_max)
+FATES_TABLES = ["fig8_fates_continued", "fig8_long", "validation_fates"]
 
 
 def all_outputs():
-    return (expand("results/figures/{fig}.{ext}", fig=FIGURES + EXTRA_FIGURES,
-                   ext=["pdf", "png"])
+    return (expand("results/figures/{fig}.{ext}", fig=FIGURES, ext=["pdf", "png"])
             + expand("results/tables/{table}.csv", table=TABLES + ["validation"]))
+
+
+def fates_outputs():
+    return (expand("results/figures/fig8_long.{ext}", ext=["pdf", "png"])
+            + expand("results/tables/{table}.csv", table=FATES_TABLES))
 
 
 wildcard_constraints:
     figure=r"fig3|fig4|fig4c|fig5a|fig5b|fig6|health_timestep",
     tag=r"[A-Za-z0-9_.+\-]+",
     batch=r"\d+",
+    study=r"fig8|fig8_continued",
     phi0=r"[+\-][0-9.e+\-]+",

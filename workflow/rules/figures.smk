@@ -154,7 +154,7 @@ rule fig8:
         png=report("results/figures/fig8.png", caption="../report/fig8.rst", category="Figures"),
     params:
         figure="fig8",
-        cfg=canon(config["fig8"]),
+        cfg=fig8_panels_config(),
     log:
         "results/logs/figures/fig8.log",
     benchmark:
@@ -172,7 +172,7 @@ rule fig8:
 rule fig8_long:
     input:
         long="results/tables/fig8_long.csv",
-        fates="results/tables/fig8_fates.csv",
+        fates="results/tables/fig8_fates_continued.csv",
         drift="results/tables/drift_velocities.csv",
     output:
         pdf="results/figures/fig8_long.pdf",

@@ -1,6 +1,7 @@
 # Simulation jobs: full trajectories (Figs. 3, 4a/b -> zarr stores), batches of single passes
 # (Figs. 4c, 5, 6 and the time-step check -> one small table per batch), batches of biased
-# drift runs (Fig. 8 -> speed, fate and continued-run tables per batch) and the health runs.
+# drift runs (Fig. 8 -> speed and fate tables per batch; with study fig8_continued the same runs
+# continued to their fates for the named target fates) and the health runs.
 # Every simulation job is single-threaded so that N cores run N jobs at once.
 
 
@@ -44,20 +45,20 @@ rule single_pass_batch:
 
 rule drift_run:
     output:
-        midpoints="results/runs/fig8/{tag}/batch_{batch}_midpoints.csv",
-        fates="results/runs/fig8/{tag}/batch_{batch}_fates.csv",
-        long="results/runs/fig8/{tag}/batch_{batch}_long.csv",
+        midpoints="results/runs/{study}/{tag}/batch_{batch}_midpoints.csv",
+        fates="results/runs/{study}/{tag}/batch_{batch}_fates.csv",
+        long="results/runs/{study}/{tag}/batch_{batch}_long.csv",
     params:
         job=drift_params,
     log:
-        "results/logs/drift_run/{tag}/batch_{batch}.log",
+        "results/logs/drift_run/{study}/{tag}/batch_{batch}.log",
     benchmark:
-        "results/benchmarks/drift_run/{tag}/batch_{batch}.tsv",
+        "results/benchmarks/drift_run/{study}/{tag}/batch_{batch}.tsv",
     threads: 1
     resources:
         # a continued run records every step: ~180 bytes per step, 1.2 GB at tau = 10^4, d = 60
-        mem_mb=2500,
-        runtime=120,
+        mem_mb=lambda wc: 2500 if wc.study == "fig8_continued" else 1000,
+        runtime=lambda wc: 120 if wc.study == "fig8_continued" else 30,
     conda:
         "../../environment.yml"
     script:

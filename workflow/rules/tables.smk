@@ -166,21 +166,46 @@ rule table_fig8:
     input:
         midpoints=drift_paths("midpoints"),
         runs_fates=drift_paths("fates"),
-        runs_long=drift_paths("long"),
         drift="results/tables/drift_velocities.csv",
     output:
         table=report("results/tables/fig8_midpoints.csv", caption="../report/table_fig8.rst",
                      category="Tables", subcategory="Fig. 8"),
         fates=report("results/tables/fig8_fates.csv", caption="../report/table_fig8_fates.rst",
                      category="Tables", subcategory="Fig. 8"),
-        long=report("results/tables/fig8_long.csv", caption="../report/table_fig8_long.rst",
-                    category="Tables", subcategory="Fig. 8"),
     params:
         function="fig8_tables",
     log:
         "results/logs/tables/fig8_midpoints.log",
     benchmark:
         "results/benchmarks/tables/fig8_midpoints.tsv",
+    threads: 1
+    resources:
+        mem_mb=600,
+        runtime=5,
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/table.py"
+
+
+# named target fates: the same runs continued past tau_max to their fates
+rule table_fig8_continued:
+    input:
+        runs_fates=drift_paths("fates", "fig8_continued"),
+        runs_long=drift_paths("long", "fig8_continued"),
+        drift="results/tables/drift_velocities.csv",
+    output:
+        fates=report("results/tables/fig8_fates_continued.csv",
+                     caption="../report/table_fig8_fates_continued.rst", category="Tables",
+                     subcategory="Fig. 8 continued"),
+        long=report("results/tables/fig8_long.csv", caption="../report/table_fig8_long.rst",
+                    category="Tables", subcategory="Fig. 8 continued"),
+    params:
+        function="fig8_continued_tables",
+    log:
+        "results/logs/tables/fig8_fates_continued.log",
+    benchmark:
+        "results/benchmarks/tables/fig8_fates_continued.tsv",
     threads: 1
     resources:
         mem_mb=600,

@@ -11,11 +11,39 @@ rule validation:
         table=report("results/tables/validation.csv", caption="../report/table_validation.rst",
                      category="Tables", subcategory="Validation"),
     params:
-        config=lambda w: canon({k: config[k] for k in ["kernels", *FIGURES, "health"]}),
+        config=lambda w: canon({**{k: config[k] for k in ["kernels", *FIGURES, "health"]},
+                                "fig8": fig8_panels_config()}),
     log:
         "results/logs/tables/validation.log",
     benchmark:
         "results/benchmarks/tables/validation.tsv",
+    threads: 1
+    resources:
+        mem_mb=600,
+        runtime=10,
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/validate.py"
+
+
+# named target fates: the Fig. 8 claims on the runs continued to their fates
+rule validation_fates:
+    input:
+        tables=expand("results/tables/{table}.csv",
+                      table=["fig8_fates_continued", "fig8_midpoints", "drift_velocities"]),
+    output:
+        table=report("results/tables/validation_fates.csv",
+                     caption="../report/table_validation_fates.rst", category="Tables",
+                     subcategory="Validation"),
+    params:
+        config=lambda w: canon({k: config[k] for k in ["fig8"]}),
+        figures=["fig8"],
+        rename={"fig8_fates_continued": "fig8_fates"},
+    log:
+        "results/logs/tables/validation_fates.log",
+    benchmark:
+        "results/benchmarks/tables/validation_fates.tsv",
     threads: 1
     resources:
         mem_mb=600,

@@ -15,7 +15,7 @@ from chaindrag.validation import failed_claims, run_all, summary  # noqa: E402
 smk = snakemake  # noqa: F821
 stores = list(smk.input.stores) if hasattr(smk.input, "stores") else None
 df = run_all(tables=list(smk.input.tables), output=smk.output.table, config=smk.params.config,
-             stores=stores)
+             stores=stores, figures=smk.params.get("figures"), rename=smk.params.get("rename"))
 text = summary(df)
 print(text)
 if len(failed_claims(df)):

@@ -18,7 +18,7 @@ inputs. Table schemas are listed in ``results/README.md``; every table carries
 - ``memory_kernel``: Fig. 2 from a kernel store.
 """
 
-from .drift import fig8_tables, fig8c_tables, fig9_table
+from .drift import fig8_continued_tables, fig8_tables, fig8c_tables, fig9_table
 from .health import numerical_health_table, steady_state_drive_table
 from .memory_kernel import fig2_table
 from .potentials import potentials_table  # issue 14, potentials study
@@ -28,6 +28,7 @@ from .thermal import thermal_drift_tables, thermal_equilibration_tables, \
 from .trajectories import fig4_pass_table, fig7_table
 
 __all__ = ["concat_tables", "fig2_table", "fig4_pass_table", "fig4c_table", "fig5_table",
-           "fig6_table", "fig7_table", "fig8_tables", "fig8c_tables", "fig9_table",
+           "fig6_table", "fig7_table", "fig8_continued_tables", "fig8_tables", "fig8c_tables",
+           "fig9_table",
            "numerical_health_table", "steady_state_drive_table", "potentials_table",
            "thermal_drift_tables", "thermal_equilibration_tables", "thermal_single_pass_table"]

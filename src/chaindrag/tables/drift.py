@@ -20,38 +20,67 @@ UNSTABLE_RTOL = 0.02
 
 
 def fig8_tables(midpoints: Sequence[PathLike], runs_fates: Sequence[PathLike],
-                runs_long: Sequence[PathLike], drift: PathLike, table: PathLike,
-                fates: PathLike, long: PathLike) -> tuple[pd.DataFrame, pd.DataFrame,
-                                                          pd.DataFrame]:
-    """Fig. 8: the speeds of every run up to tau_max, every run's fate, the continued runs.
+                drift: PathLike, table: PathLike, fates: PathLike
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fig. 8 (a, b): the speeds of every run up to tau_max and every run's fate there.
 
     Parameters
     ----------
-    midpoints, runs_fates, runs_long : sequence of paths
-        The batch tables of :func:`chaindrag.jobs.run_drift`.
+    midpoints, runs_fates : sequence of paths
+        The batch tables of :func:`chaindrag.jobs.run_drift` (runs not continued).
     drift : path
-        drift_velocities.csv (:func:`fig8c_tables`): the unstable solutions of Delta_bar(v)
-        = bias named in the ``cap_reason`` of runs still undetermined at the cap.
-    table, fates, long : path
-        fig8_midpoints.csv, fig8_fates.csv (the batches' fate rows without the volatile
-        wall time, plus ``cap_reason``) and fig8_long.csv, written atomically.
+        drift_velocities.csv (:func:`fig8c_tables`): the solutions of Delta_bar(v) = bias
+        named in the ``cap_reason`` of runs still undetermined at tau_max.
+    table, fates : path
+        fig8_midpoints.csv and fig8_fates.csv (the batches' fate rows without the volatile
+        wall time, plus ``cap_reason``), written atomically.
 
     Returns
     -------
     tuple of pandas.DataFrame
-        The three tables.
+        The two tables.
     """
     df = _sorted(_concat_rows(midpoints), ["phi0", "v0", "tau"])
     write_table(df, table)
+    out = _fates(runs_fates, drift)
+    write_table(out, fates)
+    return df, out
+
+
+def fig8_continued_tables(runs_fates: Sequence[PathLike], runs_long: Sequence[PathLike],
+                          drift: PathLike, fates: PathLike, long: PathLike
+                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fig. 8 continued (named target ``fates``): every run's fate, decided past tau_max.
+
+    Parameters
+    ----------
+    runs_fates, runs_long : sequence of paths
+        The batch tables of :func:`chaindrag.jobs.run_drift` with a continuation.
+    drift : path
+        drift_velocities.csv (:func:`fig8c_tables`), for the ``cap_reason`` of capped runs.
+    fates, long : path
+        fig8_fates_continued.csv (tau_end, tau_decided, capped, cap_reason per run) and
+        fig8_long.csv (the continued runs' speeds), written atomically.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        The two tables.
+    """
+    out = _fates(runs_fates, drift)
+    write_table(out, fates)
+    lg = _sorted(_concat_rows(runs_long), ["phi0", "v0", "tau"])
+    write_table(lg, long)
+    return out, lg
+
+
+def _fates(runs_fates: Sequence[PathLike], drift: PathLike) -> pd.DataFrame:
+    """The batches' fate rows, sorted, without wall time, with the reason of capped runs."""
     out = _read_all(runs_fates).drop(columns=["wall_time_s"], errors="ignore")
     dv = pd.read_csv(drift)
     out["cap_reason"] = [_cap_reason(r, dv) if _as_bool(r["capped"]) else ""
                          for _, r in out.iterrows()]
-    out = _sorted(out, ["phi0", "v0"])
-    write_table(out, fates)
-    lg = _sorted(_concat_rows(runs_long), ["phi0", "v0", "tau"])
-    write_table(lg, long)
-    return df, out, lg
+    return _sorted(out, ["phi0", "v0"])
 
 
 def _concat_rows(paths: Sequence[PathLike]) -> pd.DataFrame:
@@ -70,15 +99,20 @@ def _as_bool(x) -> bool:
 
 
 def _cap_reason(run: pd.Series, drift: pd.DataFrame) -> str:
-    """Why a run is still undetermined at the cap, in the quantities of Eq. (33).
+    """Why a run is still undetermined at the end of its last run, in Eq. (33)'s quantities.
 
     Between midpoints dv/dtau = 4 pi^2 (bias - Delta_bar(v))/(mu alpha): the note gives the
-    tail speed, its dv/dtau in units of the bias's free acceleration 4 pi^2 bias/(mu alpha)
-    and the nearest unstable solution of Delta_bar(v) = bias (plain Eq. 33, or broadened for
-    the run's sign, Fig. 9): there the mean force vanishes and a run leaves only slowly.
+    tail speed and its dv/dtau in units of the bias's free acceleration 4 pi^2 bias/(mu
+    alpha); a run within 2% of an unstable solution of Delta_bar(v) = bias sits where the
+    mean force vanishes and leaves only slowly; otherwise the note names the stable solution
+    it relaxes towards (the next one in the direction of dv/dtau; plain Eq. 33, or broadened
+    for the run's sign, Fig. 9) and the time still needed at the present rate. A run that
+    ended at tau_max (not continued) says which target continues it.
     """
-    v, slope = float(run["tail_v"]), float(run["tail_slope"])
-    text = f"undetermined at the cap tau = {float(run['tau_end']):g}"
+    v, slope, end = float(run["tail_v"]), float(run["tail_slope"]), float(run["tau_end"])
+    continued = end > float(run.get("tau_max", end)) * (1 + 1e-9)
+    text = (f"undetermined at the cap tau = {end:g}" if continued else
+            f"undetermined at tau_max = {end:g} (the named target `fates` continues it)")
     if not math.isfinite(v):
         return text
     free = 4 * math.pi**2 * float(run["bias"]) / (float(run["mu"]) * float(run["alpha"]))
@@ -87,15 +121,20 @@ def _cap_reason(run: pd.Series, drift: pd.DataFrame) -> str:
         text += f" = {slope / free:.2g} x the bias's free acceleration"
     plain = ~drift["broadened"].map(_as_bool)
     mine = drift["broadened"].map(_as_bool) & np.isclose(drift["phi0"], float(run["phi0"]))
-    unstable = drift[~drift["stable"].map(_as_bool) & (plain | mine)]
-    if len(unstable):
-        k = int(np.argmin(np.abs(unstable["v"].to_numpy(float) - v)))
-        u = float(unstable["v"].iloc[k])
-        label = "broadened Eq. 33, Fig. 9" if _as_bool(unstable["broadened"].iloc[k]) \
-            else "Eq. 33"
-        where = "sits on" if abs(v - u) <= UNSTABLE_RTOL * u else "nearest"
-        text += (f"; {where} the unstable solution v = {u:.4g} of Delta_bar(v) = bias "
-                 f"({label}; zero mean force there)")
+    pool = drift[mine] if mine.any() else drift[plain]
+    stable = pool["stable"].map(_as_bool)
+    label = "broadened Eq. 33, Fig. 9" if mine.any() else "Eq. 33"
+    unstable = pool[~stable]["v"].to_numpy(float)
+    on = unstable[np.abs(unstable - v) <= UNSTABLE_RTOL * unstable]
+    if len(on):
+        return text + (f"; sits on the unstable solution v = {on[0]:.4g} of Delta_bar(v) = "
+                       f"bias ({label}; zero mean force there)")
+    ahead = pool[stable]["v"].to_numpy(float)
+    ahead = ahead[(ahead - v) * np.sign(slope) > 0] if slope != 0 else ahead[:0]
+    if len(ahead):
+        target = float(ahead[np.argmin(np.abs(ahead - v))])
+        text += (f"; relaxing towards the stable solution v = {target:.4g} of Delta_bar(v) = "
+                 f"bias ({label}), tau ~ {abs(target - v) / abs(slope):.2g} more at this rate")
     return text
 
 

@@ -158,7 +158,10 @@ def _fate_rows(runs: _Fig8Runs) -> list[dict]:
         c = Claim(FIG, claim)
         expected, tol = "each run one of three fates", "0 undetermined"
         if len(open_) and not len(stuck):  # every open run reached the cap: not decidable here
-            excuse = runs.short_note if runs.short else "not decided by the cap"
+            continued = (_col(open_, "tau_end", runs.tau_max) > runs.tau_max * (1 + 1e-9)).any()
+            excuse = runs.short_note if runs.short else "not decided by the cap" if continued \
+                else (f"not decided by tau = {_g(runs.tau_max)} (the panels' run length); the "
+                      "named target `fates` continues these runs (validation_fates.csv)")
             rows.append(c.na(f"{excuse}; {note}", expected, text, tol))
         else:
             rows.append(c.row(expected, text, tol, not len(open_), note))

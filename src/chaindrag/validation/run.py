@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +87,8 @@ def _checks(t: Mapping[str, pd.DataFrame | None], config: Mapping,
 
 
 def validate(tables: Mapping[str, pd.DataFrame | None], config: Mapping | None = None,
-             stores: Iterable[Any] | None = None) -> pd.DataFrame:
+             stores: Iterable[Any] | None = None,
+             figures: Collection[str] | None = None) -> pd.DataFrame:
     """Every claim, from tables keyed by name (``"fig2_kernel"``, ...) and the Fig. 3 stores.
 
     Parameters
@@ -100,6 +101,8 @@ def validate(tables: Mapping[str, pd.DataFrame | None], config: Mapping | None =
         Fig. 2 kernel's omega_fast are read.
     stores : iterable, optional
         Fig. 3 trajectory stores (paths or :class:`~chaindrag.trajectory.Trajectory`).
+    figures : collection of str, optional
+        Run only the checks of these figures (e.g. ``{"fig8"}``); all by default.
 
     Returns
     -------
@@ -110,7 +113,8 @@ def validate(tables: Mapping[str, pd.DataFrame | None], config: Mapping | None =
     t = dict(tables)
     rows: list[dict] = []
     for fig, claim, fn in _checks(t, dict(config or {}), list(stores or [])):
-        rows.extend(_safe(fig, claim, fn))
+        if figures is None or fig in figures:
+            rows.extend(_safe(fig, claim, fn))
     out = pd.DataFrame(rows, columns=COLUMNS[:-1])
     out["passed"] = out["passed"].map(lambda x: NA if isinstance(x, str) else bool(x)
                                       ).astype(object)
@@ -159,7 +163,8 @@ def failed_claims(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_all(tables: Sequence[PathLike], output: PathLike, config: Mapping | None = None,
-            stores: Sequence[Any] | None = None) -> pd.DataFrame:
+            stores: Sequence[Any] | None = None, figures: Collection[str] | None = None,
+            rename: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Run every check on the workflow's tables (and Fig. 3 stores), write ``output``.
 
     Parameters
@@ -174,6 +179,11 @@ def run_all(tables: Sequence[PathLike], output: PathLike, config: Mapping | None
         Fig. 2 kernel's omega_fast are read.
     stores : sequence, optional
         Fig. 3 trajectory stores (paths or :class:`~chaindrag.trajectory.Trajectory`).
+    figures : collection of str, optional
+        Run only the checks of these figures (:func:`validate`).
+    rename : mapping, optional
+        Table name read from a file name -> the name the checks know it by, e.g.
+        ``{"fig8_fates_continued": "fig8_fates"}`` for the named target ``fates``.
 
     Returns
     -------
@@ -184,7 +194,7 @@ def run_all(tables: Sequence[PathLike], output: PathLike, config: Mapping | None
 
     frames: dict[str, pd.DataFrame | None] = {}
     for p in tables:
-        name = Path(p).stem
+        name = dict(rename or {}).get(Path(p).stem, Path(p).stem)
         if not Path(p).exists():
             log.warning("table %s does not exist: its claims are n/a", p)
             continue
@@ -195,7 +205,7 @@ def run_all(tables: Sequence[PathLike], output: PathLike, config: Mapping | None
             loaded.extend(_load_stores([s]))
         except Exception as exc:  # an unreadable store makes the Fig. 3 claims n/a
             log.warning("cannot load store %s: %s", s, exc)
-    df = validate(frames, config, loaded if stores else None)
+    df = validate(frames, config, loaded if stores else None, figures)
     write_table(df, output)
     text = summary(df)
     for r in df.itertuples(index=False):
