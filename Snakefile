@@ -33,8 +33,3 @@ rule all:
     input:
         all_outputs(),
     default_target: True
-
-
-rule fates:  # named target: the Fig. 8 runs continued past tau_max (issue 15)
-    input:
-        fates_outputs(),

@@ -27,7 +27,13 @@ rule validation:
         "../scripts/validate.py"
 
 
-# named target fates: the Fig. 8 claims on the runs continued to their fates
+# named target fates: the Fig. 8 runs continued past tau_max to their fates (issue 15),
+# their table, figure fig8_long and the Fig. 8 claims on them
+rule fates:
+    input:
+        fates_outputs(),
+
+
 rule validation_fates:
     input:
         tables=expand("results/tables/{table}.csv",
