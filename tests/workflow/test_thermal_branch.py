@@ -24,8 +24,8 @@ SCHEMAS = {
                             "chaindrag_version"],
     "thermal_equilibration": ["start", "seed", "tau", "kinetic", "omega_T", "equipartition"],
     "thermal_equilibration_crossings": ["start", "seed", "particle", "tau", "v", "kinetic"],
-    "thermal_drift": ["omega_T", "statistics", "seed", "v0", "tau", "v", "direction"],
-    "thermal_drift_ends": ["omega_T", "statistics", "seed", "v0", "v_end", "n", "fate"],
+    "thermal_drift": ["phi0", "omega_T", "statistics", "seed", "v0", "tau", "v", "direction"],
+    "thermal_drift_ends": ["phi0", "omega_T", "statistics", "seed", "v0", "v_end", "n", "fate"],
     "thermal_sampler": ["statistics", "omega_T", "quantity", "lag", "measured", "std_error",
                         "expected"],
     "thermal_solver_agreement": ["quantity", "value", "omega_T", "seed"],
@@ -70,6 +70,28 @@ def test_every_thermal_claim_of_the_quick_preset_passes_or_is_not_applicable(the
     judged = set(df.loc[df["passed"].astype(str) == "True", "figure"])
     assert {"thermal_sampler", "thermal_solvers", "thermal_single_pass",
             "thermal_equilibration"} <= judged
+
+
+def test_thermal_drift_covers_both_signs_of_the_interaction(thermal_run):
+    tables = thermal_run / "results" / "tables"
+    midpoints = pd.read_csv(tables / "thermal_drift.csv")
+    ends = pd.read_csv(tables / "thermal_drift_ends.csv")
+    # Fig. 8's set-up, Phi0 = +-2: every sign at rest and at every finite temperature
+    series = {(p, st) for p, st in zip(ends["phi0"], ends["statistics"])}
+    assert series == {(2.0, "rest"), (-2.0, "rest"), (2.0, "quantum"), (-2.0, "quantum")}
+    assert set(midpoints["phi0"]) == {2.0, -2.0}
+    # every thermal run has its own realization (the plateau claim treats them as independent)
+    thermal = ends[ends["statistics"] != "rest"]
+    assert not thermal.duplicated(["phi0", "statistics", "omega_T", "seed"]).any()
+    # the job outputs name the sign
+    jobs = [p.name for p in (thermal_run / "results" / "runs" / "thermal" / "drift").glob("*.csv")]
+    for sign in ("phi0+2", "phi0-2"):
+        assert any(f"_{sign}_" in j and j.startswith("rest") for j in jobs), (sign, jobs)
+        assert any(f"_{sign}_" in j and not j.startswith("rest") for j in jobs), (sign, jobs)
+    # and the plateau claim has one row per sign and temperature
+    val = pd.read_csv(tables / "validation_thermal.csv", keep_default_na=False)
+    drift = val[val["figure"] == "thermal_drift"]
+    assert sorted(c.split("phi0 = ")[1][:2] for c in drift["claim"]) == ["+2", "-2"]
 
 
 def test_thermal_branch_stays_out_of_the_default_target(thermal_run):

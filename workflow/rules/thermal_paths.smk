@@ -5,8 +5,8 @@
 #
 # How realizations fan out: single passes in seed batches (`seeds_per_job` seeds, every v0,
 # `particles` independent passes per realization), equilibration in seed batches per start,
-# drift one job per (omega_T, statistics, seed) running every v0. The chain at rest
-# (omega_T = 0) runs once per v0.
+# drift one job per (phi0, omega_T, statistics, seed index) running every v0, each in its own
+# realization. The chain at rest (omega_T = 0) runs once per (phi0, v0).
 
 TH = config["thermal"]
 
@@ -56,16 +56,31 @@ def _thermal_equilibration_jobs():
     return jobs
 
 
+def _signs(phi0):
+    """``thermal.drift.phi0`` as a list (a single amplitude is accepted)."""
+    return [float(p) for p in (phi0 if isinstance(phi0, list) else [phi0])]
+
+
 def _thermal_drift_jobs():
-    """{name: list of thermal_drift() keyword dicts}, one per (series, seed): every v0."""
+    """{name: list of thermal_drift() keyword dicts}, one per (phi0, series, seed index): every v0.
+
+    Seed index k runs v0[i] in realization k * len(v0) + i: every run of the ensemble has
+    its own realization, so the plateau claim may treat the runs as independent samples
+    (and adding seeds adds jobs without renaming the others). Both signs share the seeds.
+    """
     c = TH["drift"]
-    base = _thermal_common(c, ("alpha", "phi0", "lam", "mu", "bias", "sigma0", "tau_max"))
+    base = _thermal_common(c, ("alpha", "lam", "mu", "bias", "sigma0", "tau_max"))
     jobs = {}
-    for series, temp, st in _thermal_series(c):
-        for seed in ([0] if st == "rest" else range(c["seeds"])):
-            runs = [dict(base, v0=float(v), omega_T=temp, statistics=st, seed=seed)
-                    for v in c["v0"]]
-            jobs[f"{series}_seed{seed}_{short_hash(runs)}"] = runs
+    n = len(c["v0"])
+    for phi0 in _signs(c["phi0"]):
+        for series, temp, st in _thermal_series(c):
+            # the chain at rest has no realization: one job, seed 0
+            for seeds in ([[0] * n] if st == "rest" else
+                          [list(range(k * n, (k + 1) * n)) for k in range(c["seeds"])]):
+                runs = [dict(base, phi0=phi0, v0=float(v), omega_T=temp, statistics=st, seed=s)
+                        for v, s in zip(c["v0"], seeds)]
+                tag = "" if st == "rest" else f"_seeds{seeds[0]}-{seeds[-1]}"
+                jobs[f"{series}_phi0{sfmt(phi0)}{tag}_{short_hash(runs)}"] = runs
     return jobs
 
 

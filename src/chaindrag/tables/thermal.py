@@ -100,22 +100,24 @@ def thermal_drift_tables(midpoints: Sequence[PathLike], table: PathLike, ends: P
                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Midpoint speeds of every biased thermal run, and where each run ends.
 
-    ``ends``: one row per run (omega_T, statistics, seed, v0, ...) with ``v_end`` (mean
-    midpoint speed over the last ``tail_fraction`` of tau_max), ``v_end_std``, ``n`` (the
-    line alpha/n nearest on a log scale; bins split at alpha/sqrt(n(n+1))) and ``fate``:
-    'plateau' (in a bin), 'fast' (above sqrt(2) alpha: runaway or still slowing down),
-    'captured' (no crossing in the tail, or crossings both ways: a particle bouncing in a
-    cell crosses its midpoint back and forth) or 'undetermined' (fewer than ``min_points``
-    crossings in the tail, all one way).
+    ``ends``: one row per run (phi0, omega_T, statistics, seed, v0, ...) with ``v_end``
+    (mean midpoint speed over the last ``tail_fraction`` of tau_max), ``v_end_std``, ``n``
+    (the line alpha/n nearest on a log scale; bins split at alpha/sqrt(n(n+1))) and
+    ``fate``: 'plateau' (in a bin), 'fast' (above sqrt(2) alpha: runaway or still slowing
+    down), 'captured' (no crossing in the tail, or crossings both ways: a particle bouncing
+    in a cell crosses its midpoint back and forth) or 'undetermined' (fewer than
+    ``min_points`` crossings in the tail, all one way). Both signs of phi0 share the bins:
+    the midpoint is the speed maximum of a repulsive pass and the minimum of an attractive
+    one (Fig. 8a, b).
     """
-    keys = ["statistics", "omega_T", "v0", "seed"]
+    keys = ["phi0", "statistics", "omega_T", "v0", "seed"]
     df = _sorted(_read_all(midpoints), keys + ["tau"])
     write_table(df, table)
     rows = []
     for _, run in df.groupby(keys, sort=True):
         r = run.iloc[0]
-        rows.append(dict(omega_T=r["omega_T"], statistics=r["statistics"], seed=r["seed"],
-                         v0=r["v0"], alpha=r["alpha"], phi0=r["phi0"], lam=r["lam"],
+        rows.append(dict(phi0=r["phi0"], omega_T=r["omega_T"], statistics=r["statistics"],
+                         seed=r["seed"], v0=r["v0"], alpha=r["alpha"], lam=r["lam"],
                          bias=r["bias"], tau_max=r["tau_max"],
                          **_run_end(run, float(r["alpha"]), float(r["tau_max"]),
                                     tail_fraction, min_points),
@@ -126,19 +128,19 @@ def thermal_drift_tables(midpoints: Sequence[PathLike], table: PathLike, ends: P
 
 
 def plateau_fractions(ends: pd.DataFrame) -> pd.DataFrame:
-    """Fraction of runs in each end state per temperature (from a ``thermal_drift_ends`` table).
+    """Fraction of runs in each end state per sign and temperature (``thermal_drift_ends``).
 
     Returns
     -------
     pandas.DataFrame
-        One row per (statistics, omega_T, state) with state 'n=<n>', 'fast', 'captured' or
-        'undetermined':
-        runs, total, fraction.
+        One row per (phi0, statistics, omega_T, state) with state 'n=<n>', 'fast',
+        'captured' or 'undetermined': runs, total, fraction.
     """
     state = np.where(ends["fate"] == "plateau", "n=" + ends["n"].astype(int).astype(str),
                      ends["fate"])
-    g = ends.assign(state=state).groupby(["statistics", "omega_T", "state"]).size()
+    series = ["phi0", "statistics", "omega_T"]
+    g = ends.assign(state=state).groupby(series + ["state"]).size()
     out = g.rename("runs").reset_index()
-    out["total"] = out.groupby(["statistics", "omega_T"])["runs"].transform("sum")
+    out["total"] = out.groupby(series)["runs"].transform("sum")
     out["fraction"] = out["runs"] / out["total"]
     return out

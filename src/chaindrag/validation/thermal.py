@@ -35,8 +35,9 @@ log = logging.getLogger("chaindrag.validation")
 P_ROW = 2e-4
 #: Fewest passes per speed for a variance claim (its standard error needs the 4th moment).
 MIN_PASSES = 10
-#: Fewest thermal runs near a plateau for a standard error of their mean end speed.
-MIN_RUNS = 3
+#: Fewest thermal runs near a plateau for it to be judged: below, the Student-t critical
+#: value at P_ROW (13 at 5 runs, 71 at 3) leaves the claim without weight.
+MIN_RUNS = 5
 REST = "rest"
 
 
@@ -227,41 +228,65 @@ def check_thermal_equilibration(series: pd.DataFrame | None,
 
 
 # -------------------------------------------------------------------------------- drift
-def check_thermal_drift(ends: pd.DataFrame | None) -> list[dict]:
-    """Plateau speeds at finite T within the spread of the rest-chain ones, per plateau n.
+def _plateau_stats(grp: pd.DataFrame, rest: pd.DataFrame) -> pd.DataFrame:
+    """Per line alpha/n reached by >= MIN_RUNS thermal runs and by a rest run: the thermal
+    runs' mean end speed, its standard error, the rest range, gap / standard error and the
+    critical value (Bonferroni over the plateaus judged)."""
+    per_n = grp.groupby("n")["v_end"].agg(["mean", "std", "count"])
+    per_n = per_n[(per_n["count"] >= MIN_RUNS) & per_n.index.isin(rest.index)].copy()
+    per_n["se"] = per_n["std"] / np.sqrt(per_n["count"])
+    per_n["lo"], per_n["hi"] = rest.loc[per_n.index, "min"], rest.loc[per_n.index, "max"]
+    gap = np.maximum(np.maximum(per_n["lo"] - per_n["mean"], per_n["mean"] - per_n["hi"]), 0.0)
+    se = per_n["se"].to_numpy()
+    per_n["z"] = np.where(se > 0, gap / np.where(se > 0, se, 1.0), np.where(gap > 0, np.inf, 0.0))
+    per_n["crit"] = [critical(k - 1.0, len(per_n)) for k in per_n["count"]]
+    return per_n
 
-    For every temperature and every line alpha/n with runs ending near it both at rest and
-    at that temperature (at least :data:`MIN_RUNS` thermal runs): the mean end speed of the
-    thermal runs (with its standard error over runs, independent realizations) must reach
-    the range [min, max] of the rest-chain end speeds near the same line within the critical
-    value. With few runs per plateau the Student-t critical value is large and the claim weak.
+
+def check_thermal_drift(ends: pd.DataFrame | None) -> list[dict]:
+    """Plateau speeds at finite T within the spread of the rest-chain ones, per sign and T.
+
+    For every (phi0, statistics, omega_T) and every line alpha/n that at least
+    :data:`MIN_RUNS` thermal runs and at least one rest-chain run of the same phi0 end near
+    (fate 'plateau', same n): the k thermal end speeds are independent samples (each run has
+    its own realization; a table whose runs share seeds is not judged) with mean m and
+    sample standard deviation s. The claim holds at that line when m lies in the range
+    [min, max] of the rest-chain end speeds near it, or outside it by at most
+    t_{k-1} s / sqrt(k), t_{k-1} the two-sided Student-t critical value at P_ROW / (number
+    of lines judged in the row). The tolerance thus follows from the sample size alone:
+    it shrinks like t_{k-1}/sqrt(k) as runs are added (13 s/sqrt(5) at 5 runs, 6 s/sqrt(10)
+    at 10, for one line).
     """
-    ends = _require(ends, "thermal_drift_ends", ["statistics", "omega_T", "fate", "n", "v_end"])
+    ends = _require(ends, "thermal_drift_ends", ["phi0", "statistics", "omega_T", "seed", "fate",
+                                                 "n", "v_end"])
     plateau = ends[ends["fate"] == "plateau"]
-    rest = plateau[plateau["statistics"] == REST].groupby("n")["v_end"].agg(["min", "max"])
     rows = []
-    for (st, temp), grp in plateau[plateau["statistics"] != REST].groupby(["statistics",
-                                                                           "omega_T"]):
+    for (phi0, st, temp), grp in ends[ends["statistics"] != REST].groupby(
+            ["phi0", "statistics", "omega_T"], sort=True):
         claim = Claim("thermal_drift", f"plateau speeds at finite T within the spread of the "
-                                       f"rest-chain ones ({st}, omega_T = {temp:g})")
-        per_n = grp.groupby("n")["v_end"].agg(["mean", "std", "count"])
-        per_n = per_n[(per_n["count"] >= MIN_RUNS) & per_n.index.isin(rest.index)]
-        if per_n.empty:
-            rows.append(claim.na(f"no plateau reached by >= {MIN_RUNS} thermal runs and by a "
-                                 f"rest run"))
+                                       f"rest-chain ones (phi0 = {phi0:+g}, {st}, "
+                                       f"omega_T = {temp:g})")
+        if grp["seed"].duplicated().any():
+            rows.append(claim.na("runs share realizations (repeated seeds): their end speeds "
+                                 "are not independent samples"))
             continue
-        se = per_n["std"] / np.sqrt(per_n["count"])
-        lo, hi = rest.loc[per_n.index, "min"], rest.loc[per_n.index, "max"]
-        gap = np.maximum(np.maximum(lo - per_n["mean"], per_n["mean"] - hi), 0.0)
-        z = np.where(se > 0, gap / se.where(se > 0, 1.0), np.where(gap > 0, np.inf, 0.0))
-        crit = critical(float(per_n["count"].min()) - 1.0, len(per_n))
-        k = int(np.argmax(z))
-        n_k = per_n.index[k]
-        rows.append(claim.row(f"[{_g(lo.iloc[k])}, {_g(hi.iloc[k])}]", float(per_n['mean'].iloc[k]),
-                              f"{_g(crit)} x {_g(se.iloc[k])}", bool(z.max() <= crit),
-                              f"plateaus n = {', '.join(str(int(n)) for n in per_n.index)}; "
-                              f"largest gap/standard error {_g(z.max())} at n = {int(n_k)} "
-                              f"({int(per_n['count'].iloc[k])} runs)"))
+        rest = plateau[(plateau["statistics"] == REST) & (plateau["phi0"] == phi0)]
+        s = _plateau_stats(grp[grp["fate"] == "plateau"],
+                           rest.groupby("n")["v_end"].agg(["min", "max"]))
+        if s.empty:
+            rows.append(claim.na(f"no line alpha/n reached by >= {MIN_RUNS} thermal runs and "
+                                 f"by a rest-chain run ({len(grp)} thermal runs)"))
+            continue
+        k = int(np.argmax(s["z"] / s["crit"]))
+        w = s.iloc[k]
+        rows.append(claim.row(
+            f"[{_g(w['lo'])}, {_g(w['hi'])}]", float(w["mean"]),
+            f"{_g(w['crit'])} x {_g(w['se'])}", bool((s["z"] <= s["crit"]).all()),
+            f"lines n = {', '.join(str(int(n)) for n in s.index)} with "
+            f"{', '.join(str(int(c)) for c in s['count'])} thermal runs; worst n = "
+            f"{int(s.index[k])}: mean end speed of {int(w['count'])} runs (one realization "
+            f"each) against the rest range, gap / standard error {_g(w['z'])}; tolerance "
+            f"t({int(w['count']) - 1}) at {P_ROW:g}/{len(s)} two-sided x s/sqrt(k)"))
     return rows
 
 

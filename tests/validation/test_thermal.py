@@ -1,0 +1,88 @@
+"""The drift-plateau claim of the thermal branch (validation_thermal.csv, figure thermal_drift):
+finite-T plateau speeds within the spread of the rest-chain ones, per sign of phi0, with a
+Student-t tolerance that follows from the number of runs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from chaindrag.validation import NA
+from chaindrag.validation.thermal import MIN_RUNS, P_ROW, check_thermal_drift
+
+REST_N2 = (20.5, 21.0)  # rest-chain end speeds near alpha/2 = 20 (two starting speeds)
+
+
+def _standard(k):
+    """k fixed numbers with mean 0 and sample standard deviation 1."""
+    z = np.linspace(-1.0, 1.0, k)
+    return (z - z.mean()) / z.std(ddof=1)
+
+
+def _ends(thermal, phi0=2.0, rest_phi0=(2.0, -2.0), temp=25.0, seeds=None):
+    """A thermal_drift_ends table: rest runs of each sign in ``rest_phi0`` near alpha/2 at
+    REST_N2, and thermal runs (sign ``phi0``) ending near alpha/2 at ``thermal``."""
+    rows = [dict(phi0=p, statistics="rest", omega_T=0.0, seed=0, fate="plateau", n=2, v_end=v)
+            for p in rest_phi0 for v in REST_N2]
+    seeds = range(len(thermal)) if seeds is None else seeds
+    rows += [dict(phi0=phi0, statistics="quantum", omega_T=temp, seed=s, fate="plateau", n=2,
+                  v_end=v) for s, v in zip(seeds, thermal)]
+    return pd.DataFrame(rows)
+
+
+def _shifted(k, shift, spread=0.3):
+    """k end speeds with mean REST_N2[1] + shift and sample standard deviation ``spread``."""
+    return REST_N2[1] + shift + spread * _standard(k)
+
+
+def test_finite_temperature_plateau_inside_the_rest_spread_passes():
+    thermal = 20.75 + 0.3 * _standard(8)
+    [row] = check_thermal_drift(_ends(thermal))
+    assert row["passed"] is True and "phi0 = +2" in row["claim"]
+
+
+def test_finite_temperature_plateau_far_outside_the_rest_spread_fails():
+    # 3 above the rest range with spread 0.3 over 8 runs: 28 standard errors
+    [row] = check_thermal_drift(_ends(_shifted(8, 3.0)))
+    assert row["passed"] is False
+
+
+def test_drift_claim_is_judged_separately_for_each_sign():
+    ends = pd.concat([_ends(20.75 + 0.3 * _standard(8), phi0=2.0),
+                      _ends(_shifted(8, 3.0), phi0=-2.0, rest_phi0=())], ignore_index=True)
+    verdicts = {r["claim"].split("phi0 = ")[1][:2]: r["passed"] for r in check_thermal_drift(ends)}
+    assert verdicts == {"+2": True, "-2": False}
+
+
+def test_a_rest_run_of_the_other_sign_does_not_set_the_range():
+    # attractive thermal runs near alpha/2, but only repulsive rest runs there
+    [row] = check_thermal_drift(_ends(_shifted(8, 0.0), phi0=-2.0, rest_phi0=(2.0,)))
+    assert row["passed"] == NA and "rest-chain run" in row["note"]
+
+
+def test_drift_tolerance_is_the_student_t_value_over_the_standard_error():
+    # a shift just inside and just outside t_{k-1} s / sqrt(k) for k = 8, one line judged
+    k, spread = 8, 0.3
+    tol = stats.t.ppf(1 - P_ROW / 2, k - 1) * spread / np.sqrt(k)
+    inside = check_thermal_drift(_ends(_shifted(k, 0.99 * tol, spread)))[0]
+    outside = check_thermal_drift(_ends(_shifted(k, 1.01 * tol, spread)))[0]
+    assert (inside["passed"], outside["passed"]) == (True, False)
+
+
+def test_the_same_offset_fails_once_enough_runs_resolve_it():
+    # an offset of 1 spread above the rest range: hidden by t_4/sqrt(5) at 5 runs, resolved
+    # by t_59/sqrt(60) at 60 runs
+    few = check_thermal_drift(_ends(_shifted(5, 0.3)))[0]
+    many = check_thermal_drift(_ends(_shifted(60, 0.3)))[0]
+    assert (few["passed"], many["passed"]) == (True, False)
+
+
+def test_too_few_runs_near_a_plateau_are_not_judged():
+    [row] = check_thermal_drift(_ends(_shifted(MIN_RUNS - 1, 3.0)))
+    assert row["passed"] == NA and str(MIN_RUNS) in row["note"]
+
+
+def test_runs_sharing_a_realization_are_not_judged():
+    [row] = check_thermal_drift(_ends(_shifted(8, 3.0), seeds=[0, 0, 1, 1, 2, 2, 3, 3]))
+    assert row["passed"] == NA and "realizations" in row["note"]
