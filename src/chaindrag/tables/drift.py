@@ -105,7 +105,7 @@ def _cap_reason(run: pd.Series, drift: pd.DataFrame) -> str:
     tail speed and its dv/dtau in units of the bias's free acceleration 4 pi^2 bias/(mu
     alpha); a run within 2% of an unstable solution of Delta_bar(v) = bias sits where the
     mean force vanishes and leaves only slowly; otherwise the note names the stable solution
-    it relaxes towards (the next one in the direction of dv/dtau; plain Eq. 33, or broadened
+    it relaxes towards (the nearest in the direction of dv/dtau, plain Eq. 33 or broadened
     for the run's sign, Fig. 9) and the time still needed at the present rate. A run that
     ended at tau_max (not continued) says which target continues it.
     """
@@ -121,20 +121,21 @@ def _cap_reason(run: pd.Series, drift: pd.DataFrame) -> str:
         text += f" = {slope / free:.2g} x the bias's free acceleration"
     plain = ~drift["broadened"].map(_as_bool)
     mine = drift["broadened"].map(_as_bool) & np.isclose(drift["phi0"], float(run["phi0"]))
-    pool = drift[mine] if mine.any() else drift[plain]
-    stable = pool["stable"].map(_as_bool)
-    label = "broadened Eq. 33, Fig. 9" if mine.any() else "Eq. 33"
-    unstable = pool[~stable]["v"].to_numpy(float)
-    on = unstable[np.abs(unstable - v) <= UNSTABLE_RTOL * unstable]
+    pool = drift[plain | mine]
+    stable = pool["stable"].map(_as_bool).to_numpy()
+    speeds = pool["v"].to_numpy(float)
+    labels = np.where(pool["broadened"].map(_as_bool), "broadened Eq. 33, Fig. 9", "Eq. 33")
+    on = np.flatnonzero(~stable & (np.abs(speeds - v) <= UNSTABLE_RTOL * speeds))
     if len(on):
-        return text + (f"; sits on the unstable solution v = {on[0]:.4g} of Delta_bar(v) = "
-                       f"bias ({label}; zero mean force there)")
-    ahead = pool[stable]["v"].to_numpy(float)
-    ahead = ahead[(ahead - v) * np.sign(slope) > 0] if slope != 0 else ahead[:0]
+        k = on[np.argmin(np.abs(speeds[on] - v))]
+        return text + (f"; sits on the unstable solution v = {speeds[k]:.4g} of Delta_bar(v) = "
+                       f"bias ({labels[k]}; zero mean force there)")
+    ahead = np.flatnonzero(stable & ((speeds - v) * np.sign(slope) > 0))
     if len(ahead):
-        target = float(ahead[np.argmin(np.abs(ahead - v))])
-        text += (f"; relaxing towards the stable solution v = {target:.4g} of Delta_bar(v) = "
-                 f"bias ({label}), tau ~ {abs(target - v) / abs(slope):.2g} more at this rate")
+        k = ahead[np.argmin(np.abs(speeds[ahead] - v))]
+        text += (f"; relaxing towards the stable solution v = {speeds[k]:.4g} of Delta_bar(v) = "
+                 f"bias ({labels[k]}), tau ~ {abs(speeds[k] - v) / abs(slope):.2g} more at "
+                 "this rate")
     return text
 
 
