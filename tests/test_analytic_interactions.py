@@ -59,7 +59,7 @@ class Quadrature(Interaction):
     def phi_min(self):
         return self.inner.phi_min
 
-    def reach(self, force_floor=1e-20):
+    def reach(self, force_floor=None):
         return self.inner.reach(force_floor)
 
 
@@ -88,7 +88,7 @@ class PlainGaussian(Interaction):
     phi_max = property(lambda self: max(self.phi0, 0.0))
     phi_min = property(lambda self: min(self.phi0, 0.0))
 
-    def reach(self, force_floor=1e-20):
+    def reach(self, force_floor=None):
         return 12.0 * self.lam
 
 

@@ -9,6 +9,7 @@ import mpmath
 import numpy as np
 import pytest
 from numba import njit
+from scipy.optimize import minimize_scalar
 from scipy.special import k0
 
 import chaindrag.interactions as ci
@@ -99,16 +100,93 @@ def test_kernel_energy_and_force_equal_the_vectorised_potential(inter):
                                atol=1e-14 * np.max(np.abs(inter.force(u))))
 
 
+def _largest_force(inter):
+    """max|Phi'| found here (not by force_scale): dense samples, then a bounded search."""
+    short, long = inter.scales
+    x = np.concatenate([np.linspace(0.0, 16.0 * long, 400001),
+                        np.geomspace(1e-4 * short, 1e3 * long, 20001)])
+    f = np.abs(inter.force(x))
+    i = int(np.argmax(f))
+    res = minimize_scalar(lambda t: -abs(float(inter.force(t))), method="bounded",
+                          bounds=(x[max(i - 1, 0)], x[min(i + 1, x.size - 1)]),
+                          options={"xatol": 1e-12 * short})
+    return max(float(f[i]), -float(res.fun))
+
+
 @pytest.mark.parametrize("inter", POTENTIALS, ids=IDS)
-def test_force_stays_below_the_floor_beyond_the_reach(inter):
+def test_beyond_the_reach_a_mass_feels_less_than_1e_12_of_the_largest_force(inter):
+    top = _largest_force(inter)
+    assert top * (1.0 - 1e-6) <= inter.force_scale <= top * (1.0 + 1e-15)
+    # the paper's Gaussian keeps its absolute floor 1e-20 (its runs stay bit-identical)
+    floor = FORCE_FLOOR if isinstance(inter, Gaussian) else max(FORCE_FLOOR, 1e-12 * top)
+    assert inter.reach_floor == pytest.approx(floor, rel=1e-6)
     r = inter.reach()
     x = r * np.geomspace(1.0, 1e3, 4000)
-    assert np.max(np.abs(inter.force(x))) < FORCE_FLOOR
-    # and the reach is not wasteful: the force is above the floor within half of it
+    assert np.max(np.abs(inter.force(x))) < inter.reach_floor <= 1e-12 * top + FORCE_FLOOR
+    # and the reach is not wasteful: the force crosses the floor within 0.2% of it
     # (Gaussian: the solvers' historical 2 lam padding)
     pad = 2.0 * inter.lam if isinstance(inter, Gaussian) else 0.0
-    inner = np.linspace(0.0, 0.5 * (r - pad), 20001)
-    assert np.max(np.abs(inter.force(inner))) > FORCE_FLOOR
+    inner = np.linspace(0.0, r, 200001)
+    crossing = inner[np.flatnonzero(np.abs(inter.force(inner)) >= inter.reach_floor)[-1]]
+    assert r - pad - 1e-3 * r <= crossing <= r
+
+
+# the Lorentzians' 1/x^2 tails need alpha >= 40 for the direct sums below to stay short
+TAIL_CASES = [(p, a) for p in POTENTIALS if not isinstance(p, Gaussian)
+              for a in ((40.0, 400.0) if isinstance(p, Lorentzian) else (5.0, 40.0, 400.0))]
+
+
+def _left_out_force(inter, sigma, alpha, reach):
+    """Sum of Phi' over the masses of a chain at rest that the kernels' window leaves out.
+
+    Summed directly, out to where each side's rest is below 1% of the reach floor (the sum
+    of a decreasing tail from x on is at most |Phi'(x)| + |Phi(x)| / alpha).
+    """
+    x_end = reach + alpha
+    while (abs(inter.force(x_end)) + abs(inter.potential(x_end)) / alpha
+           > 1e-2 * inter.reach_floor):
+        x_end *= 2.0
+    n = int(x_end / alpha) + 2
+    lo, hi = math.floor((sigma - reach) / alpha), math.ceil((sigma + reach) / alpha)
+    g = np.concatenate([lo - 1 - np.arange(n), hi + 1 + np.arange(n)])
+    return float(np.sum(inter.force(sigma - alpha * g)))
+
+
+@pytest.mark.parametrize("inter, alpha", TAIL_CASES, ids=[f"{p!r}-{a:g}" for p, a in TAIL_CASES])
+def test_masses_left_out_pull_less_than_the_floor_and_do_no_work_over_a_period(inter, alpha):
+    # chain at rest: the two tails are sums of one decreasing |Phi'| started within alpha
+    # of each other, so they differ by less than |Phi'(R)| < reach_floor whatever alpha;
+    # over a lattice period that force integrates to zero
+    sigma = alpha * (1000.0 + np.arange(64) / 64.0)
+    f = np.array([_left_out_force(inter, s, alpha, inter.reach()) for s in sigma])
+    assert np.max(np.abs(f)) <= 1.02 * inter.reach_floor
+    assert abs(np.mean(f)) <= 1e-2 * inter.reach_floor
+
+
+@pytest.mark.parametrize("inter", [p for p in POTENTIALS if not isinstance(p, Gaussian)],
+                         ids=[repr(p) for p in POTENTIALS if not isinstance(p, Gaussian)])
+def test_kernel_cut_at_the_reach_misses_less_than_the_stated_force_on_a_displaced_chain(inter):
+    # against the same kernel out to the paper's absolute floor 1e-20: at most eps F from a
+    # chain at rest, plus 2 rho (|Phi''| + |Phi'| / alpha) at R - rho for displacements up
+    # to rho (reach_floor's notes)
+    alpha, rho = 40.0, 1.0
+    rng = np.random.default_rng(np.random.SeedSequence(41))
+    full, r = inter.reach(FORCE_FLOOR), inter.reach()
+    n = 2 * int(full / alpha) + 64
+    x, first = rng.uniform(-rho, rho, n), -(n // 2)
+    kind, params = inter.kernel_args()
+    sites, forces = np.zeros(n, np.int64), np.zeros(n)
+    near = r - rho
+    curv = abs(inter.force(near * (1 + 1e-4)) - inter.force(near * (1 - 1e-4))) / (2e-4 * near)
+    rest = 2.0 * (FORCE_FLOOR + abs(inter.potential(full)) / alpha)  # beyond the full reach
+    bound = inter.reach_floor + 2 * rho * (curv + abs(inter.force(near)) / alpha) + rest
+    worst = 0.0
+    for s in alpha * rng.uniform(-0.5, 0.5, 8):
+        sigma = np.array([s])
+        cut = interaction_forces(sigma, x, first, alpha, kind, params, r, sites, forces)[1]
+        ref = interaction_forces(sigma, x, first, alpha, kind, params, full, sites, forces)[1]
+        worst = max(worst, abs(cut[0] - ref[0]))
+    assert worst <= bound + 1e-15 * inter.force_scale
 
 
 @pytest.mark.parametrize("phi0", [2.0, -2.0, 20.0, 1e-19, 3e-21, 0.0, -1e6])
@@ -199,6 +277,38 @@ def test_kernel_forces_on_particle_and_chain_are_equal_and_opposite():
         assert np.sum(fpart) == pytest.approx(-np.sum(forces[:count]), rel=1e-12)
 
 
+@pytest.mark.parametrize("inter", [p for p in POTENTIALS if not isinstance(p, Gaussian)],
+                         ids=[repr(p) for p in POTENTIALS if not isinstance(p, Gaussian)])
+def test_kernel_visits_the_masses_within_the_reach_with_the_bits_of_the_pair_function(inter):
+    # every kind but the Gaussian (whose historical window has one mass more on each side)
+    # visits exactly the masses |sigma - alpha g| <= reach; Morse and Yukawa take their
+    # exponentials in a pass of their own, which must not change a bit
+    rng = np.random.default_rng(np.random.SeedSequence(8))
+    _, x, first = random_chain(rng, n_sites=4000, alpha=5.0)
+    sigma = 5.0 * (first + rng.uniform(1900.0, 2100.0, 3))
+    kind, params = inter.kernel_args()
+    reach = min(inter.reach(), 1500.0)
+    sites, forces = np.zeros(4000, np.int64), np.zeros(4000)
+    count, fpart, energy, g_min, g_max = interaction_forces(sigma, x, first, 5.0, kind, params,
+                                                            reach, sites, forces)
+    want_f, want_e, want_p, within = [], 0.0, np.zeros(sigma.size), []
+    for p, s in enumerate(sigma):
+        g = np.arange(math.ceil((s - reach) / 5.0), math.floor((s + reach) / 5.0) + 1)
+        within.append(g)
+        for site in g:
+            e, f = pair_energy_force(kind, params, s - 5.0 * site - x[site - first])
+            want_e += e
+            if abs(f) > FORCE_FLOOR:
+                want_f.append((site, f))
+                want_p[p] -= f
+    assert all(np.all(np.abs(s - 5.0 * g) <= reach) for s, g in zip(sigma, within))
+    assert (g_min, g_max) == (min(g[0] for g in within), max(g[-1] for g in within))
+    assert count == len(want_f) > 6
+    assert sites[:count].tolist() == [w[0] for w in want_f]
+    assert forces[:count].tobytes() == np.array([w[1] for w in want_f]).tobytes()
+    assert energy == want_e and fpart.tobytes() == want_p.tobytes()
+
+
 # --------------------------------------------------------------------------- tabulated potentials
 def test_tabulated_user_potential_matches_analytic_within_hermite_bound(user_gaussian):
     kind, params = user_gaussian.kernel_args()
@@ -241,7 +351,10 @@ def test_user_potential_reproduces_the_gaussian_properties(user_gaussian):
     assert user_gaussian.phi_min == 0.0
     assert user_gaussian.width == pytest.approx(4.0, rel=1e-6)
     # reach: where the sampled force drops below the floor; the Gaussian's adds 2 lam
-    assert g.reach() - 2 * 4.0 - 0.1 < user_gaussian.reach() < g.reach()
+    assert g.reach() - 2 * 4.0 - 0.1 < user_gaussian.reach(FORCE_FLOOR) < g.reach()
+    floor = user_gaussian.reach_floor  # relative: 1e-12 max|Phi'|
+    assert floor == pytest.approx(1e-12 * 2.0 / 4.0 * math.exp(-0.5), rel=1e-6)
+    assert g.reach(floor) - 2 * 4.0 - 0.1 < user_gaussian.reach() < g.reach(floor)
     k = np.array([0.0, 0.1, 0.5, 1.0, 2.0])
     np.testing.assert_allclose(user_gaussian.fourier(k), g.fourier(k), rtol=1e-10, atol=2e-12)
 

@@ -7,14 +7,15 @@ forms of chaindrag.interactions, independent of the solvers), and the Gaussian s
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
 
 from chaindrag.analytic import steady_state_roots
-from chaindrag.interactions import (Gaussian, LennardJones, Lorentzian, Morse, UserPotential,
-                                    Yukawa)
+from chaindrag.interactions import (FORCE_FLOOR, Gaussian, Interaction, LennardJones, Lorentzian,
+                                    Morse, UserPotential, Yukawa)
 from chaindrag.kernel import precompute
 from chaindrag.params import ParameterError
 from chaindrag.solvers import drive, simulate
@@ -28,9 +29,9 @@ def _dsech2(x):
     return -4.0 / 3.0 * np.tanh(x / 3.0) / np.cosh(x / 3.0) ** 2
 
 
-# (interaction, lattice constant). The Lorentzian's 1/x^3 force stays above the paper's
-# 1e-20 floor out to b (2A / 1e-20 b)^(1/3) ~ 1.3e6 b: a wide lattice keeps the number of
-# chain masses each step visits (~3000) affordable.
+# (interaction, lattice constant). The Lorentzian's 1/x^3 force stays above 1e-12 of its
+# largest value out to 1.45e4 b (its reach): a wide lattice keeps the number of chain masses
+# each step visits (~70) small.
 POTENTIALS = {
     "gaussian": (Gaussian(phi0=2.0, lam=4.0), 40.0),
     "lorentzian": (Lorentzian(A=0.01, b=1.0), 400.0),
@@ -60,24 +61,71 @@ def test_energy_is_conserved_at_second_order_with_every_potential(name):
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    # the Lennard-Jones force reaches 97 masses either side: n_max covers that
-    return precompute(tmp_path_factory.mktemp("kernel") / "k.zarr", n_max=210, tau_max=0.5)
+    # the Lorentzian's force reaches 37 masses either side at alpha = 400: n_max covers that
+    return precompute(tmp_path_factory.mktemp("kernel") / "k.zarr", n_max=100, tau_max=0.5)
 
 
-@pytest.mark.parametrize("name", [n for n in POTENTIALS if n != "lorentzian"])
+@pytest.mark.parametrize("name", list(POTENTIALS))
 def test_kernel_and_chain_solvers_agree_with_every_potential(store, name):
-    # (the Lorentzian's ~1e6 masses in reach are beyond any kernel store)
     inter, alpha = POTENTIALS[name]
-    kw = dict(alpha=alpha, interaction=inter, sigma0=5.5 * alpha, v0=120.0, tau_max=0.5,
+    v0 = 60.0 if name == "lorentzian" else 120.0  # delta v0 < width / 4 (b = 1)
+    kw = dict(alpha=alpha, interaction=inter, sigma0=6.0 * alpha - 20.0, v0=v0, tau_max=0.5,
               record_sites=np.arange(4, 9))
     chain = simulate(**kw)
     kern = simulate(**kw, solver="kernel", kernel_store=store)
-    assert chain.sigma[0, -1] > 6.5 * alpha  # it passed the mass at 6 alpha
+    assert chain.sigma[0, -1] > 6.0 * alpha + 5.0  # it passed the mass at 6 alpha
     scale = np.abs(chain.chain_displacement).max()
     assert scale > 1e-4
     np.testing.assert_allclose(chain.sigma, kern.sigma, rtol=0, atol=1e-8)
     np.testing.assert_allclose(chain.chain_displacement, kern.chain_displacement, rtol=0,
                                atol=1e-9 * scale)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class PaperFloor(Interaction):
+    """The same potential, its chain masses visited out to the paper's absolute 1e-20."""
+
+    inner: Interaction
+
+    kind = property(lambda self: self.inner.kind)
+    strip = property(lambda self: self.inner.strip)
+    scales = property(lambda self: self.inner.scales)
+    phi_max = property(lambda self: self.inner.phi_max)
+    phi_min = property(lambda self: self.inner.phi_min)
+
+    def _phi(self, z):
+        return self.inner._phi(z)
+
+    def _dphi(self, x):
+        return self.inner._dphi(x)
+
+    def _kernel_params(self):
+        return self.inner._kernel_params()
+
+    def reach(self, force_floor=None):
+        return self.inner.reach(FORCE_FLOOR if force_floor is None else force_floor)
+
+    def provenance(self):
+        return self.inner.provenance()
+
+
+@pytest.mark.parametrize("name", [n for n in POTENTIALS if n not in ("gaussian", "user")])
+def test_leaving_out_the_masses_beyond_the_reach_changes_a_run_by_less_than_its_bound(name):
+    # beyond the reach a mass pulls by less than reach_floor (1e-12 of the largest force):
+    # as a force that never cancels, 2 reach_floor (both sides) moves sigma by at most
+    # 4 pi^2 reach_floor tau^2 / mu and does work 2 reach_floor per unit path; the energy
+    # of the masses left out changes by at most |Phi(R)| per mass entering or leaving
+    inter, alpha = POTENTIALS[name]
+    kw = dict(alpha=alpha, sigma0=5.5 * alpha, v0=40.0, tau_max=4.0)
+    cut = simulate(interaction=inter, **kw)
+    full = simulate(interaction=PaperFloor(inter), **kw)
+    assert PaperFloor(inter).reach() > inter.reach() + alpha  # it does visit more masses
+    floor, tau = inter.reach_floor, 4.0
+    assert np.abs(cut.sigma - full.sigma).max() <= 4.0 * math.pi**2 * floor * tau**2
+    path = cut.sigma.max() - cut.sigma.min()
+    jumps = 2.0 * (path / alpha + 2.0) * abs(inter.potential(inter.reach()))
+    e_cut, e_full = cut.energy["total"], full.energy["total"]
+    assert np.abs((e_cut - e_cut[0]) - (e_full - e_full[0])).max() <= 2.0 * floor * path + jumps
 
 
 def test_kernel_and_chain_solvers_agree_in_a_thermal_chain_with_another_potential(store):

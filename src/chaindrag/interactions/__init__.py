@@ -4,7 +4,9 @@ The paper uses a Gaussian (Sec. IV); any even, finite, decaying Phi fits the sam
 Each potential is a frozen parameter class (an :class:`Interaction`) that knows Phi(x),
 the force -dPhi/dx, the Fourier transform Phi_k of Eqs. (25) and (33), its barrier
 Phi_max (capture speed sqrt(8 pi^2 Phi_max / mu)), its force width (for the time-step
-check delta |v| < width) and its reach (the solvers visit chain masses within it).
+check delta |v| < width) and its reach (the solvers visit chain masses within it: beyond
+it a mass feels less than TAIL_RTOL = 1e-12 of max|Phi'|, or the paper's 1e-20 for the
+Gaussian; :attr:`Interaction.reach_floor` bounds what that leaves out).
 
 Built-in: :class:`Gaussian`, :class:`Lorentzian`, and the channel potentials of the
 distance r = sqrt(x^2 + h^2) :class:`Morse`, :class:`LennardJones`, :class:`Yukawa`, all
@@ -19,7 +21,7 @@ Numba: ``kind, params = interaction.kernel_args()`` feeds :func:`pair_energy_for
 This package knows nothing of the solvers.
 """
 
-from ._base import Interaction
+from ._base import TAIL_RTOL, Interaction
 from ._bell import Gaussian, Lorentzian
 from ._channel import LennardJones, Morse, Yukawa
 from ._fourier import FourierError, fourier_transform, numerical_fourier
@@ -32,7 +34,7 @@ __all__ = [
     "Interaction", "Gaussian", "Lorentzian", "Morse", "LennardJones", "Yukawa",
     "UserPotential", "fourier_transform", "numerical_fourier", "FourierError",
     "interaction_forces", "pair_energy_force", "FORCE_FLOOR", "GAUSSIAN", "LORENTZIAN",
-    "MORSE", "LENNARD_JONES", "YUKAWA", "TABULATED", "DEFAULTS", "BUILT_IN",
+    "MORSE", "LENNARD_JONES", "YUKAWA", "TABULATED", "TAIL_RTOL", "DEFAULTS", "BUILT_IN",
     "from_provenance", "KINDS", "interaction_from_config", "mirror_spec",
 ]
 

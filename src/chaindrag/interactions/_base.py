@@ -15,6 +15,11 @@ from ._kernels import FORCE_FLOOR, KIND_NAMES
 
 _EIGHT_PI_SQ = 8.0 * math.pi**2
 
+#: Relative force floor of the reach (issue 14): beyond :meth:`Interaction.reach` a chain
+#: mass feels less than TAIL_RTOL max|Phi'| (:attr:`Interaction.reach_floor` says why that
+#: is negligible).
+TAIL_RTOL = 1e-12
+
 
 def _out(x):
     """A 0-d result as a Python float, anything else as an ndarray."""
@@ -25,6 +30,12 @@ def _out(x):
 def _finite_array(name: str, value) -> np.ndarray:
     require_finite(name, value)
     return np.asarray(value, dtype=float)
+
+
+def _probe_grid(short: float, long: float) -> np.ndarray:
+    """Where Phi' is sampled for its maximum and curvature: the core and a geometric tail."""
+    return np.concatenate([np.linspace(0.0, 8.0 * long, 16001),
+                           np.geomspace(1e-3 * short, 64.0 * long, 4000)])
 
 
 class Interaction(ABC):
@@ -43,8 +54,8 @@ class Interaction(ABC):
       :attr:`phi_min` (minus the depth of the deepest well);
     * :attr:`width`, the length over which the force changes, e^{1/2} max|Phi'| / max|Phi''|
       (exactly ``lam`` for the Gaussian), against which the time step delta |v| is checked;
-    * :meth:`reach`, the |x| beyond which |Phi'| < ``force_floor`` (the solvers visit only
-      chain masses within it);
+    * :meth:`reach`, the |x| beyond which |Phi'| < :attr:`reach_floor` (the solvers visit
+      only chain masses within it), and :attr:`force_scale`, max|Phi'|;
     * :meth:`kernel_args`, the (kind, params) pair of the numba kernels;
     * :meth:`provenance`, a dict of the kind and the parameters.
     """
@@ -81,8 +92,8 @@ class Interaction(ABC):
         """min(0, inf_x Phi(x)): minus the depth of the deepest well (0 if none)."""
 
     @abstractmethod
-    def reach(self, force_floor: float = FORCE_FLOOR) -> float:
-        """Distance beyond which |dPhi/dx| < ``force_floor``."""
+    def reach(self, force_floor: float | None = None) -> float:
+        """Distance beyond which |dPhi/dx| < ``force_floor`` (default :attr:`reach_floor`)."""
 
     def _fourier_closed(self, k: np.ndarray) -> np.ndarray | None:
         """Closed-form Phi_k at |k| (ndarray), or None when there is none."""
@@ -149,14 +160,64 @@ class Interaction(ABC):
     def width(self) -> float:
         """e^{1/2} max|Phi'| / max|Phi''|: the Gaussian's ``lam``, the force's length scale."""
         short, long = self.scales
-        x = np.concatenate([np.linspace(0.0, 8.0 * long, 16001),
-                            np.geomspace(1e-3 * short, 64.0 * long, 4000)])
+        x = _probe_grid(short, long)
         step = 1e-5 * short
         curv = (self._dphi(x + step) - self._dphi(x - step)) / (2.0 * step)
         slope = np.max(np.abs(self._dphi(x)))
         if slope == 0.0:
             return math.inf
         return math.exp(0.5) * slope / float(np.max(np.abs(curv)))
+
+    @cached_property
+    def force_scale(self) -> float:
+        """max|Phi'|, the largest force between the particle and a chain mass.
+
+        Sampled on 20000 points of the core and the tail, so never above the true maximum
+        (a floor relative to it errs on the long side); closed form where one exists.
+        """
+        return float(np.max(np.abs(self._dphi(_probe_grid(*self.scales)))))
+
+    @property
+    def reach_floor(self) -> float:
+        """The force below which a chain mass is left out: max(1e-20, TAIL_RTOL max|Phi'|).
+
+        Notes
+        -----
+        With eps = TAIL_RTOL = 1e-12 and F = :attr:`force_scale`, every chain mass beyond
+        the reach R feels |Phi'| < eps F, and |Phi'|, |Phi''| decrease there. The kernels
+        leave out the masses more than R away (:func:`interaction_forces`), so, rho being
+        the largest displacement among them (rho < alpha):
+
+        * they exert on one particle at most eps F + 2 rho (|Phi''| + |Phi'| / alpha) at
+          R - rho. For a chain at rest the two tails are sums of the same decreasing |Phi'|
+          over points spaced alpha, starting within alpha of each other: they differ by at
+          most |Phi'(R)| (telescoping), whatever alpha. That force is periodic in sigma with
+          zero mean (over a period it integrates to Phi(R_r) - Phi(R_l), equal ends), so it
+          does no net work as the particle moves on;
+        * the interaction energy jumps by at most |Phi(R)| when a mass enters or leaves the
+          window, and does not accumulate (as many enter as leave); it lacks the energy of
+          the masses left out, an offset below 2 (|Phi(R)| + int_R^inf |Phi| / alpha) that
+          hardly changes (2.7e-5 for the Lorentzian A = 2, b = 4 at alpha = 40; 2e-10 for
+          the Lennard-Jones channel);
+        * a mass left out misses a static displacement below eps F / K (K its stiffness).
+
+        Per step the force left out moves a particle by (2 pi delta)^2 eps F / mu, 1e-16 F at
+        d = 60: below the rounding of sigma (ulp 5.7e-14 at sigma >= 256), mostly lost in it.
+        Even counted as work that never cancels, eps F over the longest runs' path (6e5 at
+        speeds <= 60 up to tau = 1e4) is 6e-7 F, below 1e-6 of the kinetic energy at the
+        capture speeds (v >= 12, F <= 2): far below the solvers' 1e-4 energy tolerance.
+        Over the solvers' comparisons (tau = 0.5) it moves sigma by < 4 pi^2 eps F tau^2 /
+        mu ~ 1e-11 F, far below their 1e-8 agreement. The paper's absolute floor 1e-20
+        stays the lower limit (the kernels skip smaller forces).
+        """
+        return max(FORCE_FLOOR, TAIL_RTOL * self.force_scale)
+
+    def _floor(self, force_floor: float | None) -> float:
+        """The force floor of :meth:`reach`: :attr:`reach_floor` or the one given (> 0)."""
+        if force_floor is None:
+            return self.reach_floor
+        check_params(force_floor=(force_floor, 0.0, True))
+        return float(force_floor)
 
     def capture_speed(self, mu: float = 1.0) -> float:
         """Lowest speed at which the particle passes a chain mass, sqrt(8 pi^2 Phi_max / mu).

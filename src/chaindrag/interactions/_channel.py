@@ -22,7 +22,12 @@ import numpy as np
 from scipy.special import k0e, k1e
 
 from ._base import Interaction, check_params, require_finite_phi0
-from ._kernels import FORCE_FLOOR, LENNARD_JONES, MORSE, YUKAWA
+from ._kernels import LENNARD_JONES, MORSE, YUKAWA
+
+
+def _along_channel(r_c: float, h: float) -> float:
+    """The |x| where r = r_c: a bound on |dPhi/dr| that decreases beyond r_c holds for |x| beyond."""
+    return math.sqrt(max(r_c * r_c - h * h, 0.0))
 
 
 def _exp_transform(beta: float, h: float, k: np.ndarray, log_scale: float) -> np.ndarray:
@@ -61,8 +66,10 @@ class Morse(Interaction):
     -----
     Phi_k = D [e^{2 a r0} J(2a) - 2 e^{a r0} J(a)], J(beta) = 2 h^2 beta K1(z)/z (module
     docstring). Phi_max = max(0, D E (E - 2)), E = e^{a (r0 - h)}: a barrier at x = 0 when
-    h < r0 - ln(2)/a. Reach r0 + ln(2 a D / force_floor) / a, from |dPhi/dx| <= |dPhi/dr|
-    = 2 a D E_r |1 - E_r| <= 2 a D E_r for r >= r0; there |Phi| < force_floor / a.
+    h < r0 - ln(2)/a. Reach: |x| where r = r0 + ln(2 a D / force_floor) / a, from |dPhi/dx|
+    <= |dPhi/dr| = 2 a D E_r |1 - E_r| <= 2 a D E_r for r >= r0; there |Phi| < force_floor
+    / a. On the relative floor (:attr:`reach_floor`) that is 117 for :meth:`channel` (189
+    on the absolute 1e-20).
     :meth:`channel` gives the default of the potentials study.
     """
 
@@ -112,7 +119,7 @@ class Morse(Interaction):
         return 2.0 * self.a * self.D * ex * (1.0 - ex) * x / r
 
     def _kernel_params(self):
-        return np.array([self.D, self.a, self.r0, self.h**2, 2.0 * self.a * self.D])
+        return np.array([self.h**2, self.D, self.a, self.r0, 2.0 * self.a * self.D])
 
     def _fourier_closed(self, k):
         a, r0, h = self.a, self.r0, self.h
@@ -133,21 +140,22 @@ class Morse(Interaction):
         e = math.exp(self.a * (self.r0 - self.h))  # E ranges over (0, e]; D E (E - 2) >= -D
         return -self.D if e >= 1.0 else self.D * e * (e - 2.0)
 
-    def reach(self, force_floor: float = FORCE_FLOOR) -> float:
+    def reach(self, force_floor: float | None = None) -> float:
         """Distance beyond which |dPhi/dx| < ``force_floor``.
 
         Parameters
         ----------
-        force_floor : float
-            Force threshold, > 0.
+        force_floor : float, optional
+            Force threshold, > 0; default :attr:`reach_floor`.
 
         Returns
         -------
         float
-            max(r0, r0 + ln(2 a D / force_floor) / a).
+            sqrt(r_c^2 - h^2), r_c = max(r0, r0 + ln(2 a D / force_floor) / a).
         """
-        check_params(force_floor=(force_floor, 0.0, True))
-        return self.r0 + max(0.0, math.log(2.0 * self.a * self.D / force_floor) / self.a)
+        force_floor = self._floor(force_floor)
+        r_c = self.r0 + max(0.0, math.log(2.0 * self.a * self.D / force_floor) / self.a)
+        return _along_channel(r_c, self.h)
 
 
 @dataclass(frozen=True)
@@ -166,10 +174,11 @@ class LennardJones(Interaction):
     Notes
     -----
     Phi_k = 4 epsilon [s^12 F_6(k) - s^6 F_3(k)], F_m the transform of r^{-2m} (module
-    docstring). Phi_max = max(0, 4 epsilon q (q - 1)), q = (s/h)^6. Reach
-    max(2^{1/6} s, (24 epsilon s^6 / force_floor)^{1/7}) from |dPhi/dr| <= 24 epsilon s^6
+    docstring). Phi_max = max(0, 4 epsilon q (q - 1)), q = (s/h)^6. Reach: |x| where r =
+    max(2^{1/6} s, (24 epsilon s^6 / force_floor)^{1/7}), from |dPhi/dr| <= 24 epsilon s^6
     / r^7 beyond the well; there |Phi| < force_floor r / 6. The 1/x^6 tail makes it long:
-    3877 for :meth:`channel`, about 195 chain masses at alpha = 40.
+    254 for :meth:`channel` on the relative floor (:attr:`reach_floor`), 13 chain masses
+    at alpha = 40 (3877 and 195 masses on the absolute 1e-20).
     """
 
     epsilon: float
@@ -237,22 +246,22 @@ class LennardJones(Interaction):
         q = (self.s / self.h) ** 6  # q ranges over (0, q]; 4 eps q (q - 1) >= -eps at q = 1/2
         return -self.epsilon if q >= 0.5 else 4.0 * self.epsilon * q * (q - 1.0)
 
-    def reach(self, force_floor: float = FORCE_FLOOR) -> float:
+    def reach(self, force_floor: float | None = None) -> float:
         """Distance beyond which |dPhi/dx| < ``force_floor``.
 
         Parameters
         ----------
-        force_floor : float
-            Force threshold, > 0.
+        force_floor : float, optional
+            Force threshold, > 0; default :attr:`reach_floor`.
 
         Returns
         -------
         float
-            max(2^{1/6} s, (24 epsilon s^6 / force_floor)^{1/7}).
+            sqrt(r_c^2 - h^2), r_c = max(2^{1/6} s, (24 epsilon s^6 / force_floor)^{1/7}).
         """
-        check_params(force_floor=(force_floor, 0.0, True))
+        force_floor = self._floor(force_floor)
         tail = (24.0 * self.epsilon * self.s**6 / force_floor) ** (1.0 / 7.0)
-        return max(2.0 ** (1.0 / 6.0) * self.s, tail)
+        return _along_channel(max(2.0 ** (1.0 / 6.0) * self.s, tail), self.h)
 
 
 @dataclass(frozen=True)
@@ -271,8 +280,8 @@ class Yukawa(Interaction):
     Notes
     -----
     Phi_k = 2 Q K0(h sqrt(k^2 + 1/l^2)) (module docstring). Phi_max = max(0, Q e^{-h/l}/h).
-    Reach max(R0, l ln(C / force_floor)), R0 = max(h, l), C = |Q| (1/(l R0) + 1/R0^2),
-    from the bound |dPhi/dr| = |Q| e^{-r/l} (1/(l r) + 1/r^2) <= C e^{-r/l} for r >= R0.
+    Reach: |x| where r is the root of G(r) = force_floor, G(r) = |Q| e^{-r/l} (1/(l r) +
+    1/r^2) = |dPhi/dr| (decreasing), from |dPhi/dx| <= G(r); 0 if G(h) <= force_floor.
     """
 
     Q: float
@@ -300,7 +309,7 @@ class Yukawa(Interaction):
         return -self._phi(x) * (1.0 / self.screening_length + 1.0 / r) * x / r
 
     def _kernel_params(self):
-        return np.array([self.Q, 1.0 / self.screening_length, self.h**2])
+        return np.array([self.h**2, self.Q, 1.0 / self.screening_length])
 
     def _fourier_closed(self, k):
         z = self.h * np.sqrt(k * k + self.screening_length**-2)
@@ -318,23 +327,32 @@ class Yukawa(Interaction):
     def phi_min(self):
         return min(0.0, self.phi_at_zero)
 
-    def reach(self, force_floor: float = FORCE_FLOOR) -> float:
+    def reach(self, force_floor: float | None = None) -> float:
         """Distance beyond which |dPhi/dx| < ``force_floor``.
 
         Parameters
         ----------
-        force_floor : float
-            Force threshold, > 0.
+        force_floor : float, optional
+            Force threshold, > 0; default :attr:`reach_floor`.
 
         Returns
         -------
         float
-            max(R0, l ln(C / force_floor)), see the class notes.
+            sqrt(r_c^2 - h^2), r_c the root of G(r_c) = force_floor (class notes),
+            bracketed to 1e-13 from above.
         """
-        check_params(force_floor=(force_floor, 0.0, True))
-        l = self.screening_length
-        r0 = max(self.h, l)
-        c = abs(self.Q) * (1.0 / (l * r0) + 1.0 / r0**2)
-        if c == 0.0:
+        force_floor = self._floor(force_floor)
+        l, q = self.screening_length, abs(self.Q)
+
+        def log_excess(r):  # ln(G(r) / force_floor), decreasing in r
+            return math.log(q / force_floor) - r / l + math.log(1.0 / (l * r) + 1.0 / r**2)
+
+        if q == 0.0 or log_excess(self.h) <= 0.0:
             return 0.0
-        return max(r0, l * math.log(c / force_floor))
+        lo, hi = self.h, 2.0 * self.h
+        while log_excess(hi) > 0.0:
+            lo, hi = hi, 2.0 * hi
+        while hi - lo > 1e-13 * hi:
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if log_excess(mid) > 0.0 else (lo, mid)
+        return _along_channel(hi, self.h)

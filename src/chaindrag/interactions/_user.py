@@ -79,7 +79,7 @@ class UserPotential(Interaction):
     dPhi/dx) is at most ``table_rtol``/2 of max|Phi| and of max|dPhi/dx|; in between the
     theory bounds hold, |err Phi| <= dx^4/384 max|Phi''''| and |err Phi'| <= sqrt(3) dx^3/216
     max|Phi''''|. Both are measured by :attr:`table_error`. The reach is the first sample of
-    the geometric grid beyond which every sample has |dPhi/dx| < ``force_floor``. The
+    the geometric grid beyond which every sample has |dPhi/dx| < :attr:`reach_floor`. The
     Fourier transform is numerical on the real axis, to max(1e-10 |Phi_k|, 1e-13 int|Phi|).
     """
 
@@ -196,20 +196,28 @@ class UserPotential(Interaction):
         """min(0, inf Phi) from the samples, refined between the neighbours of the best."""
         return min(-self._extremum(-1.0), 0.0)
 
-    def reach(self, force_floor: float = FORCE_FLOOR) -> float:
+    @property
+    def force_scale(self) -> float:
+        """max|dPhi/dx| over the samples of the checks."""
+        return self._survey["slope"]
+
+    def reach(self, force_floor: float | None = None) -> float:
         """First geometric sample beyond which every sample has |dPhi/dx| < ``force_floor``.
 
         Parameters
         ----------
-        force_floor : float
-            Force threshold, >= 1e-20 (the decay check's floor).
+        force_floor : float, optional
+            Force threshold, >= 1e-20 (the decay check's floor); default
+            :attr:`reach_floor`.
 
         Returns
         -------
         float
             The reach.
         """
-        check_params(force_floor=(force_floor, FORCE_FLOOR, False))
+        if force_floor is not None:
+            check_params(force_floor=(force_floor, FORCE_FLOOR, False))
+        force_floor = self._floor(force_floor)
         sv = self._survey
         above = np.flatnonzero(np.abs(sv["dphi"]) >= force_floor)
         return float(sv["x"][above[-1] + 1]) if above.size else 0.0
