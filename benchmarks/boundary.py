@@ -5,10 +5,11 @@
 
 Accuracy: a kick at the middle of a 61-site segment with transparent ends against the
 infinite chain (the cone-sized segment advanced by the chain solver's own sweep), error
-relative to the peak per tenth of the run (growth shows as a trend). Cost: wall time per
+relative to the peak per tenth of the run (growth shows as a trend). Cost: CPU time per
 step of the segment loop at two segment sizes; the fixed part (both ends' ghosts and
-memories) is expressed in site-updates of the interior sweep measured in the same run.
-Numba compilation is excluded (warm-up).
+memories) is expressed in site-updates of the interior sweep measured in the same run,
+for the solvers' one-pass kernel (``ends_step3``) and the generic one on the same ends.
+Numba compilation is excluded (warm-up); best of 5 (the machine may be shared).
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ import time
 
 import numpy as np
 
+from numba import njit
+
 from chaindrag import __version__
-from chaindrag.boundary import bare_chain, transparent_ends
+from chaindrag.boundary import bare_chain, new_memory, transparent_ends
+from chaindrag.boundary._dtbc import push_both, set_ghosts, sweep
 from chaindrag.solvers._chain import _sweep
 from chaindrag.solvers._common import front_margin, propagator_stencils
 
@@ -82,44 +86,73 @@ def accuracy(ends, n_steps: int) -> None:
           f"transparent segment {t_seg:.2f} s  (ratio {t_ref / t_seg:.0f}x)")
 
 
-def per_step(ends, n_sites: int, n_steps: int) -> float:
+@njit(cache=True)
+def generic_steps(b1, x_prev, x_cur, lo, hi, c, direct, ar, ai, br, bi, zr, zi, ring, hre, him):
+    """bare_chain_steps with the generic (any-width) ghost and memory updates, for comparison."""
+    w = direct.shape[0]
+    gbuf, layer, sre, sim = np.empty(w), np.empty(w), np.empty(zr.size), np.empty(zr.size)
+    for b in range(b1):
+        set_ghosts(b, x_cur, lo, hi, direct, ring, ar, ai, hre, him, gbuf)
+        push_both(b, x_cur, lo, hi, ring, br, bi, zr, zi, hre, him, layer, sre, sim)
+        sweep(x_prev, x_cur, c, lo, hi)
+        x_prev, x_cur = x_cur, x_prev
+    return x_prev, x_cur
+
+
+def per_step(ends, n_sites: int, n_steps: int, generic: bool = False) -> float:
     rho = np.zeros(n_sites)
     rho[n_sites // 2] = 1e-3
-    bare_chain(ends, np.zeros(n_sites), rho, 10)  # warm-up (compilation)
+
+    def once(steps):
+        if not generic:
+            bare_chain(ends, np.zeros(n_sites), rho, steps)
+            return
+        m = new_memory(ends)
+        x_prev, x_cur = np.zeros(n_sites + 8), np.zeros(n_sites + 8)
+        x_cur[4:4 + n_sites] = rho
+        generic_steps(steps, x_prev, x_cur, 4, 4 + n_sites, *ends.numba_arrays(), m.ring,
+                      m.hre, m.him)
+
+    once(10)  # warm-up (compilation)
     best = math.inf
-    for _ in range(3):
-        t0 = time.perf_counter()
-        bare_chain(ends, np.zeros(n_sites), rho, n_steps)
-        best = min(best, time.perf_counter() - t0)
+    for _ in range(5):
+        t0 = time.process_time()
+        once(n_steps)
+        best = min(best, time.process_time() - t0)
     return best / n_steps
 
 
 def cost(ends, n_steps: int) -> None:
     small, large = 64, 16384
     t_small, t_large = per_step(ends, small, n_steps), per_step(ends, large, n_steps // 8)
+    t_generic = per_step(ends, small, n_steps, generic=True)
     per_site = (t_large - t_small) / (large - small)
-    fixed = t_small - small * per_site
-    print(f"\nCost per step (best of 3): {small} sites {t_small * 1e6:.2f} us, "
+    fixed, fixed_generic = t_small - small * per_site, t_generic - small * per_site
+    print(f"\nCost per step (best of 5): {small} sites {t_small * 1e6:.2f} us, "
           f"{large} sites {t_large * 1e6:.2f} us")
     print(f"  interior sweep: {1 / per_site:.2e} site-updates/s")
     print(f"  both ends (ghosts + memories, P = {ends.n_exponentials}, k0 = {ends.k0}): "
-          f"{fixed * 1e6:.2f} us = {fixed / per_site:.0f} site-update equivalents")
+          f"{fixed * 1e6:.3f} us = {fixed / per_site:.0f} site-update equivalents")
+    print(f"  same ends, generic kernels: {fixed_generic * 1e6:.3f} us "
+          f"(one-pass kernel {fixed_generic / fixed:.1f}x faster)")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=float, default=1e6, help="steps of the accuracy check")
-    ap.add_argument("--k0", type=int, default=128)
+    ap.add_argument("--k0", type=int, default=None, help="lags summed directly (default: the "
+                    "store's)")
     ap.add_argument("--tol", type=float, default=1e-12)
     args = ap.parse_args()
     print(f"chaindrag {__version__}, Python {platform.python_version()}, {platform.machine()}")
     t0 = time.perf_counter()
-    ends = transparent_ends(OMEGA_FAST, D, k0=args.k0, tol=args.tol)
+    kw = {} if args.k0 is None else dict(k0=args.k0)
+    ends = transparent_ends(OMEGA_FAST, D, tol=args.tol, **kw)
     print(f"transparent_ends(omega_fast={OMEGA_FAST:g}, d={D}, k0={ends.k0}, tol={ends.tol:g}): "
           f"{time.perf_counter() - t0:.2f} s, {ends.n_exponentials} exponentials per end, "
           f"coupling error {ends.coupling_error:.1e}, max kernel error "
           f"{ends.kernel_error.max():.1e}")
-    cost(ends, 20000)
+    cost(ends, 50000)
     accuracy(ends, int(args.steps))
 
 

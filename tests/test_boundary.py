@@ -8,15 +8,18 @@ chain solver's own sweep, and Gamma_n(tau) of Eq. (15) by its ring sum.
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 import pytest
 
 from chaindrag.boundary import bare_chain, new_memory, transparent_ends
+from chaindrag.boundary._dtbc import ends_step3, node_table, push_both, set_ghosts
 from chaindrag.boundary.compress import compression_error, history_exponentials
 from chaindrag.boundary.kernel import (continuous_kernel, dtbc_kernel, dtbc_kernel_circle,
                                        principal_kernel)
+from chaindrag.boundary.store import FORMAT_VERSION
 from chaindrag.kernel import gamma
 from chaindrag.params import ParameterError
 from chaindrag.solvers._chain import _sweep as solver_sweep
@@ -98,15 +101,39 @@ def test_matrix_kernel_row_one_is_the_scalar_kernel_plus_spurious_roots(stencils
     assert exact[0, 0, 0] == 0.0
 
 
-def test_history_exponentials_reproduce_the_kernel_beyond_k0(stencils):
+@pytest.mark.parametrize("k0", [33, 128])
+def test_history_exponentials_reproduce_the_kernel_beyond_k0(stencils, k0):
     c = stencils[0]
-    hist = history_exponentials(c, 128, 1e-12)
+    hist = history_exponentials(c, k0, 1e-12)
     assert np.all(np.abs(hist.z) < 1.0)
+    assert hist.z.size % 8 == 0  # both edges' nodes fill whole 8-double vectors
     err = compression_error(c, hist)
     peak = np.abs(dtbc_kernel(c, 512)).max(axis=-1)
     assert err[0, 0] <= 1e-12 * peak[0, 0]
-    coarse = compression_error(c, history_exponentials(c, 128, 1e-8))
+    coarse = compression_error(c, history_exponentials(c, k0, 1e-8))
     assert coarse[0, 0] > 10.0 * err[0, 0]  # the error follows the trapezoid step
+
+
+def test_one_pass_end_update_is_the_separate_ghost_and_memory_updates(ends):
+    # the solvers' kernel (both ends, ghosts and memories in one pass over the exponentials)
+    # against the generic ghost_values / push_history, random layers through several rings
+    cc, direct, ar, ai, br, bi, zr, zi = ends.numba_arrays()
+    tab = node_table(ar, ai, br, bi, zr, zi)
+    fused, ref = new_memory(ends), new_memory(ends)
+    rng = np.random.default_rng(5)
+    n, lo = 12, 3
+    gbuf, layer, sre, sim = np.empty(3), np.empty(3), np.empty(zr.size), np.empty(zr.size)
+    for b in range(5 * ends.k0):
+        x = np.zeros(n + 2 * lo)
+        x[lo:lo + n] = rng.standard_normal(n)
+        y = x.copy()
+        ends_step3(b, x, lo, lo + n, direct, tab, fused.ring, fused.hre, fused.him)
+        set_ghosts(b, y, lo, lo + n, direct, ref.ring, ar, ai, ref.hre, ref.him, gbuf)
+        push_both(b, y, lo, lo + n, ref.ring, br, bi, zr, zi, ref.hre, ref.him, layer, sre, sim)
+        np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-14 * np.abs(y).max())
+    assert np.array_equal(fused.ring, ref.ring)
+    np.testing.assert_allclose(fused.hre, ref.hre, rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(fused.him, ref.him, rtol=1e-12, atol=1e-13)
 
 
 # ---------------------------------------------------------------------------- bare chain
@@ -196,6 +223,16 @@ def test_ends_are_cached_with_provenance_and_recomputed_for_other_parameters(tmp
     assert first.coupling_error <= 1e-10
     transparent_ends(OMEGA_FAST, 30, k0=64, tol=1e-10, cache_dir=tmp_path)
     assert len(list(tmp_path.glob("dtbc_*.npz"))) == 2
+    # a file made by another node rule (format version) for the same request is not reused
+    with np.load(files[0]) as f:
+        data = {k: f[k] for k in f.files}
+    attrs = json.loads(str(data["attrs_json"]))
+    assert attrs["format_version"] == FORMAT_VERSION and f"v{FORMAT_VERSION}" in files[0].name
+    data["attrs_json"] = np.array(json.dumps(dict(attrs, format_version=FORMAT_VERSION - 1)))
+    np.savez(files[0], **data)
+    transparent_ends(OMEGA_FAST, D, k0=64, tol=1e-10, cache_dir=tmp_path)
+    with np.load(files[0]) as f:
+        assert json.loads(str(f["attrs_json"]))["format_version"] == FORMAT_VERSION
 
 
 @pytest.mark.parametrize("kwargs, name", [

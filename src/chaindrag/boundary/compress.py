@@ -15,11 +15,20 @@ phi = phi_e + i x, x in [0, X], and across at height X; with X = 40/k0 the cross
 below e^-40 for every k >= k0 and is dropped. On a leg e^{ik phi} = e^{ik phi_e} e^{-kx}
 and J ~ sqrt(x), so in v = ln x the integrand decays double-exponentially at large x and
 as x^{3/2} at small x and is analytic in the strip |Im v| < pi/2: the trapezoidal rule in v
-with step h converges like e^{-pi^2/h} uniformly in k (h = 0.3 down to x = 1e-10, plus one
-tail node: 74 nodes per edge, 1e-13 of the kernel at d = 60). Each node is an exponential
-z_p = e^{i phi_e - x_p}; on the legs the roots are computed relative to the band edge
-(u = +-2 + t), whose phase must be exact to ~1e-17: an error there detunes the slowest
-exponentials, and the band-edge waves that linger at an end would sum it coherently.
+with step h converges like e^{-pi^2/h} uniformly in k (h = 0.33: 1e-13 relative). Near
+the top of the legs (x > 0.03) the conjugate band edges (-phi_a is 2 phi_a = 0.02 away)
+come within reach of the strip and the small lags k ~ k0 lose accuracy: there the step is
+h = 0.26 (a logistic switch over one unit of ln x). That lets k0 be small: at d = 60,
+k0 = 33 (32 direct lags) and 75 nodes per edge down to x = 1e-10, plus one tail node,
+instead of k0 = 128 with h = 0.30 everywhere (73 + 1). The step may not grow towards small
+x, although those nodes carry only the long lags k ~ 1/x where the kernel is small: their
+quadrature error is nearly constant in k for all k < 1/x, and the band-edge waves that
+linger at an end sum it coherently (measured: pi^2/h falling by 0.5 ln(x_1/x) below
+x_1 = 0.01 makes a 61-site segment's error grow linearly, 1e-13 to 9e-13 over 1e6 steps).
+Each node is an exponential z_p = e^{i phi_e - x_p}; on the legs the roots are computed
+relative to the band edge (u = +-2 + t), whose phase must be exact to ~1e-17: an error
+there detunes the slowest exponentials, and the band-edge waves that linger at an end
+would sum it coherently.
 
 J has rank one (the two sheets differ in the principal root only, and both symbols map
 the spurious modes alike): J = alpha beta^T with beta the coefficients of
@@ -42,6 +51,8 @@ from .kernel import band_edges, dtbc_kernel_at
 __all__ = ["HistoryExponentials", "history_exponentials", "compression_error"]
 
 CROSS_DECAY = 40.0  # X = CROSS_DECAY / k0: the dropped cross piece is < e^-40 for k >= k0
+X_TOP = 0.03  # above it the legs come near the conjugate band edges: finer step
+LANES = 4  # nodes per edge come in multiples of LANES (both edges: 8 doubles, one zmm)
 
 
 @dataclass(frozen=True)
@@ -58,10 +69,10 @@ class HistoryExponentials:
         Signal weights on the boundary layer R - i (beta[0] = 1).
     k0 : int
         First lag represented (the lags 1..k0-1 are summed directly).
-    step : float
-        Trapezoidal step h in ln x.
+    step, step_top : float
+        Trapezoidal steps in ln x, below and above X_TOP.
     x_min : float
-        Smallest decay rate -ln|z| kept.
+        Smallest decay rate -ln|z| asked for (the last nodes may lie below it).
     """
 
     z: np.ndarray
@@ -69,6 +80,7 @@ class HistoryExponentials:
     beta: np.ndarray
     k0: int
     step: float
+    step_top: float
     x_min: float
 
     def kernel(self, ks) -> np.ndarray:
@@ -125,24 +137,43 @@ def _spurious_beta(lam: np.ndarray) -> np.ndarray:
     return monic
 
 
-def _leg_rule(k0: int, step: float, x_min: float):
+def _leg_rule(k0: int, step: float, step_top: float, x_min: float):
     """Nodes and weights for int_0^X f(x) dx, f ~ sqrt(x) at 0, uniformly in e^{-kx}, k >= k0.
 
-    Trapezoid in v = ln x (weights h x) from X = CROSS_DECAY/k0 down to x_min. The rest,
-    [0, x_c] with x_c half a step below the last node, is one Gauss-Jacobi node for the
-    weight sqrt(x) at 3 x_c / 5, its weight (2/3 - h^2/16) x_c^(3/2) / sqrt(3 x_c / 5)
+    Trapezoid in t for the map v(t) = ln x, dv/dt = -h(v), from X = CROSS_DECAY/k0 down to
+    x_min (more nodes if needed to fill a multiple of LANES), weights h x: pi^2/h(v)
+    switches from pi^2/step_top above X_TOP to pi^2/step below it (logistic in v, width
+    one; RK4 for the map, whose error ~1e-15 is what the weights are consistent to). The
+    rest, [0, x_c] with x_c half a step below the last node, is one Gauss-Jacobi node for
+    the weight sqrt(x) at 3 x_c / 5, its weight (2/3 - h^2/16) x_c^(3/2) / sqrt(3 x_c / 5)
     lowered by the midpoint rule's end correction (h^2/24) d(x f)/dv at x_c. Without it
     the kernel would lose a constant ~x_min^(3/2) for all k < 1/x_min, which the
     band-edge waves lingering at an end sum coherently (error growing with time).
     """
-    x = np.exp(np.arange(math.log(CROSS_DECAY / k0), math.log(x_min), -step))
-    x_c = x[-1] * math.exp(-0.5 * step)
+    l_bulk, l_top, v_top = math.pi**2 / step, math.pi**2 / step_top, math.log(X_TOP)
+
+    def h_of(v):
+        return math.pi**2 / (l_bulk + (l_top - l_bulk) / (1.0 + math.exp(v_top - v)))
+
+    v, xs, hs, sub = math.log(CROSS_DECAY / k0), [], [], 16
+    while v > math.log(x_min) or (len(xs) + 1) % LANES:
+        xs.append(math.exp(v))
+        hs.append(h_of(v))
+        for _ in range(sub):
+            k1 = -h_of(v)
+            k2 = -h_of(v + 0.5 * k1 / sub)
+            k3 = -h_of(v + 0.5 * k2 / sub)
+            k4 = -h_of(v + k3 / sub)
+            v += (k1 + 2.0 * k2 + 2.0 * k3 + k4) / (6.0 * sub)
+    x, h = np.array(xs), np.array(hs)
+    x_c = x[-1] * math.exp(-0.5 * h[-1])
     x_t = 0.6 * x_c
-    tail = (2.0 / 3.0 - step**2 / 16.0) * x_c**1.5 / math.sqrt(x_t)
-    return np.append(x, x_t), np.append(step * x, tail)
+    tail = (2.0 / 3.0 - h[-1]**2 / 16.0) * x_c**1.5 / math.sqrt(x_t)
+    return np.append(x, x_t), np.append(h * x, tail)
 
 
-def history_exponentials(c, k0: int = 128, tol: float = 1e-12, *, step: float | None = None,
+def history_exponentials(c, k0: int = 33, tol: float = 1e-12, *, step: float | None = None,
+                         step_top: float | None = None,
                          x_min: float | None = None) -> HistoryExponentials:
     """Exponentials representing the DTBC kernels for lags k >= ``k0`` to ~``tol`` of their peak.
 
@@ -154,9 +185,10 @@ def history_exponentials(c, k0: int = 128, tol: float = 1e-12, *, step: float | 
         First lag of the history part (16 <= k0 <= 4096).
     tol : float
         Target error relative to max|K_{1,0}| (1e-15 <= tol <= 1e-4); sets the trapezoidal
-        step h = pi^2 / (ln(1/tol) + 5) and the smallest decay rate x_min = tol^(2/3) / 100.
-    step, x_min : float, optional
-        Override the trapezoidal step in ln x and the smallest decay rate.
+        steps h = pi^2 / ln(10/tol) (relative error tol/10), h_top = pi^2 / (ln(1/tol) + 10)
+        (x > X_TOP) and the smallest decay rate x_min = tol^(2/3) / 100.
+    step, step_top, x_min : float, optional
+        Override h, h_top and x_min.
 
     Returns
     -------
@@ -171,12 +203,15 @@ def history_exponentials(c, k0: int = 128, tol: float = 1e-12, *, step: float | 
     k0 = require_int_range("k0", k0, 16, 4096)
     tol = float(require_range("tol", tol, 1e-15, 1e-4))
     if step is None:
-        step = math.pi**2 / (math.log(1.0 / tol) + 5.0)
+        step = math.pi**2 / math.log(10.0 / tol)
+    if step_top is None:
+        step_top = math.pi**2 / (math.log(1.0 / tol) + 10.0)
     if x_min is None:
         x_min = 0.01 * tol ** (2.0 / 3.0)
     step = float(require_range("step", step, 0.01, 2.0))
+    step_top = float(require_range("step_top", step_top, 0.01, 2.0))
     x_min = float(require_range("x_min", x_min, 1e-30, 1e-3))
-    x, quad = _leg_rule(k0, step, x_min)
+    x, quad = _leg_rule(k0, step, step_top, x_min)
     zs, alphas, betas = [], [], []
     for sign, u0, phi_e in zip((1.0, -1.0), (2.0, -2.0), band_edges(c)):
         big, lam = _leg_roots(c, u0, phi_e, x)
@@ -189,7 +224,7 @@ def history_exponentials(c, k0: int = 128, tol: float = 1e-12, *, step: float | 
         betas.append(_spurious_beta(lam))
     return HistoryExponentials(z=np.concatenate(zs), alpha=np.concatenate(alphas).T.copy(),
                                beta=np.concatenate(betas).T.copy(), k0=k0, step=step,
-                               x_min=x_min)
+                               step_top=step_top, x_min=x_min)
 
 
 def compression_error(c, hist: HistoryExponentials, k_dense: int = 2048,

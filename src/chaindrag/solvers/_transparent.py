@@ -13,11 +13,12 @@ segment is ``[lo, hi)`` (array indices), the ghosts ``lo - w .. lo - 1`` and
 (:meth:`~chaindrag.boundary.TransparentEnds.numba_arrays` without c), ``mem`` = (ring,
 h_re, h_im) (:class:`~chaindrag.boundary.EndMemory`).
 
-The ends' work (both ends' ghosts and memories, ~1e4 flops a step) outweighs a segment of
-a few hundred sites; for the stencil width w = 3 of d = 60 it is done here by fused loops
-(:func:`_ghosts3`, :func:`_push3`: the arithmetic of :mod:`chaindrag.boundary._dtbc`, each
-ring window and state read once, called straight from the step loop: 1.8x faster), for
-other widths by the boundary's own (:func:`end_ghosts`, :func:`end_push`).
+The ends' work (both ends' ghosts and memories, ~8e3 flops a step) weighs like a segment
+of a few hundred sites; for the stencil width w = 3 of d = 60 the step loop calls
+:func:`chaindrag.boundary._dtbc.ends_step3` before the sweep (both ends' ghosts and
+memory updates in one pass over the exponentials, each node's weights loaded once for both
+ends). One end alone (an extension's exterior) and other widths use :func:`end_ghosts`,
+:func:`end_push` (for w = 3 the fused single-end loops :func:`_ghosts3`, :func:`_push3`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import math
 import numpy as np
 from numba import njit
 
-from ..boundary._dtbc import ghost_values, push_history
+from ..boundary._dtbc import ends_step3, ghost_values, node_table, push_history
 from ..interactions import interaction_forces
 from ._chain import _kicks, _sweep
 from ._common import STATUS_DONE, STATUS_NONFINITE, STATUS_REGROW, advance_particles
@@ -150,9 +151,10 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
     """Advance steps b0 .. b1-1 on the segment [lo, hi) with transparent ends.
 
     As :func:`chaindrag.solvers._chain.chain_steps`, plus: before the sweep of step b the
-    ghosts are set from the ends' memories (state b), after it rho(b) of both boundary
-    layers enters them. A kick footprint [g - ws, g + ws] leaving [guard_lo, guard_hi)
-    (array indices) stops the loop with STATUS_REGROW before step b changes anything.
+    ghosts are set from the ends' memories (state b), and rho(b) of both boundary layers
+    enters them (w = 3: in the same call, one pass; other widths: after the sweep). A kick
+    footprint [g - ws, g + ws] leaving [guard_lo, guard_hi) (array indices) stops the loop
+    with STATUS_REGROW before step b changes anything.
     ``hist[e, i, b]`` (if its last axis is not empty) receives rho(b) of boundary-layer site
     i of end e (0 right, 1 left), the data an exact extension needs. With ``do_energy``:
     ``e_win[b]`` the window energy (:func:`_window_energy`) and ``power[e, b]`` the energy
@@ -164,6 +166,7 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
     w = direct.shape[0]
     gbuf, layer = np.empty(w), np.empty(w)
     sre, sim = np.empty(zr.size), np.empty(zr.size)
+    tab = node_table(ar, ai, br, bi, zr, zi) if w == 3 else np.empty((0, 0))
     keep_hist = hist.shape[2] > 0
     two_pi = 2.0 * math.pi
     acc = (two_pi * delta) ** 2 / mu
@@ -190,11 +193,8 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
             col = b // rec_every
             for r in range(rec_idx.size):
                 rec_out[r, col] = x_cur[rec_idx[r] - first_site]
-        if w == 3:
-            x_cur[hi], x_cur[hi + 1], x_cur[hi + 2] = _ghosts3(0, b, direct, ring, ar, ai,
-                                                               hre, him)
-            x_cur[lo - 1], x_cur[lo - 2], x_cur[lo - 3] = _ghosts3(1, b, direct, ring, ar, ai,
-                                                                   hre, him)
+        if w == 3:  # ghosts at b and rho(b) into the memories, one pass over each
+            ends_step3(b, x_cur, lo, hi, direct, tab, ring, hre, him)
         else:
             end_ghosts(0, b, dtbc, mem, gbuf)
             x_cur[hi:hi + w] = gbuf
@@ -209,12 +209,7 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
             scratch[lo:hi] = x_prev[lo:hi]
         _sweep(x_prev, x_cur, c, lo, hi)
         _kicks(x_prev, first_site, sites, forces, count, kick, s, kick_buf)
-        if w == 3:
-            _push3(0, b, x_cur[hi - 1], x_cur[hi - 2], x_cur[hi - 3], ring, br, bi, zr, zi,
-                   hre, him)
-            _push3(1, b, x_cur[lo], x_cur[lo + 1], x_cur[lo + 2], ring, br, bi, zr, zi,
-                   hre, him)
-        else:
+        if w != 3:
             for i in range(w):
                 layer[i] = x_cur[hi - 1 - i]
             end_push(0, b, layer, dtbc, mem, sre, sim)
