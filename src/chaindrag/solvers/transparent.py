@@ -50,8 +50,8 @@ AHEAD, BEHIND = 128, 32
 #: An extension adds max(this, half the segment) sites.
 GROW_MIN = 256
 #: Both ends' work per step (ghosts, memories, the step's other fixed work), in interior
-#: site-updates: ~1 us at ~2e9 site-updates/s (benchmarks/solvers.py). Progress only.
-ENDS_COST = 2000
+#: site-updates: ~0.35 us at ~2e9 site-updates/s (benchmarks/boundary.py). Progress only.
+ENDS_COST = 700
 _ENDS: dict = {}
 
 
