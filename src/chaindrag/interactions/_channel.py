@@ -26,7 +26,7 @@ from ._kernels import LENNARD_JONES, MORSE, YUKAWA
 
 
 def _along_channel(r_c: float, h: float) -> float:
-    """The |x| where r = r_c: a bound on |dPhi/dr| that decreases beyond r_c holds for |x| beyond."""
+    """The |x| where r = r_c: a decreasing bound on |dPhi/dr| past r_c holds past that |x|."""
     return math.sqrt(max(r_c * r_c - h * h, 0.0))
 
 
@@ -119,7 +119,7 @@ class Morse(Interaction):
         return 2.0 * self.a * self.D * ex * (1.0 - ex) * x / r
 
     def _kernel_params(self):
-        return np.array([self.h**2, self.D, self.a, self.r0, 2.0 * self.a * self.D])
+        return np.array([self.D, self.a, self.r0, self.h**2, 2.0 * self.a * self.D])
 
     def _fourier_closed(self, k):
         a, r0, h = self.a, self.r0, self.h
@@ -309,7 +309,7 @@ class Yukawa(Interaction):
         return -self._phi(x) * (1.0 / self.screening_length + 1.0 / r) * x / r
 
     def _kernel_params(self):
-        return np.array([self.h**2, self.Q, 1.0 / self.screening_length])
+        return np.array([self.Q, 1.0 / self.screening_length, self.h**2])
 
     def _fourier_closed(self, k):
         z = self.h * np.sqrt(k * k + self.screening_length**-2)

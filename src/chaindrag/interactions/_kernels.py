@@ -11,9 +11,9 @@ kind          params
 ============  =========================================================================
 GAUSSIAN      phi0, lam, 1/lam^2
 LORENTZIAN    A, 1/b^2
-MORSE         h^2, D, a, r0, 2 a D
+MORSE         D, a, r0, h^2, 2 a D
 LENNARD_JONES 4 epsilon, s^2, h^2, 24 epsilon
-YUKAWA        h^2, Q, 1/screening_length
+YUKAWA        Q, 1/screening_length, h^2
 TABULATED     1/dx, n, then (Phi(j dx), dx Phi'(j dx)) for j = 0..n (cubic Hermite table)
 ============  =========================================================================
 """
@@ -61,21 +61,27 @@ def _tabulated(params, u):
 
 
 @njit(cache=True, inline="always")
+def _distance(kind, params, u):
+    """r = sqrt(u^2 + h^2) of a MORSE or YUKAWA pair term."""
+    return math.sqrt(u * u + (params[3] if kind == MORSE else params[2]))
+
+
+@njit(cache=True, inline="always")
 def _exponential(kind, params, r):
     """The one exponential of a MORSE or YUKAWA pair term, at distance r."""
     if kind == MORSE:
-        return math.exp(-params[2] * (r - params[3]))
-    return math.exp(-r * params[2])
+        return math.exp(-params[1] * (r - params[2]))
+    return math.exp(-r * params[1])
 
 
 @njit(cache=True, inline="always")
 def _channel_terms(kind, params, u, r, ex):
     """(Phi(u), dPhi/du) of a MORSE or YUKAWA pair term from r and ex = _exponential(r)."""
     if kind == MORSE:
-        return params[1] * ex * (ex - 2.0), params[4] * ex * (1.0 - ex) * u / r
+        return params[0] * ex * (ex - 2.0), params[4] * ex * (1.0 - ex) * u / r
     inv_r = 1.0 / r
-    e = params[1] * ex * inv_r
-    return e, -e * (params[2] + inv_r) * u * inv_r
+    e = params[0] * ex * inv_r
+    return e, -e * (params[1] + inv_r) * u * inv_r
 
 
 # inline="always": numba inlines the branch into the caller's loop, where LLVM hoists the
@@ -96,7 +102,7 @@ def pair_energy_force(kind, params, u):
         e = params[0] * d
         return e, -2.0 * u * params[1] * d * e
     if kind == MORSE or kind == YUKAWA:
-        r = math.sqrt(u * u + params[0])
+        r = _distance(kind, params, u)
         return _channel_terms(kind, params, u, r, _exponential(kind, params, r))
     if kind == LENNARD_JONES:
         inv_r2 = 1.0 / (u * u + params[2])
@@ -123,7 +129,7 @@ def _channel_visit(kind, params, s, x, first_site, alpha, lo, hi, sites, forces,
     xs = x[lo - first_site:hi - first_site + 1]
     for j in range(n):
         u = s - alpha * (lo + j) - xs[j]
-        dist[j] = math.sqrt(u * u + params[0])
+        dist[j] = _distance(kind, params, u)
     for j in range(n):
         expo[j] = _exponential(kind, params, dist[j])
     fp = 0.0
