@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .._version import __version__
-from ..interactions import FORCE_FLOOR, Interaction
+from ..interactions import Interaction
 from ..params import ParameterError, require_positive
 from ..thermal import ThermalChain
 from ..trajectory import Trajectory
@@ -286,7 +286,8 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
                   n_particles=int(sig0.size), bias=float(bias), omega_fast=chain.omega_fast,
                   d=chain.d, delta=delta, tau_max=float(tau_max), n_steps=n, memory=memory,
                   solver=solver, record_every=record_every, chain_record_every=chain_every,
-                  force_floor=FORCE_FLOOR, chaindrag_version=__version__,
+                  force_floor=float(inter.reach_floor), reach=float(inter.reach()),
+                  chaindrag_version=__version__,
                   **_thermal_params(bath, window))
     check = _stop_check(stop, stop_every, sig_hist, vel0, delta, params)
     job = SolverJob(n=n, tau_max=float(tau_max), sig_hist=sig_hist, vel0=vel0, chain=chain,
