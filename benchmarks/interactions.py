@@ -34,6 +34,7 @@ import time
 import numpy as np
 from numba import njit
 
+from _timing import best_of  # benchmarks/_timing.py (the script's directory is on sys.path)
 from chaindrag._version import __version__
 from chaindrag.interactions import (Gaussian, LennardJones, Lorentzian, Morse, UserPotential,
                                     Yukawa, interaction_forces)
@@ -102,14 +103,6 @@ def _run_historical(n, sigma0, x, alpha, phi0, lam, reach, sites, forces, step):
         acc += energy + fpart[0] + count
     return acc
 
-
-def best_of(fn, repeat: int, clock=time.perf_counter) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = clock()
-        fn()
-        times.append(clock() - t0)
-    return min(times)
 
 
 def potentials() -> dict:

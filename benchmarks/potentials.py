@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
 
 import numpy as np
 
+from _timing import best_of  # benchmarks/_timing.py (the script's directory is on sys.path)
 from chaindrag import analytic
 from chaindrag._version import __version__
 from chaindrag.interactions import Gaussian, LennardJones, Lorentzian, Morse, Yukawa
@@ -32,14 +32,6 @@ POTENTIALS = {
     "yukawa (2, 4, 4)": Yukawa(2.0, 4.0, 4.0),
 }
 
-
-def best_of(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from _timing import best_of  # benchmarks/_timing.py (the script's directory is on sys.path)
 from chaindrag import __version__
 from chaindrag.interactions import Gaussian, LennardJones, Morse
 from chaindrag.kernel import precompute
@@ -32,14 +33,6 @@ POTENTIALS = {"Gaussian(2, 4)": Gaussian(2.0, 4.0), "Morse.channel()": Morse.cha
 DRIFT = dict(alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, v0=30.0, bias=0.01, energy=False,
              record_every=1)
 
-
-def best_of(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def thermal_rows(tau: float) -> list:

@@ -14,25 +14,17 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
 
 import numpy as np
 from scipy.fft import irfft
 
+from _timing import best_of  # benchmarks/_timing.py (the script's directory is on sys.path)
 from chaindrag import __version__
 from chaindrag.thermal import ThermalChain, correlation, node_count, ring_size
 
 N_RING = 25_000
 TAU_MAX = 800.0
 
-
-def best_of(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main() -> None:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 import math
 import platform
-import time
 
+from _timing import best_of  # benchmarks/_timing.py (the script's directory is on sys.path)
 from chaindrag import __version__
 from chaindrag.jobs.thermal import thermal_drift, thermal_equilibration, thermal_single_passes
 
@@ -24,14 +24,6 @@ FIG6 = dict(alpha=40.0, phi0=2.0, lam=4.0, mu=1.0, omega_fast=10.0, d=60, solver
             run_length=2.2)
 TARGET_S = 30.0
 
-
-def best_of(fn, repeat: int = 2) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def passes(n_passes: int, particles: int, v0: float = 50.0, temp: float = 25.0,
@@ -44,13 +36,13 @@ def passes(n_passes: int, particles: int, v0: float = 50.0, temp: float = 25.0,
 def single_pass_rows(n: int) -> list:
     rest = best_of(lambda: [thermal_single_passes(v0=50.0, omega_T=0.0, statistics="rest",
                                                   seed=0, n_particles=1, **FIG6)
-                            for _ in range(20)]) / 20
+                            for _ in range(20)], 2) / 20
     rows = [("single pass v0=50 on the chain at rest (reference)", rest, "")]
-    t = best_of(lambda: passes(n, 25))
+    t = best_of(lambda: passes(n, 25), 2)
     verdict = "meets" if t < TARGET_S else "MISSES"
     rows.append((f"{n} thermal passes v0=50, omega_T=25 classical, 25 per realization", t,
                  f"{verdict} the {TARGET_S:g} s target; {t / n / rest:.2f}x a rest pass each"))
-    tq = best_of(lambda: passes(n, 25, statistics="quantum"))
+    tq = best_of(lambda: passes(n, 25, statistics="quantum"), 2)
     rows.append((f"  same, quantum statistics", tq, f"{tq / t:.2f}x classical"))
     for k in (5, 1):
         m = max(n // (25 // k), 25)
