@@ -233,6 +233,23 @@ def test_a_run_ended_early_by_stop_is_the_prefix_of_the_full_run():
     np.testing.assert_array_equal(part.velocity, full.velocity[:, :n])
 
 
+@pytest.mark.parametrize("v0", [20.0, 68.0])
+def test_segment_of_a_drifting_particle_ends_close_to_its_path(store, v0):
+    # every site of the final segment is updated at every step of the run, so it should
+    # hold the path (plus the force footprint and END_MARGIN each side, and the planned
+    # room behind) with little to spare: at most GROW_SLACK of the path, or GROW_MIN
+    from chaindrag.solvers.transparent import BEHIND, END_MARGIN, GROW_MIN, GROW_SLACK
+
+    traj = simulate(**dict(BIASED, v0=v0), phi0=2.0, tau_max=800.0, energy=False,
+                    solver="transparent", boundary_store=store)
+    lo, hi = traj.params["segment"]
+    path = (traj.sigma.max() - traj.sigma.min()) / 40.0
+    footprint = 2 * (traj.params["reach"] / 40.0 + traj.params["stencil_width_sin"] + 1)
+    room = path + footprint + 2 * END_MARGIN + BEHIND
+    assert traj.params["segment_extensions"] >= 1  # it outran the planned segment
+    assert path + 2 * END_MARGIN <= hi - lo <= room + max(GROW_SLACK * path, GROW_MIN)
+
+
 def test_stop_is_refused_by_a_solver_that_cannot_end_early():
     with pytest.raises(ParameterError, match="stop"):
         simulate(alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, v0=30.0, tau_max=1.0,

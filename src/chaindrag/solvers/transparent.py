@@ -47,8 +47,13 @@ from .job import ProgressReporter, SolverJob, SolverResult
 END_MARGIN = 16
 #: Planned room for a free particle beyond its starting reach, ahead / behind (sites).
 AHEAD, BEHIND = 128, 32
-#: An extension adds max(this, half the segment) sites.
+#: An extension adds at least this many sites (its exterior's re-run costs ~ENDS_COST/2
+#: site-updates per step so far, whatever its size).
 GROW_MIN = 256
+#: The predicted travel still to come is padded by this fraction.
+GROW_SLACK = 0.05
+#: A run that ``stop`` may end early grows by at most this fraction of its segment at once.
+GROW_STOP = 1.0 / 3.0
 #: Both ends' work per step (ghosts, memories, the step's other fixed work), in interior
 #: site-updates: ~0.35 us at ~2e9 site-updates/s (benchmarks/boundary.py). Progress only.
 ENDS_COST = 700
@@ -244,20 +249,23 @@ class _TransparentRun:
     def _growth(self, b: int, sign: int) -> int:
         """Sites to add at step b on the side ``sign``: the travel still to come, predicted.
 
-        An extension at step b costs ~b x (its sites + one end's work): few, early ones are
-        cheapest. The particles' mean speed towards that end over the second half of the
-        steps so far (after the start's transient), over the steps still to come, predicts
-        the rest of the path (a drifting particle: one or two extensions); at least
-        GROW_MIN sites and half the segment (a slowing one: geometric growth). A run that
-        ``stop`` may end early grows geometrically only (at most doubling): a segment sized
-        for the whole planned run would make every step until the stop dearer.
+        Every site added costs one update per step of the whole run (the exterior's re-run
+        to step b, then the steps to come), so the segment should end as small as the path
+        allows; an extension itself costs only its new end's work (~b x ENDS_COST / 2). The
+        particles' speed towards that end over the last quarter of the steps so far (the
+        start's transient is over, an accelerating particle counts at its present speed)
+        times the steps still to come predicts the rest of the path: it is padded by
+        :data:`GROW_SLACK`, at least :data:`GROW_MIN`. A run that ``stop`` may end early
+        grows by at most :data:`GROW_STOP` of its segment at once: a segment sized for the
+        whole planned run would make every step until the stop dearer.
         """
         sig = self.job.sig_hist
-        gone = float(np.max(sign * (sig[:, b] - sig[:, b // 2]))) / self.job.common["alpha"]
-        ahead = max(gone, 0.0) / max(b - b // 2, 1) * (self.job.n + 1 - b)
+        back = max(b // 4, 1)
+        gone = float(np.max(sign * (sig[:, b] - sig[:, b - back]))) / self.job.common["alpha"]
+        ahead = (1.0 + GROW_SLACK) * max(gone, 0.0) / back * (self.job.n + 1 - b)
         if self.job.stop is not None:
-            ahead = min(ahead, self.n_sites)
-        return max(GROW_MIN, self.n_sites // 2, int(math.ceil(ahead)))
+            ahead = min(ahead, GROW_STOP * self.n_sites)
+        return max(GROW_MIN, int(math.ceil(ahead)))
 
     def _extend(self, e: int, b: int, add: int) -> None:
         """Move end e (0 right, 1 left) out by ``add`` sites at step b, exactly."""
