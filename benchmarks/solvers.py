@@ -100,6 +100,31 @@ def transparent_rows(tau3: float, t3: float, tau8: float, t8: float, t8e: float,
              f"{long.params['segment_extensions']} extension(s)")]
 
 
+def fig8_set_rows(tau8: float) -> list:
+    """Chain against transparent over a sample of Fig. 8's runs (every sixth v0, both signs).
+
+    The transparent solver's cost is N_steps x (path + the ends' and forces' fixed work), so
+    its gain over the cone-sized chain depends on the run: largest for a trapped particle,
+    smallest for a fast one (path ~2 000 sites at v ~ 90). CPU time of one call each.
+    """
+    ratios, total = [], {"chain": 0.0, "transparent": 0.0}
+    for phi0 in (2.0, -2.0):
+        for v0 in np.arange(2.0, 92.1, 12.0):
+            t = {}
+            for solver in ("chain", "transparent"):
+                c0 = time.process_time()
+                simulate(**dict(FIG8, phi0=phi0, v0=float(v0)), tau_max=tau8, energy=False,
+                         solver=solver)
+                t[solver] = time.process_time() - c0
+                total[solver] += t[solver]
+            ratios.append(t["chain"] / t["transparent"])
+    r = np.array(ratios)
+    return [(f"Fig. 8 runs tau_max={tau8:g}, v0 = 2, 14, .., 86 and Phi0 = +-2 ({r.size} runs): "
+             "transparent, total CPU", total["transparent"],
+             f"chain/transparent = {total['chain'] / total['transparent']:.1f}x in total; per "
+             f"run min {r.min():.1f}x, median {np.median(r):.1f}x, max {r.max():.1f}x")]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller sizes")
@@ -156,6 +181,7 @@ def main() -> None:
                  f"{updates / t8 / 1e9:.2f} G site-updates/s"))
 
     rows += transparent_rows(tau3, tc3, tau8, t8, t8e, 1000.0 if args.quick else 1e4)
+    rows += fig8_set_rows(tau8)
     rows += thermal_rows(tau8) + potential_rows((20.0, tau8))
 
     # drive mode (Fig. 8c check)

@@ -233,14 +233,15 @@ def test_a_run_ended_early_by_stop_is_the_prefix_of_the_full_run():
     np.testing.assert_array_equal(part.velocity, full.velocity[:, :n])
 
 
-@pytest.mark.parametrize("v0", [20.0, 68.0])
-def test_segment_of_a_drifting_particle_ends_close_to_its_path(store, v0):
+@pytest.mark.parametrize("v0, tau_max", [(20.0, 800.0), (68.0, 800.0), (30.0, 2000.0)])
+def test_segment_of_a_drifting_particle_ends_close_to_its_path(store, v0, tau_max):
     # every site of the final segment is updated at every step of the run, so it should
     # hold the path (plus the force footprint and END_MARGIN each side, and the planned
-    # room behind) with little to spare: at most GROW_SLACK of the path, or GROW_MIN
+    # room behind) with little to spare: at most GROW_SLACK of the path, or GROW_MIN.
+    # v0 = 20, 68: steady drifts; v0 = 30: still slowing towards alpha/2 after tau = 1000
     from chaindrag.solvers.transparent import BEHIND, END_MARGIN, GROW_MIN, GROW_SLACK
 
-    traj = simulate(**dict(BIASED, v0=v0), phi0=2.0, tau_max=800.0, energy=False,
+    traj = simulate(**dict(BIASED, v0=v0), phi0=2.0, tau_max=tau_max, energy=False,
                     solver="transparent", boundary_store=store)
     lo, hi = traj.params["segment"]
     path = (traj.sigma.max() - traj.sigma.min()) / 40.0

@@ -251,18 +251,27 @@ class _TransparentRun:
 
         Every site added costs one update per step of the whole run (the exterior's re-run
         to step b, then the steps to come), so the segment should end as small as the path
-        allows; an extension itself costs only its new end's work (~b x ENDS_COST / 2). The
-        particles' speed towards that end over the last quarter of the steps so far (the
-        start's transient is over, an accelerating particle counts at its present speed)
-        times the steps still to come predicts the rest of the path: it is padded by
-        :data:`GROW_SLACK`, at least :data:`GROW_MIN`. A run that ``stop`` may end early
-        grows by at most :data:`GROW_STOP` of its segment at once: a segment sized for the
-        whole planned run would make every step until the stop dearer.
+        allows; an extension itself costs only its new end's work (~b x ENDS_COST / 2), so
+        predicting short is cheaper than predicting long. Each particle's speed towards that
+        end over the last quarter of the steps so far (the start's transient is over) and
+        its deceleration since the quarter before, extrapolated linearly (a drifting
+        particle relaxes towards its plateau; one speeding up counts at its present speed)
+        until it stops or the run ends, predict the rest of the path: the farthest one is
+        padded by :data:`GROW_SLACK`, at least :data:`GROW_MIN`. A run that ``stop`` may end
+        early grows by at most :data:`GROW_STOP` of its segment at once: a segment sized for
+        the whole planned run would make every step until the stop dearer.
         """
         sig = self.job.sig_hist
         back = max(b // 4, 1)
-        gone = float(np.max(sign * (sig[:, b] - sig[:, b - back]))) / self.job.common["alpha"]
-        ahead = (1.0 + GROW_SLACK) * max(gone, 0.0) / back * (self.job.n + 1 - b)
+        scale = sign / self.job.common["alpha"] / back  # sites per step towards the end
+        now = (sig[:, b] - sig[:, b - back]) * scale
+        before = (sig[:, b - back] - sig[:, max(b - 2 * back, 0)]) * scale
+        speed = np.maximum(now, 0.0)
+        slowing = np.maximum(before - now, 0.0) / back  # per step, the quarters' centres apart
+        steps = float(self.job.n + 1 - b)
+        until = np.minimum(steps, speed / np.maximum(slowing, 1e-300))
+        travel = float(np.max(speed * until - 0.5 * slowing * until**2))
+        ahead = (1.0 + GROW_SLACK) * max(travel, 0.0)
         if self.job.stop is not None:
             ahead = min(ahead, GROW_STOP * self.n_sites)
         return max(GROW_MIN, int(math.ceil(ahead)))
