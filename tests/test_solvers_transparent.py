@@ -16,6 +16,7 @@ import pytest
 
 from chaindrag.params import ParameterError, SimulationError
 from chaindrag.solvers import drive, simulate
+from chaindrag.solvers.transparent import BEHIND, END_MARGIN, GROW_MIN, GROW_SLACK
 
 FIG3 = dict(alpha=40.0, lam=4.0, sigma0=220.0, v0=120.0)
 BIASED = dict(alpha=40.0, lam=4.0, sigma0=220.0, v0=40.0, bias=0.01)
@@ -239,8 +240,6 @@ def test_segment_of_a_drifting_particle_ends_close_to_its_path(store, v0, tau_ma
     # hold the path (plus the force footprint and END_MARGIN each side, and the planned
     # room behind) with little to spare: at most GROW_SLACK of the path, or GROW_MIN.
     # v0 = 20, 68: steady drifts; v0 = 30: still slowing towards alpha/2 after tau = 1000
-    from chaindrag.solvers.transparent import BEHIND, END_MARGIN, GROW_MIN, GROW_SLACK
-
     traj = simulate(**dict(BIASED, v0=v0), phi0=2.0, tau_max=tau_max, energy=False,
                     solver="transparent", boundary_store=store)
     lo, hi = traj.params["segment"]

@@ -55,7 +55,8 @@ GROW_SLACK = 0.05
 #: A run that ``stop`` may end early grows by at most this fraction of its segment at once.
 GROW_STOP = 1.0 / 3.0
 #: Both ends' work per step (ghosts, memories, the step's other fixed work), in interior
-#: site-updates: ~0.35 us at ~2e9 site-updates/s (benchmarks/boundary.py). Progress only.
+#: site-updates: ~0.3 us alone (benchmarks/boundary.py), 0.36-0.45 us inside the step loop,
+#: at ~2e9 site-updates/s. Progress only.
 ENDS_COST = 700
 _ENDS: dict = {}
 
