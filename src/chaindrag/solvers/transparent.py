@@ -265,8 +265,9 @@ class _TransparentRun:
         sig = self.job.sig_hist
         back = max(b // 4, 1)
         scale = sign / self.job.common["alpha"] / back  # sites per step towards the end
-        now = (sig[:, b] - sig[:, b - back]) * scale
-        before = (sig[:, b - back] - sig[:, max(b - 2 * back, 0)]) * scale
+        mid, start = max(b - back, 0), max(b - 2 * back, 0)
+        now = (sig[:, b] - sig[:, mid]) * scale
+        before = (sig[:, mid] - sig[:, start]) * scale
         speed = np.maximum(now, 0.0)
         slowing = np.maximum(before - now, 0.0) / back  # per step, the quarters' centres apart
         steps = float(self.job.n + 1 - b)
