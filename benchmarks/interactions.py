@@ -83,11 +83,12 @@ def _historical_gaussian_forces(sigma, x, first_site, alpha, phi0, lam, reach, s
 @njit
 def _run_interaction(n, sigma0, x, alpha, kind, params, reach, sites, forces, step):
     s = sigma0.copy()
+    fpart = np.zeros(s.size)
     acc = 0.0
     for _ in range(n):
         s[0] += step
         count, fpart, energy, lo, hi = interaction_forces(s, x, 0, alpha, kind, params, reach,
-                                                          sites, forces)
+                                                          sites, forces, fpart)
         acc += energy + fpart[0] + count
     return acc
 

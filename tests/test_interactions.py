@@ -183,8 +183,10 @@ def test_kernel_cut_at_the_reach_misses_less_than_the_stated_force_on_a_displace
     worst = 0.0
     for s in alpha * rng.uniform(-0.5, 0.5, 8):
         sigma = np.array([s])
-        cut = interaction_forces(sigma, x, first, alpha, kind, params, r, sites, forces)[1]
-        ref = interaction_forces(sigma, x, first, alpha, kind, params, full, sites, forces)[1]
+        cut = interaction_forces(sigma, x, first, alpha, kind, params, r, sites, forces,
+                                 np.zeros(1))[1]
+        ref = interaction_forces(sigma, x, first, alpha, kind, params, full, sites, forces,
+                                 np.zeros(1))[1]
         worst = max(worst, abs(cut[0] - ref[0]))
     assert worst <= bound + 1e-15 * inter.force_scale
 
@@ -241,7 +243,8 @@ def test_gaussian_kernel_is_bit_identical_to_the_solvers_gaussian_loop():
         reach = inter.reach()
         buf = 3 * (int(2 * reach / alpha) + 8)
         s1, f1 = np.zeros(buf, np.int64), np.zeros(buf)
-        got = interaction_forces(sigma, x, first, alpha, kind, params, reach, s1, f1)
+        got = interaction_forces(sigma, x, first, alpha, kind, params, reach, s1, f1,
+                                 np.zeros(sigma.size))
         for ref in references:
             s2, f2 = np.zeros(buf, np.int64), np.zeros(buf)
             want = ref(sigma, x, first, alpha, phi0, lam, reach, s2, f2)
@@ -254,12 +257,12 @@ def test_one_compiled_kernel_serves_every_potential(user_gaussian):
     rng = np.random.default_rng(np.random.SeedSequence(7))
     sigma, x, first = random_chain(rng)
     interaction_forces(sigma, x, first, 40.0, *Gaussian(2.0, 4.0).kernel_args(), 50.0,
-                       np.zeros(64, np.int64), np.zeros(64))
+                       np.zeros(64, np.int64), np.zeros(64), np.zeros(sigma.size))
     before = len(interaction_forces.signatures)
     for inter in POTENTIALS + [user_gaussian]:
         kind, params = inter.kernel_args()
         interaction_forces(sigma, x, first, 40.0, kind, params, 50.0, np.zeros(64, np.int64),
-                           np.zeros(64))
+                           np.zeros(64), np.zeros(sigma.size))
     assert len(interaction_forces.signatures) == before
 
 
@@ -272,7 +275,7 @@ def test_kernel_forces_on_particle_and_chain_are_equal_and_opposite():
         buf = 3 * (int(2 * reach / 5.0) + 8)
         sites, forces = np.zeros(buf, np.int64), np.zeros(buf)
         count, fpart, _, _, _ = interaction_forces(sigma, x, first, 5.0, kind, params, reach,
-                                                   sites, forces)
+                                                   sites, forces, np.zeros(sigma.size))
         assert count > 3
         assert np.sum(fpart) == pytest.approx(-np.sum(forces[:count]), rel=1e-12)
 
@@ -290,7 +293,8 @@ def test_kernel_visits_the_masses_within_the_reach_with_the_bits_of_the_pair_fun
     reach = min(inter.reach(), 1500.0)
     sites, forces = np.zeros(4000, np.int64), np.zeros(4000)
     count, fpart, energy, g_min, g_max = interaction_forces(sigma, x, first, 5.0, kind, params,
-                                                            reach, sites, forces)
+                                                            reach, sites, forces,
+                                                            np.zeros(sigma.size))
     want_f, want_e, want_p, within = [], 0.0, np.zeros(sigma.size), []
     for p, s in enumerate(sigma):
         g = np.arange(math.ceil((s - reach) / 5.0), math.floor((s + reach) / 5.0) + 1)
@@ -338,7 +342,7 @@ def test_tabulated_forces_in_the_chain_loop_match_the_gaussian_kind(user_gaussia
     for inter in (Gaussian(2.0, 4.0), user_gaussian):
         sites, forces = np.zeros(256, np.int64), np.zeros(256)
         out.append(interaction_forces(sigma, x, first, 6.0, *inter.kernel_args(), reach, sites,
-                                      forces) + (sites, forces))
+                                      forces, np.zeros(sigma.size)) + (sites, forces))
     (c1, p1, e1, *_), (c2, p2, e2, *_) = out
     tol = 2.0 / 4.0 * user_gaussian.table_rtol * c1
     np.testing.assert_allclose(p1, p2, rtol=0, atol=tol)

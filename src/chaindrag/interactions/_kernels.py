@@ -146,10 +146,10 @@ def _channel_visit(kind, params, s, x, first_site, alpha, lo, hi, sites, forces,
 
 
 @njit(cache=True, inline="always")
-def _other_forces(sigma, x, first_site, alpha, kind, params, reach, sites, forces):
+def _other_forces(sigma, x, first_site, alpha, kind, params, reach, sites, forces, fpart):
     """:func:`interaction_forces` for every kind but the Gaussian: masses within the reach."""
     n_part = sigma.size
-    fpart = np.zeros(n_part)
+    fpart[:] = 0.0
     energy = 0.0
     count = 0
     g_min = 1 << 62
@@ -179,23 +179,25 @@ def _other_forces(sigma, x, first_site, alpha, kind, params, reach, sites, force
 
 
 @njit(cache=True)
-def interaction_forces(sigma, x, first_site, alpha, kind, params, reach, sites, forces):
+def interaction_forces(sigma, x, first_site, alpha, kind, params, reach, sites, forces, fpart):
     """Pair forces Phi'(sigma_p - alpha g - rho_g) of every particle on nearby chain masses.
 
     Same contract as the solvers' Gaussian loop, for any potential (``kind``, ``params``):
     ``x[i]`` is rho of site ``first_site + i``. Fills ``sites``/``forces`` with the
     (site, force on the chain mass) pairs whose |force| exceeds the paper's 1e-20 floor and
-    returns (count, force on each particle (array), interaction energy, lowest and highest
-    site index touched). The force on the chain mass is +Phi'(u), on the particle -Phi'(u).
+    returns (count, force on each particle (``fpart``, length sigma.size, overwritten: the
+    step loops allocate it once), interaction energy, lowest and highest site index
+    touched). The force on the chain mass is +Phi'(u), on the particle -Phi'(u).
     A particle at sigma visits the masses g with |sigma - alpha g| <= ``reach``; the
     Gaussian runs the solvers' historical loop, verbatim (bit-identical), whose window has
     one mass more on each side. ``sites`` and ``forces`` need room for a pair from every
     mass visited.
     """
     if kind != GAUSSIAN:
-        return _other_forces(sigma, x, first_site, alpha, kind, params, reach, sites, forces)
+        return _other_forces(sigma, x, first_site, alpha, kind, params, reach, sites, forces,
+                             fpart)
     n_part = sigma.size
-    fpart = np.zeros(n_part)
+    fpart[:] = 0.0
     energy = 0.0
     count = 0
     g_min = 1 << 62

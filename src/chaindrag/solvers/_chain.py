@@ -117,13 +117,14 @@ def chain_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, c, s, t, sig_hist, v0
     n_part = sig_hist.shape[0]
     inv2d = 1.0 / (2.0 * delta * two_pi)
     sigma = np.empty(n_part)
+    fpart = np.zeros(n_part)
     for b in range(b0, b1):
         for p in range(n_part):
             sigma[p] = sig_hist[p, b]
             if not math.isfinite(sigma[p]):
                 return STATUS_NONFINITE, b, x_prev, x_cur
         count, fpart, eint, g_min, g_max = interaction_forces(
-            sigma, x_cur, first_site, alpha, kind, params, reach, sites, forces)
+            sigma, x_cur, first_site, alpha, kind, params, reach, sites, forces, fpart)
         if g_min - first_site - ws < lo or g_max - first_site + ws >= hi:
             return STATUS_REGROW, b, x_prev, x_cur
         e_int[b] = eint

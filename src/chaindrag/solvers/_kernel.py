@@ -29,6 +29,7 @@ def kernel_steps(b0, b1, rho, first_site, gam, n_mem, sig_hist, v0, alpha, kind,
     n_ch = rho.shape[0]
     last = rho.shape[1] - 1
     sigma = np.empty(n_part)
+    fpart = np.zeros(n_part)
     free = np.full(n_part, np.nan)  # no particle is dragged at a prescribed speed
     x = np.empty(n_ch)
     for b in range(b0, b1):
@@ -39,7 +40,7 @@ def kernel_steps(b0, b1, rho, first_site, gam, n_mem, sig_hist, v0, alpha, kind,
         for g in range(n_ch):
             x[g] = rho[g, b]
         count, fpart, eint, g_min, g_max = interaction_forces(
-            sigma, x, first_site, alpha, kind, params, reach, sites, forces)
+            sigma, x, first_site, alpha, kind, params, reach, sites, forces, fpart)
         e_int[b] = eint
         if g_min < first_site or g_max > first_site + n_ch - 1:
             return STATUS_LEFT_SEGMENT, b
