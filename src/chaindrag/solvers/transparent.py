@@ -54,9 +54,9 @@ GROW_MIN = 256
 GROW_SLACK = 0.05
 #: A run that ``stop`` may end early grows by at most this fraction of its segment at once.
 GROW_STOP = 1.0 / 3.0
-#: Both ends' work per step (ghosts, memories, the step's other fixed work), in interior
-#: site-updates: ~0.3 us alone (benchmarks/boundary.py), 0.36-0.45 us inside the step loop,
-#: at ~2e9 site-updates/s. Progress only.
+#: Both ends' work per step (ghosts, memories), in interior site-updates at ~2e9/s: they
+#: take 0.28 us alone, 0.35-0.42 us inside a step loop (~800 site-updates; with the forces
+#: and bookkeeping the fixed work is ~1 300). Progress only, a low estimate.
 ENDS_COST = 700
 _ENDS: dict = {}
 
