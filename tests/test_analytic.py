@@ -273,6 +273,43 @@ def test_drift_velocities_alternate_stable_and_unstable():
     assert len(an.drift_velocities(0.0, PHI0, LAM, ALPHA)) == 0
 
 
+def _mean_force_ode_time(v_from, v_to, phi0, bias=0.01):
+    """Time to go from v_from to v_to by integrating dv/dtau = 4 pi^2 (bias - Delta_bar(v)) /
+    (mu alpha) in time (scipy's adaptive Runge-Kutta, stopped by an event at v_to)."""
+    from scipy.integrate import solve_ivp
+
+    def rate(_, v):
+        return [4 * math.pi**2 * (bias - an.steady_state_loss(v[0], phi0, LAM, ALPHA)) / ALPHA]
+
+    def arrived(_, v):
+        return v[0] - v_to
+    arrived.terminal = True
+    sol = solve_ivp(rate, (0.0, 1e6), [v_from], events=arrived, rtol=1e-10, atol=1e-10,
+                    max_step=5.0)
+    return float(sol.t_events[0][0])
+
+
+@pytest.mark.parametrize("phi0,v_from,v_to", [
+    (PHI0, 36.0, 30.0),     # an ordinary relaxation towards alpha/2
+    (-PHI0, 39.9, 30.0),    # from inside the bottleneck just below the spike near alpha/1
+    (PHI0, 57.0, 20.5),     # across the spike near alpha/1, where Delta_bar diverges
+])
+def test_relaxation_time_is_the_time_the_eq33_mean_force_takes(phi0, v_from, v_to):
+    # Quadrature of dv / (dv/dtau) against integrating the same equation of motion in time.
+    t = an.relaxation_time(v_from, v_to, 0.01, phi0, LAM, ALPHA)
+    assert t == pytest.approx(_mean_force_ode_time(v_from, v_to, phi0), rel=2e-3)
+
+
+def test_relaxation_time_is_infinite_where_a_drift_solution_blocks_the_way():
+    # Fig. 8: below alpha/1 the loss exceeds the bias down to the stable edge just below
+    # alpha/2, so a particle slowing from v = 30 never passes it, nor does it speed up.
+    edge = an.drift_velocities(0.01, PHI0, LAM, ALPHA).query("stable and v < 30").v.max()
+    assert math.isinf(an.relaxation_time(30.0, 0.98 * edge, 0.01, PHI0, LAM, ALPHA))
+    assert math.isinf(an.relaxation_time(30.0, 35.0, 0.01, PHI0, LAM, ALPHA))
+    assert math.isfinite(an.relaxation_time(30.0, 1.01 * edge, 0.01, PHI0, LAM, ALPHA))
+    assert an.relaxation_time(30.0, 30.0, 0.01, PHI0, LAM, ALPHA) == 0.0
+
+
 # --------------------------------------------------------------------------- bad input
 @pytest.mark.parametrize("call,name", [
     (lambda: an.single_pass_loss(-1.0, PHI0, LAM), "v"),
@@ -282,6 +319,7 @@ def test_drift_velocities_alternate_stable_and_unstable():
     (lambda: an.steady_state_loss(10.0, PHI0, LAM, -40.0), "alpha"),
     (lambda: an.capture_speed(PHI0, mu=0.0), "mu"),
     (lambda: an.drift_velocities(-0.01, PHI0, LAM, ALPHA), "bias"),
+    (lambda: an.relaxation_time(30.0, -20.0, 0.01, PHI0, LAM, ALPHA), "v_to"),
     (lambda: an.spike_speeds(ALPHA, n_max=0), "n_max"),
     (lambda: an.velocity_profile(math.inf, 50.0, PHI0, LAM), "tau"),
     (lambda: an.single_pass_loss_modesum(10.0, lambda u: np.exp(-(u - 1) ** 2)), "even"),

@@ -27,7 +27,7 @@ from .resonances import _all_tangencies
 from .single_pass import capture_speed
 from .steady_state import steady_state_loss
 
-__all__ = ["drift_velocities"]
+__all__ = ["drift_velocities", "relaxation_time"]
 
 
 # --------------------------------------------------------------------------- drift velocities
@@ -259,3 +259,70 @@ def drift_velocities(bias: float, phi0: float | None = None, lam: float | None =
                       ("chaindrag_version", __version__)):
         table[name] = val
     return table.sort_values("v", ignore_index=True)
+
+
+# ------------------------------------------------------------------------- relaxation time
+def relaxation_time(v_from: float, v_to: float, bias: float, phi0: float | None = None,
+                    lam: float | None = None, alpha: float | None = None,
+                    omega_fast: float = 10.0, mu: float = 1.0, n_grid: int = 4000, *,
+                    interaction: Interaction | None = None) -> float:
+    """Time Eq. (33)'s mean force takes to carry the speed from ``v_from`` to ``v_to``.
+
+    Between two chain masses the particle gains the bias and loses Delta_bar(v), so its
+    speed changes at ``dv/dtau = 4 pi^2 (bias - Delta_bar(v)) / (mu alpha)`` (Sec. VI), and
+
+        T = integral from v_to to v_from of mu alpha / (4 pi^2 |bias - Delta_bar(v)|) dv.
+
+    Parameters
+    ----------
+    v_from, v_to : float
+        Start and end speeds, > 0 (either order: a slowing or an accelerating particle).
+    bias, phi0, lam, alpha, omega_fast, mu : float
+        As in :func:`drift_velocities` (alpha required).
+    n_grid : int
+        Geometric quadrature grid between the two speeds (>= 16), merged with
+        ``v_c (1 +- 10^-k)``, k = 2..9, at every tangency speed v_c in between (where
+        Delta_bar jumps to infinity and the integrand to zero).
+    interaction : Interaction, optional
+        Any pair potential instead of ``phi0, lam`` (keyword only).
+
+    Returns
+    -------
+    float
+        T (trapezoid rule); ``inf`` if the mean force does not drive the speed from v_from
+        towards v_to all the way, i.e. a solution of Delta_bar(v) = bias lies in between
+        (a stable one is approached but never passed). 0 if the speeds are equal.
+
+    Notes
+    -----
+    The integrand is bounded when the mean force keeps its sign; it is largest where
+    Delta_bar comes close to the bias without crossing it (the bottleneck just below a
+    band-bottom spike), which is where a relaxing run spends most of its time. Near a
+    stable root the time diverges logarithmically, so ``v_to`` should stop short of it
+    (e.g. within the plateau tolerance).
+    """
+    phi0, lam, inter = resolve(phi0, lam, interaction)
+    wf = require_omega_fast(omega_fast)
+    bias = scalar("bias", bias, require_positive, allow_zero=True)
+    if inter is None:
+        phi0 = scalar("phi0", phi0, require_finite)
+        lam = scalar("lam", lam, require_positive)
+    alpha = scalar("alpha", alpha, require_positive)
+    mu = scalar("mu", mu, require_positive)
+    v_from = scalar("v_from", v_from, require_positive)
+    v_to = scalar("v_to", v_to, require_positive)
+    n_grid = require_int_range("n_grid", n_grid, 16)
+    if v_from == v_to:
+        return 0.0
+    lo, hi = min(v_from, v_to), max(v_from, v_to)
+    tang = _all_tangencies(alpha, wf, lo, hi)[0]
+    near = (tang[:, None] * (1.0 + np.outer([-1.0, 1.0], 10.0 ** -np.arange(2.0, 10.0))
+                             .ravel()[None, :])).ravel()
+    v = np.unique(np.concatenate([np.geomspace(lo, hi, n_grid), near[(near > lo)
+                                                                     & (near < hi)]]))
+    loss = _potential_terms(phi0, lam, inter, alpha, mu, wf, False)["loss"](v)
+    force = bias - np.asarray(loss, dtype=float)  # +inf loss at a tangency: force -inf
+    if np.any(force * math.copysign(1.0, v_to - v_from) <= 0.0):
+        return math.inf
+    inv = mu * alpha / (4.0 * math.pi**2 * np.abs(force))
+    return float(np.sum(0.5 * (inv[1:] + inv[:-1]) * np.diff(v)))

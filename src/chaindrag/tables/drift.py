@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -11,12 +12,14 @@ import pandas as pd
 
 from .. import analytic
 from ..analytic._pair import provenance_text, resolve
-from ..interactions import interaction_from_config, mirror_spec
+from ..interactions import from_provenance, interaction_from_config, mirror_spec
 from ..stores import write_table
 from ._common import PathLike, _read_all, _sorted, _with_provenance
 
 #: a tail speed within 2% of an unstable solution of Delta_bar(v) = bias "sits on" it
 UNSTABLE_RTOL = 0.02
+#: a relaxing run has arrived at a stable solution within 1% (drift_fate's plateau_rtol)
+ARRIVAL_RTOL = 0.01
 
 
 def fig8_tables(midpoints: Sequence[PathLike], runs_fates: Sequence[PathLike],
@@ -106,8 +109,11 @@ def _cap_reason(run: pd.Series, drift: pd.DataFrame) -> str:
     alpha); a run within 2% of an unstable solution of Delta_bar(v) = bias sits where the
     mean force vanishes and leaves only slowly; otherwise the note names the stable solution
     it relaxes towards (the nearest in the direction of dv/dtau, plain Eq. 33 or broadened
-    for the run's sign, Fig. 9) and the time still needed at the present rate. A run that
-    ended at tau_max (not continued) says which target continues it.
+    for the run's sign, Fig. 9) and the time Eq. 33's mean force takes to bring the tail
+    speed within :data:`ARRIVAL_RTOL` of it (:func:`~chaindrag.analytic.relaxation_time`;
+    the tail speed's present rate is no guide: it crawls through the bottleneck below a
+    band-bottom spike and speeds up later). A run that ended at tau_max (not continued)
+    says which target continues it.
     """
     v, slope, end = float(run["tail_v"]), float(run["tail_slope"]), float(run["tau_end"])
     continued = end > float(run.get("tau_max", end)) * (1 + 1e-9)
@@ -134,9 +140,23 @@ def _cap_reason(run: pd.Series, drift: pd.DataFrame) -> str:
     if len(ahead):
         k = ahead[np.argmin(np.abs(speeds[ahead] - v))]
         text += (f"; relaxing towards the stable solution v = {speeds[k]:.4g} of Delta_bar(v) = "
-                 f"bias ({labels[k]}), tau ~ {abs(speeds[k] - v) / abs(slope):.2g} more at "
-                 "this rate")
+                 f"bias ({labels[k]})")
+        goal = speeds[k] * (1.0 + math.copysign(ARRIVAL_RTOL, v - speeds[k]))
+        if (goal - v) * slope > 0:
+            eta = analytic.relaxation_time(v, goal, **_eq33_potential(run))
+            if math.isfinite(eta):
+                text += (f"; Eq. 33 takes tau ~ {eta:.2g} from the tail speed to within "
+                         f"{ARRIVAL_RTOL:.0%} of it")
     return text
+
+
+def _eq33_potential(run: pd.Series) -> dict:
+    """Keywords of :func:`~chaindrag.analytic.relaxation_time` for a fates row's run."""
+    kw = {k: float(run[k]) for k in ("bias", "alpha", "omega_fast", "mu")}
+    text = run.get("interaction")
+    if isinstance(text, str) and text:
+        return dict(kw, interaction=from_provenance(json.loads(text)))
+    return dict(kw, phi0=float(run["phi0"]), lam=float(run["lam"]))
 
 
 def _signed_potentials(phi0: float, lam: float,
