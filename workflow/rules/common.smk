@@ -304,6 +304,19 @@ def drift_params(wildcards):
     return canon(DRIFT[wildcards.study][(wildcards.tag, wildcards.batch)])
 
 
+def drift_resources(wildcards):
+    """(mem_mb, runtime in minutes) of a drift job. A continued run may go to tau_cap,
+    recording every one of its 10 d tau_cap steps (~70 bytes a step measured at 2e4,
+    150 budgeted), and costs ~36 s x (tau / 1e4)^2 on one core (its segment grows with
+    its path), budgeted at 4x for slower nodes; a batch runs its runs one after another."""
+    if wildcards.study != "fig8_continued":
+        return 1000, 30
+    c = config["fig8"]
+    cont, units = c["continuation"], (c["continuation"]["tau_cap"] / 1e4) ** 2
+    return (round(500 + 150e-6 * 10 * c["d"] * cont["tau_cap"]),
+            int(10 + math.ceil(cont["batch_size"] * 2.4 * max(units, 1.0))))
+
+
 def fig8_panels_config():
     """config fig8 without the continuation: what the default target's Fig. 8 depends on."""
     return canon({k: v for k, v in config["fig8"].items() if k != "continuation"})

@@ -56,9 +56,9 @@ rule drift_run:
         "results/benchmarks/drift_run/{study}/{tag}/batch_{batch}.tsv",
     threads: 1
     resources:
-        # a continued run records every step: ~180 bytes per step, 1.2 GB at tau = 10^4, d = 60
-        mem_mb=lambda wc: 2500 if wc.study == "fig8_continued" else 1000,
-        runtime=lambda wc: 120 if wc.study == "fig8_continued" else 30,
+        # a continued run records every step and its cost grows as tau_cap^2: drift_resources
+        mem_mb=lambda wc: drift_resources(wc)[0],
+        runtime=lambda wc: drift_resources(wc)[1],
     conda:
         "../../environment.yml"
     script:

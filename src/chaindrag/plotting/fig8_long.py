@@ -1,9 +1,9 @@
 """Fig. 8, continued: the runs still undetermined at tau_max, followed to their fates.
 
-One panel per sign of phi0 (a repulsive, b attractive). Each continued run is drawn from
-fig8_long.csv (its extremum speeds, decimated) in the colour of its initial speed, as in
-Fig. 8; a marker shows when its fate was decided (fig8_fates.csv: tau_decided), a cross the
-end of a run that reached the cap undecided. Orange: v = alpha/n; grey dashed: the unstable
+One panel per sign of phi0 (a repulsive, b attractive), time on a log axis from tau_max/8
+to the cap. Each continued run is drawn from fig8_long.csv (its extremum speeds, decimated)
+in the colour of its initial speed, as in Fig. 8; a marker shows when its fate was decided
+(fig8_fates.csv: tau_decided), a cross the end of a run that reached the cap undecided. Orange: v = alpha/n; grey dashed: the unstable
 solutions of Delta_bar(v) = bias of Eq. (33) (drift_velocities.csv), where the mean force
 vanishes; black dotted: tau_max, the end of the paper's panels.
 """
@@ -62,7 +62,9 @@ def plot(long: pd.DataFrame, fates: pd.DataFrame, drift: pd.DataFrame,
         if not len(runs):
             ax.text(0.5, 0.5, f"no run undetermined at $\\tau$ = {tau_max:g}",
                     transform=ax.transAxes, ha="center", va="center")
-        ax.set_xlim(0, 1.03 * float(cfg["continuation"]["tau_cap"]))  # room for the crosses
+        # log time: the decisions spread from tau_max to the cap over 1-2 decades
+        ax.set_xscale("log")
+        ax.set_xlim(tau_max / 8.0, 1.2 * float(cfg["continuation"]["tau_cap"]))
         ax.set_ylim(0, top)
         ax.set_xlabel(r"$\tau$")
         ax.set_title("repulsive" if sign > 0 else "attractive")
