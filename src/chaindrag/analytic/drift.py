@@ -165,6 +165,19 @@ def _potential_terms(phi0, lam, inter, alpha, mu, wf, broadened) -> dict:
                 columns=(("interaction", provenance_text(inter)),))
 
 
+def _checked(bias, phi0, lam, interaction, alpha, omega_fast, mu) -> tuple:
+    """The bias and the run's parameters, validated: (bias, phi0, lam, inter, alpha, wf, mu)."""
+    phi0, lam, inter = resolve(phi0, lam, interaction)
+    wf = require_omega_fast(omega_fast)
+    bias = scalar("bias", bias, require_positive, allow_zero=True)
+    if inter is None:
+        phi0 = scalar("phi0", phi0, require_finite)
+        lam = scalar("lam", lam, require_positive)
+    alpha = scalar("alpha", alpha, require_positive)
+    mu = scalar("mu", mu, require_positive)
+    return bias, phi0, lam, inter, alpha, wf, mu
+
+
 def drift_velocities(bias: float, phi0: float | None = None, lam: float | None = None,
                      alpha: float | None = None, omega_fast: float = 10.0,
                      v_max: float | None = None, broadened: bool = False, mu: float = 1.0,
@@ -231,14 +244,8 @@ def drift_velocities(bias: float, phi0: float | None = None, lam: float | None =
     regions narrower than that are not resolved). With ``broadened=True`` the curve is
     continuous, so only roots occur, and the grid is ``n_grid // 8`` points.
     """
-    phi0, lam, inter = resolve(phi0, lam, interaction)
-    wf = require_omega_fast(omega_fast)
-    bias = scalar("bias", bias, require_positive, allow_zero=True)
-    if inter is None:
-        phi0 = scalar("phi0", phi0, require_finite)
-        lam = scalar("lam", lam, require_positive)
-    alpha = scalar("alpha", alpha, require_positive)
-    mu = scalar("mu", mu, require_positive)
+    bias, phi0, lam, inter, alpha, wf, mu = _checked(bias, phi0, lam, interaction, alpha,
+                                                     omega_fast, mu)
     n_grid = require_int_range("n_grid", n_grid, 16)
     terms = _potential_terms(phi0, lam, inter, alpha, mu, wf, broadened)
     if v_min is None:
@@ -301,14 +308,8 @@ def relaxation_time(v_from: float, v_to: float, bias: float, phi0: float | None 
     stable root the time diverges logarithmically, so ``v_to`` should stop short of it
     (e.g. within the plateau tolerance).
     """
-    phi0, lam, inter = resolve(phi0, lam, interaction)
-    wf = require_omega_fast(omega_fast)
-    bias = scalar("bias", bias, require_positive, allow_zero=True)
-    if inter is None:
-        phi0 = scalar("phi0", phi0, require_finite)
-        lam = scalar("lam", lam, require_positive)
-    alpha = scalar("alpha", alpha, require_positive)
-    mu = scalar("mu", mu, require_positive)
+    bias, phi0, lam, inter, alpha, wf, mu = _checked(bias, phi0, lam, interaction, alpha,
+                                                     omega_fast, mu)
     v_from = scalar("v_from", v_from, require_positive)
     v_to = scalar("v_to", v_to, require_positive)
     n_grid = require_int_range("n_grid", n_grid, 16)
@@ -316,10 +317,10 @@ def relaxation_time(v_from: float, v_to: float, bias: float, phi0: float | None 
         return 0.0
     lo, hi = min(v_from, v_to), max(v_from, v_to)
     tang = _all_tangencies(alpha, wf, lo, hi)[0]
-    near = (tang[:, None] * (1.0 + np.outer([-1.0, 1.0], 10.0 ** -np.arange(2.0, 10.0))
-                             .ravel()[None, :])).ravel()
-    v = np.unique(np.concatenate([np.geomspace(lo, hi, n_grid), near[(near > lo)
-                                                                     & (near < hi)]]))
+    off = 10.0 ** -np.arange(2.0, 10.0)
+    near = np.outer(tang, np.concatenate([1.0 - off, 1.0 + off])).ravel()
+    v = np.unique(np.concatenate([np.geomspace(lo, hi, n_grid),
+                                  near[(near > lo) & (near < hi)]]))
     loss = _potential_terms(phi0, lam, inter, alpha, mu, wf, False)["loss"](v)
     force = bias - np.asarray(loss, dtype=float)  # +inf loss at a tangency: force -inf
     if np.any(force * math.copysign(1.0, v_to - v_from) <= 0.0):

@@ -3,9 +3,10 @@
 One panel per sign of phi0 (a repulsive, b attractive), time on a log axis from tau_max/8
 to the cap. Each continued run is drawn from fig8_long.csv (its extremum speeds, decimated)
 in the colour of its initial speed, as in Fig. 8; a marker shows when its fate was decided
-(fig8_fates.csv: tau_decided), a cross the end of a run that reached the cap undecided. Orange: v = alpha/n; grey dashed: the unstable
-solutions of Delta_bar(v) = bias of Eq. (33) (drift_velocities.csv), where the mean force
-vanishes; black dotted: tau_max, the end of the paper's panels.
+(fig8_fates.csv: tau_decided), a cross the end of a run that reached the cap undecided.
+Orange: v = alpha/n; grey dashed: the unstable solutions of Delta_bar(v) = bias of Eq. (33)
+(drift_velocities.csv), where the mean force vanishes; black dotted: tau_max, the end of the
+paper's panels.
 """
 
 from __future__ import annotations
