@@ -181,29 +181,37 @@ def test_segment_and_drive_solver_are_refused_for_other_solvers():
         drive(alpha=40.0, phi0=2.0, lam=4.0, v=25.0, tau_max=5.0, solver="kernel")
 
 
-def test_fused_end_update_is_the_boundary_modules_to_rounding():
-    # the solver's w = 3 ghosts and memory update against chaindrag.boundary's generic ones
+def test_one_end_one_pass_update_is_the_boundary_modules_to_rounding():
+    # an extension's exterior (one end, w = 3, ghosts and memory in one pass) against
+    # chaindrag.boundary's generic ghosts and memory update, for either memory slot
     from chaindrag.boundary import new_memory, transparent_ends
-    from chaindrag.boundary._dtbc import ghost_values, push_history
-    from chaindrag.solvers._transparent import end_ghosts, end_push
+    from chaindrag.boundary._dtbc import end_step3, ghost_values, node_table, push_history
 
     ends = transparent_ends(10.0, 60)
     dtbc = ends.numba_arrays()[1:]
+    tab = node_table(*dtbc[1:])
     mems = [new_memory(ends) for _ in range(2)]
     rng = np.random.default_rng(1)
-    got, ref = np.empty(3), np.empty(3)
+    ref = np.empty(3)
     sre, sim = np.empty(ends.n_exponentials), np.empty(ends.n_exponentials)
+    hi = 3
     for b in range(600):  # several passes through the ring, exponentials fed
         layer = rng.standard_normal(3)
+        x = np.zeros(hi + 3)
+        x[:hi] = layer[::-1]  # x[hi - 1 - i] = layer[i]
         for e in (0, 1):
             ours, theirs = mems
-            end_ghosts(e, b, dtbc, (ours.ring, ours.hre, ours.him), got)
+            got = x.copy()
+            end_step3(e, b, got, hi, dtbc[0], tab, ours.ring, ours.hre, ours.him)
             ghost_values(e, b, dtbc[0], theirs.ring, dtbc[1], dtbc[2], theirs.hre, theirs.him,
                          ref)
-            np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-14 * np.abs(ref).max())
-            end_push(e, b, layer, dtbc, (ours.ring, ours.hre, ours.him), sre, sim)
+            np.testing.assert_allclose(got[hi:], ref, rtol=1e-12,
+                                       atol=1e-14 * np.abs(ref).max())
             push_history(e, b, layer, theirs.ring, *dtbc[3:], theirs.hre, theirs.him, sre, sim)
+    assert np.array_equal(mems[0].ring, mems[1].ring)
+    assert np.abs(mems[1].hre).max() > 0.1  # the exponentials were fed
     np.testing.assert_allclose(mems[0].hre, mems[1].hre, rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(mems[0].him, mems[1].him, rtol=1e-12, atol=1e-13)
 
 
 @pytest.mark.parametrize("d, energy_tol", [(240, 1e-9), (20, 2e-6)])

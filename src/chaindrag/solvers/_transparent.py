@@ -17,8 +17,8 @@ The ends' work (both ends' ghosts and memories, ~8e3 flops a step) weighs like a
 of a few hundred sites; for the stencil width w = 3 of d = 60 the step loop calls
 :func:`chaindrag.boundary._dtbc.ends_step3` before the sweep (both ends' ghosts and
 memory updates in one pass over the exponentials, each node's weights loaded once for both
-ends). One end alone (an extension's exterior) and other widths use :func:`end_ghosts`,
-:func:`end_push` (for w = 3 the fused single-end loops :func:`_ghosts3`, :func:`_push3`).
+ends); one end alone (an extension's exterior) calls :func:`~chaindrag.boundary._dtbc.end_step3`.
+Other widths use the generic :func:`end_ghosts`, :func:`end_push`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import math
 import numpy as np
 from numba import njit
 
-from ..boundary._dtbc import ends_step3, ghost_values, node_table, push_history
+from ..boundary._dtbc import end_step3, ends_step3, ghost_values, node_table, push_history
 from ..interactions import interaction_forces
 from ._chain import _kicks, _sweep
 from ._common import STATUS_DONE, STATUS_NONFINITE, STATUS_REGROW, advance_particles
@@ -36,71 +36,18 @@ from ._common import STATUS_DONE, STATUS_NONFINITE, STATUS_REGROW, advance_parti
 _REDUCE = {"reassoc", "contract", "nsz"}
 
 
-@njit(cache=True, fastmath=_REDUCE)
-def _ghosts3(e, b, direct, ring, ar, ai, hre, him):
-    """Ghosts 1..3 of end e at step b (w = 3), as ``boundary._dtbc.ghost_values``."""
-    kb = direct.shape[2] - 1
-    pos = (kb - b % kb) % kb
-    r0, r1, r2 = ring[e, 0, pos:pos + kb], ring[e, 1, pos:pos + kb], ring[e, 2, pos:pos + kb]
-    d00, d01, d02 = direct[0, 0, 1:], direct[0, 1, 1:], direct[0, 2, 1:]
-    d10, d11, d12 = direct[1, 0, 1:], direct[1, 1, 1:], direct[1, 2, 1:]
-    d20, d21, d22 = direct[2, 0, 1:], direct[2, 1, 1:], direct[2, 2, 1:]
-    g0 = 0.0
-    g1 = 0.0
-    g2 = 0.0
-    for k in range(kb):
-        a0, a1, a2 = r0[k], r1[k], r2[k]
-        g0 += d00[k] * a0 + d01[k] * a1 + d02[k] * a2
-        g1 += d10[k] * a0 + d11[k] * a1 + d12[k] * a2
-        g2 += d20[k] * a0 + d21[k] * a1 + d22[k] * a2
-    hr, hi = hre[e], him[e]
-    ar0, ar1, ar2, ai0, ai1, ai2 = ar[0], ar[1], ar[2], ai[0], ai[1], ai[2]
-    for p in range(hr.size):
-        x, y = hr[p], hi[p]
-        g0 += ar0[p] * x - ai0[p] * y
-        g1 += ar1[p] * x - ai1[p] * y
-        g2 += ar2[p] * x - ai2[p] * y
-    return g0, g1, g2
-
-
-@njit(cache=True, fastmath=_REDUCE)
-def _push3(e, b, l0, l1, l2, ring, br, bi, zr, zi, hre, him):
-    """End e's memory from step b to b+1 with layer rho(b) = (l0, l1, l2) (w = 3), as
-    ``boundary._dtbc.push_history``."""
-    kb = ring.shape[2] // 2
-    slot = (2 * kb - 1 - b % kb) % kb
-    r0, r1, r2 = ring[e, 0, slot], ring[e, 1, slot], ring[e, 2, slot]
-    hr, hi = hre[e], him[e]
-    br1, br2, bi1, bi2 = br[1], br[2], bi[1], bi[2]
-    for p in range(hr.size):
-        a, c = hr[p], hi[p]
-        hr[p] = zr[p] * a - zi[p] * c + (r0 + br1[p] * r1 + br2[p] * r2)
-        hi[p] = zr[p] * c + zi[p] * a + (bi1[p] * r1 + bi2[p] * r2)
-    ring[e, 0, slot] = ring[e, 0, slot + kb] = l0
-    ring[e, 1, slot] = ring[e, 1, slot + kb] = l1
-    ring[e, 2, slot] = ring[e, 2, slot + kb] = l2
-
-
 @njit(cache=True)
 def end_ghosts(e, b, dtbc, mem, gbuf):
-    """Ghosts j = 1..w of end e at step b into ``gbuf[j-1]``."""
-    direct, ar, ai = dtbc[0], dtbc[1], dtbc[2]
+    """Ghosts j = 1..w of end e at step b into ``gbuf[j-1]`` (any w)."""
     ring, hre, him = mem
-    if direct.shape[0] == 3:
-        gbuf[0], gbuf[1], gbuf[2] = _ghosts3(e, b, direct, ring, ar, ai, hre, him)
-    else:
-        ghost_values(e, b, direct, ring, ar, ai, hre, him, gbuf)
+    ghost_values(e, b, dtbc[0], ring, dtbc[1], dtbc[2], hre, him, gbuf)
 
 
 @njit(cache=True)
 def end_push(e, b, layer, dtbc, mem, sre, sim):
     """End e's memory from step b to b+1; ``layer[i]`` = rho(b) of boundary-layer site i."""
-    br, bi, zr, zi = dtbc[3], dtbc[4], dtbc[5], dtbc[6]
     ring, hre, him = mem
-    if layer.size == 3:
-        _push3(e, b, layer[0], layer[1], layer[2], ring, br, bi, zr, zi, hre, him)
-    else:
-        push_history(e, b, layer, ring, br, bi, zr, zi, hre, him, sre, sim)
+    push_history(e, b, layer, ring, dtbc[3], dtbc[4], dtbc[5], dtbc[6], hre, him, sre, sim)
 
 
 @njit(cache=True, fastmath=True)
@@ -242,23 +189,30 @@ def exterior_steps(b1, x_prev, x_cur, lo, hi, e, c, t, dtbc, mem, data, new_hist
     layer, ``power[b]`` (with ``do_energy``) the energy per unit tau leaving through the
     bond (hi - wt - 1, hi - wt). Returns (x_prev, x_cur) at steps b1 - 1, b1.
     """
-    w = dtbc[0].shape[0]
+    direct = dtbc[0]
+    ring, hre, him = mem
+    w = direct.shape[0]
     wt = t.size - 1
     m = hi - wt - 1
     gbuf, layer = np.empty(w), np.empty(w)
     sre, sim = np.empty(dtbc[5].size), np.empty(dtbc[5].size)
+    tab = node_table(*dtbc[1:]) if w == 3 else np.empty((0, 0))
     for b in range(b1):
         for i in range(w):
             x_cur[lo - 1 - i] = data[i, b]
-        end_ghosts(e, b, dtbc, mem, gbuf)
-        x_cur[hi:hi + w] = gbuf
         for i in range(w):
             layer[i] = x_cur[hi - 1 - i]
             new_hist[i, b] = layer[i]
+        if w == 3:  # ghosts at b and rho(b) into the memory, one pass
+            end_step3(e, b, x_cur, hi, direct, tab, ring, hre, him)
+        else:
+            end_ghosts(e, b, dtbc, mem, gbuf)
+            x_cur[hi:hi + w] = gbuf
         if do_energy:
             scratch[m - wt:hi] = x_prev[m - wt:hi]
         _sweep(x_prev, x_cur, c, lo, hi)
-        end_push(e, b, layer, dtbc, mem, sre, sim)
+        if w != 3:
+            end_push(e, b, layer, dtbc, mem, sre, sim)
         if do_energy:
             for k in range(m - wt, hi):
                 scratch[k] = (x_prev[k] - scratch[k]) * inv2d
