@@ -242,6 +242,56 @@ def test_broadened_loss_undefined_below_capture_and_finite_for_attraction():
         an.steady_state_loss(vc * (1 + 1e-9), PHI0, LAM, ALPHA)
 
 
+def test_cell_mean_speed_is_the_first_order_energy_conservation_shift_for_a_weak_potential():
+    # 1/v(x) = (1/v)(1 + eps/2 + O(eps^2)), eps = (8 pi^2/mu) dPhi(x)/v^2: the mean speed is
+    # v (1 - <eps>/2), with <Phi_cell> = phi0 lam sqrt(2 pi)/alpha (the Gaussian's integral
+    # over a cell, all images); the O(eps^2) rest is ~1e-3 of the shift here
+    phi0, v = 0.01, 30.0
+    mean, low, high = an.cell_speeds(v, phi0, LAM, ALPHA)
+    phi_mid = 2 * phi0 * math.exp(-ALPHA**2 / (8 * LAM**2))  # the neighbours' tails midway
+    d_phi = phi0 * LAM * math.sqrt(2 * math.pi) / ALPHA - phi_mid
+    first = v * (1 - 8 * math.pi**2 * d_phi / (2 * v**2))
+    assert abs(mean - first) <= 2e-3 * abs(v - first)
+    # the speed peaks midway between masses and dips on a mass as for a lone mass (Eq. 16)
+    # of amplitude phi0 - phi_mid (energy counted from the midpoint)
+    assert high == pytest.approx(v, rel=1e-12)
+    assert low == pytest.approx(an.extremum_speed(v, phi0 - phi_mid), rel=1e-12)
+    up = an.cell_speeds(v, -phi0, LAM, ALPHA)
+    assert up[1] == pytest.approx(v, rel=1e-12) and up[0] > v
+
+
+def test_cell_mean_speed_is_the_simulated_cell_length_over_crossing_time():
+    # A free particle over the chain (bias 0, transparent solver): alpha over the time
+    # between midpoint crossings against cell_speeds at the mean of the two midpoint speeds.
+    # The chain's recoil and the loss per cell (dv ~ 0.02 at v = 30) are what the formula
+    # leaves out: it must get the shift of the mean from the midpoint speed (0.6-2.4 %) to
+    # 1 % of itself.
+    from chaindrag.solvers import simulate
+    from chaindrag.trajectory import midpoint_speeds
+
+    for phi0 in (PHI0, -PHI0):
+        for v0 in (30.0, 60.0):
+            traj = simulate(alpha=ALPHA, phi0=phi0, lam=LAM, sigma0=20.0, v0=v0, tau_max=30.0,
+                            energy=False, solver="transparent")
+            table = midpoint_speeds(traj, method="midpoint")
+            tau, v = table["tau"].to_numpy(), table["v"].to_numpy()
+            measured = ALPHA / np.diff(tau)
+            v_mid = 0.5 * (v[1:] + v[:-1])
+            predicted = an.cell_speeds(v_mid, phi0, LAM, ALPHA)[0]
+            assert len(measured) >= 20
+            np.testing.assert_array_less(np.abs(measured - predicted),
+                                         0.01 * np.abs(v_mid - predicted))
+
+
+def test_cell_speeds_refuse_a_bad_speed_and_are_nan_below_capture():
+    with pytest.raises(ParameterError, match="v"):
+        an.cell_speeds(-1.0, PHI0, LAM, ALPHA)
+    with pytest.raises(ParameterError, match="alpha"):
+        an.cell_speeds(30.0, PHI0, LAM)
+    below = an.cell_speeds(np.array([5.0, 30.0]), PHI0, LAM, ALPHA)
+    assert all(math.isnan(a[0]) and math.isfinite(a[1]) for a in below)
+
+
 def test_drift_velocities_are_stable_just_below_alpha_over_n_for_fig8():
     table = an.drift_velocities(0.01, -PHI0, LAM, ALPHA)
     stable = table[table.stable & (table.resonance == "slow")]

@@ -436,10 +436,11 @@ def test_continued_drift_run_repeats_the_shorter_run_and_settles_near_an_eq33_so
                                            tmp_path / "drift.csv", tmp_path / "fates.csv",
                                            tmp_path / "long.csv")
     # the reason names the stable solution of Eq. 33 the run relaxes towards (the next one
-    # in the direction of its tail dv/dtau), or the unstable one it sits on
+    # from its cell-mean speed in the direction of its tail dv/dtau)
     capped = out.set_index("v0").loc[20.0]
-    ahead = stable[(stable - capped["tail_v"]) * np.sign(capped["tail_slope"]) > 0]
-    target = ahead[np.argmin(np.abs(ahead - capped["tail_v"]))]
+    mean = float(analytic.cell_speeds(capped["tail_v"], -2.0, 4.0, ALPHA)[0])
+    ahead = stable[(stable - mean) * np.sign(capped["tail_slope"]) > 0]
+    target = ahead[np.argmin(np.abs(ahead - mean))]
     assert "tau = 400" in capped["cap_reason"]
     assert f"stable solution v = {target:.4g}" in capped["cap_reason"]
     assert "wall_time_s" not in out.columns and set(lg["v0"]) == {14.0, 20.0}
@@ -473,8 +474,66 @@ def test_a_run_undetermined_at_tau_max_is_said_to_relax_towards_the_next_stable_
     reason = out["cap_reason"].iloc[0]
     assert "tau_max = 800" in reason and "`fates`" in reason
     assert f"stable solution v = {target:.4g}" in reason
-    eta = analytic.relaxation_time(30.0, 1.01 * target, 0.01, 2.0, 4.0, ALPHA)
-    assert f"Eq. 33 takes tau ~ {eta:.2g} from the tail speed to within 1% of it" in reason
+    # Eq. 33 holds the speed constant: it runs from the cell-mean speed (below the midpoint
+    # speed 30 for a repulsive potential)
+    mean = float(analytic.cell_speeds(30.0, 2.0, 4.0, ALPHA)[0])
+    assert mean < 30.0 and f"cell mean {mean:.4g}" in reason
+    eta = analytic.relaxation_time(mean, 1.01 * target, 0.01, 2.0, 4.0, ALPHA)
+    assert f"Eq. 33 takes tau ~ {eta:.2g} from the cell-mean speed to within 1% of it" in reason
+
+
+def _cap_reason_of(tmp_path, phi0, tail_v, tail_slope):
+    """The panels' cap_reason of one undetermined paper-preset run (Eq. 33 from analytic)."""
+    from chaindrag import analytic, tables
+
+    drift = analytic.drift_velocities(0.01, 2.0, 4.0, ALPHA, 10.0)  # Eq. 33: phi0^2 only
+    drift.to_csv(tmp_path / "drift.csv", index=False)
+    row = dict(phi0=phi0, lam=4.0, alpha=ALPHA, mu=1.0, bias=0.01, omega_fast=10.0, v0=70.0,
+               tau_max=800.0, fate="undetermined", tail_v=tail_v, tail_slope=tail_slope,
+               tau_end=800.0, tau_decided=math.nan, capped=True, wall_time_s=1.0)
+    pd.DataFrame([row]).to_csv(tmp_path / "batch_fates.csv", index=False)
+    pd.DataFrame(columns=["phi0", "v0", "tau"]).to_csv(tmp_path / "batch_mid.csv", index=False)
+    _, out = tables.fig8_tables([tmp_path / "batch_mid.csv"], [tmp_path / "batch_fates.csv"],
+                                tmp_path / "drift.csv", tmp_path / "mid.csv",
+                                tmp_path / "fates.csv")
+    return out["cap_reason"].iloc[0], drift
+
+
+@pytest.mark.parametrize("phi0", [2.0, -2.0])
+def test_an_accelerating_run_is_not_said_to_settle_in_a_window_its_speed_swings_across(
+        tmp_path, phi0):
+    # Eq. 33's fast-resonance spikes above v = 70 give stable solutions 3e-5 to 0.2 below an
+    # unstable one, while a cell swings the speed by ~0.4 (the lone-mass dip of Eq. 16
+    # at v ~ 80, halved); the paper preset's runs accelerating there run away. The reason
+    # must name the first stable solution whose window above is wider than that swing.
+    from chaindrag import analytic
+
+    reason, drift = _cap_reason_of(tmp_path, phi0, 81.25, 0.0019)
+    sols = np.sort(drift["v"].to_numpy())
+    stable = drift[drift["stable"]]["v"].to_numpy()
+
+    def window_above(u):
+        return sols[sols > u].min() - u if np.any(sols > u) else math.inf
+
+    def swing(u):
+        return 0.5 * abs(u - float(analytic.extremum_speed(u, phi0)))
+
+    narrow = [u for u in stable if 81.25 < u and window_above(u) < swing(u)]
+    wide = [u for u in stable if 81.25 < u and window_above(u) >= swing(u)]
+    assert narrow and wide
+    assert "relaxing towards the stable solution v = " + f"{min(wide):.4g}" in reason
+    assert not any(f"v = {u:.4g}" in reason for u in narrow)
+
+
+def test_an_attracted_run_just_above_alpha_over_2_is_said_to_settle_at_alpha_over_2(tmp_path):
+    # Phi0 = -2: the measured (midpoint) speed is the slowest of a cell; at 19.89 the
+    # cell-mean speed is ~20.8, above the stable solution just below alpha/2, which a run
+    # slowing down there reaches (the paper preset's runs settle at midpoint speed ~19.04).
+    reason, drift = _cap_reason_of(tmp_path, -2.0, 19.89, -0.019)
+    stable = drift[drift["stable"]]["v"].to_numpy()
+    target = stable[np.argmin(np.abs(stable - ALPHA / 2))]
+    assert target < ALPHA / 2 < 20.8
+    assert f"stable solution v = {target:.4g}" in reason
 
 
 def test_a_relaxing_run_slows_down_in_the_time_eq33s_mean_force_takes():

@@ -24,9 +24,10 @@ from ._pair import resolve
 from .resonances import _all_tangencies
 from .steady_state import steady_state_loss
 
-__all__ = ["broadened_steady_state_loss"]
+__all__ = ["broadened_steady_state_loss", "cell_speeds"]
 
 _MAX_IMAGES = 256  # chain masses on either side summed in a general potential's cell
+_CELL_NODES = 2048  # trapezoid intervals on the half cell: spectral for a smooth periodic v(x)
 
 
 def _tanh_sinh(n_half: int, h: float):
@@ -114,15 +115,20 @@ def _half_cell_nodes(vv, w_row, xs, tang, omega_t, speed2: Callable, log_weight:
     return wx, ((b - a) * wts[None, :])[ok] / wx
 
 
+def _cell_function(phi0, lam, inter, alpha: float) -> Callable:
+    """The cell potential x -> Phi_cell(x) of the Gaussian or any potential."""
+    if inter is None:
+        return partial(_cell_potential, phi0=phi0, lam=lam, alpha=alpha)
+    return partial(_cell_potential_any, inter=inter, alpha=alpha, images=_images(inter, alpha))
+
+
 def _pair_functions(phi0, lam, inter, alpha: float, wf: float):
     """(cell potential, log weight, Eq. 33) for the Gaussian or any potential."""
+    cell = _cell_function(phi0, lam, inter, alpha)
     if inter is None:
-        return (partial(_cell_potential, phi0=phi0, lam=lam, alpha=alpha),
-                partial(_log_weight, lam=lam),
+        return (cell, partial(_log_weight, lam=lam),
                 lambda w: steady_state_loss(w, phi0, lam, alpha, wf))
-    return (partial(_cell_potential_any, inter=inter, alpha=alpha,
-                    images=_images(inter, alpha)),
-            partial(_log_weight_any, inter=inter),
+    return (cell, partial(_log_weight_any, inter=inter),
             lambda w: steady_state_loss(w, alpha=alpha, omega_fast=wf, interaction=inter))
 
 
@@ -229,3 +235,59 @@ def broadened_steady_state_loss(v, phi0: float | None = None, lam: float | None 
         den = np.bincount(own, weights=wt_all, minlength=v_arr.size)
         res = np.where(passable, num / np.where(den > 0, den, 1.0), np.nan)
     return out(res.reshape(np.shape(v)))
+
+
+def cell_speeds(v, phi0: float | None = None, lam: float | None = None,
+                alpha: float | None = None, mu: float = 1.0, *,
+                interaction: Interaction | None = None) -> tuple:
+    """Cell-mean, lowest and highest speed of a particle with midpoint speed v (Sec. VI).
+
+    Over fixed chain masses the speed follows energy conservation,
+    ``v(x)^2 = v^2 - (8 pi^2/mu) [Phi_cell(x) - Phi_cell(alpha/2)]`` (the cell potential of
+    :func:`broadened_steady_state_loss`); the cell-mean speed is the cell length over the
+    crossing time, ``(alpha/2) / int_0^{alpha/2} dx / v(x)``. Eq. (33) assumes a constant
+    speed: a particle whose speed swings through a cell is to be compared with it at this
+    mean (Fig. 8's measured speeds are the midpoint ones, above it for Phi0 > 0, below it
+    for Phi0 < 0).
+
+    Parameters
+    ----------
+    v : array_like
+        Midpoint speed, > 0.
+    phi0, lam : float
+        Gaussian amplitude (any sign) and width (> 0).
+    alpha : float
+        Chain spacing, > 0 (required).
+    mu : float
+        Mass ratio, > 0.
+    interaction : Interaction, optional
+        Any pair potential instead of ``phi0, lam`` (keyword only).
+
+    Returns
+    -------
+    tuple of (float or ndarray)
+        (mean, lowest, highest) speed over the cell; NaN where the particle cannot cross
+        it. The integrand is smooth and periodic in x, so the trapezoid rule on 2 048
+        intervals of the half cell converges spectrally; the extremes are the grid's.
+    """
+    phi0, lam, inter = resolve(phi0, lam, interaction)
+    require_positive("v", v)
+    if inter is None:
+        phi0 = scalar("phi0", phi0, require_finite)
+        lam = scalar("lam", lam, require_positive)
+    alpha = scalar("alpha", alpha, require_positive)
+    mu = scalar("mu", mu, require_positive)
+    v_arr = np.atleast_1d(np.asarray(v, dtype=float)).ravel()
+    cell = _cell_function(phi0, lam, inter, alpha)
+    xs = np.linspace(0.0, 0.5 * alpha, _CELL_NODES + 1)
+    dphi = cell(xs) - cell(np.array([0.5 * alpha]))[0]
+    w2 = v_arr[:, None] ** 2 - (EIGHT_PI_SQ / mu) * dphi[None, :]
+    passable = np.all(w2 > 0.0, axis=1)
+    w = np.sqrt(np.where(passable[:, None], w2, 1.0))
+    inv = 1.0 / w
+    crossing = inv[:, 1:-1].sum(axis=1) + 0.5 * (inv[:, 0] + inv[:, -1])
+    mean = np.where(passable, _CELL_NODES / crossing, np.nan)
+    lowest = np.where(passable, w.min(axis=1), np.nan)
+    highest = np.where(passable, w.max(axis=1), np.nan)
+    shape = np.shape(v)
+    return tuple(out(a.reshape(shape)) for a in (mean, lowest, highest))

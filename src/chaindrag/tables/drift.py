@@ -105,15 +105,19 @@ def _cap_reason(run: pd.Series, drift: pd.DataFrame) -> str:
     """Why a run is still undetermined at the end of its last run, in Eq. (33)'s quantities.
 
     Between midpoints dv/dtau = 4 pi^2 (bias - Delta_bar(v))/(mu alpha): the note gives the
-    tail speed and its dv/dtau in units of the bias's free acceleration 4 pi^2 bias/(mu
-    alpha); a run within 2% of an unstable solution of Delta_bar(v) = bias sits where the
-    mean force vanishes and leaves only slowly; otherwise the note names the stable solution
-    it relaxes towards (the nearest in the direction of dv/dtau, plain Eq. 33 or broadened
-    for the run's sign, Fig. 9) and the time Eq. 33's mean force takes to bring the tail
-    speed within :data:`ARRIVAL_RTOL` of it (:func:`~chaindrag.analytic.relaxation_time`;
-    the tail speed's present rate is no guide: it crawls through the bottleneck below a
-    band-bottom spike and speeds up later). A run that ended at tau_max (not continued)
-    says which target continues it.
+    tail speed, its cell-mean speed (:func:`~chaindrag.analytic.cell_speeds`: Eq. 33 holds
+    the speed constant, so its solutions are compared with the cell mean, the broadened
+    ones of Fig. 9 with the midpoint speed they are written in) and its dv/dtau in units of
+    the bias's free acceleration 4 pi^2 bias/(mu alpha). A run within 2% of an unstable
+    solution of Delta_bar(v) = bias sits where the mean force vanishes and leaves only
+    slowly; otherwise the note names the stable solution it relaxes towards (the nearest
+    in the direction of dv/dtau, plain Eq. 33 or broadened for the run's sign) and, for
+    plain Eq. 33, the time its mean force takes to bring the cell-mean speed within
+    :data:`ARRIVAL_RTOL` of it (:func:`~chaindrag.analytic.relaxation_time`; the tail
+    speed's present rate is no guide: it crawls through the bottleneck below a band-bottom
+    spike and speeds up later). Plain solutions in a window narrower than the speed swing
+    of a cell are passed over (:func:`_washed_out`). A run that ended at tau_max (not
+    continued) says which target continues it.
     """
     v, slope, end = float(run["tail_v"]), float(run["tail_slope"]), float(run["tau_end"])
     continued = end > float(run.get("tau_max", end)) * (1 + 1e-9)
@@ -121,33 +125,76 @@ def _cap_reason(run: pd.Series, drift: pd.DataFrame) -> str:
             f"undetermined at tau_max = {end:g} (the named target `fates` continues it)")
     if not math.isfinite(v):
         return text
+    pot = _eq33_potential(run)
+    cell = {key: val for key, val in pot.items() if key not in ("bias", "omega_fast")}
+    mean = float(analytic.cell_speeds(v, **cell)[0])
     free = 4 * math.pi**2 * float(run["bias"]) / (float(run["mu"]) * float(run["alpha"]))
-    text += f": tail speed {v:.4g}, dv/dtau = {slope:.3g}"
+    text += f": tail speed {v:.4g} (cell mean {mean:.4g}), dv/dtau = {slope:.3g}"
     if free > 0:
         text += f" = {slope / free:.2g} x the bias's free acceleration"
-    plain = ~drift["broadened"].map(_as_bool)
-    mine = drift["broadened"].map(_as_bool) & np.isclose(drift["phi0"], float(run["phi0"]))
-    pool = drift[plain | mine]
+    is_broad = drift["broadened"].map(_as_bool)
+    pool = drift[~is_broad | (is_broad & np.isclose(drift["phi0"], float(run["phi0"])))]
+    broad = pool["broadened"].map(_as_bool).to_numpy()
     stable = pool["stable"].map(_as_bool).to_numpy()
     speeds = pool["v"].to_numpy(float)
-    labels = np.where(pool["broadened"].map(_as_bool), "broadened Eq. 33, Fig. 9", "Eq. 33")
-    on = np.flatnonzero(~stable & (np.abs(speeds - v) <= UNSTABLE_RTOL * speeds))
+    here = np.where(broad, v, mean)  # the run's speed in each solution's own terms
+    labels = np.where(broad, "broadened Eq. 33, Fig. 9", "Eq. 33")
+    kept = broad | ~_washed_out(speeds, ~broad, stable, np.sign(slope), cell)
+    on = _preferred(~stable & kept & (np.abs(speeds - here) <= UNSTABLE_RTOL * speeds), broad)
     if len(on):
-        k = on[np.argmin(np.abs(speeds[on] - v))]
+        k = on[np.argmin(np.abs(speeds[on] - here[on]))]
         return text + (f"; sits on the unstable solution v = {speeds[k]:.4g} of Delta_bar(v) = "
                        f"bias ({labels[k]}; zero mean force there)")
-    ahead = np.flatnonzero(stable & ((speeds - v) * np.sign(slope) > 0))
+    ahead = _preferred(stable & kept & ((speeds - here) * np.sign(slope) > 0), broad)
     if len(ahead):
-        k = ahead[np.argmin(np.abs(speeds[ahead] - v))]
+        k = ahead[np.argmin(np.abs(speeds[ahead] - here[ahead]))]
         text += (f"; relaxing towards the stable solution v = {speeds[k]:.4g} of Delta_bar(v) = "
                  f"bias ({labels[k]})")
-        goal = speeds[k] * (1.0 + math.copysign(ARRIVAL_RTOL, v - speeds[k]))
-        if (goal - v) * slope > 0:
-            eta = analytic.relaxation_time(v, goal, **_eq33_potential(run))
+        goal = speeds[k] * (1.0 + math.copysign(ARRIVAL_RTOL, mean - speeds[k]))
+        if not broad[k] and (goal - mean) * slope > 0:
+            eta = analytic.relaxation_time(mean, goal, **pot)
             if math.isfinite(eta):
-                text += (f"; Eq. 33 takes tau ~ {eta:.2g} from the tail speed to within "
+                text += (f"; Eq. 33 takes tau ~ {eta:.2g} from the cell-mean speed to within "
                          f"{ARRIVAL_RTOL:.0%} of it")
     return text
+
+
+def _preferred(candidates: np.ndarray, broad: np.ndarray) -> np.ndarray:
+    """Indices of the plain Eq. 33 candidates, or of the broadened ones if there are none
+    (the broadened curve is Sec. VI's qualitative illustration)."""
+    plain = np.flatnonzero(candidates & ~broad)
+    return plain if len(plain) else np.flatnonzero(candidates & broad)
+
+
+def _washed_out(speeds: np.ndarray, plain: np.ndarray, stable: np.ndarray, side: float,
+                cell: dict) -> np.ndarray:
+    """Plain Eq. 33 solutions the cell's speed swing passes over (False where not plain).
+
+    The speed swings by half the cell's spread about its mean (Phi0 = +-2, alpha = 40:
+    ~0.5 at v ~ 80), while the fast-resonance spikes give pairs of solutions 3e-5 to 0.2
+    apart (72.85, 89.11, 114.5): a stable one approached from ``side`` (+1 from below, -1
+    from above) is passed over when the next solution beyond it lies closer than that
+    half-spread, an unstable one when either neighbour does. The paper preset's runs
+    heading for 72.85 and 89.11 run away (the `fates` target).
+    """
+    out = np.zeros(speeds.size, dtype=bool)
+    idx = np.flatnonzero(plain)
+    if not idx.size:
+        return out
+    _, low, high = analytic.cell_speeds(speeds[idx], **cell)
+    swing = 0.5 * (np.asarray(high) - np.asarray(low))
+    for i, k in enumerate(idx):
+        u = speeds[k]
+        others = speeds[idx][speeds[idx] != u]
+        below, above = others[others < u], others[others > u]
+        gap_below = u - below.max() if below.size else math.inf
+        gap_above = above.min() - u if above.size else math.inf
+        if not stable[k]:
+            gap = min(gap_below, gap_above)
+        else:
+            gap = gap_above if side > 0 else gap_below
+        out[k] = bool(gap < swing[i])  # NaN swing (the cell cannot be crossed): kept
+    return out
 
 
 def _eq33_potential(run: pd.Series) -> dict:
