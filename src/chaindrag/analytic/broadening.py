@@ -115,6 +115,18 @@ def _half_cell_nodes(vv, w_row, xs, tang, omega_t, speed2: Callable, log_weight:
     return wx, ((b - a) * wts[None, :])[ok] / wx
 
 
+def _cell_args(v, phi0, lam, alpha, mu, interaction):
+    """Checked (flat speeds, phi0, lam, interaction, alpha, mu) of a cell's functions."""
+    phi0, lam, inter = resolve(phi0, lam, interaction)
+    require_positive("v", v)
+    if inter is None:
+        phi0 = scalar("phi0", phi0, require_finite)
+        lam = scalar("lam", lam, require_positive)
+    alpha = scalar("alpha", alpha, require_positive)
+    mu = scalar("mu", mu, require_positive)
+    return np.atleast_1d(np.asarray(v, dtype=float)).ravel(), phi0, lam, inter, alpha, mu
+
+
 def _cell_function(phi0, lam, inter, alpha: float) -> Callable:
     """The cell potential x -> Phi_cell(x) of the Gaussian or any potential."""
     if inter is None:
@@ -198,16 +210,9 @@ def broadened_steady_state_loss(v, phi0: float | None = None, lam: float | None 
     crossing (where v(x) rounds to the tangency speed) are dropped, a relative error of
     order 1e-6.
     """
-    phi0, lam, inter = resolve(phi0, lam, interaction)
+    v_arr, phi0, lam, inter, alpha, mu = _cell_args(v, phi0, lam, alpha, mu, interaction)
     wf = require_omega_fast(omega_fast)
-    require_positive("v", v)
-    if inter is None:
-        phi0 = scalar("phi0", phi0, require_finite)
-        lam = scalar("lam", lam, require_positive)
-    alpha = scalar("alpha", alpha, require_positive)
-    mu = scalar("mu", mu, require_positive)
     n_points = require_int_range("n_points", n_points, 8)
-    v_arr = np.atleast_1d(np.asarray(v, dtype=float)).ravel()
 
     cell, log_weight, loss = _pair_functions(phi0, lam, inter, alpha, wf)
     kin = EIGHT_PI_SQ / mu
@@ -270,14 +275,7 @@ def cell_speeds(v, phi0: float | None = None, lam: float | None = None,
         it. The integrand is smooth and periodic in x, so the trapezoid rule on 2 048
         intervals of the half cell converges spectrally; the extremes are the grid's.
     """
-    phi0, lam, inter = resolve(phi0, lam, interaction)
-    require_positive("v", v)
-    if inter is None:
-        phi0 = scalar("phi0", phi0, require_finite)
-        lam = scalar("lam", lam, require_positive)
-    alpha = scalar("alpha", alpha, require_positive)
-    mu = scalar("mu", mu, require_positive)
-    v_arr = np.atleast_1d(np.asarray(v, dtype=float)).ravel()
+    v_arr, phi0, lam, inter, alpha, mu = _cell_args(v, phi0, lam, alpha, mu, interaction)
     cell = _cell_function(phi0, lam, inter, alpha)
     xs = np.linspace(0.0, 0.5 * alpha, _CELL_NODES + 1)
     dphi = cell(xs) - cell(np.array([0.5 * alpha]))[0]
