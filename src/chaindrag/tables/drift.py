@@ -129,7 +129,11 @@ def _cap_reason(run: pd.Series, drift: pd.DataFrame) -> str:
     cell = {key: val for key, val in pot.items() if key not in ("bias", "omega_fast")}
     mean = float(analytic.cell_speeds(v, **cell)[0])
     free = 4 * math.pi**2 * float(run["bias"]) / (float(run["mu"]) * float(run["alpha"]))
-    text += f": tail speed {v:.4g} (cell mean {mean:.4g}), dv/dtau = {slope:.3g}"
+    if math.isfinite(mean):
+        text += f": tail speed {v:.4g} (cell mean {mean:.4g}), dv/dtau = {slope:.3g}"
+    else:  # a mean midpoint speed below the cell's capture speed: no cell mean to give
+        mean = v
+        text += f": tail speed {v:.4g}, dv/dtau = {slope:.3g}"
     if free > 0:
         text += f" = {slope / free:.2g} x the bias's free acceleration"
     is_broad = drift["broadened"].map(_as_bool)
