@@ -185,12 +185,11 @@ def _washed_out(speeds: np.ndarray, plain: np.ndarray, stable: np.ndarray, side:
     idx = np.flatnonzero(plain)
     if not idx.size:
         return out
-    _, low, high = analytic.cell_speeds(speeds[idx], **cell)
+    values = speeds[idx]
+    _, low, high = analytic.cell_speeds(values, **cell)
     swing = 0.5 * (np.asarray(high) - np.asarray(low))
-    for i, k in enumerate(idx):
-        u = speeds[k]
-        others = speeds[idx][speeds[idx] != u]
-        below, above = others[others < u], others[others > u]
+    for i, (k, u) in enumerate(zip(idx, values)):
+        below, above = values[values < u], values[values > u]
         gap_below = u - below.max() if below.size else math.inf
         gap_above = above.min() - u if above.size else math.inf
         if not stable[k]:
