@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 import pytest
+from numba import njit
 
 from chaindrag.boundary import bare_chain, new_memory, transparent_ends
 from chaindrag.boundary._dtbc import ends_step3, node_table, push_both, set_ghosts
@@ -195,6 +196,42 @@ def test_transparent_ends_are_exact_for_any_stencil_width(d, width):
         solver_sweep(x_prev, x_cur, cc, cc.size, x_cur.size - cc.size)
         x_prev, x_cur = x_cur, x_prev
     assert np.abs(seg - ref).max() <= 1e-11 * np.abs(ref).max()
+
+
+@njit(cache=True)
+def _swept_records(x_prev, x_cur, c, lo, hi, idx, out):
+    """The cone chain's step loop: record, then sweep [lo[b], hi[b]), for every step b."""
+    for b in range(out.shape[1]):
+        for r in range(idx.size):
+            out[r, b] = x_cur[idx[r]]
+        solver_sweep(x_prev, x_cur, c, lo[b], hi[b])
+        x_prev, x_cur = x_cur, x_prev
+
+
+@pytest.mark.slow
+def test_impulse_through_transparent_ends_is_the_infinite_chain_for_a_million_steps(ends,
+                                                                                   stencils):
+    # the issue's long check: 1e6 steps (tau = 1667), a kick at the middle of 61 sites. The
+    # infinite chain is the cone-sized one, each step updating only the sites that signals
+    # (speed pi (omega_fast - 1), Airy tail front_margin) connect with the start and with the
+    # recorded sites before the end
+    n_steps, n, mid = 1_000_000, 61, 30
+    sites = np.array([0, 5, mid, 55, 60])
+    kick = _kick(n, mid, stencils[1])
+    seg = bare_chain(ends, np.zeros(n), kick, n_steps, record_sites=sites).record
+    tau = np.arange(1, n_steps + 1) * DELTA
+    cone = lambda t: (math.pi * (OMEGA_FAST - 1.0) * t + front_margin(t)).astype(np.int64)
+    reach = np.minimum(cone(tau), cone(tau[::-1]) + 8)
+    pad = int(reach.max()) + 8
+    x_prev, x_cur = np.zeros(n + 2 * pad), np.zeros(n + 2 * pad)
+    x_cur[pad:pad + n] = kick
+    ref = np.empty_like(seg)
+    _swept_records(x_prev, x_cur, stencils[0], pad - reach, pad + n + reach, sites + pad, ref)
+    peak = np.abs(ref).max()
+    err = np.abs(seg - ref)
+    assert err.max() <= 1e-9 * peak
+    first, second = err[:, : n_steps // 2].max(), err[:, n_steps // 2:].max()
+    assert second <= 4.0 * first + 1e-14 * peak  # no growth beyond rounding
 
 
 def test_a_run_continued_from_its_memory_is_the_same_run(ends, stencils):

@@ -47,17 +47,19 @@ from .job import ProgressReporter, SolverJob, SolverResult
 END_MARGIN = 16
 #: Planned room for a free particle beyond its starting reach, ahead / behind (sites).
 AHEAD, BEHIND = 128, 32
-#: An extension adds at least this many sites (its exterior's re-run costs ~ENDS_COST/2
+#: An extension adds at least this many sites (its exterior's re-run costs ~EXTERIOR_WORK
 #: site-updates per step so far, whatever its size).
 GROW_MIN = 256
 #: The predicted travel still to come is padded by this fraction.
 GROW_SLACK = 0.05
 #: A run that ``stop`` may end early grows by at most this fraction of its segment at once.
 GROW_STOP = 1.0 / 3.0
-#: Both ends' work per step (ghosts, memories), in interior site-updates at ~2e9/s: they
-#: take 0.28 us alone, 0.35-0.42 us inside a step loop (~800 site-updates; with the forces
-#: and bookkeeping the fixed work is ~1 300). Progress only, a low estimate.
-ENDS_COST = 700
+#: The step loop's work beyond the sweep, in interior site-updates (0.46 ns each): both ends
+#: 0.33 us a step, forces, kicks, particle and bookkeeping 0.18 us (v0 = 40, tau = 800,
+#: measured 2026-12-01). For progress and for planning extensions only.
+FIXED_WORK = 1100
+#: The same for an extension's exterior: its one end, 0.23 us a step.
+EXTERIOR_WORK = 500
 _ENDS: dict = {}
 
 
@@ -216,7 +218,7 @@ class _TransparentRun:
             self.e_win, self.power, self.f_hist, job.sites_rec, job.chain_every, job.rec_out,
             self.sites, self.forces, self.scratch, self.kick_buf)
         self.updates += self.n_sites * max(b_new - b, 0)
-        self.work += (self.n_sites + ENDS_COST) * max(b_new - b, 0)
+        self.work += (self.n_sites + FIXED_WORK) * max(b_new - b, 0)
         return status, b_new
 
     def _finalize_energy(self, b_end: int) -> None:
@@ -252,7 +254,7 @@ class _TransparentRun:
 
         Every site added costs one update per step of the whole run (the exterior's re-run
         to step b, then the steps to come), so the segment should end as small as the path
-        allows; an extension itself costs only its new end's work (~b x ENDS_COST / 2), so
+        allows; an extension itself costs only its new end's work (~b x EXTERIOR_WORK), so
         predicting short is cheaper than predicting long. Each particle's speed towards that
         end over the last quarter of the steps so far (the start's transient is over) and
         its deceleration since the quarter before, extrapolated linearly (a drifting
@@ -306,7 +308,7 @@ class _TransparentRun:
             self._allocate(self.g_lo - add, self.g_hi, np.concatenate([new_prev[::-1], old_prev]),
                            np.concatenate([new_cur[::-1], old_cur]))
         self.updates += add * b
-        self.work += (add + ENDS_COST / 2) * b
+        self.work += (add + EXTERIOR_WORK) * b
         self.extensions += 1
 
     def run(self) -> dict:
@@ -324,7 +326,7 @@ class _TransparentRun:
             elif status != STATUS_DONE:
                 raise _status_error(status, b_new, job.common, job.sig_hist)
             b = b_new
-            planned = self.work + (job.n + 1 - b) * (self.n_sites + ENDS_COST)
+            planned = self.work + (job.n + 1 - b) * (self.n_sites + FIXED_WORK)
             if job.stop is not None and next_check <= b <= job.n and job.stop(b - 1):
                 self.n_done = b - 1  # states 0..b-1 complete, b known for the velocity
                 progress(self.work, planned, finished=True)
