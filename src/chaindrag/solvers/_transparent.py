@@ -29,7 +29,7 @@ import numpy as np
 from numba import njit
 
 from ..boundary._dtbc import end_step3, ends_step3, ghost_values, node_table, push_history
-from ..interactions import interaction_forces
+from ..interactions._kernels import interaction_forces_inline
 from ._chain import _kicks, _sweep
 from ._common import STATUS_DONE, STATUS_NONFINITE, STATUS_REGROW, advance_particles
 
@@ -130,7 +130,7 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
             sigma[p] = sig_hist[p, b]
             if not math.isfinite(sigma[p]):
                 return STATUS_NONFINITE, b, x_prev, x_cur
-        count, fpart, eint, g_min, g_max = interaction_forces(
+        count, fpart, eint, g_min, g_max = interaction_forces_inline(
             sigma, x_cur, first_site, alpha, kind, params, reach, sites, forces, fpart)
         if g_min - first_site - ws < guard_lo or g_max - first_site + ws >= guard_hi:
             return STATUS_REGROW, b, x_prev, x_cur
