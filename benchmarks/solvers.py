@@ -22,9 +22,11 @@ import numpy as np
 
 from _timing import best_of  # benchmarks/_timing.py (the script's directory is on sys.path)
 from chaindrag import __version__
+from chaindrag.boundary import bare_chain
 from chaindrag.interactions import Gaussian, LennardJones, Morse
 from chaindrag.kernel import precompute
 from chaindrag.solvers import drive, simulate
+from chaindrag.solvers.transparent import END_MARGIN, boundary_ends
 
 FIG3 = dict(alpha=40.0, phi0=20.0, lam=4.0, sigma0=220.0, v0=120.0)
 FIG8 = dict(alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, v0=40.0, bias=0.01)
@@ -84,6 +86,7 @@ def transparent_rows(tau3: float, t3: float, tau8: float, t8: float, t8e: float,
     tt3 = best_of(lambda: simulate(**fig3, solver="transparent"), 1)
     tt8 = best_of(lambda: simulate(**FIG8, tau_max=tau8, energy=False, solver="transparent"), 3)
     tt8e = best_of(lambda: simulate(**FIG8, tau_max=tau8, energy=True, solver="transparent"), 1)
+    n_min, tt_bare = ceiling(tau8)
     t0 = time.perf_counter()
     long = simulate(**DRIFT, tau_max=tau_long, solver="transparent")
     t_long = time.perf_counter() - t0
@@ -93,11 +96,30 @@ def transparent_rows(tau3: float, t3: float, tau8: float, t8: float, t8e: float,
              f"chain/transparent = {t3 / tt3:.1f}x"),
             (f"Fig. 8 drift run tau_max={tau8:g} (energy off): transparent solver", tt8,
              f"chain/transparent = {t8 / tt8:.1f}x"),
+            (f"  ceiling: a bare {n_min}-site segment (the path's reach and margins), its ends, "
+             "no particle", tt_bare, f"chain/this = {t8 / tt_bare:.1f}x"),
             (f"Fig. 8 drift run tau_max={tau8:g} with the chain's energy: transparent", tt8e,
              f"chain/transparent = {t8e / tt8e:.1f}x"),
             (f"drift run v0=30 tau_max={tau_long:g} (energy off): transparent solver", t_long,
              f"path {path:.0f} sites, segment {hi - lo} sites, "
              f"{long.params['segment_extensions']} extension(s)")]
+
+
+def ceiling(tau8: float) -> tuple[int, float]:
+    """The Fig. 8 run's cost with a perfectly planned segment and a particle that costs nothing.
+
+    A force-free segment just wide enough for the run's path (kick footprint plus
+    END_MARGIN at each end), with the same transparent ends, stepped as often as the run:
+    what no planning of the segment and no faster force, kick or particle code can beat.
+    Returns (sites, best-of-3 wall time).
+    """
+    traj = simulate(**FIG8, tau_max=tau8, energy=False, solver="transparent")
+    alpha, reach, ws = FIG8["alpha"], traj.params["reach"], traj.params["stencil_width_sin"] - 1
+    n_min = (math.ceil((traj.sigma.max() + reach) / alpha) + ws + END_MARGIN + 1
+             - (math.floor((traj.sigma.min() - reach) / alpha) - ws - END_MARGIN))
+    ends = boundary_ends(traj.params["omega_fast"], traj.params["d"])[0]
+    state = np.random.default_rng(0).normal(scale=1e-3, size=(2, n_min))
+    return n_min, best_of(lambda: bare_chain(ends, *state, traj.params["n_steps"]), 3)
 
 
 def fig8_set_rows(tau8: float) -> list:

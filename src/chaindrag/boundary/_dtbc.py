@@ -29,34 +29,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ._sweep import sweep
+
 _REDUCE = {"reassoc", "contract", "nsz"}
-
-
-@njit(cache=True)
-def sweep(x_prev, x_cur, c, lo, hi):
-    """x_prev[lo:hi] <- 2 (C * x_cur) - x_prev for a symmetric stencil (also the solvers' sweep)."""
-    c0 = 2.0 * c[0]
-    c1 = 2.0 * c[1]
-    c2 = 2.0 * c[2]
-    c3 = 2.0 * c[3]
-    p = x_prev[lo:hi]
-    m = x_cur[lo:hi]
-    l1 = x_cur[lo - 1:hi - 1]
-    r1 = x_cur[lo + 1:hi + 1]
-    l2 = x_cur[lo - 2:hi - 2]
-    r2 = x_cur[lo + 2:hi + 2]
-    l3 = x_cur[lo - 3:hi - 3]
-    r3 = x_cur[lo + 3:hi + 3]
-    for k in range(hi - lo):
-        p[k] = (c0 * m[k] + c1 * (l1[k] + r1[k]) + c2 * (l2[k] + r2[k])
-                + c3 * (l3[k] + r3[k])) - p[k]
-    w = c.size - 1
-    for j in range(4, w + 1):
-        cj = 2.0 * c[j]
-        lj = x_cur[lo - j:hi - j]
-        rj = x_cur[lo + j:hi + j]
-        for k in range(hi - lo):
-            p[k] += cj * (lj[k] + rj[k])
 
 
 @njit(cache=True, fastmath=_REDUCE)

@@ -13,7 +13,7 @@ import math
 import numpy as np
 from numba import njit
 
-from ..boundary._dtbc import sweep as _sweep  # the one free-motion sweep, also the ends'
+from ..boundary._sweep import sweep as _sweep  # the one free-motion sweep, also the ends'
 from ..interactions import interaction_forces
 from ._common import STATUS_DONE, STATUS_NONFINITE, STATUS_REGROW, advance_particles
 
