@@ -307,7 +307,7 @@ def drift_params(wildcards):
 def drift_resources(wildcards):
     """(mem_mb, runtime in minutes) of a drift job. A continued run may go to tau_cap,
     recording every one of its 10 d tau_cap steps (~95 bytes a step measured: 2.7 GB at
-    tau = 4e4; 150 budgeted), and costs ~40 s x (tau / 1e4)^2 on one core (its segment
+    tau = 4e4; 150 budgeted), and costs ~30 s x (tau / 1e4)^2 on one core (its segment
     grows with its path), budgeted at 2.4 min; a batch runs its runs one after another."""
     if wildcards.study != "fig8_continued":
         return 1000, 30
