@@ -79,7 +79,7 @@ def _swept_records(x_prev, x_cur, c, lo, hi, idx, out):
         x_prev, x_cur = x_cur, x_prev
 
 
-# ----------------------------------------------------------------------------- kernels
+# ---------------------------------------------------------------------------- free step
 def _free_step_numpy(x_prev, x_cur, c, lo, hi):
     """2 (C * x_cur) - x_prev on [lo, hi) by numpy ufuncs, term by term in the solvers' order."""
     sh = [x_cur[lo - j:hi - j] + x_cur[lo + j:hi + j] for j in range(c.size)]
@@ -109,6 +109,7 @@ def test_free_step_is_the_stencil_at_every_site_bit_for_bit(d):
             x_prev[lo + n:], before[lo + n:]), "sites outside [lo, hi) must stay"
 
 
+# ----------------------------------------------------------------------------- kernels
 def test_band_integral_kernel_equals_the_causal_inverse_z_transform(stencils):
     c = stencils[0]
     band = dtbc_kernel(c, 400)

@@ -55,7 +55,7 @@ GROW_SLACK = 0.05
 #: A run that ``stop`` may end early grows by at most this fraction of its segment at once.
 GROW_STOP = 1.0 / 3.0
 #: The step loop's work beyond the sweep, in interior site-updates (0.37 ns each): both ends
-#: 0.33 us a step, forces, kicks, particle and bookkeeping ~0.15 us (v0 = 40, tau = 800,
+#: 0.33 us a step, forces, kicks, particle and bookkeeping ~0.12 us (v0 = 40, tau = 800,
 #: measured 2026-12-01). Progress only.
 FIXED_WORK = 1300
 #: The same for an extension's exterior: its one end, 0.23 us a step.
