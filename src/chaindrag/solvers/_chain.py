@@ -80,15 +80,37 @@ def _chain_energy(x_new, x_cur, scratch, t, lo, hi, kspring, inv2d):
         pot += xc[k] * xc[k] + kspring * dx * dx
     # the velocity stencil reads 2 wt sites beyond the active part: the padding there is
     # zero (energy mode never freezes, so the active part only grows)
+    return 0.5 * (pot + _kinetic(scratch, t, lo - wt, hi + wt))
+
+
+_KIN_BLOCK = 256
+
+
+@njit(cache=True, fastmath=True)
+def _kinetic(u, t, a, z):
+    """sum_k (T * u)_k^2 over k in [a, z): twice the kinetic energy (v = 2 pi T * u).
+
+    Reads u[a - wt : z + wt]. The velocities are built a block at a time, one stencil term
+    per pass, so that the passes vectorise (a site-by-site inner loop over the terms does
+    not: measured 4-7 ns a site against 1.3 on 26 000 sites, 2026-12-01).
+    """
+    wt = t.size - 1
+    vel = np.empty(_KIN_BLOCK)
     kin = 0.0
-    a, z = lo - wt, hi + wt
-    m = scratch[a:z]
-    for k in range(z - a):
-        vel = t[0] * m[k]
+    for k0 in range(a, z, _KIN_BLOCK):
+        nb = min(_KIN_BLOCK, z - k0)
+        m = u[k0:k0 + nb]
+        for k in range(nb):
+            vel[k] = t[0] * m[k]
         for j in range(1, wt + 1):
-            vel += t[j] * (scratch[a + k - j] + scratch[a + k + j])
-        kin += vel * vel
-    return 0.5 * (pot + kin)
+            tj = t[j]
+            lj = u[k0 - j:k0 - j + nb]
+            rj = u[k0 + j:k0 + j + nb]
+            for k in range(nb):
+                vel[k] += tj * (lj[k] + rj[k])
+        for k in range(nb):
+            kin += vel[k] * vel[k]
+    return kin
 
 
 @njit(cache=True)

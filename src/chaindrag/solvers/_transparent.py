@@ -30,7 +30,7 @@ from numba import njit
 
 from ..boundary._dtbc import end_step3, ends_step3, ghost_values, node_table, push_history
 from ..interactions._kernels import interaction_forces_inline
-from ._chain import _kicks, _sweep
+from ._chain import _kicks, _kinetic, _sweep
 from ._common import STATUS_DONE, STATUS_NONFINITE, STATUS_REGROW, advance_particles
 
 _REDUCE = {"reassoc", "contract", "nsz"}
@@ -68,13 +68,7 @@ def _window_energy(x_new, x_cur, u, t, lo, hi, kspring, inv2d):
     for k in range(a, z - 1):
         dx = x_cur[k + 1] - x_cur[k]
         pot += kspring * dx * dx
-    kin = 0.0
-    for k in range(a, z):
-        vel = t[0] * u[k]
-        for j in range(1, wt + 1):
-            vel += t[j] * (u[k - j] + u[k + j])
-        kin += vel * vel
-    return 0.5 * (pot + kin)
+    return 0.5 * (pot + _kinetic(u, t, a, z))
 
 
 @njit(cache=True)
