@@ -25,8 +25,8 @@ from numba import njit
 
 from chaindrag import __version__
 from chaindrag.boundary import bare_chain, new_memory, transparent_ends
-from chaindrag.boundary._dtbc import push_both, set_ghosts, sweep
-from chaindrag.solvers._chain import _sweep
+from chaindrag.boundary._dtbc import push_both, set_ghosts
+from chaindrag.boundary._sweep import sweep  # the one free-motion sweep of every solver
 from chaindrag.solvers._common import front_margin, propagator_stencils
 
 OMEGA_FAST, D = 10.0, 60
@@ -57,7 +57,7 @@ def cone_chain(rho_cur: np.ndarray, n_steps: int, sites) -> tuple[np.ndarray, in
         out[:, b] = x_cur[idx]
         grow = int(math.pi * (OMEGA_FAST - 1) * (b + 1) * DELTA + front_margin((b + 1) * DELTA))
         lo, hi = max(4, pad - grow), min(x_cur.size - 4, pad + n + grow)
-        _sweep(x_prev, x_cur, c, lo, hi)
+        sweep(x_prev, x_cur, c, lo, hi)
         updates += hi - lo
         x_prev, x_cur = x_cur, x_prev
     return out, updates
