@@ -17,6 +17,7 @@ from numba import njit
 
 from chaindrag.boundary import bare_chain, new_memory, transparent_ends
 from chaindrag.boundary._dtbc import ends_step3, node_table, push_both, set_ghosts
+from chaindrag.boundary._sweep import sweep_velocity as solver_sweep_velocity
 from chaindrag.boundary.compress import compression_error, history_exponentials
 from chaindrag.boundary.kernel import (continuous_kernel, dtbc_kernel, dtbc_kernel_circle,
                                        principal_kernel)
@@ -107,6 +108,29 @@ def test_free_step_is_the_stencil_at_every_site_bit_for_bit(d):
         assert np.array_equal(x_prev[lo:lo + n], want), (d, n)
         assert np.array_equal(x_prev[:lo], before[:lo]) and np.array_equal(
             x_prev[lo + n:], before[lo + n:]), "sites outside [lo, hi) must stay"
+
+
+@pytest.mark.parametrize("d", [60, 12])
+def test_free_step_with_velocity_is_the_same_step_and_its_central_difference(d):
+    """The energy mode's sweep gives the plain sweep's bits and, in the same pass,
+    u = (new - old) * inv2d exactly as numpy computes it from the two steps."""
+    c = propagator_stencils(OMEGA_FAST, 1.0 / (d * OMEGA_FAST))[0]
+    c = np.concatenate([c, np.zeros(max(0, 4 - c.size))])
+    w = c.size - 1
+    rng = np.random.default_rng(d + 1)
+    inv2d = 1.0 / (2.0 * DELTA * 2.0 * np.pi)
+    for n in [*range(0, 20), 63, 64, 894]:
+        lo = w + int(rng.integers(0, 9))
+        x_prev, x_cur = rng.normal(size=(2, lo + n + w + int(rng.integers(0, 3))))
+        want = _free_step_numpy(x_prev, x_cur, c, lo, lo + n)
+        old = x_prev.copy()
+        u = np.full_like(x_prev, np.nan)
+        solver_sweep_velocity(x_prev, x_cur, c, lo, lo + n, u, inv2d)
+        assert np.array_equal(x_prev[lo:lo + n], want), (d, n)
+        assert np.array_equal(u[lo:lo + n], (want - old[lo:lo + n]) * inv2d), (d, n)
+        assert np.array_equal(x_prev[:lo], old[:lo]) and np.array_equal(
+            x_prev[lo + n:], old[lo + n:]), "sites outside [lo, hi) must stay"
+        assert np.isnan(u[:lo]).all() and np.isnan(u[lo + n:]).all()
 
 
 # ----------------------------------------------------------------------------- kernels

@@ -271,3 +271,35 @@ def test_the_docstring_example_of_simulate_runs():
 
     result = doctest.testmod(chaindrag.solvers.simulation, verbose=False)
     assert result.attempted >= 4 and result.failed == 0
+
+
+# --- the energy sums (chaindrag.solvers._energy) ----------------------------------------
+
+@pytest.mark.parametrize("wt", range(0, 11))
+def test_kinetic_sum_squares_the_velocity_stencil_and_reads_only_its_reach(wt):
+    """Twice the kinetic energy, sum_k (T * u)_k^2, against numpy's shifted slices: for the
+    vector kernels (stencil half-width 1..8, any length and offset, the last < 8 sites
+    included) and the blocked fallback; NaN beyond u[a - wt : z + wt] must not leak in."""
+    from chaindrag.solvers._energy import kinetic
+    rng = np.random.default_rng(wt)
+    t = rng.standard_normal(wt + 1)
+    for n in (*range(20), 63, 64, 894):
+        a = wt + int(rng.integers(0, 9))
+        u = np.full(a + n + wt + 9, np.nan)
+        u[a - wt:a + n + wt] = rng.standard_normal(n + 2 * wt)
+        vel = t[0] * u[a:a + n]
+        for j in range(1, wt + 1):
+            vel = vel + t[j] * (u[a - j:a + n - j] + u[a + j:a + n + j])
+        expected = float(np.sum(vel * vel))
+        got = kinetic(u, t, a, a + n)
+        assert got == pytest.approx(expected, rel=1e-13, abs=1e-300), (wt, n, a)
+
+
+def test_potential_counts_every_site_and_every_inner_spring_once():
+    """sum_k rho_k^2 + K sum (rho_{k+1} - rho_k)^2 over the sites and springs asked for."""
+    from chaindrag.solvers._energy import potential
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal(300)
+    for a, z, m in ((5, 5, 5), (5, 6, 5), (7, 250, 249), (7, 250, 250), (0, 299, 298)):
+        expected = np.sum(x[a:z] ** 2) + 80.0 * np.sum(np.diff(x[a:m + 1]) ** 2)
+        assert potential(x, a, z, m, 80.0) == pytest.approx(expected, rel=1e-13, abs=1e-300)

@@ -14,8 +14,10 @@ import numpy as np
 from numba import njit
 
 from ..boundary._sweep import sweep as _sweep  # the one free-motion sweep, also the ends'
+from ..boundary._sweep import sweep_velocity
 from ..interactions import interaction_forces
 from ._common import STATUS_DONE, STATUS_NONFINITE, STATUS_REGROW, advance_particles
+from ._energy import chain_energy
 
 
 @njit(cache=True)
@@ -57,60 +59,6 @@ def _kicks(x, first_site, sites, forces, count, kick, s, buf):
         dst = tgt[m0:m1]
         for m in range(m1 - m0):
             dst[m] += src[m] * sj
-
-
-@njit(cache=True, fastmath=True)
-def _chain_energy(x_new, x_cur, scratch, t, lo, hi, kspring, inv2d):
-    """Chain energy at the current step: sum of (v/2pi)^2/2 + rho^2/2 + K (d rho)^2/2.
-
-    ``scratch[lo:hi]`` holds rho at the previous step on entry (zero padding around it);
-    the central difference (rho_new - rho_old)/2 delta is S * v for free motion, so the
-    stencil T = theta/sin(theta) recovers v. fastmath: a diagnostic sum, vectorised.
-    """
-    wt = t.size - 1
-    u = scratch[lo:hi]
-    xn = x_new[lo:hi]
-    for k in range(hi - lo):
-        u[k] = (xn[k] - u[k]) * inv2d
-    pot = 0.0
-    xc = x_cur[lo - 1:hi]
-    xr = x_cur[lo:hi + 1]
-    for k in range(hi - lo + 1):
-        dx = xr[k] - xc[k]
-        pot += xc[k] * xc[k] + kspring * dx * dx
-    # the velocity stencil reads 2 wt sites beyond the active part: the padding there is
-    # zero (energy mode never freezes, so the active part only grows)
-    return 0.5 * (pot + _kinetic(scratch, t, lo - wt, hi + wt))
-
-
-_KIN_BLOCK = 256
-
-
-@njit(cache=True, fastmath=True)
-def _kinetic(u, t, a, z):
-    """sum_k (T * u)_k^2 over k in [a, z): twice the kinetic energy (v = 2 pi T * u).
-
-    Reads u[a - wt : z + wt]. The velocities are built a block at a time, one stencil term
-    per pass, so that the passes vectorise (a site-by-site inner loop over the terms does
-    not: measured 4-7 ns a site against 1.3 on 26 000 sites, 2026-12-01).
-    """
-    wt = t.size - 1
-    vel = np.empty(_KIN_BLOCK)
-    kin = 0.0
-    for k0 in range(a, z, _KIN_BLOCK):
-        nb = min(_KIN_BLOCK, z - k0)
-        m = u[k0:k0 + nb]
-        for k in range(nb):
-            vel[k] = t[0] * m[k]
-        for j in range(1, wt + 1):
-            tj = t[j]
-            lj = u[k0 - j:k0 - j + nb]
-            rj = u[k0 + j:k0 + j + nb]
-            for k in range(nb):
-                vel[k] += tj * (lj[k] + rj[k])
-        for k in range(nb):
-            kin += vel[k] * vel[k]
-    return kin
 
 
 @njit(cache=True)
@@ -157,14 +105,16 @@ def chain_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, c, s, t, sig_hist, v0
             for r in range(rec_idx.size):
                 i = rec_idx[r] - first_site
                 rec_out[r, col] = x_cur[i] if 0 <= i < x_cur.size else 0.0
-        if do_energy:
+        if do_energy:  # u = (rho(b+1) - rho(b-1)) / (2 delta 2 pi) into scratch as well
             scratch[lo - wt:lo] = 0.0
             scratch[hi:hi + wt] = 0.0
-            scratch[lo:hi] = x_prev[lo:hi]
-        _sweep(x_prev, x_cur, c, lo, hi)
+            sweep_velocity(x_prev, x_cur, c, lo, hi, scratch, inv2d)
+            _kicks(scratch, first_site, sites, forces, count, kick * inv2d, s, kick_buf)
+        else:
+            _sweep(x_prev, x_cur, c, lo, hi)
         _kicks(x_prev, first_site, sites, forces, count, kick, s, kick_buf)
         if do_energy:
-            e_chain[b] = _chain_energy(x_prev, x_cur, scratch, t, lo, hi, kspring, inv2d)
+            e_chain[b] = chain_energy(x_cur, scratch, t, lo, hi, kspring)
         x_prev, x_cur = x_cur, x_prev
         status = advance_particles(b, sigma, sig_hist, v0, fpart, prescribed_v, acc,
                                    drive_force, delta, dv_limit, v_runaway)

@@ -29,9 +29,11 @@ import numpy as np
 from numba import njit
 
 from ..boundary._dtbc import end_step3, ends_step3, ghost_values, node_table, push_history
+from ..boundary._sweep import sweep_velocity
 from ..interactions._kernels import interaction_forces_inline
-from ._chain import _kicks, _kinetic, _sweep
+from ._chain import _kicks, _sweep
 from ._common import STATUS_DONE, STATUS_NONFINITE, STATUS_REGROW, advance_particles
+from ._energy import central_difference, out_power, window_energy
 
 _REDUCE = {"reassoc", "contract", "nsz"}
 
@@ -50,39 +52,6 @@ def end_push(e, b, layer, dtbc, mem, sre, sim):
     push_history(e, b, layer, ring, dtbc[3], dtbc[4], dtbc[5], dtbc[6], hre, him, sre, sim)
 
 
-@njit(cache=True, fastmath=True)
-def _window_energy(x_new, x_cur, u, t, lo, hi, kspring, inv2d):
-    """Chain energy of sites [lo + wt, hi - wt) at step b, as the chain solver computes it.
-
-    ``u[lo:hi]`` holds rho(b-1) on entry and (rho(b+1) - rho(b-1)) / (2 delta 2 pi) on
-    exit; the velocity of a window site is T * u (exact for free motion), which reads wt
-    sites on either side. Springs between two window sites count, the outer ones not.
-    """
-    wt = t.size - 1
-    for k in range(lo, hi):
-        u[k] = (x_new[k] - u[k]) * inv2d
-    a, z = lo + wt, hi - wt
-    pot = 0.0
-    for k in range(a, z):
-        pot += x_cur[k] * x_cur[k]
-    for k in range(a, z - 1):
-        dx = x_cur[k + 1] - x_cur[k]
-        pot += kspring * dx * dx
-    return 0.5 * (pot + _kinetic(u, t, a, z))
-
-
-@njit(cache=True)
-def _out_power(x_cur, u, t, m, step, kspring):
-    """Energy per unit tau leaving the sites on m's side through the bond (m, m + step).
-
-    The spring does work K (rho_{m+step} - rho_m) v_m on site m (v = 2 pi T * u).
-    """
-    vel = t[0] * u[m]
-    for j in range(1, t.size):
-        vel += t[j] * (u[m - j] + u[m + j])
-    return -kspring * (x_cur[m + step] - x_cur[m]) * (2.0 * math.pi * vel)
-
-
 @njit(cache=True)
 def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard_hi, c, s, t,
                       dtbc, mem, hist, sig_hist, v0, alpha, kind, params, mu, bias, delta,
@@ -98,7 +67,7 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
     with STATUS_REGROW before step b changes anything.
     ``hist[e, i, b]`` (if its last axis is not empty) receives rho(b) of boundary-layer site
     i of end e (0 right, 1 left), the data an exact extension needs. With ``do_energy``:
-    ``e_win[b]`` the window energy (:func:`_window_energy`) and ``power[e, b]`` the energy
+    ``e_win[b]`` the window energy (:func:`~chaindrag.solvers._energy.window_energy`) and ``power[e, b]`` the energy
     per unit tau leaving it through end e's side. Returns (status, step reached, x_prev,
     x_cur).
     """
@@ -147,9 +116,11 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
             for i in range(w):
                 hist[0, i, b] = x_cur[hi - 1 - i]
                 hist[1, i, b] = x_cur[lo + i]
-        if do_energy:
-            scratch[lo:hi] = x_prev[lo:hi]
-        _sweep(x_prev, x_cur, c, lo, hi)
+        if do_energy:  # u = (rho(b+1) - rho(b-1)) / (2 delta 2 pi) into scratch as well
+            sweep_velocity(x_prev, x_cur, c, lo, hi, scratch, inv2d)
+            _kicks(scratch, first_site, sites, forces, count, kick * inv2d, s, kick_buf)
+        else:
+            _sweep(x_prev, x_cur, c, lo, hi)
         _kicks(x_prev, first_site, sites, forces, count, kick, s, kick_buf)
         if w != 3:
             for i in range(w):
@@ -159,9 +130,9 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
                 layer[i] = x_cur[lo + i]
             end_push(1, b, layer, dtbc, mem, sre, sim)
         if do_energy:
-            e_win[b] = _window_energy(x_prev, x_cur, scratch, t, lo, hi, kspring, inv2d)
-            power[0, b] = _out_power(x_cur, scratch, t, hi - wt - 1, 1, kspring)
-            power[1, b] = _out_power(x_cur, scratch, t, lo + wt, -1, kspring)
+            e_win[b] = window_energy(x_cur, scratch, t, lo, hi, kspring)
+            power[0, b] = out_power(x_cur, scratch, t, hi - wt - 1, 1, kspring)
+            power[1, b] = out_power(x_cur, scratch, t, lo + wt, -1, kspring)
         x_prev, x_cur = x_cur, x_prev
         status = advance_particles(b, sigma, sig_hist, v0, fpart, prescribed_v, acc,
                                    drive_force, delta, dv_limit, v_runaway)
@@ -208,8 +179,7 @@ def exterior_steps(b1, x_prev, x_cur, lo, hi, e, c, t, dtbc, mem, data, new_hist
         if w != 3:
             end_push(e, b, layer, dtbc, mem, sre, sim)
         if do_energy:
-            for k in range(m - wt, hi):
-                scratch[k] = (x_prev[k] - scratch[k]) * inv2d
-            power[b] = _out_power(x_cur, scratch, t, m, 1, kspring)
+            central_difference(x_prev, scratch, m - wt, hi, inv2d)
+            power[b] = out_power(x_cur, scratch, t, m, 1, kspring)
         x_prev, x_cur = x_cur, x_prev
     return x_prev, x_cur
