@@ -76,24 +76,26 @@ def _sweep8_velocity(typingctx, x_prev, x_cur, u, k, c0, c1, c2, c3, inv2d):
     return sig, codegen
 
 
+@njit(cache=True, inline="always")
+def _site(x_prev, x_cur, j, c0, c1, c2, c3):
+    """The new value of site j: the vectors' arithmetic, in the same order, for the last < 8."""
+    return (c0 * x_cur[j] + c1 * (x_cur[j - 1] + x_cur[j + 1]) + c2 * (x_cur[j - 2] + x_cur[j + 2])
+            + c3 * (x_cur[j - 3] + x_cur[j + 3])) - x_prev[j]
+
+
 @njit(cache=True)
 def sweep(x_prev, x_cur, c, lo, hi):
     """x_prev[lo:hi] <- 2 (C * x_cur) - x_prev for a symmetric stencil ``c`` (>= 4 entries).
 
     Reads x_cur[lo - w : hi + w] (w = c.size - 1); both arrays contiguous float64.
     """
-    c0 = 2.0 * c[0]
-    c1 = 2.0 * c[1]
-    c2 = 2.0 * c[2]
-    c3 = 2.0 * c[3]
+    c0, c1, c2, c3 = 2.0 * c[0], 2.0 * c[1], 2.0 * c[2], 2.0 * c[3]
     k = lo
     while k + 8 <= hi:
         _sweep8(x_prev, x_cur, k, c0, c1, c2, c3)
         k += 8
-    for j in range(k, hi):  # the last < 8 sites, the same arithmetic
-        x_prev[j] = (c0 * x_cur[j] + c1 * (x_cur[j - 1] + x_cur[j + 1])
-                     + c2 * (x_cur[j - 2] + x_cur[j + 2])
-                     + c3 * (x_cur[j - 3] + x_cur[j + 3])) - x_prev[j]
+    for j in range(k, hi):
+        x_prev[j] = _site(x_prev, x_cur, j, c0, c1, c2, c3)
     p = x_prev[lo:hi]
     for j in range(4, c.size):
         cj = 2.0 * c[j]
@@ -117,17 +119,12 @@ def sweep_velocity(x_prev, x_cur, c, lo, hi, u, inv2d):
         for j in range(lo, hi):
             u[j] = (x_prev[j] - u[j]) * inv2d
         return
-    c0 = 2.0 * c[0]
-    c1 = 2.0 * c[1]
-    c2 = 2.0 * c[2]
-    c3 = 2.0 * c[3]
+    c0, c1, c2, c3 = 2.0 * c[0], 2.0 * c[1], 2.0 * c[2], 2.0 * c[3]
     k = lo
     while k + 8 <= hi:
         _sweep8_velocity(x_prev, x_cur, u, k, c0, c1, c2, c3, inv2d)
         k += 8
     for j in range(k, hi):
-        old = x_prev[j]
-        x_prev[j] = (c0 * x_cur[j] + c1 * (x_cur[j - 1] + x_cur[j + 1])
-                     + c2 * (x_cur[j - 2] + x_cur[j + 2])
-                     + c3 * (x_cur[j - 3] + x_cur[j + 3])) - old
-        u[j] = (x_prev[j] - old) * inv2d
+        new = _site(x_prev, x_cur, j, c0, c1, c2, c3)
+        u[j] = (new - x_prev[j]) * inv2d
+        x_prev[j] = new

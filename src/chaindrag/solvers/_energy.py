@@ -26,7 +26,6 @@ import numpy as np
 from llvmlite import ir
 from numba import njit, types
 from numba.core import cgutils
-from numba.core.errors import TypingError
 from numba.extending import intrinsic
 
 from .._simd import VEC, fma8, load8, require_c_float64, shifted, splat
@@ -36,41 +35,55 @@ MAX_VECTOR_WIDTH = 8
 _BLOCK = 256
 
 
-@intrinsic
-def _kinetic8(typingctx, u, t, a, n, width):
-    """sum over sites a .. a + n - 1 (n a multiple of 8) of (T * u)^2, T = t[0..width].
+def _kinetic_loop(builder, base, tptr, start, stop, w):
+    """The vector sum of (T * u)^2 over k = start, start + 8, .. < stop, T of half-width w."""
+    idx = start.type
+    coef = [splat(builder, builder.load(builder.gep(tptr, [ir.Constant(idx, j)])))
+            for j in range(w + 1)]
+    acc = cgutils.alloca_once_value(builder, ir.Constant(VEC, [0.0] * 8))
+    with cgutils.for_range_slice(builder, start, stop, ir.Constant(idx, 8), idx) as (k, _):
+        left, mid, right = (load8(builder, base, k, shift) for shift in (-w, 0, w))
+        vel = builder.fmul(coef[0], mid)
+        for j in range(1, w + 1):
+            lj, rj = shifted(builder, left, mid, right, w, j)
+            vel = fma8(builder, coef[j], builder.fadd(lj, rj), vel)
+        builder.store(fma8(builder, vel, vel, builder.load(acc)), acc)
+    return builder.load(acc)
 
-    ``width`` is a literal integer 1..8 (the code is generated for it). Reads u[a - width :
-    a + n + width] without bounds checks; the caller guarantees them.
+
+@intrinsic
+def _kinetic8(typingctx, u, t, a, n):
+    """sum over sites a .. a + n - 1 (n a multiple of 8) of (T * u)^2, T = t (half-width wt).
+
+    Code is generated for each half-width 1..MAX_VECTOR_WIDTH and chosen by a switch on
+    wt = t.size - 1 (other widths give 0: the caller keeps to these). Reads u[a - wt :
+    a + n + wt] without bounds checks; the caller guarantees them.
     """
     require_c_float64("_kinetic8", u=u, t=t)
-    if not (isinstance(width, types.IntegerLiteral)
-            and 1 <= width.literal_value <= MAX_VECTOR_WIDTH):
-        raise TypingError(f"_kinetic8: width must be a literal integer 1..{MAX_VECTOR_WIDTH}")
-    w = width.literal_value
-    sig = types.float64(u, t, a, n, width)
+    sig = types.float64(u, t, a, n)
 
     def codegen(context, builder, sig, args):
         base = context.make_array(sig.args[0])(context, builder, args[0]).data
-        tptr = context.make_array(sig.args[1])(context, builder, args[1]).data
+        tarr = context.make_array(sig.args[1])(context, builder, args[1])
         start, count = args[2], args[3]
-        coef = [splat(builder, builder.load(builder.gep(tptr, [ir.Constant(start.type, j)])))
-                for j in range(w + 1)]
-        acc = cgutils.alloca_once_value(builder, ir.Constant(VEC, [0.0] * 8))
         stop = builder.add(start, count)
-        with cgutils.for_range_slice(builder, start, stop, ir.Constant(start.type, 8),
-                                     start.type) as (k, _):
-            left, mid, right = (load8(builder, base, k, shift) for shift in (-w, 0, w))
-            vel = builder.fmul(coef[0], mid)
-            for j in range(1, w + 1):
-                lj, rj = shifted(builder, left, mid, right, w, j)
-                vel = fma8(builder, coef[j], builder.fadd(lj, rj), vel)
-            builder.store(fma8(builder, vel, vel, builder.load(acc)), acc)
-        vec = builder.load(acc)
-        total = builder.extract_element(vec, ir.Constant(ir.IntType(32), 0))
-        for i in range(1, 8):
-            total = builder.fadd(total, builder.extract_element(vec, ir.Constant(ir.IntType(32), i)))
-        return total
+        vec = cgutils.alloca_once_value(builder, ir.Constant(VEC, [0.0] * 8))
+        width = builder.sub(tarr.nitems, ir.Constant(tarr.nitems.type, 1))
+        done = builder.append_basic_block("kinetic_done")
+        switch = builder.switch(width, done)
+        for w in range(1, MAX_VECTOR_WIDTH + 1):
+            block = builder.append_basic_block(f"kinetic_w{w}")
+            switch.add_case(ir.Constant(width.type, w), block)
+            builder.position_at_end(block)
+            builder.store(_kinetic_loop(builder, base, tarr.data, start, stop, w), vec)
+            builder.branch(done)
+        builder.position_at_end(done)
+        total = builder.load(vec)
+        lanes = [builder.extract_element(total, ir.Constant(ir.IntType(32), i)) for i in range(8)]
+        out = lanes[0]
+        for lane in lanes[1:]:
+            out = builder.fadd(out, lane)
+        return out
 
     return sig, codegen
 
@@ -85,23 +98,7 @@ def kinetic(u, t, a, z):
     if wt < 1 or wt > MAX_VECTOR_WIDTH:
         return _kinetic_blocked(u, t, a, z)
     n8 = max(z - a, 0) // 8 * 8
-    if wt == 1:
-        kin = _kinetic8(u, t, a, n8, 1)
-    elif wt == 2:
-        kin = _kinetic8(u, t, a, n8, 2)
-    elif wt == 3:
-        kin = _kinetic8(u, t, a, n8, 3)
-    elif wt == 4:
-        kin = _kinetic8(u, t, a, n8, 4)
-    elif wt == 5:
-        kin = _kinetic8(u, t, a, n8, 5)
-    elif wt == 6:
-        kin = _kinetic8(u, t, a, n8, 6)
-    elif wt == 7:
-        kin = _kinetic8(u, t, a, n8, 7)
-    else:
-        kin = _kinetic8(u, t, a, n8, 8)
-    return kin + _kinetic_blocked(u, t, a + n8, z)  # the last < 8 sites
+    return _kinetic8(u, t, a, n8) + _kinetic_blocked(u, t, a + n8, z)  # the last < 8 sites
 
 
 @njit(cache=True, fastmath=True)
