@@ -24,7 +24,8 @@ from .._simd import load8, require_c_float64, shifted, splat, store8
 
 
 def _step8(builder, prev, cur, at, w):
-    """(new, old) for x_prev[at:at+8]: new = (w0 m + w1 (l1 + r1) + w2 (l2 + r2) + w3 (l3 + r3)) - old."""
+    """(new, old) of x_prev[at:at+8]: new = (w0 m + w1 (l1 + r1) + w2 (l2 + r2) + w3 (l3 + r3))
+    - old, m = x_cur[at:at+8] and lj / rj shifted by -j / +j sites (the c's doubled)."""
     l3, m, r3 = (load8(builder, cur, at, shift) for shift in (-3, 0, 3))
     l1, r1 = shifted(builder, l3, m, r3, 3, 1)
     l2, r2 = shifted(builder, l3, m, r3, 3, 2)

@@ -67,9 +67,9 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
     with STATUS_REGROW before step b changes anything.
     ``hist[e, i, b]`` (if its last axis is not empty) receives rho(b) of boundary-layer site
     i of end e (0 right, 1 left), the data an exact extension needs. With ``do_energy``:
-    ``e_win[b]`` the window energy (:func:`~chaindrag.solvers._energy.window_energy`) and ``power[e, b]`` the energy
-    per unit tau leaving it through end e's side. Returns (status, step reached, x_prev,
-    x_cur).
+    ``e_win[b]`` the window energy (:func:`~chaindrag.solvers._energy.window_energy`) and
+    ``power[e, b]`` the energy per unit tau leaving it through end e's side. Returns
+    (status, step reached, x_prev, x_cur).
     """
     direct, ar, ai, br, bi, zr, zi = dtbc
     ring, hre, him = mem
