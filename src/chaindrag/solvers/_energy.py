@@ -98,7 +98,13 @@ def kinetic(u, t, a, z):
     if wt < 1 or wt > MAX_VECTOR_WIDTH:
         return _kinetic_blocked(u, t, a, z)
     n8 = max(z - a, 0) // 8 * 8
-    return _kinetic8(u, t, a, n8) + _kinetic_blocked(u, t, a + n8, z)  # the last < 8 sites
+    kin = _kinetic8(u, t, a, n8)
+    for k in range(a + n8, z):  # the last < 8 sites
+        vel = t[0] * u[k]
+        for j in range(1, wt + 1):
+            vel += t[j] * (u[k - j] + u[k + j])
+        kin += vel * vel
+    return kin
 
 
 @njit(cache=True, fastmath=True)
