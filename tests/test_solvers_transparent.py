@@ -230,7 +230,11 @@ def test_a_run_ended_early_by_stop_is_the_prefix_of_the_full_run():
     full = simulate(**kw)
     seen = []
 
-    def stop(traj):
+    def stop(traj):  # every call sees the run so far: the full run's prefix, bit for bit
+        m = traj.tau.size
+        for got, want in ((traj.tau, full.tau), (traj.sigma, full.sigma[:, :m]),
+                          (traj.velocity, full.velocity[:, :m])):
+            np.testing.assert_array_equal(got, want[..., :m])
         seen.append(traj.tau[-1])
         return traj.tau[-1] >= 60.0
 
