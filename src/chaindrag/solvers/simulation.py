@@ -328,15 +328,16 @@ def _stop_check(stop, stop_every: float, sig_hist, vel0, delta: float, params: d
         return None
     require_positive("stop_every", stop_every)
     n_max = sig_hist.shape[1] - 2
-    tau_all = np.arange(n_max + 1) * delta
-    vel_all = np.empty((sig_hist.shape[0], n_max + 1))
-    vel_all[:, 0] = vel0
-    done = [0]  # velocities final for states 0..done[0]
+    # filled as the run goes (np.empty: pages not yet written take no memory)
+    tau_all, vel_all = np.empty(n_max + 1), np.empty((sig_hist.shape[0], n_max + 1))
+    tau_all[0], vel_all[:, 0] = 0.0, vel0
+    done = [0]  # record final for states 0..done[0]
     empty = np.zeros(0)
 
     def check(n: int) -> bool:
         k = done[0]
-        if n > k:  # the central differences of _particle_record for states k+1..n
+        if n > k:  # _particle_record's times and central differences for states k+1..n
+            tau_all[k + 1:n + 1] = np.arange(k + 1, n + 1) * delta
             vel_all[:, k + 1:n + 1] = (sig_hist[:, k + 2:n + 2] - sig_hist[:, k:n]) / (2.0 * delta)
             done[0] = n
         return bool(stop(Trajectory(tau=tau_all[:n + 1], sigma=sig_hist[:, :n + 1],
