@@ -246,6 +246,42 @@ def test_a_run_ended_early_by_stop_is_the_prefix_of_the_full_run():
     np.testing.assert_array_equal(part.velocity, full.velocity[:, :n])
 
 
+def test_stop_is_asked_once_at_each_given_time_with_the_run_up_to_it():
+    kw = dict(alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, bias=0.01, v0=30.0, energy=False,
+              solver="transparent", tau_max=80.0)
+    times = [10.0, 35.5, 60.0, 200.0]  # the last is beyond tau_max: never reached
+    seen = []
+    traj = simulate(**kw, stop=lambda t: seen.append(t.tau[-1]) or False, stop_every=times)
+    assert len(seen) == 3
+    # each call comes once the run has passed its time, before the chunk after it ends
+    chunk = (traj.sigma.shape[1] // 200 + 1) * traj.params["delta"]
+    for got, t in zip(seen, times):
+        assert t <= got < t + chunk + traj.params["delta"]
+    assert traj.tau[-1] == pytest.approx(80.0)
+
+
+@pytest.mark.parametrize("bad", [[5.0, 3.0], [0.0, 1.0], [], [1.0, float("nan")], -1.0,
+                                 "often", [[1.0, 2.0]]])
+def test_stop_every_outside_its_range_is_refused_by_name(bad):
+    with pytest.raises(ParameterError, match="stop_every"):
+        simulate(alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, v0=30.0, tau_max=1.0,
+                 solver="transparent", stop=lambda traj: False, stop_every=bad)
+
+
+def test_a_run_stopped_only_at_given_times_grows_its_segment_once_per_stage(store):
+    # The run cannot end before the next stop time, so the segment is extended at once for
+    # the path up to it, instead of by a third of itself at a time (each extension re-runs
+    # the steps so far). The trajectory is the same physics either way: the infinite chain.
+    kw = dict(BIASED, v0=66.0, phi0=2.0, tau_max=1000.0, energy=False, solver="transparent",
+              boundary_store=store)
+    staged = simulate(**kw, stop=lambda traj: False, stop_every=[600.0])
+    periodic = simulate(**kw, stop=lambda traj: False, stop_every=50.0)
+    path = (staged.sigma.max() - staged.sigma.min()) / 40.0
+    assert path > 1000.0  # it drifts far beyond the planned segment
+    assert staged.params["segment_extensions"] <= 3 < periodic.params["segment_extensions"]
+    assert _sigma_error(periodic, staged) <= 1e-9
+
+
 @pytest.mark.parametrize("v0, tau_max", [(20.0, 800.0), (68.0, 800.0), (30.0, 2000.0)])
 def test_segment_of_a_drifting_particle_ends_close_to_its_path(store, v0, tau_max):
     # every site of the final segment is updated at every step of the run, so it should

@@ -72,10 +72,12 @@ class SolverJob:
     boundary_store : path or None
         Transparent solver: directory of the transparent-end data (None: the user cache).
     stop : callable or None
-        Called as ``stop(n)`` with the last complete step n (state n + 1 also computed) at
-        least ``stop_every`` steps apart; True ends the run there (transparent solver).
-    stop_every : int
-        Steps between two calls of ``stop``.
+        Called as ``stop(n)`` with the last complete step n (state n + 1 also computed) once
+        the run has passed a step of ``next_stop``; True ends the run there (transparent
+        solver).
+    next_stop : callable or None
+        ``next_stop(b)``: the first step after b at which ``stop`` is due (the run reaches
+        it before ``stop`` can end it; > ``n`` when no call is due any more).
     """
 
     n: int
@@ -98,7 +100,7 @@ class SolverJob:
     segment: tuple[int, int] | None = None
     boundary_store: Any = None
     stop: Callable[[int], bool] | None = None
-    stop_every: int = 1
+    next_stop: Callable[[int], int] | None = None
 
 
 @dataclass(frozen=True)

@@ -261,8 +261,10 @@ class _TransparentRun:
         particle relaxes towards its plateau; one speeding up counts at its present speed)
         until it stops or the run ends, predict the rest of the path: the farthest one is
         padded by :data:`GROW_SLACK`, at least :data:`GROW_MIN`. A run that ``stop`` may end
-        early grows by at most :data:`GROW_STOP` of its segment at once: a segment sized for
-        the whole planned run would make every step until the stop dearer.
+        early grows at once for the path up to the next step at which ``stop`` is due (the
+        run gets there in any case), and beyond it by at most :data:`GROW_STOP` of its
+        segment: a segment sized for the whole planned run would make every step until the
+        stop dearer.
         """
         sig = self.job.sig_hist
         back = max(b // 4, 1)
@@ -272,12 +274,17 @@ class _TransparentRun:
         before = (sig[:, mid] - sig[:, start]) * scale
         speed = np.maximum(now, 0.0)
         slowing = np.maximum(before - now, 0.0) / back  # per step, the quarters' centres apart
-        steps = float(self.job.n + 1 - b)
-        until = np.minimum(steps, speed / np.maximum(slowing, 1e-300))
-        travel = float(np.max(speed * until - 0.5 * slowing * until**2))
-        ahead = (1.0 + GROW_SLACK) * max(travel, 0.0)
-        if self.job.stop is not None:
-            ahead = min(ahead, GROW_STOP * self.n_sites)
+
+        def travel(steps: float) -> float:
+            until = np.minimum(steps, speed / np.maximum(slowing, 1e-300))
+            return (1.0 + GROW_SLACK) * max(float(np.max(speed * until
+                                                         - 0.5 * slowing * until**2)), 0.0)
+        to_end = travel(float(self.job.n + 1 - b))
+        if self.job.stop is None:
+            ahead = to_end
+        else:
+            sure = float(min(self.next_check, self.job.n + 1) - b)
+            ahead = max(travel(sure), min(to_end, GROW_STOP * self.n_sites))
         return max(GROW_MIN, int(math.ceil(ahead)))
 
     def _extend(self, e: int, b: int, add: int) -> None:
@@ -317,7 +324,7 @@ class _TransparentRun:
         progress = ProgressReporter(job.progress)
         self.flux_out = 0.0
         b, self.n_done = 0, None
-        next_check = job.stop_every
+        self.next_check = job.next_stop(0) if job.stop is not None else job.n + 2
         while b <= job.n:
             b1 = min(b + self.chunk, job.n + 1)
             status, b_new = self._steps(b, b1)
@@ -327,12 +334,12 @@ class _TransparentRun:
                 raise _status_error(status, b_new, job.common, job.sig_hist)
             b = b_new
             planned = self.work + (job.n + 1 - b) * (self.n_sites + FIXED_WORK)
-            if job.stop is not None and next_check <= b <= job.n and job.stop(b - 1):
-                self.n_done = b - 1  # states 0..b-1 complete, b known for the velocity
-                progress(self.work, planned, finished=True)
-                break
-            while next_check <= b:
-                next_check += job.stop_every
+            if job.stop is not None and self.next_check <= b:
+                if b <= job.n and job.stop(b - 1):
+                    self.n_done = b - 1  # states 0..b-1 complete, b known for the velocity
+                    progress(self.work, planned, finished=True)
+                    break
+                self.next_check = job.next_stop(b)
             progress(self.work, planned, finished=b > job.n)
         self._finalize_energy(job.n + 1 if self.n_done is None else self.n_done + 1)
         return self._provenance()
