@@ -172,7 +172,8 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
         tau_i; times beyond tau_max are never reached). The run cannot end between two of
         them, so the transparent solver extends its segment at once for the particles'
         predicted path up to the next one (fewer extensions, each re-running the steps so
-        far: a tau = 10^4 drift run checked at four stages took 41 s instead of 45).
+        far: a tau = 10^4 drift run judged at four stages extends 4 times instead of 13 and
+        is ~8 % faster).
 
     Returns
     -------
@@ -371,7 +372,7 @@ def _stop_schedule(stop_every, delta: float) -> Callable[[int], int]:
             or times[0] <= 0 or np.any(np.diff(times) <= 0)):
         raise ParameterError("stop_every must be a time > 0 or a strictly increasing sequence "
                              f"of finite times > 0, got {stop_every!r}")
-    steps = np.ceil(times / delta).astype(np.int64)
+    steps = np.minimum(np.ceil(times / delta), 2.0**62).astype(np.int64)  # far: never due
     steps += steps * delta < times  # k delta as the trajectory's tau computes it
     steps -= (steps - 1) * delta >= times
     due = steps + 1  # stop(b - 1) is called at b: step k complete
