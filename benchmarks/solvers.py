@@ -122,6 +122,29 @@ def ceiling(tau8: float) -> tuple[int, float]:
     return n_min, best_of(lambda: bare_chain(ends, *state, traj.params["n_steps"]), 3)
 
 
+def staged_stop_rows(tau: float) -> list:
+    """A drift run that ``stop`` may end, asked at stages against asked periodically.
+
+    The Fig. 8 continuation's case (v0 = 66, the fastest drift; ``stop`` never says yes here,
+    so both runs go to tau): told the stages, the solver extends its segment for the path up
+    to the next one at once; asked every tau/40 it grows by at most a third at a time, and
+    each extension re-runs the steps so far.
+    """
+    kw = dict(FIG8, v0=66.0, tau_max=tau, energy=False, solver="transparent",
+              record_sites=np.arange(0), stop=lambda traj: False)
+    out = {}
+    for name, every in (("stages", [0.2 * tau, 0.5 * tau, 0.75 * tau]),
+                        ("periodic", tau / 40.0)):
+        t0 = time.perf_counter()
+        traj = simulate(**kw, stop_every=every)
+        out[name] = (time.perf_counter() - t0, traj.params["segment_extensions"])
+    (t_stage, n_stage), (t_per, n_per) = out["stages"], out["periodic"]
+    return [(f"drift run v0=66 tau_max={tau:g}, stop asked every {tau / 40:g} in tau",
+             t_per, f"{n_per} extensions"),
+            (f"  same, stop asked at tau = {0.2 * tau:g}, {0.5 * tau:g}, {0.75 * tau:g} only",
+             t_stage, f"{n_stage} extensions; periodic/stages = {t_per / t_stage:.2f}x")]
+
+
 def fig8_set_rows(tau8: float) -> list:
     """Chain against transparent over a sample of Fig. 8's runs (every sixth v0, both signs).
 
@@ -204,6 +227,7 @@ def main() -> None:
                  f"{updates / t8 / 1e9:.2f} G site-updates/s"))
 
     rows += transparent_rows(tau3, tc3, tau8, t8, t8e, 1000.0 if args.quick else 1e4)
+    rows += staged_stop_rows(1000.0 if args.quick else 1e4)
     rows += fig8_set_rows(tau8)
     rows += thermal_rows(tau8) + potential_rows((20.0, tau8))
 
