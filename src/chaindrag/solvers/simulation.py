@@ -173,7 +173,7 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
         them, so the transparent solver extends its segment at once for the particles'
         predicted path up to the next one (fewer extensions, each re-running the steps so
         far: a tau = 10^4 drift run judged at four stages extends 4 times instead of 13 and
-        is ~8 % faster).
+        is 4-9 % faster).
 
     Returns
     -------
