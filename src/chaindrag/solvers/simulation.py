@@ -21,6 +21,7 @@ from ..params import ParameterError, require_positive
 from ..thermal import ThermalChain
 from ..trajectory import Trajectory
 from .chain import run_chain_solver
+from .early_stop import stop_check, stop_schedule
 from .checks import (_check_step, _common_checks, _interaction, _n_steps, _particles,
                      _recording, interaction_common, interaction_params)
 from .job import SolverJob, SolverResult
@@ -298,8 +299,8 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
                   force_floor=float(inter.reach_floor), reach=float(inter.reach()),
                   chaindrag_version=__version__,
                   **_thermal_params(bath, window))
-    next_stop = _stop_schedule(stop_every, delta)
-    check = _stop_check(stop, sig_hist, vel0, delta, params)
+    next_stop = stop_schedule(stop_every, delta)
+    check = stop_check(stop, sig_hist, vel0, delta, params)
     job = SolverJob(n=n, tau_max=float(tau_max), sig_hist=sig_hist, vel0=vel0, chain=chain,
                     common=common, e_int=np.zeros(n + 1), sites_rec=sites_rec,
                     chain_every=chain_every,
@@ -322,66 +323,6 @@ def _particle_record(sig_hist: np.ndarray, vel0: np.ndarray, n: int, delta: floa
     vel[:, 0] = vel0
     vel[:, 1:] = (sig_hist[:, 2:n + 2] - sig_hist[:, :n]) / (2.0 * delta)
     return np.arange(n + 1) * delta, sig_hist[:, :n + 1], vel
-
-
-def _stop_check(stop, sig_hist, vel0, delta: float, params: dict):
-    """``stop`` as the backends call it: step n in, the particles' Trajectory so far to it.
-
-    The record is kept between calls and only its new steps are computed (views of it are
-    passed): a run checked every ``stop_every`` would otherwise rebuild its whole history
-    each time (8 % of a tau = 10^4 continuation run).
-    """
-    if stop is None:
-        return None
-    n_max = sig_hist.shape[1] - 2
-    # filled as the run goes (np.empty: pages not yet written take no memory)
-    tau_all, vel_all = np.empty(n_max + 1), np.empty((sig_hist.shape[0], n_max + 1))
-    tau_all[0], vel_all[:, 0] = 0.0, vel0
-    done = [0]  # record final for states 0..done[0]
-    empty = np.zeros(0)
-
-    def check(n: int) -> bool:
-        k = done[0]
-        if n > k:  # _particle_record's times and central differences for states k+1..n
-            tau_all[k + 1:n + 1] = np.arange(k + 1, n + 1) * delta
-            vel_all[:, k + 1:n + 1] = (sig_hist[:, k + 2:n + 2] - sig_hist[:, k:n]) / (2.0 * delta)
-            done[0] = n
-        return bool(stop(Trajectory(tau=tau_all[:n + 1], sigma=sig_hist[:, :n + 1],
-                                    velocity=vel_all[:, :n + 1], chain_sites=empty,
-                                    chain_tau=empty, chain_displacement=empty,
-                                    params=params)))
-    return check
-
-
-def _stop_schedule(stop_every, delta: float) -> Callable[[int], int]:
-    """``next_stop(b)`` of :class:`SolverJob`: the first step after b at which stop is due.
-
-    A period in tau: every ``round(stop_every / delta)`` steps (at least 1). Times tau_i:
-    the run is checked once it has completed the first step k with k delta >= tau_i (the
-    trajectory passed to ``stop`` then reaches tau_i, in its own float times).
-    """
-    try:
-        times = np.asarray(stop_every, dtype=float)
-    except (TypeError, ValueError):
-        times = np.array([np.nan, np.nan])
-    if times.ndim == 0:
-        require_positive("stop_every", float(times))
-        period = max(1, round(float(times) / delta))
-        return lambda b: (b // period + 1) * period
-    if (times.ndim != 1 or times.size == 0 or not np.all(np.isfinite(times))
-            or times[0] <= 0 or np.any(np.diff(times) <= 0)):
-        raise ParameterError("stop_every must be a time > 0 or a strictly increasing sequence "
-                             f"of finite times > 0, got {stop_every!r}")
-    steps = np.minimum(np.ceil(times / delta), 2.0**62).astype(np.int64)  # far: never due
-    steps += steps * delta < times  # k delta as the trajectory's tau computes it
-    steps -= (steps - 1) * delta >= times
-    due = steps + 1  # stop(b - 1) is called at b: step k complete
-    never = np.iinfo(np.int64).max
-
-    def next_stop(b: int) -> int:
-        i = int(np.searchsorted(due, b, side="right"))
-        return int(due[i]) if i < due.size else never
-    return next_stop
 
 
 def _thermal_params(bath: ThermalChain | None, window: tuple[int, int] | None) -> dict:
