@@ -47,7 +47,9 @@ def stop_check(stop, sig_hist, vel0, delta: float, params: dict):
 
 
 def stop_schedule(stop_every, delta: float) -> Callable[[int], int]:
-    """``next_stop(b)`` of :class:`~chaindrag.solvers.job.SolverJob`: the first step after b at which stop is due.
+    """``next_stop(b)`` of :class:`~chaindrag.solvers.job.SolverJob`: the next step due.
+
+    The first step after b at which ``stop`` is asked.
 
     A period in tau: every ``round(stop_every / delta)`` steps (at least 1). Times tau_i:
     the run is checked once it has completed the first step k with k delta >= tau_i (the

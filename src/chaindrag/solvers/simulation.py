@@ -21,9 +21,9 @@ from ..params import ParameterError, require_positive
 from ..thermal import ThermalChain
 from ..trajectory import Trajectory
 from .chain import run_chain_solver
-from .early_stop import stop_check, stop_schedule
 from .checks import (_check_step, _common_checks, _interaction, _n_steps, _particles,
                      _recording, interaction_common, interaction_params)
+from .early_stop import stop_check, stop_schedule
 from .job import SolverJob, SolverResult
 from .kernel_driver import run_kernel_solver
 from .thermal_state import interaction_window, mean_mode_energy, sized_for_run, thermal_chain
