@@ -15,6 +15,7 @@ import numpy as np
 
 from ..params import ParameterError, require_positive
 from ..trajectory import Trajectory
+from .job import fill_particle_record
 
 
 def stop_check(stop, sig_hist, vel0, delta: float, params: dict):
@@ -35,9 +36,8 @@ def stop_check(stop, sig_hist, vel0, delta: float, params: dict):
 
     def check(n: int) -> bool:
         k = done[0]
-        if n > k:  # the times and central differences of simulate's record, states k+1..n
-            tau_all[k + 1:n + 1] = np.arange(k + 1, n + 1) * delta
-            vel_all[:, k + 1:n + 1] = (sig_hist[:, k + 2:n + 2] - sig_hist[:, k:n]) / (2.0 * delta)
+        if n > k:
+            fill_particle_record(tau_all, vel_all, sig_hist, k, n, delta)
             done[0] = n
         return bool(stop(Trajectory(tau=tau_all[:n + 1], sigma=sig_hist[:, :n + 1],
                                     velocity=vel_all[:, :n + 1], chain_sites=empty,

@@ -139,3 +139,13 @@ class ProgressReporter:
         frac = 1.0 if finished or planned <= 0 else min(done / planned, 1.0)
         self.fraction = max(self.fraction, frac)
         self.callback(self.fraction)
+
+
+def fill_particle_record(tau, vel, sig_hist, k: int, n: int, delta: float) -> None:
+    """States k+1..n of a run's particle record: tau = b delta and the central difference.
+
+    ``vel[:, b]`` = (sigma(b + 1) - sigma(b - 1)) / 2 delta (state n + 1 must be known).
+    One formula for the final record and the record ``stop`` sees as the run goes.
+    """
+    tau[k + 1:n + 1] = np.arange(k + 1, n + 1) * delta
+    vel[:, k + 1:n + 1] = (sig_hist[:, k + 2:n + 2] - sig_hist[:, k:n]) / (2.0 * delta)

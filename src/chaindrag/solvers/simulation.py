@@ -24,7 +24,7 @@ from .chain import run_chain_solver
 from .checks import (_check_step, _common_checks, _interaction, _n_steps, _particles,
                      _recording, interaction_common, interaction_params)
 from .early_stop import stop_check, stop_schedule
-from .job import SolverJob, SolverResult
+from .job import SolverJob, SolverResult, fill_particle_record
 from .kernel_driver import run_kernel_solver
 from .thermal_state import interaction_window, mean_mode_energy, sized_for_run, thermal_chain
 from .transparent import run_transparent_solver
@@ -319,10 +319,10 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
 
 def _particle_record(sig_hist: np.ndarray, vel0: np.ndarray, n: int, delta: float):
     """tau, sigma and the central-difference velocity of states 0..n (state n + 1 known)."""
-    vel = np.empty((sig_hist.shape[0], n + 1))
-    vel[:, 0] = vel0
-    vel[:, 1:] = (sig_hist[:, 2:n + 2] - sig_hist[:, :n]) / (2.0 * delta)
-    return np.arange(n + 1) * delta, sig_hist[:, :n + 1], vel
+    tau, vel = np.empty(n + 1), np.empty((sig_hist.shape[0], n + 1))
+    tau[0], vel[:, 0] = 0.0, vel0
+    fill_particle_record(tau, vel, sig_hist, 0, n, delta)
+    return tau, sig_hist[:, :n + 1], vel
 
 
 def _thermal_params(bath: ThermalChain | None, window: tuple[int, int] | None) -> dict:
