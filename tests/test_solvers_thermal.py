@@ -76,23 +76,29 @@ def test_classical_zero_temperature_is_the_chain_at_rest(store):
     assert np.abs(zp.chain_displacement[:, 0]).max() > 0.05
 
 
-@pytest.mark.parametrize("solver", ["chain", "kernel"])
+def _solver(solver, store) -> dict:
+    return dict(solver="kernel", kernel_store=store) if solver == "kernel" else \
+        dict(solver=solver)
+
+
+@pytest.mark.parametrize("solver", ["chain", "kernel", "transparent"])
 def test_an_uncoupled_chain_moves_exactly_as_the_realization(store, solver):
     # phi0 = 0: nothing acts on the chain, so every recorded rho is the realization's own
     # rho^H, evaluated independently by ThermalChain. The kernel solver pre-fills it (exact
     # to rounding); the chain solver advances it with its propagator, whose cos stencil is
     # cut below 1e-14: each step shifts a mode's phase by at most 2e-14 / sin(theta_q),
     # largest at the band bottom, theta = 2 pi delta (the slow modes carry the most
-    # thermal amplitude).
+    # thermal amplitude). The transparent solver advances it the same way on its segment
+    # and lets it in through its ends.
     tau_max = 3.0 if solver == "kernel" else 10.0
-    extra = dict(solver="kernel", kernel_store=store) if solver == "kernel" else {}
+    extra = _solver(solver, store)
     traj = simulate(**dict(FIG3, phi0=0.0), tau_max=tau_max, record_sites=np.arange(0, 40, 3),
                     chain_record_every=30, omega_T=1.5, statistics="quantum", seed=11, **extra)
     expect = _realization(traj).displacement(traj.chain_sites, traj.chain_tau).T
     scale = np.abs(expect).max()
     assert scale > 0.1
     phase_step = 2e-14 / math.sin(2 * math.pi * traj.params["delta"])
-    tol = phase_step * traj.params["n_steps"] if solver == "chain" else 1e-13
+    tol = phase_step * traj.params["n_steps"] if solver != "kernel" else 1e-13
     np.testing.assert_allclose(traj.chain_displacement, expect, rtol=0, atol=tol * scale)
 
 
@@ -170,18 +176,18 @@ def test_params_record_the_realization_and_a_thermal_run_has_no_chain_energy():
     assert p["frozen_far_sites"]
 
 
-@pytest.mark.parametrize("solver", ["chain", "kernel"])
+@pytest.mark.parametrize("solver", ["chain", "kernel", "transparent"])
 def test_a_particle_leaving_the_thermal_window_stops_the_run(store, solver, monkeypatch):
     # the window is where the ring is exact: a particle beyond it must not go on silently
     monkeypatch.setattr(simulation, "interaction_window", lambda *a, **k: (3, 9))
-    extra = dict(solver="kernel", kernel_store=store) if solver == "kernel" else {}
+    extra = _solver(solver, store)
     with pytest.raises(SimulationError, match="window"):
         simulate(**FIG3, tau_max=2.0, omega_T=1.0, **extra)
 
 
-@pytest.mark.parametrize("solver", ["chain", "kernel"])
+@pytest.mark.parametrize("solver", ["chain", "kernel", "transparent"])
 def test_thermal_progress_counts_the_work_and_ends_at_one(store, solver):
-    extra = dict(solver="kernel", kernel_store=store) if solver == "kernel" else {}
+    extra = _solver(solver, store)
     seen = []
     simulate(**FIG3, tau_max=3.0, omega_T=1.0, progress=seen.append, **extra)
     assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) >= 20

@@ -142,6 +142,48 @@ def test_drive_with_transparent_ends_equals_drive_on_the_chain(v):
     assert transparent.params["chain_solver"] == "transparent"
 
 
+THERMAL = dict(omega_T=1.0, statistics="classical", seed=5)
+
+
+@pytest.mark.parametrize("d, tau_max", [(60, 120.0), (30, 40.0)])
+def test_an_uncoupled_thermal_segment_is_the_chain_solvers_ring_to_rounding(store, d, tau_max):
+    # phi0 = 0: every site of the transparent segment, the boundary layers included, is the
+    # free thermal motion let in through its ends; the chain solver sweeps the ring itself
+    # (its segment covers the sound cone). tau = 120 at d = 60 is 72 000 steps, two of the
+    # ends' rho^H blocks; d = 30 has wider stencils (w = 4, the ends' generic path). Both
+    # drift from the exact dispersion by ~1e-8 here; from each other only by rounding.
+    sites = np.arange(-30, 30)
+    kw = dict(FIG3, v0=0.0, phi0=0.0, d=d, tau_max=tau_max, record_sites=sites,
+              chain_record_every=97, **THERMAL)
+    chain = simulate(**kw)
+    transparent = simulate(**kw, solver="transparent", segment=(-30, 30), boundary_store=store)
+    rho = chain.chain_displacement
+    assert np.abs(rho).max() > 0.1 and transparent.params["transparent_ends"]["width"] == \
+        (3 if d == 60 else 4)
+    assert np.abs(transparent.chain_displacement - rho).max() <= 1e-9 * np.abs(rho).max()
+    assert transparent.params["thermal_inflow"]["nufft_eps"] <= 1e-12
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kw", [dict(FIG3, phi0=20.0, tau_max=60.0),
+                                dict(BIASED, phi0=2.0, tau_max=60.0),
+                                dict(FIG3, phi0=20.0, tau_max=30.0, d=30)])
+def test_thermal_runs_with_transparent_ends_are_the_chain_solvers_runs(store, kw):
+    # The same realization, seen by the particle through the response on a path-sized
+    # segment or through the cone-sized chain. (Later on a thermal run amplifies rounding:
+    # a 1e-12 change of sigma0 grows to ~1e-6 by tau = 300 in either solver.)
+    chain, transparent = _both(store, **kw, **THERMAL, record_sites=[10, 40],
+                               chain_record_every=50)
+    assert np.abs(chain.sigma - simulate(**kw, solver="chain").sigma).max() > 1.0
+    assert _sigma_error(chain, transparent) <= 1e-9
+    # the chain's displacements then differ by less than the particle's positions (their
+    # response to a shift of sigma is a fraction of it; measured ~1 %)
+    d_rho = np.abs(transparent.chain_displacement - chain.chain_displacement).max()
+    assert d_rho <= np.abs(transparent.sigma - chain.sigma).max() + 1e-12
+    if kw["v0"] == 120.0 and kw.get("d", 60) == 60:  # the fast pass leaves its planned room
+        assert transparent.params["segment_extensions"] >= 1
+
+
 def test_params_carry_the_ends_provenance_and_the_store_keeps_them(store):
     traj = simulate(**FIG3, phi0=20.0, tau_max=1.0, solver="transparent", boundary_store=store)
     p = traj.params
@@ -164,7 +206,6 @@ def test_progress_reaches_one_and_never_decreases(store):
 
 @pytest.mark.parametrize("kwargs, match", [
     (dict(memory=1.0), "memory"),
-    (dict(omega_T=1.0), "solver='chain'"),
     (dict(segment=(0, 1, 2)), "segment"),
     (dict(segment="wide"), "segment"),
 ])

@@ -52,9 +52,32 @@ def end_push(e, b, layer, dtbc, mem, sre, sim):
     push_history(e, b, layer, ring, dtbc[3], dtbc[4], dtbc[5], dtbc[6], hre, him, sre, sim)
 
 
+@njit(cache=True, inline="always")
+def _to_response(x, lo, hi, heat, k, saved):
+    """Both boundary layers of x minus rho^H (``heat[:, :w, k]``); their values into ``saved``."""
+    w = saved.size // 2
+    for i in range(w):
+        saved[i] = x[hi - 1 - i]
+        saved[w + i] = x[lo + i]
+        x[hi - 1 - i] -= heat[0, i, k]
+        x[lo + i] -= heat[1, i, k]
+
+
+@njit(cache=True, inline="always")
+def _to_total(x, lo, hi, heat, k, saved):
+    """Undo :func:`_to_response` (``saved`` gets the response) and add rho^H to the ghosts."""
+    w = saved.size // 2
+    for i in range(w):
+        resp_hi, resp_lo = x[hi - 1 - i], x[lo + i]
+        x[hi - 1 - i], x[lo + i] = saved[i], saved[w + i]
+        saved[i], saved[w + i] = resp_hi, resp_lo
+        x[hi + i] += heat[0, w + i, k]
+        x[lo - 1 - i] += heat[1, w + i, k]
+
+
 @njit(cache=True)
 def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard_hi, c, s, t,
-                      dtbc, mem, hist, sig_hist, v0, alpha, kind, params, mu, bias, delta,
+                      dtbc, mem, hist, heat, hb0, sig_hist, v0, alpha, kind, params, mu, bias, delta,
                       kspring, reach, dv_limit, v_runaway, prescribed_v, do_energy, e_int,
                       e_win, power, f_hist, rec_idx, rec_every, rec_out, sites, forces,
                       scratch, kick_buf):
@@ -66,7 +89,12 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
     footprint [g - ws, g + ws] leaving [guard_lo, guard_hi) (array indices) stops the loop
     with STATUS_REGROW before step b changes anything.
     ``hist[e, i, b]`` (if its last axis is not empty) receives rho(b) of boundary-layer site
-    i of end e (0 right, 1 left), the data an exact extension needs. With ``do_energy``:
+    i of end e (0 right, 1 left), the data an exact extension needs. A thermal chain
+    (``heat`` not empty): ``heat[e, i, b - hb0]`` is the free thermal motion rho^H at step b
+    of boundary-layer site i (i < w) and of ghost i - w + 1 (i >= w) of end e; the ends then
+    act on the response rho - rho^H (at rest outside before step 0) and rho^H enters through
+    the ghosts (:func:`_to_response`, :func:`_to_total`), and ``hist`` keeps the response.
+    With ``do_energy``:
     ``e_win[b]`` the window energy (:func:`~chaindrag.solvers._energy.window_energy`) and
     ``power[e, b]`` the energy per unit tau leaving it through end e's side. Returns
     (status, step reached, x_prev, x_cur).
@@ -88,6 +116,8 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
     inv2d = 1.0 / (2.0 * delta * two_pi)
     sigma = np.empty(n_part)
     fpart = np.zeros(n_part)
+    thermal = heat.shape[2] > 0
+    saved = np.empty(2 * w)
     for b in range(b0, b1):
         for p in range(n_part):
             sigma[p] = sig_hist[p, b]
@@ -104,6 +134,8 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
             col = b // rec_every
             for r in range(rec_idx.size):
                 rec_out[r, col] = x_cur[rec_idx[r] - first_site]
+        if thermal:
+            _to_response(x_cur, lo, hi, heat, b - hb0, saved)
         if w == 3:  # ghosts at b and rho(b) into the memories, one pass over each
             ends_step3(b, x_cur, lo, hi, direct, tab, ring, hre, him)
         else:
@@ -116,18 +148,20 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
             for i in range(w):
                 hist[0, i, b] = x_cur[hi - 1 - i]
                 hist[1, i, b] = x_cur[lo + i]
+        if thermal:
+            _to_total(x_cur, lo, hi, heat, b - hb0, saved)
         if do_energy:  # u = (rho(b+1) - rho(b-1)) / (2 delta 2 pi) into scratch as well
             sweep_velocity(x_prev, x_cur, c, lo, hi, scratch, inv2d)
             _kicks(scratch, first_site, sites, forces, count, kick * inv2d, s, kick_buf)
         else:
             _sweep(x_prev, x_cur, c, lo, hi)
         _kicks(x_prev, first_site, sites, forces, count, kick, s, kick_buf)
-        if w != 3:
+        if w != 3:  # the saved response values (x_cur is rho(b) again)
             for i in range(w):
-                layer[i] = x_cur[hi - 1 - i]
+                layer[i] = saved[i] if thermal else x_cur[hi - 1 - i]
             end_push(0, b, layer, dtbc, mem, sre, sim)
             for i in range(w):
-                layer[i] = x_cur[lo + i]
+                layer[i] = saved[w + i] if thermal else x_cur[lo + i]
             end_push(1, b, layer, dtbc, mem, sre, sim)
         if do_energy:
             e_win[b] = window_energy(x_cur, scratch, t, lo, hi, kspring)

@@ -113,8 +113,8 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
         :class:`chaindrag.kernel.KernelStore` or its path), or the chain solver's segment
         fixed in the lattice with exact transparent ends
         (:mod:`chaindrag.solvers.transparent`; cost linear in the path, not in the sound
-        cone; the chain at rest only): for a biased tau = 800 run ~6x faster than
-        ``"chain"``, ~15x with ``energy=True``.
+        cone): for a biased tau = 800 run ~6x faster than ``"chain"``, ~15x with
+        ``energy=True``; on a thermal chain (rho^H let in through its ends) ~5x.
     record_sites : sequence of int, optional
         Chain masses g whose displacement rho_g is recorded.
     record_every, chain_record_every : int
@@ -148,7 +148,7 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
         Mode occupations: Bose-Einstein with zero point, or equipartition.
     seed : int
         Seed of the realization (>= 0): the same seed gives the same realization, to the
-        byte, with either solver.
+        byte, with every solver.
     thermal : ThermalChain, optional
         A pre-built realization instead of ``omega_T``/``statistics``/``seed`` (giving both is
         an error); its omega_fast must be the run's. Unsized (``n_modes=None``) it is sized

@@ -8,7 +8,11 @@ solvers start from the same rho^H, so for the same seed they see the same realiz
   algorithm, with the memory term added on top): :func:`fill_tracked`;
 - the chain solver starts its segment in the realization's state, rho^H at steps 0 and -1
   (the two time levels of its two-step propagator, which advances free motion exactly):
-  :func:`chain_start`.
+  :func:`chain_start`;
+- the transparent solver starts its segment the same way and lets rho^H in through its ends
+  (its transparent ends act on the response alone): :class:`EndInflow` gives rho^H at the
+  ends' boundary layers and ghosts, step by step, as the chain solver's sweep has it
+  (:class:`chaindrag.thermal.swept.SweptMotion`).
 
 The ring of the realization is sized for the run's duration over the *interaction window*
 (:func:`interaction_window`), a function of the inputs alone (not of the solver): the sites
@@ -25,6 +29,7 @@ import numpy as np
 
 from ..params import ParameterError, SimulationError
 from ..thermal import ThermalChain, energy_per_site
+from ..thermal.swept import NUFFT_EPS, SweptMotion
 
 #: Thermal part of a particle's energy budget, in units of the mean mode energy: the
 #: interaction window lets a particle move ballistically with the speed of this much energy.
@@ -35,6 +40,7 @@ FILL_COST_PER_SITE = 6.0
 _TWO_PI = 2.0 * math.pi
 _BLOCK = 1 << 24  # times x ring sites per pre-fill call (the realization blocks inside)
 _OUT_BLOCK = 1 << 22  # times x tracked sites per pre-fill call (32 MB)
+_INFLOW_BLOCK = 1 << 16  # steps of the ends' rho^H per non-uniform FFT (6 MB at w = 3)
 
 
 def thermal_chain(omega_T, statistics, seed, thermal, omega_fast: float) -> ThermalChain | None:
@@ -156,3 +162,39 @@ def fill_tracked(rho: np.ndarray, thermal: ThermalChain, first_site: int, delta:
         rho[:, start:stop] = thermal.displacement(sites, np.arange(start, stop) * delta).T
         if report is not None:
             report(stop)
+
+
+class EndInflow:
+    """rho^H at a transparent segment's ends, in blocks of steps (the solver's ``heat``).
+
+    ``block(b, g_lo, g_hi, n_end)`` returns (heat, hb0, hb1): ``heat[e, i, b - hb0]`` for
+    steps hb0 <= b < hb1 (hb1 <= n_end) is rho^H of end e's boundary-layer site i (i < w;
+    g_hi - 1 - i on the right, e = 0, g_lo + i on the left) or of its ghost i - w + 1
+    (g_hi + i - w, g_lo - 1 - i + w), recomputed only when b leaves the block or the
+    segment changed. Cost: one FINUFFT of 4 w sites per block, ~N/2 + block log(block).
+    """
+
+    def __init__(self, thermal: ThermalChain, c: np.ndarray, delta: float, w: int):
+        self.swept, self.w = SweptMotion(thermal, c, delta), w
+        self._key, self._heat, self._hb0 = None, np.zeros((2, 2 * w, 0)), 0
+
+    def block(self, b: int, g_lo: int, g_hi: int, n_end: int):
+        w, hb1 = self.w, self._hb0 + self._heat.shape[2]
+        if self._key != (g_lo, g_hi) or not self._hb0 <= b < hb1:
+            i = np.arange(w)
+            sites = np.concatenate([g_hi - 1 - i, g_hi + i, g_lo + i, g_lo - 1 - i])
+            n_steps = max(1, min(_INFLOW_BLOCK, n_end - b))
+            self._heat = self.swept.at_sites(sites, b, n_steps).reshape(2, 2 * w, n_steps)
+            self._key, self._hb0 = (g_lo, g_hi), b
+        return self._heat, self._hb0, self._hb0 + self._heat.shape[2]
+
+    def add_to(self, x_prev: np.ndarray, x_cur: np.ndarray, first_site: int, b: int) -> None:
+        """Add rho^H at steps b - 1 and b to x_prev and x_cur (sites first_site ..)."""
+        take = (first_site + np.arange(x_cur.size)) % self.swept.n_modes
+        x_prev += self.swept.on_ring(b - 1)[take]
+        x_cur += self.swept.on_ring(b)[take]
+
+    def provenance(self) -> dict:
+        return dict(method="rho^H fed through the ends: the realization's modes continued "
+                           "with the sweep's dispersion arccos C_q, FINUFFT type 1",
+                    nufft_eps=NUFFT_EPS)

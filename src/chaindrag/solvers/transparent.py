@@ -20,6 +20,14 @@ would come within the margin of an end:
   the segment at least, so a drifting particle pays a bounded factor over its path.
 - given segment: the run stops with a SimulationError saying which extent it needs.
 
+A thermal chain (``omega_T``): the chain is linear, so its motion is the realization's free
+motion rho^H plus the response, and only the response is at rest outside the segment. The
+segment starts in the realization's state (as the chain solver's); at every step the ends
+take the response of their boundary layers (rho - rho^H) and their ghosts get rho^H added,
+the realization's modes continued with the sweep's own dispersion
+(:class:`~chaindrag.solvers.thermal_state.EndInflow`), so the interior is the chain
+solver's thermal run to rounding. An extension re-runs the response and adds rho^H.
+
 Energy (``energy=True``): the chain's energy in the window [g_lo + wt, g_hi - wt) as the
 chain solver computes it, plus the cumulative energy that left through the window's outer
 springs (work of the spring on the last window site, trapezoid in tau), so "chain" is the
@@ -39,8 +47,10 @@ from ..boundary import TransparentEnds, new_memory, transparent_ends
 from ..params import ParameterError, SimulationError
 from . import _transparent
 from ._common import STATUS_DONE, STATUS_REGROW, propagator_stencils
+from ._energy import cumulative_integral
 from .checks import _status_error
 from .job import ProgressReporter, SolverJob, SolverResult
+from .thermal_state import EndInflow, chain_start, check_window
 
 #: Sites kept force-free between any kick footprint and an end (the energy window's flux
 #: springs need 2 wt + 1 of them).
@@ -58,6 +68,9 @@ GROW_STOP = 1.0 / 3.0
 #: 0.33 us a step, forces, kicks, particle and bookkeeping ~0.12 us (v0 = 40, tau = 800,
 #: measured 2026-12-01). Progress only.
 FIXED_WORK = 1300
+#: A thermal chain's rho^H at the ends (:class:`~chaindrag.solvers.thermal_state.EndInflow`):
+#: ~0.5 us a step in blocks of 65 536 steps (measured 2026-12-01). Progress only.
+INFLOW_WORK = 1300
 #: The same for an extension's exterior: its one end, 0.23 us a step.
 EXTERIOR_WORK = 600
 _ENDS: dict = {}
@@ -142,22 +155,6 @@ def given_segment(job: SolverJob, ws: int) -> tuple[int, int]:
     return g_lo, g_hi
 
 
-def _cumulative_integral(p: np.ndarray) -> np.ndarray:
-    """int_0^b p (unit step) at every b: trapezoid with Gregory's end corrections to 4th order.
-
-    The outflow oscillates at up to 2 omega_fast (w delta ~ 0.2 at d = 60), where the plain
-    trapezoid errs by (w delta)^2/12 ~ 4e-3 of the oscillation; the corrections (from
-    backward differences at b, the chain at rest before step 0) bring it to ~1e-8.
-    """
-    gone = np.concatenate([[0.0], np.cumsum(0.5 * (p[1:] + p[:-1]))])
-    padded = np.concatenate([np.zeros(4), p])
-    for k, coef in enumerate((1.0 / 12.0, 1.0 / 24.0, 19.0 / 720.0, 3.0 / 160.0), start=1):
-        start = np.diff(p[:k + 1], k)[0] if p.size > k else 0.0
-        gone -= coef * (np.diff(padded, k)[4 - k:] + (-1) ** k * start)
-    gone[0] = 0.0
-    return gone
-
-
 class _TransparentRun:
     """One run: the segment and its ends, chunks of numba steps, exact extensions, energy."""
 
@@ -190,6 +187,13 @@ class _TransparentRun:
         self.sites, self.forces = np.zeros(buf, dtype=np.int64), np.zeros(buf)
         self.kick_buf = np.zeros(2 * buf + 2 * self.s.size)
         self.updates, self.work, self.extensions = 0, 0.0, 0
+        self.inflow, self._no_heat = None, np.zeros((2, 2 * self.w, 0))
+        self.fixed_work = FIXED_WORK + (INFLOW_WORK if job.thermal is not None else 0)
+        if job.thermal is not None:  # the segment starts in the realization's state
+            self.inflow = EndInflow(job.thermal, c, delta, self.w)
+            x_cur, x_prev = chain_start(job.thermal, g_lo, g_hi - g_lo, delta)
+            self.x_cur[self.pad:self.pad + x_cur.size] = x_cur
+            self.x_prev[self.pad:self.pad + x_prev.size] = x_prev
 
     def _allocate(self, g_lo: int, g_hi: int, x_prev=None, x_cur=None) -> None:
         """Arrays for sites [g_lo, g_hi) with padding; copy given interiors in."""
@@ -206,26 +210,33 @@ class _TransparentRun:
         return self.g_hi - self.g_lo
 
     def _steps(self, b: int, b1: int) -> tuple[int, int]:
-        """Steps b..b1-1 in numba; returns (status, step reached)."""
+        """Steps b..b1-1 in numba (fewer: to the end of the ends' rho^H block); (status, reached)."""
         job, common = self.job, self.job.common
         lo, hi = self.pad, self.pad + self.n_sites
+        heat, hb0 = self._no_heat, 0
+        if self.inflow is not None:
+            heat, hb0, hb1 = self.inflow.block(b, self.g_lo, self.g_hi, job.n + 1)
+            b1 = min(b1, hb1)
         status, b_new, self.x_prev, self.x_cur = _transparent.transparent_steps(
             b, b1, self.x_prev, self.x_cur, self.first_site, lo, hi, lo + END_MARGIN,
-            hi - END_MARGIN, self.c, self.s, self.t, self.dtbc, self.mem, self.hist,
+            hi - END_MARGIN, self.c, self.s, self.t, self.dtbc, self.mem, self.hist, heat, hb0,
             job.sig_hist, job.vel0, common["alpha"], common["kind"], common["params"],
             common["mu"], common["bias"], common["delta"], self.kspring, common["reach"],
             common["dv_limit"], common["v_runaway"], self.prescribed_v, job.energy, job.e_int,
             self.e_win, self.power, self.f_hist, job.sites_rec, job.chain_every, job.rec_out,
             self.sites, self.forces, self.scratch, self.kick_buf)
         self.updates += self.n_sites * max(b_new - b, 0)
-        self.work += (self.n_sites + FIXED_WORK) * max(b_new - b, 0)
+        self.work += (self.n_sites + self.fixed_work) * max(b_new - b, 0)
+        if self.inflow is not None and status in (STATUS_DONE, STATUS_REGROW):
+            check_window(job.sig_hist[:, b:b_new + 1], common["alpha"], common["reach"],
+                         job.window, b_new * common["delta"])
         return status, b_new
 
     def _finalize_energy(self, b_end: int) -> None:
         """e_chain = window energy + energy gone through both ends, for steps e_done..b_end-1."""
         if not self.job.energy or b_end <= self.e_done:
             return
-        gone = _cumulative_integral(self.power[:, :b_end].sum(axis=0)) * self.job.common["delta"]
+        gone = cumulative_integral(self.power[:, :b_end].sum(axis=0)) * self.job.common["delta"]
         self.e_chain[self.e_done:b_end] = self.e_win[self.e_done:b_end] + gone[self.e_done:]
         self.e_done = b_end
         self.flux_out = float(gone[-1])
@@ -314,6 +325,10 @@ class _TransparentRun:
         else:
             self._allocate(self.g_lo - add, self.g_hi, np.concatenate([new_prev[::-1], old_prev]),
                            np.concatenate([new_cur[::-1], old_cur]))
+        if self.inflow is not None:  # the exterior re-run is the response: add rho^H
+            first = self.g_hi - add if e == 0 else self.g_lo
+            new = slice(first - self.first_site, first - self.first_site + add)
+            self.inflow.add_to(self.x_prev[new], self.x_cur[new], first, b)
         self.updates += add * b
         self.work += (add + EXTERIOR_WORK) * b
         self.extensions += 1
@@ -333,7 +348,7 @@ class _TransparentRun:
             elif status != STATUS_DONE:
                 raise _status_error(status, b_new, job.common, job.sig_hist)
             b = b_new
-            planned = self.work + (job.n + 1 - b) * (self.n_sites + FIXED_WORK)
+            planned = self.work + (job.n + 1 - b) * (self.n_sites + self.fixed_work)
             if job.stop is not None and self.next_check <= b:
                 if b <= job.n and job.stop(b - 1):
                     self.n_done = b - 1  # states 0..b-1 complete, b known for the velocity
@@ -357,7 +372,8 @@ class _TransparentRun:
                     end_margin=END_MARGIN, chain_sites_max_active=int(self.n_sites),
                     chain_site_updates=int(self.updates), stencil_width_cos=int(self.c.size),
                     stencil_width_sin=int(self.s.size), transparent_ends=ends,
-                    end_flux=self.flux_out if self.job.energy else None, n_done=self.n_done)
+                    end_flux=self.flux_out if self.job.energy else None, n_done=self.n_done,
+                    thermal_inflow=None if self.inflow is None else self.inflow.provenance())
 
 
 def _run_transparent(job: SolverJob, e_chain: np.ndarray, f_hist: np.ndarray,
@@ -367,10 +383,6 @@ def _run_transparent(job: SolverJob, e_chain: np.ndarray, f_hist: np.ndarray,
     As :func:`chaindrag.solvers.chain._run_chain` (``f_hist[p, b]``: the chain's force on
     particle p; a finite ``prescribed_v[p]`` drags it at that speed).
     """
-    if job.thermal is not None:
-        raise ParameterError("omega_T/thermal: solver='transparent' assumes a chain at rest "
-                             "outside its segment (thermal waves would enter through its ends); "
-                             "use solver='chain' for a thermal chain")
     ends, store = boundary_ends(job.chain.omega_fast, job.chain.d, job.boundary_store)
     return _TransparentRun(job, e_chain, f_hist, prescribed_v, ends, store).run()
 

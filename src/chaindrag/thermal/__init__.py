@@ -8,7 +8,10 @@ particles (Eq. (9)); this package provides the first, independently of any solve
   :func:`velocity_variance`, :func:`energy_per_site`, :func:`mean_square_displacement`;
 - mode energies and ring sizes (:mod:`~chaindrag.thermal.modes`): :func:`mode_energy`,
   :func:`ring_size`, :func:`airy_margin`;
-- one realization on a ring (:mod:`~chaindrag.thermal.realization`): :class:`ThermalChain`.
+- one realization on a ring (:mod:`~chaindrag.thermal.realization`): :class:`ThermalChain`;
+- that realization as the solvers' step advances it, at fixed sites and any steps
+  (:mod:`chaindrag.thermal.swept`): ``SweptMotion``, what the transparent solver lets in
+  through its ends.
 
 Units: rho in l_slow, tau in t_slow, energies and ``omega_T`` in hbar Omega_slow.
 """
