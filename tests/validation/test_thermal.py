@@ -9,7 +9,8 @@ import pandas as pd
 from scipy import stats
 
 from chaindrag.validation import NA
-from chaindrag.validation.thermal import MIN_RUNS, P_ROW, check_thermal_drift
+from chaindrag.validation.thermal import MIN_RUNS, P_ROW, check_thermal_drift, \
+    check_thermal_solvers
 
 REST_N2 = (20.5, 21.0)  # rest-chain end speeds near alpha/2 = 20 (two starting speeds)
 
@@ -86,3 +87,30 @@ def test_too_few_runs_near_a_plateau_are_not_judged():
 def test_runs_sharing_a_realization_are_not_judged():
     [row] = check_thermal_drift(_ends(_shifted(8, 3.0), seeds=[0, 0, 1, 1, 2, 2, 3, 3]))
     assert row["passed"] == NA and "realizations" in row["note"]
+
+
+def _solver_table(kernel_diff, transparent_diff=None, n_transparent=960):
+    values = dict(max_abs_sigma_diff=kernel_diff, max_abs_velocity_diff=0.0, velocity_scale=30.0,
+                  thermal_velocity_kick=2.0, n_modes_chain=960, n_modes_kernel=960)
+    if transparent_diff is not None:
+        values.update(max_abs_sigma_diff_transparent=transparent_diff,
+                      n_modes_transparent=n_transparent)
+    return pd.DataFrame([dict(check="thermal_solver_agreement", quantity=q, value=v,
+                              omega_T=1.0, statistics="classical", seed=3, v0=30.0,
+                              tau_max=10.0) for q, v in values.items()])
+
+
+def test_each_solver_is_judged_against_the_chain_solver_within_a_billionth_of_the_path():
+    # tolerance 1e-9 x v0 tau_max = 3e-7
+    rows = check_thermal_solvers(_solver_table(1e-10, 2e-10))
+    assert [r["passed"] for r in rows] == [True, True]
+    assert ["kernel" in rows[0]["claim"], "transparent" in rows[1]["claim"]] == [True, True]
+    rows = check_thermal_solvers(_solver_table(1e-10, 1e-6))
+    assert [r["passed"] for r in rows] == [True, False]
+    rows = check_thermal_solvers(_solver_table(1e-10, 1e-10, n_transparent=1024))
+    assert rows[1]["passed"] is False and "rings" in rows[1]["note"]
+
+
+def test_a_solver_table_without_the_transparent_run_is_not_judged_for_it():
+    rows = check_thermal_solvers(_solver_table(1e-10))
+    assert rows[0]["passed"] is True and rows[1]["passed"] == NA

@@ -285,11 +285,12 @@ def run_thermal_sampler_check(out: PathLike, *, omega_T: Sequence[float],
 def run_thermal_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, phi0: float,
                              lam: float, mu: float, v0: float, sigma0: float, tau_max: float,
                              omega_T: float, statistics: str, seed: int) -> pd.DataFrame:
-    """Chain and kernel solvers on one thermal realization (same seed, same ring).
+    """Chain, kernel and transparent solvers on one thermal realization (same seed, ring).
 
-    Rows (quantity, value): max_abs_sigma_diff, max_abs_velocity_diff, velocity_scale
+    Rows (quantity, value): max_abs_sigma_diff, max_abs_velocity_diff (kernel against
+    chain), max_abs_sigma_diff_transparent (transparent against chain), velocity_scale
     (max |v|), thermal_velocity_kick (max |v - v0| of the chain run), n_modes_chain,
-    n_modes_kernel.
+    n_modes_kernel, n_modes_transparent.
     """
     store = open_store(kernel)
     runs = {solver: simulate(alpha=alpha, phi0=phi0, lam=lam, mu=mu, sigma0=sigma0, v0=v0,
@@ -297,18 +298,21 @@ def run_thermal_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, p
                              solver=solver, kernel_store=store if solver == "kernel" else None,
                              record_sites=np.arange(0), energy=False,
                              **bath(omega_T, statistics, seed))
-            for solver in ("chain", "kernel")}
-    a, b = runs["chain"], runs["kernel"]
+            for solver in ("chain", "kernel", "transparent")}
+    a, b, c = runs["chain"], runs["kernel"], runs["transparent"]
     n = min(a.tau.size, b.tau.size)
     values = {"max_abs_sigma_diff": np.max(np.abs(a.sigma[0, :n] - b.sigma[0, :n])),
               "max_abs_velocity_diff": np.max(np.abs(a.velocity[0, :n] - b.velocity[0, :n])),
               "velocity_scale": np.max(np.abs(a.velocity[0, :n])),
               "thermal_velocity_kick": np.max(np.abs(a.velocity[0, :n] - v0)),
-              "n_modes_chain": a.params.get("n_modes"), "n_modes_kernel": b.params.get("n_modes")}
+              "max_abs_sigma_diff_transparent": np.max(np.abs(a.sigma[0] - c.sigma[0])),
+              "n_modes_chain": a.params.get("n_modes"), "n_modes_kernel": b.params.get("n_modes"),
+              "n_modes_transparent": c.params.get("n_modes")}
     df = _with_provenance(pd.DataFrame([dict(
         check="thermal_solver_agreement", quantity=q, value=float(v), omega_T=float(omega_T),
         statistics=statistics, seed=int(seed), d=store.d, tau_max=tau_max, alpha=alpha,
-        phi0=phi0, lam=lam, mu=mu, v0=v0, omega_fast=store.omega_fast, solver="chain|kernel")
+        phi0=phi0, lam=lam, mu=mu, v0=v0, omega_fast=store.omega_fast,
+        solver="chain|kernel|transparent")
         for q, v in values.items()]))
     write_table(df, out)
     return df
