@@ -77,8 +77,8 @@ def _to_total(x, lo, hi, heat, k, saved):
 
 @njit(cache=True)
 def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard_hi, c, s, t,
-                      dtbc, mem, hist, heat, hb0, sig_hist, v0, alpha, kind, params, mu, bias, delta,
-                      kspring, reach, dv_limit, v_runaway, prescribed_v, do_energy, e_int,
+                      dtbc, mem, hist, heat, hb0, sig_hist, v0, alpha, kind, params, mu, bias,
+                      delta, kspring, reach, dv_limit, v_runaway, prescribed_v, do_energy, e_int,
                       e_win, power, f_hist, rec_idx, rec_every, rec_out, sites, forces,
                       scratch, kick_buf):
     """Advance steps b0 .. b1-1 on the segment [lo, hi) with transparent ends.

@@ -210,7 +210,7 @@ class _TransparentRun:
         return self.g_hi - self.g_lo
 
     def _steps(self, b: int, b1: int) -> tuple[int, int]:
-        """Steps b..b1-1 in numba (fewer: to the end of the ends' rho^H block); (status, reached)."""
+        """Steps b..b1-1 in numba (up to the end of the ends' rho^H block); (status, reached)."""
         job, common = self.job, self.job.common
         lo, hi = self.pad, self.pad + self.n_sites
         heat, hb0 = self._no_heat, 0
