@@ -53,6 +53,23 @@ def _sample_modes(omega_T: float, statistics: str, seed: int, omega_fast: float,
     return omega[:half], u, v
 
 
+def mode_weights(n: int) -> np.ndarray:
+    """Weight of half-spectrum mode j = 0..N//2 in a site sum of the real field, 1/sqrt(N) scale.
+
+    2/sqrt(N) (modes j and N - j together), halved for j = 0 and, N even, j = N/2.
+    """
+    weight = np.full(n // 2 + 1, 2.0 / math.sqrt(n))
+    weight[0] /= 2.0
+    if n % 2 == 0:
+        weight[-1] /= 2.0
+    return weight
+
+
+def site_waves(cols: np.ndarray, n: int) -> np.ndarray:
+    """e^{i q_j n} for sites ``cols`` and modes j = 0..N//2 (q_j n reduced exactly mod N)."""
+    return np.exp((2j * math.pi / n) * (np.multiply.outer(cols, np.arange(n // 2 + 1)) % n))
+
+
 def _as_times(tau) -> np.ndarray:
     require_finite("tau", tau)
     return np.atleast_1d(np.asarray(tau, dtype=float)).ravel()
@@ -340,12 +357,7 @@ class ThermalChain:
 
     def _direct_sum(self, cu, cv, cols, tau, out) -> None:
         n, half = self.n_modes, self._omega.size
-        weight = np.full(half, 2.0 / math.sqrt(n))  # j and N - j together
-        weight[0] /= 2.0
-        if n % 2 == 0:
-            weight[-1] /= 2.0
-        # exact integer reduction of q_j n before the exponential
-        wave = np.exp((2j * math.pi / n) * (np.multiply.outer(cols, np.arange(half)) % n))
+        weight, wave = mode_weights(n), site_waves(cols, n)
         p_cos = np.ascontiguousarray(np.real(weight * cu * wave))
         p_sin = np.ascontiguousarray(np.real(weight * cv * wave))
         for sl, phase in _phase_blocks(self._omega, tau, max(1, _BLOCK // half)):
@@ -363,6 +375,11 @@ class ThermalChain:
             h = spectrum[: phase.shape[0]]
             _half_spectrum(phase, cu, cv, h)
             out[sl] = irfft(h, n=n, axis=1)[:, take] * scale
+
+    def half_spectrum(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(omega_j, U_j, V_j), j = 0..N//2: h_j(tau) = U_j cos(2 pi omega_j tau) + V_j sin(..)."""
+        self._require_sized()
+        return self._omega, self._u, self._v
 
     # ------------------------------------------------------------------ provenance
     def provenance(self) -> dict:

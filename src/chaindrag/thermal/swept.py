@@ -28,7 +28,7 @@ import numpy as np
 from scipy.fft import irfft
 
 from ..params import ParameterError
-from .realization import ThermalChain
+from .realization import ThermalChain, mode_weights, site_waves
 
 #: Requested relative precision of the non-uniform FFT (of sum_j |F_j|; FINUFFT's floor
 #: is ~1e-15): measured 4e-11 of max |rho| against a swept 4 000-site ring after 30 000 steps.
@@ -59,22 +59,17 @@ class SweptMotion:
     """
 
     def __init__(self, thermal: ThermalChain, c: np.ndarray, delta: float):
-        n = thermal.n_modes
-        if n is None:
-            raise ParameterError("thermal must be sized (n_modes) before its swept motion")
-        self.n_modes = n
+        omega, u, v = thermal.half_spectrum()  # refuses an unsized chain
+        n = self.n_modes = thermal.n_modes
         self.theta = swept_frequencies(np.asarray(c, dtype=float), n)
-        exact = 2.0 * math.pi * thermal._omega * delta
-        u, v = thermal._u, thermal._v
+        exact = 2.0 * math.pi * omega * delta
         b_coef = (u * (np.cos(self.theta) - np.cos(exact)) + v * np.sin(exact)) \
             / np.sin(self.theta)
-        weight = np.full(self.theta.size, 1.0 / math.sqrt(n))  # j and N - j: 2 x (1/2) each
-        weight[0] /= 2.0
-        if n % 2 == 0:
-            weight[-1] /= 2.0
+        weight = 0.5 * mode_weights(n)
         self._u, self._b = u, b_coef
-        # h cos + B sin = (U - iB)/2 e^{i theta b} + conj((U + iB)/2 conj-phase): per site
-        # rho = Re sum_j [(U - iB) w e^{iqn} + conj((U + iB) w e^{iqn})] e^{i theta b}
+        # U cos + B sin = (U - iB)/2 e^{i theta b} + (U + iB)/2 e^{-i theta b}, and Re(X e^{-ix})
+        # = Re(conj(X) e^{ix}): rho = Re sum_j [(U - iB) w e^{iqn} + conj((U + iB) w e^{iqn})]
+        # e^{i theta b} with w = mode_weights / 2
         self._plus, self._minus = weight * (u - 1j * b_coef), weight * (u + 1j * b_coef)
 
     def _phase(self, b: int) -> np.ndarray:
@@ -94,9 +89,7 @@ class SweptMotion:
         if n_steps < 1:
             raise ParameterError(f"n_steps must be >= 1, got {n_steps}")
         half = self.theta.size
-        wave = np.exp((2j * math.pi / self.n_modes)
-                      * (np.multiply.outer(sites % self.n_modes, np.arange(half))
-                         % self.n_modes))
+        wave = site_waves(sites % self.n_modes, self.n_modes)
         mid = b0 + n_steps // 2  # output m = -(n_steps // 2) .. runs over b = b0 ..
         f = (self._plus * wave + np.conj(self._minus * wave)) * np.exp(1j * self._phase(mid))
         # two real outputs in one complex transform: rho_a + i rho_b is the sum over
