@@ -142,8 +142,10 @@ def test_the_explicit_chain_keeps_the_thermal_state_stationary(statistics, omega
     assert sd_one < 0.1 * var  # the test has the power to see a 30% error
 
 
-def test_the_same_seed_gives_the_same_bytes_and_another_seed_another_chain():
-    kw = dict(FIG3, tau_max=1.0, record_sites=[4, 8], omega_T=1.0, statistics="classical")
+@pytest.mark.parametrize("solver", ["chain", "transparent"])
+def test_the_same_seed_gives_the_same_bytes_and_another_seed_another_chain(solver):
+    kw = dict(FIG3, tau_max=1.0, record_sites=[4, 8], omega_T=1.0, statistics="classical",
+              solver=solver)
     a = simulate(**kw, seed=4)
     b = simulate(**kw, seed=4)
     c = simulate(**kw, seed=5)
