@@ -65,7 +65,7 @@ def test_classical_zero_temperature_is_the_chain_at_rest(store):
     # equipartition at T = 0: every mode amplitude is zero, the realization is rho^H = 0
     kw = dict(FIG3, tau_max=3.0, record_sites=np.arange(2, 14))
     cold = dict(omega_T=0.0, statistics="classical", seed=5)
-    for extra in ({}, dict(solver="kernel", kernel_store=store)):
+    for extra in ({}, dict(solver="kernel", kernel_store=store), dict(solver="transparent")):
         rest = simulate(**kw, **extra, energy=False)
         zero = simulate(**kw, **extra, **cold)
         np.testing.assert_allclose(zero.sigma, rest.sigma, rtol=0, atol=1e-12)
