@@ -167,6 +167,7 @@ def test_an_uncoupled_thermal_segment_is_the_chain_solvers_ring_to_rounding(stor
 @pytest.mark.slow
 @pytest.mark.parametrize("kw, extends", [
     (dict(FIG3, phi0=20.0, tau_max=60.0), True),  # the fast pass leaves its planned room
+    (dict(FIG3, phi0=20.0, v0=-120.0, tau_max=60.0), True),  # ... through the left end
     (dict(BIASED, phi0=2.0, tau_max=60.0), False),
     (dict(FIG3, phi0=20.0, tau_max=30.0, d=30), False),
     (dict(alpha=40.0, phi0=20.0, lam=4.0, sigma0=[220.0, 2020.0], v0=[80.0, -60.0],
