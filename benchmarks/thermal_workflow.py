@@ -7,6 +7,8 @@ The headline line: 1 000 thermal single passes at v0 = 50 (Fig. 6 set-up, omega_
 classical) on one core, as the workflow runs them (25 independent particles per realization,
 :func:`chaindrag.jobs.thermal.thermal_single_passes`); the target is < 30 s. Ratios: per pass
 against a single pass on the chain at rest, and particles per realization 25 vs 5 vs 1.
+The passes run on ``--solver`` (default: transparent, as the workflow's ``thermal.solver``);
+the equilibration and drift runs on both the chain and the transparent solver.
 Numba compilation is excluded (a warm-up call); times are the best of the repeats.
 """
 
@@ -20,7 +22,7 @@ from _timing import best_of  # benchmarks/_timing.py (the script's directory is 
 from chaindrag import __version__
 from chaindrag.jobs.thermal import thermal_drift, thermal_equilibration, thermal_single_passes
 
-FIG6 = dict(alpha=40.0, phi0=2.0, lam=4.0, mu=1.0, omega_fast=10.0, d=60, solver="chain",
+FIG6 = dict(alpha=40.0, phi0=2.0, lam=4.0, mu=1.0, omega_fast=10.0, d=60, solver="transparent",
             run_length=2.2)
 TARGET_S = 30.0
 
@@ -43,7 +45,7 @@ def single_pass_rows(n: int) -> list:
     rows.append((f"{n} thermal passes v0=50, omega_T=25 classical, 25 per realization", t,
                  f"{verdict} the {TARGET_S:g} s target; {t / n / rest:.2f}x a rest pass each"))
     tq = best_of(lambda: passes(n, 25, statistics="quantum"), 2)
-    rows.append((f"  same, quantum statistics", tq, f"{tq / t:.2f}x classical"))
+    rows.append(("  same, quantum statistics", tq, f"{tq / t:.2f}x classical"))
     for k in (5, 1):
         m = max(n // (25 // k), 25)
         tk = best_of(lambda: passes(m, k), 1) * n / m
@@ -57,24 +59,35 @@ def single_pass_rows(n: int) -> list:
 
 def other_rows(quick: bool) -> list:
     tau_eq = 80.0 if quick else 300.0
-    t_eq = best_of(lambda: thermal_equilibration(
-        alpha=5.0, phi0=-2.0, lam=1.0, mu=1.0, omega_T=2.0, statistics="classical", seed=0,
-        start="hot", v_hot=17.77, n_particles=32, spacing=64, tau_max=tau_eq, series_dtau=1.0,
-        omega_fast=10.0, d=60, solver="chain"), 1)
     tau_dr = 100.0 if quick else 400.0
-    kw = dict(alpha=40.0, phi0=2.0, lam=4.0, mu=1.0, bias=0.01, sigma0=220.0, v0=30.0, seed=0,
-              tau_max=tau_dr, omega_fast=10.0, d=60, solver="chain")
-    t_rest = best_of(lambda: thermal_drift(omega_T=0.0, statistics="rest", **kw), 1)
-    t_dr = best_of(lambda: thermal_drift(omega_T=25.0, statistics="quantum", **kw), 1)
-    return [(f"equilibration run: 32 particles, tau_max={tau_eq:g}", t_eq, ""),
-            (f"drift run v0=30 tau_max={tau_dr:g}, chain at rest", t_rest, ""),
-            (f"  same at omega_T=25 (quantum)", t_dr, f"{t_dr / t_rest:.2f}x rest")]
+    rows = []
+    for solver in ("chain", "transparent"):
+        t_eq = best_of(lambda: thermal_equilibration(
+            alpha=5.0, phi0=-2.0, lam=1.0, mu=1.0, omega_T=2.0, statistics="classical", seed=0,
+            start="hot", v_hot=17.77, n_particles=32, spacing=64, tau_max=tau_eq,
+            series_dtau=1.0, omega_fast=10.0, d=60, solver=solver), 1)
+        kw = dict(alpha=40.0, phi0=2.0, lam=4.0, mu=1.0, bias=0.01, sigma0=220.0, v0=30.0,
+                  seed=0, tau_max=tau_dr, omega_fast=10.0, d=60, solver=solver)
+        t_rest = best_of(lambda: thermal_drift(omega_T=0.0, statistics="rest", **kw), 1)
+        t_dr = best_of(lambda: thermal_drift(omega_T=25.0, statistics="quantum", **kw), 1)
+        if solver == "chain":
+            chain = (t_eq, t_dr)
+        vs = "" if solver == "chain" else f"; chain/{solver} = "
+        rows += [(f"[{solver}] equilibration run: 32 particles, tau_max={tau_eq:g}", t_eq,
+                  vs and f"{vs.lstrip('; ')}{chain[0] / t_eq:.1f}x"),
+                 (f"[{solver}] drift run v0=30 tau_max={tau_dr:g}, chain at rest", t_rest, ""),
+                 ("  same at omega_T=25 (quantum)", t_dr,
+                  f"{t_dr / t_rest:.2f}x rest{vs and vs + f'{chain[1] / t_dr:.1f}x'}")]
+    return rows
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="200 passes and shorter runs")
+    ap.add_argument("--solver", choices=("chain", "transparent"), default="transparent",
+                    help="the single passes' solver (default: the workflow's)")
     args = ap.parse_args()
+    FIG6["solver"] = args.solver
     thermal_single_passes(v0=50.0, omega_T=25.0, statistics="classical", seed=0,
                           n_particles=2, **FIG6)  # compile the numba kernels (or load the cache)
     rows = single_pass_rows(200 if args.quick else 1000) + other_rows(args.quick)
