@@ -8,12 +8,14 @@ the two solvers against each other.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
 
 from chaindrag import thermal
+from chaindrag.interactions import Gaussian, Morse
 from chaindrag.kernel import precompute
 from chaindrag.params import SimulationError
 from chaindrag.solvers import simulate, simulation
@@ -193,3 +195,39 @@ def test_thermal_progress_counts_the_work_and_ends_at_one(store, solver):
     seen = []
     simulate(**FIG3, tau_max=3.0, omega_T=1.0, progress=seen.append, **extra)
     assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) >= 20
+
+
+def _visiting_further(inter):
+    """``inter`` with its masses visited 400 further out: a reference that misses none."""
+    class Further(type(inter)):
+        def reach(self, force_floor=None):
+            return super().reach(force_floor) + 400.0
+    return Further(**{f.name: getattr(inter, f.name) for f in dataclasses.fields(inter)})
+
+
+@pytest.mark.parametrize("inter", [Gaussian(2.0, 4.0), Morse.channel()],
+                         ids=["gaussian", "morse"])
+def test_masses_a_hot_chain_carries_into_reach_are_felt(inter, monkeypatch):
+    # The solvers pick a particle's masses by lattice site. At omega_T = 1e4, rho^H has an
+    # rms of 32 and carries masses from beyond the reach into it: the reach grows by 6 rms,
+    # and the run is the one that visits every mass 400 further out (same realization).
+    omega_T = 1e4
+    bath = ThermalChain(omega_T, statistics="classical", seed=1).with_ring_for(5.0, 6000)
+    kw = dict(alpha=40.0, sigma0=220.0, v0=40.0, tau_max=5.0, thermal=bath)
+    run = simulate(interaction=inter, **kw)
+    ref = simulate(interaction=_visiting_further(inter), **kw)
+    rms = math.sqrt(thermal.displacement_variance(omega_T, "classical"))
+    assert run.params["reach"] == pytest.approx(inter.reach() + 6.0 * rms)
+    assert np.abs(run.sigma - ref.sigma).max() <= 1e-12 * np.abs(ref.sigma).max()
+    # selecting by the bare reach misses forces: the comparison can fail
+    monkeypatch.setattr(simulation, "thermal_reach", lambda inter, alpha, bath: inter.reach())
+    bare = simulate(interaction=inter, **kw)
+    assert np.abs(bare.sigma - ref.sigma).max() > 3e-11 * np.abs(ref.sigma).max()
+
+
+def test_a_chain_at_the_studys_temperatures_keeps_the_gaussians_reach():
+    # Fig. 8's Gaussian at Omega_T <= 50 (rms rho^H 2.2): a mass 6 rms inside the
+    # selection is still beyond the paper's force floor, so no number of the study changes
+    run = simulate(alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, v0=40.0, tau_max=0.5,
+                   omega_T=50.0, statistics="classical", seed=0)
+    assert run.params["reach"] == Gaussian(2.0, 4.0).reach()

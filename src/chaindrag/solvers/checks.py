@@ -107,11 +107,15 @@ def interaction_params(inter: Interaction) -> dict:
 
 
 def interaction_common(inter: Interaction, *, alpha: float, mu: float, bias: float,
-                       delta: float, v_runaway: float = 0.0) -> dict:
-    """The scalars and arrays a backend needs (:attr:`SolverJob.common`)."""
+                       delta: float, v_runaway: float = 0.0, reach: float | None = None) -> dict:
+    """The scalars and arrays a backend needs (:attr:`SolverJob.common`).
+
+    ``reach`` (default ``inter.reach()``): how far from a particle the masses are visited.
+    """
     kind, params = inter.kernel_args()
     return dict(alpha=float(alpha), kind=int(kind), params=params, mu=float(mu),
-                bias=float(bias), delta=delta, reach=float(inter.reach()),
+                bias=float(bias), delta=delta,
+                reach=float(inter.reach() if reach is None else reach),
                 dv_limit=float(inter.width), width_name=width_name(inter),
                 v_runaway=float(v_runaway))
 

@@ -26,7 +26,8 @@ from .checks import (_check_step, _common_checks, _interaction, _n_steps, _parti
 from .early_stop import stop_check, stop_schedule
 from .job import SolverJob, SolverResult, fill_particle_record
 from .kernel_driver import run_kernel_solver
-from .thermal_state import interaction_window, mean_mode_energy, sized_for_run, thermal_chain
+from .thermal_state import (interaction_window, mean_mode_energy, sized_for_run, thermal_chain,
+                            thermal_reach)
 from .transparent import run_transparent_solver
 
 _TWO_PI = 2.0 * math.pi
@@ -94,6 +95,9 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
         error). One compiled force loop serves them all; the solvers visit the chain
         masses within its ``reach()`` (where |Phi'| > 1e-20, the paper's force floor) and
         check the time step against its ``width``, the length over which the force changes.
+        On a hot chain whose rho^H could carry a mass from beyond into the reach, the reach
+        grows by 6 rms of rho^H (:func:`~chaindrag.solvers.thermal_state.thermal_reach`;
+        ``params["reach"]`` is the one used).
     mu : float
         Particle-to-chain mass ratio, > 0.
     sigma0, v0 : float or sequence
@@ -278,16 +282,17 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
     _check_step(delta, float(np.max(np.abs(vel0))), inter, chain.d, "v0")
     n = _n_steps(tau_max, delta)
     bath = thermal_chain(omega_T, statistics, seed, thermal, chain.omega_fast)
-    window = None
+    window, reach = None, inter.reach()
     if bath is not None:
+        reach = thermal_reach(inter, float(alpha), bath)
         window = interaction_window(sig0, vel0, tau_max=float(tau_max), alpha=float(alpha),
-                                    mu=float(mu), bias=float(bias), reach=inter.reach(),
+                                    mu=float(mu), bias=float(bias), reach=reach,
                                     well_depth=-inter.phi_min,
                                     mode_energy=mean_mode_energy(bath), sites_rec=sites_rec)
         bath = sized_for_run(bath, float(tau_max), window)
 
     common = interaction_common(inter, alpha=alpha, mu=mu, bias=bias, delta=delta,
-                                v_runaway=v_runaway or 0.0)
+                                v_runaway=v_runaway or 0.0, reach=reach)
     sig_hist = np.zeros((sig0.size, n + 2))
     sig_hist[:, 0] = sig0
     params = dict(alpha=float(alpha), **interaction_params(inter), mu=float(mu),
@@ -296,7 +301,7 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
                   n_particles=int(sig0.size), bias=float(bias), omega_fast=chain.omega_fast,
                   d=chain.d, delta=delta, tau_max=float(tau_max), n_steps=n, memory=memory,
                   solver=solver, record_every=record_every, chain_record_every=chain_every,
-                  force_floor=float(inter.reach_floor), reach=float(inter.reach()),
+                  force_floor=float(inter.reach_floor), reach=float(reach),
                   chaindrag_version=__version__,
                   **_thermal_params(bath, window))
     next_stop = stop_schedule(stop_every, delta)

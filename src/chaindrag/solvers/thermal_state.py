@@ -28,7 +28,8 @@ import math
 import numpy as np
 
 from ..params import ParameterError, SimulationError
-from ..thermal import ThermalChain, energy_per_site
+from ..interactions import GAUSSIAN, Interaction
+from ..thermal import ThermalChain, displacement_variance, energy_per_site
 from ..thermal.swept import NUFFT_EPS, SweptMotion
 
 #: Thermal part of a particle's energy budget, in units of the mean mode energy: the
@@ -40,6 +41,9 @@ FILL_COST_PER_SITE = 6.0
 _TWO_PI = 2.0 * math.pi
 _BLOCK = 1 << 24  # times x ring sites per pre-fill call (the realization blocks inside)
 _OUT_BLOCK = 1 << 22  # times x tracked sites per pre-fill call (32 MB)
+#: Thermal displacements the site selection allows for, in standard deviations of rho^H
+#: (rho^H is Gaussian: exceeded with probability 2e-9 per site and step).
+DISPLACEMENT_SIGMAS = 6.0
 _INFLOW_BLOCK = 1 << 16  # steps of the ends' rho^H per non-uniform FFT (6 MB at w = 3)
 
 
@@ -68,6 +72,30 @@ def thermal_chain(omega_T, statistics, seed, thermal, omega_fast: float) -> Ther
         raise ParameterError(f"thermal was built for omega_fast={thermal.omega_fast:g}, the "
                              f"run has omega_fast={omega_fast:g}")
     return thermal
+
+
+def thermal_reach(inter: Interaction, alpha: float, thermal: ThermalChain) -> float:
+    """The reach the solvers use on a thermal chain: ``inter.reach()``, widened if needed.
+
+    The solvers pick the masses a particle feels by their lattice sites, |sigma - alpha g|
+    <= R (the Gaussian's historical loop: R + alpha); a mass beyond, carried towards the
+    particle by its displacement rho, is not felt. At rest rho is a small response, but
+    rho^H has the rms s = sqrt(<rho^2>) (:func:`~chaindrag.thermal.displacement_variance`),
+    which at high omega_T is not small against the reach (s = 10 at classical omega_T =
+    1000, omega_fast = 10). If a mass up to DISPLACEMENT_SIGMAS s inside the selection
+    could exert more than the reach's own floor
+    (:attr:`~chaindrag.interactions.Interaction.reach_floor`), the reach grows by
+    DISPLACEMENT_SIGMAS s; otherwise it is ``inter.reach()`` and no number changes (the
+    Gaussian phi0 = 2, lam = 4 at alpha = 40 up to classical omega_T ~ 450).
+    """
+    reach = inter.reach()
+    shift = DISPLACEMENT_SIGMAS * math.sqrt(float(displacement_variance(
+        thermal.omega_T, thermal.statistics, thermal.omega_fast)))
+    selected = reach + (alpha if inter.kind == GAUSSIAN else 0.0)
+    near = np.linspace(max(selected - shift, 0.0), selected, 513)
+    if np.max(np.abs(inter.force(near))) <= inter.reach_floor:
+        return reach
+    return reach + shift
 
 
 def interaction_window(sig0: np.ndarray, vel0: np.ndarray, *, tau_max: float, alpha: float,
