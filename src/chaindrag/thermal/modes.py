@@ -175,3 +175,20 @@ def ring_size(tau_max: float, omega_fast: float, window_sites: int) -> int:
     """
     need = needed_sites(tau_max, omega_fast, window_sites)
     return int(next_fast_len(max(need, 16), real=True))
+
+
+def mode_weights(n: int) -> np.ndarray:
+    """Weight of half-spectrum mode j = 0..N//2 in a site sum of the real field, 1/sqrt(N) scale.
+
+    2/sqrt(N) (modes j and N - j together), halved for j = 0 and, N even, j = N/2.
+    """
+    weight = np.full(n // 2 + 1, 2.0 / math.sqrt(n))
+    weight[0] /= 2.0
+    if n % 2 == 0:
+        weight[-1] /= 2.0
+    return weight
+
+
+def site_waves(cols: np.ndarray, n: int) -> np.ndarray:
+    """e^{i q_j n} for sites ``cols`` and modes j = 0..N//2 (q_j n reduced exactly mod N)."""
+    return np.exp((2j * math.pi / n) * (np.multiply.outer(cols, np.arange(n // 2 + 1)) % n))

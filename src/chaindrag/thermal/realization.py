@@ -20,7 +20,7 @@ from scipy.fft import irfft
 from .._version import __version__
 from ..params import ParameterError, require_finite, require_int_range, require_omega_fast
 from .modes import band_frequency, check_statistics, check_temperature, front_speed, \
-    mode_energy, needed_sites, ring_size
+    mode_energy, mode_weights, needed_sites, ring_size, site_waves
 
 #: Spawn key of the thermal stream: a seed shared with other uses gives independent numbers.
 _STREAM = 0x7468_6D6C
@@ -51,23 +51,6 @@ def _sample_modes(omega_T: float, statistics: str, seed: int, omega_fast: float,
     for arr in (omega, u, v):
         arr.flags.writeable = False
     return omega[:half], u, v
-
-
-def mode_weights(n: int) -> np.ndarray:
-    """Weight of half-spectrum mode j = 0..N//2 in a site sum of the real field, 1/sqrt(N) scale.
-
-    2/sqrt(N) (modes j and N - j together), halved for j = 0 and, N even, j = N/2.
-    """
-    weight = np.full(n // 2 + 1, 2.0 / math.sqrt(n))
-    weight[0] /= 2.0
-    if n % 2 == 0:
-        weight[-1] /= 2.0
-    return weight
-
-
-def site_waves(cols: np.ndarray, n: int) -> np.ndarray:
-    """e^{i q_j n} for sites ``cols`` and modes j = 0..N//2 (q_j n reduced exactly mod N)."""
-    return np.exp((2j * math.pi / n) * (np.multiply.outer(cols, np.arange(n // 2 + 1)) % n))
 
 
 def _as_times(tau) -> np.ndarray:
