@@ -33,18 +33,19 @@ SAMPLING = ("Gaussian complex travelling-wave amplitudes a_j, E|a_j|^2 = 2 epsil
             "(exact Wigner function of the thermal state)")
 
 
-def _sample_modes(omega_T: float, statistics: str, seed: int, omega_fast: float, n: int):
+def _sample_modes(omega_T: float, statistics: str, seed: int, omega_fast: float, n: int,
+                  mirror: bool):
     """Frequencies and standing-wave coefficients (U_j, V_j), j = 0..N//2, of one realization.
 
     The real field's half spectrum is h_j(tau) = U_j cos(2 pi omega_j tau) + V_j sin(...),
-    built from the travelling waves a_j and a_{N-j} (same frequency).
+    built from the travelling waves a_j and a_{N-j} (same frequency); ``mirror`` negates them.
     """
     j = np.arange(n)
     omega = band_frequency(math.pi * np.minimum(j, n - j) / n, omega_fast)
     second_moment = 2.0 * mode_energy(omega, omega_T, statistics) / omega**2
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_STREAM,)))
     z = rng.standard_normal((2, n))
-    a = np.sqrt(0.5 * second_moment) * (z[0] + 1j * z[1])
+    a = (-1.0 if mirror else 1.0) * np.sqrt(0.5 * second_moment) * (z[0] + 1j * z[1])
     half = n // 2 + 1
     alpha, beta = a[:half], np.conj(a[(-np.arange(half)) % n])
     u, v = 0.5 * (alpha + beta), -0.5j * (alpha - beta)
@@ -137,6 +138,11 @@ class ThermalChain:
     n_modes : int or None
         Ring size N >= 16 (modes q_j = 2 pi j/N, j = 0..N-1). ``None``: not yet sized; size it
         for a run with :meth:`with_ring_for` (sampling methods refuse an unsized chain).
+    mirror : bool
+        The mirror image -rho^H of the realization (every amplitude negated): as probable as
+        rho^H itself, so averaging a measurement over both (:meth:`mirrored`, antithetic
+        variates) cancels its part odd in rho^H, the first-order thermal noise, and leaves the
+        mean unbiased.
 
     Raises
     ------
@@ -171,6 +177,7 @@ class ThermalChain:
     seed: int = 0
     omega_fast: float = 10.0
     n_modes: int | None = None
+    mirror: bool = False
     _omega: np.ndarray | None = field(init=False, repr=False, compare=False, default=None)
     _u: np.ndarray | None = field(init=False, repr=False, compare=False, default=None)
     _v: np.ndarray | None = field(init=False, repr=False, compare=False, default=None)
@@ -182,6 +189,9 @@ class ThermalChain:
                                  f"of shape {temp.shape}")
         object.__setattr__(self, "omega_T", float(temp))
         check_statistics(self.statistics)
+        if not isinstance(self.mirror, (bool, np.bool_)):
+            raise ParameterError(f"mirror must be True or False, got {self.mirror!r}")
+        object.__setattr__(self, "mirror", bool(self.mirror))
         for name in ("seed", "n_modes"):  # require_int_range lets True through as 1
             if isinstance(getattr(self, name), (bool, np.bool_)):
                 raise ParameterError(f"{name} must be an integer, not a bool, got "
@@ -192,7 +202,7 @@ class ThermalChain:
             return
         object.__setattr__(self, "n_modes", require_int_range("n_modes", self.n_modes, 16))
         modes = _sample_modes(self.omega_T, self.statistics, self.seed, self.omega_fast,
-                              self.n_modes)
+                              self.n_modes, self.mirror)
         for name, arr in zip(("_omega", "_u", "_v"), modes):
             object.__setattr__(self, name, arr)
 
@@ -209,6 +219,10 @@ class ThermalChain:
         :func:`~chaindrag.thermal.modes.ring_size`.
         """
         return replace(self, n_modes=ring_size(tau_max, self.omega_fast, window_sites))
+
+    def mirrored(self) -> ThermalChain:
+        """The mirror image -rho^H of this realization (same seed and ring, ``mirror`` flipped)."""
+        return replace(self, mirror=not self.mirror)
 
     def require_ring(self, tau_max: float, window_sites: int) -> None:
         """Raise ParameterError unless the ring is exact for ``tau_max`` over ``window_sites``.
@@ -373,6 +387,7 @@ class ThermalChain:
             "seed": self.seed,
             "n_modes": self.n_modes,
             "omega_fast": self.omega_fast,
+            "mirror": self.mirror,
             "sampling": SAMPLING,
             "bit_generator": "PCG64",
             "seed_sequence": {"entropy": self.seed, "spawn_key": [_STREAM]},
