@@ -132,7 +132,8 @@ class ThermalChain:
     seed : int
         Non-negative seed. Numbers come from ``np.random.default_rng(SeedSequence(seed,
         spawn_key=(0x74686D6C,)))`` (PCG64): the same (seed, n_modes, omega_T, statistics,
-        omega_fast) give the same bytes on every machine, different seeds independent ones.
+        omega_fast, mirror) give the same bytes on every machine, different seeds independent
+        ones.
     omega_fast : float
         Band top in units of Omega_slow, > 1.
     n_modes : int or None
