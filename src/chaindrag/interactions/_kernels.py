@@ -231,6 +231,15 @@ def interaction_forces(sigma, x, first_site, alpha, kind, params, reach, sites, 
 interaction_forces_inline = njit(cache=True, inline="always")(interaction_forces.py_func)
 
 
+def selection_radius(kind: int, reach: float, alpha: float) -> float:
+    """Lattice separation |sigma - alpha g| up to which :func:`interaction_forces` visits a mass.
+
+    ``reach``; the Gaussian's historical loop has one mass more on each side, so every mass
+    within ``reach + alpha`` is visited.
+    """
+    return reach + alpha if kind == GAUSSIAN else reach
+
+
 @njit(cache=True)
 def tabulated_values(params, u, energy, slope):
     """Fill ``energy``/``slope`` with the TABULATED kernel's (Phi, dPhi/du) at every ``u``."""

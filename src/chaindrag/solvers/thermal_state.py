@@ -28,7 +28,8 @@ import math
 import numpy as np
 
 from ..params import ParameterError, SimulationError
-from ..interactions import GAUSSIAN, Interaction
+from ..interactions import Interaction
+from ..interactions._kernels import selection_radius
 from ..thermal import ThermalChain, displacement_variance, energy_per_site
 from ..thermal.swept import NUFFT_EPS, SweptMotion
 
@@ -77,9 +78,9 @@ def thermal_chain(omega_T, statistics, seed, thermal, omega_fast: float) -> Ther
 def thermal_reach(inter: Interaction, alpha: float, thermal: ThermalChain) -> float:
     """The reach the solvers use on a thermal chain: ``inter.reach()``, widened if needed.
 
-    The solvers pick the masses a particle feels by their lattice sites, |sigma - alpha g|
-    <= R (the Gaussian's historical loop: R + alpha); a mass beyond, carried towards the
-    particle by its displacement rho, is not felt. At rest rho is a small response, but
+    The solvers pick the masses a particle feels by their lattice sites, within the
+    ``selection_radius`` of the force loop; a mass beyond, carried towards the particle by
+    its displacement rho, is not felt. At rest rho is a small response, but
     rho^H has the rms s = sqrt(<rho^2>) (:func:`~chaindrag.thermal.displacement_variance`),
     which at high omega_T is not small against the reach (s = 10 at classical omega_T =
     1000, omega_fast = 10). If a mass up to DISPLACEMENT_SIGMAS s inside the selection
@@ -91,7 +92,7 @@ def thermal_reach(inter: Interaction, alpha: float, thermal: ThermalChain) -> fl
     reach = inter.reach()
     shift = DISPLACEMENT_SIGMAS * math.sqrt(float(displacement_variance(
         thermal.omega_T, thermal.statistics, thermal.omega_fast)))
-    selected = reach + (alpha if inter.kind == GAUSSIAN else 0.0)
+    selected = selection_radius(inter.kind, reach, alpha)
     near = np.linspace(max(selected - shift, 0.0), selected, 513)
     if np.max(np.abs(inter.force(near))) <= inter.reach_floor:
         return reach
