@@ -43,6 +43,9 @@ Sec. VI, Fig. 9           :func:`broadened_steady_state_loss`       ``broadening
 Sec. VI, a cell's speeds  :func:`cell_speeds`                       ``broadening``
 Sec. VI, Figs. 8, 9       :func:`drift_velocities`                  ``drift``
 Sec. VI, Eq. (33)         :func:`relaxation_time`                   ``drift``
+Eq. (33) at temperature   :func:`thermal_steady_state_loss`,        ``thermal_drag``
+T (Sec. II, VI)           :func:`two_phonon_loss`,
+                          :func:`thermal_width`
 ========================  ========================================  ====================
 
 The modules are named for the physics: ``band`` (the phonon band and its sound cone),
@@ -51,7 +54,8 @@ The modules are named for the physics: ``band`` (the phonon band and its sound c
 transforms of the pair potential, closed form and by quadrature), ``steady_state`` (the
 resonant modes and the loss at constant speed), ``resonances`` (spike and resonance speeds),
 ``broadening`` (Eq. 33 averaged over the speeds in a cell), ``drift`` (the drift speeds
-under a bias).
+under a bias), ``thermal_noise`` (the single-pass loss's thermal variance),
+``thermal_drag`` (Eq. 33 on a thermal chain).
 """
 
 from __future__ import annotations
@@ -66,6 +70,7 @@ from .single_pass import (capture_speed, extremum_speed, single_pass_loss,
                           single_pass_loss_fast, single_pass_loss_slow, velocity_profile)
 from .steady_state import (steady_state_loss, steady_state_loss_script_variant,
                            steady_state_roots)
+from .thermal_drag import thermal_steady_state_loss, thermal_width, two_phonon_loss
 from .thermal_noise import single_pass_noise_variance  # Var of Eq. 25 at temperature T
 
 __all__ = [
@@ -75,4 +80,5 @@ __all__ = [
     "steady_state_loss_script_variant", "steady_state_roots", "spike_speeds",
     "broadened_steady_state_loss", "cell_speeds", "drift_velocities", "relaxation_time",
     "fast_resonance_speeds", "slow_resonance_speeds", "single_pass_noise_variance",
+    "thermal_steady_state_loss", "two_phonon_loss", "thermal_width",
 ]

@@ -11,11 +11,13 @@ import numpy as np
 
 from .._version import __version__
 from ..interactions import Interaction
+from ..thermal import ThermalChain
 from ..params import ParameterError, require_finite, require_positive, require_range
 from .chain import _run_chain
 from .checks import (_check_step, _common_checks, _interaction, _n_steps, interaction_common,
                      interaction_params)
 from .job import SolverJob
+from .thermal_state import sized_for_run, thermal_chain, thermal_params, thermal_reach
 from .transparent import _run_transparent
 
 _SOLVERS = {"chain": _run_chain, "transparent": _run_transparent}
@@ -34,13 +36,15 @@ class DriveResult:
         against the drag force (the steady-state loss Delta_bar of Eq. 33).
     delta_bar_chain_energy : float
         The same from the chain's energy (plus interaction energy) at the window ends: an
-        independent check (O(delta^2) estimator of the chain's kinetic energy).
+        independent check (O(delta^2) estimator of the chain's kinetic energy). NaN on a
+        thermal chain, whose energy is infinite.
     tau_start, tau_end : float
         Window: the particle is at a midpoint between chain masses at both ends.
     n_sites : int
         Chain masses passed in the window.
     params : dict
-        Inputs, solver, package version, wall time.
+        Inputs, solver, package version, wall time; on a thermal chain the realization's
+        provenance (``omega_T``, ``statistics``, ``seed``, ``thermal``) as in ``simulate``.
     """
 
     v: float
@@ -56,7 +60,9 @@ def drive(*, alpha: float, phi0: float | None = None, lam: float | None = None,
           v: float, tau_max: float, interaction: Interaction | None = None,
           omega_fast: float = 10.0, d: int = 60, mu: float = 1.0,
           sigma0: float | None = None, window: float = 0.5,
-          progress: Callable[[float], None] | None = None, solver: str = "chain") -> DriveResult:
+          progress: Callable[[float], None] | None = None, solver: str = "chain",
+          omega_T: float | None = None, statistics: str = "quantum", seed: int = 0,
+          thermal: ThermalChain | None = None) -> DriveResult:
     """Drag a particle at constant speed ``v`` and measure the steady-state loss per site.
 
     The particle is moved as sigma(tau) = sigma0 + v tau (default sigma0 = 5.5 alpha, midway)
@@ -70,6 +76,13 @@ def drive(*, alpha: float, phi0: float | None = None, lam: float | None = None,
     ``solver`` is "chain" (the cone-sized segment) or "transparent" (a segment over the
     particle's known path with exact transparent ends, :mod:`chaindrag.solvers.transparent`;
     the same numbers, at a cost linear in tau).
+
+    On a thermal chain (``omega_T``, ``statistics``, ``seed`` or a pre-built ``thermal``, as
+    in :func:`~chaindrag.solvers.simulate`) the chain starts in that realization and the
+    loss is the work against the drag alone; Eq. (33) at that temperature is
+    :func:`chaindrag.analytic.thermal_steady_state_loss`. One realization's loss carries
+    the thermal noise; its mirror image (``thermal.mirrored()``) has the noise's odd part
+    reversed, so a pair's mean is the realizations' mean to second order.
     """
     if solver not in _SOLVERS:
         raise ParameterError(f"solver must be {' or '.join(map(repr, _SOLVERS))}, got {solver!r}")
@@ -82,7 +95,14 @@ def drive(*, alpha: float, phi0: float | None = None, lam: float | None = None,
     sigma0 = 5.5 * alpha if sigma0 is None else float(require_finite("sigma0", sigma0))
     n = _n_steps(tau_max, delta)
     t0 = time.perf_counter()
-    common = interaction_common(inter, alpha=alpha, mu=mu, bias=0.0, delta=delta)
+    bath = thermal_chain(omega_T, statistics, seed, thermal, chain.omega_fast)
+    reach, thermal_window = inter.reach(), None
+    if bath is not None:  # the masses the path can meet, as simulate's interaction window
+        reach = thermal_reach(inter, float(alpha), bath)
+        thermal_window = (math.floor((sigma0 - reach) / alpha) - 1,
+                          math.ceil((sigma0 + v * float(tau_max) + reach) / alpha) + 2)
+        bath = sized_for_run(bath, float(tau_max), thermal_window)
+    common = interaction_common(inter, alpha=alpha, mu=mu, bias=0.0, delta=delta, reach=reach)
     sig_hist = np.zeros((1, n + 2))
     sig_hist[0, 0] = sigma0
     e_int, e_chain = np.zeros(n + 1), np.zeros(n + 1)
@@ -90,7 +110,8 @@ def drive(*, alpha: float, phi0: float | None = None, lam: float | None = None,
     job = SolverJob(n=n, tau_max=float(tau_max), sig_hist=sig_hist, vel0=np.array([float(v)]),
                     chain=chain, common=common, e_int=e_int,
                     sites_rec=np.zeros(0, dtype=np.int64), chain_every=1,
-                    rec_out=np.zeros((0, n + 1)), energy=True, progress=progress)
+                    rec_out=np.zeros((0, n + 1)), energy=bath is None, progress=progress,
+                    thermal=bath, window=thermal_window)
     extra = _SOLVERS[solver](job, e_chain, f_hist, prescribed_v=np.array([float(v)]))
     tau = np.arange(n + 1) * delta
     # energy fed to the chain: work against the chain's force, trapezoid in tau
@@ -107,10 +128,12 @@ def drive(*, alpha: float, phi0: float | None = None, lam: float | None = None,
     tb = (alpha * (g_last + 0.5) - sigma0) / v
     sites = g_last - g_first
     dbar = (np.interp(tb, tau, work) - np.interp(ta, tau, work)) / sites
-    dbar_e = (np.interp(tb, tau, absorbed) - np.interp(ta, tau, absorbed)) / sites
+    dbar_e = (np.interp(tb, tau, absorbed) - np.interp(ta, tau, absorbed)) / sites \
+        if bath is None else math.nan
     params = dict(alpha=float(alpha), **interaction_params(inter), mu=float(mu), v=float(v),
                   sigma0=sigma0, tau_max=float(tau_max), omega_fast=chain.omega_fast, d=chain.d,
                   delta=delta, window=float(window), solver="drive", chain_solver=solver,
+                  reach=float(reach), **thermal_params(bath, thermal_window),
                   chaindrag_version=__version__, wall_time_s=time.perf_counter() - t0,
                   **({k: extra[k] for k in ("segment", "transparent_ends", "end_flux")}
                      if solver == "transparent" else {}))

@@ -27,7 +27,7 @@ from .early_stop import stop_check, stop_schedule
 from .job import SolverJob, SolverResult, fill_particle_record
 from .kernel_driver import run_kernel_solver
 from .thermal_state import (interaction_window, mean_mode_energy, sized_for_run, thermal_chain,
-                            thermal_reach)
+                            thermal_params, thermal_reach)
 from .transparent import run_transparent_solver
 
 _TWO_PI = 2.0 * math.pi
@@ -303,7 +303,7 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
                   solver=solver, record_every=record_every, chain_record_every=chain_every,
                   force_floor=float(inter.reach_floor), reach=float(reach),
                   chaindrag_version=__version__,
-                  **_thermal_params(bath, window))
+                  **thermal_params(bath, window))
     next_stop = stop_schedule(stop_every, delta)
     check = stop_check(stop, sig_hist, vel0, delta, params)
     job = SolverJob(n=n, tau_max=float(tau_max), sig_hist=sig_hist, vel0=vel0, chain=chain,
@@ -328,15 +328,6 @@ def _particle_record(sig_hist: np.ndarray, vel0: np.ndarray, n: int, delta: floa
     tau[0], vel[:, 0] = 0.0, vel0
     fill_particle_record(tau, vel, sig_hist, 0, n, delta)
     return tau, sig_hist[:, :n + 1], vel
-
-
-def _thermal_params(bath: ThermalChain | None, window: tuple[int, int] | None) -> dict:
-    """Provenance of the chain's free motion: None everywhere for the chain at rest."""
-    if bath is None:
-        return dict(omega_T=None, statistics=None, seed=None, n_modes=None,
-                    thermal_window=None, thermal=None)
-    return dict(omega_T=bath.omega_T, statistics=bath.statistics, seed=bath.seed,
-                n_modes=bath.n_modes, thermal_window=list(window), thermal=bath.provenance())
 
 
 def _trajectory(job: SolverJob, result: SolverResult, record_every: int, params: dict,

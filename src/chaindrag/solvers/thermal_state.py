@@ -75,6 +75,15 @@ def thermal_chain(omega_T, statistics, seed, thermal, omega_fast: float) -> Ther
     return thermal
 
 
+def thermal_params(bath: ThermalChain | None, window: tuple[int, int] | None) -> dict:
+    """Provenance of the chain's free motion: None everywhere for the chain at rest."""
+    if bath is None:
+        return dict(omega_T=None, statistics=None, seed=None, n_modes=None,
+                    thermal_window=None, thermal=None)
+    return dict(omega_T=bath.omega_T, statistics=bath.statistics, seed=bath.seed,
+                n_modes=bath.n_modes, thermal_window=list(window), thermal=bath.provenance())
+
+
 def thermal_reach(inter: Interaction, alpha: float, thermal: ThermalChain) -> float:
     """The reach the solvers use on a thermal chain: ``inter.reach()``, widened if needed.
 
