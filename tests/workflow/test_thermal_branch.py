@@ -1,5 +1,5 @@
 """The thermal branch (issue 13): `snakemake --cores 2 thermal --config preset=quick` takes a
-fresh checkout to its three figures, tidy tables and passing claims, and stays out of the
+fresh checkout to its four figures, tidy tables and passing claims, and stays out of the
 default target."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .helpers import copy_checkout, run_snakemake
 
 pytestmark = pytest.mark.workflow
 
-FIGURES = ["thermal_single_pass", "thermal_equilibration", "thermal_drift"]
+FIGURES = ["thermal_single_pass", "thermal_equilibration", "thermal_drift", "thermal_drag"]
 # Columns the figures and claims rely on (results/README.md, thermal section).
 SCHEMAS = {
     "thermal_single_pass": ["omega_T", "statistics", "seed", "particle", "v0", "delta", "passed",
@@ -26,6 +26,10 @@ SCHEMAS = {
     "thermal_equilibration_crossings": ["start", "seed", "particle", "tau", "v", "kinetic"],
     "thermal_drift": ["phi0", "omega_T", "statistics", "seed", "v0", "tau", "v", "direction"],
     "thermal_drift_ends": ["phi0", "omega_T", "statistics", "seed", "v0", "v_end", "n", "fate"],
+    "thermal_drag": ["statistics", "omega_T", "v", "n_samples", "delta_bar", "delta_bar_se",
+                     "delta_bar_rest", "shift", "shift_se", "theory", "two_phonon",
+                     "debye_waller", "theory_shift", "debye_waller_shift", "solver",
+                     "chaindrag_version"],
     "thermal_sampler": ["statistics", "omega_T", "quantity", "lag", "measured", "std_error",
                         "expected"],
     "thermal_solver_agreement": ["quantity", "value", "omega_T", "seed"],
@@ -69,7 +73,7 @@ def test_every_thermal_claim_of_the_quick_preset_passes_or_is_not_applicable(the
     assert (na["note"].str.len() > 0).all(), "every not-applicable row says why"
     judged = set(df.loc[df["passed"].astype(str) == "True", "figure"])
     assert {"thermal_sampler", "thermal_solvers", "thermal_single_pass",
-            "thermal_equilibration"} <= judged
+            "thermal_equilibration", "thermal_drag"} <= judged
 
 
 def test_thermal_drift_covers_both_signs_of_the_interaction(thermal_run):

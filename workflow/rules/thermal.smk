@@ -1,5 +1,6 @@
 # Thermal branch (issue 13, beyond the paper): single passes, equilibration and Fig. 8's drift
-# in a thermal chain, the checks of the realizations, three figures and validation_thermal.csv.
+# in a thermal chain, drive mode against Eq. (33) at temperature T, the checks of the
+# realizations, four figures and validation_thermal.csv.
 # Not part of the default target: run it with `snakemake --cores N thermal`. Every simulation
 # job is single-threaded (N cores run N jobs); measured resources in results/README.md.
 
@@ -71,6 +72,26 @@ rule thermal_drift_run:
     resources:
         mem_mb=2000,
         runtime=60,
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/thermal_job.py"
+
+
+rule thermal_drag_batch:
+    output:
+        out="results/runs/thermal/drag/{thermal_name}.csv",
+    params:
+        function="run_thermal_drag_batch",
+        kwargs=thermal_params("drag"),
+    log:
+        "results/logs/thermal/drag/{thermal_name}.log",
+    benchmark:
+        "results/benchmarks/thermal/drag/{thermal_name}.tsv",
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=30,
     conda:
         "../../environment.yml"
     script:
@@ -190,6 +211,28 @@ rule table_thermal_drift:
         "../scripts/table.py"
 
 
+rule table_thermal_drag:
+    input:
+        batches=thermal_paths("drag"),
+    output:
+        table=report("results/tables/thermal_drag.csv",
+                     caption="../report/thermal_table_drag.rst", category="Thermal"),
+    params:
+        function="thermal_drag_table",
+    log:
+        "results/logs/tables/thermal_drag.log",
+    benchmark:
+        "results/benchmarks/tables/thermal_drag.tsv",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/table.py"
+
+
 rule table_thermal_sampler:
     input:
         tables=[thermal_check_path("sampler")],
@@ -296,6 +339,30 @@ rule thermal_drift:
         "results/logs/figures/thermal_drift.log",
     benchmark:
         "results/benchmarks/figures/thermal_drift.tsv",
+    threads: 1
+    resources:
+        mem_mb=600,
+        runtime=5,
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/figure.py"
+
+
+rule thermal_drag:
+    input:
+        table="results/tables/thermal_drag.csv",
+    output:
+        pdf="results/figures/thermal_drag.pdf",
+        png=report("results/figures/thermal_drag.png", caption="../report/thermal_drag.rst",
+                   category="Thermal"),
+    params:
+        figure="thermal_drag",
+        cfg=canon(TH["drag"]),
+    log:
+        "results/logs/figures/thermal_drag.log",
+    benchmark:
+        "results/benchmarks/figures/thermal_drag.tsv",
     threads: 1
     resources:
         mem_mb=600,

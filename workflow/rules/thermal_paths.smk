@@ -6,7 +6,8 @@
 # How realizations fan out: single passes in seed batches (`seeds_per_job` seeds, every v0,
 # `particles` independent passes per realization), equilibration in seed batches per start,
 # drift one job per (phi0, omega_T, statistics, seed index) running every v0, each in its own
-# realization. The chain at rest (omega_T = 0) runs once per (phi0, v0).
+# realization. The chain at rest (omega_T = 0) runs once per (phi0, v0). Drive mode (drag):
+# one job per (omega_T, seed batch) running every v, and one for the chain at rest.
 
 TH = config["thermal"]
 
@@ -84,9 +85,26 @@ def _thermal_drift_jobs():
     return jobs
 
 
+def _thermal_drag_jobs():
+    """{name: list of thermal_drag_sample() keyword dicts}: the chain at rest (every v), then
+    one job per (omega_T, seed batch) running every v."""
+    c = TH["drag"]
+    base = _thermal_common(c, ("alpha", "phi0", "lam", "mu", "tau_max", "window"))
+    rest = [dict(base, v=float(v), omega_T=0.0, statistics="rest", seed=0) for v in c["v"]]
+    jobs = {f"rest_{short_hash(rest)}": rest}
+    for temp in c["omega_T"]:
+        series = f"{c['statistics']}_T{fmt(temp)}"
+        for batch in _seed_batches(range(c["seeds"]), c["seeds_per_job"]):
+            runs = [dict(base, v=float(v), omega_T=float(temp), statistics=c["statistics"],
+                         seed=s) for s in batch for v in c["v"]]
+            jobs[f"{series}_seeds{batch[0]}-{batch[-1]}_{short_hash(runs)}"] = runs
+    return jobs
+
+
 THERMAL_JOBS = {"single_pass": _thermal_single_pass_jobs(),
                 "equilibration": _thermal_equilibration_jobs(),
-                "drift": _thermal_drift_jobs()}
+                "drift": _thermal_drift_jobs(),
+                "drag": _thermal_drag_jobs()}
 THERMAL_SAMPLER = canon(dict(TH["sampler"], omega_fast=TH["omega_fast"]))
 THERMAL_SOLVERS = canon({k: v for k, v in TH["solvers"].items() if k != "kernel"})
 _check_kernel(TH["solvers"]["kernel"], None, TH["solvers"]["tau_max"], "thermal.solvers")
@@ -109,10 +127,11 @@ def thermal_check_path(name):
     return f"results/runs/thermal/{name}_{short_hash(params)}.csv"
 
 
-THERMAL_FIGURES = ["thermal_single_pass", "thermal_equilibration", "thermal_drift"]
+THERMAL_FIGURES = ["thermal_single_pass", "thermal_equilibration", "thermal_drift",
+                   "thermal_drag"]
 THERMAL_TABLES = ["thermal_single_pass", "thermal_equilibration",
                   "thermal_equilibration_crossings", "thermal_drift", "thermal_drift_ends",
-                  "thermal_sampler", "thermal_solver_agreement"]
+                  "thermal_drag", "thermal_sampler", "thermal_solver_agreement"]
 
 
 def thermal_outputs():

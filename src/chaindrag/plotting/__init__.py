@@ -23,6 +23,7 @@ log = logging.getLogger("chaindrag.plotting")
 FIGURES = (*(f"fig{i}" for i in range(2, 10)), "fig8_long")
 FIGURES += ("potentials",)  # issue 14: the potentials study
 FIGURES += ("thermal_single_pass", "thermal_equilibration", "thermal_drift")  # issue 13
+FIGURES += ("thermal_drag",)  # drive mode against Eq. (33) at temperature T
 
 
 def figure(name: str, inputs: Mapping[str, Any], cfg: Mapping[str, Any]):

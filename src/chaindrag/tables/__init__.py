@@ -15,7 +15,8 @@ inputs. Table schemas are listed in ``results/README.md``; every table carries
 - ``trajectories``: Figs. 4(a, b) and 7 from trajectory stores;
 - ``drift``: Figs. 8 and 9;
 - ``health``: drive-mode Delta_bar and ``numerical_health.csv``;
-- ``memory_kernel``: Fig. 2 from a kernel store.
+- ``memory_kernel``: Fig. 2 from a kernel store;
+- ``thermal``, ``thermal_drag``: the thermal study (drive mode against Eq. 33 at T).
 """
 
 from .drift import fig8_continued_tables, fig8_tables, fig8c_tables, fig9_table
@@ -25,10 +26,12 @@ from .potentials import potentials_table  # issue 14, potentials study
 from .single_pass import concat_tables, fig4c_table, fig5_table, fig6_table
 from .thermal import thermal_drift_tables, thermal_equilibration_tables, \
     thermal_single_pass_table  # issue 13
+from .thermal_drag import thermal_drag_table
 from .trajectories import fig4_pass_table, fig7_table
 
 __all__ = ["concat_tables", "fig2_table", "fig4_pass_table", "fig4c_table", "fig5_table",
            "fig6_table", "fig7_table", "fig8_continued_tables", "fig8_tables", "fig8c_tables",
            "fig9_table",
            "numerical_health_table", "steady_state_drive_table", "potentials_table",
-           "thermal_drift_tables", "thermal_equilibration_tables", "thermal_single_pass_table"]
+           "thermal_drift_tables", "thermal_equilibration_tables", "thermal_single_pass_table",
+           "thermal_drag_table"]

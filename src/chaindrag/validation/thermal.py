@@ -22,29 +22,22 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .._version import __version__
 from ..stores import write_table
 from .rows import COLUMNS, NA, Claim, _as_bool, _g, _require
 from .run import _read, _safe, failed_claims, summary
+from .thermal_drag import check_thermal_drag
+from .tolerances import P_ROW, critical  # noqa: F401 (P_ROW: the tests read it here)
 
 log = logging.getLogger("chaindrag.validation")
 
-#: False-alarm probability of one row (50 rows: family-wise <= 1 %).
-P_ROW = 2e-4
 #: Fewest passes per speed for a variance claim (its standard error needs the 4th moment).
 MIN_PASSES = 10
 #: Fewest thermal runs near a plateau for it to be judged: below, the Student-t critical
 #: value at P_ROW (13 at 5 runs, 71 at 3) leaves the claim without weight.
 MIN_RUNS = 5
 REST = "rest"
-
-
-def critical(dof: float, tests: int = 1) -> float:
-    """Two-sided Student-t critical value at P_ROW / tests (normal for infinite dof)."""
-    q = 1.0 - P_ROW / (2.0 * max(int(tests), 1))
-    return float(stats.norm.ppf(q) if not math.isfinite(dof) else stats.t.ppf(q, dof))
 
 
 # ------------------------------------------------------------------------------ sampler
@@ -322,6 +315,8 @@ def validate_thermal(tables: Mapping[str, pd.DataFrame | None]) -> pd.DataFrame:
                                              t.get("thermal_equilibration_crossings"))),
         ("thermal_drift", "drift plateaus at finite temperature",
          lambda: check_thermal_drift(t.get("thermal_drift_ends"))),
+        ("thermal_drag", "drive-mode loss against Eq. (33) at temperature T",
+         lambda: check_thermal_drag(t.get("thermal_drag"))),
     ]
     rows: list[dict] = []
     for fig, claim, fn in checks:

@@ -4,6 +4,10 @@ Each tolerance is justified in ``workflow/report/table_validation.rst`` and in t
 of the check that uses it.
 """
 
+import math
+
+from scipy import stats
+
 # The paper's run lengths: a shorter run cannot refute a long-time claim (it becomes n/a).
 PAPER_FIG3_TAU = 125.0   # Fig. 3: both particles trapped within tau = 125
 PAPER_FIG8_TAU = 800.0   # Fig. 8: runaway / drift / capture decided by tau = 800
@@ -39,3 +43,13 @@ HEALTH_ENERGY_FLOOR = 1e-10    # both below: rounding, no order to measure
 HEALTH_TIMESTEP = 1e-3         # relative change of a single-pass loss when delta is halved
 HEALTH_SOLVER_SIGMA = 0.05     # max |sigma_chain - sigma_kernel| over tau <= 5 (issue 4) ...
 HEALTH_SOLVER_TAU = 5.0        # ... growing as (tau / 5)^2 beyond
+
+#: Thermal claims (validation_thermal.csv): false-alarm probability of one row (50 rows:
+#: family-wise <= 1 %).
+P_ROW = 2e-4
+
+
+def critical(dof: float, tests: int = 1) -> float:
+    """Two-sided Student-t critical value at P_ROW / tests (normal for infinite dof)."""
+    q = 1.0 - P_ROW / (2.0 * max(int(tests), 1))
+    return float(stats.norm.ppf(q) if not math.isfinite(dof) else stats.t.ppf(q, dof))

@@ -1,0 +1,62 @@
+"""Drag at constant speed on a thermal chain: drive mode against Eq. (33) at temperature T.
+
+(a) Delta_bar(v): Eq. (33) at rest, Eq. (33) at each temperature (Debye-Waller factor plus
+two-phonon absorption, :func:`chaindrag.analytic.thermal_steady_state_loss`), and the
+drive-mode samples (mean +- standard error); (b) the shift from the chain at rest in
+percent: the theory, the Debye-Waller factor alone (dashed), and the drive runs' shift from
+their own rest-chain runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .. import analytic
+from .style import ANALYTIC, CYCLE, new_figure, panel_label
+
+
+def load(inputs: Mapping[str, Any]) -> dict:
+    return {"table": pd.read_csv(inputs["table"])}
+
+
+def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
+    fig = new_figure(7.0, 3.0)
+    ax_loss, ax_shift = fig.subplots(1, 2)
+    r0 = table.iloc[0]
+    alpha, phi0, lam, wf = (float(r0[k]) for k in ("alpha", "phi0", "lam", "omega_fast"))
+    curve = cfg["curve"]
+    v = np.linspace(float(curve["start"]), float(curve["stop"]), int(curve["n_points"]))
+    grid = int(curve["grid"])
+    rest = analytic.steady_state_loss(v, phi0, lam, alpha, wf)
+    ax_loss.plot(v, rest, color=ANALYTIC, lw=0.7, label="Eq. (33), rest")
+    ax_shift.axhline(0.0, color=ANALYTIC, lw=0.7)
+    for i, ((stats, temp), sel) in enumerate(table.groupby(["statistics", "omega_T"],
+                                                           sort=True)):
+        c = CYCLE[i % len(CYCLE)]
+        factor, lam_t = analytic.thermal_width(lam, temp, stats, wf)
+        two = analytic.two_phonon_loss(v, phi0, lam, alpha, temp, stats, wf, grid=grid)
+        full = analytic.steady_state_loss(v, phi0 * factor, lam_t, alpha, wf) + two
+        label = f"$\\omega_T = {temp:g}$ {stats}"
+        ax_loss.plot(v, full, color=c, lw=0.9, label=f"{label}: Debye-Waller + two-phonon")
+        ax_loss.errorbar(sel["v"], sel["delta_bar"], yerr=sel["delta_bar_se"], fmt="o", ms=3,
+                         color=c, lw=0.8, label=f"{label}: drive mode")
+        ax_shift.plot(v, 100 * (full / rest - 1), color=c, lw=0.9)
+        ax_shift.plot(v, 100 * ((full - two) / rest - 1), color=c, lw=0.8, ls="--")
+        ax_shift.errorbar(sel["v"], 100 * sel["shift"], yerr=100 * sel["shift_se"], fmt="o",
+                          ms=3, color=c, lw=0.8)
+    ax_loss.set_yscale("log")
+    ax_loss.set_ylabel(r"$\bar\Delta$ per chain mass")
+    ax_shift.set_ylabel(r"$\bar\Delta / \bar\Delta_{\rm rest} - 1$ (%)")
+    for ax, text in ((ax_loss, "a"), (ax_shift, "b")):
+        ax.set_xlabel(r"$\dot\sigma$")
+        panel_label(ax, text)
+    ax_loss.legend(fontsize=6, frameon=False)
+    fig.suptitle(f"$\\alpha = {alpha:g}$, $\\Phi_0 = \\pm{phi0:g}$, $\\lambda = {lam:g}$; "
+                 "(b) dashed: Debye-Waller factor alone", fontsize=8)
+    fig.tight_layout()
+    return fig

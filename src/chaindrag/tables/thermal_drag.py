@@ -1,0 +1,67 @@
+"""Drive-mode loss on thermal chains against Eq. (33) at temperature T.
+
+Batch tables of :mod:`chaindrag.jobs.thermal_drag` in (one row per drive run), one row per
+(statistics, omega_T, v) out: the samples' mean and standard error (a sample is a
+realization and its mirror image at +-phi0), the same runs on the chain at rest, and the
+theory beside them (:func:`chaindrag.analytic.thermal_steady_state_loss`, its two-phonon
+part and its Debye-Waller part alone, and Eq. 33 at rest). Shifts are relative: the drive
+runs' to their rest-chain runs (finite-tau and higher-order terms in phi0 largely cancel),
+the theory's to Eq. (33).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from .. import analytic
+from ..stores import write_table
+from ._common import PathLike, _read_all, _sorted, _with_provenance
+
+REST = "rest"
+
+
+def thermal_drag_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
+    """Per (statistics, omega_T, v): the drive-mode loss at finite T and its theory.
+
+    Columns: statistics, omega_T, v, n_samples, delta_bar (mean of the samples),
+    delta_bar_se, delta_bar_rest (the rest-chain runs, mean of +-phi0), shift
+    (delta_bar / delta_bar_rest - 1), shift_se, eq33, theory, two_phonon, debye_waller
+    (theory - two_phonon), theory_shift and debye_waller_shift (over eq33, minus 1), the
+    parameters (alpha, phi0 = |phi0|, lam, mu, tau_max, window, omega_fast, d, solver) and
+    chaindrag_version.
+    """
+    df = _read_all(batches)
+    if df.empty or not (df["statistics"] != REST).any():
+        raise ValueError("no thermal drive runs in the batches (only the chain at rest?)")
+    rest = df[df["statistics"] == REST].groupby("v")["delta_bar"].mean()
+    hot = df[df["statistics"] != REST]
+    samples = hot.groupby(["statistics", "omega_T", "v", "seed"])["delta_bar"].mean()
+    stats = samples.groupby(["statistics", "omega_T", "v"]).agg(["count", "mean", "std"])
+    first = df.iloc[0]
+    alpha, phi0, lam = float(first["alpha"]), abs(float(first["phi0"])), float(first["lam"])
+    wf = float(first["omega_fast"])
+    rows = []
+    for (statistics, temp, v), s in stats.iterrows():
+        n = int(s["count"])
+        se = float(s["std"]) / math.sqrt(n) if n > 1 else math.nan
+        d_rest = float(rest.get(v, math.nan))
+        eq33 = float(analytic.steady_state_loss(v, phi0, lam, alpha, wf))
+        theory = float(analytic.thermal_steady_state_loss(v, phi0, lam, alpha, temp,
+                                                          statistics, wf))
+        two_phonon = float(analytic.two_phonon_loss(v, phi0, lam, alpha, temp, statistics, wf))
+        rows.append(dict(
+            statistics=statistics, omega_T=float(temp), v=float(v), n_samples=n,
+            delta_bar=float(s["mean"]), delta_bar_se=se, delta_bar_rest=d_rest,
+            shift=float(s["mean"]) / d_rest - 1.0, shift_se=se / d_rest, eq33=eq33,
+            theory=theory, two_phonon=two_phonon, debye_waller=theory - two_phonon,
+            theory_shift=theory / eq33 - 1.0, debye_waller_shift=(theory - two_phonon) / eq33
+            - 1.0, alpha=alpha, phi0=phi0, lam=lam, mu=float(first["mu"]),
+            tau_max=float(first["tau_max"]), window=float(first["window"]), omega_fast=wf,
+            d=int(first["d"]), solver=first["solver"]))
+    out = _with_provenance(_sorted(pd.DataFrame(rows), ["statistics", "omega_T", "v"]))
+    write_table(out, table)
+    return out
+
