@@ -11,8 +11,8 @@ import numpy as np
 
 from .._version import __version__
 from ..interactions import Interaction
-from ..thermal import ThermalChain
 from ..params import ParameterError, require_finite, require_positive, require_range
+from ..thermal import ThermalChain
 from .chain import _run_chain
 from .checks import (_check_step, _common_checks, _interaction, _n_steps, interaction_common,
                      interaction_params)
@@ -81,8 +81,9 @@ def drive(*, alpha: float, phi0: float | None = None, lam: float | None = None,
     in :func:`~chaindrag.solvers.simulate`) the chain starts in that realization and the
     loss is the work against the drag alone; Eq. (33) at that temperature is
     :func:`chaindrag.analytic.thermal_steady_state_loss`. One realization's loss carries
-    the thermal noise; its mirror image (``thermal.mirrored()``) has the noise's odd part
-    reversed, so a pair's mean is the realizations' mean to second order.
+    the thermal noise; in its mirror image (``thermal.mirrored()``) the part odd in rho^H
+    (the first-order noise) is reversed, so the pair's mean has none of it and the same
+    expectation.
     """
     if solver not in _SOLVERS:
         raise ParameterError(f"solver must be {' or '.join(map(repr, _SOLVERS))}, got {solver!r}")
