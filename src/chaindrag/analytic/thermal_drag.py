@@ -53,7 +53,8 @@ from chaindrag.thermal.modes import check_statistics, check_temperature
 from ._common import out
 from .steady_state import steady_state_loss
 
-__all__ = ["thermal_steady_state_loss", "two_phonon_loss", "thermal_width"]
+__all__ = ["thermal_steady_state_loss", "debye_waller_loss", "two_phonon_loss",
+           "thermal_width"]
 
 _GRID_RANGE = (64, 16384)
 #: Gaussian weights exp(-k^2 lam^2) below e^{-_CUT} of the largest are skipped.
@@ -148,7 +149,7 @@ def _two_phonon(v, lam, alpha, omega_fast, temp, quantum, n):
     return 0.5 * math.pi * tot / (2.0 * math.pi * alpha)
 
 
-def _inputs(v, phi0, lam, alpha, omega_T, statistics, omega_fast, grid):
+def _inputs(v, phi0, lam, alpha, omega_T, statistics, omega_fast, grid=None):
     wf = require_omega_fast(omega_fast)
     require_positive("v", v)
     require_finite("phi0", phi0)
@@ -158,7 +159,8 @@ def _inputs(v, phi0, lam, alpha, omega_T, statistics, omega_fast, grid):
     temp = check_temperature(omega_T)
     if any(np.ndim(x) != 0 for x in (phi0, lam, alpha, temp)):
         raise ParameterError("phi0, lam, alpha and omega_T must be scalars (v may be an array)")
-    if not (isinstance(grid, (int, np.integer)) and _GRID_RANGE[0] <= grid <= _GRID_RANGE[1]):
+    if grid is not None and not (isinstance(grid, (int, np.integer))
+                                 and _GRID_RANGE[0] <= grid <= _GRID_RANGE[1]):
         raise ParameterError(f"grid must be an integer in [{_GRID_RANGE[0]}, {_GRID_RANGE[1]}], "
                              f"got {grid!r}")
     return wf, statistics, float(temp)
@@ -223,6 +225,29 @@ def two_phonon_loss(v, phi0, lam, alpha, omega_T, statistics: str = "quantum",
     return out(res.reshape(np.shape(v)))
 
 
+def debye_waller_loss(v, phi0, lam, alpha, omega_T, statistics: str = "quantum",
+                      omega_fast: float = 10.0):
+    """Eq. (33) for the Gaussian averaged over the thermal displacement (the Debye-Waller part).
+
+    Parameters are those of :func:`two_phonon_loss` (without ``grid``).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        :func:`~chaindrag.analytic.steady_state_loss` for amplitude ``phi0 lam / lam_T`` and
+        width ``lam_T`` (:func:`thermal_width`): the resonances of Eq. (33) where they are at
+        rest, each weighted by exp(-k_j^2 <rho^2>).
+
+    Raises
+    ------
+    chaindrag.params.ParameterError
+        A parameter outside the ranges of :func:`two_phonon_loss`, naming it.
+    """
+    wf, statistics, temp = _inputs(v, phi0, lam, alpha, omega_T, statistics, omega_fast)
+    factor, lam_t = thermal_width(lam, temp, statistics, wf)
+    return steady_state_loss(v, float(phi0) * factor, lam_t, float(alpha), wf)
+
+
 def thermal_steady_state_loss(v, phi0, lam, alpha, omega_T, statistics: str = "quantum",
                               omega_fast: float = 10.0, *, grid: int = 2048):
     """Eq. (33) on a thermal chain: Debye-Waller-weighted spikes plus two-phonon absorption.
@@ -232,10 +257,10 @@ def thermal_steady_state_loss(v, phi0, lam, alpha, omega_T, statistics: str = "q
     Returns
     -------
     float or numpy.ndarray
-        Delta_bar(v, T) = Eq. (33) for the Gaussian of :func:`thermal_width` +
-        :func:`two_phonon_loss`. Second order in phi0 (as Eq. 33), exact in the thermal
-        displacement's variance, first order in its correlation (three-phonon terms, of
-        order T^2, left out); T = 0 classical is Eq. (33) itself.
+        Delta_bar(v, T) = :func:`debye_waller_loss` + :func:`two_phonon_loss`. Second order
+        in phi0 (as Eq. 33), exact in the thermal displacement's variance, first order in
+        its correlation (three-phonon terms, of order T^2, left out); T = 0 classical is
+        Eq. (33) itself.
 
     Raises
     ------
@@ -257,8 +282,7 @@ def thermal_steady_state_loss(v, phi0, lam, alpha, omega_T, statistics: str = "q
     >>> bool(0.95 < hot / rest < 0.98)
     True
     """
-    wf, statistics, temp = _inputs(v, phi0, lam, alpha, omega_T, statistics, omega_fast, grid)
-    factor, lam_t = thermal_width(lam, temp, statistics, wf)
-    smeared = steady_state_loss(v, float(phi0) * factor, lam_t, float(alpha), wf)
-    return out(np.asarray(smeared) + np.asarray(two_phonon_loss(
-        v, phi0, lam, alpha, temp, statistics, wf, grid=grid)))
+    return out(np.asarray(debye_waller_loss(v, phi0, lam, alpha, omega_T, statistics,
+                                            omega_fast))
+               + np.asarray(two_phonon_loss(v, phi0, lam, alpha, omega_T, statistics,
+                                            omega_fast, grid=grid)))

@@ -38,15 +38,15 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
     for i, ((stats, temp), sel) in enumerate(table.groupby(["statistics", "omega_T"],
                                                            sort=True)):
         c = CYCLE[i % len(CYCLE)]
-        factor, lam_t = analytic.thermal_width(lam, temp, stats, wf)
         two = analytic.two_phonon_loss(v, phi0, lam, alpha, temp, stats, wf, grid=grid)
-        full = analytic.steady_state_loss(v, phi0 * factor, lam_t, alpha, wf) + two
+        debye_waller = analytic.debye_waller_loss(v, phi0, lam, alpha, temp, stats, wf)
+        full = debye_waller + two  # analytic.thermal_steady_state_loss
         label = f"$\\omega_T = {temp:g}$ {stats}"
         ax_loss.plot(v, full, color=c, lw=0.9, label=f"{label}: Debye-Waller + two-phonon")
         ax_loss.errorbar(sel["v"], sel["delta_bar"], yerr=sel["delta_bar_se"], fmt="o", ms=3,
                          color=c, lw=0.8, label=f"{label}: drive mode")
         ax_shift.plot(v, 100 * (full / rest - 1), color=c, lw=0.9)
-        ax_shift.plot(v, 100 * ((full - two) / rest - 1), color=c, lw=0.8, ls="--")
+        ax_shift.plot(v, 100 * (debye_waller / rest - 1), color=c, lw=0.8, ls="--")
         ax_shift.errorbar(sel["v"], 100 * sel["shift"], yerr=100 * sel["shift_se"], fmt="o",
                           ms=3, color=c, lw=0.8)
     ax_loss.set_yscale("log")

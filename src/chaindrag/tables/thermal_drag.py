@@ -49,16 +49,17 @@ def thermal_drag_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataF
         se = float(s["std"]) / math.sqrt(n) if n > 1 else math.nan
         d_rest = float(rest.get(v, math.nan))
         eq33 = float(analytic.steady_state_loss(v, phi0, lam, alpha, wf))
-        theory = float(analytic.thermal_steady_state_loss(v, phi0, lam, alpha, temp,
-                                                          statistics, wf))
+        debye_waller = float(analytic.debye_waller_loss(v, phi0, lam, alpha, temp, statistics,
+                                                        wf))
         two_phonon = float(analytic.two_phonon_loss(v, phi0, lam, alpha, temp, statistics, wf))
+        theory = debye_waller + two_phonon  # analytic.thermal_steady_state_loss
         rows.append(dict(
             statistics=statistics, omega_T=float(temp), v=float(v), n_samples=n,
             delta_bar=float(s["mean"]), delta_bar_se=se, delta_bar_rest=d_rest,
             shift=float(s["mean"]) / d_rest - 1.0, shift_se=se / d_rest, eq33=eq33,
-            theory=theory, two_phonon=two_phonon, debye_waller=theory - two_phonon,
-            theory_shift=theory / eq33 - 1.0, debye_waller_shift=(theory - two_phonon) / eq33
-            - 1.0, alpha=alpha, phi0=phi0, lam=lam, mu=float(first["mu"]),
+            theory=theory, two_phonon=two_phonon, debye_waller=debye_waller,
+            theory_shift=theory / eq33 - 1.0, debye_waller_shift=debye_waller / eq33 - 1.0,
+            alpha=alpha, phi0=phi0, lam=lam, mu=float(first["mu"]),
             tau_max=float(first["tau_max"]), window=float(first["window"]), omega_fast=wf,
             d=int(first["d"]), solver=first["solver"]))
     out = _with_provenance(_sorted(pd.DataFrame(rows), ["statistics", "omega_T", "v"]))
