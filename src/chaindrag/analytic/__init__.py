@@ -46,6 +46,7 @@ Sec. VI, Eq. (33)         :func:`relaxation_time`                   ``drift``
 Eq. (33) at temperature   :func:`thermal_steady_state_loss`,        ``thermal_drag``
 T (Sec. II, VI)           :func:`debye_waller_loss`,
                           :func:`two_phonon_loss`,
+                          :func:`three_phonon_loss`,
                           :func:`thermal_width`
 ========================  ========================================  ====================
 
@@ -72,7 +73,7 @@ from .single_pass import (capture_speed, extremum_speed, single_pass_loss,
 from .steady_state import (steady_state_loss, steady_state_loss_script_variant,
                            steady_state_roots)
 from .thermal_drag import (debye_waller_loss, thermal_steady_state_loss, thermal_width,
-                           two_phonon_loss)
+                           three_phonon_loss, two_phonon_loss)
 from .thermal_noise import single_pass_noise_variance  # Var of Eq. 25 at temperature T
 
 __all__ = [
@@ -82,5 +83,6 @@ __all__ = [
     "steady_state_loss_script_variant", "steady_state_roots", "spike_speeds",
     "broadened_steady_state_loss", "cell_speeds", "drift_velocities", "relaxation_time",
     "fast_resonance_speeds", "slow_resonance_speeds", "single_pass_noise_variance",
-    "thermal_steady_state_loss", "debye_waller_loss", "two_phonon_loss", "thermal_width",
+    "thermal_steady_state_loss", "debye_waller_loss", "two_phonon_loss", "three_phonon_loss",
+    "thermal_width",
 ]

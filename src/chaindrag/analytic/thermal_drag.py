@@ -1,4 +1,4 @@
-"""Eq. (33) on a thermal chain: the Debye-Waller factor and two-phonon absorption.
+"""Eq. (33) on a thermal chain: the Debye-Waller factor and multi-phonon absorption.
 
 A particle dragged at constant speed v through a chain in free thermal motion rho^H feels
 the masses where they are, sigma - alpha n - rho_n. To second order in the interaction
@@ -25,13 +25,15 @@ rest (D = 0) it is Eq. (33). Writing exp(-k^2 D) = exp(-k^2 s^2) (1 + k^2 C + ..
       Delta_2ph = (pi/2) int dk k^5 |Phi_k|^2 exp(-k^2 s^2) <sum_+- delta(2 pi (omega_q +-
                   omega_p) - k v) epsilon_p / (omega_q omega_p^2)>_q.
 
-- (k^2 C)^m / m!, m >= 2, the (m+1)-phonon terms, are of order T^m: left out.
+- (k^2 C)^2 / 2 is three-phonon absorption, kv = 2 pi (omega_q +- omega_p1 +- omega_p2)
+  (:func:`three_phonon_loss`), of order T^2: it is what brings the theory onto the drive
+  runs at Omega_T = 5 (a ~0.1 % residual without it).
+- (k^2 C)^m / m!, m >= 3, the (m+1)-phonon terms, are of order T^m: left out.
 
-The delta function is integrated over the torus (q, p) with p = k alpha - q modulo 2 pi
-(one k per Brillouin zone of q + p): linear on each triangle of a uniform grid, the
-two-dimensional tetrahedron method of densities of states (second order in the grid
-spacing away from the van Hove points, which are integrable; the smooth factor is
-interpolated linearly on each triangle).
+The delta functions are integrated over the torus of the phonon momenta (the last one
+fixed by the total k alpha modulo 2 pi, one k per Brillouin zone) by the linear tetrahedron
+method of densities of states: triangles for two phonons (2048^2 cells: 2e-4), tetrahedra
+for three (64^3 cubes); :mod:`chaindrag.analytic._multiphonon` holds the kernels.
 
 ``epsilon`` is the mean mode energy of the statistics, as in the solvers' realizations
 (:func:`chaindrag.thermal.mode_energy`): the particle is classical and rho^H a Gaussian
@@ -44,112 +46,23 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
 from chaindrag.params import ParameterError, require_finite, require_omega_fast, require_positive
 from chaindrag.thermal import displacement_variance
 from chaindrag.thermal.modes import check_statistics, check_temperature
 
 from ._common import out
+from ._multiphonon import three_phonon, two_phonon
 from .steady_state import steady_state_loss
 
 __all__ = ["thermal_steady_state_loss", "debye_waller_loss", "two_phonon_loss",
-           "thermal_width"]
+           "three_phonon_loss", "thermal_width"]
 
 _GRID_RANGE = (64, 16384)
-#: Gaussian weights exp(-k^2 lam^2) below e^{-_CUT} of the largest are skipped.
-_CUT = 80.0
+_GRID_3_RANGE = (8, 512)
 
 
-@njit(cache=True)
-def _delta_on_triangle(g1, f1, g2, f2, g3, f3, area):
-    """Integral of f delta(g) over a triangle on which g and f are linear (vertex values).
-
-    The zero line of g crosses two edges; the integral is the length over |grad g| (the
-    density-of-states formula) times f at the segment's midpoint, exact for linear f.
-    """
-    if g1 > g2:
-        g1, g2, f1, f2 = g2, g1, f2, f1
-    if g2 > g3:
-        g2, g3, f2, f3 = g3, g2, f3, f2
-    if g1 > g2:
-        g1, g2, f1, f2 = g2, g1, f2, f1
-    if g1 >= 0.0 or g3 <= 0.0:
-        return 0.0
-    t13 = -g1 / (g3 - g1)
-    if g2 > 0.0:  # the segment joins edges 1-2 and 1-3
-        t12 = -g1 / (g2 - g1)
-        f_mid = f1 + 0.5 * (t12 * (f2 - f1) + t13 * (f3 - f1))
-        return 2.0 * area * (-g1) / ((g2 - g1) * (g3 - g1)) * f_mid
-    t23 = -g2 / (g3 - g2)  # edges 1-3 and 2-3
-    f_mid = 0.5 * (f1 + t13 * (f3 - f1) + f2 + t23 * (f3 - f2))
-    return 2.0 * area * g3 / ((g3 - g1) * (g3 - g2)) * f_mid
-
-
-@njit(cache=True)
-def _mode_energy(omega, temp, quantum):
-    if not quantum:
-        return temp
-    if temp == 0.0:
-        return 0.5 * omega
-    return 0.5 * omega / math.tanh(0.5 * omega / temp)
-
-
-@njit(cache=True, inline="always")
-def _smooth(k, lam, omega_q, e_p):
-    """The integrand's smooth factor k^5 e^{-k^2 lam^2} epsilon_p / (omega_q omega_p^2)."""
-    return k**5 * math.exp(-k * k * lam * lam) * e_p / omega_q
-
-
-@njit(cache=True)
-def _two_phonon(v, lam, alpha, omega_fast, temp, quantum, n):
-    """(pi/2) int dk k^5 |Phi_k|^2 <...>_q for phi0 lam = 1/sqrt(2 pi) (|Phi_k|^2 = e^{-k^2 lam^2}).
-
-    Sum over the two branches, the cells of an n x n grid of (q, p) in [-pi, pi)^2 (two
-    triangles each) and every Brillouin zone G of k = (q + p + 2 pi G) / alpha whose root
-    set g_G = 2 pi (omega_q +- omega_p) - k v = 0 meets the cell; the smooth factor is taken
-    interpolated linearly on each triangle. dk dq / 2 pi = dq dp / (2 pi alpha).
-    """
-    b = omega_fast * omega_fast - 1.0
-    h = 2.0 * math.pi / n
-    q = np.empty(n + 1)
-    w = np.empty(n + 1)
-    for i in range(n + 1):
-        q[i] = -math.pi + h * i
-        s = math.sin(0.5 * q[i])
-        w[i] = math.sqrt(1.0 + b * s * s)
-    e = np.empty(n + 1)
-    for i in range(n + 1):
-        e[i] = _mode_energy(w[i], temp, quantum) / (w[i] * w[i])  # epsilon_p / omega_p^2
-    zone = 2.0 * math.pi * v / alpha  # g_G = g_0 - G zone
-    k_max = math.sqrt(_CUT) / lam
-    area = 0.5 * h * h
-    tot = 0.0
-    for branch in (1.0, -1.0):
-        for i in range(n):
-            for j in range(n):
-                ga = 2.0 * math.pi * (w[i] + branch * w[j]) - v * (q[i] + q[j]) / alpha
-                gb = 2.0 * math.pi * (w[i + 1] + branch * w[j]) - v * (q[i + 1] + q[j]) / alpha
-                gc = 2.0 * math.pi * (w[i] + branch * w[j + 1]) - v * (q[i] + q[j + 1]) / alpha
-                gd = (2.0 * math.pi * (w[i + 1] + branch * w[j + 1])
-                      - v * (q[i + 1] + q[j + 1]) / alpha)
-                lo = min(min(ga, gb), min(gc, gd))
-                hi = max(max(ga, gb), max(gc, gd))
-                for g in range(int(math.ceil(lo / zone)), int(math.floor(hi / zone)) + 1):
-                    k0 = (q[i] + q[j] + 2.0 * math.pi * g) / alpha  # k at corner a
-                    if abs(k0) > k_max + 2.0 * h / alpha:
-                        continue
-                    fa = _smooth(k0, lam, w[i], e[j])
-                    fb = _smooth(k0 + h / alpha, lam, w[i + 1], e[j])
-                    fc = _smooth(k0 + h / alpha, lam, w[i], e[j + 1])
-                    fd = _smooth(k0 + 2.0 * h / alpha, lam, w[i + 1], e[j + 1])
-                    off = g * zone
-                    tot += (_delta_on_triangle(ga - off, fa, gb - off, fb, gd - off, fd, area)
-                            + _delta_on_triangle(ga - off, fa, gc - off, fc, gd - off, fd, area))
-    return 0.5 * math.pi * tot / (2.0 * math.pi * alpha)
-
-
-def _inputs(v, phi0, lam, alpha, omega_T, statistics, omega_fast, grid=None):
+def _inputs(v, phi0, lam, alpha, omega_T, statistics, omega_fast, grid=None, grid_3=None):
     wf = require_omega_fast(omega_fast)
     require_positive("v", v)
     require_finite("phi0", phi0)
@@ -163,6 +76,10 @@ def _inputs(v, phi0, lam, alpha, omega_T, statistics, omega_fast, grid=None):
                                  and _GRID_RANGE[0] <= grid <= _GRID_RANGE[1]):
         raise ParameterError(f"grid must be an integer in [{_GRID_RANGE[0]}, {_GRID_RANGE[1]}], "
                              f"got {grid!r}")
+    if grid_3 is not None and not (isinstance(grid_3, (int, np.integer))
+                                   and _GRID_3_RANGE[0] <= grid_3 <= _GRID_3_RANGE[1]):
+        raise ParameterError(f"grid_3 must be an integer in [{_GRID_3_RANGE[0]}, "
+                             f"{_GRID_3_RANGE[1]}], got {grid_3!r}")
     return wf, statistics, float(temp)
 
 
@@ -219,8 +136,40 @@ def two_phonon_loss(v, phi0, lam, alpha, omega_T, statistics: str = "quantum",
     factor, lam_t = thermal_width(lam, temp, statistics, wf)
     amp2 = 2.0 * math.pi * (float(phi0) * float(lam)) ** 2  # |Phi_k|^2 = amp2 e^{-k^2 lam_T^2}
     v_arr = np.atleast_1d(np.asarray(v, dtype=float))
-    res = np.array([amp2 * _two_phonon(float(x), lam_t, float(alpha), wf, temp,
+    res = np.array([amp2 * two_phonon(float(x), lam_t, float(alpha), wf, temp,
                                        statistics == "quantum", int(grid))
+                    for x in v_arr.ravel()])
+    return out(res.reshape(np.shape(v)))
+
+
+def three_phonon_loss(v, phi0, lam, alpha, omega_T, statistics: str = "quantum",
+                      omega_fast: float = 10.0, *, grid_3: int = 64):
+    """Three-phonon part of the loss per mass at constant speed on a thermal chain.
+
+    Parameters are those of :func:`two_phonon_loss`, with ``grid_3`` cells per side of the
+    (q, p1, p2) grid, in [8, 512]: the term is smooth, 48, 64 and 96 agree to 0.7 % of it
+    at Fig. 8's parameters (~1.5 s a speed at 64).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The second order in the thermal correlation C, (k^2 C)^2 / 2: a mode excited while
+        two thermal modes are absorbed or emitted, k v = 2 pi (omega_q +- omega_p1 +-
+        omega_p2), q + p1 + p2 = k alpha. Of order T^2; with the Debye-Waller factor of
+        :func:`thermal_width`.
+
+    Raises
+    ------
+    chaindrag.params.ParameterError
+        A parameter outside the ranges above, naming it.
+    """
+    wf, statistics, temp = _inputs(v, phi0, lam, alpha, omega_T, statistics, omega_fast,
+                                   grid_3=grid_3)
+    factor, lam_t = thermal_width(lam, temp, statistics, wf)
+    amp2 = 2.0 * math.pi * (float(phi0) * float(lam)) ** 2
+    v_arr = np.atleast_1d(np.asarray(v, dtype=float))
+    res = np.array([amp2 * three_phonon(float(x), lam_t, float(alpha), wf, temp,
+                                        statistics == "quantum", int(grid_3))
                     for x in v_arr.ravel()])
     return out(res.reshape(np.shape(v)))
 
@@ -249,18 +198,18 @@ def debye_waller_loss(v, phi0, lam, alpha, omega_T, statistics: str = "quantum",
 
 
 def thermal_steady_state_loss(v, phi0, lam, alpha, omega_T, statistics: str = "quantum",
-                              omega_fast: float = 10.0, *, grid: int = 2048):
-    """Eq. (33) on a thermal chain: Debye-Waller-weighted spikes plus two-phonon absorption.
+                              omega_fast: float = 10.0, *, grid: int = 2048, grid_3: int = 64):
+    """Eq. (33) on a thermal chain: Debye-Waller-weighted spikes plus multi-phonon absorption.
 
-    Parameters are those of :func:`two_phonon_loss`.
+    Parameters are those of :func:`two_phonon_loss` and :func:`three_phonon_loss`.
 
     Returns
     -------
     float or numpy.ndarray
-        Delta_bar(v, T) = :func:`debye_waller_loss` + :func:`two_phonon_loss`. Second order
-        in phi0 (as Eq. 33), exact in the thermal displacement's variance, first order in
-        its correlation (three-phonon terms, of order T^2, left out); T = 0 classical is
-        Eq. (33) itself.
+        Delta_bar(v, T) = :func:`debye_waller_loss` + :func:`two_phonon_loss` +
+        :func:`three_phonon_loss`. Second order in phi0 (as Eq. 33), exact in the thermal
+        displacement's variance, second order in its correlation (four-phonon terms, of
+        order T^3, left out); T = 0 classical is Eq. (33) itself.
 
     Raises
     ------
@@ -282,7 +231,8 @@ def thermal_steady_state_loss(v, phi0, lam, alpha, omega_T, statistics: str = "q
     >>> bool(0.95 < hot / rest < 0.98)
     True
     """
-    return out(np.asarray(debye_waller_loss(v, phi0, lam, alpha, omega_T, statistics,
-                                            omega_fast))
-               + np.asarray(two_phonon_loss(v, phi0, lam, alpha, omega_T, statistics,
-                                            omega_fast, grid=grid)))
+    parts = (debye_waller_loss(v, phi0, lam, alpha, omega_T, statistics, omega_fast),
+             two_phonon_loss(v, phi0, lam, alpha, omega_T, statistics, omega_fast, grid=grid),
+             three_phonon_loss(v, phi0, lam, alpha, omega_T, statistics, omega_fast,
+                               grid_3=grid_3))
+    return out(sum(np.asarray(p) for p in parts))

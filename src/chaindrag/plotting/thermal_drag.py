@@ -1,7 +1,7 @@
 """Drag at constant speed on a thermal chain: drive mode against Eq. (33) at temperature T.
 
 (a) Delta_bar(v): Eq. (33) at rest, Eq. (33) at each temperature (Debye-Waller factor plus
-two-phonon absorption, :func:`chaindrag.analytic.thermal_steady_state_loss`), and the
+two- and three-phonon absorption, :func:`chaindrag.analytic.thermal_steady_state_loss`), and the
 drive-mode samples (mean +- standard error); (b) the shift from the chain at rest in
 percent: the theory, the Debye-Waller factor alone (dashed), and the drive runs' shift from
 their own rest-chain runs.
@@ -25,7 +25,7 @@ def load(inputs: Mapping[str, Any]) -> dict:
 
 
 def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
-    fig = new_figure(7.0, 3.0)
+    fig = new_figure(7.0, 3.4)
     ax_loss, ax_shift = fig.subplots(1, 2)
     r0 = table.iloc[0]
     alpha, phi0, lam, wf = (float(r0[k]) for k in ("alpha", "phi0", "lam", "omega_fast"))
@@ -38,11 +38,12 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
     for i, ((stats, temp), sel) in enumerate(table.groupby(["statistics", "omega_T"],
                                                            sort=True)):
         c = CYCLE[i % len(CYCLE)]
-        two = analytic.two_phonon_loss(v, phi0, lam, alpha, temp, stats, wf, grid=grid)
         debye_waller = analytic.debye_waller_loss(v, phi0, lam, alpha, temp, stats, wf)
-        full = debye_waller + two  # analytic.thermal_steady_state_loss
+        full = debye_waller + analytic.two_phonon_loss(  # thermal_steady_state_loss
+            v, phi0, lam, alpha, temp, stats, wf, grid=grid) + analytic.three_phonon_loss(
+            v, phi0, lam, alpha, temp, stats, wf, grid_3=int(curve["grid_3"]))
         label = f"$\\omega_T = {temp:g}$ {stats}"
-        ax_loss.plot(v, full, color=c, lw=0.9, label=f"{label}: Debye-Waller + two-phonon")
+        ax_loss.plot(v, full, color=c, lw=0.9, label=f"{label}: Debye-Waller + 2, 3 phonons")
         ax_loss.errorbar(sel["v"], sel["delta_bar"], yerr=sel["delta_bar_se"], fmt="o", ms=3,
                          color=c, lw=0.8, label=f"{label}: drive mode")
         ax_shift.plot(v, 100 * (full / rest - 1), color=c, lw=0.9)
@@ -55,8 +56,9 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
     for ax, text in ((ax_loss, "a"), (ax_shift, "b")):
         ax.set_xlabel(r"$\dot\sigma$")
         panel_label(ax, text)
-    ax_loss.legend(fontsize=6, frameon=False)
+    handles, labels = ax_loss.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=6, frameon=False)
     fig.suptitle(f"$\\alpha = {alpha:g}$, $\\Phi_0 = \\pm{phi0:g}$, $\\lambda = {lam:g}$; "
                  "(b) dashed: Debye-Waller factor alone", fontsize=8)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.14, 1, 1))
     return fig

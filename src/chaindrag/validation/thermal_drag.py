@@ -1,9 +1,10 @@
 """Claims on the drive-mode loss at finite temperature (``thermal_drag.csv``).
 
 Per (statistics, omega_T): the measured shift of the loss from the chain at rest agrees at
-every speed with Eq. (33) at that temperature (Debye-Waller factor plus two-phonon
-absorption, :func:`chaindrag.analytic.thermal_steady_state_loss`), and the Debye-Waller
-factor alone is rejected wherever the two-phonon term is large enough to be resolved. Both
+every speed with Eq. (33) at that temperature (Debye-Waller factor plus two- and
+three-phonon absorption, :func:`chaindrag.analytic.thermal_steady_state_loss`), and the
+Debye-Waller factor alone is rejected wherever the multi-phonon terms are large enough to be
+resolved. Both
 are judged in units of the samples' standard error against the Student-t critical value at
 :data:`~chaindrag.validation.tolerances.P_ROW`, Bonferroni-divided among the speeds.
 """
@@ -22,7 +23,7 @@ _COLUMNS = ["statistics", "omega_T", "v", "n_samples", "shift", "shift_se", "the
 
 def check_thermal_drag(df: pd.DataFrame | None) -> list[dict]:
     """Two rows per (statistics, omega_T): the theory at every speed, the Debye-Waller
-    factor alone rejected where the two-phonon term exceeds twice the critical deviation
+    factor alone rejected where the multi-phonon terms exceed twice the critical deviation
     (n/a where it nowhere does)."""
     df = _require(df, "thermal_drag", _COLUMNS)
     rows = []
@@ -30,9 +31,9 @@ def check_thermal_drag(df: pd.DataFrame | None) -> list[dict]:
         g = g[np.isfinite(g["shift_se"]) & (g["shift_se"] > 0)]
         what = f"{st}, omega_T = {temp:g}"
         agree = Claim("thermal_drag", f"drive-mode loss at constant speed = Eq. (33) with the "
-                                      f"Debye-Waller factor + two-phonon absorption ({what})")
+                                      f"Debye-Waller factor + multi-phonon absorption ({what})")
         alone = Claim("thermal_drag", f"the Debye-Waller factor alone misses the drive-mode "
-                                      f"loss: two-phonon absorption is resolved ({what})")
+                                      f"loss: multi-phonon absorption is resolved ({what})")
         if g.empty:
             why = "fewer than two samples at every speed: no standard error"
             rows += [agree.na(why), alone.na(why)]
@@ -49,13 +50,13 @@ def check_thermal_drag(df: pd.DataFrame | None) -> list[dict]:
         gap = ((g["theory_shift"] - g["debye_waller_shift"]).abs() / g["shift_se"]).to_numpy()
         resolved = g[gap > 2.0 * crit]
         if resolved.empty:
-            rows.append(alone.na(f"the two-phonon term is below {2 * crit:.3g} standard errors "
-                                 f"at every speed (v = {speeds})"))
+            rows.append(alone.na(f"the multi-phonon terms are below {2 * crit:.3g} standard "
+                                 f"errors at every speed (v = {speeds})"))
             continue
         z_dw = ((resolved["shift"] - resolved["debye_waller_shift"]).abs()
                 / resolved["shift_se"]).to_numpy(dtype=float)
         rows.append(alone.row(crit, float(z_dw.min()), crit, bool(z_dw.min() > crit),
                               "smallest |shift - Debye-Waller shift| / standard error over v = "
-                              f"{', '.join(_g(v) for v in resolved['v'])} (where the two-phonon "
-                              "term exceeds twice the critical value); it must exceed it"))
+                              f"{', '.join(_g(v) for v in resolved['v'])} (where the multi-phonon "
+                              "terms exceed twice the critical value); it must exceed it"))
     return rows
