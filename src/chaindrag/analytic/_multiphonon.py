@@ -53,6 +53,21 @@ def _mode_energy(omega, temp, quantum):
     return 0.5 * omega / math.tanh(0.5 * omega / temp)
 
 
+@njit(cache=True)
+def _band_grid(n, omega_fast, temp, quantum):
+    """Grid q_i = -pi + 2 pi i / n (i = 0..n), omega(q_i) and epsilon(omega) / omega^2."""
+    b = omega_fast * omega_fast - 1.0
+    q = np.empty(n + 1)
+    w = np.empty(n + 1)
+    e = np.empty(n + 1)
+    for i in range(n + 1):
+        q[i] = -math.pi + 2.0 * math.pi * i / n
+        s = math.sin(0.5 * q[i])
+        w[i] = math.sqrt(1.0 + b * s * s)
+        e[i] = _mode_energy(w[i], temp, quantum) / (w[i] * w[i])
+    return q, w, e
+
+
 @njit(cache=True, inline="always")
 def _smooth(k, lam, omega_q, e_p):
     """The integrand's smooth factor k^5 e^{-k^2 lam^2} epsilon_p / (omega_q omega_p^2)."""
@@ -68,17 +83,8 @@ def two_phonon(v, lam, alpha, omega_fast, temp, quantum, n):
     set g_G = 2 pi (omega_q +- omega_p) - k v = 0 meets the cell; the smooth factor is taken
     interpolated linearly on each triangle. dk dq / 2 pi = dq dp / (2 pi alpha).
     """
-    b = omega_fast * omega_fast - 1.0
     h = 2.0 * math.pi / n
-    q = np.empty(n + 1)
-    w = np.empty(n + 1)
-    for i in range(n + 1):
-        q[i] = -math.pi + h * i
-        s = math.sin(0.5 * q[i])
-        w[i] = math.sqrt(1.0 + b * s * s)
-    e = np.empty(n + 1)
-    for i in range(n + 1):
-        e[i] = _mode_energy(w[i], temp, quantum) / (w[i] * w[i])  # epsilon_p / omega_p^2
+    q, w, e = _band_grid(n, omega_fast, temp, quantum)
     zone = 2.0 * math.pi * v / alpha  # g_G = g_0 - G zone
     k_max = math.sqrt(CUT) / lam
     area = 0.5 * h * h
@@ -162,16 +168,8 @@ def three_phonon(v, lam, alpha, omega_fast, temp, quantum, n):
     omega_p2) - k v = 0 meets the cube, the four sign pairs (s1, s2).
     dk dq dp1 / (2 pi)^2 = dq dp1 dp2 / ((2 pi)^2 alpha).
     """
-    b = omega_fast * omega_fast - 1.0
     h = 2.0 * math.pi / n
-    q = np.empty(n + 1)
-    w = np.empty(n + 1)
-    e = np.empty(n + 1)
-    for i in range(n + 1):
-        q[i] = -math.pi + h * i
-        s = math.sin(0.5 * q[i])
-        w[i] = math.sqrt(1.0 + b * s * s)
-        e[i] = _mode_energy(w[i], temp, quantum) / (w[i] * w[i])
+    q, w, e = _band_grid(n, omega_fast, temp, quantum)
     zone = 2.0 * math.pi * v / alpha
     k_max = math.sqrt(CUT) / lam
     vol = h * h * h / 6.0

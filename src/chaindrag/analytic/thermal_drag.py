@@ -83,6 +83,21 @@ def _inputs(v, phi0, lam, alpha, omega_T, statistics, omega_fast, grid=None, gri
     return wf, statistics, float(temp)
 
 
+def _phonon_sum(kernel, v, phi0, lam, alpha, temp: float, statistics: str, wf: float,
+                n: int):
+    """``kernel`` (a multi-phonon sum of :mod:`._multiphonon`) at every speed of ``v``.
+
+    The kernels take |Phi_k|^2 = e^{-k^2 lam_T^2}; the Gaussian's is 2 pi (phi0 lam)^2 times
+    that, the Debye-Waller factor of :func:`thermal_width` included.
+    """
+    lam_t = thermal_width(lam, temp, statistics, wf)[1]
+    amp2 = 2.0 * math.pi * (float(phi0) * float(lam)) ** 2
+    v_arr = np.atleast_1d(np.asarray(v, dtype=float))
+    res = np.array([amp2 * kernel(float(x), lam_t, float(alpha), wf, temp,
+                                  statistics == "quantum", int(n)) for x in v_arr.ravel()])
+    return out(res.reshape(np.shape(v)))
+
+
 def thermal_width(lam, omega_T, statistics: str = "quantum", omega_fast: float = 10.0):
     """The Gaussian seen through the thermal displacement: (amplitude factor, width lam_T).
 
@@ -133,13 +148,7 @@ def two_phonon_loss(v, phi0, lam, alpha, omega_T, statistics: str = "quantum",
         A parameter outside the ranges above, naming it.
     """
     wf, statistics, temp = _inputs(v, phi0, lam, alpha, omega_T, statistics, omega_fast, grid)
-    factor, lam_t = thermal_width(lam, temp, statistics, wf)
-    amp2 = 2.0 * math.pi * (float(phi0) * float(lam)) ** 2  # |Phi_k|^2 = amp2 e^{-k^2 lam_T^2}
-    v_arr = np.atleast_1d(np.asarray(v, dtype=float))
-    res = np.array([amp2 * two_phonon(float(x), lam_t, float(alpha), wf, temp,
-                                       statistics == "quantum", int(grid))
-                    for x in v_arr.ravel()])
-    return out(res.reshape(np.shape(v)))
+    return _phonon_sum(two_phonon, v, phi0, lam, alpha, temp, statistics, wf, grid)
 
 
 def three_phonon_loss(v, phi0, lam, alpha, omega_T, statistics: str = "quantum",
@@ -165,13 +174,7 @@ def three_phonon_loss(v, phi0, lam, alpha, omega_T, statistics: str = "quantum",
     """
     wf, statistics, temp = _inputs(v, phi0, lam, alpha, omega_T, statistics, omega_fast,
                                    grid_3=grid_3)
-    factor, lam_t = thermal_width(lam, temp, statistics, wf)
-    amp2 = 2.0 * math.pi * (float(phi0) * float(lam)) ** 2
-    v_arr = np.atleast_1d(np.asarray(v, dtype=float))
-    res = np.array([amp2 * three_phonon(float(x), lam_t, float(alpha), wf, temp,
-                                        statistics == "quantum", int(grid_3))
-                    for x in v_arr.ravel()])
-    return out(res.reshape(np.shape(v)))
+    return _phonon_sum(three_phonon, v, phi0, lam, alpha, temp, statistics, wf, grid_3)
 
 
 def debye_waller_loss(v, phi0, lam, alpha, omega_T, statistics: str = "quantum",
