@@ -19,9 +19,7 @@ from ..stores import write_table
 from ..tables._common import PathLike, _with_provenance
 from ..thermal import ThermalChain
 from .progress import ProgressLog
-
-#: The chain at rest in the ``statistics`` column.
-REST = "rest"
+from .thermal import REST
 
 
 def thermal_drag_sample(*, alpha: float, phi0: float, lam: float, mu: float, v: float,

@@ -1,8 +1,8 @@
 """Drag at constant speed on a thermal chain: drive mode against Eq. (33) at temperature T.
 
-(a) Delta_bar(v): Eq. (33) at rest, Eq. (33) at each temperature (Debye-Waller factor plus
-two- and three-phonon absorption, :func:`chaindrag.analytic.thermal_steady_state_loss`), and the
-drive-mode samples (mean +- standard error); (b) the shift from the chain at rest in
+(a) Delta_bar(v): Eq. (33) at rest, Eq. (33) at each temperature (Debye-Waller factor
+plus two- and three-phonon absorption, :func:`chaindrag.analytic.thermal_steady_state_loss`),
+and the drive-mode samples (mean +- standard error); (b) the shift from the chain at rest in
 percent: the theory, the Debye-Waller factor alone (dashed), and the drive runs' shift from
 their own rest-chain runs.
 """
@@ -38,10 +38,9 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
     for i, ((stats, temp), sel) in enumerate(table.groupby(["statistics", "omega_T"],
                                                            sort=True)):
         c = CYCLE[i % len(CYCLE)]
+        full = analytic.thermal_steady_state_loss(v, phi0, lam, alpha, temp, stats, wf,
+                                                  grid=grid, grid_3=int(curve["grid_3"]))
         debye_waller = analytic.debye_waller_loss(v, phi0, lam, alpha, temp, stats, wf)
-        full = debye_waller + analytic.two_phonon_loss(  # thermal_steady_state_loss
-            v, phi0, lam, alpha, temp, stats, wf, grid=grid) + analytic.three_phonon_loss(
-            v, phi0, lam, alpha, temp, stats, wf, grid_3=int(curve["grid_3"]))
         label = f"$\\omega_T = {temp:g}$ {stats}"
         ax_loss.plot(v, full, color=c, lw=0.9, label=f"{label}: Debye-Waller + 2, 3 phonons")
         ax_loss.errorbar(sel["v"], sel["delta_bar"], yerr=sel["delta_bar_se"], fmt="o", ms=3,

@@ -19,8 +19,7 @@ import pandas as pd
 from .. import analytic
 from ..stores import write_table
 from ._common import PathLike, _read_all, _sorted, _with_provenance
-
-REST = "rest"
+from .thermal import REST
 
 
 def thermal_drag_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
