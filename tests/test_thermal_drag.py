@@ -8,14 +8,15 @@ Student-t quantile for a two-sided false-alarm probability of 1e-3.
 """
 
 import math
+import warnings
 
 import numpy as np
 import pytest
 from scipy import stats
 
 from chaindrag import analytic
-from chaindrag.interactions import UserPotential
-from chaindrag.params import ParameterError
+from chaindrag.interactions import Gaussian, LennardJones, Lorentzian, Morse, UserPotential
+from chaindrag.params import ParameterError, SeriesTruncationWarning
 from chaindrag.solvers import drive
 from chaindrag.thermal import ThermalChain, displacement_variance
 
@@ -54,6 +55,58 @@ def test_debye_waller_part_is_eq33_for_the_potential_averaged_over_the_displacem
     np.testing.assert_allclose(
         debye_waller, analytic.steady_state_loss(v, alpha=40.0, interaction=averaged),
         rtol=1e-7)
+
+
+def _averaged(inter, s2):
+    """``inter`` averaged over a displacement rho ~ N(0, s2) in real space (Gauss-Hermite)."""
+    z, wz = np.polynomial.hermite_e.hermegauss(40)
+    shifts, wz = math.sqrt(s2) * z, wz / wz.sum()
+
+    def phi(x):
+        return np.sum(wz * inter.potential(np.asarray(x, dtype=float)[..., None] - shifts),
+                      axis=-1)
+
+    def dphi(x):
+        return -np.sum(wz * inter.force(np.asarray(x, dtype=float)[..., None] - shifts),
+                       axis=-1)
+
+    return UserPotential(phi, dphi, length=inter.scales[1], label="thermally averaged")
+
+
+@pytest.mark.parametrize("inter", [Morse.channel(), LennardJones.channel()],
+                         ids=["morse", "lennard-jones"])
+def test_debye_waller_part_of_any_potential_is_eq33_for_its_thermal_average(inter):
+    s2 = float(displacement_variance(5.0, "classical"))
+    v = np.array([15.0, 30.0, 50.0])
+    np.testing.assert_allclose(
+        analytic.debye_waller_loss(v, alpha=40.0, omega_T=5.0, statistics="classical",
+                                   interaction=inter),
+        analytic.steady_state_loss(v, alpha=40.0, interaction=_averaged(inter, s2)),
+        rtol=1e-10)  # measured 1e-14
+
+
+def test_multiphonon_terms_of_a_tabulated_gaussian_match_its_closed_form():
+    """A user potential's |Phi_k|^2 comes from quadrature through a spline; the Gaussian's
+    from its closed form: the same multi-phonon sums."""
+    lam = 4.0
+    user = UserPotential(lambda x: 2.0 * np.exp(-np.asarray(x)**2 / (2 * lam**2)),
+                         lambda x: -2.0 * np.asarray(x) / lam**2
+                         * np.exp(-np.asarray(x)**2 / (2 * lam**2)), length=lam)
+    v = np.array([25.0, 50.0])
+    kw = dict(alpha=40.0, omega_T=5.0, statistics="classical")
+    for part in (analytic.two_phonon_loss, analytic.three_phonon_loss):
+        np.testing.assert_allclose(part(v, **kw, interaction=user),
+                                   part(v, **kw, interaction=Gaussian(2.0, lam)), rtol=1e-9)
+
+
+@pytest.mark.parametrize("inter", [Lorentzian(2.0, 4.0), LennardJones.channel()],
+                         ids=["lorentzian", "lennard-jones"])
+def test_multiphonon_orders_of_any_potential_scale_as_powers_of_temperature(inter):
+    kw = dict(alpha=40.0, statistics="classical", interaction=inter)
+    low, high = (analytic.three_phonon_loss(30.0, omega_T=t, **kw) for t in (0.01, 0.02))
+    assert high / low == pytest.approx(4.0, rel=5e-3)
+    low, high = (analytic.two_phonon_loss(30.0, omega_T=t, **kw) for t in (0.01, 0.02))
+    assert high / low == pytest.approx(2.0, rel=5e-3)
 
 
 def test_two_phonon_integral_converges_as_the_grid_is_refined():
@@ -107,6 +160,16 @@ def test_thermal_drag_refuses_bad_input_naming_it(kw, name):
         analytic.thermal_steady_state_loss(**args)
 
 
+@pytest.mark.parametrize("kw, name", [(dict(interaction=Lorentzian(2.0, 4.0)), "interaction"),
+                                      (dict(omega_T=None), "omega_T"),
+                                      (dict(alpha=None), "alpha")])
+def test_thermal_drag_refuses_a_missing_or_doubled_potential_or_parameter(kw, name):
+    args = dict(v=30.0, phi0=2.0, lam=4.0, alpha=40.0, omega_T=5.0, statistics="classical")
+    args.update(kw)
+    with pytest.raises(ParameterError, match=name):
+        analytic.two_phonon_loss(**args)
+
+
 # ------------------------------------------------------------------ drive on a thermal chain
 def test_drive_on_a_thermal_chain_is_the_same_on_both_solvers():
     runs = [drive(alpha=40.0, phi0=2.0, lam=4.0, v=30.0, tau_max=60.0, solver=solver,
@@ -127,24 +190,31 @@ def test_drive_records_the_realization_it_ran_in():
         drive(alpha=40.0, phi0=2.0, lam=4.0, v=30.0, tau_max=30.0, omega_T=-1.0)
 
 
-def _quadruple_losses(v, temp, seeds, tau_max):
-    """Mean of (realization, mirror image) x (phi0, -phi0) drive losses, per seed."""
+def _negated(inter):
+    """-Phi as a user potential (the channels take no negative depth)."""
+    return UserPotential(lambda x: -inter.potential(x), lambda x: inter.force(x),
+                         length=inter.scales[1], label="negated")
+
+
+def _quadruple_losses(v, temp, seeds, tau_max, pair):
+    """Mean of (realization, mirror image) x (Phi, -Phi) drive losses, per seed."""
     out = []
     for seed in seeds:
         chain = ThermalChain(temp, statistics="classical", seed=seed)
         out.append(np.mean([
-            drive(alpha=40.0, phi0=p, lam=4.0, v=v, tau_max=tau_max, solver="transparent",
+            drive(alpha=40.0, v=v, tau_max=tau_max, solver="transparent", interaction=p,
                   thermal=c).delta_bar
-            for p in (2.0, -2.0) for c in (chain, chain.mirrored())]))
+            for p in pair for c in (chain, chain.mirrored())]))
     return np.array(out)
 
 
 def test_drag_on_a_thermal_chain_is_debye_waller_weighted_eq33_plus_multiphonon_absorption():
     # low T: the three-phonon terms (order T^2) are below the runs' resolution
     v, temp, tau_max, n = 30.0, 1.0, 200.0, 12
-    rest = np.mean([drive(alpha=40.0, phi0=p, lam=4.0, v=v, tau_max=tau_max,
-                          solver="transparent").delta_bar for p in (2.0, -2.0)])
-    quads = _quadruple_losses(v, temp, range(n), tau_max)
+    pair = (Gaussian(2.0, 4.0), Gaussian(-2.0, 4.0))
+    rest = np.mean([drive(alpha=40.0, v=v, tau_max=tau_max, solver="transparent",
+                          interaction=p).delta_bar for p in pair])
+    quads = _quadruple_losses(v, temp, range(n), tau_max, pair)
     se = quads.std(ddof=1) / math.sqrt(n)
     q = stats.t.ppf(1 - P_FALSE / 2, n - 1)
     eq33 = analytic.steady_state_loss(v, **FIG8)
@@ -155,3 +225,34 @@ def test_drag_on_a_thermal_chain_is_debye_waller_weighted_eq33_plus_multiphonon_
     assert abs(measured - full / eq33) < q * se / rest
     # the Debye-Waller factor alone (spikes weakened, nothing else) is far off
     assert abs(measured - debye_waller / eq33) > 2 * q * se / rest
+
+
+def test_drag_past_a_sharp_core_is_resolved_only_with_three_phonon_absorption():
+    # the Lennard-Jones channel weights k up to ~3 (the Gaussian's lam = 4 stops at ~0.5):
+    # at Omega_T = 1 the three-phonon term is 1.6 % of the loss, the Debye-Waller factor
+    # alone misses by 16 %
+    inter = LennardJones.channel()
+    v, temp, tau_max, n = 30.0, 1.0, 200.0, 12
+    pair = (inter, _negated(inter))
+    rest = np.mean([drive(alpha=40.0, v=v, tau_max=tau_max, solver="transparent",
+                          interaction=p).delta_bar for p in pair])
+    quads = _quadruple_losses(v, temp, range(n), tau_max, pair)
+    bound = stats.t.ppf(1 - P_FALSE / 2, n - 1) * quads.std(ddof=1) / math.sqrt(n) / rest
+    kw = dict(alpha=40.0, omega_T=temp, statistics="classical", interaction=inter)
+    eq33 = analytic.steady_state_loss(v, alpha=40.0, interaction=inter)
+    debye_waller = analytic.debye_waller_loss(v, **kw)
+    two = analytic.two_phonon_loss(v, **kw)
+    three = analytic.three_phonon_loss(v, **kw)
+    measured = quads.mean() / rest
+    assert abs(measured - (debye_waller + two + three) / eq33) < bound
+    assert abs(measured - (debye_waller + two) / eq33) > bound
+    assert abs(measured - debye_waller / eq33) > 2 * bound
+
+
+def test_theory_warns_where_the_multiphonon_series_is_cut_too_early():
+    kw = dict(alpha=40.0, omega_T=5.0, statistics="classical", grid=512, grid_3=24)
+    with pytest.warns(SeriesTruncationWarning, match="four-phonon"):
+        analytic.thermal_steady_state_loss(30.0, interaction=LennardJones.channel(), **kw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        analytic.thermal_steady_state_loss(np.array([15.0, 30.0, 50.0]), 2.0, 4.0, **kw)

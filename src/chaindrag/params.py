@@ -34,6 +34,10 @@ class TimeStepWarning(UserWarning):
     """The time step is legal but marginal for the interaction (delta*v close to lam)."""
 
 
+class SeriesTruncationWarning(UserWarning):
+    """A perturbation series was cut where the terms left out may not be small."""
+
+
 def _describe(value) -> str:
     arr = np.asarray(value)
     if arr.ndim == 0:

@@ -8,7 +8,8 @@ energy is ``mu/2 (v / 2 pi)^2``, so a potential step Phi changes ``v^2`` by
 ``8 pi^2 Phi / mu``.
 
 Any pair potential: :func:`single_pass_loss` (Eq. 25), :func:`steady_state_loss` (Eq. 33),
-:func:`broadened_steady_state_loss` and :func:`drift_velocities` take, instead of the
+:func:`broadened_steady_state_loss`, :func:`drift_velocities` and the thermal
+:func:`thermal_steady_state_loss` (with its parts) take, instead of the
 Gaussian's ``phi0, lam``, ``interaction=`` any :class:`chaindrag.interactions.Interaction`
 (Lorentzian, Morse, Lennard-Jones, Yukawa, a user's potential), the other parameters by
 keyword, e.g. ``steady_state_loss(v, alpha=40.0, interaction=Morse.channel())``. A

@@ -6,6 +6,13 @@ over the torus of (q, p_1, ..., p_{m-1}), the last momentum fixed by q + sum p =
 (mod 2 pi), w = epsilon / omega^2, c_2 = 1/2, c_3 = 1/8 (from G C^(m-1) / (m-1)!, the
 products of sines and cosines). The delta function is integrated by the linear
 tetrahedron method of densities of states: triangles for m = 2, tetrahedra for m = 3.
+
+On a grid of n cells per side the momenta are q_i = -pi + i h (h = 2 pi / n), so every
+corner's k = (sum of momenta + 2 pi G) / alpha lies on a lattice: k = m h / alpha for two
+phonons, m h / (2 alpha) for three (-3 pi is a half step when n is odd). The kernels take
+the potential as a table of k^(2m+1) |Phi_k|^2 e^{-k^2 <rho^2>} on that lattice for k >= 0
+(odd in k, as Phi_k is even); a corner beyond the table's end counts 0: the caller cuts it where the weight
+has fallen below e^{-CUT} of its largest value.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import math
 import numpy as np
 from numba import njit
 
-#: Gaussian weights exp(-k^2 lam^2) below e^{-CUT} of the largest are skipped.
+#: Weights below e^{-CUT} of the largest are left out of the tables.
 CUT = 80.0
 
 
@@ -69,14 +76,22 @@ def _band_grid(n, omega_fast, temp, quantum):
 
 
 @njit(cache=True, inline="always")
-def _smooth(k, lam, omega_q, e_p):
-    """The integrand's smooth factor k^5 e^{-k^2 lam^2} epsilon_p / (omega_q omega_p^2)."""
-    return k**5 * math.exp(-k * k * lam * lam) * e_p / omega_q
+def _weight(table, m):
+    """The weight at lattice index m (k = m times the step): odd in k (k^(2m+1) |Phi_k|^2,
+    Phi_k even), 0 beyond the table's end."""
+    if abs(m) >= table.size:
+        return 0.0
+    return table[m] if m >= 0 else -table[-m]
+
+
+def table_index_step(n: int, phonons: int, alpha: float) -> float:
+    """The k step of the weight table of the ``phonons``-phonon kernel on an n-cell grid."""
+    return 2.0 * math.pi / n / alpha / (1.0 if phonons == 2 else 2.0)
 
 
 @njit(cache=True)
-def two_phonon(v, lam, alpha, omega_fast, temp, quantum, n):
-    """(pi/2) int dk k^5 |Phi_k|^2 <...>_q for phi0 lam = 1/sqrt(2 pi) (|Phi_k|^2 = e^{-k^2 lam^2}).
+def two_phonon(v, table, alpha, omega_fast, temp, quantum, n):
+    """(pi/2) int dk k^5 |Phi_k|^2 <...>_q, ``table`` = k^5 |Phi_k|^2 e^{-k^2 <rho^2>} at k = m h / alpha.
 
     Sum over the two branches, the cells of an n x n grid of (q, p) in [-pi, pi)^2 (two
     triangles each) and every Brillouin zone G of k = (q + p + 2 pi G) / alpha whose root
@@ -86,7 +101,6 @@ def two_phonon(v, lam, alpha, omega_fast, temp, quantum, n):
     h = 2.0 * math.pi / n
     q, w, e = _band_grid(n, omega_fast, temp, quantum)
     zone = 2.0 * math.pi * v / alpha  # g_G = g_0 - G zone
-    k_max = math.sqrt(CUT) / lam
     area = 0.5 * h * h
     tot = 0.0
     for branch in (1.0, -1.0):
@@ -100,13 +114,13 @@ def two_phonon(v, lam, alpha, omega_fast, temp, quantum, n):
                 lo = min(min(ga, gb), min(gc, gd))
                 hi = max(max(ga, gb), max(gc, gd))
                 for g in range(int(math.ceil(lo / zone)), int(math.floor(hi / zone)) + 1):
-                    k0 = (q[i] + q[j] + 2.0 * math.pi * g) / alpha  # k at corner a
-                    if abs(k0) > k_max + 2.0 * h / alpha:
+                    m0 = i + j + n * (g - 1)  # k alpha / h at corner a
+                    if min(abs(m0), abs(m0 + 2)) >= table.size:
                         continue
-                    fa = _smooth(k0, lam, w[i], e[j])
-                    fb = _smooth(k0 + h / alpha, lam, w[i + 1], e[j])
-                    fc = _smooth(k0 + h / alpha, lam, w[i], e[j + 1])
-                    fd = _smooth(k0 + 2.0 * h / alpha, lam, w[i + 1], e[j + 1])
+                    fa = _weight(table, m0) * e[j] / w[i]
+                    fb = _weight(table, m0 + 1) * e[j] / w[i + 1]
+                    fc = _weight(table, m0 + 1) * e[j + 1] / w[i]
+                    fd = _weight(table, m0 + 2) * e[j + 1] / w[i + 1]
                     off = g * zone
                     tot += (_delta_on_triangle(ga - off, fa, gb - off, fb, gd - off, fd, area)
                             + _delta_on_triangle(ga - off, fa, gc - off, fc, gd - off, fd, area))
@@ -160,8 +174,8 @@ _TETRAHEDRA = np.array([[0, 1, 3, 7], [0, 1, 5, 7], [0, 2, 3, 7], [0, 2, 6, 7], 
 
 
 @njit(cache=True)
-def three_phonon(v, lam, alpha, omega_fast, temp, quantum, n):
-    """(pi/8) int dk k^7 e^{-k^2 lam^2} <...>_(q, p1) for |Phi_k|^2 = e^{-k^2 lam^2}.
+def three_phonon(v, table, alpha, omega_fast, temp, quantum, n):
+    """(pi/8) int dk k^7 |Phi_k|^2 <...>_(q, p1), ``table`` = k^7 |Phi_k|^2 e^{-k^2 <rho^2>} at k = m h / (2 alpha).
 
     The (q, p1, p2) torus on an n^3 grid, six tetrahedra per cube, every Brillouin zone G of
     k = (q + p1 + p2 + 2 pi G) / alpha whose root set 2 pi (omega_q + s1 omega_p1 + s2
@@ -171,7 +185,6 @@ def three_phonon(v, lam, alpha, omega_fast, temp, quantum, n):
     h = 2.0 * math.pi / n
     q, w, e = _band_grid(n, omega_fast, temp, quantum)
     zone = 2.0 * math.pi * v / alpha
-    k_max = math.sqrt(CUT) / lam
     vol = h * h * h / 6.0
     g = np.empty(8)
     f = np.empty(8)
@@ -190,13 +203,13 @@ def three_phonon(v, lam, alpha, omega_fast, temp, quantum, n):
                             lo = min(lo, g[c])
                             hi = max(hi, g[c])
                         for zg in range(int(math.ceil(lo / zone)), int(math.floor(hi / zone)) + 1):
-                            k0 = (q[i] + q[j] + q[m] + 2.0 * math.pi * zg) / alpha
-                            if abs(k0) > k_max + 3.0 * h / alpha:
+                            m0 = 2 * (i + j + m) + n * (2 * zg - 3)  # 2 k alpha / h at corner 0
+                            if min(abs(m0), abs(m0 + 6)) >= table.size:
                                 continue
                             for c in range(8):
                                 a, bb, cc = i + (c & 1), j + ((c >> 1) & 1), m + ((c >> 2) & 1)
-                                k = (q[a] + q[bb] + q[cc] + 2.0 * math.pi * zg) / alpha
-                                f[c] = k**7 * math.exp(-k * k * lam * lam) * e[bb] * e[cc] / w[a]
+                                f[c] = (_weight(table, m0 + 2 * (a + bb + cc - i - j - m))
+                                        * e[bb] * e[cc] / w[a])
                             off = zg * zone
                             for t in range(6):
                                 c0, c1, c2, c3 = (_TETRAHEDRA[t, 0], _TETRAHEDRA[t, 1],

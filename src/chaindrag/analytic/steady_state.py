@@ -214,8 +214,13 @@ def _segments(v: np.ndarray, alpha: np.ndarray, wf: float):
     return zip(np.split(seg_i, cuts), np.split(seg_lo, cuts), np.split(seg_hi, cuts))
 
 
-def _steady_any(v: np.ndarray, alpha: np.ndarray, wf: float, inter: Interaction) -> np.ndarray:
-    """Eq. (33) at each speed of 1-d arrays v, alpha, its Phi_k from ``inter``."""
+def _steady_any(v: np.ndarray, alpha: np.ndarray, wf: float, inter: Interaction,
+                s2: float = 0.0) -> np.ndarray:
+    """Eq. (33) at each speed of 1-d arrays v, alpha, its Phi_k from ``inter``.
+
+    ``s2`` > 0 weights each mode by the Debye-Waller factor exp(-k^2 s2), k = 2 pi omega / v:
+    Eq. (33) for the potential averaged over a Gaussian displacement of variance s2.
+    """
     res = np.zeros(v.size)
     omega = np.empty(8 * _HALVES)  # <= 4 roots per half period, <= 2 _HALVES half periods
     den = np.empty(omega.size)
@@ -224,6 +229,9 @@ def _steady_any(v: np.ndarray, alpha: np.ndarray, wf: float, inter: Interaction)
         n = _mode_block(v, alpha, wf, seg_i, seg_lo, seg_hi, omega, den, owner)
         own = owner[:n]
         weight = mode_weight(inter, v[own], omega[:n])
+        if s2 > 0.0:
+            with np.errstate(under="ignore"):
+                weight = weight * np.exp(-s2 * (2.0 * math.pi * omega[:n] / v[own]) ** 2)
         with np.errstate(divide="ignore", invalid="ignore"):
             term = np.where(den[:n] > 0.0, 0.5 * weight / den[:n], math.inf)
         res += np.bincount(own, weights=term, minlength=v.size)
