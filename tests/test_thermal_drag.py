@@ -1,8 +1,9 @@
 """Eq. (33) on a thermal chain (analytic.thermal_drag) against drive mode on thermal chains.
 
 The theory: second order in phi0, the Debye-Waller factor exact in the thermal
-displacement, two- and three-phonon absorption (first and second order in its correlation). The drive runs average
-each realization with its mirror image and both signs of phi0 (the terms odd in rho^H or in
+displacement, multi-phonon absorption to every order in its correlation (two and three
+phonons by density-of-states sums, the rest by convolution). The drive runs average each
+realization with its mirror image and both signs of phi0 (the terms odd in rho^H or in
 phi0 cancel); their deviation is judged in units of the sample's standard error against the
 Student-t quantile for a two-sided false-alarm probability of 1e-3.
 """
@@ -227,12 +228,12 @@ def test_drag_on_a_thermal_chain_is_debye_waller_weighted_eq33_plus_multiphonon_
     assert abs(measured - debye_waller / eq33) > 2 * q * se / rest
 
 
-def test_drag_past_a_sharp_core_is_resolved_only_with_three_phonon_absorption():
+def test_drag_past_a_sharp_core_needs_every_order_of_the_phonon_series():
     # the Lennard-Jones channel weights k up to ~3 (the Gaussian's lam = 4 stops at ~0.5):
-    # at Omega_T = 1 the three-phonon term is 1.6 % of the loss, the Debye-Waller factor
-    # alone misses by 16 %
+    # at Omega_T = 5 the Debye-Waller factor alone gives -41 %, three phonons +7.8 %, every
+    # order (16 of them) +15.6 %
     inter = LennardJones.channel()
-    v, temp, tau_max, n = 30.0, 1.0, 200.0, 12
+    v, temp, tau_max, n = 50.0, 5.0, 300.0, 12
     pair = (inter, _negated(inter))
     rest = np.mean([drive(alpha=40.0, v=v, tau_max=tau_max, solver="transparent",
                           interaction=p).delta_bar for p in pair])
@@ -240,19 +241,67 @@ def test_drag_past_a_sharp_core_is_resolved_only_with_three_phonon_absorption():
     bound = stats.t.ppf(1 - P_FALSE / 2, n - 1) * quads.std(ddof=1) / math.sqrt(n) / rest
     kw = dict(alpha=40.0, omega_T=temp, statistics="classical", interaction=inter)
     eq33 = analytic.steady_state_loss(v, alpha=40.0, interaction=inter)
-    debye_waller = analytic.debye_waller_loss(v, **kw)
-    two = analytic.two_phonon_loss(v, **kw)
-    three = analytic.three_phonon_loss(v, **kw)
     measured = quads.mean() / rest
-    assert abs(measured - (debye_waller + two + three) / eq33) < bound
-    assert abs(measured - (debye_waller + two) / eq33) > bound
-    assert abs(measured - debye_waller / eq33) > 2 * bound
+    assert abs(measured - analytic.thermal_steady_state_loss(v, **kw) / eq33) < bound
+    with pytest.warns(SeriesTruncationWarning):
+        three = analytic.thermal_steady_state_loss(v, **kw, max_phonons=3)
+    assert abs(measured - three / eq33) > bound
+    assert abs(measured - analytic.debye_waller_loss(v, **kw) / eq33) > 2 * bound
 
 
 def test_theory_warns_where_the_multiphonon_series_is_cut_too_early():
-    kw = dict(alpha=40.0, omega_T=5.0, statistics="classical", grid=512, grid_3=24)
+    kw = dict(alpha=40.0, omega_T=5.0, statistics="classical", grid=512, grid_3=24,
+              max_phonons=3)
     with pytest.warns(SeriesTruncationWarning, match="four-phonon"):
         analytic.thermal_steady_state_loss(30.0, interaction=LennardJones.channel(), **kw)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         analytic.thermal_steady_state_loss(np.array([15.0, 30.0, 50.0]), 2.0, 4.0, **kw)
+
+
+# ------------------------------------------------------------------ every order of the series
+@pytest.mark.filterwarnings("ignore::chaindrag.params.SeriesTruncationWarning")  # cut at 3
+def test_convolved_series_reproduces_the_triangle_and_tetrahedron_sums():
+    # the binned convolution against the exact density-of-states sums of m = 2 and 3, away
+    # from the steps at v = alpha / n that the binning smooths over ~0.3 in v
+    v = np.array([30.0, 50.0])
+    kw = dict(**FIG8, omega_T=5.0, statistics="classical")
+    by_convolution = analytic.higher_phonon_loss(v, **kw, first=2, max_phonons=3, terms=True,
+                                                 grid_k=1024, d_omega=0.04)
+    np.testing.assert_allclose(by_convolution[0], analytic.two_phonon_loss(v, **kw, grid=4096),
+                               rtol=2e-3)  # measured 6e-4
+    np.testing.assert_allclose(by_convolution[1],
+                               analytic.three_phonon_loss(v, **kw, grid_3=96), rtol=4e-2)
+
+
+@pytest.mark.filterwarnings("ignore::chaindrag.params.SeriesTruncationWarning")  # cut at 5
+def test_m_phonon_terms_are_of_order_t_to_the_m_minus_one():
+    kw = dict(alpha=40.0, statistics="classical", interaction=LennardJones.channel(),
+              first=4, max_phonons=5, terms=True)
+    low, high = (analytic.higher_phonon_loss(30.0, omega_T=t, **kw) for t in (0.01, 0.02))
+    np.testing.assert_allclose(high / low, [8.0, 16.0], rtol=1e-2)
+
+
+def test_series_beyond_three_phonons_converges_as_its_grid_is_refined():
+    kw = dict(alpha=40.0, omega_T=3.0, statistics="classical",
+              interaction=LennardJones.channel())
+    coarse, fine = (analytic.higher_phonon_loss(30.0, **kw, grid_k=g,
+                                                d_omega=d) for g, d in ((512, 0.08), (1024, 0.04)))
+    np.testing.assert_allclose(coarse, fine, rtol=5e-4)  # measured 1.8e-5 (2.6e-5 to 2048)
+
+
+def test_every_order_summed_is_the_default_and_a_cut_series_is_refused_or_flagged():
+    kw = dict(alpha=40.0, omega_T=5.0, statistics="classical",
+              interaction=LennardJones.channel())
+    coarse = dict(grid_k=256, d_omega=0.16)
+    full = analytic.thermal_steady_state_loss(30.0, **kw, **coarse)
+    parts = [analytic.debye_waller_loss(30.0, **kw), analytic.two_phonon_loss(30.0, **kw),
+             analytic.three_phonon_loss(30.0, **kw),
+             analytic.higher_phonon_loss(30.0, **kw, **coarse)]
+    assert full == pytest.approx(sum(parts), rel=1e-5)
+    with pytest.warns(SeriesTruncationWarning, match="max_phonons = 5"):
+        analytic.higher_phonon_loss(30.0, **kw, **coarse, max_phonons=5)
+    with pytest.raises(ParameterError, match="max_phonons"):
+        analytic.thermal_steady_state_loss(30.0, **kw, max_phonons=0)
+    with pytest.raises(ParameterError, match="d_omega"):
+        analytic.higher_phonon_loss(30.0, **kw, d_omega=1.0)

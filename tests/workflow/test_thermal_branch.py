@@ -28,6 +28,7 @@ SCHEMAS = {
     "thermal_drift_ends": ["phi0", "omega_T", "statistics", "seed", "v0", "v_end", "n", "fate"],
     "thermal_drag": ["statistics", "omega_T", "v", "n_samples", "delta_bar", "delta_bar_se",
                      "delta_bar_rest", "shift", "shift_se", "theory", "two_phonon", "three_phonon",
+                     "higher_phonons",
                      "debye_waller", "theory_shift", "debye_waller_shift", "solver",
                      "chaindrag_version"],
     "thermal_sampler": ["statistics", "omega_T", "quantity", "lag", "measured", "std_error",

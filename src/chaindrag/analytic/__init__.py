@@ -48,6 +48,7 @@ Eq. (33) at temperature   :func:`thermal_steady_state_loss`,        ``thermal_dr
 T (Sec. II, VI)           :func:`debye_waller_loss`,
                           :func:`two_phonon_loss`,
                           :func:`three_phonon_loss`,
+                          :func:`higher_phonon_loss`,               ``phonon_series``
                           :func:`thermal_width`
 ========================  ========================================  ====================
 
@@ -58,7 +59,7 @@ transforms of the pair potential, closed form and by quadrature), ``steady_state
 resonant modes and the loss at constant speed), ``resonances`` (spike and resonance speeds),
 ``broadening`` (Eq. 33 averaged over the speeds in a cell), ``drift`` (the drift speeds
 under a bias), ``thermal_noise`` (the single-pass loss's thermal variance),
-``thermal_drag`` (Eq. 33 on a thermal chain).
+``thermal_drag`` (Eq. 33 on a thermal chain), ``phonon_series`` (its every order).
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ from .broadening import broadened_steady_state_loss, cell_speeds
 from .drift import drift_velocities, relaxation_time
 from .fourier import gaussian_fourier
 from .mode_sum import single_pass_loss_modesum
+from .phonon_series import higher_phonon_loss
 from .resonances import fast_resonance_speeds, slow_resonance_speeds, spike_speeds
 from .single_pass import (capture_speed, extremum_speed, single_pass_loss,
                           single_pass_loss_fast, single_pass_loss_slow, velocity_profile)
@@ -85,5 +87,5 @@ __all__ = [
     "broadened_steady_state_loss", "cell_speeds", "drift_velocities", "relaxation_time",
     "fast_resonance_speeds", "slow_resonance_speeds", "single_pass_noise_variance",
     "thermal_steady_state_loss", "debye_waller_loss", "two_phonon_loss", "three_phonon_loss",
-    "thermal_width",
+    "thermal_width", "higher_phonon_loss",
 ]

@@ -11,8 +11,8 @@ On a grid of n cells per side the momenta are q_i = -pi + i h (h = 2 pi / n), so
 corner's k = (sum of momenta + 2 pi G) / alpha lies on a lattice: k = m h / alpha for two
 phonons, m h / (2 alpha) for three (-3 pi is a half step when n is odd). The kernels take
 the potential as a table of k^(2m+1) |Phi_k|^2 e^{-k^2 <rho^2>} on that lattice for k >= 0
-(odd in k, as Phi_k is even); a corner beyond the table's end counts 0: the caller cuts it where the weight
-has fallen below e^{-CUT} of its largest value.
+(odd in k, as Phi_k is even); a corner beyond the table's end counts 0: the caller cuts it
+where the weight has fallen below e^{-CUT} of its largest value.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def table_index_step(n: int, phonons: int, alpha: float) -> float:
 
 @njit(cache=True)
 def two_phonon(v, table, alpha, omega_fast, temp, quantum, n):
-    """(pi/2) int dk k^5 |Phi_k|^2 <...>_q, ``table`` = k^5 |Phi_k|^2 e^{-k^2 <rho^2>} at k = m h / alpha.
+    """(pi/2) int dk k^5 |Phi_k|^2 <...>_q; ``table``: k^5 |Phi_k|^2 e^{-k^2 s^2}, k = m h / alpha.
 
     Sum over the two branches, the cells of an n x n grid of (q, p) in [-pi, pi)^2 (two
     triangles each) and every Brillouin zone G of k = (q + p + 2 pi G) / alpha whose root
@@ -175,7 +175,7 @@ _TETRAHEDRA = np.array([[0, 1, 3, 7], [0, 1, 5, 7], [0, 2, 3, 7], [0, 2, 6, 7], 
 
 @njit(cache=True)
 def three_phonon(v, table, alpha, omega_fast, temp, quantum, n):
-    """(pi/8) int dk k^7 |Phi_k|^2 <...>_(q, p1), ``table`` = k^7 |Phi_k|^2 e^{-k^2 <rho^2>} at k = m h / (2 alpha).
+    """(pi/8) int dk k^7 |Phi_k|^2 <...>_(q, p1); ``table``: k^7 |Phi_k|^2 e^{...}, k = m h/2 alpha.
 
     The (q, p1, p2) torus on an n^3 grid, six tetrahedra per cube, every Brillouin zone G of
     k = (q + p1 + p2 + 2 pi G) / alpha whose root set 2 pi (omega_q + s1 omega_p1 + s2

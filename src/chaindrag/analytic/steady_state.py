@@ -248,7 +248,7 @@ def _steady(v, phi0, lam, alpha, omega_fast, variant):
                                                 for a in (v, phi0, lam, alpha)))
     if v.size == 0:
         return np.empty(v.shape)
-    flat = [np.ascontiguousarray(a.ravel()) for a in (v, lam, alpha)]
+    flat = [np.array(a, dtype=float).ravel() for a in (v, lam, alpha)]  # broadcast views: copy
     size = _buffer_size(float(np.min(flat[0] / flat[2])), wf)
     sums = _steady_sums(flat[0], flat[1], flat[2], wf, variant, size).reshape(v.shape)
     return out(16.0 * math.pi**5 * phi0**2 * lam**2 / v**4 * sums)
@@ -325,7 +325,7 @@ def steady_state_loss(v, phi0=None, lam=None, alpha=None, omega_fast: float = 10
     require_positive("v", v)
     require_positive("alpha", alpha)
     v, alpha = np.broadcast_arrays(np.asarray(v, dtype=float), np.asarray(alpha, dtype=float))
-    flat = [np.ascontiguousarray(a.ravel()) for a in (v, alpha)]
+    flat = [np.array(a, dtype=float).ravel() for a in (v, alpha)]  # broadcast views: copy
     return out(_steady_any(flat[0], flat[1], wf, inter).reshape(v.shape))
 
 

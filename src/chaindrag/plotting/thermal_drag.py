@@ -1,7 +1,7 @@
 """Drag at constant speed on a thermal chain: drive mode against Eq. (33) at temperature T.
 
 (a) Delta_bar(v): Eq. (33) at rest, Eq. (33) at each temperature (Debye-Waller factor
-plus two- and three-phonon absorption, :func:`chaindrag.analytic.thermal_steady_state_loss`),
+plus multi-phonon absorption to every order, :func:`chaindrag.analytic.thermal_steady_state_loss`),
 and the drive-mode samples (mean +- standard error); (b) the shift from the chain at rest in
 percent: the theory, the Debye-Waller factor alone (dashed), and the drive runs' shift from
 their own rest-chain runs.
@@ -42,7 +42,7 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
                                                   grid=grid, grid_3=int(curve["grid_3"]))
         debye_waller = analytic.debye_waller_loss(v, phi0, lam, alpha, temp, stats, wf)
         label = f"$\\omega_T = {temp:g}$ {stats}"
-        ax_loss.plot(v, full, color=c, lw=0.9, label=f"{label}: Debye-Waller + 2, 3 phonons")
+        ax_loss.plot(v, full, color=c, lw=0.9, label=f"{label}: Debye-Waller + multi-phonon")
         ax_loss.errorbar(sel["v"], sel["delta_bar"], yerr=sel["delta_bar_se"], fmt="o", ms=3,
                          color=c, lw=0.8, label=f"{label}: drive mode")
         ax_shift.plot(v, 100 * (full / rest - 1), color=c, lw=0.9)

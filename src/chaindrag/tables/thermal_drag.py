@@ -4,9 +4,9 @@ Batch tables of :mod:`chaindrag.jobs.thermal_drag` in (one row per drive run), o
 (statistics, omega_T, v) out: the samples' mean and standard error (a sample is a
 realization and its mirror image at +-phi0), the same runs on the chain at rest, and the
 theory beside them (:func:`chaindrag.analytic.thermal_steady_state_loss` and its
-Debye-Waller, two- and three-phonon parts, and Eq. 33 at rest). Shifts are relative: the drive
-runs' to their rest-chain runs (finite-tau and higher-order terms in phi0 largely cancel),
-the theory's to Eq. (33).
+Debye-Waller, two- and three-phonon parts and the series beyond, and Eq. 33 at rest).
+Shifts are relative: the drive runs' to their rest-chain runs (finite-tau and higher-order
+terms in phi0 largely cancel), the theory's to Eq. (33).
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ def thermal_drag_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataF
     Columns: statistics, omega_T, v, n_samples, delta_bar (mean of the samples),
     delta_bar_se, delta_bar_rest (the rest-chain runs, mean of +-phi0), shift
     (delta_bar / delta_bar_rest - 1), shift_se, eq33, theory (debye_waller + two_phonon +
-    three_phonon), the three parts, theory_shift and debye_waller_shift (over eq33, minus 1), the
-    parameters (alpha, phi0 = |phi0|, lam, mu, tau_max, window, omega_fast, d, solver) and
-    chaindrag_version.
+    three_phonon + higher_phonons, every order of the series), the four parts, theory_shift
+    and debye_waller_shift (over eq33, minus 1), the parameters (alpha, phi0 = |phi0|, lam,
+    mu, tau_max, window, omega_fast, d, solver) and chaindrag_version.
     """
     df = _read_all(batches)
     if df.empty or not (df["statistics"] != REST).any():
@@ -53,13 +53,16 @@ def thermal_drag_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataF
         two_phonon = float(analytic.two_phonon_loss(v, phi0, lam, alpha, temp, statistics, wf))
         three_phonon = float(analytic.three_phonon_loss(v, phi0, lam, alpha, temp, statistics,
                                                         wf))
-        theory = debye_waller + two_phonon + three_phonon  # thermal_steady_state_loss
+        higher_phonons = float(analytic.higher_phonon_loss(
+            v, phi0, lam, alpha, temp, statistics, wf,
+            scale=debye_waller + two_phonon + three_phonon))
+        theory = debye_waller + two_phonon + three_phonon + higher_phonons
         rows.append(dict(
             statistics=statistics, omega_T=float(temp), v=float(v), n_samples=n,
             delta_bar=float(s["mean"]), delta_bar_se=se, delta_bar_rest=d_rest,
             shift=float(s["mean"]) / d_rest - 1.0, shift_se=se / d_rest, eq33=eq33,
             theory=theory, two_phonon=two_phonon, three_phonon=three_phonon,
-            debye_waller=debye_waller,
+            higher_phonons=higher_phonons, debye_waller=debye_waller,
             theory_shift=theory / eq33 - 1.0, debye_waller_shift=debye_waller / eq33 - 1.0,
             alpha=alpha, phi0=phi0, lam=lam, mu=float(first["mu"]),
             tau_max=float(first["tau_max"]), window=float(first["window"]), omega_fast=wf,

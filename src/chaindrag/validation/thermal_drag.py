@@ -1,8 +1,8 @@
 """Claims on the drive-mode loss at finite temperature (``thermal_drag.csv``).
 
 Per (statistics, omega_T): the measured shift of the loss from the chain at rest agrees at
-every speed with Eq. (33) at that temperature (Debye-Waller factor plus two- and
-three-phonon absorption, :func:`chaindrag.analytic.thermal_steady_state_loss`), and the
+every speed with Eq. (33) at that temperature (Debye-Waller factor plus multi-phonon
+absorption to every order, :func:`chaindrag.analytic.thermal_steady_state_loss`), and the
 Debye-Waller factor alone is rejected wherever the multi-phonon terms are large enough to be
 resolved. Both
 are judged in units of the samples' standard error against the Student-t critical value at
