@@ -28,7 +28,9 @@ rest (D = 0) it is Eq. (33). Writing exp(-k^2 D) = exp(-k^2 s^2) (1 + k^2 C + ..
 - (k^2 C)^2 / 2 is three-phonon absorption, kv = 2 pi (omega_q +- omega_p1 +- omega_p2)
   (:func:`three_phonon_loss`), of order T^2: it is what brings the theory onto the drive
   runs at Omega_T = 5 (a ~0.1 % residual without it).
-- (k^2 C)^m / m!, m >= 3, the (m+1)-phonon terms, are of order T^m: left out.
+- (k^2 C)^m / m!, m >= 3, the (m+1)-phonon terms, are of order T^m:
+  :func:`~chaindrag.analytic.higher_phonon_loss` sums them by convolution
+  (:mod:`chaindrag.analytic.phonon_series`); they matter for a sharp core at high T.
 
 The delta functions are integrated over the torus of the phonon momenta (the last one
 fixed by the total k alpha modulo 2 pi, one k per Brillouin zone) by the linear tetrahedron
