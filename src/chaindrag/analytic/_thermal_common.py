@@ -25,6 +25,7 @@ from ._pair import resolve
 _GRID_RANGE = (64, 16384)
 _GRID_3_RANGE = (8, 512)
 _SPLINE_POINTS = 128  # per 1 / (the core's extent), for transforms without a closed form
+MAX_PHONONS = 256  # the highest order any function of the series takes
 
 
 def grid_size(name: str, value, bounds) -> None:
@@ -89,8 +90,6 @@ def weight_table(inter: Interaction, s2: float, power: int, step: float, k_top: 
     phi_k = closed if closed is not None else CubicSpline(coarse, phi)(k)
     with np.errstate(under="ignore"):
         return np.ascontiguousarray(k**power * phi_k**2 * np.exp(-s2 * k * k))
-
-
 
 
 def k_reach(inter: Interaction, power: int, k_max: float) -> float:

@@ -38,14 +38,13 @@ from chaindrag.params import ParameterError, SeriesTruncationWarning
 from chaindrag.thermal.modes import mode_energy
 
 from ._common import TWO_PI, out
-from ._thermal_common import grid_size, inputs, k_reach, weight_table
+from ._thermal_common import MAX_PHONONS, grid_size, inputs, k_reach, weight_table
 
 __all__ = ["higher_phonon_loss"]
 
 FINE = 16  # band samples per momentum cell
 SPREAD = 40.0  # frequency margin beyond the largest k v / 2 pi read: the spread of T_m
 _GRID_K_RANGE = (128, 8192)
-_MAX_PHONONS = 256
 
 
 @njit(cache=True)
@@ -189,7 +188,7 @@ def higher_phonon_loss(v, phi0=None, lam=None, alpha=None, omega_T=None,
     """
     v, inter, _, alpha, temp, statistics, wf, s2 = inputs(
         v, phi0, lam, alpha, omega_T, statistics, omega_fast, interaction)
-    grid_size("max_phonons", max_phonons, (2, _MAX_PHONONS))
+    grid_size("max_phonons", max_phonons, (2, MAX_PHONONS))
     grid_size("first", first, (2, max_phonons))
     grid_size("grid_k", grid_k, _GRID_K_RANGE)
     if not (isinstance(d_omega, (int, float)) and 0.0 < d_omega <= 0.5):

@@ -62,7 +62,7 @@ from chaindrag.thermal.modes import check_statistics
 
 from ._common import TWO_PI, out
 from ._multiphonon import table_index_step, three_phonon, two_phonon
-from ._thermal_common import grid_size, inputs, weight_table
+from ._thermal_common import MAX_PHONONS, grid_size, inputs, weight_table
 from .phonon_series import higher_phonon_loss
 from .steady_state import _steady_any, steady_state_loss
 
@@ -71,7 +71,6 @@ __all__ = ["thermal_steady_state_loss", "debye_waller_loss", "two_phonon_loss",
 
 #: With max_phonons = 3, warn when the estimated terms left out exceed this fraction of the loss.
 TRUNCATION_RTOL = 1e-2
-_MAX_PHONONS = 256
 _SERIES_CAP = 64  # the highest order of max_phonons=None
 
 
@@ -271,7 +270,7 @@ def thermal_steady_state_loss(v, phi0=None, lam=None, alpha=None, omega_T=None,
     True
     """
     if max_phonons is not None:
-        grid_size("max_phonons", max_phonons, (1, _MAX_PHONONS))
+        grid_size("max_phonons", max_phonons, (1, MAX_PHONONS))
     top = _SERIES_CAP if max_phonons is None else max_phonons
     args = (v, phi0, lam, alpha, omega_T, statistics, omega_fast)
     kw = dict(interaction=interaction)
