@@ -17,7 +17,7 @@ a convolution in K (periodic) and W. Both densities are deposited on a grid (clo
 cell, 16 samples of the band per momentum cell) and convolved by FFT, so that every further
 order costs one product and one inverse transform. The line W = k v / 2 pi is then read
 off T_m by linear interpolation, at every speed. The binning smooths by a cell: against the
-exact triangle and tetrahedron sums of m = 2 and 3 the method agrees to 6e-4 and 2 %
+exact triangle and tetrahedron sums of m = 2 and 3 the method agrees to 6e-4 and 3 %
 (1024 momentum cells, bins of 0.04) away from the speeds alpha / n, where the terms have
 steps that the binning smooths; the sum over m >= 4, smoother, changes by 2e-5-4e-4 of
 itself from (512, 0.08) to (2048, 0.02). :func:`thermal_steady_state_loss` takes m = 2, 3
