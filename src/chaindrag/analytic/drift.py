@@ -75,18 +75,21 @@ def _scan_grid(loss: Callable, bias, v_min, v_max, n_grid, tang, broadened) -> n
     return grid[(grid >= v_min) & (grid <= v_max)]
 
 
-def _bisect_crossing(loss: Callable, bias, lo, hi, s_lo) -> tuple[float, str]:
-    """Speed and kind ('root' or 'spike_edge') of a sign change of bias - loss in [lo, hi]."""
+def _bisect_crossings(loss: Callable, bias, lo: np.ndarray, hi: np.ndarray,
+                      s_lo: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Speeds and kinds ('root' or 'spike_edge') of sign changes of bias - loss in [lo, hi].
+
+    All brackets are bisected together, one call of ``loss`` per step for all of them
+    (the broadened loss costs ~12 ms a call for one speed, ~30 ms for eight).
+    """
     for _ in range(50):  # bisection to 1e-15 relative
         mid = 0.5 * (lo + hi)
-        if np.sign(bias - loss(mid)) == s_lo:
-            lo = mid
-        else:
-            hi = mid
+        up = np.sign(bias - np.asarray(loss(mid))) == s_lo
+        lo, hi = np.where(up, mid, lo), np.where(up, hi, mid)
     # a continuous crossing ends with both sides at the bias; a jump does not
-    ends = loss(np.array([lo, hi]))
-    jump = bool(np.min(np.abs(ends - bias)) > 1e-3 * bias)
-    return 0.5 * (lo + hi), "spike_edge" if jump else "root"
+    ends = np.abs(np.asarray(loss(np.concatenate([lo, hi]))) - bias).reshape(2, -1)
+    jump = np.min(ends, axis=0) > 1e-3 * bias
+    return 0.5 * (lo + hi), ["spike_edge" if j else "root" for j in jump]
 
 
 def _solutions(loss: Callable, bias, v_min, v_max, n_grid, tang, broadened) -> list[tuple]:
@@ -94,6 +97,7 @@ def _solutions(loss: Callable, bias, v_min, v_max, n_grid, tang, broadened) -> l
     rows: list[tuple] = []
     grid = _scan_grid(loss, bias, v_min, v_max, n_grid, tang, broadened)
     sign = np.sign(bias - loss(grid))
+    bracket = []
     for j in np.nonzero(sign[:-1] * sign[1:] < 0)[0]:
         lo, hi = grid[j], grid[j + 1]
         stable = bool(sign[j] > 0)
@@ -101,8 +105,13 @@ def _solutions(loss: Callable, bias, v_min, v_max, n_grid, tang, broadened) -> l
         if inside.size and not broadened:
             rows.append((float(inside[0]), stable, "spike_edge"))
         else:
-            v, kind = _bisect_crossing(loss, bias, lo, hi, sign[j])
-            rows.append((v, stable, kind))
+            rows.append(None)  # filled in below, all brackets bisected together
+            bracket.append((len(rows) - 1, j, stable))
+    if bracket:
+        at = np.array([b[1] for b in bracket])
+        speeds, kinds = _bisect_crossings(loss, bias, grid[at], grid[at + 1], sign[at])
+        for (row, _, stable), v, kind in zip(bracket, speeds, kinds):
+            rows[row] = (float(v), stable, kind)
     return rows
 
 
