@@ -231,7 +231,7 @@ def test_drag_on_a_thermal_chain_is_debye_waller_weighted_eq33_plus_multiphonon_
 def test_drag_past_a_sharp_core_needs_every_order_of_the_phonon_series():
     # the Lennard-Jones channel weights k up to ~3 (the Gaussian's lam = 4 stops at ~0.5):
     # at Omega_T = 5 the Debye-Waller factor alone gives -41 %, three phonons +7.8 %, every
-    # order (16 of them) +15.6 %
+    # order (to 1e-6 of the loss) +15.6 %
     inter = LennardJones.channel()
     v, temp, tau_max, n = 50.0, 5.0, 200.0, 12  # measured +15.3 +- 0.5 % (theory +15.6 %)
     pair = (inter, _negated(inter))
