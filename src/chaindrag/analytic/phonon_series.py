@@ -35,7 +35,7 @@ from scipy import fft
 
 from chaindrag.interactions import Interaction
 from chaindrag.params import ParameterError, SeriesTruncationWarning
-from chaindrag.thermal.modes import mode_energy
+from chaindrag.thermal.modes import band_frequency, mode_energy
 
 from ._common import TWO_PI, out
 from ._thermal_common import MAX_PHONONS, grid_size, inputs, k_reach, weight_table
@@ -96,7 +96,7 @@ def _densities(omega_fast: float, energy, grid_k: int, n_w: int, dw: float):
     dk = TWO_PI / grid_k
     n_s = grid_k * FINE
     p = (np.arange(n_s) + 0.5) * TWO_PI / n_s
-    omega = np.sqrt(1.0 + (omega_fast**2 - 1.0) * np.sin(0.5 * p) ** 2)
+    omega = band_frequency(0.5 * p, omega_fast)
     thermal = energy(omega) / omega**2 * (TWO_PI / n_s)
     d = np.zeros((grid_k, n_w))
     r = np.zeros((grid_k, n_w))
