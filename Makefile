@@ -33,9 +33,10 @@ quick: $(STAMP)
 report: $(STAMP)
 	$(SNAKEMAKE) --cores $(CORES) --report results/report.html
 
-## the test suite (includes one quick-preset workflow run)
+## the test suite (includes one quick-preset workflow run); test files share the cores
+## (pytest-xdist; tests/conftest.py keeps each file, and all of tests/workflow, on one worker)
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --maxprocesses 4
 
 ## the workflow through a real single-node Slurm (root + apt needed; skips otherwise)
 test-slurm: $(STAMP)
