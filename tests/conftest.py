@@ -1,24 +1,38 @@
 """Test-session wiring: how ``make test`` shares the tests among pytest-xdist workers.
 
 ``make test`` runs ``pytest -n auto``. Each test file is one unit of work, run on one
-worker, so a module's fixtures are built once; the workflow tests (tests/workflow) are one
-unit, so the session's quick-preset run (``quick_run``) is made once and their snakemake
-runs never overlap, and that unit (the longest) starts first. A plain ``pytest`` (no
-``-n``) runs everything in one process, in the usual order.
+worker, so a module's fixtures are built once; the files that use the session's
+quick-preset run (``quick_run``, tests/workflow/conftest.py) are one unit, so that run is
+made once. The workflow units (the longest) are handed out first, that one first. A plain
+``pytest`` (no ``-n``) runs everything in one process, in the usual order.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+from pathlib import Path
 
 import pytest
 
-WORKFLOW = "tests/workflow/"
+ROOT = Path(__file__).resolve().parent.parent
+QUICK_RUN = "tests/workflow: files using quick_run"
+
+
+@functools.cache
+def _unit_of_file(path: str) -> str:
+    if path.startswith("tests/workflow/") and "quick_run" in (ROOT / path).read_text():
+        return QUICK_RUN
+    return path
 
 
 def _unit(nodeid: str) -> str:
-    path = nodeid.split("::", 1)[0]
-    return WORKFLOW if path.startswith(WORKFLOW) else path
+    return _unit_of_file(nodeid.split("::", 1)[0])
+
+
+def _rank(nodeid: str) -> int:
+    unit = _unit(nodeid)
+    return 0 if unit == QUICK_RUN else 1 if unit.startswith("tests/workflow/") else 2
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -26,7 +40,11 @@ def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 
     class ByFile(LoadScopeScheduling):
-        """xdist's load-scope scheduler with a test file (or all of tests/workflow) a scope."""
+        """xdist's load-scope scheduler with the units above, in collection order."""
+
+        def __init__(self, config, log=None):
+            super().__init__(config, log)
+            config.option.loadscopereorder = False  # keep the order set below
 
         def _split_scope(self, nodeid: str) -> str:
             return _unit(nodeid)
@@ -35,5 +53,5 @@ def pytest_xdist_make_scheduler(config, log):
 
 
 def pytest_collection_modifyitems(config, items):
-    if os.environ.get("PYTEST_XDIST_WORKER"):  # the longest unit first
-        items.sort(key=lambda item: _unit(item.nodeid) != WORKFLOW)
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # the longest units first
+        items.sort(key=lambda item: _rank(item.nodeid))
