@@ -34,7 +34,8 @@ report: $(STAMP)
 	$(SNAKEMAKE) --cores $(CORES) --report results/report.html
 
 ## the test suite (includes one quick-preset workflow run); test files share the cores
-## (pytest-xdist; tests/conftest.py keeps each file, and all of tests/workflow, on one worker)
+## (pytest-xdist; tests/conftest.py keeps each file on one worker, and the files that share
+## the session's quick-preset run together)
 test: $(STAMP)
 	$(BIN)/pytest -n auto --maxprocesses 4
 
