@@ -1,6 +1,7 @@
 """The interaction: key of config.yaml (chaindrag.interactions.config): each kind builds the
-potential its provenance describes, signed amplitudes mirror to -Phi, bad specs are refused
-naming the parameter, and the schema and the workflow agree with the package on the kinds."""
+potential its provenance describes, signed amplitudes mirror to -Phi, every potential has a
+-Phi (negated), bad specs are refused naming the parameter, and the schema and the workflow
+agree with the package on the kinds."""
 
 import ast
 import re
@@ -12,8 +13,10 @@ import numpy as np
 import pytest
 import yaml
 
-from chaindrag.interactions import (KINDS, Gaussian, LennardJones, Lorentzian, Morse, Yukawa,
-                                    from_provenance, interaction_from_config, mirror_spec)
+from chaindrag.interactions import (KINDS, TABULATED, Gaussian, LennardJones, Lorentzian, Morse,
+                                    UserPotential, Yukawa, from_provenance,
+                                    interaction_from_config, mirror_spec, negated,
+                                    pair_energy_force)
 from chaindrag.params import ParameterError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,6 +56,51 @@ def test_mirror_spec_is_minus_phi_where_the_kind_has_a_signed_amplitude(spec):
 
 def test_depths_of_morse_and_lennard_jones_have_no_mirror():
     assert mirror_spec(MORSE) is None and mirror_spec(LJ) is None
+
+
+def _bump(x):
+    return 1.5 / (1.0 + (x / 3.0) ** 2) ** 3
+
+
+def _bump_slope(x):
+    return -1.0 / (1.0 + (x / 3.0) ** 2) ** 4 * x
+
+
+@pytest.mark.parametrize("inter", CLASSES + [UserPotential(_bump, _bump_slope, length=3.0)],
+                         ids=[s["kind"] for s in SPECS] + ["user"])
+def test_negated_potential_is_minus_phi_in_the_kernels_and_in_fourier_space(inter):
+    neg = negated(inter)
+    x = np.linspace(-3.0 * inter.reach(), 3.0 * inter.reach(), 2001)
+    np.testing.assert_array_equal(neg.potential(x), -inter.potential(x))
+    np.testing.assert_array_equal(neg.force(x), -inter.force(x))
+    # what the solvers evaluate: the numba kernel (a cubic table where -Phi is tabulated)
+    kind, params = neg.kernel_args()
+    k0, p0 = inter.kernel_args()
+    got = np.array([pair_energy_force(kind, params, u) for u in x])
+    ref = np.array([pair_energy_force(k0, p0, u) for u in x])
+    scale = np.abs(ref).max(axis=0)
+    assert np.all(np.abs(got + ref) <= 1e-9 * scale)
+    # Phi_k: -Phi's quadrature (tabulated kinds) against the closed form (or the same
+    # quadrature), to its documented 1e-10
+    k = np.linspace(0.0, 2.0, 21)
+    phi_k = inter.fourier(k)
+    np.testing.assert_allclose(neg.fourier(k), -phi_k, rtol=0,
+                               atol=1e-10 * np.abs(phi_k).max())
+    assert neg.reach() == pytest.approx(inter.reach(), rel=1e-3)
+    assert neg.phi_max == pytest.approx(-inter.phi_min, abs=1e-9 * inter.force_scale)
+
+
+def test_negated_keeps_the_closed_form_where_the_kind_has_a_signed_amplitude():
+    assert negated(Gaussian(2.0, 4.0)) == Gaussian(-2.0, 4.0)
+    assert negated(negated(Yukawa(2.0, 3.0, 4.0))) == Yukawa(2.0, 3.0, 4.0)
+    morse = negated(interaction_from_config(MORSE))
+    assert morse.kind == TABULATED
+    assert morse.provenance()["label"] == '-{"D":1.0,"a":0.5,"h":4.0,"kind":"morse","r0":6.0}'
+
+
+def test_negated_refuses_what_is_not_a_potential():
+    with pytest.raises(ParameterError, match="interaction must be"):
+        negated(MORSE)
 
 
 @pytest.mark.parametrize("spec,needle", [

@@ -1,21 +1,26 @@
 """The thermal branch (issue 13): `snakemake --cores 2 thermal --config preset=quick` takes a
 fresh checkout to its four figures, tidy tables and passing claims, and stays out of the
-default target."""
+default target; another pair potential in `thermal.drag` reruns only the drag branch and
+draws that potential's theory."""
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from .helpers import copy_checkout, run_snakemake
+from .test_rerun_only_branch import planned_jobs
 
 pytestmark = pytest.mark.workflow
 
+MORSE = {"kind": "morse", "D": 1.0, "a": 0.5, "r0": 6.0, "h": 4.0}
 FIGURES = ["thermal_single_pass", "thermal_equilibration", "thermal_drift", "thermal_drag"]
 # Columns the figures and claims rely on (results/README.md, thermal section).
 SCHEMAS = {
@@ -116,3 +121,36 @@ def test_a_rerun_thermal_job_writes_the_same_bytes(thermal_run):
     run_snakemake(thermal_run, "--cores", "1", str(target.relative_to(thermal_run)),
                   "--config", "preset=quick")
     assert hashlib.sha256(target.read_bytes()).hexdigest() == before
+
+
+def _morse_drag_config(workdir: Path, tmp_path: Path) -> str:
+    cfg = yaml.safe_load((workdir / "config.yaml").read_text())
+    cfg["thermal"]["drag"]["interaction"] = MORSE
+    path = tmp_path / "morse.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    return str(path)
+
+
+def test_a_thermal_drag_interaction_plans_only_the_drag_branch(thermal_run, tmp_path):
+    proc = run_snakemake(thermal_run, "-n", "thermal", "--configfile",
+                         _morse_drag_config(thermal_run, tmp_path), "--config", "preset=quick")
+    jobs = planned_jobs(proc.stdout + proc.stderr)
+    assert set(jobs) == {"thermal_drag_batch", "table_thermal_drag", "thermal_drag",
+                         "validation_thermal", "thermal"}, sorted(jobs)
+
+
+def test_thermal_drag_redrawn_for_a_morse_channel_by_a_config_change(tmp_path):
+    workdir = copy_checkout(tmp_path / "repo")
+    run_snakemake(workdir, "--cores", "2", "results/figures/thermal_drag.png",
+                  "--configfile", _morse_drag_config(workdir, tmp_path),
+                  "--config", "preset=quick")
+    table = pd.read_csv(workdir / "results" / "tables" / "thermal_drag.csv")
+    assert table["interaction"].str.contains('"kind":"morse"').all()
+    barrier = math.exp(2.0) - 2 * math.exp(1.0)  # Morse Phi(0): r = h = 4, a (r0 - h) = 1
+    assert list(table["phi0"]) == pytest.approx([barrier] * len(table), rel=1e-12)
+    # the theory is the channel's: its Eq. (33) is the mean of the rest-chain runs at +-Phi
+    # (to the finite-tau and Phi^4 parts, < 1e-3 here) -- a Gaussian of the same Phi(0) and
+    # force width would miss by tens of percent
+    rest_error = (table["delta_bar_rest"] / table["eq33"] - 1.0).abs()
+    assert (rest_error < 1e-3).all(), rest_error.tolist()
+    assert (workdir / "results" / "figures" / "thermal_drag.png").stat().st_size > 1000

@@ -90,6 +90,8 @@ def _thermal_drag_jobs():
     one job per (omega_T, seed batch) running every v."""
     c = TH["drag"]
     base = _thermal_common(c, ("alpha", "phi0", "lam", "mu", "tau_max", "window"))
+    if c.get("interaction") is not None:  # absent: the Gaussian's runs keep their names
+        base["interaction"] = c["interaction"]
     rest = [dict(base, v=float(v), omega_T=0.0, statistics="rest", seed=0) for v in c["v"]]
     jobs = {f"rest_{short_hash(rest)}": rest}
     for temp in c["omega_T"]:

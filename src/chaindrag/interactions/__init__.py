@@ -13,7 +13,8 @@ distance r = sqrt(x^2 + h^2) :class:`Morse`, :class:`LennardJones`, :class:`Yuka
 with closed-form Phi_k; :class:`UserPotential` for anything else (checked, then tabulated).
 
 Built from a description: :func:`from_provenance` (an output's provenance),
-:func:`interaction_from_config` (the ``interaction:`` key of config.yaml, :mod:`.config`).
+:func:`interaction_from_config` (the ``interaction:`` key of config.yaml, :mod:`.config`);
+:func:`negated` gives -Phi of any potential.
 
 Numba: ``kind, params = interaction.kernel_args()`` feeds :func:`pair_energy_force` and
 :func:`interaction_forces`, one compiled (and disk-cached) kernel for every potential.
@@ -28,14 +29,15 @@ from ._fourier import FourierError, fourier_transform, numerical_fourier
 from ._kernels import (FORCE_FLOOR, GAUSSIAN, LENNARD_JONES, LORENTZIAN, MORSE, TABULATED,
                        YUKAWA, interaction_forces, pair_energy_force)
 from ._user import UserPotential
-from .config import BUILT_IN, KINDS, from_provenance, interaction_from_config, mirror_spec
+from .config import (BUILT_IN, KINDS, from_provenance, interaction_from_config, mirror_spec,
+                     negated)
 
 __all__ = [
     "Interaction", "Gaussian", "Lorentzian", "Morse", "LennardJones", "Yukawa",
     "UserPotential", "fourier_transform", "numerical_fourier", "FourierError",
     "interaction_forces", "pair_energy_force", "FORCE_FLOOR", "GAUSSIAN", "LORENTZIAN",
     "MORSE", "LENNARD_JONES", "YUKAWA", "TABULATED", "TAIL_RTOL", "DEFAULTS", "BUILT_IN",
-    "from_provenance", "KINDS", "interaction_from_config", "mirror_spec",
+    "from_provenance", "KINDS", "interaction_from_config", "mirror_spec", "negated",
 ]
 
 #: The potentials study's defaults: the paper's Fig. 8 Gaussian and the Morse and

@@ -9,11 +9,13 @@ form as ``interaction:`` (schema ``$defs/interaction``)::
 
 :func:`interaction_from_config` builds that potential, insisting on exactly the kind's
 parameters (:data:`KINDS`); :func:`mirror_spec` gives the spec of -Phi where the kind has a
-signed amplitude (a run the shorthand makes with phi0 < 0 uses it).
+signed amplitude (a run the shorthand makes with phi0 < 0 uses it), and :func:`negated` gives
+-Phi of any potential (tabulated where the kind has no signed amplitude).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +23,7 @@ from ..params import ParameterError
 from ._base import Interaction
 from ._bell import Gaussian, Lorentzian
 from ._channel import LennardJones, Morse, Yukawa
+from ._user import UserPotential
 
 #: The built-in potentials by the ``kind`` name used in provenance and in config files.
 BUILT_IN: dict[str, type[Interaction]] = {
@@ -131,3 +134,45 @@ def mirror_spec(spec: Mapping[str, Any]) -> dict | None:
     if amplitude is None:
         return None
     return {**spec, amplitude: -float(spec[amplitude])}
+
+
+def negated(interaction: Interaction) -> Interaction:
+    """-Phi: the mirror image of a pair potential (a repulsive potential made attractive).
+
+    A measurement averaged over Phi and -Phi loses its terms odd in Phi (the drag beyond
+    Eq. 33's order Phi^2), as the paper's +-phi0 do for the Gaussian.
+
+    Parameters
+    ----------
+    interaction : Interaction
+        Any pair potential.
+
+    Returns
+    -------
+    Interaction
+        Gaussian, Lorentzian, Yukawa: the same kind with its signed amplitude negated (closed
+        forms kept, as :func:`mirror_spec`). Morse, Lennard-Jones (positive depths only) and
+        user potentials: a :class:`~chaindrag.interactions.UserPotential` of -Phi and its
+        derivative, tabulated to 1e-12 of max|Phi| and max|Phi'|, on the length of the
+        potential's core (its label is "-" and the original's provenance as JSON).
+
+    Raises
+    ------
+    chaindrag.params.ParameterError
+        If ``interaction`` is not an :class:`Interaction`.
+
+    Examples
+    --------
+    >>> negated(Gaussian(phi0=2.0, lam=4.0))
+    Gaussian(phi0=-2.0, lam=4.0)
+    """
+    if not isinstance(interaction, Interaction):
+        raise ParameterError(f"interaction must be a chaindrag.interactions.Interaction, got "
+                             f"{interaction!r}")
+    spec = interaction.provenance()
+    if spec["kind"] in KINDS and KINDS[spec["kind"]][1] is not None:
+        return from_provenance(mirror_spec(spec))
+    original = json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str)
+    return UserPotential(lambda x: -interaction.potential(x), interaction.force,
+                         length=interaction.scales[1], label=f"-{original}",
+                         table_rtol=1e-10)

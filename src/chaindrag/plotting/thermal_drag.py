@@ -4,7 +4,8 @@
 plus multi-phonon absorption to every order, :func:`chaindrag.analytic.thermal_steady_state_loss`),
 and the drive-mode samples (mean +- standard error); (b) the shift from the chain at rest in
 percent: the theory, the Debye-Waller factor alone (dashed), and the drive runs' shift from
-their own rest-chain runs.
+their own rest-chain runs. Runs of another pair potential (the table's ``interaction``
+column) get that potential's curves.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import analytic
+from .fig6 import table_interaction
 from .style import ANALYTIC, CYCLE, new_figure, panel_label
 
 
@@ -29,18 +31,21 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
     ax_loss, ax_shift = fig.subplots(1, 2)
     r0 = table.iloc[0]
     alpha, phi0, lam, wf = (float(r0[k]) for k in ("alpha", "phi0", "lam", "omega_fast"))
+    inter = table_interaction(table)
+    pot = dict(phi0=phi0, lam=lam) if inter is None else dict(interaction=inter)
     curve = cfg["curve"]
     v = np.linspace(float(curve["start"]), float(curve["stop"]), int(curve["n_points"]))
     grid = int(curve["grid"])
-    rest = analytic.steady_state_loss(v, phi0, lam, alpha, wf)
+    rest = analytic.steady_state_loss(v, alpha=alpha, omega_fast=wf, **pot)
     ax_loss.plot(v, rest, color=ANALYTIC, lw=0.7, label="Eq. (33), rest")
     ax_shift.axhline(0.0, color=ANALYTIC, lw=0.7)
     for i, ((stats, temp), sel) in enumerate(table.groupby(["statistics", "omega_T"],
                                                            sort=True)):
         c = CYCLE[i % len(CYCLE)]
-        full = analytic.thermal_steady_state_loss(v, phi0, lam, alpha, temp, stats, wf,
-                                                  grid=grid, grid_3=int(curve["grid_3"]))
-        debye_waller = analytic.debye_waller_loss(v, phi0, lam, alpha, temp, stats, wf)
+        hot_kw = dict(alpha=alpha, omega_T=temp, statistics=stats, omega_fast=wf, **pot)
+        full = analytic.thermal_steady_state_loss(v, **hot_kw, grid=grid,
+                                                  grid_3=int(curve["grid_3"]))
+        debye_waller = analytic.debye_waller_loss(v, **hot_kw)
         label = f"$\\omega_T = {temp:g}$ {stats}"
         ax_loss.plot(v, full, color=c, lw=0.9, label=f"{label}: Debye-Waller + multi-phonon")
         ax_loss.errorbar(sel["v"], sel["delta_bar"], yerr=sel["delta_bar_se"], fmt="o", ms=3,
@@ -57,7 +62,9 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
         panel_label(ax, text)
     handles, labels = ax_loss.get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=6, frameon=False)
-    fig.suptitle(f"$\\alpha = {alpha:g}$, $\\Phi_0 = \\pm{phi0:g}$, $\\lambda = {lam:g}$; "
-                 "(b) dashed: Debye-Waller factor alone", fontsize=8)
+    what = (f"$\\Phi_0 = \\pm{phi0:g}$, $\\lambda = {lam:g}$" if inter is None
+            else f"$\\pm\\Phi$ of {inter!r}")
+    fig.suptitle(f"$\\alpha = {alpha:g}$, {what}; (b) dashed: Debye-Waller factor alone",
+                 fontsize=8)
     fig.tight_layout(rect=(0, 0.14, 1, 1))
     return fig

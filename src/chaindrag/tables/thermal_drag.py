@@ -6,17 +6,20 @@ realization and its mirror image at +-phi0), the same runs on the chain at rest,
 theory beside them (:func:`chaindrag.analytic.thermal_steady_state_loss` and its
 Debye-Waller, two- and three-phonon parts and the series beyond, and Eq. 33 at rest).
 Shifts are relative: the drive runs' to their rest-chain runs (finite-tau and higher-order
-terms in phi0 largely cancel), the theory's to Eq. (33).
+terms in phi0 largely cancel), the theory's to Eq. (33). Runs of another pair potential
+(their ``interaction`` column) get that potential's theory.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 
 import pandas as pd
 
 from .. import analytic
+from ..interactions import from_provenance
 from ..stores import write_table
 from ._common import PathLike, _read_all, _sorted, _with_provenance
 from .thermal import REST
@@ -30,7 +33,9 @@ def thermal_drag_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataF
     (delta_bar / delta_bar_rest - 1), shift_se, eq33, theory (debye_waller + two_phonon +
     three_phonon + higher_phonons, every order of the series), the four parts, theory_shift
     and debye_waller_shift (over eq33, minus 1), the parameters (alpha, phi0 = |phi0|, lam,
-    mu, tau_max, window, omega_fast, d, solver) and chaindrag_version.
+    mu, tau_max, window, omega_fast, d, solver), ``interaction`` (the potential's JSON, for
+    runs of another potential: phi0 is then |Phi(0)| and lam the force width) and
+    chaindrag_version.
     """
     df = _read_all(batches)
     if df.empty or not (df["statistics"] != REST).any():
@@ -42,20 +47,22 @@ def thermal_drag_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataF
     first = df.iloc[0]
     alpha, phi0, lam = float(first["alpha"]), abs(float(first["phi0"])), float(first["lam"])
     wf = float(first["omega_fast"])
+    texts = df["interaction"].dropna() if "interaction" in df.columns else ()
+    named = dict(interaction=texts.iloc[0]) if len(texts) else {}
+    pot = (dict(interaction=from_provenance(json.loads(named["interaction"]))) if named
+           else dict(phi0=phi0, lam=lam))
     rows = []
     for (statistics, temp, v), s in stats.iterrows():
         n = int(s["count"])
         se = float(s["std"]) / math.sqrt(n) if n > 1 else math.nan
         d_rest = float(rest.get(v, math.nan))
-        eq33 = float(analytic.steady_state_loss(v, phi0, lam, alpha, wf))
-        debye_waller = float(analytic.debye_waller_loss(v, phi0, lam, alpha, temp, statistics,
-                                                        wf))
-        two_phonon = float(analytic.two_phonon_loss(v, phi0, lam, alpha, temp, statistics, wf))
-        three_phonon = float(analytic.three_phonon_loss(v, phi0, lam, alpha, temp, statistics,
-                                                        wf))
+        eq33 = float(analytic.steady_state_loss(v, alpha=alpha, omega_fast=wf, **pot))
+        hot_kw = dict(alpha=alpha, omega_T=temp, statistics=statistics, omega_fast=wf, **pot)
+        debye_waller = float(analytic.debye_waller_loss(v, **hot_kw))
+        two_phonon = float(analytic.two_phonon_loss(v, **hot_kw))
+        three_phonon = float(analytic.three_phonon_loss(v, **hot_kw))
         higher_phonons = float(analytic.higher_phonon_loss(
-            v, phi0, lam, alpha, temp, statistics, wf,
-            scale=debye_waller + two_phonon + three_phonon))
+            v, **hot_kw, scale=debye_waller + two_phonon + three_phonon))
         theory = debye_waller + two_phonon + three_phonon + higher_phonons
         rows.append(dict(
             statistics=statistics, omega_T=float(temp), v=float(v), n_samples=n,
@@ -66,7 +73,7 @@ def thermal_drag_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataF
             theory_shift=theory / eq33 - 1.0, debye_waller_shift=debye_waller / eq33 - 1.0,
             alpha=alpha, phi0=phi0, lam=lam, mu=float(first["mu"]),
             tau_max=float(first["tau_max"]), window=float(first["window"]), omega_fast=wf,
-            d=int(first["d"]), solver=first["solver"]))
+            d=int(first["d"]), solver=first["solver"], **named))
     out = _with_provenance(_sorted(pd.DataFrame(rows), ["statistics", "omega_T", "v"]))
     write_table(out, table)
     return out
