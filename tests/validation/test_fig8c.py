@@ -48,3 +48,32 @@ def test_fig8c_not_applicable_near_a_spike_or_before_the_steady_state():
     assert verdicts(validation.check_fig8c(_drive(v=(19.9,)))) == [NA, NA]
     rows = validation.check_fig8c(_drive(v=(25.0,), factor=1.05, tau_max=15.0))  # 9 sites
     assert verdicts(rows, "(v = 25)") == [NA]
+
+
+def test_fig8c_judges_another_potential_by_its_own_eq33(tmp_path):
+    # the whole chain of the health drive check for a Morse channel, real drive runs: Phi and
+    # -Phi (tabulated) miss Eq. (33) of the channel by their Phi^3 term, on opposite sides,
+    # and their mean agrees with it; a Gaussian of the same Phi(0) and force width, which the
+    # table's phi0 and lam would give, misses by ~60 %
+    from chaindrag.interactions import interaction_from_config
+    from chaindrag.jobs import run_drive_check
+    from chaindrag.tables.health import steady_state_drive_table
+
+    morse = {"kind": "morse", "D": 1.0, "a": 0.5, "r0": 6.0, "h": 4.0}
+    run_drive_check(tmp_path / "drive.csv", alpha=40.0, v=[30.0, 50.0], tau_max=60.0,
+                    omega_fast=10.0, d=60, interaction=morse)
+    df = steady_state_drive_table(tmp_path / "drive.csv", tmp_path / "table.csv")
+    eq33 = analytic.steady_state_loss(df["v"].to_numpy(), alpha=40.0,
+                                      interaction=interaction_from_config(morse))
+    np.testing.assert_allclose(df["delta_bar_analytic"], eq33, rtol=1e-12)
+    assert df["delta_bar_script"].isna().all()
+    assert df["interaction"].str.contains('"kind":"morse"').all()
+    fast = df[df["v"] == 50.0].iloc[0]  # where the Phi^3 term is resolved (-0.14 / +0.17 %)
+    assert fast["rel_error"] * fast["rel_error_attractive"] < 0
+    assert abs(fast["rel_error_even"]) < 0.25 * min(abs(fast["rel_error"]),
+                                                    abs(fast["rel_error_attractive"]))
+    rows = validation.check_fig8c(df)
+    assert verdicts(rows, "agrees with Eq. (33)") == [True, True]
+    assert verdicts(rows, "better than the script") == [NA]
+    gaussian = df.drop(columns="interaction")
+    assert verdicts(validation.check_fig8c(gaussian), "agrees with Eq. (33)") == [False, False]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -17,7 +16,7 @@ from ..stores import write_table
 from ..tables._common import PathLike, _delta, _with_provenance
 from .. import analytic
 from ..analytic._pair import provenance_text
-from ..interactions import interaction_from_config, mirror_spec
+from ..interactions import interaction_from_config, negated
 from .progress import ProgressLog
 
 log = logging.getLogger(__name__)
@@ -104,15 +103,12 @@ def run_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, mu: float
 
 
 def _drive_signs(phi0, lam, interaction: Mapping[str, Any] | None) -> dict[float, dict]:
-    """{sign: drive() keywords of the potential}: +-phi0, or the spec and its mirror -Phi
-    (kinds without a signed amplitude, morse and lennard_jones, have no mirror)."""
+    """{sign: drive() keywords of the potential}: +-phi0, or the spec's Phi and -Phi
+    (:func:`~chaindrag.interactions.negated`: tabulated for morse and lennard_jones)."""
     if interaction is None:
         return {sign: dict(phi0=sign * abs(phi0), lam=lam) for sign in (1.0, -1.0)}
-    signs = {1.0: dict(interaction=interaction_from_config(interaction))}
-    mirror = mirror_spec(interaction)
-    if mirror is not None:
-        signs[-1.0] = dict(interaction=interaction_from_config(mirror))
-    return signs
+    inter = interaction_from_config(interaction)
+    return {1.0: dict(interaction=inter), -1.0: dict(interaction=negated(inter))}
 
 
 def run_drive_check(out: PathLike, *, alpha: float, v: Sequence[float], tau_max: float,
@@ -124,10 +120,9 @@ def run_drive_check(out: PathLike, *, alpha: float, v: Sequence[float], tau_max:
     Each speed is run at +phi0 and -phi0. Eq. (33) is the O(phi0^2) term of the loss; the
     next term is odd in phi0, so the mean of the two signs (``delta_bar_even``) isolates the
     term Eq. (33) predicts, while each sign alone carries the O(phi0^3) correction. With an
-    ``interaction`` spec the two signs are Phi and -Phi (the amplitude negated: gaussian,
-    lorentzian, yukawa); morse and lennard_jones have no mirror, so ``delta_bar_even`` is
-    the one sign's (odd correction included), and the rows carry ``delta_bar_analytic``
-    (Eq. 33 of the potential) and its JSON in ``interaction``.
+    ``interaction`` spec the two signs are Phi and -Phi (the amplitude negated where the kind
+    has one, else -Phi tabulated: :func:`~chaindrag.interactions.negated`), and the rows
+    carry ``delta_bar_analytic`` (Eq. 33 of the potential) and its JSON in ``interaction``.
     """
     signs = _drive_signs(phi0, lam, interaction)
     _, row_pot = _potential(phi0, lam, interaction)
@@ -138,11 +133,11 @@ def run_drive_check(out: PathLike, *, alpha: float, v: Sequence[float], tau_max:
         res = {sign: drive(alpha=alpha, **pot, v=float(speed), tau_max=tau_max,
                            omega_fast=omega_fast, d=d) for sign, pot in signs.items()}
         rep = res[1.0].delta_bar
-        att = res[-1.0].delta_bar if -1.0 in res else math.nan
+        att = res[-1.0].delta_bar
         log.info("drive v=%g: Delta_bar=%.6g (phi0>0), %.6g (phi0<0) in %.1f s", speed, rep,
                  att, time.perf_counter() - t0)
         row = dict(v=float(speed), delta_bar_numeric=rep, delta_bar_attractive=att,
-                   delta_bar_even=0.5 * (rep + att) if -1.0 in res else rep,
+                   delta_bar_even=0.5 * (rep + att),
                    delta_bar_chain_energy=res[1.0].delta_bar_chain_energy,
                    tau_start=res[1.0].tau_start, tau_end=res[1.0].tau_end,
                    tau_max=tau_max, d=d, alpha=alpha, phi0=abs(row_pot["phi0"]),

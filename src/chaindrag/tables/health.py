@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import pandas as pd
@@ -12,12 +13,21 @@ from ._common import PathLike, _delta, _read_all, _sorted, _with_provenance
 
 
 def steady_state_drive_table(drive: PathLike, table: PathLike) -> pd.DataFrame:
-    """steady_state_drive.csv: drive-mode Delta_bar next to Eq. (33) and its script variant."""
+    """steady_state_drive.csv: drive-mode Delta_bar next to Eq. (33) and its script variant.
+
+    Runs of another pair potential (an ``interaction`` column) keep the job's
+    ``delta_bar_analytic`` (Eq. 33 of that potential) and their ``interaction``; the script
+    variant, the Gaussian's only, is NaN for them.
+    """
     df = pd.read_csv(drive)
-    args = (df["v"].to_numpy(), df["phi0"].to_numpy(), df["lam"].to_numpy(),
-            df["alpha"].to_numpy(), float(df["omega_fast"].iloc[0]))
-    df["delta_bar_analytic"] = analytic.steady_state_loss(*args)
-    df["delta_bar_script"] = analytic.steady_state_loss_script_variant(*args)
+    other = "interaction" in df.columns and df["interaction"].notna().any()
+    if other:
+        df["delta_bar_script"] = math.nan
+    else:
+        args = (df["v"].to_numpy(), df["phi0"].to_numpy(), df["lam"].to_numpy(),
+                df["alpha"].to_numpy(), float(df["omega_fast"].iloc[0]))
+        df["delta_bar_analytic"] = analytic.steady_state_loss(*args)
+        df["delta_bar_script"] = analytic.steady_state_loss_script_variant(*args)
     df["rel_error"] = df["delta_bar_numeric"] / df["delta_bar_analytic"] - 1.0
     df["rel_error_attractive"] = df["delta_bar_attractive"] / df["delta_bar_analytic"] - 1.0
     df["rel_error_even"] = df["delta_bar_even"] / df["delta_bar_analytic"] - 1.0
@@ -25,9 +35,8 @@ def steady_state_drive_table(drive: PathLike, table: PathLike) -> pd.DataFrame:
     cols = ["v", "delta_bar_numeric", "delta_bar_attractive", "delta_bar_even",
             "delta_bar_analytic", "delta_bar_script", "rel_error", "rel_error_attractive",
             "rel_error_even", "rel_error_script", "delta_bar_chain_energy", "tau_start",
-            "tau_end", "tau_max", "d", "alpha", "phi0", "lam", "omega_fast", "solver",
-            "chaindrag_version"]
-    df = _sorted(df[cols], ["v"])
+            "tau_end", "tau_max", "d", "alpha", "phi0", "lam", "omega_fast", "solver"]
+    df = _sorted(df[cols + (["interaction"] if other else []) + ["chaindrag_version"]], ["v"])
     write_table(df, table)
     return df
 
