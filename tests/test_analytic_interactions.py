@@ -255,3 +255,33 @@ def test_drift_velocities_of_a_non_gaussian_potential_solve_eq33():
 def test_bad_input_names_the_parameter(call, name):
     with pytest.raises(ParameterError, match=name):
         call()
+
+
+@pytest.mark.parametrize("inter", [Yukawa(2.0, 3.0, 4.0), Morse.channel(),
+                                   LennardJones.channel()], ids=lambda i: type(i).__name__)
+def test_eq16_for_any_potential_is_the_leading_order_of_the_exact_loss_free_pass(inter):
+    # the exact pass over one isolated fixed mass (tau = int dsigma / v, energy conservation)
+    # against Eq. (16) with Phi(v0 tau): its error falls as 1/v0^3 (measured 8.0 per octave);
+    # a Gaussian of the same Phi(0) and width in its place misses by more than the
+    # fluctuation itself
+    from chaindrag.validation.fig4 import loss_free_profile_error
+
+    spacing = 2000.0  # the neighbours out of reach
+    def error(v0, **kw):
+        return loss_free_profile_error(v0, inter.phi_at_zero, inter.width, spacing, 1.0,
+                                       5 * spacing - 300.0, n_grid=400001, **kw)
+    e80, e160 = error(80.0, interaction=inter), error(160.0, interaction=inter)
+    assert e80 / e160 == pytest.approx(8.0, rel=0.1)
+    fluctuation = 160.0 - an.extremum_speed(160.0, inter.phi_at_zero)
+    assert e160 < 3e-3 * fluctuation
+    tau = np.linspace(-20.0, 20.0, 81) / 160.0  # the particle within 20 of the mass
+    gaussian = an.velocity_profile(tau, 160.0, inter.phi_at_zero, inter.width)
+    assert np.max(np.abs(gaussian - an.velocity_profile(tau, 160.0, interaction=inter))) > e160
+
+
+def test_eq16_of_the_gaussian_interaction_is_the_closed_form_to_the_bit():
+    tau = np.linspace(-0.5, 0.5, 101)
+    np.testing.assert_array_equal(an.velocity_profile(tau, 50.0, interaction=Gaussian(20.0, 4.0)),
+                                  an.velocity_profile(tau, 50.0, 20.0, 4.0))
+    with pytest.raises(ParameterError, match="not both"):
+        an.velocity_profile(tau, 50.0, 20.0, 4.0, interaction=Yukawa(2.0, 3.0, 4.0))

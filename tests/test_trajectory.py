@@ -581,3 +581,15 @@ def test_one_run_ended_by_its_fate_judges_as_the_staged_reruns_do(tmp_path):
     cols = ["fate", "tau_end", "tau_decided", "capped", "plateau_v", "n"]
     pd.testing.assert_frame_equal(out["chain"][cols], out["transparent"][cols])
     assert out["transparent"].loc[14.0, "tau_end"] == 300.0  # decided at the first stage
+
+
+def test_a_run_of_another_potential_reports_phi0_as_phi_at_zero_and_lam_as_its_width():
+    from chaindrag.interactions import Morse
+    from chaindrag.solvers import simulate
+
+    inter = Morse.channel()
+    traj = simulate(alpha=ALPHA, interaction=inter, sigma0=SIGMA0, v0=40.0, tau_max=0.2,
+                    energy=False)
+    assert "phi0" not in traj.params and "lam" not in traj.params
+    assert traj.phi0 == inter.phi_at_zero and traj.lam == inter.width
+    assert traj.interaction == inter

@@ -3,7 +3,8 @@
 In a copy of the checkout whose quick-preset outputs all exist (placeholders marked up to
 date with ``--touch --forceall``, so nothing is simulated), giving one section an ``interaction:``
 plans exactly that figure's branch; then Fig. 8 is redrawn for a Morse channel by a real run
-of two short drift runs, its tables naming the potential and using its Eq. (33).
+of two short drift runs, its tables naming the potential and using its Eq. (33), and Figs. 3,
+4, 6 and 7 for a Yukawa channel, their claims judged by that potential's Eqs. (16) and (25).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+
+from chaindrag import validation
 
 from .helpers import copy_checkout, run_snakemake
 from .test_rerun_only_branch import planned_jobs
@@ -114,3 +117,34 @@ def test_fig8_redrawn_for_a_morse_channel_by_a_config_change(finished_copy, tmp_
     steady = pd.read_csv(finished_copy / "results/tables/fig8c_steady_state.csv")
     assert steady["delta_bar_script"].isna().all()
     assert steady["interaction"].str.contains('"kind":"morse"').all()
+
+
+def test_single_pass_figures_redrawn_for_a_yukawa_channel_pass_its_own_claims(finished_copy,
+                                                                              tmp_path):
+    def edit(cfg):
+        for name in ("fig3", "fig4", "fig6"):
+            cfg[name]["interaction"] = YUKAWA
+    changed = _config(finished_copy, tmp_path, edit)
+    targets = [f"results/figures/{name}.png" for name in ("fig3", "fig4", "fig6", "fig7")]
+    plan = run_snakemake(finished_copy, "-n", *targets, "--configfile", changed, "--config",
+                         "preset=quick")
+    stores = [finished_copy / out for out in planned_jobs(plan.stdout + plan.stderr)["trajectory"]
+              if out.startswith("results/runs/fig3/")]
+    run_snakemake(finished_copy, "--cores", "2", *targets, "--configfile", changed, "--config",
+                  "preset=quick")
+    tables = {name: pd.read_csv(finished_copy / "results" / "tables" / f"{name}.csv")
+              for name in ("fig4_pass", "fig4c_fluctuation", "fig6_single_pass",
+                           "fig7_per_pass")}
+    for name, df in tables.items():
+        assert df["interaction"].str.contains('"kind":"yukawa"').all(), name
+    rows = (validation.check_fig3(stores) + validation.check_fig4_pass(tables["fig4_pass"])
+            + validation.check_fig4c(tables["fig4c_fluctuation"])
+            + validation.check_single_pass(None, fig6=tables["fig6_single_pass"])
+            + validation.check_fig7(tables["fig7_per_pass"]))
+    verdicts = {r["claim"]: r["passed"] for r in rows}
+    assert False not in verdicts.values(), verdicts
+    # the claims that compare with a formula were judged, by the channel's own formulas
+    judged = [c for c, v in verdicts.items() if v is True]
+    assert sum("follows Eq. (16)" in c for c in judged) == 2
+    assert sum("agrees with Eq. (25)" in c for c in judged) == 2
+    assert sum("largest fluctuation" in c for c in judged) == 2

@@ -58,7 +58,8 @@ def capture_speed(phi0, mu=1.0):
     return out(np.sqrt(EIGHT_PI_SQ * np.maximum(phi0, 0.0) / np.asarray(mu, dtype=float)))
 
 
-def velocity_profile(tau, v0, phi0, lam, mu=1.0):
+def velocity_profile(tau, v0, phi0=None, lam=None, mu=1.0, *,
+                     interaction: Interaction | None = None):
     """Speed during a loss-free pass of one fixed chain mass, Eq. (16).
 
     Parameters
@@ -72,25 +73,34 @@ def velocity_profile(tau, v0, phi0, lam, mu=1.0):
         Gaussian amplitude (either sign) and width (> 0).
     mu : array_like
         Mass ratio, > 0.
+    interaction : Interaction, optional
+        Any pair potential instead of ``phi0, lam`` (keyword only): Eq. (16) with its
+        Phi(v0 tau) in place of the Gaussian.
 
     Returns
     -------
     float or ndarray
-        ``v(tau) = sqrt(v0^2 - (8 pi^2 phi0 / mu) exp(-v0^2 tau^2 / (2 lam^2)))``; NaN where
-        the radicand is negative: a repulsive barrier (``phi0 > 0``) that the particle
-        cannot cross (``v0`` below :func:`~chaindrag.analytic.capture_speed`).
+        ``v(tau) = sqrt(v0^2 - (8 pi^2 / mu) Phi(v0 tau))``, for the Gaussian
+        ``Phi(v0 tau) = phi0 exp(-v0^2 tau^2 / (2 lam^2))``; NaN where the radicand is
+        negative: a barrier the particle cannot cross (``v0`` below
+        :func:`~chaindrag.analytic.capture_speed` of the barrier).
 
     Notes
     -----
     This is energy conservation with the particle at ``sigma = v0 tau`` to leading order.
     """
+    phi0, lam, inter = resolve(phi0, lam, interaction)
     require_finite("tau", tau)
     require_positive("v0", v0)
-    require_finite("phi0", phi0)
-    require_positive("lam", lam)
     require_positive("mu", mu)
-    tau, v0, phi0, lam, mu = (np.asarray(a, dtype=float) for a in (tau, v0, phi0, lam, mu))
-    rad = v0**2 - EIGHT_PI_SQ * phi0 / mu * np.exp(-0.5 * (v0 * tau / lam) ** 2)
+    if inter is None:
+        require_finite("phi0", phi0)
+        require_positive("lam", lam)
+        tau, v0, phi0, lam, mu = (np.asarray(a, dtype=float) for a in (tau, v0, phi0, lam, mu))
+        rad = v0**2 - EIGHT_PI_SQ * phi0 / mu * np.exp(-0.5 * (v0 * tau / lam) ** 2)
+    else:
+        tau, v0, mu = (np.asarray(a, dtype=float) for a in (tau, v0, mu))
+        rad = v0**2 - EIGHT_PI_SQ * np.asarray(inter.potential(v0 * tau), dtype=float) / mu
     with np.errstate(invalid="ignore"):
         return out(np.where(rad >= 0.0, np.sqrt(np.maximum(rad, 0.0)), np.nan))
 

@@ -1,4 +1,8 @@
-"""Fig. 7: loss per pass along the Fig. 3 trajectories vs the midpoint speed before the pass."""
+"""Fig. 7: loss per pass along the Fig. 3 trajectories vs the midpoint speed before the pass.
+
+Runs of another pair potential (the table's ``interaction`` column) are drawn against its
+Eq. (25) instead of the Gaussian's Eq. (26).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import analytic
+from .fig6 import table_interaction
 from .style import ANALYTIC, RESONANCE, new_figure, sign_colour, sign_label
 
 
@@ -19,10 +24,14 @@ def load(inputs: Mapping[str, Any]) -> dict:
 
 def _draw(ax, kept: pd.DataFrame, v: np.ndarray, lines: np.ndarray, legend: bool) -> None:
     phi, lam, wf = (float(kept[k].abs().iloc[0]) for k in ("phi0", "lam", "omega_fast"))
+    inter = table_interaction(kept)
     for x in lines:
         ax.axvline(x, color=RESONANCE, lw=0.7, alpha=0.8)
-    ax.plot(v, analytic.single_pass_loss(v, phi, lam, wf), color=ANALYTIC, lw=1.0,
-            label="Eq. (26)" if legend else None)
+    if inter is None:
+        curve, label = analytic.single_pass_loss(v, phi, lam, wf), "Eq. (26)"
+    else:
+        curve, label = analytic.single_pass_loss(v, omega_fast=wf, interaction=inter), "Eq. (25)"
+    ax.plot(v, curve, color=ANALYTIC, lw=1.0, label=label if legend else None)
     for phi0, grp in sorted(kept.groupby("phi0"), key=lambda kv: -kv[0]):
         ax.plot(grp["v_mid"], grp["delta_numeric"], "o", mfc="none", ms=3.5,
                 color=sign_colour(phi0), label=sign_label(phi0) if legend else None)

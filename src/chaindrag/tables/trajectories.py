@@ -1,4 +1,8 @@
-"""Reductions of full trajectory stores (Figs. 4a, b and 7): one row per record or per pass."""
+"""Reductions of full trajectory stores (Figs. 4a, b and 7): one row per record or per pass.
+
+Runs of another pair potential get its Eqs. (16) and (25), phi0 = Phi(0), lam = its force
+width and an ``interaction`` column (the potential's JSON).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ import numpy as np
 import pandas as pd
 
 from .. import analytic
+from ..analytic._pair import provenance_text
+from ..interactions import Gaussian
 from ..stores import load_trajectory, write_table
-from ..trajectory import per_pass_losses
+from ..trajectory import Trajectory, per_pass_losses
 from ._common import PathLike, _sorted, _with_provenance
 
 
@@ -23,6 +29,12 @@ def _first_crossing(tau: np.ndarray, x: np.ndarray, level: float) -> float:
     return float(tau[k - 1] + (level - x[k - 1]) / (x[k] - x[k - 1]) * (tau[k] - tau[k - 1]))
 
 
+def _named(traj: Trajectory) -> dict:
+    """The ``interaction`` column of a run of another potential (none for the Gaussian)."""
+    inter = traj.interaction
+    return {} if isinstance(inter, Gaussian) else dict(interaction=provenance_text(inter))
+
+
 def fig4_pass_table(stores: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
     """Fig. 4(a, b): sigma(tau), v(tau) of one pass and Eq. (16) shifted to the pass time.
 
@@ -33,16 +45,17 @@ def fig4_pass_table(stores: Sequence[PathLike], table: PathLike) -> pd.DataFrame
     for path in stores:
         traj = load_trajectory(path)
         p = traj.params
-        alpha, phi0, lam, mu, v0 = (float(p[k]) for k in ("alpha", "phi0", "lam", "mu", "v0"))
+        alpha, mu, v0 = (float(p[k]) for k in ("alpha", "mu", "v0"))
         sigma, v = traj.sigma[0], traj.velocity[0]
         site = alpha * (math.floor(sigma[0] / alpha) + 1)
         tau_pass = _first_crossing(traj.tau, sigma, site)
-        v_an = analytic.velocity_profile(traj.tau - tau_pass, v0, phi0, lam, mu)
+        v_an = analytic.velocity_profile(traj.tau - tau_pass, v0, mu=mu,
+                                         interaction=traj.interaction)
         frames.append(_with_provenance(pd.DataFrame({
-            "phi0": phi0, "lam": lam, "alpha": alpha, "mu": mu, "v0": v0, "tau": traj.tau,
-            "sigma": sigma, "v": v, "v_analytic": v_an, "tau_pass": tau_pass,
+            "phi0": traj.phi0, "lam": traj.lam, "alpha": alpha, "mu": mu, "v0": v0,
+            "tau": traj.tau, "sigma": sigma, "v": v, "v_analytic": v_an, "tau_pass": tau_pass,
             "sigma_site": site}), omega_fast=float(p["omega_fast"]), d=int(p["d"]),
-            solver=str(p.get("solver", "unknown"))))
+            solver=str(p.get("solver", "unknown")), **_named(traj)))
     df = _sorted(pd.concat(frames, ignore_index=True), ["phi0", "tau"])
     write_table(df, table)
     return df
@@ -51,7 +64,8 @@ def fig4_pass_table(stores: Sequence[PathLike], table: PathLike) -> pd.DataFrame
 def fig7_table(stores: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
     """Fig. 7: loss of every pass along the Fig. 3 trajectories vs the midpoint speed before it.
 
-    ``delta_analytic`` is Eq. (26) at ``v_mid``; ``keep`` marks the passes with KE > |phi0|.
+    ``delta_analytic`` is Eq. (26) at ``v_mid`` (Eq. 25 for another potential); ``keep`` marks
+    the passes with KE above the barrier (|phi0| for the Gaussian).
     """
     frames = []
     for path in stores:
@@ -61,15 +75,15 @@ def fig7_table(stores: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
         v_mid = passes["v_mid"].to_numpy()
         an = np.full(v_mid.shape, np.nan)
         ok = v_mid > 0
-        an[ok] = analytic.single_pass_loss(v_mid[ok], float(p["phi0"]), float(p["lam"]),
-                                           float(p["omega_fast"]))
+        an[ok] = analytic.single_pass_loss(v_mid[ok], omega_fast=float(p["omega_fast"]),
+                                           interaction=traj.interaction)
         frames.append(_with_provenance(pd.DataFrame({
-            "phi0": float(p["phi0"]), "lam": float(p["lam"]), "alpha": float(p["alpha"]),
+            "phi0": traj.phi0, "lam": traj.lam, "alpha": float(p["alpha"]),
             "mu": float(p["mu"]), "v0": float(p["v0"]), "pass_index": passes["pass_index"],
             "tau": passes["tau"], "v_mid": v_mid, "delta_numeric": passes["delta"],
             "delta_analytic": an, "keep": passes["keep"]}),
             omega_fast=float(p["omega_fast"]), d=int(p["d"]),
-            solver=str(p.get("solver", "unknown"))))
+            solver=str(p.get("solver", "unknown")), **_named(traj)))
     df = _sorted(pd.concat(frames, ignore_index=True), ["phi0", "pass_index"])
     write_table(df, table)
     return df

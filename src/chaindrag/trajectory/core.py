@@ -103,12 +103,16 @@ class Trajectory:
 
     @property
     def phi0(self) -> float:
-        """Interaction strength phi0 (>0 repulsive, <0 attractive)."""
+        """Interaction strength phi0 (>0 repulsive, <0 attractive); Phi(0) for another potential."""
+        if "phi0" not in self.params and "interaction_params" in self.params:
+            return float(self.interaction.phi_at_zero)
         return self._param("phi0")
 
     @property
     def lam(self) -> float:
-        """Interaction width lam."""
+        """Interaction width lam; the force width for another potential."""
+        if "lam" not in self.params and "interaction_params" in self.params:
+            return float(self.interaction.width)
         return self._param("lam")
 
     @property

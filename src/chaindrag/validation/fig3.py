@@ -65,8 +65,8 @@ def check_fig3(stores: Iterable[Any] | None) -> list[dict]:
     if not trajs:
         raise NotApplicable("no Fig. 3 trajectory store provided")
     rows = []
-    for traj in sorted(trajs, key=lambda t: -float(t.params.get("phi0", 0.0))):
-        word = f"Phi0 = {_g(float(traj.params['phi0']))}"
+    for traj in sorted(trajs, key=lambda t: -t.phi0):  # Phi(0) for another potential
+        word = f"Phi0 = {_g(traj.phi0)}"
         rows.append(_cone_row(traj, word))
         rows.append(_trapped_row(traj, word))
         rows.append(_displacement_row(traj, word))
@@ -79,14 +79,15 @@ def _cone_row(traj, word: str) -> dict:
 
     claim = Claim(FIG, f"no chain displacement outside the sound cone ({word})")
     p = traj.params
-    phi0, lam, alpha = float(p["phi0"]), float(p["lam"]), float(p["alpha"])
+    alpha = float(p["alpha"])
     wf = float(p.get("omega_fast", 10.0))
     disp = traj.chain_displacement
     if disp.size == 0:
         return claim.na("no chain displacement recorded in the store")
     rho_max = float(np.max(np.abs(disp)))
     sigma0 = float(p.get("sigma0", traj.sigma[0, 0]))
-    reach = GaussianInteraction(phi0, lam).cutoff(1e-20)
+    reach = (GaussianInteraction(traj.phi0, traj.lam).cutoff(1e-20) if "phi0" in p
+             else traj.interaction.reach())
     margin = math.ceil(reach / alpha) + 1.0
     c = analytic.max_group_velocity(wf)
     t = traj.chain_tau[None, :]

@@ -1,4 +1,8 @@
-"""Fig. 4: the speed profile of one pass (Eq. 16) and its extremum, the largest fluctuation."""
+"""Fig. 4: the speed profile of one pass (Eq. 16) and its extremum, the largest fluctuation.
+
+Runs of another pair potential (an ``interaction`` column) are judged with its Phi(v0 tau) in
+Eq. (16) and its Eq. (25) for the pass loss; phi0 is then Phi(0).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,16 @@ import numpy as np
 import pandas as pd
 
 from .. import analytic
+from ..interactions import Interaction
 from .kinematics import _EIGHT_PI_SQ, _ext_speed, _fluctuation
+from .pair import loss_keywords, table_interaction
 from .rows import Claim, _as_bool, _by_phi0, _col, _g, _require, na_row, row
 from .tolerances import FIG4_EXT_EXTRA, FIG4_PROFILE_EXTRA
 
 
 def loss_free_profile_error(v0: float, phi0: float, lam: float, alpha: float, mu: float,
-                            sigma0: float, n_grid: int = 40001) -> float:
+                            sigma0: float, n_grid: int = 40001,
+                            interaction: Interaction | None = None) -> float:
     """Max |v - Eq. 16| over |tau - tau_pass| <= alpha/(2 v0) for the exact loss-free pass.
 
     The particle moves over *fixed* chain masses (5 around the start) from ``sigma0`` with
@@ -36,6 +43,8 @@ def loss_free_profile_error(v0: float, phi0: float, lam: float, alpha: float, mu
         Start position.
     n_grid : int, optional
         Points of the position grid of the quadrature.
+    interaction : Interaction, optional
+        Another pair potential in place of the Gaussian (``phi0``, ``lam`` then unused).
 
     Returns
     -------
@@ -47,8 +56,10 @@ def loss_free_profile_error(v0: float, phi0: float, lam: float, alpha: float, mu
     ks = np.arange(math.floor(sigma0 / alpha) - 2, math.floor(sigma0 / alpha) + 4)
 
     def pot(x):
-        return np.sum(phi0 * np.exp(-0.5 * ((np.asarray(x)[None, :] - alpha * ks[:, None])
-                                            / lam) ** 2), axis=0)
+        sep = np.asarray(x)[None, :] - alpha * ks[:, None]
+        if interaction is not None:
+            return np.sum(np.asarray(interaction.potential(sep), float), axis=0)
+        return np.sum(phi0 * np.exp(-0.5 * (sep / lam) ** 2), axis=0)
     v2 = v0**2 - _EIGHT_PI_SQ / mu * (pot(s) - pot(np.array([sigma0]))[0])
     if np.any(v2 <= 0):
         return math.nan
@@ -57,7 +68,8 @@ def loss_free_profile_error(v0: float, phi0: float, lam: float, alpha: float, mu
     tau = np.concatenate([[0.0], np.cumsum(0.5 * (inv[1:] + inv[:-1]) * np.diff(s))])
     tau_pass = float(np.interp(site, s, tau))
     win = np.abs(tau - tau_pass) <= alpha / (2.0 * v0)
-    v16 = analytic.velocity_profile(tau[win] - tau_pass, v0, phi0, lam, mu)
+    v16 = analytic.velocity_profile(tau[win] - tau_pass, v0, mu=mu,
+                                    **loss_keywords(interaction, phi0, lam))
     return float(np.nanmax(np.abs(v[win] - v16)))
 
 
@@ -112,14 +124,17 @@ def _pass_rows(phi0: float, grp: pd.DataFrame) -> list[dict]:
     win = np.abs(tau - tau_pass) <= alpha / (2.0 * v0)
     if win.sum() < 10:
         return [claim.na(f"only {int(win.sum())} samples within alpha/(2 v0) of the pass")]
-    v16 = analytic.velocity_profile(tau[win] - tau_pass, v0, phi0, lam, mu)
+    inter = table_interaction(grp)
+    kw = loss_keywords(inter, phi0, lam)
+    v16 = analytic.velocity_profile(tau[win] - tau_pass, v0, mu=mu, **kw)
     dev = float(np.nanmax(np.abs(v[win] - v16)))
     fluct = float(_fluctuation(v0, phi0, mu))
     sigma0 = float(grp["sigma"].iloc[0]) if "sigma" in grp.columns else 5.5 * alpha
     wf = float(_col(grp, "omega_fast", 10.0)[0])
-    ref = loss_free_profile_error(v0, phi0, lam, alpha, mu, sigma0)
+    ref = loss_free_profile_error(v0, phi0, lam, alpha, mu, sigma0, interaction=inter)
     v_slow = min(v0, float(_ext_speed(v0, phi0, mu)))
-    loss = 4 * math.pi**2 * float(analytic.single_pass_loss(v0, phi0, lam, wf)) / (mu * v_slow)
+    loss = 4 * math.pi**2 * float(analytic.single_pass_loss(v0, omega_fast=wf, **kw)) / (
+        mu * v_slow)
     tol = ref + loss + FIG4_PROFILE_EXTRA * fluct
     rows = [claim.row("Eq. (16)", dev, tol, dev <= tol,
                       f"max |v - Eq. 16| over the pass; tolerance = Eq. 16's own error "
@@ -130,12 +145,13 @@ def _pass_rows(phi0: float, grp: pd.DataFrame) -> list[dict]:
     v_num = float(v[win].min() if phi0 > 0 else v[win].max())
     rows.extend(_extremum_rows(fig, f"extremum speed of the pass = sqrt(v0^2 - 8 pi^2 "
                                f"Phi0/mu) (Phi0 = {_g(phi0)}, v0 = {_g(v0)})",
-                               np.array([v0]), np.array([v_num]), phi0, lam, mu, wf))
+                               np.array([v0]), np.array([v_num]), phi0, lam, mu, wf, inter))
     return rows
 
 
 def _extremum_rows(fig: str, claim: str, v0: np.ndarray, v_num: np.ndarray, phi0: float,
-                   lam: float, mu: float, omega_fast: float) -> list[dict]:
+                   lam: float, mu: float, omega_fast: float,
+                   inter: Interaction | None = None) -> list[dict]:
     """Extremum speed vs sqrt(v0^2 - 8 pi^2 phi0/mu), as an energy mismatch.
 
     mismatch = mu |v_num^2 - v_ext^2| / (8 pi^2 |phi0|): the kinetic energy at the chain mass
@@ -149,7 +165,9 @@ def _extremum_rows(fig: str, claim: str, v0: np.ndarray, v_num: np.ndarray, phi0
         return [na_row(fig, claim, "no passing run with a finite extremum")]
     v0, v_num, v_an = v0[ok], v_num[ok], v_an[ok]
     mism = mu * np.abs(v_num**2 - v_an**2) / (_EIGHT_PI_SQ * abs(phi0))
-    tol = analytic.single_pass_loss(v0, phi0, lam, omega_fast) / abs(phi0) + FIG4_EXT_EXTRA
+    tol = (analytic.single_pass_loss(v0, omega_fast=omega_fast,
+                                     **loss_keywords(inter, phi0, lam)) / abs(phi0)
+           + FIG4_EXT_EXTRA)
     tol = np.atleast_1d(tol)
     k = int(np.argmax(mism / tol))
     return [row(fig, claim, v_an[k], v_num[k], f"energy mismatch <= {_g(tol[k])} |Phi0|",
@@ -196,5 +214,5 @@ def check_fig4c(table: pd.DataFrame | None) -> list[dict]:
             fig, claim, grp["v0"].to_numpy(float),
             pd.to_numeric(grp["v_ext_numeric"], errors="coerce").to_numpy(float), phi0,
             float(grp["lam"].iloc[0]), float(_col(grp, "mu", 1.0)[0]),
-            float(_col(grp, "omega_fast", 10.0)[0])))
+            float(_col(grp, "omega_fast", 10.0)[0]), table_interaction(grp)))
     return rows

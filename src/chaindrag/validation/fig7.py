@@ -66,7 +66,11 @@ def _resonance_row(phi0: float, g: pd.DataFrame, l_max: int) -> dict:
     lam = float(_col(g, "lam", 4.0)[0])
     order = np.argsort(v)
     v, d = v[order], d[order]
-    ratio = d / np.asarray(analytic.single_pass_loss(v, phi0, lam, wf), float)
+    if "delta_analytic" in g.columns:  # the table's Eq. 26 (Eq. 25 for another potential)
+        an = pd.to_numeric(g["delta_analytic"], errors="coerce").to_numpy(float)[order]
+    else:
+        an = np.asarray(analytic.single_pass_loss(v, phi0, lam, wf), float)
+    ratio = d / an
     spacing = float(np.median(np.diff(v))) if v.size > 1 else 0.0
     chosen = _largest_resonance(v, analytic.fast_resonance_speeds(alpha, wf, int(l_max)),
                                 phi0, mu, spacing)

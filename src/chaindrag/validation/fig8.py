@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import json
 import math
 from dataclasses import dataclass
 
@@ -11,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from .. import analytic
-from ..interactions import from_provenance
 from .fig8_relaxation import _continued_rows, _eq33_acceleration, _relaxation_rows
 from .kinematics import _EIGHT_PI_SQ, _fluctuation, _nearest_n
+from .pair import barriers, table_interaction
 from .rows import Claim, _as_bool, _by_phi0, _col, _g, _require
 from .tolerances import PAPER_FIG8_TAU, PLATEAU_CLUSTER, PLATEAU_SETTLED, RELAXATION_RTOL
 
@@ -185,24 +183,9 @@ def _decision_note(runs: _Fig8Runs, g: pd.DataFrame) -> str:
     return text
 
 
-def _barriers(df: pd.DataFrame) -> np.ndarray:
-    """Phi_max of each run: its phi0 (the Gaussian), or, with an ``interaction`` column
-    (issue 14), the barrier of that potential (capture speed sqrt(8 pi^2 Phi_max / mu))."""
-    phi0 = df["phi0"].to_numpy(float)
-    if "interaction" not in df.columns:
-        return phi0
-    return np.array([_phi_max(text) if isinstance(text, str) and text else p
-                     for p, text in zip(phi0, df["interaction"])])
-
-
-@functools.lru_cache(maxsize=16)
-def _phi_max(text: str) -> float:
-    return from_provenance(json.loads(text)).phi_max
-
-
 def _capture_rows(runs: _Fig8Runs) -> list[dict]:
     """Repulsive runs started below the capture speed (with the bias's bias/2) are captured."""
-    barrier = _barriers(runs.df)
+    barrier = barriers(runs.df)
     rep = runs.df[barrier > 0]
     claim = Claim(FIG, "repulsive runs started below the capture speed are captured")
     if not len(rep):
@@ -301,7 +284,8 @@ def _off_line(runs: _Fig8Runs, phi0: float, g: pd.DataFrame, vmean: float, sprea
     """
     lam = float(_col(g, "lam", math.nan)[0])
     wf = float(_col(g, "omega_fast", 10.0)[0])
-    pred = _eq33_acceleration(vmean, phi0, lam, runs.alpha, wf, runs.bias, runs.mu)
+    pred = _eq33_acceleration(vmean, phi0, lam, runs.alpha, wf, runs.bias, runs.mu,
+                              table_interaction(g))
     unstable = []
     if runs.drift is not None:
         dv = runs.drift
@@ -334,7 +318,7 @@ def _realised_rows(runs: _Fig8Runs, found: dict[float, list[tuple[int, float]]])
         if "resonance" in sol.columns:
             sol = sol[sol["resonance"].astype(str) == "slow"]
         vs = sol["v"].to_numpy(float)
-        barrier = float(_barriers(mine)[0])
+        barrier = float(barriers(mine)[0])
         v_lo = max(v0s.min(), float(analytic.capture_speed(max(barrier, 0.0), runs.mu)))
         vs = np.unique(vs[(vs >= v_lo) & (vs <= v0s.max())])
         if not vs.size:

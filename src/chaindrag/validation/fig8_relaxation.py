@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 
 from .. import analytic
+from ..interactions import Interaction
 from .kinematics import _spikes_near
+from .pair import barrier, loss_keywords, table_interaction
 from .rows import Claim, _by_phi0, _col, _g
 from .tolerances import RELAXATION_RTOL
 
@@ -22,15 +24,17 @@ FIG = "fig8"
 
 
 def _eq33_acceleration(v: float, phi0: float, lam: float, alpha: float, omega_fast: float,
-                       bias: float, mu: float) -> float:
+                       bias: float, mu: float, inter: Interaction | None = None) -> float:
     """dv/dtau = 4 pi^2 (bias - Delta_bar(v)) / (mu alpha): the mean force of Sec. VI.
 
     Delta_bar is Eq. (33) broadened over the speeds taken within a cell (Fig. 9), which
     carries the sign of phi0; plain Eq. (33) would miss that by up to ~10% of the bias's
-    free acceleration at v = 25-50, phi0 = +-2.
+    free acceleration at v = 25-50, phi0 = +-2. ``inter``: another pair potential in place
+    of the Gaussian (phi0, lam then unused).
     """
-    dbar = float(analytic.broadened_steady_state_loss(np.array([float(v)]), phi0, lam, alpha,
-                                                      mu, omega_fast)[0])
+    dbar = float(analytic.broadened_steady_state_loss(
+        np.array([float(v)]), alpha=alpha, mu=mu, omega_fast=omega_fast,
+        **loss_keywords(inter, phi0, lam))[0])
     return 4 * math.pi**2 * (bias - dbar) / (mu * alpha)
 
 
@@ -75,7 +79,8 @@ def _relaxation_errors(phi0: float, g: pd.DataFrame, mids: dict, alpha: float, b
     lam = float(_col(g, "lam", math.nan)[0])
     wf = float(_col(g, "omega_fast", 10.0)[0])
     tau_max = float(_col(g, "tau_max", math.nan)[0])
-    v_cap = float(analytic.capture_speed(abs(phi0), mu))
+    inter = table_interaction(g)
+    v_cap = float(analytic.capture_speed(barrier(inter, phi0), mu))
     errs, used = [], []
     for r in g.itertuples(index=False):
         run = mids.get((phi0, float(r.v0)))
@@ -89,7 +94,7 @@ def _relaxation_errors(phi0: float, g: pd.DataFrame, mids: dict, alpha: float, b
         v_tail = float(v.mean())
         if v_tail < 2 * v_cap or _spikes_near(v_tail, alpha, lam, wf) < 0.1:
             continue
-        pred = _eq33_acceleration(v_tail, phi0, lam, alpha, wf, bias, mu)
+        pred = _eq33_acceleration(v_tail, phi0, lam, alpha, wf, bias, mu, inter)
         errs.append(abs(slope - pred) / free)
         used.append(f"{_g(r.v0)}")
     return errs, used
@@ -148,7 +153,8 @@ def _continued_moves(phi0: float, g: pd.DataFrame, mids: dict, alpha: float, bia
             skipped.append(_g(r.v0))
             continue
         v_end = float(np.abs(end["v"].to_numpy(float)).mean())
-        pred = _eq33_acceleration(v_end, phi0, lam, alpha, wf, bias, mu)
+        pred = _eq33_acceleration(v_end, phi0, lam, alpha, wf, bias, mu,
+                                  table_interaction(g))
         if abs(pred) <= RELAXATION_RTOL * free or _spikes_near(v_end, alpha, lam, wf) < 0.1:
             skipped.append(_g(r.v0))
             continue

@@ -1,4 +1,8 @@
-"""Figs. 5, 6: single-pass losses against Eq. (26); Sec. IV A: capture below the capture speed."""
+"""Figs. 5, 6: single-pass losses against Eq. (26); Sec. IV A: capture below the capture speed.
+
+Runs of another pair potential (an ``interaction`` column) are judged against its Eq. (25),
+with its barrier max(Phi_max, -Phi_min) in place of |phi0| and Phi_max for the capture speed.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import pandas as pd
 from .. import analytic
 from .fig3 import _load_stores
 from .kinematics import _EIGHT_PI_SQ, _ext_speed, _kinetic
+from .pair import barrier, barriers, loss_equation, loss_keywords, table_interaction
 from .rows import Claim, NotApplicable, _as_bool, _col, _g, _require, _sign_word
 from .tolerances import (
     SP_BASE_TOL, SP_KE_OVER_PHI, SP_PEAK_CONTRAST, SP_PEAK_INSIDE, SP_RESOLVABLE,
@@ -32,7 +37,8 @@ def _single_pass_frame(single_pass: pd.DataFrame | None, fig5: pd.DataFrame | No
 
 
 def _single_pass_quantities(g: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Per point: Eq. 26, its log slope in v, the speed-variation effect, KE, relative error."""
+    """Per point: Eq. 26 (Eq. 25 for another potential), its log slope in v, the
+    speed-variation effect, KE, relative error; and the potential's keywords."""
     phi0 = g["phi0"].to_numpy(float)
     lam = float(g["lam"].iloc[0])
     wf = float(_col(g, "omega_fast", 10.0)[0])
@@ -40,18 +46,24 @@ def _single_pass_quantities(g: pd.DataFrame) -> dict[str, np.ndarray]:
     v0 = g["v0"].to_numpy(float)
     delta = pd.to_numeric(g["delta_numeric"], errors="coerce").to_numpy(float)
     passed = _as_bool(g["passed"]) & np.isfinite(delta)
-    an = np.asarray(analytic.single_pass_loss(v0, phi0, lam, wf), float)
+    inter = table_interaction(g)
+    unit = loss_keywords(inter, 1.0, lam)  # Delta is phi0^2 times this: same log slope
+    an = np.asarray(analytic.single_pass_loss(v0, omega_fast=wf,
+                                              **loss_keywords(inter, phi0, lam)), float)
     h = 1e-4
     with np.errstate(divide="ignore", invalid="ignore"):
-        slope = (np.log(analytic.single_pass_loss(v0 * (1 + h), 1.0, lam, wf))
-                 - np.log(analytic.single_pass_loss(v0 * (1 - h), 1.0, lam, wf))) / (2 * h)
+        slope = (np.log(analytic.single_pass_loss(v0 * (1 + h), omega_fast=wf, **unit))
+                 - np.log(analytic.single_pass_loss(v0 * (1 - h), omega_fast=wf, **unit))) / (2 * h)
         slope = np.where(np.isfinite(slope), slope, np.nan)
         v_ext = _ext_speed(v0, phi0, mu)
         shift = np.abs(slope) * np.abs(v0 - v_ext) / v0
         ke = _kinetic(v0, mu)
         err = delta / an - 1.0
     return dict(phi0=phi0, v0=v0, delta=delta, passed=passed, an=an, slope=slope,
-                shift=shift, ke=ke, err=err, resolvable=an >= SP_RESOLVABLE * ke)
+                shift=shift, ke=ke, err=err, resolvable=an >= SP_RESOLVABLE * ke, unit=unit,
+                scale=np.abs(phi0) if inter is None else np.full(phi0.size,
+                                                                 barrier(inter, phi0[0])),
+                eq=loss_equation(inter), what="|Phi0|" if inter is None else "the barrier")
 
 
 def check_single_pass(single_pass: pd.DataFrame | None, fig5: pd.DataFrame | None = None,
@@ -111,16 +123,15 @@ def check_single_pass(single_pass: pd.DataFrame | None, fig5: pd.DataFrame | Non
 
 def _agreement_row(fig: str, tag: str, q: dict) -> dict:
     """|Delta/Delta_26 - 1| within 2% + 1.5 x the speed-variation effect where KE >> |phi0|."""
-    claim = Claim(fig, f"single-pass loss agrees with Eq. (26) where KE >> |Phi0| {tag}")
-    phi = np.abs(q["phi0"])
-    big = q["passed"] & (q["ke"] >= SP_KE_OVER_PHI * phi)
+    claim = Claim(fig, f"single-pass loss agrees with {q['eq']} where KE >> {q['what']} {tag}")
+    big = q["passed"] & (q["ke"] >= SP_KE_OVER_PHI * q["scale"])
     use = big & q["resolvable"] & (q["shift"] <= SP_SHIFT_MAX)
-    excl = (f"excluded: {int((~big).sum())} with KE < 10 |Phi0| or not passed, "
+    excl = (f"excluded: {int((~big).sum())} with KE < 10 {q['what']} or not passed, "
             f"{int((big & ~q['resolvable']).sum())} with Delta_26 < 1e-9 KE, "
             f"{int((big & q['resolvable'] & ~(q['shift'] <= SP_SHIFT_MAX)).sum())} with a "
             "speed-variation effect > 25%")
     if not use.any():
-        return claim.na(f"no point to compare; {excl}", "Eq. (26)")
+        return claim.na(f"no point to compare; {excl}", q["eq"])
     tol = SP_BASE_TOL + SP_SHIFT_FACTOR * q["shift"][use]
     err = q["err"][use]
     k = int(np.argmax(np.abs(err) / tol))
@@ -162,28 +173,29 @@ def _peak_row(fig: str, tag: str, q: dict, lam: float, wf: float) -> dict:
     if v.size == 0:
         return claim.na("no passing point")
     grid = np.linspace(v.min(), v.max(), 801)
-    curve = np.asarray(analytic.single_pass_loss(grid, 1.0, lam, wf), float)
+    curve = np.asarray(analytic.single_pass_loss(grid, omega_fast=wf, **q["unit"]), float)
     i = int(np.argmax(curve))
     v_peak = float(grid[i])
     interior = 0 < i < grid.size - 1 and max(curve[0], curve[-1]) <= curve[i] / SP_PEAK_INSIDE
     if not interior:
-        return claim.na(f"Eq. (26) is monotone over v0 = {_g(v.min())}..{_g(v.max())} (it "
-                        f"peaks at v ~ {_g(_eq26_peak(lam, wf))}): no maximum to find here")
+        return claim.na(f"{q['eq']} is monotone over v0 = {_g(v.min())}..{_g(v.max())} (it "
+                        f"peaks at v ~ {_g(_eq26_peak(q['unit'], wf))}): no maximum to find "
+                        "here")
     if v.size < 5:
         return claim.na(f"only {v.size} passing points", f"maximum near {_g(v_peak)}")
     k = int(np.argmax(d))
     contrast = d[k] / max(d[0], d[-1]) if max(d[0], d[-1]) > 0 else math.inf
     passed = 0 < k < v.size - 1 and contrast >= SP_PEAK_CONTRAST
-    return claim.row(f"interior maximum (Eq. 26 peaks at v = {_g(v_peak)})", float(v[k]),
+    return claim.row(f"interior maximum ({q['eq']} peaks at v = {_g(v_peak)})", float(v[k]),
                      f"max >= {_g(SP_PEAK_CONTRAST)} x both ends", passed,
                      f"simulated maximum at v0 = {_g(v[k])} ({_g(contrast)} x the larger end "
                      f"value); {v.size} points from {_g(v.min())} to {_g(v.max())}")
 
 
-def _eq26_peak(lam: float, wf: float) -> float:
-    """The speed where Eq. 26 peaks (geometric grid 0.05..5000)."""
+def _eq26_peak(unit: dict, wf: float) -> float:
+    """The speed where Eq. 26 (Eq. 25) peaks (geometric grid 0.05..5000)."""
     grid = np.geomspace(0.05, 5000.0, 4001)
-    return float(grid[np.argmax(analytic.single_pass_loss(grid, 1.0, lam, wf))])
+    return float(grid[np.argmax(analytic.single_pass_loss(grid, omega_fast=wf, **unit))])
 
 
 # ---------------------------------------------------------------------------------- capture
@@ -235,8 +247,7 @@ def _capture_in_passes(single_pass, fig4c, mu_default, sources, bad) -> int:
         if df is None or not len(df) or not {"phi0", "v0", "passed"} <= set(df.columns):
             continue
         rep = df[pd.to_numeric(df["phi0"], errors="coerce") > 0]
-        vc = np.asarray(analytic.capture_speed(rep["phi0"].to_numpy(float),
-                                               _col(rep, "mu", mu_default)))
+        vc = np.asarray(analytic.capture_speed(barriers(rep), _col(rep, "mu", mu_default)))
         below = rep[rep["v0"].to_numpy(float) < vc]
         if len(below):
             sources.append(f"{len(below)} single passes ({name})")
@@ -252,8 +263,7 @@ def _capture_in_fates(fates, mu, sources, bad) -> int:
         return 0
     rep = fates[pd.to_numeric(fates["phi0"], errors="coerce") > 0]
     bias = _col(rep, "bias", 0.0)
-    vcb = np.sqrt(np.maximum(_EIGHT_PI_SQ * (rep["phi0"].to_numpy(float) - 0.5 * bias) / mu,
-                             0.0))
+    vcb = np.sqrt(np.maximum(_EIGHT_PI_SQ * (barriers(rep) - 0.5 * bias) / mu, 0.0))
     below = rep[rep["v0"].to_numpy(float) < vcb]
     if not len(below):
         return 0
@@ -268,12 +278,14 @@ def _capture_in_stores(stores, sources, bad) -> int:
     cases = 0
     for traj in _load_stores(stores):
         p = traj.params
-        phi0 = float(p.get("phi0", 0.0))
-        if phi0 <= 0:
+        if "phi0" not in p and "interaction_params" not in p:
+            continue
+        top = float(p["phi0"]) if "phi0" in p else float(traj.interaction.phi_max)
+        if top <= 0 or not traj.repulsive:
             continue
         from ..trajectory import midpoint_speeds
         mids = midpoint_speeds(traj)
-        vc = float(analytic.capture_speed(phi0, float(p.get("mu", 1.0))))
+        vc = float(analytic.capture_speed(top, float(p.get("mu", 1.0))))
         v, d = mids["v"].to_numpy(float), mids["direction"].to_numpy()
         slow = np.flatnonzero(v[:-1] < vc)
         if slow.size:

@@ -1,0 +1,59 @@
+"""Which pair potential a table's runs used: the paper's Gaussian or another (issue 14).
+
+A section of config.yaml may give ``interaction:`` in place of the Gaussian's phi0, lam; the
+tables of its runs then carry the potential's JSON in an ``interaction`` column, with phi0 =
+Phi(0) and lam = the force width. The checks judge such runs against the same formula for
+that potential (Eq. 25 for Eq. 26, Phi(v0 tau) in Eq. 16, its barrier for the capture
+speed); the paper's Gaussian keeps its closed forms.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import numpy as np
+import pandas as pd
+
+from ..interactions import Interaction, from_provenance
+
+
+@functools.lru_cache(maxsize=32)
+def _from_text(text: str) -> Interaction:
+    return from_provenance(json.loads(text))
+
+
+def table_interaction(df: pd.DataFrame | None) -> Interaction | None:
+    """The potential of a table's (or group's) runs: its ``interaction`` column, or None for
+    the paper's Gaussian (the phi0 and lam columns)."""
+    if df is None or "interaction" not in df.columns:
+        return None
+    texts = [t for t in df["interaction"] if isinstance(t, str) and t]
+    return _from_text(texts[0]) if texts else None
+
+
+def loss_keywords(inter: Interaction | None, phi0, lam) -> dict:
+    """Keywords naming the potential to :mod:`chaindrag.analytic`: (phi0, lam) or interaction."""
+    return dict(phi0=phi0, lam=lam) if inter is None else dict(interaction=inter)
+
+
+def loss_equation(inter: Interaction | None) -> str:
+    """The single-pass loss formula the runs are judged by: Eq. (26), or Eq. (25)."""
+    return "Eq. (26)" if inter is None else "Eq. (25)"
+
+
+def barrier(inter: Interaction | None, phi0: float) -> float:
+    """The energy scale of a pass: |phi0| (Gaussian), max(Phi_max, -Phi_min) otherwise."""
+    if inter is None:
+        return abs(phi0)
+    return max(float(inter.phi_max), -float(inter.phi_min))
+
+
+def barriers(df: pd.DataFrame) -> np.ndarray:
+    """Phi_max of each run: its phi0 (the Gaussian), or, with an ``interaction`` column
+    (issue 14), the barrier of that potential (capture speed sqrt(8 pi^2 Phi_max / mu))."""
+    phi0 = df["phi0"].to_numpy(float)
+    if "interaction" not in df.columns:
+        return phi0
+    return np.array([_from_text(text).phi_max if isinstance(text, str) and text else p
+                     for p, text in zip(phi0, df["interaction"])])
