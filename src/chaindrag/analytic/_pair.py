@@ -8,12 +8,13 @@ given as ``interaction=`` is turned back into ``phi0, lam``, so it takes the clo
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 
 import numpy as np
 
-from chaindrag.interactions import Gaussian, Interaction
+from chaindrag.interactions import Gaussian, Interaction, from_provenance
 from chaindrag.params import ParameterError
 
 
@@ -57,3 +58,18 @@ def provenance_text(interaction: Interaction) -> str:
     """The interaction's kind and parameters as compact JSON (a table's ``interaction`` column)."""
     return json.dumps(interaction.provenance(), sort_keys=True, separators=(",", ":"),
                       default=str)
+
+
+@functools.lru_cache(maxsize=32)
+def _from_text(text: str) -> Interaction:
+    return from_provenance(json.loads(text))
+
+
+def table_interaction(df) -> Interaction | None:
+    """The potential a table's (or group's) rows were run with: its ``interaction`` column
+    (the JSON of :func:`provenance_text`), or None for the paper's Gaussian (the phi0 and
+    lam columns)."""
+    if df is None or "interaction" not in df.columns:
+        return None
+    texts = [t for t in df["interaction"] if isinstance(t, str) and t]
+    return _from_text(texts[0]) if texts else None

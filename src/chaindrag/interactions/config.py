@@ -153,7 +153,7 @@ def negated(interaction: Interaction) -> Interaction:
         Gaussian, Lorentzian, Yukawa: the same kind with its signed amplitude negated (closed
         forms kept, as :func:`mirror_spec`). Morse, Lennard-Jones (positive depths only) and
         user potentials: a :class:`~chaindrag.interactions.UserPotential` of -Phi and its
-        derivative, tabulated to 1e-12 of max|Phi| and max|Phi'|, on the length of the
+        derivative, tabulated to 1e-10 of max|Phi| and max|Phi'|, on the length of the
         potential's core (its label is "-" and the original's provenance as JSON).
 
     Raises

@@ -6,7 +6,6 @@ Eq. (25) instead of the Gaussian's Eq. (26).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,21 +14,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import analytic
-from ..interactions import Interaction, from_provenance
+from ..analytic._pair import table_interaction
 from .style import CAPTURE, WONG, new_figure, sign_colour, sign_label
 
 
 def load(inputs: Mapping[str, Any]) -> dict:
     return {"table": pd.read_csv(inputs["table"])}
-
-
-def table_interaction(table: pd.DataFrame) -> Interaction | None:
-    """The pair potential of runs made with an ``interaction:`` spec (its JSON column), else
-    None (the paper's Gaussian, phi0 and lam)."""
-    if "interaction" not in table.columns:
-        return None
-    texts = table["interaction"].dropna()
-    return from_provenance(json.loads(texts.iloc[0])) if len(texts) else None
 
 
 def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:

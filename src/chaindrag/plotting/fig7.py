@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import analytic
-from .fig6 import table_interaction
+from ..analytic._pair import table_interaction
 from .style import ANALYTIC, RESONANCE, new_figure, sign_colour, sign_label
 
 

@@ -12,14 +12,13 @@ terms in phi0 largely cancel), the theory's to Eq. (33). Runs of another pair po
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 
 import pandas as pd
 
 from .. import analytic
-from ..interactions import from_provenance
+from ..analytic._pair import provenance_text, table_interaction
 from ..stores import write_table
 from ._common import PathLike, _read_all, _sorted, _with_provenance
 from .thermal import REST
@@ -47,10 +46,9 @@ def thermal_drag_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataF
     first = df.iloc[0]
     alpha, phi0, lam = float(first["alpha"]), abs(float(first["phi0"])), float(first["lam"])
     wf = float(first["omega_fast"])
-    texts = df["interaction"].dropna() if "interaction" in df.columns else ()
-    named = dict(interaction=texts.iloc[0]) if len(texts) else {}
-    pot = (dict(interaction=from_provenance(json.loads(named["interaction"]))) if named
-           else dict(phi0=phi0, lam=lam))
+    inter = table_interaction(df)
+    named = {} if inter is None else dict(interaction=provenance_text(inter))
+    pot = dict(phi0=phi0, lam=lam) if inter is None else dict(interaction=inter)
     rows = []
     for (statistics, temp, v), s in stats.iterrows():
         n = int(s["count"])

@@ -9,27 +9,13 @@ speed); the paper's Gaussian keeps its closed forms.
 
 from __future__ import annotations
 
-import functools
-import json
-
 import numpy as np
 import pandas as pd
 
-from ..interactions import Interaction, from_provenance
+from ..analytic._pair import _from_text, table_interaction
+from ..interactions import Interaction
 
-
-@functools.lru_cache(maxsize=32)
-def _from_text(text: str) -> Interaction:
-    return from_provenance(json.loads(text))
-
-
-def table_interaction(df: pd.DataFrame | None) -> Interaction | None:
-    """The potential of a table's (or group's) runs: its ``interaction`` column, or None for
-    the paper's Gaussian (the phi0 and lam columns)."""
-    if df is None or "interaction" not in df.columns:
-        return None
-    texts = [t for t in df["interaction"] if isinstance(t, str) and t]
-    return _from_text(texts[0]) if texts else None
+__all__ = ["table_interaction", "loss_keywords", "loss_equation", "barrier", "barriers"]
 
 
 def loss_keywords(inter: Interaction | None, phi0, lam) -> dict:
