@@ -186,7 +186,8 @@ def _peak_row(fig: str, tag: str, q: dict, lam: float, wf: float) -> dict:
     k = int(np.argmax(d))
     contrast = d[k] / max(d[0], d[-1]) if max(d[0], d[-1]) > 0 else math.inf
     passed = 0 < k < v.size - 1 and contrast >= SP_PEAK_CONTRAST
-    return claim.row(f"interior maximum ({q['eq']} peaks at v = {_g(v_peak)})", float(v[k]),
+    eq = q["eq"].replace("(", "").replace(")", "")  # "Eq. 26": the row's text as before
+    return claim.row(f"interior maximum ({eq} peaks at v = {_g(v_peak)})", float(v[k]),
                      f"max >= {_g(SP_PEAK_CONTRAST)} x both ends", passed,
                      f"simulated maximum at v0 = {_g(v[k])} ({_g(contrast)} x the larger end "
                      f"value); {v.size} points from {_g(v.min())} to {_g(v.max())}")
