@@ -61,7 +61,8 @@ def provenance_text(interaction: Interaction) -> str:
 
 
 @functools.lru_cache(maxsize=32)
-def _from_text(text: str) -> Interaction:
+def interaction_from_text(text: str) -> Interaction:
+    """The potential a table's ``interaction`` entry names (:func:`provenance_text`'s JSON)."""
     return from_provenance(json.loads(text))
 
 
@@ -72,4 +73,4 @@ def table_interaction(df) -> Interaction | None:
     if df is None or "interaction" not in df.columns:
         return None
     texts = [t for t in df["interaction"] if isinstance(t, str) and t]
-    return _from_text(texts[0]) if texts else None
+    return interaction_from_text(texts[0]) if texts else None

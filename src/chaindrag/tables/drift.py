@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -11,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from .. import analytic
-from ..analytic._pair import provenance_text, resolve
-from ..interactions import from_provenance, interaction_from_config, mirror_spec
+from ..analytic._pair import interaction_from_text, provenance_text, resolve
+from ..interactions import interaction_from_config, mirror_spec
 from ..stores import write_table
 from ._common import PathLike, _read_all, _sorted, _with_provenance
 
@@ -205,7 +204,7 @@ def _eq33_potential(run: pd.Series) -> dict:
     kw = {k: float(run[k]) for k in ("bias", "alpha", "omega_fast", "mu")}
     text = run.get("interaction")
     if isinstance(text, str) and text:
-        return dict(kw, interaction=from_provenance(json.loads(text)))
+        return dict(kw, interaction=interaction_from_text(text))
     return dict(kw, phi0=float(run["phi0"]), lam=float(run["lam"]))
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import pandas as pd
 
 from .. import analytic
-from ..interactions import from_provenance
+from ..analytic._pair import interaction_from_text
 from .kinematics import _spikes_near
 from .rows import Claim, NotApplicable, _g, _require
 from .tolerances import FIG8C_MIN_SITES, FIG8C_REL, FIG8C_SPIKE_REL
@@ -83,7 +82,7 @@ def _speed_row(r: dict, even: bool) -> tuple[dict, float | None, float]:
     text = r.get("interaction")
     if isinstance(text, str) and text:  # lam is the potential's force width
         an = float(analytic.steady_state_loss(v, alpha=alpha, omega_fast=wf,
-                                              interaction=from_provenance(json.loads(text))))
+                                              interaction=interaction_from_text(text)))
         sc = math.nan
     else:
         an = float(analytic.steady_state_loss(v, phi0, lam, alpha, wf))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..analytic._pair import _from_text, table_interaction
+from ..analytic._pair import interaction_from_text, table_interaction
 from ..interactions import Interaction
 
 __all__ = ["table_interaction", "loss_keywords", "loss_equation", "barrier", "barriers"]
@@ -41,5 +41,5 @@ def barriers(df: pd.DataFrame) -> np.ndarray:
     phi0 = df["phi0"].to_numpy(float)
     if "interaction" not in df.columns:
         return phi0
-    return np.array([_from_text(text).phi_max if isinstance(text, str) and text else p
+    return np.array([interaction_from_text(text).phi_max if isinstance(text, str) and text else p
                      for p, text in zip(phi0, df["interaction"])])
