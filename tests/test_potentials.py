@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from chaindrag import analytic
+from chaindrag.analytic._pair import provenance_text
 from chaindrag.interactions import Morse, interaction_from_config
 from chaindrag.jobs.single_pass import single_pass_run
 from chaindrag.solvers import drive
@@ -75,7 +76,8 @@ def _study_table(shift: float = 0.0) -> pd.DataFrame:
     inter = Morse(1.0, 0.5, 6.0, 4.0)
     v25, v33, vs = np.geomspace(10, 70, 200), np.geomspace(1, 150, 600), np.array([45.0, 60.0])
     common = dict(label="morse", kind="morse", phi_max=inter.phi_max, phi_min=inter.phi_min,
-                  capture_speed=inter.capture_speed(), alpha=ALPHA, mu=1.0, omega_fast=10.0)
+                  capture_speed=inter.capture_speed(), alpha=ALPHA, mu=1.0, omega_fast=10.0,
+                  phi0=inter.phi_at_zero, lam=inter.width, interaction=provenance_text(inter))
     d25 = analytic.single_pass_loss(vs, interaction=inter)
     return pd.concat([
         pd.DataFrame(dict(curve="eq25", v=v25, delta=analytic.single_pass_loss(

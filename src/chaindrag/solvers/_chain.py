@@ -62,7 +62,7 @@ def _kicks(x, first_site, sites, forces, count, kick, s, buf):
 
 
 @njit(cache=True)
-def chain_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, c, s, t, sig_hist, v0,
+def chain_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, c, s, t, sig_hist, sig_lo, v0,
                 alpha, kind, params, mu, bias, delta, kspring, reach, dv_limit, v_runaway,
                 prescribed_v, do_energy, e_int, e_chain, f_hist, rec_idx, rec_every, rec_out,
                 sites, forces, scratch, kick_buf):
@@ -116,7 +116,7 @@ def chain_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, c, s, t, sig_hist, v0
         if do_energy:
             e_chain[b] = chain_energy(x_cur, scratch, t, lo, hi, kspring)
         x_prev, x_cur = x_cur, x_prev
-        status = advance_particles(b, sigma, sig_hist, v0, fpart, prescribed_v, acc,
+        status = advance_particles(b, sigma, sig_hist, sig_lo, v0, fpart, prescribed_v, acc,
                                    drive_force, delta, dv_limit, v_runaway)
         if status != STATUS_DONE:
             return status, b + 1, x_prev, x_cur

@@ -12,8 +12,8 @@ from ._common import STATUS_DONE, STATUS_LEFT_SEGMENT, STATUS_NONFINITE, advance
 
 
 @njit(cache=True)
-def kernel_steps(b0, b1, rho, first_site, gam, n_mem, sig_hist, v0, alpha, kind, params, mu,
-                 bias, delta, reach, dv_limit, v_runaway, e_int, sites, forces):
+def kernel_steps(b0, b1, rho, first_site, gam, n_mem, sig_hist, sig_lo, v0, alpha, kind, params,
+                 mu, bias, delta, reach, dv_limit, v_runaway, e_int, sites, forces):
     """Advance steps b0 .. b1-1 of Eq. (A2), propagating each force into the future (A1).
 
     ``rho[g, b]`` is the displacement of tracked mass ``first_site + g`` at step b (the
@@ -54,7 +54,7 @@ def kernel_steps(b0, b1, rho, first_site, gam, n_mem, sig_hist, v0, alpha, kind,
                 grow = gam[n]
                 for l in range(1, l_stop + 1):
                     row[b + l] += amp * grow[l - 1]
-        status = advance_particles(b, sigma, sig_hist, v0, fpart, free, acc, drive_force,
+        status = advance_particles(b, sigma, sig_hist, sig_lo, v0, fpart, free, acc, drive_force,
                                    delta, dv_limit, v_runaway)
         if status != STATUS_DONE:
             return status, b + 1

@@ -77,9 +77,9 @@ def _to_total(x, lo, hi, heat, k, saved):
 
 @njit(cache=True)
 def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard_hi, c, s, t,
-                      dtbc, mem, hist, heat, hb0, sig_hist, v0, alpha, kind, params, mu, bias,
-                      delta, kspring, reach, dv_limit, v_runaway, prescribed_v, do_energy, e_int,
-                      e_win, power, f_hist, rec_idx, rec_every, rec_out, sites, forces,
+                      dtbc, mem, hist, heat, hb0, sig_hist, sig_lo, v0, alpha, kind, params, mu,
+                      bias, delta, kspring, reach, dv_limit, v_runaway, prescribed_v, do_energy,
+                      e_int, e_win, power, f_hist, rec_idx, rec_every, rec_out, sites, forces,
                       scratch, kick_buf):
     """Advance steps b0 .. b1-1 on the segment [lo, hi) with transparent ends.
 
@@ -168,7 +168,7 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
             power[0, b] = out_power(x_cur, scratch, t, hi - wt - 1, 1, kspring)
             power[1, b] = out_power(x_cur, scratch, t, lo + wt, -1, kspring)
         x_prev, x_cur = x_cur, x_prev
-        status = advance_particles(b, sigma, sig_hist, v0, fpart, prescribed_v, acc,
+        status = advance_particles(b, sigma, sig_hist, sig_lo, v0, fpart, prescribed_v, acc,
                                    drive_force, delta, dv_limit, v_runaway)
         if status != STATUS_DONE:
             return status, b + 1, x_prev, x_cur

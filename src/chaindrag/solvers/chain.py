@@ -216,9 +216,9 @@ class _ChainRun:
         kspring = (job.chain.omega_fast**2 - 1.0) / 4.0
         status, b_new, seg.x_prev, seg.x_cur = _chain.chain_steps(
             b, b1, seg.x_prev, seg.x_cur, seg.first_site, seg.lo, seg.hi, self.c, self.s,
-            self.t, job.sig_hist, job.vel0, common["alpha"], common["kind"], common["params"],
-            common["mu"], common["bias"], common["delta"], kspring, common["reach"],
-            common["dv_limit"], common["v_runaway"], self.prescribed_v, job.energy,
+            self.t, job.sig_hist, job.sig_lo, job.vel0, common["alpha"], common["kind"],
+            common["params"], common["mu"], common["bias"], common["delta"], kspring,
+            common["reach"], common["dv_limit"], common["v_runaway"], self.prescribed_v, job.energy,
             job.e_int, self.e_chain, self.f_hist, job.sites_rec, job.chain_every, job.rec_out,
             self.sites, self.forces, seg.scratch, self.kick_buf)
         seg.max_active = max(seg.max_active, seg.hi - seg.lo)

@@ -18,7 +18,7 @@ from ..trajectory import Trajectory
 from .job import fill_particle_record
 
 
-def stop_check(stop, sig_hist, vel0, delta: float, params: dict):
+def stop_check(stop, sig_hist, sig_lo, vel0, delta: float, params: dict):
     """``stop`` as the backends call it: step n in, the particles' Trajectory so far to it.
 
     The record is kept between calls and only its new steps are computed (views of it are
@@ -37,7 +37,7 @@ def stop_check(stop, sig_hist, vel0, delta: float, params: dict):
     def check(n: int) -> bool:
         k = done[0]
         if n > k:
-            fill_particle_record(tau_all, vel_all, sig_hist, k, n, delta)
+            fill_particle_record(tau_all, vel_all, sig_hist, sig_lo, k, n, delta)
             done[0] = n
         return bool(stop(Trajectory(tau=tau_all[:n + 1], sigma=sig_hist[:, :n + 1],
                                     velocity=vel_all[:, :n + 1], chain_sites=empty,

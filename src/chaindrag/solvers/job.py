@@ -78,6 +78,9 @@ class SolverJob:
     next_stop : callable or None
         ``next_stop(b)``: the first step after b at which ``stop`` is due (the run reaches
         it before ``stop`` can end it; > ``n`` when no call is due any more).
+    sig_lo : ndarray, shape of ``sig_hist``
+        The positions' second words: sigma_p = sig_hist + sig_lo
+        (:func:`~chaindrag.solvers._common.advance_particles`); zeros when not given.
     """
 
     n: int
@@ -101,6 +104,11 @@ class SolverJob:
     boundary_store: Any = None
     stop: Callable[[int], bool] | None = None
     next_stop: Callable[[int], int] | None = None
+    sig_lo: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.sig_lo is None:
+            object.__setattr__(self, "sig_lo", np.zeros_like(self.sig_hist))
 
 
 @dataclass(frozen=True)
@@ -141,11 +149,14 @@ class ProgressReporter:
         self.callback(self.fraction)
 
 
-def fill_particle_record(tau, vel, sig_hist, k: int, n: int, delta: float) -> None:
+def fill_particle_record(tau, vel, sig_hist, sig_lo, k: int, n: int, delta: float) -> None:
     """States k+1..n of a run's particle record: tau = b delta and the central difference.
 
-    ``vel[:, b]`` = (sigma(b + 1) - sigma(b - 1)) / 2 delta (state n + 1 must be known).
-    One formula for the final record and the record ``stop`` sees as the run goes.
+    ``vel[:, b]`` = (sigma(b + 1) - sigma(b - 1)) / 2 delta (state n + 1 must be known),
+    sigma in two words (``sig_hist`` + ``sig_lo``): the high words' difference is exact
+    for a step within one binade, so the speed keeps all its digits. One formula for the
+    final record and the record ``stop`` sees as the run goes.
     """
     tau[k + 1:n + 1] = np.arange(k + 1, n + 1) * delta
-    vel[:, k + 1:n + 1] = (sig_hist[:, k + 2:n + 2] - sig_hist[:, k:n]) / (2.0 * delta)
+    vel[:, k + 1:n + 1] = ((sig_hist[:, k + 2:n + 2] - sig_hist[:, k:n])
+                           + (sig_lo[:, k + 2:n + 2] - sig_lo[:, k:n])) / (2.0 * delta)

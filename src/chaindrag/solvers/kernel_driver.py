@@ -110,7 +110,7 @@ def run_kernel_solver(job: SolverJob) -> SolverResult:
     while b <= n:
         b1 = min(b + chunk, n + 1)
         status, b_new = _kernel.kernel_steps(
-            b, b1, rho, first_site, gam, n_mem, sig_hist, job.vel0, common["alpha"],
+            b, b1, rho, first_site, gam, n_mem, sig_hist, job.sig_lo, job.vel0, common["alpha"],
             common["kind"], common["params"], common["mu"], common["bias"], common["delta"],
             common["reach"], common["dv_limit"], common["v_runaway"], job.e_int, sites, forces)
         if job.thermal is not None and status in (STATUS_DONE, STATUS_LEFT_SEGMENT):

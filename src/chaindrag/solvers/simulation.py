@@ -295,6 +295,7 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
                                 v_runaway=v_runaway or 0.0, reach=reach)
     sig_hist = np.zeros((sig0.size, n + 2))
     sig_hist[:, 0] = sig0
+    sig_lo = np.zeros_like(sig_hist)
     params = dict(alpha=float(alpha), **interaction_params(inter), mu=float(mu),
                   sigma0=float(sig0[0]) if sig0.size == 1 else sig0.tolist(),
                   v0=float(vel0[0]) if vel0.size == 1 else vel0.tolist(),
@@ -305,8 +306,9 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
                   chaindrag_version=__version__,
                   **thermal_params(bath, window))
     next_stop = stop_schedule(stop_every, delta)
-    check = stop_check(stop, sig_hist, vel0, delta, params)
-    job = SolverJob(n=n, tau_max=float(tau_max), sig_hist=sig_hist, vel0=vel0, chain=chain,
+    check = stop_check(stop, sig_hist, sig_lo, vel0, delta, params)
+    job = SolverJob(n=n, tau_max=float(tau_max), sig_hist=sig_hist, sig_lo=sig_lo, vel0=vel0,
+                    chain=chain,
                     common=common, e_int=np.zeros(n + 1), sites_rec=sites_rec,
                     chain_every=chain_every,
                     rec_out=np.zeros((sites_rec.size, n // chain_every + 1)),
@@ -322,12 +324,12 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
     return _trajectory(job, result, record_every, params, t_start)
 
 
-def _particle_record(sig_hist: np.ndarray, vel0: np.ndarray, n: int, delta: float):
-    """tau, sigma and the central-difference velocity of states 0..n (state n + 1 known)."""
-    tau, vel = np.empty(n + 1), np.empty((sig_hist.shape[0], n + 1))
-    tau[0], vel[:, 0] = 0.0, vel0
-    fill_particle_record(tau, vel, sig_hist, 0, n, delta)
-    return tau, sig_hist[:, :n + 1], vel
+def _particle_record(job: SolverJob, n: int, delta: float):
+    """tau and the central-difference velocity of states 0..n (state n + 1 known)."""
+    tau, vel = np.empty(n + 1), np.empty((job.sig_hist.shape[0], n + 1))
+    tau[0], vel[:, 0] = 0.0, job.vel0
+    fill_particle_record(tau, vel, job.sig_hist, job.sig_lo, 0, n, delta)
+    return tau, vel
 
 
 def _trajectory(job: SolverJob, result: SolverResult, record_every: int, params: dict,
@@ -336,7 +338,7 @@ def _trajectory(job: SolverJob, result: SolverResult, record_every: int, params:
     n, sig_hist, delta = job.n, job.sig_hist, job.chain.delta
     mu, bias, alpha = job.common["mu"], job.common["bias"], job.common["alpha"]
     sig0 = sig_hist[:, 0]
-    tau_all, _, vel = _particle_record(sig_hist, job.vel0, n, delta)
+    tau_all, vel = _particle_record(job, n, delta)
     keep = slice(0, n + 1, record_every)
     kinetic = 0.5 * mu * (vel / _TWO_PI) ** 2
     energies = {"particle_kinetic": kinetic.sum(axis=0)[keep],

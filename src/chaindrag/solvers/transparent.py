@@ -220,7 +220,7 @@ class _TransparentRun:
         status, b_new, self.x_prev, self.x_cur = _transparent.transparent_steps(
             b, b1, self.x_prev, self.x_cur, self.first_site, lo, hi, lo + END_MARGIN,
             hi - END_MARGIN, self.c, self.s, self.t, self.dtbc, self.mem, self.hist, heat, hb0,
-            job.sig_hist, job.vel0, common["alpha"], common["kind"], common["params"],
+            job.sig_hist, job.sig_lo, job.vel0, common["alpha"], common["kind"], common["params"],
             common["mu"], common["bias"], common["delta"], self.kspring, common["reach"],
             common["dv_limit"], common["v_runaway"], self.prescribed_v, job.energy, job.e_int,
             self.e_win, self.power, self.f_hist, job.sites_rec, job.chain_every, job.rec_out,

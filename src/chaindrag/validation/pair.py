@@ -9,13 +9,16 @@ speed); the paper's Gaussian keeps its closed forms.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
 from ..analytic._pair import interaction_from_text, table_interaction
-from ..interactions import Interaction
+from ..interactions import Gaussian, Interaction
 
-__all__ = ["table_interaction", "loss_keywords", "loss_equation", "barrier", "barriers"]
+__all__ = ["table_interaction", "loss_keywords", "loss_equation", "barrier", "barriers",
+           "midpoint_energy"]
 
 
 def loss_keywords(inter: Interaction | None, phi0, lam) -> dict:
@@ -43,3 +46,17 @@ def barriers(df: pd.DataFrame) -> np.ndarray:
         return phi0
     return np.array([interaction_from_text(text).phi_max if isinstance(text, str) and text else p
                      for p, text in zip(phi0, df["interaction"])])
+
+
+def midpoint_energy(inter: Interaction | None, phi0: float, lam: float, alpha: float) -> float:
+    """Interaction energy of a particle at a midpoint of the chain at rest: sum_n Phi(alpha (n + 1/2)).
+
+    A single pass is measured between two midpoints (Sec. V); where this energy is not
+    small against the loss, the potential's tails at the window's edges take part in the
+    kinetic-energy drop (the change of the interaction energy there, the neighbours'
+    partial passes) and Eq. (25) of one whole pass is no sharp prediction for it.
+    ``inter`` None: the Gaussian ``phi0``, ``lam``.
+    """
+    pot = Gaussian(phi0, lam) if inter is None else inter
+    far = math.ceil(float(pot.reach()) / alpha) + 1
+    return float(np.sum(pot.potential(alpha * (np.arange(-far, far) + 0.5))))

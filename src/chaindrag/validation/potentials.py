@@ -27,10 +27,11 @@ import pandas as pd
 from .._version import __version__
 from ..stores import write_table
 from .kinematics import _EIGHT_PI_SQ, _kinetic
+from .pair import midpoint_energy, table_interaction
 from .rows import COLUMNS, NA, Claim, _as_bool, _g, _require
 from .run import _read, _safe, failed_claims, summary
-from .tolerances import (SP_BASE_TOL, SP_KE_OVER_PHI, SP_RESOLVABLE, SP_SHIFT_FACTOR,
-                         SP_SHIFT_MAX)
+from .tolerances import (SP_BASE_TOL, SP_EDGE_ENERGY, SP_KE_OVER_PHI, SP_RESOLVABLE,
+                         SP_SHIFT_FACTOR, SP_SHIFT_MAX)
 
 log = logging.getLogger("chaindrag.validation")
 
@@ -89,10 +90,14 @@ def check_agreement(df: pd.DataFrame) -> list[dict]:
         ke = _kinetic(g["v"].to_numpy(float), g["mu"].to_numpy(float))
         an = g["delta_eq25"].to_numpy(float)
         big = _as_bool(g["passed"]) & (ke >= SP_KE_OVER_PHI * g["phi_max"].to_numpy(float))
-        use = big & (an >= SP_RESOLVABLE * ke) & (shift <= SP_SHIFT_MAX)
+        edge = abs(midpoint_energy(table_interaction(g), float(g["phi0"].iloc[0]),
+                                   float(g["lam"].iloc[0]), float(g["alpha"].iloc[0])))
+        use = (big & (an >= SP_RESOLVABLE * ke) & (edge <= SP_EDGE_ENERGY * an)
+               & (shift <= SP_SHIFT_MAX))
         if not use.any():
-            rows.append(claim.na(f"no passing run with KE >= 10 Phi_max, a resolvable loss and "
-                                 f"a speed variation effect <= 25% ({len(g)} runs)"))
+            rows.append(claim.na(f"no passing run with KE >= 10 Phi_max, a resolvable loss, "
+                                 f"an interaction energy at the midpoints <= 50 x the loss "
+                                 f"and a speed variation effect <= 25% ({len(g)} runs)"))
             continue
         err = g["delta"].to_numpy(float)[use] / an[use] - 1.0
         tol = SP_BASE_TOL + SP_SHIFT_FACTOR * shift[use]

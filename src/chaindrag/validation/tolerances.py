@@ -21,6 +21,7 @@ FIG4_PROFILE_EXTRA = 0.05      # Eq. 16 own error + loss effect + 5% of the fluc
 FIG4_EXT_EXTRA = 0.02          # extremum energy mismatch <= Delta_26 / |phi0| + 2%
 SP_KE_OVER_PHI = 10.0          # "KE >> |phi0|": KE >= 10 |phi0|
 SP_RESOLVABLE = 1e-9           # Delta >= 1e-9 KE (far above the rounding floor ~1e-13 KE)
+SP_EDGE_ENERGY = 50.0          # |interaction energy at a midpoint| <= 50 Delta: edges negligible
 SP_BASE_TOL = 0.02             # integration error allowance of the Eq. 26 comparison
 SP_SHIFT_FACTOR = 1.5          # x the first-order effect of the speed variation in a pass
 SP_SHIFT_MAX = 0.25            # beyond: Eq. 26 at v0 is no sharp prediction (excluded)
