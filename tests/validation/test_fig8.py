@@ -111,6 +111,32 @@ def test_fig8_runs_relaxing_at_the_eq33_rate_pass_and_a_wrong_rate_fails():
     assert verdicts(rows, "rate Eq. 33 predicts (Phi0 = 2)") == [False]
 
 
+def test_fig8_run_slowing_through_a_wide_range_at_the_eq33_rate_passes():
+    # Phi0 = 6: the mean force decelerates the run from 72 to ~50 over the last quarter, and
+    # its rate varies 2x on the way. The claim weighs the rate along the speeds as the
+    # least-squares slope does; the rate at the mean speed would miss by > 5 %.
+    phi0, free = 6.0, 4 * np.pi**2 * 0.01 / 40.0
+    grid = np.linspace(40.0, 80.0, 161)
+    rate = validation._eq33_acceleration(grid, phi0, 4.0, 40.0, 10.0, 0.01, 1.0)
+    tau = np.linspace(0.0, 800.0, 16001)
+    v = np.full(tau.size, 72.0)
+    for i in range(12000, tau.size - 1):  # RK2 of dv/dtau = rate(v) from tau = 600
+        h = tau[i + 1] - tau[i]
+        mid = v[i] + 0.5 * h * np.interp(v[i], grid, rate)
+        v[i + 1] = v[i] + h * np.interp(mid, grid, rate)
+    tail = tau >= 600.0
+    slope = np.polyfit(tau[tail], v[tail], 1)[0]
+    at_mean = validation._eq33_acceleration(v[tail].mean(), phi0, 4.0, 40.0, 10.0, 0.01, 1.0)
+    assert abs(slope - at_mean) > 0.05 * free and v[-1] < 55.0
+    fates = pd.concat([_fates(), pd.DataFrame([dict(
+        phi0=phi0, lam=4.0, alpha=40.0, bias=0.01, v0=72.0, tau_max=800.0,
+        fate="undetermined", plateau_v=np.nan, n=np.nan, offset=np.nan, tail_slope=slope,
+        omega_fast=10.0)])], ignore_index=True)
+    mids = pd.DataFrame(dict(phi0=phi0, v0=72.0, tau=tau, v=v, direction=1))
+    rows = validation.check_fig8(fates, _DRIFT, 1.0, mids)
+    assert verdicts(rows, "rate Eq. 33 predicts (Phi0 = 6)") == [True]
+
+
 def _continued_set(final: float, fate: str = "drift", v_end: float = 54.0,
                    phi0: float = -2.0):
     """Fates + midpoints: a run at v_end at tau_max = 800, continued to ``fate`` at ``final``."""
