@@ -53,6 +53,23 @@ def test_fig8_fails_on_stuck_runs_a_plateau_between_lines_and_a_missed_solution(
     assert verdicts(rows, "below the capture speed") == [False]
 
 
+def test_fig8_plateau_claims_ask_for_the_plateaus_eq33_predicts_the_runs_can_reach():
+    # every run captured or running away: a failure where Eq. 33 has stable solutions in
+    # the runs' speeds (13.3 and 20 here), n/a where it has none (a potential whose losses
+    # exceed the bias everywhere, as a Morse channel's do)
+    no_plateau = _fates().assign(fate=lambda d: np.where(d["v0"] < 50, "captured", "runaway"),
+                                 plateau_v=np.nan)
+    rows = validation.check_fig8(no_plateau, _DRIFT)
+    assert verdicts(rows, "near alpha/n") == [False]
+    assert verdicts(rows, "multiple drift velocities") == [False, False]
+    beyond = _DRIFT.assign(v=[130.0, 140.0, 135.0, 150.0])  # all faster than every v0
+    rows = validation.check_fig8(no_plateau, beyond)
+    assert verdicts(rows, "near alpha/n") == [NA]
+    assert verdicts(rows, "multiple drift velocities") == [NA, NA]
+    assert all("no two plateaus to find" in r["note"] for r in rows
+               if "multiple drift" in r["claim"])
+
+
 def test_fig8_unsettled_or_short_runs_make_long_time_claims_not_applicable():
     # undetermined at the cap (e.g. on an unstable root of Delta_bar = bias): n/a, with why
     why = "undetermined at the cap tau = 10000: sits on the unstable solution v = 66.07"

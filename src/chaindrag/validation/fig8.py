@@ -214,8 +214,15 @@ def _plateau_rows(runs: _Fig8Runs) -> tuple[list[dict], dict[float, list[tuple[i
         plateaus = plateaus[np.isfinite(plateaus["plateau_v"].to_numpy(float))]
     rows = []
     if not len(plateaus):
-        rows.append(runs.judged(False, "drift plateaus lie near alpha/n", "plateaus at alpha/n",
-                                "none", "", "no run reached a drift plateau"))
+        predicted = [_predicted_plateaus(runs, float(p)) for p in df["phi0"].unique()]
+        if all(k == 0 for k in predicted):
+            rows.append(Claim(FIG, "drift plateaus lie near alpha/n").na(
+                "no run reached a drift plateau, and plain Eq. 33 has no stable solution "
+                "the runs can reach either", "plateaus at alpha/n", "none"))
+        else:
+            rows.append(runs.judged(False, "drift plateaus lie near alpha/n",
+                                    "plateaus at alpha/n", "none", "",
+                                    "no run reached a drift plateau"))
     found: dict[float, list[tuple[int, float]]] = {}
     for phi0, g in _by_phi0(plateaus):
         phi0 = float(phi0)
@@ -302,6 +309,29 @@ def _off_line(runs: _Fig8Runs, phi0: float, g: pd.DataFrame, vmean: float, sprea
 
 
 # --------------------------------------------------------------- Eq. 33's drift speeds
+def _stable_speeds(runs: _Fig8Runs, phi0: float) -> tuple[np.ndarray, float, float]:
+    """The stable band-bottom solutions of plain Eq. 33 (Delta = bias) the runs of ``phi0``
+    can reach: between the capture speed (or the slowest v0) and the fastest v0; and that
+    range. Needs ``runs.drift``."""
+    mine = runs.df[runs.df["phi0"].astype(float) == phi0]
+    v0s = mine["v0"].to_numpy(float)
+    sol = runs.drift[runs.drift["_stable"] & ~runs.drift["_broad"]]
+    if "resonance" in sol.columns:
+        sol = sol[sol["resonance"].astype(str) == "slow"]
+    vs = sol["v"].to_numpy(float)
+    barrier = float(barriers(mine)[0])
+    v_lo = max(v0s.min(), float(analytic.capture_speed(max(barrier, 0.0), runs.mu)))
+    return np.unique(vs[(vs >= v_lo) & (vs <= v0s.max())]), v_lo, float(v0s.max())
+
+
+def _predicted_plateaus(runs: _Fig8Runs, phi0: float) -> int | None:
+    """How many distinct alpha/n Eq. 33's reachable stable solutions lie near (None: no
+    drift table)."""
+    if runs.drift is None:
+        return None
+    return len({_nearest_n(v, runs.alpha) for v in _stable_speeds(runs, phi0)[0]})
+
+
 def _realised_rows(runs: _Fig8Runs, found: dict[float, list[tuple[int, float]]]) -> list[dict]:
     """Every stable band-bottom solution of plain Eq. 33 in the runs' speeds has its plateau."""
     df, rows = runs.df, []
@@ -311,19 +341,10 @@ def _realised_rows(runs: _Fig8Runs, found: dict[float, list[tuple[int, float]]])
             rows.append(Claim(FIG, f"{claim0} (Phi0 = {_g(phi0)})").na(
                 "drift_velocities.csv missing or empty"))
             continue
-        mine = df[df["phi0"].astype(float) == phi0]
-        v0s = mine["v0"].to_numpy(float)
-        dv = runs.drift
-        sol = dv[dv["_stable"] & ~dv["_broad"]]
-        if "resonance" in sol.columns:
-            sol = sol[sol["resonance"].astype(str) == "slow"]
-        vs = sol["v"].to_numpy(float)
-        barrier = float(barriers(mine)[0])
-        v_lo = max(v0s.min(), float(analytic.capture_speed(max(barrier, 0.0), runs.mu)))
-        vs = np.unique(vs[(vs >= v_lo) & (vs <= v0s.max())])
+        vs, v_lo, v_hi = _stable_speeds(runs, phi0)
         if not vs.size:
             rows.append(Claim(FIG, f"{claim0} (Phi0 = {_g(phi0)})").na(
-                f"no stable band-bottom solution between {_g(v_lo)} and {_g(v0s.max())}"))
+                f"no stable band-bottom solution between {_g(v_lo)} and {_g(v_hi)}"))
             continue
         near = found.get(phi0, [])
         for v_s in vs:
@@ -342,6 +363,13 @@ def _multiple_rows(runs: _Fig8Runs, found: dict[float, list[tuple[int, float]]])
     rows = []
     for phi0 in sorted(runs.df["phi0"].astype(float).unique(), reverse=True):
         ns = sorted({n for n, _ in found.get(float(phi0), [])})
+        predicted = _predicted_plateaus(runs, float(phi0))
+        if len(ns) < 2 and predicted is not None and predicted < 2:
+            rows.append(Claim(FIG, f"multiple drift velocities (Phi0 = {_g(phi0)})").na(
+                f"plain Eq. 33 has stable solutions near {predicted} alpha/n the runs can "
+                f"reach: no two plateaus to find", ">= 2 distinct plateaus",
+                f"{len(ns)} (n = {', '.join(map(str, ns)) or '-'})"))
+            continue
         rows.append(runs.judged(len(ns) >= 2, f"multiple drift velocities (Phi0 = {_g(phi0)})",
                                 ">= 2 distinct plateaus", f"{len(ns)} (n = "
                                 f"{', '.join(map(str, ns)) or '-'})", ">= 2",
