@@ -67,12 +67,15 @@ def _files(path: Path) -> dict[str, bytes]:
 def _state(parent: Path) -> dict[str, float]:
     """{file: mtime} of everything under ``parent`` (the store and any sibling it writes)."""
     out = {}
-    for p in parent.rglob("*"):
-        try:
-            if p.is_file():
-                out[str(p)] = p.stat().st_mtime_ns
-        except FileNotFoundError:  # removed while we looked
-            pass
+    # os.walk skips a directory removed while it walks (Path.rglob raised on the writer's
+    # temporary copy being renamed away: a flaky failure seen once in a fresh clone)
+    for root, _dirs, files in os.walk(parent):
+        for name in files:
+            p = os.path.join(root, name)
+            try:
+                out[p] = os.stat(p).st_mtime_ns
+            except FileNotFoundError:  # removed while we looked
+                pass
     return out
 
 

@@ -49,7 +49,7 @@ def barriers(df: pd.DataFrame) -> np.ndarray:
 
 
 def midpoint_energy(inter: Interaction | None, phi0: float, lam: float, alpha: float) -> float:
-    """Interaction energy of a particle at a midpoint of the chain at rest: sum_n Phi(alpha (n + 1/2)).
+    """Interaction energy at a midpoint of the chain at rest: sum_n Phi(alpha (n + 1/2)).
 
     A single pass is measured between two midpoints (Sec. V); where this energy is not
     small against the loss, the potential's tails at the window's edges take part in the
