@@ -62,7 +62,8 @@ def _single_pass_quantities(g: pd.DataFrame) -> dict[str, np.ndarray]:
         ke = _kinetic(v0, mu)
         err = delta / an - 1.0
     alpha = float(_col(g, "alpha", 40.0)[0])
-    edge = np.array([abs(midpoint_energy(inter, p, lam, alpha)) for p in phi0])
+    edges = {p: abs(midpoint_energy(inter, p, lam, alpha)) for p in np.unique(phi0)}
+    edge = np.array([edges[p] for p in phi0])
     return dict(phi0=phi0, v0=v0, delta=delta, passed=passed, an=an, slope=slope,
                 shift=shift, ke=ke, err=err, resolvable=an >= SP_RESOLVABLE * ke,
                 edges_negligible=edge <= SP_EDGE_ENERGY * an, unit=unit,
