@@ -140,21 +140,18 @@ def _trapped_row(traj, word: str) -> dict:
 
 
 def _eq33_trapping_time(traj) -> float:
-    """tau to slow from v0 to the capture speed at the mean force of Eq. (33), no bias:
-    int mu alpha dv / (4 pi^2 Delta_bar(v)) (Sec. VI), Delta_bar plain Eq. 33."""
+    """tau for Eq. (33)'s mean force, no bias, to slow v0 to the capture speed
+    (:func:`~chaindrag.analytic.relaxation_time`)."""
     p = traj.params
-    alpha, mu = float(p["alpha"]), float(p.get("mu", 1.0))
+    mu = float(p.get("mu", 1.0))
     inter = None if "phi0" in p else traj.interaction
     v0 = abs(float(traj.velocity[0, 0]))
     v_cap = float(analytic.capture_speed(barrier(inter, traj.phi0), mu))
     if v0 <= v_cap:
         return 0.0
-    v = np.linspace(v_cap, v0, 4001)
-    loss = np.asarray(analytic.steady_state_loss(
-        v, alpha=alpha, omega_fast=float(p.get("omega_fast", 10.0)),
-        **loss_keywords(inter, traj.phi0, traj.lam)), float)
-    with np.errstate(divide="ignore"):
-        return float(np.trapezoid(mu * alpha / (4 * math.pi**2 * loss), v))
+    return float(analytic.relaxation_time(v0, v_cap, 0.0, alpha=float(p["alpha"]), mu=mu,
+                                          omega_fast=float(p.get("omega_fast", 10.0)),
+                                          **loss_keywords(inter, traj.phi0, traj.lam)))
 
 
 def _displacement_row(traj, word: str) -> dict:

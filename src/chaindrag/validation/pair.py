@@ -9,13 +9,12 @@ speed); the paper's Gaussian keeps its closed forms.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
 from ..analytic._pair import interaction_from_text, table_interaction
-from ..interactions import Gaussian, Interaction
+from ..analytic.broadening import _cell_function
+from ..interactions import Interaction
 
 __all__ = ["table_interaction", "loss_keywords", "loss_equation", "barrier", "barriers",
            "midpoint_energy"]
@@ -49,7 +48,7 @@ def barriers(df: pd.DataFrame) -> np.ndarray:
 
 
 def midpoint_energy(inter: Interaction | None, phi0: float, lam: float, alpha: float) -> float:
-    """Interaction energy at a midpoint of the chain at rest: sum_n Phi(alpha (n + 1/2)).
+    """Interaction energy at a midpoint of the chain at rest: the cell potential at alpha/2.
 
     A single pass is measured between two midpoints (Sec. V); where this energy is not
     small against the loss, the potential's tails at the window's edges take part in the
@@ -57,6 +56,5 @@ def midpoint_energy(inter: Interaction | None, phi0: float, lam: float, alpha: f
     partial passes) and Eq. (25) of one whole pass is no sharp prediction for it.
     ``inter`` None: the Gaussian ``phi0``, ``lam``.
     """
-    pot = Gaussian(phi0, lam) if inter is None else inter
-    far = math.ceil(float(pot.reach()) / alpha) + 1
-    return float(np.sum(pot.potential(alpha * (np.arange(-far, far) + 0.5))))
+    cell = _cell_function(phi0, lam, inter, alpha)  # the broadening's Phi_cell (Fig. 9)
+    return float(cell(np.array([0.5 * alpha]))[0])
