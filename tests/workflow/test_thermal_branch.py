@@ -154,3 +154,64 @@ def test_thermal_drag_redrawn_for_a_morse_channel_by_a_config_change(tmp_path):
     rest_error = (table["delta_bar_rest"] / table["eq33"] - 1.0).abs()
     assert (rest_error < 1e-3).all(), rest_error.tolist()
     assert (workdir / "results" / "figures" / "thermal_drag.png").stat().st_size > 1000
+
+
+def _thermal_config(workdir: Path, tmp_path: Path, **sections) -> str:
+    """config.yaml with ``interaction`` specs (and overrides) in the given thermal sections."""
+    cfg = yaml.safe_load((workdir / "config.yaml").read_text())
+    for name, values in sections.items():
+        cfg["thermal"][name].update(values)
+    path = tmp_path / "thermal_potentials.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    return str(path)
+
+
+CHANNEL = {"kind": "morse", "D": 1.0, "a": 0.25, "r0": 8.0, "h": 4.0}  # Morse.channel()
+YUKAWA = {"kind": "yukawa", "Q": 2.0, "screening_length": 3.0, "h": 4.0}
+
+
+def test_thermal_passes_and_drift_redrawn_for_other_potentials_by_a_config_change(tmp_path):
+    from chaindrag import analytic
+    from chaindrag.interactions import Morse, Yukawa
+
+    workdir = copy_checkout(tmp_path / "repo")
+    config = _thermal_config(workdir, tmp_path, single_pass={"interaction": CHANNEL},
+                             drift={"interaction": YUKAWA})
+    run_snakemake(workdir, "--cores", "2", "results/figures/thermal_single_pass.png",
+                  "results/figures/thermal_drift.png", "--configfile", config,
+                  "--config", "preset=quick")
+    passes = pd.read_csv(workdir / "results" / "tables" / "thermal_single_pass.csv")
+    assert passes["interaction"].str.contains('"kind":"morse"').all()
+    # the mean loss and the noise predicted are the channel's own (Eq. 25 and its mode terms)
+    for (v0, temp, st), g in passes.groupby(["v0", "omega_T", "statistics"]):
+        assert g["delta_rest"].iloc[0] == pytest.approx(
+            analytic.single_pass_loss(v0, interaction=Morse.channel()), rel=1e-12)
+        if st != "rest":
+            assert g["delta_fd_std"].iloc[0] ** 2 == pytest.approx(
+                analytic.single_pass_noise_variance(v0, omega_T=temp, statistics=st,
+                                                    interaction=Morse.channel()), rel=1e-12)
+    ends = pd.read_csv(workdir / "results" / "tables" / "thermal_drift_ends.csv")
+    phi0 = Yukawa(2.0, 3.0, 4.0).phi_at_zero  # phi0 = +-2 ran Phi and its mirror -Phi
+    assert sorted(ends["phi0"].unique()) == pytest.approx([-phi0, phi0], rel=1e-12)
+    assert ends["interaction"].str.contains('"kind":"yukawa"').all()
+    for name in ("thermal_single_pass", "thermal_drift"):
+        assert (workdir / "results" / "figures" / f"{name}.png").stat().st_size > 1000
+
+
+def test_a_thermal_section_refuses_a_mirror_its_potential_does_not_have(tmp_path):
+    workdir = copy_checkout(tmp_path / "repo")
+    config = _thermal_config(workdir, tmp_path,
+                             single_pass={"interaction": CHANNEL, "phi0": -2.0})
+    proc = run_snakemake(workdir, "-n", "thermal", "--configfile", config, check=False)
+    assert proc.returncode != 0
+    assert re.search(r"thermal\.single_pass: interaction kind 'morse' has no mirror -Phi, so "
+                     r"phi0 must be > 0", proc.stdout + proc.stderr)
+
+
+def test_thermal_drift_of_a_potential_without_mirror_plans_only_its_positive_sign(tmp_path):
+    workdir = copy_checkout(tmp_path / "repo")
+    config = _thermal_config(workdir, tmp_path, drift={"interaction": CHANNEL})
+    proc = run_snakemake(workdir, "-n", "thermal", "--configfile", config,
+                         "--config", "preset=quick")
+    drift_jobs = re.findall(r"results/runs/thermal/drift/(\S+)\.csv", proc.stdout + proc.stderr)
+    assert drift_jobs and all("phi0+2" in name for name in drift_jobs), drift_jobs

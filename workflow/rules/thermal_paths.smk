@@ -24,10 +24,22 @@ def _thermal_common(section, keys):
                 solver=TH["solver"])
 
 
+def _one_sign_potential(name, section, run):
+    """``run`` with the section's potential (potential_run, common.smk) for its one signed
+    phi0; a phi0 < 0 with an interaction that has no mirror -Phi is refused here."""
+    out = potential_run(section, run, float(section["phi0"]))
+    if out is None:
+        raise ValueError(f"thermal.{name}: interaction kind {section['interaction']['kind']!r} "
+                         f"has no mirror -Phi, so phi0 must be > 0 (its sign picks Phi or "
+                         f"-Phi), got phi0 = {section['phi0']!r}")
+    return out
+
+
 def _thermal_single_pass_jobs():
     """{name: list of thermal_single_passes() keyword dicts}, one entry per seed batch."""
     c = TH["single_pass"]
-    base = _thermal_common(c, ("alpha", "phi0", "lam", "mu", "run_length"))
+    base = _one_sign_potential("single_pass", c,
+                               _thermal_common(c, ("alpha", "lam", "mu", "run_length")))
     jobs = {}
     for series, temp, st in _thermal_series(c):
         seeds = [0] if st == "rest" else list(range(c["seeds"]))
@@ -46,8 +58,9 @@ def _seed_batches(seeds, per_job):
 def _thermal_equilibration_jobs():
     """{name: list of thermal_equilibration() keyword dicts}, one per (start, seed batch)."""
     c = TH["equilibration"]
-    base = _thermal_common(c, ("alpha", "phi0", "lam", "mu", "omega_T", "statistics",
-                               "v_hot", "spacing", "tau_max", "series_dtau"))
+    base = _one_sign_potential("equilibration", c, _thermal_common(
+        c, ("alpha", "lam", "mu", "omega_T", "statistics", "v_hot", "spacing", "tau_max",
+            "series_dtau")))
     base["n_particles"] = c["particles"]
     jobs = {}
     for start in ("hot", "cold"):
@@ -74,11 +87,14 @@ def _thermal_drift_jobs():
     jobs = {}
     n = len(c["v0"])
     for phi0 in _signs(c["phi0"]):
+        signed = potential_run(c, base, phi0)
+        if signed is None:
+            continue
         for series, temp, st in _thermal_series(c):
             # the chain at rest has no realization: one job, seed 0
             for seeds in ([[0] * n] if st == "rest" else
                           [list(range(k * n, (k + 1) * n)) for k in range(c["seeds"])]):
-                runs = [dict(base, phi0=phi0, v0=float(v), omega_T=temp, statistics=st, seed=s)
+                runs = [dict(signed, v0=float(v), omega_T=temp, statistics=st, seed=s)
                         for v, s in zip(c["v0"], seeds)]
                 tag = "" if st == "rest" else f"_seeds{seeds[0]}-{seeds[-1]}"
                 jobs[f"{series}_phi0{sfmt(phi0)}{tag}_{short_hash(runs)}"] = runs
@@ -108,7 +124,8 @@ THERMAL_JOBS = {"single_pass": _thermal_single_pass_jobs(),
                 "drift": _thermal_drift_jobs(),
                 "drag": _thermal_drag_jobs()}
 THERMAL_SAMPLER = canon(dict(TH["sampler"], omega_fast=TH["omega_fast"]))
-THERMAL_SOLVERS = canon({k: v for k, v in TH["solvers"].items() if k != "kernel"})
+THERMAL_SOLVERS = canon(_one_sign_potential("solvers", TH["solvers"], {
+    k: v for k, v in TH["solvers"].items() if k not in ("kernel", "phi0", "interaction")}))
 _check_kernel(TH["solvers"]["kernel"], None, TH["solvers"]["tau_max"], "thermal.solvers")
 
 

@@ -39,9 +39,12 @@ def _omega(k: np.ndarray, m: int, wf: float) -> np.ndarray:
 
 
 def _sum_rows(interaction: Interaction, v: np.ndarray, k: np.ndarray, m: int, wf: float,
-              weights: np.ndarray) -> np.ndarray:
-    """sum_k weights_k F(v_i, q_k) per speed, F the Eq. (25) integrand; bounded memory."""
+              weights: np.ndarray, mode_weight_fn: Callable | None = None) -> np.ndarray:
+    """sum_k weights_k F(v_i, q_k) per speed, F the Eq. (25) integrand (times
+    ``mode_weight_fn(omega)`` if given); bounded memory."""
     om = _omega(k, m, wf)
+    if mode_weight_fn is not None:
+        weights = weights * np.asarray(mode_weight_fn(om), float)
     res = np.empty(v.size)
     rows = max(1, _BLOCK // k.size)
     for s in range(0, v.size, rows):
@@ -51,8 +54,12 @@ def _sum_rows(interaction: Interaction, v: np.ndarray, k: np.ndarray, m: int, wf
 
 
 def band_average(v: np.ndarray, interaction: Interaction, omega_fast: float,
-                 rtol: float = 1e-12) -> np.ndarray:
+                 rtol: float = 1e-12, mode_weight_fn: Callable | None = None) -> np.ndarray:
     """Eq. (25) with N -> infinity at every speed of a 1-d array (no validation).
+
+    With ``mode_weight_fn`` each mode's term is multiplied by ``mode_weight_fn(omega)`` (a
+    vectorised function of the mode frequency, e.g. the thermal mode energy of
+    :func:`chaindrag.analytic.single_pass_noise_variance`).
 
     The integrand is smooth and 2 pi periodic in q, so the trapezoid rule on a full period
     converges geometrically. Every speed starts on 64 points; the grid of the speeds not yet
@@ -68,13 +75,13 @@ def band_average(v: np.ndarray, interaction: Interaction, omega_fast: float,
     m = _M_START
     k = np.arange(m // 2 + 1)
     wk = np.where((k == 0) | (k == m // 2), 1.0, 2.0)
-    total = _sum_rows(interaction, v, k, m, omega_fast, wk) / m
+    total = _sum_rows(interaction, v, k, m, omega_fast, wk, mode_weight_fn) / m
     active = np.arange(v.size)
     while active.size:
         m *= 2
         knew = np.arange(1, m // 2, 2)  # only the new (odd) points of the doubled grid
         new = _sum_rows(interaction, v[active], knew, m, omega_fast,
-                        np.full(knew.size, 2.0)) / m
+                        np.full(knew.size, 2.0), mode_weight_fn) / m
         prev = total[active]
         total[active] = cur = 0.5 * prev + new
         if not np.all(np.isfinite(cur)):

@@ -8,7 +8,8 @@ first order in the thermal displacement, a mean equal to the loss into a chain a
 
 where Delta_j is mode j's term of Eq. (25) and epsilon_j its mean thermal energy
 (:func:`chaindrag.thermal.mode_energy`). For classical statistics (epsilon = T for every
-mode) this is ``2 T Delta(v)`` with Delta(v) of Eq. (26).
+mode) this is ``2 T Delta(v)`` with Delta(v) of Eq. (26), or of Eq. (25) for another pair
+potential (``interaction=``).
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ import math
 
 import numpy as np
 
+from chaindrag.interactions import Interaction
 from chaindrag.params import ParameterError, require_finite, require_omega_fast, require_positive
 from chaindrag.thermal import mode_energy
 from chaindrag.thermal.modes import check_statistics, check_temperature
 
 from ._common import out
+from ._pair import resolve
+from .mode_sum import band_average
 
 __all__ = ["single_pass_noise_variance"]
 
@@ -55,8 +59,9 @@ def _bz_weighted(s2: float, b: float, weight, rtol: float) -> float:
                          f"with {_MAX_NODES} nodes (s^2 = {s2!r})")
 
 
-def single_pass_noise_variance(v, phi0, lam, omega_T, statistics: str = "quantum",
-                               omega_fast: float = 10.0, *, rtol: float = 1e-12):
+def single_pass_noise_variance(v, phi0=None, lam=None, omega_T=None, statistics: str = "quantum",
+                               omega_fast: float = 10.0, *, rtol: float = 1e-12,
+                               interaction: Interaction | None = None):
     """Variance of the single-pass loss in a thermal chain, Var(Delta) = 2 sum_j eps_j Delta_j.
 
     Parameters
@@ -75,6 +80,11 @@ def single_pass_noise_variance(v, phi0, lam, omega_T, statistics: str = "quantum
         Band top, > 1.
     rtol : float
         Relative accuracy of the Brillouin-zone quadrature, in [1e-15, 1e-3].
+    interaction : Interaction, optional
+        Any pair potential of :mod:`chaindrag.interactions` instead of ``phi0, lam`` (keyword
+        only; a :class:`~chaindrag.interactions.Gaussian` takes the closed form below). The
+        mode terms Delta_j are then those of Eq. (25) with the potential's Phi_k
+        (:func:`~chaindrag.analytic.mode_sum.band_average`).
 
     Returns
     -------
@@ -84,7 +94,8 @@ def single_pass_noise_variance(v, phi0, lam, omega_T, statistics: str = "quantum
     Raises
     ------
     chaindrag.params.ParameterError
-        A parameter outside the ranges above, naming it.
+        A parameter outside the ranges above, naming it; neither or both of (phi0, lam)
+        and ``interaction``.
 
     Notes
     -----
@@ -107,22 +118,37 @@ def single_pass_noise_variance(v, phi0, lam, omega_T, statistics: str = "quantum
     >>> var = single_pass_noise_variance(50.0, 2.0, 4.0, 5.0, "classical")
     >>> bool(abs(var / (2 * 5.0 * single_pass_loss(50.0, 2.0, 4.0)) - 1) < 1e-10)
     True
+    >>> from chaindrag.interactions import Morse
+    >>> var = single_pass_noise_variance(50.0, omega_T=5.0, statistics="classical",
+    ...                                  interaction=Morse.channel())
+    >>> d25 = single_pass_loss(50.0, interaction=Morse.channel())
+    >>> bool(abs(var / (2 * 5.0 * d25) - 1) < 1e-10)
+    True
     """
+    phi0, lam, inter = resolve(phi0, lam, interaction)
     wf = require_omega_fast(omega_fast)
     require_positive("v", v)
-    require_finite("phi0", phi0)
-    require_positive("lam", lam)
+    if omega_T is None:
+        raise ParameterError("omega_T missing: give the temperature (>= 0)")
     statistics = check_statistics(statistics)
     temp = check_temperature(omega_T)
+    if inter is None:
+        require_finite("phi0", phi0)
+        require_positive("lam", lam)
     if temp.ndim != 0 or np.ndim(phi0) != 0 or np.ndim(lam) != 0:
         raise ParameterError("phi0, lam and omega_T must be scalars (v may be an array)")
     if not 1e-15 <= rtol <= 1e-3:
         raise ParameterError(f"rtol must lie in [1e-15, 0.001], got {rtol!r}")
-    phi0, lam, temp = float(phi0), float(lam), float(temp)
-    b = wf * wf - 1.0
+    temp = float(temp)
 
     def weight(omega):
         return mode_energy(omega, temp, statistics)
+
+    if inter is not None:
+        flat = np.atleast_1d(np.asarray(v, dtype=float)).ravel()
+        return out(2.0 * band_average(flat, inter, wf, rtol, weight).reshape(np.shape(v)))
+    phi0, lam = float(phi0), float(lam)
+    b = wf * wf - 1.0
 
     v_arr = np.atleast_1d(np.asarray(v, dtype=float))
     res = np.empty(v_arr.shape)

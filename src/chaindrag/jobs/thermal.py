@@ -9,6 +9,11 @@ Several particles share one realization. In the single-pass job they are spaced 
 :func:`pass_spacing` sites, beyond which neither one particle's wake nor the thermal
 correlations (to e^-36) connect two particles during the run: each is an independent pass,
 and one solver call (one ring, one segment) serves them all.
+
+The potential of a job is the Gaussian shorthand ``phi0, lam`` or an ``interaction`` spec of
+config.yaml (:func:`chaindrag.interactions.interaction_from_config`); with a spec the rows'
+phi0 and lam are Phi(0) and the force width, and its JSON is in the ``interaction`` column
+(:func:`chaindrag.jobs.drift.potential_columns`).
 """
 
 from __future__ import annotations
@@ -20,7 +25,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import minimize_scalar
 
+from ..analytic.broadening import _cell_function
+from ..interactions import Interaction
 from ..kernel import open_store
 from ..params import GaussianInteraction, ParameterError
 from ..solvers import simulate
@@ -29,6 +37,7 @@ from ..tables._common import PathLike, _with_provenance
 from ..thermal import (ThermalChain, airy_margin, correlation, displacement_variance,
                        front_speed, velocity_variance)
 from ..trajectory import midpoint_speeds, single_pass_loss
+from .drift import potential_columns, potential_keywords
 from .progress import ProgressLog
 
 log = logging.getLogger(__name__)
@@ -48,15 +57,26 @@ def bath(omega_T: float, statistics: str, seed: int) -> dict:
     return dict(omega_T=float(omega_T), statistics=statistics, seed=int(seed))
 
 
-def pass_spacing(tau_max: float, alpha: float, phi0: float, lam: float, v0: float,
-                 omega_fast: float) -> int:
+def _potential(phi0: float | None, lam: float | None,
+               interaction: Mapping[str, Any] | None) -> tuple[dict, dict]:
+    """(simulate() keywords, table columns) of the Gaussian shorthand or an ``interaction``."""
+    return (potential_keywords(phi0, lam, interaction)[0],
+            potential_columns(dict(phi0=phi0, lam=lam, interaction=interaction)))
+
+
+def pass_spacing(tau_max: float, alpha: float, phi0: float | None, lam: float | None,
+                 v0: float, omega_fast: float, *,
+                 interaction: Interaction | None = None) -> int:
     """Sites between particles that make their passes independent during ``tau_max``.
 
     pi (omega_fast - 1) tau_max + airy_margin(tau_max) (the sound cone with its Airy tail
     and the e^-36 decay of the static correlations, :func:`chaindrag.thermal.airy_margin`)
-    plus the particle's travel and twice the interaction's reach.
+    plus the particle's travel and twice the interaction's reach (the Gaussian ``phi0,
+    lam``'s, or the ``reach()`` of another potential given as ``interaction``).
     """
-    reach = math.ceil(GaussianInteraction(phi0, lam).cutoff() / alpha)
+    cutoff = (GaussianInteraction(phi0, lam).cutoff() if interaction is None
+              else interaction.reach())
+    reach = math.ceil(cutoff / alpha)
     travel = math.ceil(abs(v0) * tau_max / alpha) + 2
     return math.ceil(front_speed(omega_fast) * tau_max + airy_margin(tau_max, omega_fast)) \
         + travel + 2 * reach + 2
@@ -66,9 +86,11 @@ def _kinetic(v, mu: float):
     return 0.5 * mu * (np.asarray(v, dtype=float) / _TWO_PI) ** 2
 
 
-def thermal_single_passes(*, alpha: float, phi0: float, lam: float, mu: float, v0: float,
+def thermal_single_passes(*, alpha: float, mu: float, v0: float,
                           omega_T: float, statistics: str, seed: int, n_particles: int,
                           omega_fast: float, d: int, solver: str, run_length: float,
+                          phi0: float | None = None, lam: float | None = None,
+                          interaction: Mapping[str, Any] | None = None,
                           max_extensions: int = 2) -> list[dict]:
     """``n_particles`` independent single passes (Sec. V protocol) in one realization.
 
@@ -83,14 +105,16 @@ def thermal_single_passes(*, alpha: float, phi0: float, lam: float, mu: float, v
     list of dict
         One row per pass: omega_T, statistics, seed, particle, v0, sigma0, passed, delta,
         kinetic_start, kinetic_cross, tau_cross, v_cross, tau_max, spacing, n_modes and the
-        set-up (alpha, phi0, lam, mu, omega_fast, d, solver).
+        set-up (alpha, phi0, lam[, interaction], mu, omega_fast, d, solver).
     """
+    sim_pot, row_pot = _potential(phi0, lam, interaction)
     n = 1 if statistics == REST else int(n_particles)
     tau_max = run_length * alpha / v0
     for attempt in range(max_extensions + 1):
-        spacing = pass_spacing(tau_max, alpha, phi0, lam, v0, omega_fast)
+        spacing = pass_spacing(tau_max, alpha, phi0, lam, v0, omega_fast,
+                               interaction=sim_pot.get("interaction"))
         g = 5 + spacing * np.arange(n)
-        traj = simulate(alpha=alpha, phi0=phi0, lam=lam, mu=mu, sigma0=alpha * (g + 0.5),
+        traj = simulate(alpha=alpha, **sim_pot, mu=mu, sigma0=alpha * (g + 0.5),
                         v0=np.full(n, float(v0)), tau_max=tau_max, omega_fast=omega_fast, d=d,
                         solver=solver, record_sites=g + 1, chain_record_every=1,
                         energy=False, **bath(omega_T, statistics, seed))
@@ -104,8 +128,7 @@ def thermal_single_passes(*, alpha: float, phi0: float, lam: float, mu: float, v
             tau_max *= 2.0
     common = dict(omega_T=float(omega_T), statistics=statistics, seed=int(seed), v0=float(v0),
                   tau_max=tau_max, spacing=spacing, n_modes=traj.params.get("n_modes"),
-                  alpha=alpha, phi0=phi0, lam=lam, mu=mu, omega_fast=omega_fast, d=d,
-                  solver=solver)
+                  alpha=alpha, **row_pot, mu=mu, omega_fast=omega_fast, d=d, solver=solver)
     return [dict(common, particle=k, sigma0=float(traj.sigma[k, 0]), passed=bool(p.passed),
                  delta=p.delta, kinetic_start=p.kinetic_start, kinetic_cross=p.kinetic_cross,
                  tau_cross=p.tau_cross, v_cross=p.v_cross)
@@ -131,16 +154,34 @@ def _block_means(x: np.ndarray, every: int) -> np.ndarray:
     return x[..., :n * every].reshape(*x.shape[:-1], n, every).mean(axis=-1)
 
 
-def thermal_equilibration(*, alpha: float, phi0: float, lam: float, mu: float,
+def cell_minimum(interaction: Interaction, alpha: float) -> float:
+    """Where a particle rests in the chain at rest: the minimum of the cell potential
+    sum_n Phi(x - n alpha) over x in [0, alpha/2] (it is even about 0 and alpha/2).
+
+    A grid of 2 001 points, then a bounded scalar minimization between the grid neighbours
+    of its smallest value (to ~1e-10 of alpha).
+    """
+    cell = _cell_function(None, None, interaction, alpha)
+    x = np.linspace(0.0, 0.5 * alpha, 2001)
+    k = int(np.argmin(cell(x)))
+    lo, hi = x[max(k - 1, 0)], x[min(k + 1, x.size - 1)]
+    res = minimize_scalar(lambda y: float(cell(np.array([y]))[0]), bounds=(lo, hi),
+                          method="bounded", options=dict(xatol=1e-10 * alpha))
+    return float(res.x) if res.fun < cell(x[k:k + 1])[0] else float(x[k])
+
+
+def thermal_equilibration(*, alpha: float, mu: float,
                           omega_T: float, statistics: str, seed: int, start: str, v_hot: float,
                           n_particles: int, spacing: int, tau_max: float, series_dtau: float,
-                          omega_fast: float, d: int, solver: str
+                          omega_fast: float, d: int, solver: str, phi0: float | None = None,
+                          lam: float | None = None,
+                          interaction: Mapping[str, Any] | None = None
                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Mobile particles in one thermal realization, started hot or cold (equipartition).
 
     ``start="hot"``: midway between masses with speed ``v_hot``; ``"cold"``: at rest at the
-    bottom of the potential of the chain at rest (on a mass for phi0 < 0, midway for
-    phi0 > 0). Particles sit ``spacing`` sites apart (they share the realization, so the
+    bottom of the potential of the chain at rest (the Gaussian: on a mass for phi0 < 0,
+    midway for phi0 > 0; another potential: :func:`cell_minimum`). Particles sit ``spacing`` sites apart (they share the realization, so the
     statistics are taken over seeds). Returns the series (the particles' mean kinetic
     energy mu/2 (sigma'/2 pi)^2 averaged over blocks of ``series_dtau``: start, seed, tau,
     kinetic) and the crossings (every midpoint crossing of every particle: start, seed,
@@ -148,11 +189,17 @@ def thermal_equilibration(*, alpha: float, phi0: float, lam: float, mu: float,
     """
     if start not in ("hot", "cold"):
         raise ParameterError(f"start must be 'hot' or 'cold', got {start!r}")
+    sim_pot, row_pot = _potential(phi0, lam, interaction)
     g = 5 + spacing * np.arange(int(n_particles))
     hot = start == "hot"
-    sigma0 = alpha * (g + 0.5) if (hot or phi0 > 0) else alpha * g.astype(float)
+    if hot:
+        sigma0 = alpha * (g + 0.5)
+    elif "interaction" in sim_pot:
+        sigma0 = alpha * g + cell_minimum(sim_pot["interaction"], alpha)
+    else:
+        sigma0 = alpha * (g + 0.5) if phi0 > 0 else alpha * g.astype(float)
     v0 = np.full(g.size, float(v_hot) if hot else 0.0)
-    traj = simulate(alpha=alpha, phi0=phi0, lam=lam, mu=mu, sigma0=sigma0, v0=v0,
+    traj = simulate(alpha=alpha, **sim_pot, mu=mu, sigma0=sigma0, v0=v0,
                     tau_max=tau_max, omega_fast=omega_fast, d=d, solver=solver,
                     record_sites=np.arange(0), energy=False,
                     progress=ProgressLog(f"equilibration {start} seed={seed}"),
@@ -161,7 +208,7 @@ def thermal_equilibration(*, alpha: float, phi0: float, lam: float, mu: float,
     kin = _block_means(_kinetic(traj.velocity, mu).mean(axis=0), every)
     tau = _block_means(traj.tau, every)
     common = dict(omega_T=float(omega_T), statistics=statistics, seed=int(seed), start=start,
-                  alpha=alpha, phi0=phi0, lam=lam, mu=mu, n_particles=int(g.size),
+                  alpha=alpha, **row_pot, mu=mu, n_particles=int(g.size),
                   v_hot=float(v_hot), tau_max=tau_max, n_modes=traj.params.get("n_modes"))
     s = _with_provenance(pd.DataFrame(dict(common, tau=tau, kinetic=kin)),
                          omega_fast=omega_fast, d=d, solver=solver)
@@ -186,22 +233,25 @@ def run_thermal_equilibration_batch(runs: Sequence[Mapping[str, Any]], series: P
     return s, c
 
 
-def thermal_drift(*, alpha: float, phi0: float, lam: float, mu: float, bias: float,
+def thermal_drift(*, alpha: float, mu: float, bias: float,
                   sigma0: float, v0: float, omega_T: float, statistics: str, seed: int,
-                  tau_max: float, omega_fast: float, d: int, solver: str) -> pd.DataFrame:
+                  tau_max: float, omega_fast: float, d: int, solver: str,
+                  phi0: float | None = None, lam: float | None = None,
+                  interaction: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """One biased run (Fig. 8 set-up) in one realization: its midpoint speeds.
 
-    Columns: omega_T, statistics, seed, phi0, lam, alpha, mu, bias, v0, tau_max, n_modes,
-    tau, v, sigma, direction and the provenance.
+    Columns: omega_T, statistics, seed, phi0, lam[, interaction], alpha, mu, bias, v0,
+    tau_max, n_modes, tau, v, sigma, direction and the provenance.
     """
-    traj = simulate(alpha=alpha, phi0=phi0, lam=lam, mu=mu, sigma0=sigma0, v0=v0,
+    sim_pot, row_pot = _potential(phi0, lam, interaction)
+    traj = simulate(alpha=alpha, **sim_pot, mu=mu, sigma0=sigma0, v0=v0,
                     tau_max=tau_max, omega_fast=omega_fast, d=d, bias=bias, solver=solver,
                     record_sites=np.arange(0), energy=False,
                     progress=ProgressLog(f"thermal drift T={omega_T:g} v0={v0:g} seed={seed}"),
                     **bath(omega_T, statistics, seed))
     m = midpoint_speeds(traj)
     return _with_provenance(pd.DataFrame(dict(
-        omega_T=float(omega_T), statistics=statistics, seed=int(seed), phi0=phi0, lam=lam,
+        omega_T=float(omega_T), statistics=statistics, seed=int(seed), **row_pot,
         alpha=alpha, mu=mu, bias=bias, v0=float(v0), tau_max=tau_max,
         n_modes=traj.params.get("n_modes"), tau=m["tau"], v=m["v"], sigma=m["sigma"],
         direction=m["direction"])), omega_fast=omega_fast, d=d, solver=solver)
@@ -282,9 +332,11 @@ def run_thermal_sampler_check(out: PathLike, *, omega_T: Sequence[float],
     return df
 
 
-def run_thermal_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, phi0: float,
-                             lam: float, mu: float, v0: float, sigma0: float, tau_max: float,
-                             omega_T: float, statistics: str, seed: int) -> pd.DataFrame:
+def run_thermal_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, mu: float,
+                             v0: float, sigma0: float, tau_max: float, omega_T: float,
+                             statistics: str, seed: int, phi0: float | None = None,
+                             lam: float | None = None,
+                             interaction: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Chain, kernel and transparent solvers on one thermal realization (same seed, ring).
 
     Rows (quantity, value): max_abs_sigma_diff, max_abs_velocity_diff (kernel against
@@ -293,7 +345,8 @@ def run_thermal_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, p
     n_modes_kernel, n_modes_transparent.
     """
     store = open_store(kernel)
-    runs = {solver: simulate(alpha=alpha, phi0=phi0, lam=lam, mu=mu, sigma0=sigma0, v0=v0,
+    sim_pot, row_pot = _potential(phi0, lam, interaction)
+    runs = {solver: simulate(alpha=alpha, **sim_pot, mu=mu, sigma0=sigma0, v0=v0,
                              tau_max=tau_max, omega_fast=store.omega_fast, d=store.d,
                              solver=solver, kernel_store=store if solver == "kernel" else None,
                              record_sites=np.arange(0), energy=False,
@@ -311,7 +364,7 @@ def run_thermal_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, p
     df = _with_provenance(pd.DataFrame([dict(
         check="thermal_solver_agreement", quantity=q, value=float(v), omega_T=float(omega_T),
         statistics=statistics, seed=int(seed), d=store.d, tau_max=tau_max, alpha=alpha,
-        phi0=phi0, lam=lam, mu=mu, v0=v0, omega_fast=store.omega_fast,
+        **row_pot, mu=mu, v0=v0, omega_fast=store.omega_fast,
         solver="chain|kernel|transparent")
         for q, v in values.items()]))
     write_table(df, out)

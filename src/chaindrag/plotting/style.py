@@ -62,6 +62,17 @@ def sign_label(phi0: float) -> str:
     return f"$\\Phi_0 = {phi0:+g}$ ({'repulsive' if phi0 > 0 else 'attractive'})"
 
 
+def potential_text(table) -> str:
+    """A title's name of the potential a table's runs used: the Gaussian's phi0 and lam, or
+    the potential its ``interaction`` column names."""
+    from ..analytic._pair import table_interaction  # the style module stays import-light
+    inter = table_interaction(table)
+    if inter is not None:
+        return f"{inter!r}"
+    r = table.iloc[0]
+    return f"$\\Phi_0 = {float(r['phi0']):g}$, $\\lambda = {float(r['lam']):g}$"
+
+
 def new_figure(width: float = 6.8, height: float = 4.0, **kw) -> Figure:
     """A figure with the package style (width in inches; 6.8 in is a two-column figure)."""
     with plt.rc_context(RC):

@@ -23,6 +23,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from .. import analytic
+from ..analytic._pair import table_interaction
 from ..tables.thermal import plateau_fractions
 from .style import CAPTURE, CYCLE, SLOW_LINES, new_figure, panel_label
 
@@ -51,7 +52,9 @@ def _speeds(ax, sel: pd.DataFrame, cfg: Mapping[str, Any], norm, cmap) -> None:
     r = sel.iloc[0]
     for v in analytic.slow_resonance_speeds(float(r["alpha"]), int(cfg["n_lines"])):
         ax.axhline(v, color=SLOW_LINES, lw=0.5)
-    capture = float(analytic.capture_speed(float(r["phi0"]), float(r["mu"])))
+    inter = table_interaction(sel)
+    capture = (float(analytic.capture_speed(float(r["phi0"]), float(r["mu"]))) if inter is None
+               else inter.capture_speed(float(r["mu"])))
     if capture > 0:
         ax.axhline(capture, color=CAPTURE, lw=0.9)
     ax.text(0.98, 0.95, _label(r["statistics"], r["omega_T"]), transform=ax.transAxes,

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .style import ANALYTIC, WONG, new_figure, panel_label
+from .style import ANALYTIC, WONG, new_figure, panel_label, potential_text
 
 _COLOUR = {"hot": WONG["vermillion"], "cold": WONG["blue"]}
 
@@ -54,7 +54,7 @@ def plot(series: pd.DataFrame, crossings: pd.DataFrame, cfg: Mapping[str, Any]) 
     panel_label(ax_h, "b")
     r = series.iloc[0]
     fig.suptitle(f"classical chain $\\omega_T = {temp:g}$; $\\alpha = {r['alpha']:g}$, "
-                 f"$\\Phi_0 = {r['phi0']:g}$, $\\lambda = {r['lam']:g}$, $\\mu = {r['mu']:g}$, "
+                 f"{potential_text(series)}, $\\mu = {r['mu']:g}$, "
                  f"{int(r['n_particles'])} particles x {series['seed'].nunique()} seeds",
                  fontsize=8)
     fig.tight_layout()

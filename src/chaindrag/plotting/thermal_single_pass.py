@@ -3,7 +3,8 @@
 (a) mean +- standard deviation of Delta with Eq. (26) (the chain at rest) and the
 fluctuation-dissipation band Eq. (26) +- sqrt(2 sum_j eps_j Delta_j); (b) the standard
 deviation against that prediction (log scale); (c) the mean with its standard error, and the
-rest-chain passes.
+rest-chain passes. Runs of another pair potential (the table's ``interaction`` column) are
+drawn against that potential's Eq. (25), noise and capture speed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import analytic
-from .style import ANALYTIC, CAPTURE, CYCLE, new_figure, panel_label
+from ..analytic._pair import table_interaction
+from .style import ANALYTIC, CAPTURE, CYCLE, new_figure, panel_label, potential_text
 
 REST = "rest"
 
@@ -35,9 +37,9 @@ def _summary(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _fd_std(v: np.ndarray, phi0: float, lam: float, temp: float, stats: str,
-            wf: float) -> np.ndarray:
-    return np.sqrt(analytic.single_pass_noise_variance(v, phi0, lam, temp, stats, wf))
+def _fd_std(v: np.ndarray, temp: float, stats: str, wf: float, pot: dict) -> np.ndarray:
+    return np.sqrt(analytic.single_pass_noise_variance(v, omega_T=temp, statistics=stats,
+                                                       omega_fast=wf, **pot))
 
 
 def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
@@ -45,20 +47,23 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
     axes = fig.subplots(1, 3)
     phi0, lam, wf, alpha = (float(table[k].iloc[0]) for k in ("phi0", "lam", "omega_fast",
                                                                  "alpha"))
+    inter = table_interaction(table)
+    pot = dict(phi0=phi0, lam=lam) if inter is None else dict(interaction=inter)
+    eq = "Eq. (26)" if inter is None else "Eq. (25)"
     s = _summary(table)
     v = np.linspace(max(float(s["v0"].min()) * 0.9, 1.0), float(s["v0"].max()) * 1.05, 200)
-    d26 = analytic.single_pass_loss(v, phi0, lam, wf)
+    d26 = analytic.single_pass_loss(v, omega_fast=wf, **pot)
     temps = sorted(t for t in s["omega_T"].unique() if t > 0)
     colour = {t: CYCLE[i % len(CYCLE)] for i, t in enumerate(temps)}
     span = float(s["v0"].max() - s["v0"].min()) or 1.0
     for ax in axes[[0, 2]]:
-        ax.plot(v, d26, color=ANALYTIC, lw=1.0, label="Eq. (26), rest")
+        ax.plot(v, d26, color=ANALYTIC, lw=1.0, label=f"{eq}, rest")
     for i, temp in enumerate(temps):
         for stats, ls, mfc in (("classical", "-", None), ("quantum", "--", "none")):
             sel = s[(s["omega_T"] == temp) & (s["statistics"] == stats)]
             if sel.empty:
                 continue
-            band = _fd_std(v, phi0, lam, temp, stats, wf)
+            band = _fd_std(v, temp, stats, wf, pot)
             c = colour[temp]
             if stats == "classical":
                 axes[0].fill_between(v, d26 - band, d26 + band, color=c, alpha=0.15, lw=0)
@@ -78,7 +83,8 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
             axes[2].errorbar(sel["v0"] + dx, sel["mean"], yerr=sel["se"], **kw)
     rest = s[s["statistics"] == REST]
     axes[2].plot(rest["v0"], rest["mean"], "x", color=ANALYTIC, ms=4, label="rest-chain pass")
-    v_cap = float(analytic.capture_speed(phi0, float(table["mu"].iloc[0])))
+    mu = float(table["mu"].iloc[0])
+    v_cap = float(analytic.capture_speed(phi0, mu)) if inter is None else inter.capture_speed(mu)
     for ax in axes:
         ax.axvline(v_cap, color=CAPTURE, lw=1.0)
         ax.set_xlabel(r"$\dot\sigma_0$")
@@ -92,7 +98,7 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
                ncol=min(len(labels) + 1, 6), fontsize=6, frameon=False)
     for ax, label in zip(axes, "abc"):
         panel_label(ax, label)
-    fig.suptitle(f"$\\alpha = {alpha:g}$, $\\Phi_0 = {phi0:g}$, $\\lambda = {lam:g}$; lines: "
+    fig.suptitle(f"$\\alpha = {alpha:g}$, {potential_text(table)}; lines: "
                  "fluctuation-dissipation (solid classical, dashed quantum)", fontsize=8)
     fig.tight_layout(rect=(0, 0.1, 1, 1))
     return fig

@@ -4,7 +4,9 @@ Batch tables of :mod:`chaindrag.jobs.thermal` in, tidy tables out (one row per p
 realization time, crossing, midpoint speed or run), with the analytic values beside the
 measured ones: Eq. (26) at v0 (the loss into the chain at rest) and the
 fluctuation-dissipation standard deviation sqrt(2 sum_j eps_j Delta_j)
-(:func:`chaindrag.analytic.single_pass_noise_variance`).
+(:func:`chaindrag.analytic.single_pass_noise_variance`). Runs of another pair potential
+(the batches' ``interaction`` column) get that potential's Eq. (25) and mode terms, and the
+column is kept in the tables.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import analytic
+from ..analytic._pair import interaction_from_text
 from ..stores import write_table
 from ._common import PathLike, _read_all, _sorted, _with_provenance
 
@@ -23,29 +26,40 @@ from ._common import PathLike, _read_all, _sorted, _with_provenance
 REST = "rest"
 
 
-def _fd_std(v0: float, phi0: float, lam: float, omega_T: float, statistics: str,
-            omega_fast: float) -> float:
+def _pair(row) -> dict:
+    """The formulas' potential keywords of a row: the Gaussian's phi0, lam, or the
+    ``interaction`` its JSON names."""
+    text = getattr(row, "interaction", None)
+    if isinstance(text, str) and text:
+        return dict(interaction=interaction_from_text(text))
+    return dict(phi0=row.phi0, lam=row.lam)
+
+
+def _fd_std(row) -> float:
     """Fluctuation-dissipation standard deviation of Delta at v0 (0 for the chain at rest)."""
-    if statistics == REST:
+    if row.statistics == REST:
         return 0.0
-    return math.sqrt(analytic.single_pass_noise_variance(v0, phi0, lam, omega_T, statistics,
-                                                         omega_fast))
+    return math.sqrt(analytic.single_pass_noise_variance(
+        row.v0, omega_T=row.omega_T, statistics=row.statistics, omega_fast=row.omega_fast,
+        **_pair(row)))
 
 
 def thermal_single_pass_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
     """All thermal single passes, one row per pass, with Eq. (26) and the FD prediction.
 
-    Adds ``delta_rest`` (Eq. 26 at v0: the mean loss the first-order theory predicts at
-    every temperature) and ``delta_fd_std`` (sqrt of Var(Delta) = 2 sum_j eps_j Delta_j;
-    2 omega_T Delta(v0) for classical statistics, 0 at rest).
+    Adds ``delta_rest`` (Eq. 26 at v0, or Eq. 25 of another potential: the mean loss the
+    first-order theory predicts at every temperature) and ``delta_fd_std`` (sqrt of
+    Var(Delta) = 2 sum_j eps_j Delta_j; 2 omega_T Delta(v0) for classical statistics, 0 at
+    rest).
     """
     df = _read_all(batches)
     keys = ["v0", "phi0", "lam", "omega_T", "statistics", "omega_fast"]
+    keys += ["interaction"] if "interaction" in df.columns else []
     uniq = df[keys].drop_duplicates()
-    uniq["delta_rest"] = [float(analytic.single_pass_loss(r.v0, r.phi0, r.lam, r.omega_fast))
+    uniq["delta_rest"] = [float(analytic.single_pass_loss(r.v0, omega_fast=r.omega_fast,
+                                                          **_pair(r)))
                           for r in uniq.itertuples()]
-    uniq["delta_fd_std"] = [_fd_std(r.v0, r.phi0, r.lam, r.omega_T, r.statistics, r.omega_fast)
-                            for r in uniq.itertuples()]
+    uniq["delta_fd_std"] = [_fd_std(r) for r in uniq.itertuples()]
     df = df.merge(uniq, on=keys, how="left")
     df = _sorted(df, ["statistics", "omega_T", "v0", "seed", "particle"])
     write_table(df, table)
@@ -116,8 +130,9 @@ def thermal_drift_tables(midpoints: Sequence[PathLike], table: PathLike, ends: P
     rows = []
     for _, run in df.groupby(keys, sort=True):
         r = run.iloc[0]
+        named = {"interaction": r["interaction"]} if "interaction" in run.columns else {}
         rows.append(dict(phi0=r["phi0"], omega_T=r["omega_T"], statistics=r["statistics"],
-                         seed=r["seed"], v0=r["v0"], alpha=r["alpha"], lam=r["lam"],
+                         seed=r["seed"], v0=r["v0"], alpha=r["alpha"], lam=r["lam"], **named,
                          bias=r["bias"], tau_max=r["tau_max"],
                          **_run_end(run, float(r["alpha"]), float(r["tau_max"]),
                                     tail_fraction, min_points),

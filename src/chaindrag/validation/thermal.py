@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
+from ..analytic._pair import table_interaction
 from ..stores import write_table
 from .rows import COLUMNS, NA, Claim, _as_bool, _g, _require
 from .run import _read, _safe, failed_claims, summary
@@ -121,9 +122,11 @@ def _speed_stats(grp: pd.DataFrame, rest: Mapping[float, float]) -> pd.DataFrame
     ``eligible``: every pass passed, at least MIN_PASSES of them, a rest-chain value, and
     the first-order theory applies to the resolution of the test: the thermal kick
     sigma_FD is at most sqrt(2/(n-1)) (the relative standard error of a variance) of the
-    kinetic energy above the barrier, KE0 - max(phi0, 0) (its neglected term is of that
-    relative size), and Eq. (26) at v0 describes the rest-chain pass to the same accuracy.
+    kinetic energy above the barrier, KE0 - max(phi0, 0) (Phi_max of another potential,
+    named by the ``interaction`` column; its neglected term is of that relative size), and
+    Eq. (26) (Eq. 25) at v0 describes the rest-chain pass to the same accuracy.
     """
+    inter = table_interaction(grp)
     out = []
     for v0, g in grp.groupby("v0", sort=True):
         d = pd.to_numeric(g["delta"], errors="coerce").to_numpy()
@@ -136,7 +139,7 @@ def _speed_stats(grp: pd.DataFrame, rest: Mapping[float, float]) -> pd.DataFrame
         se_var = math.sqrt(max(m4 - var**2 * (n - 3) / (n - 1), 0.0) / n) if n > 3 else math.nan
         r0 = g.iloc[0]
         ke0 = 0.5 * float(r0["mu"]) * (float(v0) / (2.0 * math.pi)) ** 2
-        margin = ke0 - max(float(r0["phi0"]), 0.0)
+        margin = ke0 - (max(float(r0["phi0"]), 0.0) if inter is None else inter.phi_max)
         fd_var = float(r0["delta_fd_std"]) ** 2
         resolution = math.sqrt(2.0 / (n - 1)) if n > 1 else math.inf
         d_rest = rest.get(float(v0), math.nan)
