@@ -99,6 +99,14 @@ def test_study_claims_pass_on_eq25_and_fail_on_a_loss_off_by_a_third():
     assert set(empty["passed"]) == {"n/a"}
 
 
+def test_a_study_table_without_the_agreement_columns_gives_not_applicable_not_an_error():
+    out = validate_potentials(_study_table().drop(columns=["phi0", "lam", "alpha"]))
+    row = out[out["claim"].str.startswith("single-pass loss vs Eq. (25)")]
+    assert list(row["passed"]) == ["n/a"]
+    assert "lacks column(s) phi0, lam, alpha" in row["note"].iloc[0]
+    assert not out["note"].str.contains("could not run").any()
+
+
 def test_readme_example_of_a_user_potential_prints_what_the_readme_says(capsys):
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     section = readme.split("## Your own pair potential", 1)[1]
