@@ -155,11 +155,22 @@ def _block_means(x: np.ndarray, every: int) -> np.ndarray:
 
 
 def cell_minimum(interaction: Interaction, alpha: float) -> float:
-    """Where a particle rests in the chain at rest: the minimum of the cell potential
-    sum_n Phi(x - n alpha) over x in [0, alpha/2] (it is even about 0 and alpha/2).
+    """Where a particle rests in the chain at rest: the minimum of the cell potential.
 
-    A grid of 2 001 points, then a bounded scalar minimization between the grid neighbours
-    of its smallest value (to ~1e-10 of alpha).
+    Parameters
+    ----------
+    interaction : Interaction
+        The pair potential Phi.
+    alpha : float
+        Chain spacing, > 0.
+
+    Returns
+    -------
+    float
+        x in [0, alpha/2] minimising sum_n Phi(x - n alpha) (the cell potential of Fig. 9's
+        broadening, even about 0 and alpha/2; its mirror alpha - x is the same minimum):
+        the smallest of 2 001 grid values, refined by a bounded scalar minimization between
+        its grid neighbours (to ~1e-10 alpha).
     """
     cell = _cell_function(None, None, interaction, alpha)
     x = np.linspace(0.0, 0.5 * alpha, 2001)
@@ -181,8 +192,9 @@ def thermal_equilibration(*, alpha: float, mu: float,
 
     ``start="hot"``: midway between masses with speed ``v_hot``; ``"cold"``: at rest at the
     bottom of the potential of the chain at rest (the Gaussian: on a mass for phi0 < 0,
-    midway for phi0 > 0; another potential: :func:`cell_minimum`). Particles sit ``spacing`` sites apart (they share the realization, so the
-    statistics are taken over seeds). Returns the series (the particles' mean kinetic
+    midway for phi0 > 0; another potential: :func:`cell_minimum`). Particles sit
+    ``spacing`` sites apart (they share the realization, so the statistics are taken over
+    seeds). Returns the series (the particles' mean kinetic
     energy mu/2 (sigma'/2 pi)^2 averaged over blocks of ``series_dtau``: start, seed, tau,
     kinetic) and the crossings (every midpoint crossing of every particle: start, seed,
     particle, tau, v, direction, kinetic), both with the set-up and provenance.
