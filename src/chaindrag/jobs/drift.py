@@ -90,13 +90,24 @@ def potential_keywords(phi0: float | None, lam: float | None,
     return dict(interaction=inter), provenance_text(inter)
 
 
+def potential_arguments(phi0: float | None, lam: float | None,
+                        interaction: Mapping[str, Any] | None) -> tuple[dict, dict]:
+    """(simulate() keywords, a row's potential columns) of the Gaussian shorthand or an
+    ``interaction`` spec, the potential built once: with a spec the row's phi0 and lam are
+    Phi(0) and the force width and its kind and parameters are in ``interaction`` (JSON)."""
+    if interaction is None:
+        return dict(phi0=phi0, lam=lam), dict(phi0=phi0, lam=lam)
+    inter = interaction_from_config(interaction)
+    return dict(interaction=inter), dict(phi0=inter.phi_at_zero, lam=inter.width,
+                                         interaction=provenance_text(inter))
+
+
 def potential_columns(run: Mapping[str, Any]) -> dict:
     """A run's potential as table columns: phi0, lam of the Gaussian shorthand; for an
     ``interaction`` spec phi0 = Phi(0), lam = the force width and ``interaction`` (JSON)."""
     if run.get("interaction") is None:
         return dict(phi0=run["phi0"], lam=run["lam"])
-    inter = interaction_from_config(run["interaction"])
-    return dict(phi0=inter.phi_at_zero, lam=inter.width, interaction=provenance_text(inter))
+    return potential_arguments(None, None, run["interaction"])[1]
 
 
 def measure_drift(*, alpha: float, mu: float, bias: float, sigma0: float, omega_fast: float,

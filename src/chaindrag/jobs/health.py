@@ -15,24 +15,11 @@ from ..solvers import drive, simulate
 from ..stores import write_table
 from ..tables._common import PathLike, _delta, _with_provenance
 from .. import analytic
-from ..analytic._pair import provenance_text
 from ..interactions import interaction_from_config, negated
+from .drift import potential_arguments
 from .progress import ProgressLog
 
 log = logging.getLogger(__name__)
-
-
-def _potential(phi0, lam, interaction: Mapping[str, Any] | None) -> tuple[dict, dict]:
-    """(simulate() keywords, the row's potential columns) of the shorthand or a spec.
-
-    With an ``interaction:`` spec the row's phi0 and lam are Phi(0) and the force width and
-    the potential's kind and parameters are in the ``interaction`` column (JSON).
-    """
-    if interaction is None:
-        return dict(phi0=phi0, lam=lam), dict(phi0=phi0, lam=lam)
-    inter = interaction_from_config(interaction)
-    return dict(interaction=inter), dict(phi0=inter.phi_at_zero, lam=inter.width,
-                                         interaction=provenance_text(inter))
 
 
 def run_energy_check(out: PathLike, *, alpha: float, mu: float, v0: float, sigma0: float,
@@ -45,7 +32,7 @@ def run_energy_check(out: PathLike, *, alpha: float, mu: float, v0: float, sigma
     Rows: quantity 'max_rel_energy_drift' = max |E(tau) - E(0)| / KE(0) and
     'final_rel_energy_drift' = |E(tau_max) - E(0)| / KE(0).
     """
-    sim_pot, row_pot = _potential(phi0, lam, interaction)
+    sim_pot, row_pot = potential_arguments(phi0, lam, interaction)
     rows = []
     for dd in d:
         traj = simulate(alpha=alpha, **sim_pot, mu=mu, sigma0=sigma0, v0=v0,
@@ -76,7 +63,7 @@ def run_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, mu: float
     Rows: max |sigma_chain - sigma_kernel|, max |v_chain - v_kernel| and the largest value
     of |v| (scale) over the run; the kernel solver reads the precomputed store ``kernel``.
     """
-    sim_pot, row_pot = _potential(phi0, lam, interaction)
+    sim_pot, row_pot = potential_arguments(phi0, lam, interaction)
     store = open_store(kernel)
     runs = {}
     for solver in ("chain", "kernel"):
@@ -125,7 +112,7 @@ def run_drive_check(out: PathLike, *, alpha: float, v: Sequence[float], tau_max:
     carry ``delta_bar_analytic`` (Eq. 33 of the potential) and its JSON in ``interaction``.
     """
     signs = _drive_signs(phi0, lam, interaction)
-    _, row_pot = _potential(phi0, lam, interaction)
+    _, row_pot = potential_arguments(phi0, lam, interaction)
     inter = signs[1.0].get("interaction")
     rows = []
     for speed in v:

@@ -13,7 +13,7 @@ and one solver call (one ring, one segment) serves them all.
 The potential of a job is the Gaussian shorthand ``phi0, lam`` or an ``interaction`` spec of
 config.yaml (:func:`chaindrag.interactions.interaction_from_config`); with a spec the rows'
 phi0 and lam are Phi(0) and the force width, and its JSON is in the ``interaction`` column
-(:func:`chaindrag.jobs.drift.potential_columns`).
+(:func:`chaindrag.jobs.drift.potential_arguments`).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from ..tables._common import PathLike, _with_provenance
 from ..thermal import (ThermalChain, airy_margin, correlation, displacement_variance,
                        front_speed, velocity_variance)
 from ..trajectory import midpoint_speeds, single_pass_loss
-from .drift import potential_columns, potential_keywords
+from .drift import potential_arguments
 from .progress import ProgressLog
 
 log = logging.getLogger(__name__)
@@ -55,13 +55,6 @@ def bath(omega_T: float, statistics: str, seed: int) -> dict:
                                  f"got {omega_T!r}")
         return {}
     return dict(omega_T=float(omega_T), statistics=statistics, seed=int(seed))
-
-
-def _potential(phi0: float | None, lam: float | None,
-               interaction: Mapping[str, Any] | None) -> tuple[dict, dict]:
-    """(simulate() keywords, table columns) of the Gaussian shorthand or an ``interaction``."""
-    return (potential_keywords(phi0, lam, interaction)[0],
-            potential_columns(dict(phi0=phi0, lam=lam, interaction=interaction)))
 
 
 def pass_spacing(tau_max: float, alpha: float, phi0: float | None, lam: float | None,
@@ -107,7 +100,7 @@ def thermal_single_passes(*, alpha: float, mu: float, v0: float,
         kinetic_start, kinetic_cross, tau_cross, v_cross, tau_max, spacing, n_modes and the
         set-up (alpha, phi0, lam[, interaction], mu, omega_fast, d, solver).
     """
-    sim_pot, row_pot = _potential(phi0, lam, interaction)
+    sim_pot, row_pot = potential_arguments(phi0, lam, interaction)
     n = 1 if statistics == REST else int(n_particles)
     tau_max = run_length * alpha / v0
     for attempt in range(max_extensions + 1):
@@ -201,7 +194,7 @@ def thermal_equilibration(*, alpha: float, mu: float,
     """
     if start not in ("hot", "cold"):
         raise ParameterError(f"start must be 'hot' or 'cold', got {start!r}")
-    sim_pot, row_pot = _potential(phi0, lam, interaction)
+    sim_pot, row_pot = potential_arguments(phi0, lam, interaction)
     g = 5 + spacing * np.arange(int(n_particles))
     hot = start == "hot"
     if hot:
@@ -255,7 +248,7 @@ def thermal_drift(*, alpha: float, mu: float, bias: float,
     Columns: omega_T, statistics, seed, phi0, lam[, interaction], alpha, mu, bias, v0,
     tau_max, n_modes, tau, v, sigma, direction and the provenance.
     """
-    sim_pot, row_pot = _potential(phi0, lam, interaction)
+    sim_pot, row_pot = potential_arguments(phi0, lam, interaction)
     traj = simulate(alpha=alpha, **sim_pot, mu=mu, sigma0=sigma0, v0=v0,
                     tau_max=tau_max, omega_fast=omega_fast, d=d, bias=bias, solver=solver,
                     record_sites=np.arange(0), energy=False,
@@ -357,7 +350,7 @@ def run_thermal_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, m
     n_modes_kernel, n_modes_transparent.
     """
     store = open_store(kernel)
-    sim_pot, row_pot = _potential(phi0, lam, interaction)
+    sim_pot, row_pot = potential_arguments(phi0, lam, interaction)
     runs = {solver: simulate(alpha=alpha, **sim_pot, mu=mu, sigma0=sigma0, v0=v0,
                              tau_max=tau_max, omega_fast=store.omega_fast, d=store.d,
                              solver=solver, kernel_store=store if solver == "kernel" else None,
