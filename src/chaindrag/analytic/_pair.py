@@ -42,6 +42,11 @@ def resolve(phi0, lam, interaction):
     return None, None, interaction
 
 
+def loss_keywords(inter: Interaction | None, phi0, lam) -> dict:
+    """Keywords naming the potential to :mod:`chaindrag.analytic`: (phi0, lam) or interaction."""
+    return dict(phi0=phi0, lam=lam) if inter is None else dict(interaction=inter)
+
+
 def mode_weight(interaction: Interaction, v: np.ndarray, omega: np.ndarray) -> np.ndarray:
     """[4 pi^2 omega / v^2 Phi_k(2 pi omega / v)]^2, the mode term of Eqs. (25) and (33).
 

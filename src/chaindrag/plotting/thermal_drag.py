@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import analytic
-from ..analytic._pair import table_interaction
+from ..analytic._pair import loss_keywords, table_interaction
 from .style import ANALYTIC, CYCLE, new_figure, panel_label
 
 
@@ -32,7 +32,7 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
     r0 = table.iloc[0]
     alpha, phi0, lam, wf = (float(r0[k]) for k in ("alpha", "phi0", "lam", "omega_fast"))
     inter = table_interaction(table)
-    pot = dict(phi0=phi0, lam=lam) if inter is None else dict(interaction=inter)
+    pot = loss_keywords(inter, phi0, lam)
     curve = cfg["curve"]
     v = np.linspace(float(curve["start"]), float(curve["stop"]), int(curve["n_points"]))
     grid = int(curve["grid"])

@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import analytic
-from ..analytic._pair import table_interaction
+from ..analytic._pair import loss_keywords, table_interaction
 from .style import ANALYTIC, CAPTURE, CYCLE, new_figure, panel_label, potential_text
 
 REST = "rest"
@@ -48,7 +48,7 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
     phi0, lam, wf, alpha = (float(table[k].iloc[0]) for k in ("phi0", "lam", "omega_fast",
                                                                  "alpha"))
     inter = table_interaction(table)
-    pot = dict(phi0=phi0, lam=lam) if inter is None else dict(interaction=inter)
+    pot = loss_keywords(inter, phi0, lam)
     eq = "Eq. (26)" if inter is None else "Eq. (25)"
     s = _summary(table)
     v = np.linspace(max(float(s["v0"].min()) * 0.9, 1.0), float(s["v0"].max()) * 1.05, 200)

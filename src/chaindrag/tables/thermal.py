@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import analytic
-from ..analytic._pair import interaction_from_text
+from ..analytic._pair import interaction_from_text, loss_keywords
 from ..stores import write_table
 from ._common import PathLike, _read_all, _sorted, _with_provenance
 
@@ -30,9 +30,8 @@ def _pair(row) -> dict:
     """The formulas' potential keywords of a row: the Gaussian's phi0, lam, or the
     ``interaction`` its JSON names."""
     text = getattr(row, "interaction", None)
-    if isinstance(text, str) and text:
-        return dict(interaction=interaction_from_text(text))
-    return dict(phi0=row.phi0, lam=row.lam)
+    inter = interaction_from_text(text) if isinstance(text, str) and text else None
+    return loss_keywords(inter, row.phi0, row.lam)
 
 
 def _fd_std(row) -> float:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from .. import analytic
-from ..analytic._pair import provenance_text, table_interaction
+from ..analytic._pair import loss_keywords, provenance_text, table_interaction
 from ..stores import write_table
 from ._common import PathLike, _read_all, _sorted, _with_provenance
 from .thermal import REST
@@ -48,7 +48,7 @@ def thermal_drag_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataF
     wf = float(first["omega_fast"])
     inter = table_interaction(df)
     named = {} if inter is None else dict(interaction=provenance_text(inter))
-    pot = dict(phi0=phi0, lam=lam) if inter is None else dict(interaction=inter)
+    pot = loss_keywords(inter, phi0, lam)
     rows = []
     for (statistics, temp, v), s in stats.iterrows():
         n = int(s["count"])

@@ -12,17 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..analytic._pair import interaction_from_text, table_interaction
+from ..analytic._pair import interaction_from_text, loss_keywords, table_interaction
 from ..analytic.broadening import _cell_function
 from ..interactions import Interaction
 
 __all__ = ["table_interaction", "loss_keywords", "loss_equation", "barrier", "barriers",
            "midpoint_energy"]
-
-
-def loss_keywords(inter: Interaction | None, phi0, lam) -> dict:
-    """Keywords naming the potential to :mod:`chaindrag.analytic`: (phi0, lam) or interaction."""
-    return dict(phi0=phi0, lam=lam) if inter is None else dict(interaction=inter)
 
 
 def loss_equation(inter: Interaction | None) -> str:
