@@ -47,6 +47,11 @@ def loss_keywords(inter: Interaction | None, phi0, lam) -> dict:
     return dict(phi0=phi0, lam=lam) if inter is None else dict(interaction=inter)
 
 
+def loss_equation(inter: Interaction | None) -> str:
+    """The single-pass loss formula of a potential: Eq. (26) (the Gaussian), or Eq. (25)."""
+    return "Eq. (26)" if inter is None else "Eq. (25)"
+
+
 def mode_weight(interaction: Interaction, v: np.ndarray, omega: np.ndarray) -> np.ndarray:
     """[4 pi^2 omega / v^2 Phi_k(2 pi omega / v)]^2, the mode term of Eqs. (25) and (33).
 

@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import analytic
-from ..analytic._pair import loss_keywords, table_interaction
+from ..analytic._pair import loss_equation, loss_keywords, table_interaction
 from .style import ANALYTIC, CAPTURE, CYCLE, new_figure, panel_label, potential_text
 
 REST = "rest"
@@ -49,7 +49,7 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
                                                                  "alpha"))
     inter = table_interaction(table)
     pot = loss_keywords(inter, phi0, lam)
-    eq = "Eq. (26)" if inter is None else "Eq. (25)"
+    eq = loss_equation(inter)
     s = _summary(table)
     v = np.linspace(max(float(s["v0"].min()) * 0.9, 1.0), float(s["v0"].max()) * 1.05, 200)
     d26 = analytic.single_pass_loss(v, omega_fast=wf, **pot)

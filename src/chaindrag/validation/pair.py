@@ -12,17 +12,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..analytic._pair import interaction_from_text, loss_keywords, table_interaction
+from ..analytic._pair import (interaction_from_text, loss_equation, loss_keywords,
+                              table_interaction)
 from ..analytic.broadening import _cell_function
 from ..interactions import Interaction
 
 __all__ = ["table_interaction", "loss_keywords", "loss_equation", "barrier", "barriers",
            "midpoint_energy"]
-
-
-def loss_equation(inter: Interaction | None) -> str:
-    """The single-pass loss formula the runs are judged by: Eq. (26), or Eq. (25)."""
-    return "Eq. (26)" if inter is None else "Eq. (25)"
 
 
 def barrier(inter: Interaction | None, phi0: float) -> float:
