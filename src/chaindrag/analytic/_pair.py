@@ -76,6 +76,12 @@ def interaction_from_text(text: str) -> Interaction:
     return from_provenance(json.loads(text))
 
 
+def entry_interaction(text) -> Interaction | None:
+    """The potential one table entry names: the Interaction of its ``interaction`` JSON, or
+    None for an empty entry (NaN, "": the paper's Gaussian, its phi0 and lam columns)."""
+    return interaction_from_text(text) if isinstance(text, str) and text else None
+
+
 def table_interaction(df) -> Interaction | None:
     """The potential a table's (or group's) rows were run with: its ``interaction`` column
     (the JSON of :func:`provenance_text`), or None for the paper's Gaussian (the phi0 and

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import analytic
-from ..analytic._pair import interaction_from_text, provenance_text, resolve
+from ..analytic._pair import entry_interaction, provenance_text, resolve
 from ..interactions import interaction_from_config, mirror_spec
 from ..stores import write_table
 from ._common import PathLike, _read_all, _sorted, _with_provenance
@@ -202,9 +202,9 @@ def _washed_out(speeds: np.ndarray, plain: np.ndarray, stable: np.ndarray, side:
 def _eq33_potential(run: pd.Series) -> dict:
     """Keywords of :func:`~chaindrag.analytic.relaxation_time` for a fates row's run."""
     kw = {k: float(run[k]) for k in ("bias", "alpha", "omega_fast", "mu")}
-    text = run.get("interaction")
-    if isinstance(text, str) and text:
-        return dict(kw, interaction=interaction_from_text(text))
+    inter = entry_interaction(run.get("interaction"))
+    if inter is not None:
+        return dict(kw, interaction=inter)
     return dict(kw, phi0=float(run["phi0"]), lam=float(run["lam"]))
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import analytic
-from ..analytic._pair import interaction_from_text, loss_keywords
+from ..analytic._pair import entry_interaction, loss_keywords
 from ..stores import write_table
 from ._common import PathLike, _read_all, _sorted, _with_provenance
 
@@ -29,9 +29,8 @@ REST = "rest"
 def _pair(row) -> dict:
     """The formulas' potential keywords of a row: the Gaussian's phi0, lam, or the
     ``interaction`` its JSON names."""
-    text = getattr(row, "interaction", None)
-    inter = interaction_from_text(text) if isinstance(text, str) and text else None
-    return loss_keywords(inter, row.phi0, row.lam)
+    return loss_keywords(entry_interaction(getattr(row, "interaction", None)), row.phi0,
+                         row.lam)
 
 
 def _fd_std(row) -> float:

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from .. import analytic
-from ..analytic._pair import interaction_from_text
+from ..analytic._pair import entry_interaction
 from .kinematics import _spikes_near
 from .rows import Claim, NotApplicable, _g, _require
 from .tolerances import FIG8C_MIN_SITES, FIG8C_REL, FIG8C_SPIKE_REL
@@ -80,9 +80,9 @@ def _speed_row(r: dict, even: bool) -> tuple[dict, float | None, float]:
     wf = float(r.get("omega_fast", 10.0))
     num = float(r["delta_bar_even"] if even else r["delta_bar_numeric"])
     text = r.get("interaction")
-    if isinstance(text, str) and text:  # lam is the potential's force width
-        an = float(analytic.steady_state_loss(v, alpha=alpha, omega_fast=wf,
-                                              interaction=interaction_from_text(text)))
+    inter = entry_interaction(text)
+    if inter is not None:  # lam is the potential's force width
+        an = float(analytic.steady_state_loss(v, alpha=alpha, omega_fast=wf, interaction=inter))
         sc = math.nan
     else:
         an = float(analytic.steady_state_loss(v, phi0, lam, alpha, wf))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..analytic._pair import (interaction_from_text, loss_equation, loss_keywords,
+from ..analytic._pair import (entry_interaction, loss_equation, loss_keywords,
                               table_interaction)
 from ..analytic.broadening import _cell_function
 from ..interactions import Interaction
@@ -34,8 +34,8 @@ def barriers(df: pd.DataFrame) -> np.ndarray:
     phi0 = df["phi0"].to_numpy(float)
     if "interaction" not in df.columns:
         return phi0
-    return np.array([interaction_from_text(text).phi_max if isinstance(text, str) and text else p
-                     for p, text in zip(phi0, df["interaction"])])
+    inters = (entry_interaction(text) for text in df["interaction"])
+    return np.array([p if inter is None else inter.phi_max for p, inter in zip(phi0, inters)])
 
 
 def midpoint_energy(inter: Interaction | None, phi0: float, lam: float, alpha: float) -> float:
