@@ -128,30 +128,55 @@ def test_fig8_runs_relaxing_at_the_eq33_rate_pass_and_a_wrong_rate_fails():
     assert verdicts(rows, "rate Eq. 33 predicts (Phi0 = 2)") == [False]
 
 
-def test_fig8_run_slowing_through_a_wide_range_at_the_eq33_rate_passes():
-    # Phi0 = 6: the mean force decelerates the run from 72 to ~50 over the last quarter, and
-    # its rate varies 2x on the way. The claim weighs the rate along the speeds as the
-    # least-squares slope does; the rate at the mean speed would miss by > 5 %.
-    phi0, free = 6.0, 4 * np.pi**2 * 0.01 / 40.0
-    grid = np.linspace(40.0, 80.0, 161)
-    rate = validation._eq33_acceleration(grid, phi0, 4.0, 40.0, 10.0, 0.01, 1.0)
+def _eq33_run(phi0: float, v_start: float, scale: float = 1.0):
+    """Fates + midpoints of a run slowing from tau = 600 at ``scale`` x Eq. 33's loss rate.
+
+    dv/dtau = free - scale x 4 pi^2 Delta_bar(v)/(mu alpha) (broadened Delta_bar), by RK2;
+    also returns the tail's speeds and fitted slope.
+    """
+    free = 4 * np.pi**2 * 0.01 / 40.0
+    grid = np.linspace(30.0, 80.0, 201)
+    rate = free - scale * (free - validation._eq33_acceleration(grid, phi0, 4.0, 40.0, 10.0,
+                                                                0.01, 1.0))
     tau = np.linspace(0.0, 800.0, 16001)
-    v = np.full(tau.size, 72.0)
-    for i in range(12000, tau.size - 1):  # RK2 of dv/dtau = rate(v) from tau = 600
+    v = np.full(tau.size, v_start)
+    for i in range(12000, tau.size - 1):
         h = tau[i + 1] - tau[i]
         mid = v[i] + 0.5 * h * np.interp(v[i], grid, rate)
         v[i + 1] = v[i] + h * np.interp(mid, grid, rate)
     tail = tau >= 600.0
     slope = np.polyfit(tau[tail], v[tail], 1)[0]
-    at_mean = validation._eq33_acceleration(v[tail].mean(), phi0, 4.0, 40.0, 10.0, 0.01, 1.0)
-    assert abs(slope - at_mean) > 0.05 * free and v[-1] < 55.0
     fates = pd.concat([_fates(), pd.DataFrame([dict(
-        phi0=phi0, lam=4.0, alpha=40.0, bias=0.01, v0=72.0, tau_max=800.0,
+        phi0=phi0, lam=4.0, alpha=40.0, bias=0.01, v0=v_start, tau_max=800.0,
         fate="undetermined", plateau_v=np.nan, n=np.nan, offset=np.nan, tail_slope=slope,
         omega_fast=10.0)])], ignore_index=True)
-    mids = pd.DataFrame(dict(phi0=phi0, v0=72.0, tau=tau, v=v, direction=1))
+    mids = pd.DataFrame(dict(phi0=phi0, v0=v_start, tau=tau, v=v, direction=1))
+    return fates, mids, v[tail], slope
+
+
+def test_fig8_run_slowing_through_a_wide_range_at_the_eq33_rate_passes():
+    # Phi0 = 6: the mean force decelerates the run from 72 to ~50 over the last quarter, and
+    # its rate varies 2x on the way. The claim weighs the rate along the speeds as the
+    # least-squares slope does; the rate at the mean speed would miss by > 5 %.
+    phi0, free = 6.0, 4 * np.pi**2 * 0.01 / 40.0
+    fates, mids, v, slope = _eq33_run(phi0, 72.0)
+    at_mean = validation._eq33_acceleration(v.mean(), phi0, 4.0, 40.0, 10.0, 0.01, 1.0)
+    assert abs(slope - at_mean) > 0.05 * free and v[-1] < 55.0
     rows = validation.check_fig8(fates, _DRIFT, 1.0, mids)
     assert verdicts(rows, "rate Eq. 33 predicts (Phi0 = 6)") == [True]
+
+
+def test_fig8_fast_relaxation_is_held_to_eq33s_relative_accuracy():
+    # Phi0 = 6, v = 72 -> 55: the loss is ~10x the bias. A loss 0.8 % above Eq. 33 (within
+    # the 1 % Eq. 33 is held to at constant speed) moves the slope by 8 % of the bias's free
+    # acceleration (beyond a tolerance of 5 % of it alone) and passes; 4 % above it fails.
+    phi0, free = 6.0, 4 * np.pi**2 * 0.01 / 40.0
+    _, _, _, exact = _eq33_run(phi0, 72.0)
+    for scale, passed in ((1.008, True), (1.04, False)):
+        fates, mids, _, slope = _eq33_run(phi0, 72.0, scale)
+        assert abs(slope - exact) > 0.05 * free
+        rows = validation.check_fig8(fates, _DRIFT, 1.0, mids)
+        assert verdicts(rows, "rate Eq. 33 predicts (Phi0 = 6)") == [passed]
 
 
 def _continued_set(final: float, fate: str = "drift", v_end: float = 54.0,

@@ -18,7 +18,7 @@ from ..interactions import Interaction
 from .kinematics import _spikes_near
 from .pair import barrier, loss_keywords, table_interaction
 from .rows import Claim, _by_phi0, _col, _g
-from .tolerances import RELAXATION_RTOL
+from .tolerances import RELAXATION_LOSS_REL, RELAXATION_RTOL
 
 FIG = "fig8"
 
@@ -61,13 +61,21 @@ def _relaxation_rows(df: pd.DataFrame, mids: dict | None, alpha: float, bias: fl
     Between midpoints the particle gains bias and loses Delta_bar(v) per site, so its speed
     drifts at dv/dtau = 4 pi^2 (bias - Delta_bar(v))/(mu alpha), Delta_bar broadened as in
     Fig. 9. Judged on the runs whose tail speed is at least 10% away from every spike of
-    Eq. 33 (where Delta_bar varies slowly) and above twice the capture speed; tolerance 5% of
-    the bias's free acceleration (measured worst: 4% with the paper's parameters). The
-    measured rate is the slope of the extremum speeds over the last quarter of tau_max, the
+    Eq. 33 (where Delta_bar varies slowly) and above twice the capture speed. The measured
+    rate is the slope of the extremum speeds over the last quarter of tau_max, the
     predicted one the rate along the measured speeds weighed as that fit weighs it
     (:func:`_least_squares_rate`);
     extremum and midpoint-crossing speeds differ by < 1e-3 relative, smoothly in v, which
     changes such a slope by ~1e-3 of itself: far below the tolerance.
+
+    Tolerance per run: 5% of the bias's free acceleration (the paper's worst: 4%, at a loss
+    1.7x the bias), plus 1% of the loss's share of the rate, 4 pi^2 Delta_bar/(mu alpha):
+    the accuracy the Fig. 8(c) claim asks of Eq. 33 at constant speed (FIG8C_REL). A run
+    whose loss is many times the bias is then held to Eq. 33's relative accuracy, not to a
+    fraction of a bias it dwarfs (a Morse channel slowing at 11x the bias's free
+    acceleration: 0.6% of the rate, 7% of the free acceleration). Measured 2026-12-02 on the
+    paper's runs: the unbroadened Eq. 33 still fails both signs (by 1.26x and 1.47x this
+    tolerance); the broadened one uses at most 0.63x of it.
     """
     claim = "runs away from plateaus change speed at the rate Eq. 33 predicts"
     if free <= 0 or mids is None:
@@ -75,31 +83,33 @@ def _relaxation_rows(df: pd.DataFrame, mids: dict | None, alpha: float, bias: fl
     out = []
     for phi0, g in _by_phi0(df):
         phi0 = float(phi0)
-        errs, used = _relaxation_errors(phi0, g, mids, alpha, bias, mu, free)
+        errs, tols, used = _relaxation_errors(phi0, g, mids, alpha, bias, mu, free)
         sign_claim = Claim(FIG, f"{claim} (Phi0 = {_g(phi0)})")
         if not errs:
             out.append(sign_claim.na("no run away from the spikes of Eq. 33"))
             continue
-        worst = float(max(errs))
+        k = int(np.argmax(np.asarray(errs) / np.asarray(tols)))
+        ok = all(e <= t for e, t in zip(errs, tols))
         note = (f"dv/dtau over the last quarter vs 4 pi^2 (bias - Delta_bar(v))/(mu alpha) "
                 f"along the tail, weighed as the fit; {len(errs)} runs (v0 = {', '.join(used[:12])}"
-                f"{', ...' if len(used) > 12 else ''}); worst |measured - predicted| / free "
-                f"acceleration {_g(worst)}")
-        excuse = short_note if short and worst > RELAXATION_RTOL else ""
-        out.append(sign_claim.judged(0.0, worst, RELAXATION_RTOL, worst <= RELAXATION_RTOL,
-                                     note, excuse))
+                f"{', ...' if len(used) > 12 else ''}); |measured - predicted| / free "
+                f"acceleration, worst against its tolerance {RELAXATION_RTOL:g} + "
+                f"{RELAXATION_LOSS_REL:g} Delta_bar / bias: {_g(errs[k])} at v0 = {used[k]}")
+        excuse = short_note if short and not ok else ""
+        out.append(sign_claim.judged(0.0, errs[k], tols[k], ok, note, excuse))
     return out
 
 
 def _relaxation_errors(phi0: float, g: pd.DataFrame, mids: dict, alpha: float, bias: float,
-                       mu: float, free: float) -> tuple[list[float], list[str]]:
-    """|measured - Eq. 33 dv/dtau| / free acceleration of the judged runs, and their v0."""
+                       mu: float, free: float) -> tuple[list[float], list[float], list[str]]:
+    """|measured - Eq. 33 dv/dtau| / free acceleration of the judged runs, their tolerances
+    in the same unit (:func:`_relaxation_rows`), and their v0."""
     lam = float(_col(g, "lam", math.nan)[0])
     wf = float(_col(g, "omega_fast", 10.0)[0])
     tau_max = float(_col(g, "tau_max", math.nan)[0])
     inter = table_interaction(g)
     v_cap = float(analytic.capture_speed(barrier(inter, phi0), mu))
-    errs, used = [], []
+    errs, tols, used = [], [], []
     for r in g.itertuples(index=False):
         run = mids.get((phi0, float(r.v0)))
         if run is None or str(r.fate) == "captured":
@@ -115,8 +125,9 @@ def _relaxation_errors(phi0: float, g: pd.DataFrame, mids: dict, alpha: float, b
         pred = _least_squares_rate(t, v, lambda u: _eq33_acceleration(
             u, phi0, lam, alpha, wf, bias, mu, inter))
         errs.append(abs(slope - pred) / free)
+        tols.append(RELAXATION_RTOL + RELAXATION_LOSS_REL * max(1.0 - pred / free, 0.0))
         used.append(f"{_g(r.v0)}")
-    return errs, used
+    return errs, tols, used
 
 
 def _continued_rows(df: pd.DataFrame, mids: dict | None, alpha: float, bias: float, mu: float,
