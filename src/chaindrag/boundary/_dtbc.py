@@ -95,24 +95,20 @@ def push_history(e, b, layer, ring, br, bi, zr, zi, hre, him, sre, sim):
 def set_ghosts(b, x_cur, lo, hi, direct, ring, ar, ai, hre, him, gbuf):
     """Write both ends' ghosts at step b beside the segment x_cur[lo:hi] (x_cur is step b)."""
     w = direct.shape[0]
-    ghost_values(0, b, direct, ring, ar, ai, hre, him, gbuf)
-    for j in range(w):
-        x_cur[hi + j] = gbuf[j]
-    ghost_values(1, b, direct, ring, ar, ai, hre, him, gbuf)
-    for j in range(w):
-        x_cur[lo - 1 - j] = gbuf[j]
+    for e in range(2):  # a loop index, not the constants 0, 1: compiled once, not twice
+        ghost_values(e, b, direct, ring, ar, ai, hre, him, gbuf)
+        for j in range(w):
+            x_cur[hi + j if e == 0 else lo - 1 - j] = gbuf[j]
 
 
 @njit(cache=True)
 def push_both(b, x_cur, lo, hi, ring, br, bi, zr, zi, hre, him, layer, sre, sim):
     """Feed rho(b) of both boundary layers (x_cur is step b) into the ends' memories."""
     w = br.shape[0]
-    for i in range(w):
-        layer[i] = x_cur[hi - 1 - i]
-    push_history(0, b, layer, ring, br, bi, zr, zi, hre, him, sre, sim)
-    for i in range(w):
-        layer[i] = x_cur[lo + i]
-    push_history(1, b, layer, ring, br, bi, zr, zi, hre, him, sre, sim)
+    for e in range(2):  # a loop index, as in set_ghosts
+        for i in range(w):
+            layer[i] = x_cur[hi - 1 - i] if e == 0 else x_cur[lo + i]
+        push_history(e, b, layer, ring, br, bi, zr, zi, hre, him, sre, sim)
 
 
 @njit(cache=True, fastmath=_REDUCE)
@@ -156,11 +152,12 @@ def node_table(ar, ai, br, bi, zr, zi):
     words, and the ends are called every step.
     """
     tab = np.empty((12, zr.size))
-    for j in range(3):
-        tab[j] = ar[j]
-        tab[3 + j] = ai[j]
-    tab[6], tab[7], tab[8], tab[9] = br[1], br[2], bi[1], bi[2]
-    tab[10], tab[11] = zr, zi
+    for p in range(zr.size):  # element by element: row copies would compile numba's
+        for j in range(3):    # shape-mismatch error path (~3 s at every first use)
+            tab[j, p] = ar[j, p]
+            tab[3 + j, p] = ai[j, p]
+        tab[6, p], tab[7, p], tab[8, p], tab[9, p] = br[1, p], br[2, p], bi[1, p], bi[2, p]
+        tab[10, p], tab[11, p] = zr[p], zi[p]
     return tab
 
 

@@ -115,7 +115,8 @@ def sweep_velocity(x_prev, x_cur, c, lo, hi, u, inv2d):
     float64, at least as long as x_prev.
     """
     if c.size > 4:  # the extra passes change x_prev after the vectors: difference at the end
-        u[lo:hi] = x_prev[lo:hi]
+        for j in range(lo, hi):  # not u[lo:hi] = ...: that compiles numba's shape-error path
+            u[j] = x_prev[j]
         sweep(x_prev, x_cur, c, lo, hi)
         for j in range(lo, hi):
             u[j] = (x_prev[j] - u[j]) * inv2d

@@ -52,6 +52,29 @@ def end_push(e, b, layer, dtbc, mem, sre, sim):
     push_history(e, b, layer, ring, dtbc[3], dtbc[4], dtbc[5], dtbc[6], hre, him, sre, sim)
 
 
+@njit(cache=True)
+def _generic_ghosts(b, x, lo, hi, dtbc, mem, gbuf):
+    """Both ends' ghosts at step b beside x[lo:hi], any w (the w = 3 loop inlines its own)."""
+    for e in range(2):  # a loop index, not the constants 0, 1: end_ghosts compiled once
+        end_ghosts(e, b, dtbc, mem, gbuf)
+        for j in range(gbuf.size):
+            x[hi + j if e == 0 else lo - 1 - j] = gbuf[j]
+
+
+@njit(cache=True)
+def _generic_push(b, x, lo, hi, saved, layer, dtbc, mem, sre, sim):
+    """rho(b) of both boundary layers into the memories, any w: from ``saved`` (the
+    response, a thermal chain) if it is not empty, else from x (rho(b))."""
+    w = layer.size
+    for e in range(2):
+        for i in range(w):
+            if saved.size:
+                layer[i] = saved[e * w + i]
+            else:
+                layer[i] = x[hi - 1 - i] if e == 0 else x[lo + i]
+        end_push(e, b, layer, dtbc, mem, sre, sim)
+
+
 @njit(cache=True, inline="always")
 def _to_response(x, lo, hi, heat, k, saved):
     """Both boundary layers of x minus rho^H (``heat[:, :w, k]``); their values into ``saved``."""
@@ -139,11 +162,7 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
         if w == 3:  # ghosts at b and rho(b) into the memories, one pass over each
             ends_step3(b, x_cur, lo, hi, direct, tab, ring, hre, him)
         else:
-            end_ghosts(0, b, dtbc, mem, gbuf)
-            x_cur[hi:hi + w] = gbuf
-            end_ghosts(1, b, dtbc, mem, gbuf)
-            for j in range(w):
-                x_cur[lo - 1 - j] = gbuf[j]
+            _generic_ghosts(b, x_cur, lo, hi, dtbc, mem, gbuf)
         if keep_hist:
             for i in range(w):
                 hist[0, i, b] = x_cur[hi - 1 - i]
@@ -157,12 +176,8 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
             _sweep(x_prev, x_cur, c, lo, hi)
         _kicks(x_prev, first_site, sites, forces, count, kick, s, kick_buf)
         if w != 3:  # the saved response values (x_cur is rho(b) again)
-            for i in range(w):
-                layer[i] = saved[i] if thermal else x_cur[hi - 1 - i]
-            end_push(0, b, layer, dtbc, mem, sre, sim)
-            for i in range(w):
-                layer[i] = saved[w + i] if thermal else x_cur[lo + i]
-            end_push(1, b, layer, dtbc, mem, sre, sim)
+            _generic_push(b, x_cur, lo, hi, saved if thermal else saved[:0], layer, dtbc, mem,
+                          sre, sim)
         if do_energy:
             e_win[b] = window_energy(x_cur, scratch, t, lo, hi, kspring)
             power[0, b] = out_power(x_cur, scratch, t, hi - wt - 1, 1, kspring)
@@ -206,9 +221,11 @@ def exterior_steps(b1, x_prev, x_cur, lo, hi, e, c, t, dtbc, mem, data, new_hist
             end_step3(e, b, x_cur, hi, direct, tab, ring, hre, him)
         else:
             end_ghosts(e, b, dtbc, mem, gbuf)
-            x_cur[hi:hi + w] = gbuf
+            for j in range(w):
+                x_cur[hi + j] = gbuf[j]
         if do_energy:
-            scratch[m - wt:hi] = x_prev[m - wt:hi]
+            for j in range(m - wt, hi):
+                scratch[j] = x_prev[j]
         _sweep(x_prev, x_cur, c, lo, hi)
         if w != 3:
             end_push(e, b, layer, dtbc, mem, sre, sim)
