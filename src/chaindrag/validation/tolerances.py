@@ -35,8 +35,8 @@ FIG7_MIN_BAND = 5              # points needed in the band below the window
 PLATEAU_CLUSTER = 0.02         # runs whose plateau speeds agree to 2% share one plateau
 PLATEAU_SETTLED = 0.05         # |tail slope| <= 5% of the bias's free acceleration: settled
 RELAXATION_RTOL = 0.05         # |dv/dtau - Eq. 33's| <= 5% of the bias's free acceleration
-RELAXATION_LOSS_REL = 0.01     # ... + 1% of the loss's share of the rate (Eq. 33's accuracy)
 FIG8C_REL = 0.01               # drive-mode Delta_bar vs Eq. 33: 1%
+RELAXATION_LOSS_REL = FIG8C_REL  # ... + this x the loss part of dv/dtau (Eq. 33 accuracy)
 FIG8C_SPIKE_REL = 0.02         # speeds within 2% of a spike of Eq. 33 are not "away from" it
 FIG8C_MIN_SITES = 20.0         # sites passed for a steady state
 HEALTH_ENERGY = 1e-4           # max |E - E0| / KE0 (issue 4)
