@@ -1,19 +1,23 @@
 """Solver benchmark: wall times and ratios measured in one run, printed as a table.
 
     python benchmarks/solvers.py            (or: make bench)
-    python benchmarks/solvers.py --quick    (smaller sizes, ~30 s)
+    python benchmarks/solvers.py --quick    (smaller sizes, ~1 min)
 
 The paper's kernel algorithm (Appendix) costs ~ N_steps^2 x N_ch; it is timed at short
 durations and extrapolated with that law (fitted exponent printed), the chain solver is
 timed directly at the paper's durations, the transparent solver (issue 15) on the same
-runs and on a tau = 10^4 drift run. Numba compilation is excluded (a warm-up run).
+runs and on a tau = 10^4 drift run. Numba compilation is excluded (a warm-up run), and
+measured on its own: a new process's first call on an empty numba cache.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import platform
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -107,6 +111,31 @@ def transparent_rows(tau3: float, t3: float, tau8: float, t8: float, t8e: float,
             (f"drift run v0=30 tau_max={tau_long:g} (energy off): transparent solver", t_long,
              f"path {path:.0f} sites, segment {hi - lo} sites, "
              f"{long.params['segment_extensions']} extension(s)")]
+
+
+#: One process's first simulate() call, timed inside it (``python -c``; argv[1] the solver).
+FIRST_CALL = ("import sys, time; from chaindrag import simulate; t0 = time.perf_counter(); "
+              "simulate(alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, v0=40.0, bias=0.01, "
+              "tau_max=0.2, energy=False, solver=sys.argv[1]); print(time.perf_counter() - t0)")
+
+
+def compile_rows() -> list:
+    """The first simulate() of a new process: on an empty numba cache, then on the cache it wrote.
+
+    What a fresh install (or an edited module) costs once: numba compiles the step loops
+    and writes them to ``NUMBA_CACHE_DIR`` (a new temporary folder here); every later
+    process loads them.
+    """
+    rows = []
+    for solver in ("chain", "transparent"):
+        with tempfile.TemporaryDirectory() as cache:
+            env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+            cold, warm = (float(subprocess.run(
+                [sys.executable, "-c", FIRST_CALL, solver], env=env, capture_output=True,
+                text=True, check=True).stdout.split()[-1]) for _ in range(2))
+        rows.append((f"first simulate(solver={solver!r}) of a process, empty numba cache", cold,
+                     f"cold/warm = {cold / warm:.0f}x (cache loaded: {warm:.2f} s)"))
+    return rows
 
 
 def ceiling(tau8: float) -> tuple[int, float]:
@@ -234,6 +263,8 @@ def main() -> None:
     rows += staged_stop_rows(1000.0 if args.quick else 1e4)
     rows += fig8_set_rows(tau8)
     rows += thermal_rows(tau8) + potential_rows((20.0, tau8))
+
+    rows += compile_rows()
 
     # drive mode (Fig. 8c check)
     tdr = best_of(lambda: drive(alpha=40.0, phi0=2.0, lam=4.0, v=25.0, tau_max=60.0), 1)
