@@ -13,6 +13,8 @@ from .helpers import verdicts
 NA = validation.NA
 
 
+#: The bias's free acceleration 4 pi^2 bias / (mu alpha) of these sets (bias 0.01, alpha 40).
+FREE = 4 * np.pi**2 * 0.01 / 40.0
 _DRIFT = pd.DataFrame(dict(v=[13.3326, 19.9974, 15.95, 72.85], stable=[True, True, False, True],
                            kind="spike_edge", resonance=["slow", "slow", "slow", "fast"],
                            broadened=False, phi0=2.0))
@@ -122,8 +124,7 @@ def test_fig8_runs_relaxing_at_the_eq33_rate_pass_and_a_wrong_rate_fails():
     fates, mids = _relaxing_set()
     rows = validation.check_fig8(fates, _DRIFT, 1.0, mids)
     assert verdicts(rows, "rate Eq. 33 predicts (Phi0 = 2)") == [True]
-    free = 4 * np.pi**2 * 0.01 / 40.0
-    fates, mids = _relaxing_set(slope_error=0.2 * free)
+    fates, mids = _relaxing_set(slope_error=0.2 * FREE)
     rows = validation.check_fig8(fates, _DRIFT, 1.0, mids)
     assert verdicts(rows, "rate Eq. 33 predicts (Phi0 = 2)") == [False]
 
@@ -131,12 +132,11 @@ def test_fig8_runs_relaxing_at_the_eq33_rate_pass_and_a_wrong_rate_fails():
 def _eq33_run(phi0: float, v_start: float, scale: float = 1.0):
     """Fates + midpoints of a run slowing from tau = 600 at ``scale`` x Eq. 33's loss rate.
 
-    dv/dtau = free - scale x 4 pi^2 Delta_bar(v)/(mu alpha) (broadened Delta_bar), by RK2;
+    dv/dtau = FREE - scale x 4 pi^2 Delta_bar(v)/(mu alpha) (broadened Delta_bar), by RK2;
     also returns the tail's speeds and fitted slope.
     """
-    free = 4 * np.pi**2 * 0.01 / 40.0
     grid = np.linspace(30.0, 80.0, 201)
-    rate = free - scale * (free - validation._eq33_acceleration(grid, phi0, 4.0, 40.0, 10.0,
+    rate = FREE - scale * (FREE - validation._eq33_acceleration(grid, phi0, 4.0, 40.0, 10.0,
                                                                 0.01, 1.0))
     tau = np.linspace(0.0, 800.0, 16001)
     v = np.full(tau.size, v_start)
@@ -158,10 +158,10 @@ def test_fig8_run_slowing_through_a_wide_range_at_the_eq33_rate_passes():
     # Phi0 = 6: the mean force decelerates the run from 72 to ~50 over the last quarter, and
     # its rate varies 2x on the way. The claim weighs the rate along the speeds as the
     # least-squares slope does; the rate at the mean speed would miss by > 5 %.
-    phi0, free = 6.0, 4 * np.pi**2 * 0.01 / 40.0
+    phi0 = 6.0
     fates, mids, v, slope = _eq33_run(phi0, 72.0)
     at_mean = validation._eq33_acceleration(v.mean(), phi0, 4.0, 40.0, 10.0, 0.01, 1.0)
-    assert abs(slope - at_mean) > 0.05 * free and v[-1] < 55.0
+    assert abs(slope - at_mean) > 0.05 * FREE and v[-1] < 55.0
     rows = validation.check_fig8(fates, _DRIFT, 1.0, mids)
     assert verdicts(rows, "rate Eq. 33 predicts (Phi0 = 6)") == [True]
 
@@ -170,11 +170,11 @@ def test_fig8_fast_relaxation_is_held_to_eq33s_relative_accuracy():
     # Phi0 = 6, v = 72 -> 55: the loss is ~10x the bias. A loss 0.8 % above Eq. 33 (within
     # the 1 % Eq. 33 is held to at constant speed) moves the slope by 8 % of the bias's free
     # acceleration (beyond a tolerance of 5 % of it alone) and passes; 4 % above it fails.
-    phi0, free = 6.0, 4 * np.pi**2 * 0.01 / 40.0
+    phi0 = 6.0
     _, _, _, exact = _eq33_run(phi0, 72.0)
     for scale, passed in ((1.008, True), (1.04, False)):
         fates, mids, _, slope = _eq33_run(phi0, 72.0, scale)
-        assert abs(slope - exact) > 0.05 * free
+        assert abs(slope - exact) > 0.05 * FREE
         rows = validation.check_fig8(fates, _DRIFT, 1.0, mids)
         assert verdicts(rows, "rate Eq. 33 predicts (Phi0 = 6)") == [passed]
 
@@ -194,8 +194,7 @@ def _continued_set(final: float, fate: str = "drift", v_end: float = 54.0,
 
 def test_fig8_continued_runs_move_the_way_the_eq33_mean_force_drives_them():
     pred = validation._eq33_acceleration(54.0, -2.0, 4.0, 40.0, 10.0, 0.01, 1.0)
-    free = 4 * np.pi**2 * 0.01 / 40.0
-    assert pred < -0.05 * free  # above alpha/1 and below the unstable root: decelerates
+    assert pred < -0.05 * FREE  # above alpha/1 and below the unstable root: decelerates
     fates, mids = _continued_set(39.0)  # decelerated to the plateau near alpha/1
     rows = validation.check_fig8(fates, _DRIFT, 1.0, mids)
     assert verdicts(rows, "continued beyond tau_max move") == [True]
