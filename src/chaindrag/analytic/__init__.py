@@ -44,6 +44,8 @@ Sec. VI, Fig. 9           :func:`broadened_steady_state_loss`       ``broadening
 Sec. VI, a cell's speeds  :func:`cell_speeds`                       ``broadening``
 Sec. VI, Figs. 8, 9       :func:`drift_velocities`                  ``drift``
 Sec. VI, Eq. (33)         :func:`relaxation_time`                   ``drift``
+Eq. (25) at temperature   :func:`single_pass_noise_variance`,       ``thermal_noise``
+T (Sec. II)               :func:`single_pass_thermal_shift`         ``thermal_shift``
 Eq. (33) at temperature   :func:`thermal_steady_state_loss`,        ``thermal_drag``
 T (Sec. II, VI)           :func:`debye_waller_loss`,
                           :func:`two_phonon_loss`,
@@ -59,6 +61,7 @@ transforms of the pair potential, closed form and by quadrature), ``steady_state
 resonant modes and the loss at constant speed), ``resonances`` (spike and resonance speeds),
 ``broadening`` (Eq. 33 averaged over the speeds in a cell), ``drift`` (the drift speeds
 under a bias), ``thermal_noise`` (the single-pass loss's thermal variance),
+``thermal_shift`` (its thermal mean to order T),
 ``thermal_drag`` (Eq. 33 on a thermal chain), ``phonon_series`` (its every order).
 """
 
@@ -78,6 +81,7 @@ from .steady_state import (steady_state_loss, steady_state_loss_script_variant,
 from .thermal_drag import (debye_waller_loss, thermal_steady_state_loss, thermal_width,
                            three_phonon_loss, two_phonon_loss)
 from .thermal_noise import single_pass_noise_variance  # Var of Eq. 25 at temperature T
+from .thermal_shift import ThermalShift, single_pass_thermal_shift  # <Eq. 25> at order T
 
 __all__ = [
     "dispersion", "max_group_velocity", "sound_speed", "capture_speed", "velocity_profile",
@@ -87,5 +91,5 @@ __all__ = [
     "broadened_steady_state_loss", "cell_speeds", "drift_velocities", "relaxation_time",
     "fast_resonance_speeds", "slow_resonance_speeds", "single_pass_noise_variance",
     "thermal_steady_state_loss", "debye_waller_loss", "two_phonon_loss", "three_phonon_loss",
-    "thermal_width", "higher_phonon_loss",
+    "thermal_width", "higher_phonon_loss", "single_pass_thermal_shift", "ThermalShift",
 ]
