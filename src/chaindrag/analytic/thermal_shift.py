@@ -47,6 +47,7 @@ from ._thermal_common import k_reach
 __all__ = ["ThermalShift", "single_pass_thermal_shift"]
 
 _X_TAIL = 1e-17  # X(tau) beyond the last panel stays below this fraction of X(0)
+_X_TAIL_QUAD, _TAIL_NODES = 1e-13, 1024  # the same for X by quadrature (its rounding floor)
 _K_SCALES = 64.0  # k_top <= _K_SCALES / (the potential's shortest length)
 _START_NODES, _MAX_NODES = 24, 1 << 12  # Gauss-Legendre nodes per panel / in theta and k
 
@@ -187,8 +188,12 @@ def _fourier_x(inter: Interaction):
         return np.cos(np.multiply.outer(v * tau, k)) @ w / (math.pi * v)
 
     def tail(v):
-        # Phi'' is negligible beyond the reach, so X(tau) vanishes beyond twice it
-        return 2.0 * inter.reach() / v
+        # X on a grid of a quarter of the shortest length, out to twice the reach (Phi''
+        # vanishes beyond it): the last point above _X_TAIL_QUAD X(0), plus that length
+        step = 0.25 * inter.scales[0] / v
+        tau = np.arange(0.0, 2.0 * inter.reach() / v + step, step)
+        x = np.abs(x_of(v, tau, _TAIL_NODES))
+        return float(tau[np.flatnonzero(x > _X_TAIL_QUAD * x[0])[-1]]) + 4.0 * step
     return x_of, tail
 
 
