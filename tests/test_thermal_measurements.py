@@ -202,18 +202,20 @@ def test_drift_ends_are_plateau_fast_or_captured_for_either_sign(tmp_path):
     assert frac.groupby(["phi0", "statistics", "omega_T"])["fraction"].sum().tolist() == [1.0] * 4
 
 
-def _pass_table(var_factor, n=400, seed=1):
-    """Gaussian passes at three speeds with variance var_factor x 2 T Delta_26, and rest rows."""
+def _pass_table(var_factor, n=400, seed=1, shift=0.0):
+    """Gaussian passes at three speeds with variance var_factor x 2 T Delta_26 about
+    Delta_26 + shift (the table's delta_thermal_shift), and rest rows."""
     rng = np.random.default_rng(seed)
     rows = []
     for v0 in (30.0, 50.0, 60.0):
         d26 = analytic.single_pass_loss(v0, 2.0, 4.0)
         fd = math.sqrt(2 * 5.0 * d26)
         rows.append(dict(statistics="rest", omega_T=0.0, v0=v0, delta=d26, passed=True, mu=1.0,
-                         phi0=2.0, delta_rest=d26, delta_fd_std=0.0))
-        for x in rng.normal(d26, math.sqrt(var_factor) * fd, n):
+                         phi0=2.0, delta_rest=d26, delta_fd_std=0.0, delta_thermal_shift=0.0))
+        for x in rng.normal(d26 + shift, math.sqrt(var_factor) * fd, n):
             rows.append(dict(statistics="classical", omega_T=5.0, v0=v0, delta=x, passed=True,
-                             mu=1.0, phi0=2.0, delta_rest=d26, delta_fd_std=fd))
+                             mu=1.0, phi0=2.0, delta_rest=d26, delta_fd_std=fd,
+                             delta_thermal_shift=shift))
     return pd.DataFrame(rows)
 
 
@@ -222,6 +224,16 @@ def test_fluctuation_dissipation_claim_passes_on_a_right_sample_and_fails_on_a_w
     wrong = {r["claim"][:4]: r["passed"] for r in check_thermal_single_pass(_pass_table(1.5))}
     assert right == {"mean": True, "Var(": True}
     assert wrong["Var("] is False and wrong["mean"] is True
+
+
+def test_mean_claim_expects_the_rest_loss_plus_the_order_phi0_squared_t_shift():
+    # a sample centred 0.15 (7-9 standard errors) above the rest loss: right when the table's
+    # shift says so, wrong when the table says there is none
+    shifted = _pass_table(1.0, shift=0.15)
+    right = {r["claim"][:4]: r["passed"] for r in check_thermal_single_pass(shifted)}
+    shifted["delta_thermal_shift"] = 0.0
+    wrong = {r["claim"][:4]: r["passed"] for r in check_thermal_single_pass(shifted)}
+    assert right["mean"] is True and wrong["mean"] is False
 
 
 def test_single_pass_claims_are_not_judged_near_capture():

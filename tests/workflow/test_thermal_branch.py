@@ -25,8 +25,8 @@ FIGURES = ["thermal_single_pass", "thermal_equilibration", "thermal_drift", "the
 # Columns the figures and claims rely on (results/README.md, thermal section).
 SCHEMAS = {
     "thermal_single_pass": ["omega_T", "statistics", "seed", "particle", "v0", "delta", "passed",
-                            "delta_rest", "delta_fd_std", "n_modes", "spacing", "solver",
-                            "chaindrag_version"],
+                            "delta_rest", "delta_fd_std", "delta_thermal_shift", "n_modes",
+                            "spacing", "solver", "chaindrag_version"],
     "thermal_equilibration": ["start", "seed", "tau", "kinetic", "omega_T", "equipartition"],
     "thermal_equilibration_crossings": ["start", "seed", "particle", "tau", "v", "kinetic"],
     "thermal_drift": ["phi0", "omega_T", "statistics", "seed", "v0", "tau", "v", "direction"],

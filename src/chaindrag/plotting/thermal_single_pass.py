@@ -2,8 +2,9 @@
 
 (a) mean +- standard deviation of Delta with Eq. (26) (the chain at rest) and the
 fluctuation-dissipation band Eq. (26) +- sqrt(2 sum_j eps_j Delta_j); (b) the standard
-deviation against that prediction (log scale); (c) the mean with its standard error, and the
-rest-chain passes. Runs of another pair potential (the table's ``interaction`` column) are
+deviation against that prediction (log scale); (c) the mean with its standard error, the
+rest-chain passes and what the mean should be, a rest-chain pass plus the table's order
+Phi0^2 T shift (``delta_thermal_shift``, short bars). Runs of another pair potential (the table's ``interaction`` column) are
 drawn against that potential's Eq. (25), noise and capture speed.
 """
 
@@ -32,6 +33,8 @@ def _summary(table: pd.DataFrame) -> pd.DataFrame:
     ok = table[table["passed"].astype(str).str.lower().isin(["true", "1"])]
     g = ok.groupby(["statistics", "omega_T", "v0"])["delta"]
     out = g.agg(["mean", "std", "count"]).reset_index()
+    shift = ok.groupby(["statistics", "omega_T", "v0"])["delta_thermal_shift"].first()
+    out["shift"] = shift.to_numpy()
     out["std"] = out["std"].fillna(0.0)
     out["se"] = out["std"] / np.sqrt(out["count"])
     return out
@@ -58,6 +61,7 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
     span = float(s["v0"].max() - s["v0"].min()) or 1.0
     for ax in axes[[0, 2]]:
         ax.plot(v, d26, color=ANALYTIC, lw=1.0, label=f"{eq}, rest")
+    expected = {}
     for i, temp in enumerate(temps):
         for stats, ls, mfc in (("classical", "-", None), ("quantum", "--", "none")):
             sel = s[(s["omega_T"] == temp) & (s["statistics"] == stats)]
@@ -81,7 +85,12 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
                              yerr=sel["std"] / np.sqrt(2.0 * np.maximum(sel["count"] - 1, 1)),
                              **kw)
             axes[2].errorbar(sel["v0"] + dx, sel["mean"], yerr=sel["se"], **kw)
+            expected[(temp, stats)] = (sel, dx, c)
     rest = s[s["statistics"] == REST]
+    rest_at = dict(zip(rest["v0"], rest["mean"]))
+    for sel, dx, c in expected.values():
+        axes[2].plot(sel["v0"] + dx, sel["v0"].map(rest_at) + sel["shift"], "_", color=c,
+                     ms=7, mew=1.2)
     axes[2].plot(rest["v0"], rest["mean"], "x", color=ANALYTIC, ms=4, label="rest-chain pass")
     mu = float(table["mu"].iloc[0])
     v_cap = float(analytic.capture_speed(phi0, mu)) if inter is None else inter.capture_speed(mu)

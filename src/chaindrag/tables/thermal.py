@@ -42,22 +42,33 @@ def _fd_std(row) -> float:
         **_pair(row)))
 
 
+def _thermal_shift(row) -> float:
+    """The mean loss's order-Phi0^2 T shift from the rest chain's at v0 (0 at rest)."""
+    if row.statistics == REST:
+        return 0.0
+    return float(analytic.single_pass_thermal_shift(
+        row.v0, omega_T=row.omega_T, statistics=row.statistics, omega_fast=row.omega_fast,
+        mu=row.mu, **_pair(row)))
+
+
 def thermal_single_pass_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
     """All thermal single passes, one row per pass, with Eq. (26) and the FD prediction.
 
     Adds ``delta_rest`` (Eq. 26 at v0, or Eq. 25 of another potential: the mean loss the
     first-order theory predicts at every temperature) and ``delta_fd_std`` (sqrt of
     Var(Delta) = 2 sum_j eps_j Delta_j; 2 omega_T Delta(v0) for classical statistics, 0 at
-    rest).
+    rest) and ``delta_thermal_shift`` (the mean's shift at order Phi0^2 T,
+    :func:`chaindrag.analytic.single_pass_thermal_shift`; 0 at rest).
     """
     df = _read_all(batches)
-    keys = ["v0", "phi0", "lam", "omega_T", "statistics", "omega_fast"]
+    keys = ["v0", "phi0", "lam", "mu", "omega_T", "statistics", "omega_fast"]
     keys += ["interaction"] if "interaction" in df.columns else []
     uniq = df[keys].drop_duplicates()
     uniq["delta_rest"] = [float(analytic.single_pass_loss(r.v0, omega_fast=r.omega_fast,
                                                           **_pair(r)))
                           for r in uniq.itertuples()]
     uniq["delta_fd_std"] = [_fd_std(r) for r in uniq.itertuples()]
+    uniq["delta_thermal_shift"] = [_thermal_shift(r) for r in uniq.itertuples()]
     df = df.merge(uniq, on=keys, how="left")
     df = _sorted(df, ["statistics", "omega_T", "v0", "seed", "particle"])
     write_table(df, table)
