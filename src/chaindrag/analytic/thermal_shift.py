@@ -23,9 +23,9 @@ The three parts, each a statement about where the energy goes:
   and that bend is correlated with the mass's thermal velocity, which the loss
   int Phi'(sigma - rho) rho' dtau feels.
 
-Classical statistics have C'(tau) = -T G(tau) (fluctuation-dissipation). The constant-speed
-drag of :mod:`chaindrag.analytic.thermal_drag` has the first two parts summed over the
-lattice (its Debye-Waller and two-phonon terms); the recoil exists only for a free particle.
+Classical statistics have C'(tau) = -T G(tau) (fluctuation-dissipation). The recoil exists
+only for a free particle: one driven at constant speed (:mod:`chaindrag.analytic.thermal_drag`)
+has none.
 """
 
 from __future__ import annotations
