@@ -42,6 +42,16 @@ def uniform_force_motion(v0, force, tau_max, delta=1e-3, mu=1.0, sigma0=SIGMA0):
 
 
 # --- Trajectory --------------------------------------------------------------------------
+def test_repr_of_a_long_run_is_one_line_naming_solver_size_and_interaction():
+    tau = np.linspace(0.0, 800.0, 480_001)
+    t = make_traj(tau, SIGMA0 + 40.0 * tau, np.full(tau.size, 40.0), solver="transparent",
+                  omega_T=5.0)
+    text = repr(t)
+    assert "\n" not in text and len(text) < 300
+    for part in ("'transparent'", "480001 records", "tau=[0, 800]", "'phi0': 2.0", "omega_T=5.0"):
+        assert part in text
+
+
 
 def test_kinetic_energy_is_mu_half_velocity_over_two_pi_squared():
     tau = np.linspace(0, 1, 5)

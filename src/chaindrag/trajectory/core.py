@@ -85,6 +85,17 @@ class Trajectory:
         object.__setattr__(self, "energy", energy)
         object.__setattr__(self, "params", dict(self.params))
 
+    def __repr__(self) -> str:
+        """A summary (numpy's array reprs of a long run fill a screen): solver, size, times,
+        recorded sites and energies, the interaction and the temperature."""
+        p = self.params
+        span = (f"tau=[{self.tau[0]:g}, {self.tau[-1]:g}] ({self.tau.size} records)"
+                if self.tau.size else "tau=[] (0 records)")
+        inter = p.get("interaction_params") or {k: p[k] for k in ("phi0", "lam") if k in p}
+        return (f"Trajectory(solver={p.get('solver')!r}, n_particles={self.n_particles}, "
+                f"{span}, chain_sites={self.chain_sites.size}, energy={sorted(self.energy)}, "
+                f"interaction={inter}, omega_T={p.get('omega_T')!r})")
+
     def _param(self, name: str) -> float:
         try:
             return float(self.params[name])
