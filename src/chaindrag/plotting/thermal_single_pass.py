@@ -88,9 +88,9 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
             expected[(temp, stats)] = (sel, dx, c)
     rest = s[s["statistics"] == REST]
     rest_at = dict(zip(rest["v0"], rest["mean"]))
-    for sel, dx, c in expected.values():
+    for i, (sel, dx, c) in enumerate(expected.values()):
         axes[2].plot(sel["v0"] + dx, sel["v0"].map(rest_at) + sel["shift"], "_", color=c,
-                     ms=7, mew=1.2)
+                     ms=7, mew=1.2, label=None if i else r"rest pass + $O(\Phi_0^2 T)$ shift")
     axes[2].plot(rest["v0"], rest["mean"], "x", color=ANALYTIC, ms=4, label="rest-chain pass")
     mu = float(table["mu"].iloc[0])
     v_cap = float(analytic.capture_speed(phi0, mu)) if inter is None else inter.capture_speed(mu)
@@ -103,8 +103,9 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
     axes[2].set_ylabel(r"$\Delta$ (mean $\pm$ s.e.)")
     handles, labels = axes[0].get_legend_handles_labels()
     handles2, labels2 = axes[2].get_legend_handles_labels()
-    fig.legend(handles + handles2[-1:], labels + labels2[-1:], loc="lower center",
-               ncol=min(len(labels) + 1, 6), fontsize=6, frameon=False)
+    # panel (c)'s own entries after the Eq. (26) line both panels share: shift and rest pass
+    fig.legend(handles + handles2[1:], labels + labels2[1:], loc="lower center",
+               ncol=min(len(labels) + len(labels2) - 1, 6), fontsize=6, frameon=False)
     for ax, label in zip(axes, "abc"):
         panel_label(ax, label)
     fig.suptitle(f"$\\alpha = {alpha:g}$, {potential_text(table)}; lines: "
