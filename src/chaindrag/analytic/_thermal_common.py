@@ -68,6 +68,28 @@ def inputs(v, phi0, lam, alpha, omega_T, statistics, omega_fast, interaction, gr
     return v_arr, inter, gauss, float(alpha), float(temp), statistics, wf, s2
 
 
+def pass_inputs(v, phi0, lam, omega_T, statistics, omega_fast, interaction, rtol,
+                rtol_range) -> tuple:
+    """Validate the single-pass formulas' inputs (thermal noise and shift); return (phi0,
+    lam, None) or (None, None, interaction), omega_fast, statistics and the temperature."""
+    phi0, lam, inter = resolve(phi0, lam, interaction)
+    wf = require_omega_fast(omega_fast)
+    require_positive("v", v)
+    if omega_T is None:
+        raise ParameterError("omega_T missing: give the temperature omega_T in [0, inf)")
+    statistics = check_statistics(statistics)
+    temp = check_temperature(omega_T)
+    if inter is None:
+        require_finite("phi0", phi0)
+        require_positive("lam", lam)
+    if temp.ndim != 0 or np.ndim(phi0) != 0 or np.ndim(lam) != 0:
+        raise ParameterError("phi0, lam and omega_T must be scalars (v may be an array)")
+    if not rtol_range[0] <= rtol <= rtol_range[1]:
+        raise ParameterError(f"rtol must lie in [{rtol_range[0]:g}, {rtol_range[1]:g}], "
+                             f"got {rtol!r}")
+    return phi0, lam, inter, wf, statistics, float(temp)
+
+
 def weight_table(inter: Interaction, s2: float, power: int, step: float, k_top: float, *,
                  cut_power: int | None = None, cut_s2: float | None = None) -> np.ndarray:
     """k^power |Phi_k|^2 e^{-k^2 s2} at k = 0, step, 2 step, ... up to k_top, cut where it

@@ -19,12 +19,11 @@ import math
 import numpy as np
 
 from chaindrag.interactions import Interaction
-from chaindrag.params import ParameterError, require_finite, require_omega_fast, require_positive
+from chaindrag.params import ParameterError
 from chaindrag.thermal import mode_energy
-from chaindrag.thermal.modes import check_statistics, check_temperature
 
 from ._common import out
-from ._pair import resolve
+from ._thermal_common import pass_inputs
 from .mode_sum import band_average
 
 __all__ = ["single_pass_noise_variance"]
@@ -125,21 +124,8 @@ def single_pass_noise_variance(v, phi0=None, lam=None, omega_T=None, statistics:
     >>> bool(abs(var / (2 * 5.0 * d25) - 1) < 1e-10)
     True
     """
-    phi0, lam, inter = resolve(phi0, lam, interaction)
-    wf = require_omega_fast(omega_fast)
-    require_positive("v", v)
-    if omega_T is None:
-        raise ParameterError("omega_T missing: give the temperature (>= 0)")
-    statistics = check_statistics(statistics)
-    temp = check_temperature(omega_T)
-    if inter is None:
-        require_finite("phi0", phi0)
-        require_positive("lam", lam)
-    if temp.ndim != 0 or np.ndim(phi0) != 0 or np.ndim(lam) != 0:
-        raise ParameterError("phi0, lam and omega_T must be scalars (v may be an array)")
-    if not 1e-15 <= rtol <= 1e-3:
-        raise ParameterError(f"rtol must lie in [1e-15, 0.001], got {rtol!r}")
-    temp = float(temp)
+    phi0, lam, inter, wf, statistics, temp = pass_inputs(
+        v, phi0, lam, omega_T, statistics, omega_fast, interaction, rtol, (1e-15, 1e-3))
 
     def weight(omega):
         return mode_energy(omega, temp, statistics)

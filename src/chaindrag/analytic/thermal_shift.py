@@ -36,13 +36,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from chaindrag.interactions import Interaction
-from chaindrag.params import ParameterError, require_finite, require_omega_fast, require_positive
+from chaindrag.params import ParameterError, require_positive
 from chaindrag.thermal import mode_energy
-from chaindrag.thermal.modes import check_statistics, check_temperature
 
 from ._common import TWO_PI, out
-from ._pair import resolve
-from ._thermal_common import k_reach
+from ._thermal_common import k_reach, pass_inputs
 
 __all__ = ["ThermalShift", "single_pass_thermal_shift"]
 
@@ -132,28 +130,18 @@ def single_pass_thermal_shift(v, phi0=None, lam=None, omega_T=None, statistics: 
     >>> round(float(shift.total), 5), bool(shift.recoil > 0 > shift.displacement)
     (0.00197, True)
     """
-    phi0, lam, inter = resolve(phi0, lam, interaction)
-    wf = require_omega_fast(omega_fast)
-    require_positive("v", v)
+    phi0, lam, inter, wf, statistics, temp = pass_inputs(
+        v, phi0, lam, omega_T, statistics, omega_fast, interaction, rtol, (1e-12, 1e-3))
     require_positive("mu", mu)
-    if omega_T is None:
-        raise ParameterError("omega_T missing: give the temperature omega_T in [0, inf)")
-    statistics = check_statistics(statistics)
-    temp = check_temperature(omega_T)
-    if inter is None:
-        require_finite("phi0", phi0)
-        require_positive("lam", lam)
-    if temp.ndim != 0 or np.ndim(phi0) != 0 or np.ndim(lam) != 0 or np.ndim(mu) != 0:
-        raise ParameterError("phi0, lam, omega_T and mu must be scalars (v may be an array)")
-    if not 1e-12 <= rtol <= 1e-3:
-        raise ParameterError(f"rtol must lie in [1e-12, 0.001], got {rtol!r}")
+    if np.ndim(mu) != 0:
+        raise ParameterError("mu must be a scalar")
     if not isinstance(parts, bool):
         raise ParameterError(f"parts must be True or False, got {parts!r}")
     x_of = (_gaussian_x(float(phi0), float(lam)) if inter is None else _fourier_x(inter))
     v_arr = np.asarray(v, dtype=float)
     res = np.empty(v_arr.shape + (3,))
     for idx, vv in np.ndenumerate(v_arr):
-        res[idx] = _parts(float(vv), x_of, float(temp), statistics, wf, float(mu), rtol)
+        res[idx] = _parts(float(vv), x_of, temp, statistics, wf, float(mu), rtol)
     shift = ThermalShift(*(out(res[..., j]) for j in range(3)))
     return shift if parts else shift.total
 
