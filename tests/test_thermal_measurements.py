@@ -121,6 +121,20 @@ def test_mean_single_pass_loss_stays_on_the_rest_chain_value(passes_v50):
     assert abs(d.mean() - rest[0]["delta"]) <= quantile(d.size - 1) * se
 
 
+def test_first_order_thermal_work_has_zero_mean_and_carries_the_single_pass_noise(passes_v50):
+    df, rest = passes_v50
+    d, w = df["delta"].to_numpy(), df["first_order_work"].to_numpy()
+    n = d.size
+    assert abs(w.mean()) <= quantile(n - 1) * w.std(ddof=1) / math.sqrt(n)
+    corrected = d - w
+    assert corrected.var(ddof=1) < d.var(ddof=1) / 50  # measured ~1/340 at v0 = 50
+    # what remains is the rest-chain loss plus the order-phi0^2 T shift (+0.00107 here):
+    # 3.29 standard errors plus 10 % of the shift (the next order in phi0 / KE = 0.06)
+    shift = analytic.single_pass_thermal_shift(50.0, 2.0, 4.0, 5.0, "classical")
+    se = corrected.std(ddof=1) / math.sqrt(n)
+    assert abs(corrected.mean() - rest[0]["delta"] - shift) <= quantile(n - 1) * se + 0.1 * shift
+
+
 def test_passes_sharing_a_realization_are_uncorrelated(passes_v50):
     # neighbouring particles sit pass_spacing sites apart, beyond each other's sound cone
     # and thermal correlation length: their losses are independent (Pearson r ~ N(0, 1/n))
@@ -211,11 +225,12 @@ def _pass_table(var_factor, n=400, seed=1, shift=0.0):
         d26 = analytic.single_pass_loss(v0, 2.0, 4.0)
         fd = math.sqrt(2 * 5.0 * d26)
         rows.append(dict(statistics="rest", omega_T=0.0, v0=v0, delta=d26, passed=True, mu=1.0,
-                         phi0=2.0, delta_rest=d26, delta_fd_std=0.0, delta_thermal_shift=0.0))
+                         phi0=2.0, delta_rest=d26, delta_fd_std=0.0, delta_thermal_shift=0.0,
+                         first_order_work=0.0))
         for x in rng.normal(d26 + shift, math.sqrt(var_factor) * fd, n):
             rows.append(dict(statistics="classical", omega_T=5.0, v0=v0, delta=x, passed=True,
                              mu=1.0, phi0=2.0, delta_rest=d26, delta_fd_std=fd,
-                             delta_thermal_shift=shift))
+                             delta_thermal_shift=shift, first_order_work=0.0))
     return pd.DataFrame(rows)
 
 

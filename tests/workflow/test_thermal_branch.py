@@ -24,7 +24,8 @@ MORSE = {"kind": "morse", "D": 1.0, "a": 0.5, "r0": 6.0, "h": 4.0}
 FIGURES = ["thermal_single_pass", "thermal_equilibration", "thermal_drift", "thermal_drag"]
 # Columns the figures and claims rely on (results/README.md, thermal section).
 SCHEMAS = {
-    "thermal_single_pass": ["omega_T", "statistics", "seed", "particle", "v0", "delta", "passed",
+    "thermal_single_pass": ["omega_T", "statistics", "seed", "particle", "v0", "delta",
+                            "first_order_work", "passed",
                             "delta_rest", "delta_fd_std", "delta_thermal_shift", "n_modes",
                             "spacing", "solver", "chaindrag_version"],
     "thermal_equilibration": ["start", "seed", "tau", "kinetic", "omega_T", "equipartition"],

@@ -36,7 +36,7 @@ from ..stores import write_table
 from ..tables._common import PathLike, _with_provenance
 from ..thermal import (ThermalChain, airy_margin, correlation, displacement_variance,
                        front_speed, velocity_variance)
-from ..trajectory import midpoint_speeds, single_pass_loss
+from ..trajectory import first_order_thermal_work, midpoint_speeds, single_pass_loss
 from .drift import potential_arguments
 from .progress import ProgressLog
 
@@ -97,6 +97,7 @@ def thermal_single_passes(*, alpha: float, mu: float, v0: float,
     -------
     list of dict
         One row per pass: omega_T, statistics, seed, particle, v0, sigma0, passed, delta,
+        first_order_work (:func:`~chaindrag.trajectory.first_order_thermal_work`, 0 at rest),
         kinetic_start, kinetic_cross, tau_cross, v_cross, tau_max, spacing, n_modes and the
         set-up (alpha, phi0, lam[, interaction], mu, omega_fast, d, solver).
     """
@@ -119,12 +120,15 @@ def thermal_single_passes(*, alpha: float, mu: float, v0: float,
                 raise
             log.info("v0=%g omega_T=%g seed=%d: %s; doubling tau_max", v0, omega_T, seed, exc)
             tau_max *= 2.0
+    work = np.zeros(n) if statistics == REST else first_order_thermal_work(
+        ThermalChain(omega_T, statistics=statistics, seed=seed, omega_fast=omega_fast,
+                     n_modes=traj.params["n_modes"]), traj.interaction, g + 1, alpha, v0)
     common = dict(omega_T=float(omega_T), statistics=statistics, seed=int(seed), v0=float(v0),
                   tau_max=tau_max, spacing=spacing, n_modes=traj.params.get("n_modes"),
                   alpha=alpha, **row_pot, mu=mu, omega_fast=omega_fast, d=d, solver=solver)
     return [dict(common, particle=k, sigma0=float(traj.sigma[k, 0]), passed=bool(p.passed),
-                 delta=p.delta, kinetic_start=p.kinetic_start, kinetic_cross=p.kinetic_cross,
-                 tau_cross=p.tau_cross, v_cross=p.v_cross)
+                 delta=p.delta, first_order_work=float(work[k]), kinetic_start=p.kinetic_start,
+                 kinetic_cross=p.kinetic_cross, tau_cross=p.tau_cross, v_cross=p.v_cross)
             for k, p in enumerate(passes)]
 
 

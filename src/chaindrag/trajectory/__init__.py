@@ -5,15 +5,17 @@ numbers plotted in the paper, always by pure, vectorised numpy.
 
 - ``core``: the :class:`Trajectory` record;
 - ``crossings``: Hermite interpolation of midpoint crossings (shared);
-- ``passes``: :func:`single_pass_loss` (Figs. 5, 6) and :func:`per_pass_losses` (Fig. 7);
+- ``passes``: :func:`single_pass_loss` (Figs. 5, 6), :func:`per_pass_losses` (Fig. 7) and
+  :func:`first_order_thermal_work` (a thermal pass's zero-mean control variate);
 - ``speeds``: :func:`midpoint_speeds` (Fig. 8);
 - ``fates``: :func:`drift_fate` (Fig. 8) and :func:`sound_cone_leak` (Fig. 3).
 """
 
 from .core import ENERGY_KEYS, Trajectory
 from .fates import drift_fate, sound_cone_leak
-from .passes import SinglePassLoss, per_pass_losses, single_pass_loss
+from .passes import SinglePassLoss, first_order_thermal_work, per_pass_losses, single_pass_loss
 from .speeds import midpoint_speeds
 
-__all__ = ["ENERGY_KEYS", "SinglePassLoss", "Trajectory", "drift_fate", "midpoint_speeds",
-           "per_pass_losses", "single_pass_loss", "sound_cone_leak"]
+__all__ = ["ENERGY_KEYS", "SinglePassLoss", "Trajectory", "drift_fate",
+           "first_order_thermal_work", "midpoint_speeds", "per_pass_losses", "single_pass_loss",
+           "sound_cone_leak"]
