@@ -19,6 +19,7 @@ from chaindrag.jobs.thermal import pass_spacing, thermal_equilibration, thermal_
 from chaindrag.params import ParameterError
 from chaindrag.tables.thermal import _plateau_index, plateau_fractions, thermal_drift_tables
 from chaindrag.thermal import mode_energy
+from chaindrag.validation import NotApplicable
 from chaindrag.validation.thermal import check_thermal_sampler, check_thermal_single_pass
 
 WF = 10.0
@@ -249,6 +250,13 @@ def test_mean_claim_expects_the_rest_loss_plus_the_order_phi0_squared_t_shift():
     shifted["delta_thermal_shift"] = 0.0
     wrong = {r["claim"][:4]: r["passed"] for r in check_thermal_single_pass(shifted)}
     assert right["mean"] is True and wrong["mean"] is False
+
+
+def test_single_pass_claims_name_the_rerun_for_passes_written_without_first_order_work():
+    stale = _pass_table(1.0)
+    stale.loc[stale["statistics"] == "classical", "first_order_work"] = np.nan
+    with pytest.raises(NotApplicable, match="forcerun thermal_single_pass_batch"):
+        check_thermal_single_pass(stale)
 
 
 def test_single_pass_claims_are_not_judged_near_capture():

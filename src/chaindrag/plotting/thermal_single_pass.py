@@ -5,8 +5,9 @@ fluctuation-dissipation band Eq. (26) +- sqrt(2 sum_j eps_j Delta_j); (b) the st
 deviation against that prediction (log scale); (c) the mean of Delta - W1 (W1 the pass's
 zero-mean first-order thermal work, the table's ``first_order_work``) with its standard error,
 the rest-chain passes and what the mean should be, a rest-chain pass plus the table's order
-Phi0^2 T shift (``delta_thermal_shift``, short bars). Runs of another pair potential (the table's ``interaction`` column) are
-drawn against that potential's Eq. (25), noise and capture speed.
+Phi0^2 T shift (``delta_thermal_shift``, short bars). Runs of another pair potential (the
+table's ``interaction`` column) are drawn against that potential's Eq. (25), noise and capture
+speed.
 """
 
 from __future__ import annotations
@@ -34,13 +35,11 @@ def _summary(table: pd.DataFrame) -> pd.DataFrame:
     and standard error of delta - first_order_work (mean_c, se_c)."""
     ok = table[table["passed"].astype(str).str.lower().isin(["true", "1"])]
     ok = ok.assign(corrected=ok["delta"] - ok["first_order_work"])
-    g = ok.groupby(["statistics", "omega_T", "v0"])["delta"]
-    out = g.agg(["mean", "std", "count"]).reset_index()
-    c = ok.groupby(["statistics", "omega_T", "v0"])["corrected"].agg(["mean", "std"])
-    out["mean_c"] = c["mean"].to_numpy()
-    out["se_c"] = c["std"].fillna(0.0).to_numpy() / np.sqrt(out["count"])
-    shift = ok.groupby(["statistics", "omega_T", "v0"])["delta_thermal_shift"].first()
-    out["shift"] = shift.to_numpy()
+    g = ok.groupby(["statistics", "omega_T", "v0"])
+    out = g["delta"].agg(["mean", "std", "count"]).reset_index()
+    out["mean_c"] = g["corrected"].mean().to_numpy()
+    out["se_c"] = g["corrected"].std().fillna(0.0).to_numpy() / np.sqrt(out["count"])
+    out["shift"] = g["delta_thermal_shift"].first().to_numpy()
     out["std"] = out["std"].fillna(0.0)
     return out
 

@@ -26,7 +26,7 @@ import pandas as pd
 from .._version import __version__
 from ..analytic._pair import table_interaction
 from ..stores import write_table
-from .rows import COLUMNS, NA, Claim, _as_bool, _g, _require
+from .rows import COLUMNS, NA, Claim, NotApplicable, _as_bool, _g, _require
 from .run import _read, _safe, failed_claims, summary
 from .thermal_drag import check_thermal_drag
 from .tolerances import P_ROW, critical  # noqa: F401 (P_ROW: the tests read it here)
@@ -152,7 +152,7 @@ def _speed_stats(grp: pd.DataFrame, rest: Mapping[float, float]) -> pd.DataFrame
                         mean_c=float(dc.mean()) if n else math.nan,
                         se_c=float(dc.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan,
                         d_rest=d_rest, shift=float(r0["delta_thermal_shift"]),
-                        eligible=eligible and bool(np.isfinite(dc).all())))
+                        eligible=eligible))
     return pd.DataFrame(out)
 
 
@@ -175,6 +175,10 @@ def check_thermal_single_pass(df: pd.DataFrame | None) -> list[dict]:
     df = _require(df, "thermal_single_pass", ["statistics", "omega_T", "v0", "delta", "passed",
                                               "mu", "phi0", "delta_rest", "delta_fd_std",
                                               "delta_thermal_shift", "first_order_work"])
+    if pd.to_numeric(df["first_order_work"], errors="coerce").isna().any():
+        raise NotApplicable("thermal_single_pass.csv has passes without first_order_work "
+                            "(batches written before it: rerun them, snakemake --forcerun "
+                            "thermal_single_pass_batch)")
     rest_rows = df[df["statistics"] == REST]
     rest = {float(v): float(d) for v, d in zip(rest_rows["v0"], rest_rows["delta"])}
     rows = []
