@@ -47,7 +47,8 @@ __all__ = ["ThermalShift", "single_pass_thermal_shift"]
 _X_TAIL = 1e-17  # X(tau) beyond the last panel stays below this fraction of X(0)
 _X_TAIL_QUAD, _TAIL_NODES = 1e-13, 1024  # the same for X by quadrature (its rounding floor)
 _K_SCALES = 64.0  # k_top <= _K_SCALES / (the potential's shortest length)
-_START_NODES, _MAX_NODES = 24, 1 << 12  # Gauss-Legendre nodes per panel / in theta and k
+_START_NODES, _MAX_NODES = 24, 1 << 12  # Gauss-Legendre nodes per panel (doubled to rtol)
+_CHUNK = 1024  # tau nodes per block of the (tau x theta) phase matrices
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,8 @@ def _parts(v: float, x_of, temp: float, statistics: str, wf: float, mu: float,
 
 def _integrate(v, fn, t_end, n_panels, nodes, temp, statistics, wf, mu) -> np.ndarray:
     """The three tau integrals on Gauss-Legendre panels; Brillouin-zone averages in theta
-    (Gauss-Legendre, theta in [0, pi/2]) with as many nodes as the whole tau range needs."""
+    (Gauss-Legendre, theta in [0, pi/2]) with as many nodes as the whole tau range needs,
+    taken over blocks of _CHUNK tau nodes so that memory stays bounded at low v."""
     edges = np.linspace(0.0, t_end, n_panels + 1)
     tau, w = (np.concatenate(a) for a in zip(*(_legendre(nodes, a, b)
                                                for a, b in zip(edges[:-1], edges[1:]))))
@@ -221,13 +223,16 @@ def _integrate(v, fn, t_end, n_panels, nodes, temp, statistics, wf, mu) -> np.nd
     omega = np.sqrt(1.0 + (wf * wf - 1.0) * np.sin(theta) ** 2)
     eps = mode_energy(omega, temp, statistics) * np.ones_like(omega)
     w_bz = w_th * (2.0 / math.pi)  # <f>_BZ = (2/pi) int_0^{pi/2} f dtheta
-    phase = TWO_PI * np.multiply.outer(tau, omega)
-    cos, sin = np.cos(phase), np.sin(phase)
-    g = TWO_PI * (sin @ (w_bz / omega))                      # 2 pi Gamma_0 (Eq. 15)
-    g_dot = TWO_PI**2 * (cos @ w_bz)
-    c = cos @ (w_bz * eps / omega**2)                         # C(tau)
-    c0 = float(np.sum(w_bz * eps / omega**2))
-    c_dot = -TWO_PI * (sin @ (w_bz * eps / omega))            # C'(tau)
-    x = fn(v, tau, nodes * n_panels) * w
-    return np.array([np.sum(x * g_dot * (c - c0)), np.sum(x * g * c_dot),
-                     TWO_PI**2 / mu * np.sum(x * tau * c_dot)])
+    c0 = float(np.sum(w_bz * eps / omega**2))                          # C(0)
+    on_cos = np.stack([TWO_PI**2 * w_bz, w_bz * eps / omega**2], axis=1)  # Gdot, C
+    on_sin = np.stack([TWO_PI * w_bz / omega, -TWO_PI * w_bz * eps / omega], axis=1)  # G, C'
+    total = np.zeros(3)
+    for lo in range(0, tau.size, _CHUNK):
+        t = tau[lo:lo + _CHUNK]
+        phase = TWO_PI * np.multiply.outer(t, omega)
+        g_dot, c = (np.cos(phase) @ on_cos).T
+        g, c_dot = (np.sin(phase) @ on_sin).T   # G = 2 pi Gamma_0 (Eq. 15)
+        x = fn(v, t, nodes * n_panels) * w[lo:lo + _CHUNK]
+        total += [np.sum(x * g_dot * (c - c0)), np.sum(x * g * c_dot),
+                  TWO_PI**2 / mu * np.sum(x * t * c_dot)]
+    return total
