@@ -3,8 +3,9 @@ Phi0^2 T (analytic.single_pass_thermal_shift), as mirrored thermal pairs measure
 
 The simulated statement uses a realization and its mirror image (their mean has no part odd
 in rho^H) and subtracts, as a control variate, the pair's first-order thermal work along the
-straight path, int Phi'(x - rho^H) rho^H' dtau, whose mean is exactly zero. Tolerances come
-from the sample: a two-sided false-alarm probability of 1e-3 (3.29 standard errors).
+straight path, int Phi'(x - rho^H) rho^H' dtau (trajectory.first_order_thermal_work), whose
+mean is exactly zero. Tolerances come from the sample: a two-sided false-alarm probability of
+1e-3 (3.29 standard errors).
 """
 
 import math
@@ -12,14 +13,13 @@ import math
 import numpy as np
 import pytest
 from scipy import stats
-from scipy.integrate import simpson
 
 from chaindrag import analytic, simulate
-from chaindrag.interactions import UserPotential
+from chaindrag.interactions import Gaussian, UserPotential
 from chaindrag.jobs.thermal import pass_spacing
 from chaindrag.params import ParameterError
 from chaindrag.thermal import ThermalChain
-from chaindrag.trajectory import single_pass_loss
+from chaindrag.trajectory import first_order_thermal_work, single_pass_loss
 
 Z = stats.norm.ppf(1 - 1e-3 / 2)
 shift = analytic.single_pass_thermal_shift
@@ -68,16 +68,6 @@ def test_thermal_shift_refuses_bad_input_naming_it(kw, name):
         shift(**args)
 
 
-def _first_order_work(chain, sites, v0, alpha, phi0, lam):
-    """int_0^{alpha/v0} Phi'(x(t) - rho^H(t)) rho^H'(t) dt on the straight path x(t) =
-    -alpha/2 + v0 t past each site: mean zero (v0 int <Phi'(x - rho^H)> dt is the smoothed
-    Phi's change from -alpha/2 to alpha/2, zero for an even Phi, and so is its boundary term)."""
-    t = np.linspace(0.0, alpha / v0, 401)
-    x = (-0.5 * alpha + v0 * t)[:, None] - chain.displacement(sites, t)
-    dphi = -phi0 * x / lam**2 * np.exp(-x**2 / (2 * lam**2))
-    return simpson(dphi * chain.velocity(sites, t), x=t, axis=0)
-
-
 def test_mean_single_pass_loss_on_a_thermal_chain_shifts_as_order_phi0_squared_t_predicts():
     alpha, phi0, lam, v0, temp, n = 40.0, 2.0, 4.0, 40.0, 5.0, 25
     tau_max = 2.2 * alpha / v0
@@ -85,6 +75,7 @@ def test_mean_single_pass_loss_on_a_thermal_chain_shifts_as_order_phi0_squared_t
     kw = dict(alpha=alpha, phi0=phi0, lam=lam, tau_max=tau_max, solver="transparent",
               energy=False, chain_record_every=1)
     rest = simulate(**kw, sigma0=alpha * 5.5, v0=v0, record_sites=[6])
+    gauss = Gaussian(phi0, lam)
     pairs, work = [], []
     for seed in range(40):
         chain = ThermalChain(temp, statistics="classical", seed=seed)
@@ -94,8 +85,8 @@ def test_mean_single_pass_loss_on_a_thermal_chain_shifts_as_order_phi0_squared_t
                              n_modes=runs[0].params["n_modes"])
         pairs.append(np.mean([[single_pass_loss(r, particle=k).delta for k in range(n)]
                               for r in runs], axis=0))
-        work.append(0.5 * (_first_order_work(sized, g + 1, v0, alpha, phi0, lam)
-                           + _first_order_work(sized.mirrored(), g + 1, v0, alpha, phi0, lam)))
+        work.append(0.5 * (first_order_thermal_work(sized, gauss, g + 1, alpha, v0)
+                           + first_order_thermal_work(sized.mirrored(), gauss, g + 1, alpha, v0)))
     pairs, work = np.concatenate(pairs), np.concatenate(work)
     se = lambda a: a.std(ddof=1) / math.sqrt(a.size)  # noqa: E731
     assert abs(work.mean()) <= Z * se(work)  # the control variate has mean zero
