@@ -17,7 +17,8 @@ from scipy import stats
 from chaindrag import analytic
 from chaindrag.jobs.thermal import pass_spacing, thermal_equilibration, thermal_single_passes
 from chaindrag.params import ParameterError
-from chaindrag.tables.thermal import _plateau_index, plateau_fractions, thermal_drift_tables
+from chaindrag.tables.thermal import _plateau_index, pass_samples, plateau_fractions, \
+    thermal_drift_tables
 from chaindrag.thermal import mode_energy
 from chaindrag.validation import NotApplicable
 from chaindrag.validation.thermal import check_thermal_sampler, check_thermal_single_pass
@@ -153,6 +154,15 @@ def test_rest_chain_single_pass_needs_no_temperature():
                               **FIG6)
 
 
+@pytest.mark.parametrize("kw, name", [(dict(statistics="rest", omega_T=0.0), "mirror=True"),
+                                      (dict(statistics="classical", omega_T=5.0, mirror=1),
+                                       "mirror must be True or False")])
+def test_single_pass_mirror_image_needs_a_thermal_chain_and_a_boolean(kw, name):
+    args = dict(dict(mirror=True), **kw)
+    with pytest.raises(ParameterError, match=name):
+        thermal_single_passes(v0=50.0, seed=0, n_particles=1, **args, **FIG6)
+
+
 # ------------------------------------------------------------------ equipartition
 @pytest.mark.slow
 def test_mobile_particle_started_hot_settles_at_equipartition():
@@ -217,27 +227,42 @@ def test_drift_ends_are_plateau_fast_or_captured_for_either_sign(tmp_path):
     assert frac.groupby(["phi0", "statistics", "omega_T"])["fraction"].sum().tolist() == [1.0] * 4
 
 
-def _pass_table(var_factor, n=400, seed=1, shift=0.0):
+def _pass_table(var_factor, n=400, seed=1, shift=0.0, table_shift=None, mirrored=False,
+                pair_std=0.01):
     """Gaussian passes at three speeds with variance var_factor x 2 T Delta_26 about
-    Delta_26 + shift (the table's delta_thermal_shift), and rest rows."""
+    Delta_26 + shift, the table's delta_thermal_shift ``table_shift`` (default: ``shift``),
+    and rest rows. ``mirrored``: n pairs Delta_26 + shift + c +- a, a the fluctuation
+    above and c ~ N(0, pair_std) the part even in rho^H."""
     rng = np.random.default_rng(seed)
+    table_shift = shift if table_shift is None else table_shift
     rows = []
     for v0 in (30.0, 50.0, 60.0):
         d26 = analytic.single_pass_loss(v0, 2.0, 4.0)
         fd = math.sqrt(2 * 5.0 * d26)
-        rows.append(dict(statistics="rest", omega_T=0.0, v0=v0, delta=d26, passed=True, mu=1.0,
-                         phi0=2.0, delta_rest=d26, delta_fd_std=0.0, delta_thermal_shift=0.0,
-                         first_order_work=0.0))
-        for x in rng.normal(d26 + shift, math.sqrt(var_factor) * fd, n):
-            rows.append(dict(statistics="classical", omega_T=5.0, v0=v0, delta=x, passed=True,
-                             mu=1.0, phi0=2.0, delta_rest=d26, delta_fd_std=fd,
-                             delta_thermal_shift=shift, first_order_work=0.0))
+        common = dict(omega_T=5.0, v0=v0, passed=True, mu=1.0, phi0=2.0, delta_rest=d26,
+                      first_order_work=0.0, particle=0)
+        rows.append(dict(common, statistics="rest", omega_T=0.0, seed=0, mirror=False,
+                         delta=d26, delta_fd_std=0.0, delta_thermal_shift=0.0))
+        odd = rng.normal(0.0, math.sqrt(var_factor) * fd, n)
+        if mirrored:
+            even = d26 + shift + rng.normal(0.0, pair_std, n)
+            deltas = [(i, m, e + (-o if m else o)) for i, (e, o) in enumerate(zip(even, odd))
+                      for m in (False, True)]
+        else:
+            deltas = [(i, False, d26 + shift + o) for i, o in enumerate(odd)]
+        rows += [dict(common, statistics="classical", seed=i, mirror=m, delta=x,
+                      delta_fd_std=fd, delta_thermal_shift=table_shift) for i, m, x in deltas]
     return pd.DataFrame(rows)
 
 
-def test_fluctuation_dissipation_claim_passes_on_a_right_sample_and_fails_on_a_wrong_one():
-    right = {r["claim"][:4]: r["passed"] for r in check_thermal_single_pass(_pass_table(1.0))}
-    wrong = {r["claim"][:4]: r["passed"] for r in check_thermal_single_pass(_pass_table(1.5))}
+def _verdicts(table):
+    return {r["claim"][:4]: r["passed"] for r in check_thermal_single_pass(table)}
+
+
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_fluctuation_dissipation_claim_passes_on_a_right_sample_and_fails_on_a_wrong_one(mirrored):
+    right = _verdicts(_pass_table(1.0, mirrored=mirrored))
+    wrong = _verdicts(_pass_table(1.5, mirrored=mirrored))
     assert right == {"mean": True, "Var(": True}
     assert wrong["Var("] is False and wrong["mean"] is True
 
@@ -245,11 +270,29 @@ def test_fluctuation_dissipation_claim_passes_on_a_right_sample_and_fails_on_a_w
 def test_mean_claim_expects_the_rest_loss_plus_the_order_phi0_squared_t_shift():
     # a sample centred 0.15 (7-9 standard errors) above the rest loss: right when the table's
     # shift says so, wrong when the table says there is none
-    shifted = _pass_table(1.0, shift=0.15)
-    right = {r["claim"][:4]: r["passed"] for r in check_thermal_single_pass(shifted)}
-    shifted["delta_thermal_shift"] = 0.0
-    wrong = {r["claim"][:4]: r["passed"] for r in check_thermal_single_pass(shifted)}
-    assert right["mean"] is True and wrong["mean"] is False
+    assert _verdicts(_pass_table(1.0, shift=0.15))["mean"] is True
+    assert _verdicts(_pass_table(1.0, shift=0.15, table_shift=0.0))["mean"] is False
+
+
+def test_a_mirrored_pair_is_one_sample_with_the_pair_mean_and_the_realizations_own_loss():
+    table = _pass_table(1.0, n=50, shift=0.02, mirrored=True)
+    one = table[(table["statistics"] == "classical") & (table["v0"] == 50.0)]
+    samples = pass_samples(one)
+    plus, minus = (one[one["mirror"] == m].set_index("seed")["delta"] for m in (False, True))
+    assert len(samples) == 50 and samples["passed"].all()
+    np.testing.assert_allclose(samples["corrected"], ((plus + minus) / 2).to_numpy(), rtol=1e-15)
+    np.testing.assert_array_equal(samples["delta"], plus.to_numpy())
+    # without the mirror images every pass is its own sample
+    assert len(pass_samples(one[~one["mirror"]])) == 50
+
+
+def test_mirrored_pairs_resolve_a_mean_the_unpaired_passes_cannot():
+    # theory 0.02 above the sample's mean: 0.05 standard errors of 400 single passes
+    # (std ~0.5), 40 of 400 pairs whose odd noise cancels (the even part's std 0.01)
+    paired = _verdicts(_pass_table(1.0, table_shift=0.02, mirrored=True))
+    single = _verdicts(_pass_table(1.0, table_shift=0.02))
+    assert paired["mean"] is False and single["mean"] is True
+    assert paired["Var("] is True  # the spread is judged on the realizations' own passes
 
 
 def test_single_pass_claims_name_the_rerun_for_passes_written_without_first_order_work():

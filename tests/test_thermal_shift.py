@@ -1,25 +1,26 @@
 """The mean single-pass loss on a thermal chain moves off the rest-chain loss at order
 Phi0^2 T (analytic.single_pass_thermal_shift), as mirrored thermal pairs measure it.
 
-The simulated statement uses a realization and its mirror image (their mean has no part odd
-in rho^H) and subtracts, as a control variate, the pair's first-order thermal work along the
-straight path, int Phi'(x - rho^H) rho^H' dtau (trajectory.first_order_thermal_work), whose
-mean is exactly zero. Tolerances come from the sample: a two-sided false-alarm probability of
-1e-3 (3.29 standard errors).
+The simulated statement runs the thermal study's single-pass job on realizations and their
+mirror images (a pair's mean has no part odd in rho^H, half its difference is that odd part)
+and subtracts, as a control variate, the pair's first-order thermal work along the straight
+path, int Phi'(x - rho^H) rho^H' dtau (trajectory.first_order_thermal_work), whose mean is
+exactly zero. Tolerances come from the sample: a two-sided false-alarm probability of 1e-3
+(3.29 standard errors).
 """
 
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
-from chaindrag import analytic, simulate
-from chaindrag.interactions import Gaussian, UserPotential
-from chaindrag.jobs.thermal import pass_spacing
+from chaindrag import analytic
+from chaindrag.interactions import UserPotential
+from chaindrag.jobs.thermal import thermal_single_passes
 from chaindrag.params import ParameterError
-from chaindrag.thermal import ThermalChain
-from chaindrag.trajectory import first_order_thermal_work, single_pass_loss
+from chaindrag.tables.thermal import pass_samples
 
 Z = stats.norm.ppf(1 - 1e-3 / 2)
 shift = analytic.single_pass_thermal_shift
@@ -68,32 +69,54 @@ def test_thermal_shift_refuses_bad_input_naming_it(kw, name):
         shift(**args)
 
 
-def test_mean_single_pass_loss_on_a_thermal_chain_shifts_as_order_phi0_squared_t_predicts():
-    alpha, phi0, lam, v0, temp, n = 40.0, 2.0, 4.0, 40.0, 5.0, 25
-    tau_max = 2.2 * alpha / v0
-    g = 5 + pass_spacing(tau_max, alpha, phi0, lam, v0, 10.0) * np.arange(n)
-    kw = dict(alpha=alpha, phi0=phi0, lam=lam, tau_max=tau_max, solver="transparent",
-              energy=False, chain_record_every=1)
-    rest = simulate(**kw, sigma0=alpha * 5.5, v0=v0, record_sites=[6])
-    gauss = Gaussian(phi0, lam)
-    pairs, work = [], []
-    for seed in range(40):
-        chain = ThermalChain(temp, statistics="classical", seed=seed)
-        runs = [simulate(**kw, sigma0=alpha * (g + 0.5), v0=np.full(n, v0), record_sites=g + 1,
-                         thermal=c) for c in (chain, chain.mirrored())]
-        sized = ThermalChain(temp, statistics="classical", seed=seed,
-                             n_modes=runs[0].params["n_modes"])
-        pairs.append(np.mean([[single_pass_loss(r, particle=k).delta for k in range(n)]
-                              for r in runs], axis=0))
-        work.append(0.5 * (first_order_thermal_work(sized, gauss, g + 1, alpha, v0)
-                           + first_order_thermal_work(sized.mirrored(), gauss, g + 1, alpha, v0)))
-    pairs, work = np.concatenate(pairs), np.concatenate(work)
-    se = lambda a: a.std(ddof=1) / math.sqrt(a.size)  # noqa: E731
-    assert abs(work.mean()) <= Z * se(work)  # the control variate has mean zero
-    measured = pairs - work
-    got, err = measured.mean() - single_pass_loss(rest).delta, se(measured)
-    assert se(measured) < se(pairs) / 4  # what the control variate is for
-    theory = shift(v0, phi0, lam, temp, "classical")
+KW = dict(alpha=40.0, phi0=2.0, lam=4.0, mu=1.0, v0=40.0, n_particles=25, omega_fast=10.0,
+          d=60, solver="transparent", run_length=2.2)
+TEMP = 5.0
+
+
+@pytest.fixture(scope="module")
+def mirrored_passes():
+    """The thermal study's single-pass job on 40 classical realizations and their mirror
+    images (1 000 pairs), and the rest-chain pass."""
+    passes = pd.DataFrame([row for seed in range(40) for mirror in (False, True)
+                           for row in thermal_single_passes(**KW, omega_T=TEMP, seed=seed,
+                                                            statistics="classical",
+                                                            mirror=mirror)])
+    rest = thermal_single_passes(**KW, omega_T=0.0, statistics="rest", seed=0)[0]["delta"]
+    return passes, rest
+
+
+def _se(a):
+    return a.std(ddof=1) / math.sqrt(a.size)
+
+
+def test_mean_single_pass_loss_on_a_thermal_chain_shifts_as_order_phi0_squared_t_predicts(
+        mirrored_passes):
+    passes, rest = mirrored_passes
+    samples = pass_samples(passes)
+    assert len(samples) == 1000 and samples["passed"].all()
+    pair = passes.groupby(["seed", "particle"])[["delta", "first_order_work"]].mean()
+    work, measured = pair["first_order_work"].to_numpy(), samples["corrected"].to_numpy()
+    assert abs(work.mean()) <= Z * _se(work)  # the control variate has mean zero
+    got, err = measured.mean() - rest, _se(measured)
+    assert err < _se(pair["delta"].to_numpy()) / 4  # what the control variate is for
+    theory = shift(KW["v0"], KW["phi0"], KW["lam"], TEMP, "classical")
     # 3.29 standard errors, plus the next order in phi0 / KE = 0.1 of the theory
     assert abs(got - theory) <= Z * err + 0.1 * abs(theory)
     assert abs(got) > Z * err  # the first-order statement (no shift) fails on the same sample
+
+
+def test_half_the_difference_of_a_mirrored_pair_has_the_fluctuation_dissipation_variance(
+        mirrored_passes):
+    # the mirror image negates rho^H: half a pair's difference is the loss's odd part, the
+    # first-order noise, with zero mean and the variance 2 sum_j eps_j Delta_j
+    image = mirrored_passes[0].pivot(index=["seed", "particle"], columns="mirror",
+                                     values="delta")
+    odd = 0.5 * (image[False] - image[True]).to_numpy()
+    var, n = odd.var(ddof=1), odd.size
+    se_var = math.sqrt((np.mean((odd - odd.mean()) ** 4) - var**2 * (n - 3) / (n - 1)) / n)
+    fd = analytic.single_pass_noise_variance(KW["v0"], KW["phi0"], KW["lam"], omega_T=TEMP,
+                                             statistics="classical")
+    assert n == 1000
+    assert abs(var - fd) <= Z * se_var
+    assert abs(odd.mean()) <= Z * _se(odd)

@@ -24,7 +24,7 @@ MORSE = {"kind": "morse", "D": 1.0, "a": 0.5, "r0": 6.0, "h": 4.0}
 FIGURES = ["thermal_single_pass", "thermal_equilibration", "thermal_drift", "thermal_drag"]
 # Columns the figures and claims rely on (results/README.md, thermal section).
 SCHEMAS = {
-    "thermal_single_pass": ["omega_T", "statistics", "seed", "particle", "v0", "delta",
+    "thermal_single_pass": ["omega_T", "statistics", "seed", "mirror", "particle", "v0", "delta",
                             "first_order_work", "passed",
                             "delta_rest", "delta_fd_std", "delta_thermal_shift", "n_modes",
                             "spacing", "solver", "chaindrag_version"],
@@ -122,6 +122,25 @@ def test_a_rerun_thermal_job_writes_the_same_bytes(thermal_run):
     run_snakemake(thermal_run, "--cores", "1", str(target.relative_to(thermal_run)),
                   "--config", "preset=quick")
     assert hashlib.sha256(target.read_bytes()).hexdigest() == before
+
+
+def test_every_thermal_pass_comes_with_its_mirror_image(thermal_run):
+    passes = pd.read_csv(thermal_run / "results" / "tables" / "thermal_single_pass.csv")
+    thermal = passes[passes["statistics"] != "rest"]
+    images = thermal.groupby(["statistics", "omega_T", "v0", "seed", "particle"])["mirror"]
+    assert (images.nunique() == 2).all() and (images.size() == 2).all()
+    assert not passes.loc[passes["statistics"] == "rest", "mirror"].any()
+
+
+def test_turning_mirror_pairs_off_plans_no_new_single_pass_run(thermal_run, tmp_path):
+    # the mirror images are jobs of their own: without them the realizations' own batches
+    # are the ones already run, and only what reads the table is redone
+    config = _thermal_config(thermal_run, tmp_path, single_pass={"mirror_pairs": False})
+    proc = run_snakemake(thermal_run, "-n", "thermal", "--configfile", config,
+                         "--config", "preset=quick")
+    jobs = planned_jobs(proc.stdout + proc.stderr)
+    assert set(jobs) == {"table_thermal_single_pass", "thermal_single_pass",
+                         "validation_thermal", "thermal"}, sorted(jobs)
 
 
 def _morse_drag_config(workdir: Path, tmp_path: Path) -> str:

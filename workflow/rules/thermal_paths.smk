@@ -4,7 +4,8 @@
 # only the jobs whose parameters changed, and the quick and paper presets' runs coexist.
 #
 # How realizations fan out: single passes in seed batches (`seeds_per_job` seeds, every v0,
-# `particles` independent passes per realization), equilibration in seed batches per start,
+# `particles` independent passes per realization; with `mirror_pairs` the mirror images in
+# batches of their own), equilibration in seed batches per start,
 # drift one job per (phi0, omega_T, statistics, seed index) running every v0, each in its own
 # realization. The chain at rest (omega_T = 0) runs once per (phi0, v0). Drive mode (drag):
 # one job per (omega_T, seed batch) running every v, and one for the chain at rest.
@@ -43,10 +44,17 @@ def _thermal_single_pass_jobs():
     jobs = {}
     for series, temp, st in _thermal_series(c):
         seeds = [0] if st == "rest" else list(range(c["seeds"]))
-        for batch in _seed_batches(seeds, c["seeds_per_job"]):
-            runs = [dict(base, v0=float(v), omega_T=temp, statistics=st, seed=s,
-                         n_particles=c["particles"]) for s in batch for v in c["v0"]]
-            jobs[f"{series}_seeds{batch[0]}-{batch[-1]}_{short_hash(runs)}"] = runs
+        # the mirror images are jobs of their own: turning mirror_pairs on or off adds or
+        # drops them and leaves the realizations' own jobs as they are
+        images = [False] + ([True] if c["mirror_pairs"] and st != "rest" else [])
+        for mirror in images:
+            extra = dict(mirror=True) if mirror else {}
+            for batch in _seed_batches(seeds, c["seeds_per_job"]):
+                runs = [dict(base, v0=float(v), omega_T=temp, statistics=st, seed=s,
+                             n_particles=c["particles"], **extra)
+                        for s in batch for v in c["v0"]]
+                name = f"{series}{'_mirror' if mirror else ''}_seeds{batch[0]}-{batch[-1]}"
+                jobs[f"{name}_{short_hash(runs)}"] = runs
     return jobs
 
 

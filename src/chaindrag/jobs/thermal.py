@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -84,7 +85,7 @@ def thermal_single_passes(*, alpha: float, mu: float, v0: float,
                           omega_fast: float, d: int, solver: str, run_length: float,
                           phi0: float | None = None, lam: float | None = None,
                           interaction: Mapping[str, Any] | None = None,
-                          max_extensions: int = 2) -> list[dict]:
+                          max_extensions: int = 2, mirror: bool = False) -> list[dict]:
     """``n_particles`` independent single passes (Sec. V protocol) in one realization.
 
     Particle k starts midway between masses g_k and g_k + 1 (g_k = 5 + k * spacing) with
@@ -92,17 +93,31 @@ def thermal_single_passes(*, alpha: float, mu: float, v0: float,
     (:func:`chaindrag.trajectory.single_pass_loss`). The run lasts ``run_length alpha/v0``,
     doubled (up to ``max_extensions`` times, for every particle) while a particle has
     neither reached the next midpoint nor turned back. At rest one particle is enough.
+    ``mirror=True`` runs the mirror image -rho^H of realization ``seed``
+    (:meth:`~chaindrag.thermal.ThermalChain.mirrored`): with the unmirrored run it makes
+    antithetic pairs, whose mean cancels the loss's terms odd in rho^H.
 
     Returns
     -------
     list of dict
-        One row per pass: omega_T, statistics, seed, particle, v0, sigma0, passed, delta,
+        One row per pass: omega_T, statistics, seed, mirror, particle, v0, sigma0, passed, delta,
         first_order_work (:func:`~chaindrag.trajectory.first_order_thermal_work`, 0 at rest),
         kinetic_start, kinetic_cross, tau_cross, v_cross, tau_max, spacing, n_modes and the
         set-up (alpha, phi0, lam[, interaction], mu, omega_fast, d, solver).
     """
     sim_pot, row_pot = potential_arguments(phi0, lam, interaction)
-    n = 1 if statistics == REST else int(n_particles)
+    if not isinstance(mirror, (bool, np.bool_)):
+        raise ParameterError(f"mirror must be True or False, got {mirror!r}")
+    realization = None
+    if statistics == REST:
+        bath(omega_T, statistics, seed)  # refuses omega_T != 0
+        if mirror:
+            raise ParameterError("mirror=True needs a thermal chain: the chain at rest "
+                                 "(statistics='rest') has no free motion to mirror")
+    else:
+        realization = ThermalChain(omega_T, statistics=statistics, seed=seed,
+                                   omega_fast=omega_fast, mirror=bool(mirror))
+    n = 1 if realization is None else int(n_particles)
     tau_max = run_length * alpha / v0
     for attempt in range(max_extensions + 1):
         spacing = pass_spacing(tau_max, alpha, phi0, lam, v0, omega_fast,
@@ -111,7 +126,7 @@ def thermal_single_passes(*, alpha: float, mu: float, v0: float,
         traj = simulate(alpha=alpha, **sim_pot, mu=mu, sigma0=alpha * (g + 0.5),
                         v0=np.full(n, float(v0)), tau_max=tau_max, omega_fast=omega_fast, d=d,
                         solver=solver, record_sites=g + 1, chain_record_every=1,
-                        energy=False, **bath(omega_T, statistics, seed))
+                        energy=False, thermal=realization)
         try:
             passes = [single_pass_loss(traj, particle=k) for k in range(n)]
             break
@@ -120,10 +135,11 @@ def thermal_single_passes(*, alpha: float, mu: float, v0: float,
                 raise
             log.info("v0=%g omega_T=%g seed=%d: %s; doubling tau_max", v0, omega_T, seed, exc)
             tau_max *= 2.0
-    work = np.zeros(n) if statistics == REST else first_order_thermal_work(
-        ThermalChain(omega_T, statistics=statistics, seed=seed, omega_fast=omega_fast,
-                     n_modes=traj.params["n_modes"]), traj.interaction, g + 1, alpha, v0)
-    common = dict(omega_T=float(omega_T), statistics=statistics, seed=int(seed), v0=float(v0),
+    work = np.zeros(n) if realization is None else first_order_thermal_work(
+        replace(realization, n_modes=traj.params["n_modes"]), traj.interaction, g + 1, alpha,
+        v0)
+    common = dict(omega_T=float(omega_T), statistics=statistics, seed=int(seed),
+                  mirror=bool(mirror), v0=float(v0),
                   tau_max=tau_max, spacing=spacing, n_modes=traj.params.get("n_modes"),
                   alpha=alpha, **row_pot, mu=mu, omega_fast=omega_fast, d=d, solver=solver)
     return [dict(common, particle=k, sigma0=float(traj.sigma[k, 0]), passed=bool(p.passed),

@@ -3,7 +3,8 @@
 (a) mean +- standard deviation of Delta with Eq. (26) (the chain at rest) and the
 fluctuation-dissipation band Eq. (26) +- sqrt(2 sum_j eps_j Delta_j); (b) the standard
 deviation against that prediction (log scale); (c) the mean of Delta - W1 (W1 the pass's
-zero-mean first-order thermal work, the table's ``first_order_work``) with its standard error,
+zero-mean first-order thermal work, the table's ``first_order_work``; a pass and its mirror
+image averaged, where the table has both) with its standard error,
 the rest-chain passes and what the mean should be, a rest-chain pass plus the table's order
 Phi0^2 T shift (``delta_thermal_shift``, short bars). Runs of another pair potential (the
 table's ``interaction`` column) are drawn against that potential's Eq. (25), noise and capture
@@ -21,6 +22,8 @@ from matplotlib.figure import Figure
 
 from .. import analytic
 from ..analytic._pair import loss_equation, loss_keywords, table_interaction
+from ..tables._common import _flags
+from ..tables.thermal import pass_samples
 from .style import ANALYTIC, CAPTURE, CYCLE, new_figure, panel_label, potential_text
 
 REST = "rest"
@@ -31,17 +34,20 @@ def load(inputs: Mapping[str, Any]) -> dict:
 
 
 def _summary(table: pd.DataFrame) -> pd.DataFrame:
-    """Per (statistics, omega_T, v0): passes, mean and std of the passed ones, and the mean
-    and standard error of delta - first_order_work (mean_c, se_c)."""
-    ok = table[table["passed"].astype(str).str.lower().isin(["true", "1"])]
-    ok = ok.assign(corrected=ok["delta"] - ok["first_order_work"])
-    g = ok.groupby(["statistics", "omega_T", "v0"])
-    out = g["delta"].agg(["mean", "std", "count"]).reset_index()
-    out["mean_c"] = g["corrected"].mean().to_numpy()
-    out["se_c"] = g["corrected"].std().fillna(0.0).to_numpy() / np.sqrt(out["count"])
-    out["shift"] = g["delta_thermal_shift"].first().to_numpy()
-    out["std"] = out["std"].fillna(0.0)
-    return out
+    """Per (statistics, omega_T, v0): passes, mean and std of the passed ones, and over the
+    independent samples (a pass and its mirror image are one,
+    :func:`chaindrag.tables.thermal.pass_samples`) their number and the mean and standard
+    error of delta - first_order_work (mean_c, se_c)."""
+    out = []
+    for (st, temp, v0), g in table.groupby(["statistics", "omega_T", "v0"]):
+        d = g["delta"][_flags(g["passed"]).to_numpy()]
+        c = pass_samples(g).query("passed")["corrected"]
+        out.append(dict(statistics=st, omega_T=temp, v0=v0, mean=d.mean(),
+                        std=d.std() if d.size > 1 else 0.0, count=d.size, samples=c.size,
+                        mean_c=c.mean(),
+                        se_c=c.std() / np.sqrt(c.size) if c.size > 1 else 0.0,
+                        shift=g["delta_thermal_shift"].iloc[0]))
+    return pd.DataFrame(out)
 
 
 def _fd_std(v: np.ndarray, temp: float, stats: str, wf: float, pot: dict) -> np.ndarray:
@@ -86,7 +92,7 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
             axes[0].errorbar(sel["v0"] + dx, sel["mean"], yerr=sel["std"], label=label, **kw)
             # standard error of a standard deviation, std / sqrt(2 (n - 1)) (Gaussian sample)
             axes[1].errorbar(sel["v0"] + dx, sel["std"],
-                             yerr=sel["std"] / np.sqrt(2.0 * np.maximum(sel["count"] - 1, 1)),
+                             yerr=sel["std"] / np.sqrt(2.0 * np.maximum(sel["samples"] - 1, 1)),
                              **kw)
             axes[2].errorbar(sel["v0"] + dx, sel["mean_c"], yerr=sel["se_c"], **kw)
             expected[(temp, stats)] = (sel, dx, c)

@@ -20,7 +20,7 @@ import pandas as pd
 from .. import analytic
 from ..analytic._pair import entry_interaction, loss_keywords
 from ..stores import write_table
-from ._common import PathLike, _read_all, _sorted, _with_provenance
+from ._common import PathLike, _flags, _read_all, _sorted, _with_provenance
 
 #: The chain at rest (omega_T = 0, no free motion) in the ``statistics`` column.
 REST = "rest"
@@ -61,6 +61,8 @@ def thermal_single_pass_table(batches: Sequence[PathLike], table: PathLike) -> p
     :func:`chaindrag.analytic.single_pass_thermal_shift`; 0 at rest).
     """
     df = _read_all(batches)
+    # batches written before mirror images existed ran the realization itself
+    df["mirror"] = _flags(df["mirror"]) if "mirror" in df.columns else False
     keys = ["v0", "phi0", "lam", "mu", "omega_T", "statistics", "omega_fast"]
     keys += ["interaction"] if "interaction" in df.columns else []
     uniq = df[keys].drop_duplicates()
@@ -70,9 +72,51 @@ def thermal_single_pass_table(batches: Sequence[PathLike], table: PathLike) -> p
     uniq["delta_fd_std"] = [_fd_std(r) for r in uniq.itertuples()]
     uniq["delta_thermal_shift"] = [_thermal_shift(r) for r in uniq.itertuples()]
     df = df.merge(uniq, on=keys, how="left")
-    df = _sorted(df, ["statistics", "omega_T", "v0", "seed", "particle"])
+    df = _sorted(df, ["statistics", "omega_T", "v0", "seed", "mirror", "particle"])
     write_table(df, table)
     return df
+
+
+def pass_samples(passes: pd.DataFrame) -> pd.DataFrame:
+    """Independent samples of the single passes of one speed, statistics and temperature.
+
+    A pass and its mirror image (same seed and particle, ``mirror`` True and False: the
+    same realization with rho^H negated) are one sample; a table without such pairs gives
+    one sample per pass. If any pair exists, only pairs are used, so that every sample
+    estimates the same quantities.
+
+    Parameters
+    ----------
+    passes : pandas.DataFrame
+        Rows of :func:`thermal_single_pass_table` of one (statistics, omega_T, v0): seed,
+        particle, passed, delta, first_order_work and (optionally) mirror.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sample: ``passed`` (every pass of it passed), ``corrected`` (the mean of
+        delta - first_order_work over the sample: the mean loss, with the terms odd in
+        rho^H cancelled in a pair) and ``delta`` (the loss of the realization itself, not
+        its mirror image: one pass per sample, whose spread is that of Delta).
+    """
+    d = pd.to_numeric(passes["delta"], errors="coerce").to_numpy(dtype=float)
+    frame = pd.DataFrame({
+        "seed": passes["seed"].to_numpy(), "particle": passes["particle"].to_numpy(),
+        "mirror": (_flags(passes["mirror"]).to_numpy() if "mirror" in passes.columns
+                   else np.zeros(len(passes), bool)),
+        "passed": _flags(passes["passed"]).to_numpy() & np.isfinite(d),
+        "delta": d,
+        "corrected": d - pd.to_numeric(passes["first_order_work"],
+                                       errors="coerce").to_numpy(dtype=float)})
+    paired = frame.groupby(["seed", "particle"])["mirror"].transform("nunique") == 2
+    if not paired.any():
+        return frame[["passed", "corrected", "delta"]].reset_index(drop=True)
+    pairs = frame[paired].pivot(index=["seed", "particle"], columns="mirror")
+    return pd.DataFrame({
+        "passed": (pairs[("passed", False)] & pairs[("passed", True)]).to_numpy(),
+        "corrected": (0.5 * (pairs[("corrected", False)] + pairs[("corrected", True)])
+                      ).to_numpy(),
+        "delta": pairs[("delta", False)].to_numpy()})
 
 
 def thermal_equilibration_tables(series: Sequence[PathLike], crossings: Sequence[PathLike],

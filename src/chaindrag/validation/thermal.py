@@ -24,17 +24,15 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
-from ..analytic._pair import table_interaction
 from ..stores import write_table
-from .rows import COLUMNS, NA, Claim, NotApplicable, _as_bool, _g, _require
+from .rows import COLUMNS, NA, Claim, _g, _require
 from .run import _read, _safe, failed_claims, summary
 from .thermal_drag import check_thermal_drag
+from .thermal_single_pass import check_thermal_single_pass
 from .tolerances import P_ROW, critical  # noqa: F401 (P_ROW: the tests read it here)
 
 log = logging.getLogger("chaindrag.validation")
 
-#: Fewest passes per speed for a variance claim (its standard error needs the 4th moment).
-MIN_PASSES = 10
 #: Fewest thermal runs near a plateau for it to be judged: below, the Student-t critical
 #: value at P_ROW (13 at 5 runs, 71 at 3) leaves the claim without weight.
 MIN_RUNS = 5
@@ -112,97 +110,6 @@ def check_thermal_solvers(df: pd.DataFrame | None, rtol: float = 1e-9) -> list[d
                 f"omega_T = {_g(r['omega_T'])} ({r['statistics']}), seed {int(r['seed'])}, ring "
                 f"of {int(val['n_modes_chain'])} sites; thermal speed kick "
                 f"{_g(val['thermal_velocity_kick'])}; tolerance {rtol:g} x v0 tau_max"))
-    return rows
-
-
-# -------------------------------------------------------------------------- single passes
-def _speed_stats(grp: pd.DataFrame, rest: Mapping[float, float]) -> pd.DataFrame:
-    """Per v0: passes, mean, variance and their standard errors, and the first-order test.
-
-    ``eligible``: every pass passed, at least MIN_PASSES of them, a rest-chain value, and
-    the first-order theory applies to the resolution of the test: the thermal kick
-    sigma_FD is at most sqrt(2/(n-1)) (the relative standard error of a variance) of the
-    kinetic energy above the barrier, KE0 - max(phi0, 0) (Phi_max of another potential,
-    named by the ``interaction`` column; its neglected term is of that relative size), and
-    Eq. (26) (Eq. 25) at v0 describes the rest-chain pass to the same accuracy.
-    """
-    inter = table_interaction(grp)
-    out = []
-    for v0, g in grp.groupby("v0", sort=True):
-        d = pd.to_numeric(g["delta"], errors="coerce").to_numpy()
-        ok = _as_bool(g["passed"]) & np.isfinite(d)
-        # the loss less its zero-mean first-order thermal work: same mean, ~1 % of the variance
-        dc = d[ok] - pd.to_numeric(g["first_order_work"], errors="coerce").to_numpy()[ok]
-        d = d[ok]
-        n = d.size
-        mean = float(d.mean()) if n else math.nan
-        var = float(d.var(ddof=1)) if n > 1 else math.nan
-        m4 = float(np.mean((d - mean) ** 4)) if n else math.nan
-        se_var = math.sqrt(max(m4 - var**2 * (n - 3) / (n - 1), 0.0) / n) if n > 3 else math.nan
-        r0 = g.iloc[0]
-        ke0 = 0.5 * float(r0["mu"]) * (float(v0) / (2.0 * math.pi)) ** 2
-        margin = ke0 - (max(float(r0["phi0"]), 0.0) if inter is None else inter.phi_max)
-        fd_var = float(r0["delta_fd_std"]) ** 2
-        resolution = math.sqrt(2.0 / (n - 1)) if n > 1 else math.inf
-        d_rest = rest.get(float(v0), math.nan)
-        eligible = (bool(ok.all()) and n >= MIN_PASSES and math.isfinite(d_rest)
-                    and margin > 0 and math.sqrt(fd_var) <= resolution * margin
-                    and abs(d_rest / float(r0["delta_rest"]) - 1.0) <= resolution)
-        out.append(dict(v0=float(v0), n=n, mean=mean, var=var, se_var=se_var, fd_var=fd_var,
-                        mean_c=float(dc.mean()) if n else math.nan,
-                        se_c=float(dc.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan,
-                        d_rest=d_rest, shift=float(r0["delta_thermal_shift"]),
-                        eligible=eligible))
-    return pd.DataFrame(out)
-
-
-def _judge_speeds(claim: Claim, s: pd.DataFrame, z: np.ndarray, what: str) -> dict:
-    crit = critical(float(s["n"].min()) - 1.0, len(s))
-    k = int(np.argmax(np.abs(z)))
-    return claim.row(0.0, float(np.abs(z).max()), crit, bool(np.abs(z).max() <= crit),
-                     f"largest |z| over v0 = {', '.join(_g(v) for v in s['v0'])} ({what}); "
-                     f"worst at v0 = {_g(s['v0'].iloc[k])}")
-
-
-def check_thermal_single_pass(df: pd.DataFrame | None) -> list[dict]:
-    """Mean loss = rest-chain loss + its order-Phi0^2 T shift, and std = fluctuation-
-    dissipation, per (statistics, T). The mean is that of delta - first_order_work (the
-    pass's zero-mean first-order thermal work, which carries ~99 % of its variance).
-
-    Judged at the speeds where the first-order theory is sharper than the test (see
-    :func:`_speed_stats`); the other speeds are drawn but not judged.
-    """
-    df = _require(df, "thermal_single_pass", ["statistics", "omega_T", "v0", "delta", "passed",
-                                              "mu", "phi0", "delta_rest", "delta_fd_std",
-                                              "delta_thermal_shift", "first_order_work"])
-    if pd.to_numeric(df["first_order_work"], errors="coerce").isna().any():
-        raise NotApplicable("thermal_single_pass.csv has passes without first_order_work "
-                            "(batches written before it: rerun them, snakemake --forcerun "
-                            "thermal_single_pass_batch)")
-    rest_rows = df[df["statistics"] == REST]
-    rest = {float(v): float(d) for v, d in zip(rest_rows["v0"], rest_rows["delta"])}
-    rows = []
-    for (st, temp), grp in df[df["statistics"] != REST].groupby(["statistics", "omega_T"]):
-        mean_claim = Claim("thermal_single_pass", f"mean single-pass loss at finite T = "
-                                                  f"rest-chain loss + its order-phi0^2 T shift "
-                                                  f"({st}, omega_T = {temp:g})")
-        std_claim = Claim("thermal_single_pass", f"Var(Delta) = 2 sum_j eps_j Delta_j "
-                                                 f"(fluctuation-dissipation; {st}, "
-                                                 f"omega_T = {temp:g})")
-        s = _speed_stats(grp, rest)
-        e = s[s["eligible"]]
-        if e.empty:
-            why = ("no speed where the thermal kick is below the test's resolution of the "
-                   "energy above the barrier, every pass passed and a rest-chain pass exists")
-            rows += [mean_claim.na(why), std_claim.na(why)]
-            continue
-        rows.append(_judge_speeds(mean_claim, e, ((e["mean_c"] - e["d_rest"] - e["shift"])
-                                                  / e["se_c"]).to_numpy(),
-                                  "(mean of delta - first_order_work - rest - shift) / "
-                                  "standard error"))
-        rows.append(_judge_speeds(std_claim, e, ((e["var"] - e["fd_var"]) / e["se_var"])
-                                  .to_numpy(), "(sample variance - 2 sum eps_j Delta_j) / "
-                                               "its standard error from the 4th moment"))
     return rows
 
 
@@ -325,7 +232,7 @@ def validate_thermal(tables: Mapping[str, pd.DataFrame | None]) -> pd.DataFrame:
          lambda: check_thermal_sampler(t.get("thermal_sampler"))),
         ("thermal_solvers", "kernel and transparent against chain solver on one realization",
          lambda: check_thermal_solvers(t.get("thermal_solver_agreement"))),
-        ("thermal_single_pass", "mean and fluctuation-dissipation of single passes",
+        ("thermal_single_pass", "mean, its thermal shift and fluctuation-dissipation of passes",
          lambda: check_thermal_single_pass(t.get("thermal_single_pass"))),
         ("thermal_equilibration", "equipartition of a mobile particle",
          lambda: check_thermal_equilibration(t.get("thermal_equilibration"),
