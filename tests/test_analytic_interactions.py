@@ -285,3 +285,29 @@ def test_eq16_of_the_gaussian_interaction_is_the_closed_form_to_the_bit():
                                   an.velocity_profile(tau, 50.0, 20.0, 4.0))
     with pytest.raises(ParameterError, match="not both"):
         an.velocity_profile(tau, 50.0, 20.0, 4.0, interaction=Yukawa(2.0, 3.0, 4.0))
+
+
+@pytest.mark.parametrize("kw", [dict(phi0=2.0, lam=20.0), dict(phi0=-1.0, lam=4.0),
+                                dict(interaction=Morse.channel()),
+                                dict(interaction=Yukawa(2.0, 3.0, 4.0))],
+                         ids=["wide gaussian", "gaussian", "morse channel", "yukawa"])
+def test_cell_potential_is_the_sum_over_every_chain_mass(kw):
+    # the chain at rest's potential at any x (outside the cell too) against a plain sum over
+    # 801 masses; the wide Gaussian (lam = alpha / 2) needs more than the five nearest
+    alpha = 40.0
+    x = np.random.default_rng(7).uniform(-130.0, 130.0, 64)
+    inter = kw.get("interaction") or Gaussian(kw["phi0"], kw["lam"])
+    brute = inter.potential(x[:, None] - alpha * np.arange(-400, 401)[None, :]).sum(axis=1)
+    got = an.cell_potential(x, alpha=alpha, **kw)
+    np.testing.assert_allclose(got, brute, rtol=0, atol=1e-10 * np.max(np.abs(brute)))
+    assert an.cell_potential(x[0], alpha=alpha, **kw) == got[0]  # a scalar in, a float out
+
+
+@pytest.mark.parametrize("kw, name", [(dict(alpha=0.0), "alpha"), (dict(x=np.nan), "x"),
+                                      (dict(lam=-1.0), "lam"),
+                                      (dict(interaction=Morse.channel()), "not both")])
+def test_cell_potential_refuses_bad_input_naming_it(kw, name):
+    args = dict(x=1.0, phi0=2.0, lam=4.0, alpha=40.0)
+    args.update(kw)
+    with pytest.raises(ParameterError, match=name):
+        an.cell_potential(**args)

@@ -42,6 +42,7 @@ Secs. V, VI, Figs. 7-9    :func:`fast_resonance_speeds`,            ``resonances
                           :func:`slow_resonance_speeds`
 Sec. VI, Fig. 9           :func:`broadened_steady_state_loss`       ``broadening``
 Sec. VI, a cell's speeds  :func:`cell_speeds`                       ``broadening``
+Sec. VI, Phi_cell         :func:`cell_potential`                    ``broadening``
 Sec. VI, Figs. 8, 9       :func:`drift_velocities`                  ``drift``
 Sec. VI, Eq. (33)         :func:`relaxation_time`                   ``drift``
 Eq. (25) at temperature   :func:`single_pass_noise_variance`,       ``thermal_noise``
@@ -68,7 +69,7 @@ under a bias), ``thermal_noise`` (the single-pass loss's thermal variance),
 from __future__ import annotations
 
 from .band import dispersion, max_group_velocity, sound_speed
-from .broadening import broadened_steady_state_loss, cell_speeds
+from .broadening import broadened_steady_state_loss, cell_potential, cell_speeds
 from .drift import drift_velocities, relaxation_time
 from .fourier import gaussian_fourier
 from .mode_sum import single_pass_loss_modesum
@@ -88,8 +89,8 @@ __all__ = [
     "extremum_speed", "gaussian_fourier", "single_pass_loss", "single_pass_loss_fast",
     "single_pass_loss_slow", "single_pass_loss_modesum", "steady_state_loss",
     "steady_state_loss_script_variant", "steady_state_roots", "spike_speeds",
-    "broadened_steady_state_loss", "cell_speeds", "drift_velocities", "relaxation_time",
-    "fast_resonance_speeds", "slow_resonance_speeds", "single_pass_noise_variance",
+    "broadened_steady_state_loss", "cell_potential", "cell_speeds", "drift_velocities",
+    "relaxation_time", "fast_resonance_speeds", "slow_resonance_speeds", "single_pass_noise_variance",
     "thermal_steady_state_loss", "debye_waller_loss", "two_phonon_loss", "three_phonon_loss",
     "thermal_width", "higher_phonon_loss", "single_pass_thermal_shift", "ThermalShift",
 ]

@@ -1,10 +1,12 @@
 """Eq. (33) broadened over the speeds taken between two chain masses (Sec. VI, Fig. 9).
 
 Between midpoints the particle's speed follows energy conservation over the fixed chain
-masses; :func:`broadened_steady_state_loss` averages Eq. (33) over that speed, weighted by
-the time spent at each. For the paper's Gaussian (``phi0, lam``) the cell potential is the
-sum over the five nearest masses; for any other potential (``interaction=``) over the masses
-within its reach (at most 256 on either side, see the function's notes).
+masses (:func:`cell_potential`); :func:`broadened_steady_state_loss` averages Eq. (33) over
+that speed, weighted by the time spent at each. The cell potential sums the masses within
+the potential's reach: for the paper's Gaussian (``phi0, lam``) down to 1e-17 phi0 (the
+five nearest at lam <= 0.28 alpha, as for Fig. 9's lam = 4, alpha = 40), for any other
+potential (``interaction=``) its ``reach()`` (at most 256 masses on either side, see the
+function's notes).
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from ._pair import resolve
 from .resonances import _all_tangencies
 from .steady_state import steady_state_loss
 
-__all__ = ["broadened_steady_state_loss", "cell_speeds"]
+__all__ = ["broadened_steady_state_loss", "cell_potential", "cell_speeds"]
 
 _MAX_IMAGES = 256  # chain masses on either side summed in a general potential's cell
+_GAUSSIAN_SIGMAS = math.sqrt(2.0 * math.log(1e17))  # exp(-s^2/2) = 1e-17
 _CELL_NODES = 2048  # trapezoid intervals on the half cell: spectral for a smooth periodic v(x)
 
 
@@ -40,10 +43,16 @@ def _tanh_sinh(n_half: int, h: float):
     return left, right, wts
 
 
-def _cell_potential(x, phi0, lam, alpha):
-    """Fixed-chain potential seen between two chain masses, masses at k alpha, k = -2..2."""
-    k = np.arange(-2, 3)[:, None]
+def _cell_potential(x, phi0, lam, alpha, images: int):
+    """Fixed-chain potential seen between two chain masses, masses at k alpha, |k| <= images."""
+    k = np.arange(-images, images + 1)[:, None]
     return np.sum(phi0 * np.exp(-0.5 * ((np.asarray(x)[None, :] - k * alpha) / lam) ** 2), axis=0)
+
+
+def _gaussian_images(lam: float, alpha: float) -> int:
+    """Masses on either side whose Gaussian term can exceed 1e-17 phi0 in the cell (>= 2):
+    the nearest one left out is (images + 1/2) alpha >= _GAUSSIAN_SIGMAS lam away."""
+    return int(min(max(math.ceil(_GAUSSIAN_SIGMAS * lam / alpha - 0.5), 2), _MAX_IMAGES))
 
 
 def _cell_potential_any(x, inter: Interaction, alpha: float, images: int):
@@ -128,10 +137,49 @@ def _cell_args(v, phi0, lam, alpha, mu, interaction):
 
 
 def _cell_function(phi0, lam, inter, alpha: float) -> Callable:
-    """The cell potential x -> Phi_cell(x) of the Gaussian or any potential."""
+    """The cell potential x -> Phi_cell(x) of the Gaussian or any potential, x in the cell."""
     if inter is None:
-        return partial(_cell_potential, phi0=phi0, lam=lam, alpha=alpha)
+        return partial(_cell_potential, phi0=phi0, lam=lam, alpha=alpha,
+                       images=_gaussian_images(lam, alpha))
     return partial(_cell_potential_any, inter=inter, alpha=alpha, images=_images(inter, alpha))
+
+
+def cell_potential(x, phi0: float | None = None, lam: float | None = None,
+                   alpha: float | None = None, *, interaction: Interaction | None = None):
+    """The chain at rest's potential along the particle's path: sum_n Phi(x - n alpha).
+
+    The particle's interaction energy at x with every chain mass at its rest site n alpha.
+    Between two midpoints its speed follows from it by energy conservation (Sec. VI, the
+    broadening of Fig. 9); its minimum is where a particle rests. Periodic (period alpha)
+    and even in x.
+
+    Parameters
+    ----------
+    x : array_like
+        Positions along the chain, measured from a mass (any real values).
+    phi0, lam : float
+        The Gaussian's amplitude and width (Eq. 4); or ``interaction``.
+    alpha : float
+        Chain spacing, > 0.
+    interaction : Interaction, optional
+        Any pair potential of :mod:`chaindrag.interactions` instead of ``phi0, lam``
+        (keyword only).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Phi_cell(x), shaped like ``x``. The masses summed are those within the potential's
+        reach (a Gaussian's: down to 1e-17 phi0; at least two on either side, at most 256).
+    """
+    phi0, lam, inter = resolve(phi0, lam, interaction)
+    if inter is None:
+        phi0 = scalar("phi0", phi0, require_finite)
+        lam = scalar("lam", lam, require_positive)
+    alpha = scalar("alpha", alpha, require_positive)
+    require_finite("x", x)
+    x = np.asarray(x, dtype=float)
+    cell = _cell_function(phi0, lam, inter, alpha)
+    return out(cell(np.ravel(x - alpha * np.round(x / alpha))).reshape(x.shape))
 
 
 def _pair_functions(phi0, lam, inter, alpha: float, wf: float):

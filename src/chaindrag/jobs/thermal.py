@@ -22,13 +22,14 @@ import logging
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
 
-from ..analytic.broadening import _cell_function
+from ..analytic import cell_potential
 from ..interactions import Interaction
 from ..kernel import open_store
 from ..params import GaussianInteraction, ParameterError
@@ -185,13 +186,13 @@ def cell_minimum(interaction: Interaction, alpha: float) -> float:
         the smallest of 2 001 grid values, refined by a bounded scalar minimization between
         its grid neighbours (to ~1e-10 alpha).
     """
-    cell = _cell_function(None, None, interaction, alpha)
+    cell = partial(cell_potential, alpha=alpha, interaction=interaction)
     x = np.linspace(0.0, 0.5 * alpha, 2001)
     k = int(np.argmin(cell(x)))
     lo, hi = x[max(k - 1, 0)], x[min(k + 1, x.size - 1)]
-    res = minimize_scalar(lambda y: float(cell(np.array([y]))[0]), bounds=(lo, hi),
-                          method="bounded", options=dict(xatol=1e-10 * alpha))
-    return float(res.x) if res.fun < cell(x[k:k + 1])[0] else float(x[k])
+    res = minimize_scalar(cell, bounds=(lo, hi), method="bounded",
+                          options=dict(xatol=1e-10 * alpha))
+    return float(res.x) if res.fun < cell(x[k]) else float(x[k])
 
 
 def thermal_equilibration(*, alpha: float, mu: float,

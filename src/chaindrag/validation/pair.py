@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..analytic._pair import (entry_interaction, loss_equation, loss_keywords,
                               table_interaction)
-from ..analytic.broadening import _cell_function
+from ..analytic import cell_potential
 from ..interactions import Interaction
 
 __all__ = ["table_interaction", "loss_keywords", "loss_equation", "barrier", "barriers",
@@ -47,5 +47,4 @@ def midpoint_energy(inter: Interaction | None, phi0: float, lam: float, alpha: f
     partial passes) and Eq. (25) of one whole pass is no sharp prediction for it.
     ``inter`` None: the Gaussian ``phi0``, ``lam``.
     """
-    cell = _cell_function(phi0, lam, inter, alpha)  # the broadening's Phi_cell (Fig. 9)
-    return float(cell(np.array([0.5 * alpha]))[0])
+    return cell_potential(0.5 * alpha, alpha=alpha, **loss_keywords(inter, phi0, lam))
