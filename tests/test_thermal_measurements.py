@@ -22,6 +22,7 @@ from chaindrag.tables.thermal import _plateau_index, pass_samples, plateau_fract
 from chaindrag.thermal import mode_energy
 from chaindrag.validation import NotApplicable
 from chaindrag.validation.thermal import check_thermal_sampler, check_thermal_single_pass
+from chaindrag.validation.thermal_single_pass import shift_amplitude, speed_stats
 
 WF = 10.0
 P_FALSE = 1e-3  # two-sided false-alarm probability of every statistical assertion
@@ -293,6 +294,32 @@ def test_mirrored_pairs_resolve_a_mean_the_unpaired_passes_cannot():
     single = _verdicts(_pass_table(1.0, table_shift=0.02))
     assert paired["mean"] is False and single["mean"] is True
     assert paired["Var("] is True  # the spread is judged on the realizations' own passes
+
+
+def test_shift_amplitude_fit_recovers_a_known_amplitude_across_correlated_speeds():
+    # three speeds whose samples share most of their noise (one realization, rho = 0.9):
+    # the fit's amplitude is within 3.29 of its standard errors of the true 0.5, and that
+    # standard error is the generalised least squares one of the true covariance (0.050;
+    # speeds taken as independent would give 0.069)
+    rng = np.random.default_rng(11)
+    n, amp, sigma, rho = 2000, 0.5, 0.01, 0.9
+    speeds, shifts = np.array([30.0, 50.0, 60.0]), np.array([0.003, 0.001, 0.0006])
+    common = rng.normal(size=n)
+    rows = []
+    for v0, sh in zip(speeds, shifts):
+        d26 = analytic.single_pass_loss(v0, 2.0, 4.0)
+        noise = sigma * (rho * common + math.sqrt(1 - rho**2) * rng.normal(size=n))
+        rows += [dict(statistics="classical", omega_T=5.0, v0=v0, seed=i, particle=0,
+                      mirror=False, delta=d26 + amp * sh + x, passed=True, mu=1.0, phi0=2.0,
+                      delta_rest=d26, delta_fd_std=0.1, delta_thermal_shift=sh,
+                      first_order_work=0.0) for i, x in enumerate(noise)]
+    grp = pd.DataFrame(rows)
+    rest = {v: analytic.single_pass_loss(v, 2.0, 4.0) for v in speeds}
+    got, se = shift_amplitude(grp, speed_stats(grp, rest))
+    cov = sigma**2 * ((1 - rho**2) * np.eye(3) + rho**2 * np.ones((3, 3))) / n
+    se_true = 1.0 / math.sqrt(shifts @ np.linalg.solve(cov, shifts))
+    assert se == pytest.approx(se_true, rel=0.1)
+    assert abs(got - amp) <= 3.29 * se
 
 
 def test_single_pass_claims_name_the_rerun_for_passes_written_without_first_order_work():

@@ -94,7 +94,7 @@ def pass_samples(passes: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per sample: ``passed`` (every pass of it passed), ``corrected`` (the mean of
+        One row per sample: ``seed``, ``particle``, ``passed`` (every pass of it passed), ``corrected`` (the mean of
         delta - first_order_work over the sample: the mean loss, with the terms odd in
         rho^H cancelled in a pair) and ``delta`` (the loss of the realization itself, not
         its mirror image: one pass per sample, whose spread is that of Delta).
@@ -110,9 +110,11 @@ def pass_samples(passes: pd.DataFrame) -> pd.DataFrame:
                                        errors="coerce").to_numpy(dtype=float)})
     paired = frame.groupby(["seed", "particle"])["mirror"].transform("nunique") == 2
     if not paired.any():
-        return frame[["passed", "corrected", "delta"]].reset_index(drop=True)
+        return frame[["seed", "particle", "passed", "corrected", "delta"]].reset_index(drop=True)
     pairs = frame[paired].pivot(index=["seed", "particle"], columns="mirror")
     return pd.DataFrame({
+        "seed": pairs.index.get_level_values("seed"),
+        "particle": pairs.index.get_level_values("particle"),
         "passed": (pairs[("passed", False)] & pairs[("passed", True)]).to_numpy(),
         "corrected": (0.5 * (pairs[("corrected", False)] + pairs[("corrected", True)])
                       ).to_numpy(),
