@@ -90,7 +90,7 @@ __all__ = [
     "single_pass_loss_slow", "single_pass_loss_modesum", "steady_state_loss",
     "steady_state_loss_script_variant", "steady_state_roots", "spike_speeds",
     "broadened_steady_state_loss", "cell_potential", "cell_speeds", "drift_velocities",
-    "relaxation_time", "fast_resonance_speeds", "slow_resonance_speeds", "single_pass_noise_variance",
-    "thermal_steady_state_loss", "debye_waller_loss", "two_phonon_loss", "three_phonon_loss",
+    "relaxation_time", "fast_resonance_speeds", "slow_resonance_speeds",
+    "single_pass_noise_variance", "thermal_steady_state_loss", "debye_waller_loss", "two_phonon_loss", "three_phonon_loss",
     "thermal_width", "higher_phonon_loss", "single_pass_thermal_shift", "ThermalShift",
 ]

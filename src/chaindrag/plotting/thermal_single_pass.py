@@ -22,7 +22,6 @@ from matplotlib.figure import Figure
 
 from .. import analytic
 from ..analytic._pair import loss_equation, loss_keywords, table_interaction
-from ..tables._common import _flags
 from ..tables.thermal import pass_samples
 from .style import ANALYTIC, CAPTURE, CYCLE, new_figure, panel_label, potential_text
 
@@ -34,17 +33,16 @@ def load(inputs: Mapping[str, Any]) -> dict:
 
 
 def _summary(table: pd.DataFrame) -> pd.DataFrame:
-    """Per (statistics, omega_T, v0): passes, mean and std of the passed ones, and over the
+    """Per (statistics, omega_T, v0): mean and std of the passed passes, and over the
     independent samples (a pass and its mirror image are one,
     :func:`chaindrag.tables.thermal.pass_samples`) their number and the mean and standard
     error of delta - first_order_work (mean_c, se_c)."""
     out = []
     for (st, temp, v0), g in table.groupby(["statistics", "omega_T", "v0"]):
-        d = g["delta"][_flags(g["passed"]).to_numpy()]
+        d = g["delta"][g["passed"].astype(str).str.lower().isin(["true", "1"])]
         c = pass_samples(g).query("passed")["corrected"]
         out.append(dict(statistics=st, omega_T=temp, v0=v0, mean=d.mean(),
-                        std=d.std() if d.size > 1 else 0.0, count=d.size, samples=c.size,
-                        mean_c=c.mean(),
+                        std=d.std() if d.size > 1 else 0.0, samples=c.size, mean_c=c.mean(),
                         se_c=c.std() / np.sqrt(c.size) if c.size > 1 else 0.0,
                         shift=g["delta_thermal_shift"].iloc[0]))
     return pd.DataFrame(out)

@@ -37,7 +37,6 @@ def _sorted(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     return df.sort_values(keys, kind="mergesort").reset_index(drop=True) if keys else df
 
 
-
 def _flags(column: pd.Series) -> pd.Series:
     """Booleans of a column read back from CSV (True/False, 1/0, 'true'; missing: False)."""
     return column.astype(str).str.strip().str.lower().isin(["true", "1", "1.0"])

@@ -94,10 +94,11 @@ def pass_samples(passes: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per sample: ``seed``, ``particle``, ``passed`` (every pass of it passed), ``corrected`` (the mean of
-        delta - first_order_work over the sample: the mean loss, with the terms odd in
-        rho^H cancelled in a pair) and ``delta`` (the loss of the realization itself, not
-        its mirror image: one pass per sample, whose spread is that of Delta).
+        One row per sample: ``seed``, ``particle``, ``passed`` (every pass of it passed),
+        ``corrected`` (the mean of delta - first_order_work over the sample: the mean loss,
+        with the terms odd in rho^H cancelled in a pair) and ``delta`` (the loss of the
+        realization itself, not its mirror image: one pass per sample, whose spread is that
+        of Delta).
     """
     d = pd.to_numeric(passes["delta"], errors="coerce").to_numpy(dtype=float)
     frame = pd.DataFrame({
