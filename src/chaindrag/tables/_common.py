@@ -37,6 +37,14 @@ def _sorted(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     return df.sort_values(keys, kind="mergesort").reset_index(drop=True) if keys else df
 
 
+_TRUE = ("true", "1", "1.0")  # a boolean read back from CSV; anything else (NaN too) is False
+
+
+def _as_bool(x) -> bool:
+    """A boolean read back from CSV (True/False, 1/0 or 'True'/'false')."""
+    return str(x).strip().lower() in _TRUE
+
+
 def _flags(column: pd.Series) -> pd.Series:
-    """Booleans of a column read back from CSV (True/False, 1/0, 'true'; missing: False)."""
-    return column.astype(str).str.strip().str.lower().isin(["true", "1", "1.0"])
+    """:func:`_as_bool` of every entry of a column."""
+    return column.astype(str).str.strip().str.lower().isin(_TRUE)

@@ -13,7 +13,7 @@ from .. import analytic
 from ..analytic._pair import entry_interaction, provenance_text, resolve
 from ..interactions import interaction_from_config, mirror_spec
 from ..stores import write_table
-from ._common import PathLike, _read_all, _sorted, _with_provenance
+from ._common import PathLike, _as_bool, _read_all, _sorted, _with_provenance
 
 #: a tail speed within 2% of an unstable solution of Delta_bar(v) = bias "sits on" it
 UNSTABLE_RTOL = 0.02
@@ -93,11 +93,6 @@ def _concat_rows(paths: Sequence[PathLike]) -> pd.DataFrame:
     if rows:
         return pd.concat(rows, ignore_index=True)
     return frames[0] if frames else pd.DataFrame()
-
-
-def _as_bool(x) -> bool:
-    """A boolean read back from CSV (True/False or 'True'/'False')."""
-    return str(x).strip().lower() in ("true", "1")
 
 
 def _cap_reason(run: pd.Series, drift: pd.DataFrame) -> str:
