@@ -150,7 +150,8 @@ def test_principal_kernel_is_the_sampled_adelman_doll_kernel_of_the_continuous_c
     kappa, spread = principal_kernel(c, int(ks.max()))
     bessel = continuous_kernel(ks, OMEGA_FAST, DELTA)
     assert np.allclose(kappa[0, ks], bessel, rtol=0, atol=1e-12 * np.abs(bessel).max())
-    # the design note's matched kappa_1(0) = 2.262e-4, constant on the band only to ~1e-7
+    # the design note's matched kappa_1(0) = 2.262e-4 (shared/transparent-boundaries.md),
+    # constant on the band only to ~1e-7
     assert kappa[0, 0] == pytest.approx(2.262e-4, rel=1e-3)
     assert 1e-8 < spread[0] < 1e-6
 
