@@ -336,6 +336,9 @@ def test_locked_mean_speed_with_oscillating_extremum_speed_is_a_drift():
     fate = drift_fate(pd.DataFrame(dict(tau=tau, v=wobble)), ALPHA, 0.01, tau_end=tau[-1])
     assert fate["fate"] == "drift" and fate["criterion"] == "locked period"
     assert fate["plateau_v"] == pytest.approx(3.5, abs=0.01)
+    # n is the period's, not the extremum's: the midpoint speed 3.5 lies nearest alpha/11
+    assert fate["cell_v"] == pytest.approx(ALPHA / 8, rel=1e-12) and fate["n"] == 8
+    assert fate["offset"] == pytest.approx(0.0, abs=1e-9)
     # a crossing period that keeps growing (slowing down at 2% per cell) is no drift
     growing = pd.DataFrame(dict(tau=8.0 * np.arange(n) * (1 + 0.002 * np.arange(n)), v=wobble))
     assert drift_fate(growing, ALPHA, 0.01, tau_end=growing["tau"].iloc[-1])["fate"] \

@@ -151,7 +151,7 @@ def settle_drift_run(run: dict, *, tau_max: float, continuation: Continuation) -
     Returns
     -------
     DriftRun
-        The fate row holds fate, criterion, plateau_v, n, offset, tail_v, tail_slope,
+        The fate row holds fate, criterion, plateau_v, cell_v, n, offset, tail_v, tail_slope,
         n_points, tau_end (end of the run that decided), tau_decided (from when on the
         verdict held, :func:`~chaindrag.trajectory.fates.fate_decided_at`; NaN if capped),
         capped (still undetermined at the cap), solver (of that run) and wall_time_s.

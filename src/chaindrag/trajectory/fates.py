@@ -112,9 +112,15 @@ def drift_fate(data: Trajectory | pd.DataFrame, alpha: float | None = None,
     dict
         ``fate`` ('runaway' | 'drift' | 'captured' | 'undetermined' when no criterion
         holds, e.g. still relaxing), ``criterion`` (which test decided, '' if none),
-        ``plateau_v`` (mean tail speed for 'drift', else NaN), ``n`` (nearest n with
-        alpha/n, else None), ``offset`` (plateau_v - alpha/n), ``tail_v`` (mean tail
-        speed), ``tail_slope`` (dv/dtau of the tail fit), ``n_points``.
+        ``plateau_v`` (mean tail speed for 'drift', else NaN), ``cell_v`` (the tail's
+        cell-mean speed alpha / mean time per cell), ``n`` (for 'drift' the n whose
+        alpha/n is nearest to ``cell_v``, else None), ``offset`` (cell_v - alpha/n),
+        ``tail_v`` (mean tail speed), ``tail_slope`` (dv/dtau of the tail fit),
+        ``n_points``. ``n`` is judged on the cell-mean speed, not on ``plateau_v``: the
+        midpoint speed is an extremum of v(tau) and differs from the mean by the speed's
+        swing within a cell, which at low speed exceeds the gap between neighbouring
+        alpha/n (Fig. 8, phi0 = -2, v0 = 2: midpoints at 3.50, nearest alpha/11, while the
+        particle crosses one cell every 8.003 tau, i.e. locks to alpha/8).
     """
     table, alpha, bias, tau_end, mu = _table_of(data, alpha, bias, tau_end, mu)
     alpha = float(require_positive("alpha", alpha))
@@ -133,7 +139,7 @@ def drift_fate(data: Trajectory | pd.DataFrame, alpha: float | None = None,
 def _classify(t, v, d, alpha: float, bias: float, tau_end: float, crit: _Criteria) -> dict:
     """:func:`drift_fate` on arrays (tau, |v|, direction of every crossing)."""
     nan = float("nan")
-    out = {"fate": "undetermined", "criterion": "", "plateau_v": nan, "n": None,
+    out = {"fate": "undetermined", "criterion": "", "plateau_v": nan, "cell_v": nan, "n": None,
            "offset": nan, "tail_v": nan, "tail_slope": nan, "n_points": int(t.size)}
     if t.size < crit.min_points:
         return dict(out, fate="captured", criterion=f"fewer than {crit.min_points} crossings")
@@ -147,7 +153,8 @@ def _classify(t, v, d, alpha: float, bias: float, tau_end: float, crit: _Criteri
     mean = float(vv.mean())
     span = tt[-1] - tt[0]
     rel_change = slope * span / mean
-    out.update(tail_v=mean, tail_slope=slope)
+    cell_v = alpha * (tt.size - 1) / span  # one cell between crossings (direction constant)
+    out.update(tail_v=mean, tail_slope=slope, cell_v=cell_v)
     if bias > 0 and _rising_steadily(tt, vv, rel_change, crit):
         return dict(out, fate="runaway", criterion="accelerating steadily")
     calm = crit.free <= 0 or abs(slope) <= crit.settled * crit.free
@@ -157,9 +164,9 @@ def _classify(t, v, d, alpha: float, bias: float, tau_end: float, crit: _Criteri
         criterion = "locked period"
     else:
         return out
-    n = _nearest_resonance(mean, alpha)
+    n = _nearest_resonance(cell_v, alpha)
     return dict(out, fate="drift", criterion=criterion, plateau_v=mean, n=n,
-                offset=mean - alpha / n)
+                offset=cell_v - alpha / n)
 
 
 def _rising_steadily(tt, vv, rel_change: float, crit: _Criteria) -> bool:

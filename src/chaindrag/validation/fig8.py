@@ -13,7 +13,8 @@ from .fig8_relaxation import _continued_rows, _eq33_acceleration, _relaxation_ro
 from .kinematics import _EIGHT_PI_SQ, _fluctuation, _nearest_n
 from .pair import barriers, table_interaction
 from .rows import Claim, _as_bool, _by_phi0, _col, _g, _require
-from .tolerances import PAPER_FIG8_TAU, PLATEAU_CLUSTER, PLATEAU_SETTLED, RELAXATION_RTOL
+from .tolerances import (PAPER_FIG8_TAU, PLATEAU_CLUSTER, PLATEAU_LOCK, PLATEAU_SETTLED,
+                         RELAXATION_RTOL)
 
 FIG = "fig8"
 FATES = {"runaway", "drift", "captured"}
@@ -76,10 +77,13 @@ def check_fig8(fates: pd.DataFrame | None, drift: pd.DataFrame | None, mu: float
       n/a with its reason (e.g. sitting on an unstable solution of Delta_bar = bias), an
       undetermined run not continued to the cap fails it.
     * Repulsive runs started below the capture speed (with the bias's bias/2) are captured.
-    * One row per plateau (runs whose plateau speeds agree to 2%): its speed lies within the
-      cell's speed spread |v - v_ext(v)| of the nearest alpha/n (the spikes are broadened by
-      exactly that spread, Sec. VI). A plateau still drifting by more than 5% of the bias's
-      free acceleration 4 pi^2 bias/(mu alpha) is not settled: n/a if it misses the line.
+    * One row per plateau (runs whose cell-mean speeds agree to 2%): its cell-mean speed
+      alpha/<tau per cell> (``cell_v``) lies within 1% of the nearest alpha/n (at most a
+      quarter of the half-gap to the neighbouring line): the particle crosses one cell per
+      n slow periods. The midpoint speeds Fig. 8 plots are extrema, off the mean by the
+      cell's speed swing (wider than the gap between lines at low speed), so they cannot
+      tell n. A plateau still drifting by more than 5% of the bias's free acceleration
+      4 pi^2 bias/(mu alpha) is not settled: n/a if it misses the line.
     * Every stable band-bottom solution of Delta_bar(v) = bias of plain Eq. 33
       (drift_velocities.csv) inside the runs' initial speeds is realised by a plateau near
       the same alpha/n ("as predicted by our analytics"); the broadened solutions (Fig. 9,
@@ -224,12 +228,19 @@ def _plateau_rows(runs: _Fig8Runs) -> tuple[list[dict], dict[float, list[tuple[i
                                     "plateaus at alpha/n", "none", "",
                                     "no run reached a drift plateau"))
     found: dict[float, list[tuple[int, float]]] = {}
+    if len(plateaus) and ("cell_v" not in plateaus.columns
+                          or not np.isfinite(plateaus["cell_v"].to_numpy(float)).all()):
+        rows.append(Claim(FIG, "drift plateaus lie near alpha/n").na(
+            "fig8_fates.csv has no cell_v (drift runs written before the cell-mean speed was "
+            "recorded): rerun them with --forcerun drift_run", "plateaus at alpha/n", "-"))
+        return rows, found
     for phi0, g in _by_phi0(plateaus):
         phi0 = float(phi0)
-        g = g.sort_values("plateau_v")
-        pv = g["plateau_v"].to_numpy(float)
-        # one plateau = runs whose plateau speeds agree to 2% (neighbouring alpha/n differ more)
-        cluster = np.concatenate([[0], np.cumsum(np.diff(pv) > PLATEAU_CLUSTER * pv[1:])])
+        g = g.sort_values("cell_v")
+        cv = g["cell_v"].to_numpy(float)
+        # one plateau = runs whose cell-mean speeds agree to 2% (neighbouring alpha/n differ
+        # more up to n ~ 50)
+        cluster = np.concatenate([[0], np.cumsum(np.diff(cv) > PLATEAU_CLUSTER * cv[1:])])
         found[phi0] = []
         for c in np.unique(cluster):
             out, hit = _plateau_row(runs, phi0, g, cluster == c)
@@ -241,30 +252,38 @@ def _plateau_rows(runs: _Fig8Runs) -> tuple[list[dict], dict[float, list[tuple[i
 
 def _plateau_row(runs: _Fig8Runs, phi0: float, g: pd.DataFrame,
                  sel: np.ndarray) -> tuple[dict, tuple[int, float] | None]:
-    """The row of the plateau of runs ``sel`` of ``g``; (n, speed) if it lies near alpha/n."""
+    """The row of the plateau of runs ``sel`` of ``g``; (n, speed) if it lies near alpha/n.
+
+    Judged on the cell-mean speed alpha/<tau per cell> (``cell_v``): the midpoint speeds
+    Fig. 8 plots are extrema of v(tau), off the mean by the speed's swing in a cell, which at
+    low speed is wider than the gap between neighbouring alpha/n.
+    """
     pv = g["plateau_v"].to_numpy(float)
+    cv = g["cell_v"].to_numpy(float)
     slope = _col(g, "tail_slope", 0.0)
     vmean = float(pv[sel].mean())
-    nn = _nearest_n(vmean, runs.alpha)
+    vcell = float(cv[sel].mean())
+    nn = _nearest_n(vcell, runs.alpha)
+    line = runs.alpha / nn
+    tol = line * min(PLATEAU_LOCK, 1.0 / (8 * (nn + 1)))
     spread = float(_fluctuation(vmean, phi0, runs.mu))
-    off = vmean - runs.alpha / nn
+    off = vcell - line
     v0s = g["v0"].to_numpy(float)[sel]
     rel_slope = float(np.max(np.abs(slope[sel]))) / runs.free if runs.free > 0 else 0.0
-    note = (f"n = {nn}, offset {_g(off)}; tolerance = speed spread in a cell "
-            f"|v - v_ext(v)|; {int(sel.sum())} run(s) (v0 = "
-            f"{', '.join(_g(x) for x in v0s[:8])}), plateau speeds "
+    note = (f"n = {nn}: cell-mean speed alpha/<tau per cell> {_g(vcell)}, offset {_g(off)}; "
+            f"tolerance {_g(100 * tol / line)}% of alpha/n; {int(sel.sum())} run(s) (v0 = "
+            f"{', '.join(_g(x) for x in v0s[:8])}), midpoint speeds (Fig. 8's extrema) "
             f"{_g(pv[sel].min())}..{_g(pv[sel].max())}, tail slope up to "
             f"{_g(rel_slope)} x the bias's free acceleration")
-    note += _nearest_solutions(runs, phi0, vmean)
-    ok = math.isfinite(spread) and abs(off) <= spread
-    claim = f"drift plateau near alpha/n (Phi0 = {_g(phi0)}, v = {_g(vmean)})"
+    note += _nearest_solutions(runs, phi0, vcell)
+    ok = abs(off) <= tol
+    claim = f"drift plateau near alpha/n (Phi0 = {_g(phi0)}, v = {_g(vcell)})"
     why = "" if ok or runs.free <= 0 else _off_line(runs, phi0, g, vmean, spread,
                                                     float(np.mean(slope[sel])))
     if why:
-        return Claim(FIG, claim).na("not a plateau: " + note + why, runs.alpha / nn, vmean,
-                                    spread), None
-    return (runs.judged(ok, claim, runs.alpha / nn, vmean, spread, note,
-                        unsettled=rel_slope > PLATEAU_SETTLED), (nn, vmean) if ok else None)
+        return Claim(FIG, claim).na("not a plateau: " + note + why, line, vcell, tol), None
+    return (runs.judged(ok, claim, line, vcell, tol, note,
+                        unsettled=rel_slope > PLATEAU_SETTLED), (nn, vcell) if ok else None)
 
 
 def _nearest_solutions(runs: _Fig8Runs, phi0: float, vmean: float) -> str:

@@ -32,7 +32,9 @@ SP_PEAK_INSIDE = 1.1           # claimed where Eq. 26 itself peaks >= 1.1 x both
 FIG7_ENHANCEMENT = 1.1         # peak loss >= 1.1 x Eq. 26 ...
 FIG7_CONTRAST = 0.05           # ... and its ratio to Eq. 26 >= 0.05 above the band below it
 FIG7_MIN_BAND = 5              # points needed in the band below the window
-PLATEAU_CLUSTER = 0.02         # runs whose plateau speeds agree to 2% share one plateau
+PLATEAU_CLUSTER = 0.02         # runs whose cell-mean speeds agree to 2% share one plateau
+PLATEAU_LOCK = 0.01            # cell-mean speed within 1% of alpha/n (drift_fate's own
+                               # plateau_rtol), at most 1/4 of the half-gap to alpha/(n+1)
 PLATEAU_SETTLED = 0.05         # |tail slope| <= 5% of the bias's free acceleration: settled
 RELAXATION_RTOL = 0.05         # |dv/dtau - Eq. 33's| <= 5% of the bias's free acceleration
 FIG8C_REL = 0.01               # drive-mode Delta_bar vs Eq. 33: 1%
