@@ -52,13 +52,13 @@ def fig4c_table(factor=1.0):
     return pd.DataFrame(rows)
 
 
-def health_table(energy=(4.5e-5, 1.2e-5), timestep=3e-5, sigma=9e-3, tau=5.0):
+def health_table(energy=(4.5e-5, 1.2e-5), timestep=3e-5, sigma=9e-3, tau=5.0, v0=None):
     """A numerical_health table: energy drifts at d = 60, 120, a time-step change, a solver
-    difference over tau."""
+    difference over tau (of a run at speed v0, if given)."""
     rows = [dict(check="energy_conservation", quantity="max_rel_energy_drift", value=e, d=d,
                  tau_max=20.0) for e, d in zip(energy, (60, 120))]
     rows += [dict(check="timestep_convergence", quantity="rel_change_halved_delta",
                   value=timestep, d=60, phi0=2.0, v0=30.0)]
     rows += [dict(check="solver_agreement", quantity="max_abs_sigma_diff", value=sigma, d=60,
-                  tau_max=tau)]
+                  tau_max=tau, **({} if v0 is None else {"v0": v0}))]
     return pd.DataFrame(rows)

@@ -29,5 +29,10 @@ def test_health_passes_and_each_check_can_fail():
     assert verdicts(check(health_table(sigma=0.08)), "solvers agree") == [False]
     assert verdicts(check(health_table(sigma=0.08, tau=10.0)),
                     "solvers agree") == [True]  # 0.05 (10/5)^2 = 0.2
+    # with the run's speed: same time step, rounding only, 1e-9 of the path v0 tau = 1200
+    assert verdicts(check(health_table(sigma=1.1e-11, tau=10.0, v0=120.0)),
+                    "solvers agree") == [True]
+    assert verdicts(check(health_table(sigma=1e-5, tau=10.0, v0=120.0)),
+                    "solvers agree") == [False]
     rows = check(health_table().query("check == 'energy_conservation'"))
     assert verdicts(rows, "halving") == [NA] and verdicts(rows, "solvers agree") == [NA]
