@@ -26,6 +26,8 @@ def test_health_passes_and_each_check_can_fail():
     assert verdicts(check(health_table(energy=(1e-3, 2.5e-4))), "(d = 60)") == [False]
     assert verdicts(check(health_table(energy=(4e-5, 3e-5))), "shrinks") == [False]
     assert verdicts(check(health_table(timestep=0.01)), "halving") == [False]
+    # drifts at rounding level carry no order of convergence: not applicable, not passed
+    assert verdicts(check(health_table(energy=(3e-12, 2e-12))), "shrinks") == [NA]
     assert verdicts(check(health_table(sigma=0.08)), "solvers agree") == [False]
     assert verdicts(check(health_table(sigma=0.08, tau=10.0)),
                     "solvers agree") == [True]  # 0.05 (10/5)^2 = 0.2

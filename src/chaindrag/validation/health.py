@@ -77,8 +77,9 @@ def _energy_rows(e: pd.DataFrame) -> list[dict]:
         a, b = by_d[d1], by_d[2 * d1]
         order = Claim(FIG, f"energy error shrinks with the time step (d = {d1} -> {2 * d1})")
         if max(a, b) < HEALTH_ENERGY_FLOOR:
-            rows.append(order.row(">= 3 (second order: 4)", math.nan, HEALTH_ENERGY_ORDER, True,
-                                  "both drifts below 1e-10: rounding level"))
+            rows.append(order.na("both drifts below 1e-10: rounding level, no order to "
+                                 "measure", ">= 3 (second order: 4)", math.nan,
+                                 HEALTH_ENERGY_ORDER))
         else:
             ratio = a / b if b > 0 else math.inf
             rows.append(order.row(">= 3 (second order: 4)", ratio, HEALTH_ENERGY_ORDER,
