@@ -232,6 +232,26 @@ def test_broadening_vanishes_for_a_heavy_particle():
     np.testing.assert_allclose(heavy, an.steady_state_loss(v, PHI0, LAM, ALPHA), rtol=1e-5)
 
 
+@pytest.mark.parametrize("phi0, v", [(PHI0, 25.0), (PHI0, 45.0), (-PHI0, 30.0)])
+def test_broadened_loss_is_the_time_weighted_mean_of_eq33_over_the_cell(phi0, v):
+    # Sec. VI: <Delta_bar> = int Delta_bar(u(x)) dx/u(x) / int dx/u(x) over half a cell, with
+    # u(x)^2 = v^2 - (8 pi^2/mu) [Phi_cell(x) - Phi_cell(alpha/2)]; here by scipy's adaptive
+    # quad (the package uses tanh-sinh nodes), at speeds whose range crosses no spike
+    from scipy.integrate import quad
+
+    mid = float(an.cell_potential(np.array([ALPHA / 2]), phi0, LAM, ALPHA)[0])
+
+    def u(x):
+        cell = float(an.cell_potential(np.array([x]), phi0, LAM, ALPHA)[0])
+        return math.sqrt(v**2 - 8 * math.pi**2 * (cell - mid))
+
+    num = quad(lambda x: float(an.steady_state_loss(u(x), phi0, LAM, ALPHA)) / u(x), 0.0,
+               ALPHA / 2, epsabs=0.0, epsrel=1e-12, limit=400)[0]
+    den = quad(lambda x: 1.0 / u(x), 0.0, ALPHA / 2, epsabs=0.0, epsrel=1e-12, limit=400)[0]
+    assert an.broadened_steady_state_loss(v, phi0, LAM, ALPHA) == pytest.approx(num / den,
+                                                                                 rel=1e-10)
+
+
 def test_broadened_loss_undefined_below_capture_and_finite_for_attraction():
     v = np.array([5.0, 12.0, 14.0, 30.0])
     rep = an.broadened_steady_state_loss(v, PHI0, LAM, ALPHA)
