@@ -10,7 +10,8 @@ import pandas as pd
 
 from .. import analytic
 from .fig8_relaxation import _continued_rows, _eq33_acceleration, _relaxation_rows
-from .kinematics import _EIGHT_PI_SQ, _fluctuation, _nearest_n
+from ..trajectory.fates import _nearest_resonance as _nearest_n  # drift_fate's n
+from .kinematics import _EIGHT_PI_SQ, _fluctuation
 from .pair import barriers, table_interaction
 from .rows import Claim, _as_bool, _by_phi0, _col, _g, _require
 from .tolerances import (PAPER_FIG8_TAU, PLATEAU_CLUSTER, PLATEAU_LOCK, PLATEAU_SETTLED,

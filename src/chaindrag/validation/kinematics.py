@@ -67,13 +67,6 @@ def airy_width(tau, omega_fast: float = 10.0):
     return (math.pi * np.asarray(tau, float) * abs(d3)) ** (1.0 / 3.0)
 
 
-def _nearest_n(v: float, alpha: float) -> int:
-    """Positive integer n minimising |alpha/n - v| (the Fig. 8 lines)."""
-    x = alpha / v
-    cands = [n for n in (math.floor(x), math.ceil(x)) if n >= 1] or [1]
-    return min(cands, key=lambda n: abs(alpha / n - v))
-
-
 def _spikes_near(v: float, alpha: float, lam: float, wf: float) -> float:
     """Relative distance from v to the nearest spike of Eq. 33 that carries weight at v."""
     n_max = max(int(alpha / (0.5 * v)) + 2, 2)
