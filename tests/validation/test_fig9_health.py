@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from chaindrag import validation
+from chaindrag import tables, validation
 
 from .helpers import health_table, verdicts
 
@@ -15,9 +16,31 @@ NA = validation.NA
 def test_fig9_broadened_curve_finite_or_not():
     df = pd.DataFrame(dict(phi0=[2.0, 2.0, -2.0], v=[20.0, 30.0, 20.0],
                            delta_bar_broadened=[0.01, 0.02, 0.03], delta_bar=[np.inf, 0.1, 0.2]))
-    assert verdicts(validation.check_fig9(df)) == [True, True]
+    assert verdicts(validation.check_fig9(df), "finite") == [True, True]
     df.loc[0, "delta_bar_broadened"] = np.inf
-    assert verdicts(validation.check_fig9(df)) == [False, True]
+    assert verdicts(validation.check_fig9(df), "finite") == [False, True]
+    # without alpha, lam, mu, omega_fast the definition cannot be checked
+    assert verdicts(validation.check_fig9(df), "time-averaged") == [NA, NA]
+
+
+FIG9 = dict(alpha=40.0, phi0=2.0, lam=4.0, mu=1.0, omega_fast=10.0, v_max=60.0,
+            v_min_attractive=1.0, capture_margin=0.01, n_points=60)
+
+
+@pytest.mark.parametrize("interaction", [None, {"kind": "yukawa", "Q": 2.0,
+                                                "screening_length": 3.0, "h": 4.0}])
+def test_fig9_broadened_curve_is_eq33_averaged_over_the_cell_and_plain_eq33_is_not(
+        tmp_path, interaction):
+    df = tables.fig9_table(tmp_path / "9.csv", **FIG9, interaction=interaction)
+    claim = "time-averaged over the cell"
+    assert verdicts(validation.check_fig9(df), claim) == [True, True]
+    # the plain Eq. 33 curve is finite on this grid too, but it is not the cell average
+    plain = df.assign(delta_bar_broadened=df["delta_bar"])
+    assert verdicts(validation.check_fig9(plain), "finite") == [True, True]
+    assert verdicts(validation.check_fig9(plain), claim) == [False, False]
+    # an error of 1e-6 (e.g. too few quadrature nodes) is seen
+    off = df.assign(delta_bar_broadened=df["delta_bar_broadened"] * (1.0 + 1e-6))
+    assert verdicts(validation.check_fig9(off), claim) == [False, False]
 
 
 def test_health_passes_and_each_check_can_fail():
