@@ -203,12 +203,20 @@ def _run(statistics, temp, seed, v0, taus, speeds, directions=None, phi0=2.0):
                              omega_fast=WF, d=60, solver="chain"))
 
 
+def _crossing_times(speeds, alpha=40.0, end=100.0):
+    """Midpoint crossing times, the last at ``end``, of a particle whose mean speed over the
+    cell before crossing k is speeds[k]."""
+    t = np.concatenate([[0.0], np.cumsum(alpha / np.asarray(speeds[1:]))])
+    return list(t + end - t[-1])
+
+
 def test_drift_ends_are_plateau_fast_or_captured_for_either_sign(tmp_path):
     tau = list(np.linspace(0, 100, 60))
+    fast = list(np.linspace(80, 95, 60))
     runs = []
     for p in (2.0, -2.0):
-        runs += [_run("rest", 0.0, 0, 20.0, tau, [20.5] * 60, phi0=p),
-                 _run("quantum", 25.0, 0, 90.0, tau, list(np.linspace(80, 95, 60)), phi0=p),
+        runs += [_run("rest", 0.0, 0, 20.0, _crossing_times([20.5] * 60), [20.5] * 60, phi0=p),
+                 _run("quantum", 25.0, 0, 90.0, _crossing_times(fast), fast, phi0=p),
                  _run("quantum", 25.0, 1, 10.0, tau, [5.0] * 60, [1, -1] * 30, phi0=p),
                  _run("quantum", 25.0, 2, 20.0, list(np.linspace(0, 100, 12)), [20.0] * 12,
                       phi0=p)]
@@ -226,6 +234,26 @@ def test_drift_ends_are_plateau_fast_or_captured_for_either_sign(tmp_path):
                          ("quantum", 2): "undetermined", ("rest", 0): "plateau"}
     frac = plateau_fractions(ends)
     assert frac.groupby(["phi0", "statistics", "omega_T"])["fraction"].sum().tolist() == [1.0] * 4
+
+
+def test_a_slow_drift_end_is_labelled_by_the_line_its_crossing_period_locks_to(tmp_path):
+    # an attractive slow run: midpoint (minimum) speeds 3.5 +- 0.1, one cell every 8.003
+    # (the paper preset's v0 = 2 run): alpha/8 = 5, while 3.5 is nearest alpha/11
+    speeds = list(3.5 + 0.1 * np.sin(np.arange(100.0)))
+    run = _run("classical", 5.0, 0, 2.0, list(8.003 * np.arange(100.0)), speeds, phi0=-2.0)
+    run.to_csv(tmp_path / "b.csv", index=False)
+    _, ends = thermal_drift_tables([tmp_path / "b.csv"], tmp_path / "t.csv",
+                                   tmp_path / "e.csv", tail_fraction=0.25, min_points=8)
+    end = ends.iloc[0]
+    assert _plateau_index(end["v_end"], 40.0) == 11  # what binning the midpoint speed gave
+    assert (end["fate"], end["n"]) == ("plateau", 8)
+    assert end["cell_v"] == pytest.approx(40.0 / 8.003, rel=1e-12)
+    with pytest.raises(ParameterError, match="min_points"):
+        thermal_drift_tables([tmp_path / "b.csv"], tmp_path / "t.csv", tmp_path / "e.csv",
+                             tail_fraction=0.25, min_points=1)
+    with pytest.raises(ParameterError, match="tail_fraction"):
+        thermal_drift_tables([tmp_path / "b.csv"], tmp_path / "t.csv", tmp_path / "e.csv",
+                             tail_fraction=0.0, min_points=8)
 
 
 def _pass_table(var_factor, n=400, seed=1, shift=0.0, table_shift=None, mirrored=False,

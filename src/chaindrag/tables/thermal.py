@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import analytic
+from ..params import require_int_range, require_range
 from ..analytic._pair import entry_interaction, loss_keywords
 from ..stores import write_table
 from ._common import PathLike, _flags, _read_all, _sorted, _with_provenance
@@ -156,13 +157,19 @@ def _run_end(run: pd.DataFrame, alpha: float, tau_max: float, tail_fraction: flo
     tail = run[run["tau"] >= (1.0 - tail_fraction) * tau_max]
     nan = float("nan")
     if tail.empty or tail["direction"].nunique() > 1:
-        return dict(fate="captured", v_end=nan, v_end_std=nan, n=0, tail_points=len(tail))
+        return dict(fate="captured", v_end=nan, v_end_std=nan, cell_v=nan, n=0,
+                    tail_points=len(tail))
     if len(tail) < min_points:
-        return dict(fate="undetermined", v_end=nan, v_end_std=nan, n=0, tail_points=len(tail))
+        return dict(fate="undetermined", v_end=nan, v_end_std=nan, cell_v=nan, n=0,
+                    tail_points=len(tail))
     v_end = float(tail["v"].mean())
-    n = _plateau_index(v_end, alpha)
+    # the line is the one the crossing period locks to: below v ~ 23 the midpoint speed is
+    # off the mean speed by more than half the gap between neighbouring lines alpha/n
+    cell_v = alpha * (len(tail) - 1) / float(tail["tau"].iloc[-1] - tail["tau"].iloc[0])
+    n = _plateau_index(cell_v, alpha)
     return dict(fate="plateau" if n else "fast", v_end=v_end,
-                v_end_std=float(tail["v"].std(ddof=1)), n=n, tail_points=len(tail))
+                v_end_std=float(tail["v"].std(ddof=1)), cell_v=cell_v, n=n,
+                tail_points=len(tail))
 
 
 def thermal_drift_tables(midpoints: Sequence[PathLike], table: PathLike, ends: PathLike, *,
@@ -171,8 +178,10 @@ def thermal_drift_tables(midpoints: Sequence[PathLike], table: PathLike, ends: P
     """Midpoint speeds of every biased thermal run, and where each run ends.
 
     ``ends``: one row per run (phi0, omega_T, statistics, seed, v0, ...) with ``v_end``
-    (mean midpoint speed over the last ``tail_fraction`` of tau_max), ``v_end_std``, ``n``
-    (the line alpha/n nearest on a log scale; bins split at alpha/sqrt(n(n+1))) and
+    (mean midpoint speed over the last ``tail_fraction`` of tau_max), ``v_end_std``,
+    ``cell_v`` (the mean speed: alpha x (crossings - 1) / the time they span, as
+    :func:`chaindrag.trajectory.drift_fate`'s), ``n`` (the line alpha/n nearest ``cell_v``
+    on a log scale; bins split at alpha/sqrt(n(n+1))) and
     ``fate``: 'plateau' (in a bin), 'fast' (above sqrt(2) alpha: runaway or still slowing
     down), 'captured' (no crossing in the tail, or crossings both ways: a particle bouncing
     in a cell crosses its midpoint back and forth) or 'undetermined' (fewer than
@@ -180,6 +189,8 @@ def thermal_drift_tables(midpoints: Sequence[PathLike], table: PathLike, ends: P
     the midpoint is the speed maximum of a repulsive pass and the minimum of an attractive
     one (Fig. 8a, b).
     """
+    require_range("tail_fraction", tail_fraction, 0.0, 1.0, lo_open=True)
+    require_int_range("min_points", min_points, 2)  # a crossing period needs two crossings
     keys = ["phi0", "statistics", "omega_T", "v0", "seed"]
     df = _sorted(_read_all(midpoints), keys + ["tau"])
     write_table(df, table)
