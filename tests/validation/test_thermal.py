@@ -1,6 +1,6 @@
-"""The drift-plateau claim of the thermal branch (validation_thermal.csv, figure thermal_drift):
-finite-T plateau speeds within the spread of the rest-chain ones, per sign of phi0, with a
-Student-t tolerance that follows from the number of runs."""
+"""Claims of the thermal branch (validation_thermal.csv): finite-T drift plateau speeds within
+the spread of the rest-chain ones, per sign of phi0, with a Student-t tolerance that follows
+from the number of runs; the solvers' agreement; no claim judged on fewer than five samples."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pandas as pd
 from scipy import stats
 
 from chaindrag.validation import NA
-from chaindrag.validation.thermal import MIN_RUNS, P_ROW, check_thermal_drift, \
+from chaindrag.validation.thermal import MIN_SAMPLES, P_ROW, check_thermal_drag, \
+    check_thermal_drift, check_thermal_equilibration, check_thermal_sampler, \
     check_thermal_solvers
 
 REST_N2 = (20.5, 21.0)  # rest-chain end speeds near alpha/2 = 20 (two starting speeds)
@@ -80,8 +81,8 @@ def test_the_same_offset_fails_once_enough_runs_resolve_it():
 
 
 def test_too_few_runs_near_a_plateau_are_not_judged():
-    [row] = check_thermal_drift(_ends(_shifted(MIN_RUNS - 1, 3.0)))
-    assert row["passed"] == NA and str(MIN_RUNS) in row["note"]
+    [row] = check_thermal_drift(_ends(_shifted(MIN_SAMPLES - 1, 3.0)))
+    assert row["passed"] == NA and str(MIN_SAMPLES) in row["note"]
 
 
 def test_runs_sharing_a_realization_are_not_judged():
@@ -114,3 +115,46 @@ def test_each_solver_is_judged_against_the_chain_solver_within_a_billionth_of_th
 def test_a_solver_table_without_the_transparent_run_is_not_judged_for_it():
     rows = check_thermal_solvers(_solver_table(1e-10))
     assert rows[0]["passed"] is True and rows[1]["passed"] == NA
+
+
+# -------------------------------------------------- too few samples for a tolerance to bite
+def _sampler(seeds, velocity=5.0):
+    return pd.DataFrame([dict(statistics="classical", omega_T=5.0, quantity=q, lag=0.0,
+                              measured=m, std_error=0.01, expected=e, seeds=seeds)
+                         for q, m, e in (("displacement_variance", 0.5, 0.5),
+                                         ("velocity_variance", velocity, 5.0),
+                                         ("neighbour_correlation", 0.41, 0.409),
+                                         ("time_correlation", 0.2, 0.2))])
+
+
+def _equilibration(seeds, kinetic):
+    tau = np.linspace(0.0, 100.0, 11)
+    series = pd.DataFrame([dict(start="hot", seed=s, tau=t, kinetic=kinetic + 0.01 * s,
+                                omega_T=2.0, statistics="classical", tau_max=100.0)
+                           for s in range(seeds) for t in tau])
+    crossings = pd.DataFrame([dict(start="hot", seed=s, tau=t, kinetic=2 * kinetic + 0.01 * s)
+                              for s in range(seeds) for t in tau])
+    return series, crossings
+
+
+def _drag(n_samples, shift):
+    return pd.DataFrame([dict(statistics="classical", omega_T=5.0, v=v, n_samples=n_samples,
+                              shift=shift, shift_se=1e-4, theory_shift=0.02,
+                              debye_waller_shift=0.0) for v in (25.0, 50.0)])
+
+
+def test_thermal_claims_on_fewer_than_five_realizations_are_not_judged():
+    # the critical value t(k - 1) at P_ROW is 13 at 5 samples, 22 at 4 and 3 183 at 2: below
+    # 5 a row could pass almost anything, so it is n/a; at 5 the same errors fail
+    assert [r["passed"] for r in check_thermal_sampler(_sampler(5, 5.3))] == [True, False,
+                                                                               True, True]
+    few = check_thermal_sampler(_sampler(MIN_SAMPLES - 1, 5.3))
+    assert all(r["passed"] == NA and "fewer than 5" in r["note"] for r in few)
+    assert {r["passed"] for r in check_thermal_equilibration(*_equilibration(5, 1.0))} == {True}
+    assert {r["passed"] for r in check_thermal_equilibration(*_equilibration(5, 1.5))} == {False}
+    few = check_thermal_equilibration(*_equilibration(4, 1.5))
+    assert all(r["passed"] == NA and "4 seeds" in r["note"] for r in few)
+    assert [r["passed"] for r in check_thermal_drag(_drag(5, 0.02))] == [True, True]
+    assert [r["passed"] for r in check_thermal_drag(_drag(5, 0.0))] == [False, False]
+    few = check_thermal_drag(_drag(4, 0.0))
+    assert all(r["passed"] == NA and "4 samples" in r["note"] for r in few)

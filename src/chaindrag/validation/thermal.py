@@ -29,13 +29,10 @@ from .rows import COLUMNS, NA, Claim, _g, _require
 from .run import _read, _safe, failed_claims, summary
 from .thermal_drag import check_thermal_drag
 from .thermal_single_pass import check_thermal_single_pass
-from .tolerances import P_ROW, critical  # noqa: F401 (P_ROW: the tests read it here)
+from .tolerances import MIN_SAMPLES, P_ROW, critical, too_few  # noqa: F401 (P_ROW: the tests read it here)
 
 log = logging.getLogger("chaindrag.validation")
 
-#: Fewest thermal runs near a plateau for it to be judged: below, the Student-t critical
-#: value at P_ROW (13 at 5 runs, 71 at 3) leaves the claim without weight.
-MIN_RUNS = 5
 REST = "rest"
 
 
@@ -51,13 +48,15 @@ def check_thermal_sampler(df: pd.DataFrame | None) -> list[dict]:
                                           "measured", "std_error", "expected", "seeds"])
     rows = []
     for (st, temp), grp in df.groupby(["statistics", "omega_T"], sort=True):
-        dof = float(grp["seeds"].iloc[0]) - 1.0
+        seeds = int(grp["seeds"].iloc[0])
+        dof = seeds - 1.0
+        few = too_few(seeds, "realizations")
         for quantity, name in _SAMPLER_CLAIMS.items():
             r = grp[grp["quantity"] == quantity]
             claim = Claim("thermal_sampler", f"{name} of realizations = closed form "
                                              f"({st}, omega_T = {temp:g})")
-            if r.empty:
-                rows.append(claim.na(f"no {quantity} row"))
+            if r.empty or few:
+                rows.append(claim.na(few or f"no {quantity} row"))
                 continue
             r = r.iloc[0]
             tol = critical(dof) * r["std_error"]
@@ -69,8 +68,8 @@ def check_thermal_sampler(df: pd.DataFrame | None) -> list[dict]:
         lag = grp[grp["quantity"] == "time_correlation"]
         claim = Claim("thermal_sampler", f"C_0(tau) of realizations = its BZ integral "
                                          f"({st}, omega_T = {temp:g})")
-        if lag.empty:
-            rows.append(claim.na("no time_correlation rows"))
+        if lag.empty or few:
+            rows.append(claim.na(few or "no time_correlation rows"))
             continue
         dev = (lag["measured"] - lag["expected"]).abs().to_numpy()
         se = lag["std_error"].to_numpy()
@@ -142,8 +141,8 @@ def check_thermal_equilibration(series: pd.DataFrame | None,
                                      f"at T"))
                 continue
             per_seed = data.groupby("seed")["kinetic"].mean()
-            if len(per_seed) < 2:
-                rows.append(claim.na("fewer than 2 seeds"))
+            if few := too_few(len(per_seed), "seeds"):
+                rows.append(claim.na(few))
                 continue
             m, se = float(per_seed.mean()), float(per_seed.std(ddof=1) / math.sqrt(len(per_seed)))
             tol = critical(len(per_seed) - 1.0) * se
@@ -155,11 +154,11 @@ def check_thermal_equilibration(series: pd.DataFrame | None,
 
 # -------------------------------------------------------------------------------- drift
 def _plateau_stats(grp: pd.DataFrame, rest: pd.DataFrame) -> pd.DataFrame:
-    """Per line alpha/n reached by >= MIN_RUNS thermal runs and by a rest run: the thermal
+    """Per line alpha/n reached by >= MIN_SAMPLES thermal runs and by a rest run: the thermal
     runs' mean end speed, its standard error, the rest range, gap / standard error and the
     critical value (Bonferroni over the plateaus judged)."""
     per_n = grp.groupby("n")["v_end"].agg(["mean", "std", "count"])
-    per_n = per_n[(per_n["count"] >= MIN_RUNS) & per_n.index.isin(rest.index)].copy()
+    per_n = per_n[(per_n["count"] >= MIN_SAMPLES) & per_n.index.isin(rest.index)].copy()
     per_n["se"] = per_n["std"] / np.sqrt(per_n["count"])
     per_n["lo"], per_n["hi"] = rest.loc[per_n.index, "min"], rest.loc[per_n.index, "max"]
     gap = np.maximum(np.maximum(per_n["lo"] - per_n["mean"], per_n["mean"] - per_n["hi"]), 0.0)
@@ -173,7 +172,7 @@ def check_thermal_drift(ends: pd.DataFrame | None) -> list[dict]:
     """Plateau speeds at finite T within the spread of the rest-chain ones, per sign and T.
 
     For every (phi0, statistics, omega_T) and every line alpha/n that at least
-    :data:`MIN_RUNS` thermal runs and at least one rest-chain run of the same phi0 end near
+    :data:`MIN_SAMPLES` thermal runs and at least one rest-chain run of the same phi0 end near
     (fate 'plateau', same n): the k thermal end speeds are independent samples (each run has
     its own realization; a table whose runs share seeds is not judged) with mean m and
     sample standard deviation s. The claim holds at that line when m lies in the range
@@ -200,7 +199,7 @@ def check_thermal_drift(ends: pd.DataFrame | None) -> list[dict]:
         s = _plateau_stats(grp[grp["fate"] == "plateau"],
                            rest.groupby("n")["v_end"].agg(["min", "max"]))
         if s.empty:
-            rows.append(claim.na(f"no line alpha/n reached by >= {MIN_RUNS} thermal runs and "
+            rows.append(claim.na(f"no line alpha/n reached by >= {MIN_SAMPLES} thermal runs and "
                                  f"by a rest-chain run ({len(grp)} thermal runs)"))
             continue
         k = int(np.argmax(s["z"] / s["crit"]))

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .rows import Claim, _g, _require
-from .tolerances import critical
+from .tolerances import critical, too_few
 
 _COLUMNS = ["statistics", "omega_T", "v", "n_samples", "shift", "shift_se", "theory_shift",
             "debye_waller_shift"]
@@ -36,6 +36,9 @@ def check_thermal_drag(df: pd.DataFrame | None) -> list[dict]:
                                       f"loss: multi-phonon absorption is resolved ({what})")
         if g.empty:
             why = "fewer than two samples at every speed: no standard error"
+            rows += [agree.na(why), alone.na(why)]
+            continue
+        if why := too_few(int(g["n_samples"].min()), "samples at a speed"):
             rows += [agree.na(why), alone.na(why)]
             continue
         crit = critical(float(g["n_samples"].min()) - 1.0, len(g))

@@ -56,9 +56,23 @@ HEALTH_SOLVER_TAU = 5.0        # ... growing as (tau / 5)^2 beyond
 #: Thermal claims (validation_thermal.csv): false-alarm probability of one row (50 rows:
 #: family-wise <= 1 %).
 P_ROW = 2e-4
+#: Fewest independent samples (realizations, runs) a thermal claim is judged on: below, the
+#: Student-t critical value at P_ROW (13 at 5 samples, 22 at 4, 71 at 3, 3 183 at 2) lets
+#: almost any measurement pass, so the row is n/a instead.
+MIN_SAMPLES = 5
 
 
 def critical(dof: float, tests: int = 1) -> float:
     """Two-sided Student-t critical value at P_ROW / tests (normal for infinite dof)."""
     q = 1.0 - P_ROW / (2.0 * max(int(tests), 1))
     return float(stats.norm.ppf(q) if not math.isfinite(dof) else stats.t.ppf(q, dof))
+
+
+def too_few(k: int, what: str) -> str:
+    """Why k independent samples cannot judge a thermal claim ("" if they can: k >=
+    :data:`MIN_SAMPLES`)."""
+    if k >= MIN_SAMPLES:
+        return ""
+    crit = f" (t critical value {critical(k - 1.0):.4g})" if k >= 2 else ""
+    return (f"{k} {what}: fewer than {MIN_SAMPLES} independent samples, too few for a "
+            f"tolerance that could fail{crit}")
