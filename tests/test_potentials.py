@@ -15,6 +15,8 @@ from chaindrag.analytic._pair import provenance_text
 from chaindrag.interactions import Morse, interaction_from_config
 from chaindrag.jobs.single_pass import single_pass_run
 from chaindrag.solvers import drive
+from chaindrag.params import ParameterError
+from chaindrag.tables import potentials_table
 from chaindrag.validation.potentials import validate_potentials
 
 ALPHA = 40.0
@@ -97,6 +99,54 @@ def test_study_claims_pass_on_eq25_and_fail_on_a_loss_off_by_a_third():
     assert row["passed"].iloc[0] is False
     empty = validate_potentials(None)
     assert set(empty["passed"]) == {"n/a"}
+
+
+def _verdict(table: pd.DataFrame, start: str):
+    out = validate_potentials(table)
+    [passed] = out.loc[out["claim"].str.startswith(start), "passed"]
+    return passed
+
+
+def test_agreement_tolerance_is_the_speed_variation_effect_and_not_more():
+    # at v0 = 45, 60 the Morse channel's tolerance is 2% + 1.5 x its speed-variation effect,
+    # 4.4%: a 3% error passes, 4.5% fails (either sign)
+    start = "single-pass loss agrees"
+    assert _verdict(_study_table(shift=0.03), start) is True
+    assert _verdict(_study_table(shift=0.045), start) is False
+    assert _verdict(_study_table(shift=-0.045), start) is False
+
+
+def test_eq33_claim_sees_a_percent_and_tells_the_potential_apart():
+    # judged against Eq. (33) from scratch (brentq roots, Phi_k by quadrature) at five grid
+    # speeds clear of the spikes: the curve's spike positions alone no longer pass it
+    table = _study_table()
+    start = "Eq. (33) finite and equal"
+    assert _verdict(table, start) is True
+    eq33 = table["curve"] == "eq33"
+    off = table.copy()
+    off.loc[eq33, "delta"] *= 1.01
+    assert _verdict(off, start) is False
+    other = table.copy()
+    other.loc[eq33, "delta"] = analytic.steady_state_loss(table.loc[eq33, "v"].to_numpy(),
+                                                          2.0, 1.0, ALPHA)
+    assert _verdict(other, start) is False
+
+
+def test_study_table_refuses_runs_and_curves_of_different_potentials_under_one_label(tmp_path):
+    table = _study_table()
+    curves = table[table["curve"] != "simulation"]
+    runs = (table[table["curve"] == "simulation"]
+            .rename(columns={"v": "v0", "delta": "delta_numeric", "delta_eq25": "delta_analytic"})
+            .drop(columns=["curve", "kind", "phi_max", "phi_min", "capture_speed", "delta_eq26"]))
+    curves.to_csv(tmp_path / "curves.csv", index=False)
+    runs.to_csv(tmp_path / "runs.csv", index=False)
+    built = potentials_table([tmp_path / "runs.csv"], [tmp_path / "curves.csv"], tmp_path / "t.csv")
+    assert set(built["curve"]) == {"simulation", "eq25", "eq33"}
+    runs.assign(interaction=provenance_text(interaction_from_config(LJ))).to_csv(
+        tmp_path / "runs.csv", index=False)
+    with pytest.raises(ParameterError, match="label 'morse'.*interaction"):
+        potentials_table([tmp_path / "runs.csv"], [tmp_path / "curves.csv"], tmp_path / "t.csv")
+    assert len(pd.read_csv(tmp_path / "t.csv")) == len(built)  # the table written before stays
 
 
 def test_a_study_table_without_the_agreement_columns_gives_not_applicable_not_an_error():

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..params import ParameterError
 from ..stores import write_table
 from ._common import PathLike, _read_all, _sorted
 
@@ -27,6 +28,19 @@ def _simulation_rows(batches: pd.DataFrame, curves: pd.DataFrame) -> pd.DataFram
         sim[col] = sim["label"].map(per_label[col])
     sim["delta_eq26"] = np.nan
     return sim
+
+
+def _require_one_setup(df: pd.DataFrame) -> None:
+    """Refuse a label whose runs and curves name different potentials or chains: the claims
+    judge the runs against the curves of their label."""
+    for label, g in df.groupby("label", sort=True):
+        for col in ("interaction", "alpha", "mu", "omega_fast"):
+            values = g[col].dropna().unique() if col in g.columns else []
+            if len(values) > 1:
+                raise ParameterError(
+                    f"potentials table: label {label!r} has runs and curves with different "
+                    f"{col} ({', '.join(map(str, values))}); each label must name one "
+                    f"potential on one chain (rerun its curves or batches)")
 
 
 def potentials_table(batches: Sequence[PathLike], curves: Sequence[PathLike],
@@ -55,6 +69,7 @@ def potentials_table(batches: Sequence[PathLike], curves: Sequence[PathLike],
     """
     cur = _read_all(curves)
     sim = _simulation_rows(_read_all(batches), cur)
+    _require_one_setup(pd.concat([sim, cur], ignore_index=True))
     cur = cur.assign(delta_eq25=np.where(cur["curve"] == "eq25", cur["delta"], np.nan))
     df = pd.concat([sim, cur], ignore_index=True).reindex(columns=POTENTIALS_COLUMNS)
     df = _sorted(df, ["label", "curve", "v"])
