@@ -199,13 +199,6 @@ def test_eq33_tends_to_eq25_for_large_spacing(inter):
     assert abs((10 * err[2] - err[0]) / 9) < 3e-5
 
 
-def test_eq33_even_in_the_sign_of_the_potential():
-    v = np.linspace(5.0, 80.0, 31)
-    rep = an.steady_state_loss(v, alpha=ALPHA, interaction=Yukawa(2.0, 4.0, 4.0))
-    att = an.steady_state_loss(v, alpha=ALPHA, interaction=Yukawa(-2.0, 4.0, 4.0))
-    np.testing.assert_array_equal(rep, att)
-
-
 # --------------------------------------------------------------------------- broadened, drift
 def test_broadening_vanishes_for_a_heavy_particle_any_potential():
     v = np.array([15.0, 25.0, 33.0, 55.0])

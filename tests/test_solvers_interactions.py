@@ -206,7 +206,9 @@ def test_dragged_particle_absorbs_eq33_per_site_with_any_weak_potential(inter):
     # approaches it, with Phi_k from the potential's closed-form transform
     res = drive(alpha=40.0, interaction=inter, v=25.0, tau_max=60.0)
     assert res.delta_bar == pytest.approx(_eq33(inter, 25.0, 40.0), rel=3e-3)
-    assert res.delta_bar_chain_energy == pytest.approx(res.delta_bar, rel=2e-3)
+    # the driver's work and the energy the chain took up: the scheme conserves its discrete
+    # energy (measured 3.5e-12 to 6.5e-10 apart)
+    assert res.delta_bar_chain_energy == pytest.approx(res.delta_bar, rel=1e-8)
     assert res.params["interaction"] == inter.provenance()["kind"]
 
 
