@@ -38,6 +38,44 @@ def test_gaussian_closed_form_equals_the_fourier_route_of_a_tabulated_gaussian()
             np.testing.assert_allclose(getattr(quad, part), getattr(closed, part), rtol=1e-7)
 
 
+@pytest.mark.parametrize("statistics", ["classical", "quantum"])
+def test_each_part_of_the_shift_equals_its_frequency_space_form(statistics):
+    # The tau integrals done in frequency space instead: with F(a) = int_0^inf X cos(a tau)
+    # = (1/(2 v^2)) (a/v)^4 Phi_{a/v}^2 and, on Brillouin-zone averages <.>, G-dot and C
+    # cosine sums, G and C' sine sums, products of two become F at the sum and difference
+    # frequencies and int tau X sin(a tau) = -F'(a):
+    #   displacement   (2 pi)^2 <<eps_2/w_2^2 [F(w_1 - w_2)/2 + F(w_1 + w_2)/2 - F(w_1)]>>
+    #   chain feedback -(2 pi)^2 <<eps_2/(w_1 w_2) [F(w_1 - w_2) - F(w_1 + w_2)]/2>>
+    #   recoil         (2 pi)^3 / mu <eps F'(w)/w>           (F at 2 pi x the frequencies)
+    # eps written here: T, or (w/2) coth(w/2T). Smooth integrands: Gauss-Legendre in theta.
+    phi0, lam, v, temp, mu, wf = 2.0, 4.0, 40.0, 5.0, 1.3, 10.0
+    c = math.pi * phi0**2 * lam**2 / v**6  # F(a) = c a^4 e^{-a^2 lam^2 / v^2} (Gaussian)
+
+    def f(a):
+        return c * a**4 * np.exp(-(a * lam / v) ** 2)
+
+    def f_prime(a):
+        return c * np.exp(-(a * lam / v) ** 2) * (4 * a**3 - 2 * a**5 * lam**2 / v**2)
+
+    theta, w = np.polynomial.legendre.leggauss(300)
+    theta, w = 0.25 * math.pi * (theta + 1.0), w / 2.0  # <g> = (2/pi) int_0^{pi/2} g dtheta
+    om = np.sqrt(1.0 + (wf**2 - 1.0) * np.sin(theta) ** 2)
+    eps = temp * np.ones_like(om) if statistics == "classical" else \
+        0.5 * om / np.tanh(0.5 * om / temp)
+    tp = 2.0 * math.pi
+    w1, w2 = om[:, None], om[None, :]
+    e2 = eps[None, :]
+    ww = w[:, None] * w[None, :]
+    diff, total = f(tp * (w1 - w2)), f(tp * (w1 + w2))
+    expected = dict(
+        displacement=tp**2 * np.sum(ww * e2 / w2**2 * (0.5 * diff + 0.5 * total - f(tp * w1))),
+        chain_feedback=-tp**2 * np.sum(ww * e2 / (w1 * w2) * 0.5 * (diff - total)),
+        recoil=tp**3 / mu * np.sum(w * eps * f_prime(tp * om) / om))
+    got = shift(v, phi0, lam, temp, statistics, mu=mu, parts=True)
+    for part, value in expected.items():
+        assert getattr(got, part) == pytest.approx(value, rel=1e-9), part  # measured 4e-13
+
+
 def test_classical_shift_is_linear_in_temperature_even_in_phi0_and_its_recoil_goes_as_one_over_mu():
     v = np.array([25.0, 40.0, 60.0])
     one = shift(v, 2.0, 4.0, 1.0, "classical", parts=True)
