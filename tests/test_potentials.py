@@ -13,7 +13,7 @@ import pytest
 from chaindrag import analytic
 from chaindrag.analytic._pair import provenance_text
 from chaindrag.interactions import Morse, interaction_from_config
-from chaindrag.jobs.single_pass import single_pass_run
+from chaindrag.jobs.single_pass import run_single_pass_batch, single_pass_run
 from chaindrag.solvers import drive
 from chaindrag.params import ParameterError
 from chaindrag.tables import potentials_table
@@ -114,6 +114,30 @@ def test_agreement_tolerance_is_the_speed_variation_effect_and_not_more():
     assert _verdict(_study_table(shift=0.03), start) is True
     assert _verdict(_study_table(shift=0.045), start) is False
     assert _verdict(_study_table(shift=-0.045), start) is False
+
+
+def test_a_run_below_the_capture_speed_is_started_there_and_does_not_pass(tmp_path):
+    # the batch resolves v0_over_capture with the potential's own Phi_max; energy
+    # conservation forbids the pass, and a run that passed there fails the claim
+    inter = Morse(1.0, 0.5, 6.0, 4.0)
+    run = dict(PASS, interaction=MORSE, label="morse", v0_over_capture=0.95)
+    [row] = run_single_pass_batch([run], tmp_path / "b.csv").to_dict("records")
+    assert row["v0"] == pytest.approx(0.95 * inter.capture_speed(), rel=1e-14)
+    assert not row["passed"]
+    below = pd.DataFrame([dict(_study_table().iloc[-1], curve="simulation", v=row["v0"],
+                               passed=False, delta=math.nan)])
+    table = pd.concat([_study_table(), below], ignore_index=True)
+    claim = "runs slower than the capture speed"
+    assert _verdict(table, claim) is True
+    assert _verdict(table.assign(passed=table["passed"].where(table["v"] != row["v0"], True)),
+                    claim) is False
+    assert _verdict(_study_table(), claim) == "n/a"
+    with pytest.raises(ParameterError, match="v0_over_capture.*barrier"):
+        run_single_pass_batch([dict(run, interaction={"kind": "yukawa", "Q": -2.0,
+                                                      "screening_length": 3.0, "h": 4.0})],
+                              tmp_path / "c.csv")
+    with pytest.raises(ParameterError, match="v0 or v0_over_capture"):
+        run_single_pass_batch([dict(run, v0=30.0)], tmp_path / "c.csv")
 
 
 def test_eq33_claim_sees_a_percent_and_tells_the_potential_apart():

@@ -7,9 +7,14 @@ def _potential_batches():
     c = config["potentials"]
     out = {}
     for label, spec in c["interactions"].items():
-        runs = [dict(alpha=c["alpha"], mu=c["mu"], omega_fast=c["omega_fast"], d=c["d"],
-                     solver=c["solver"], run_length=c["run_length"], interaction=spec,
-                     label=label, v0=v) for v in sweep(c["v0"])]
+        common = dict(alpha=c["alpha"], mu=c["mu"], omega_fast=c["omega_fast"], d=c["d"],
+                      solver=c["solver"], run_length=c["run_length"], interaction=spec,
+                      label=label)
+        runs = [dict(common, v0=v) for v in sweep(c["v0"])]
+        # one run that cannot pass; a negative amplitude has no barrier (the channels' the
+        # job checks, naming the key)
+        if "below_capture" in c and spec.get(_AMPLITUDE.get(spec["kind"], ""), 1.0) > 0:
+            runs.insert(0, dict(common, v0_over_capture=c["below_capture"]))
         tag = f"n{len(runs)}_{short_hash(runs)}"
         for i, batch in enumerate(chunks(runs, c["batch_size"])):
             out[(label, tag, f"{i:03d}")] = batch

@@ -99,15 +99,38 @@ def single_pass_run(*, alpha: float, mu: float, v0: float, omega_fast: float, d:
     return row
 
 
+def _with_v0(run: Mapping[str, Any]) -> dict:
+    """``run`` with ``v0_over_capture`` (a fraction of the potential's capture speed
+    sqrt(8 pi^2 Phi_max / mu)) replaced by the speed it names; unchanged without it."""
+    run = dict(run)
+    if "v0_over_capture" not in run:
+        return run
+    frac = run.pop("v0_over_capture")
+    if "v0" in run:
+        raise ParameterError("give v0 or v0_over_capture, not both")
+    _, inter, phi0, _ = _potential(run.get("phi0"), run.get("lam"), run.get("interaction"))
+    capture = (inter.capture_speed(run["mu"]) if inter is not None
+               else float(analytic.capture_speed(phi0, run["mu"])))
+    if not (isinstance(frac, (int, float)) and frac > 0.0):
+        raise ParameterError(f"v0_over_capture must be a number > 0, got {frac!r}")
+    if capture <= 0.0:
+        raise ParameterError("v0_over_capture (config potentials.below_capture) needs a "
+                             "potential with a barrier; this one has none (capture speed 0): "
+                             "leave below_capture out")
+    return dict(run, v0=frac * capture)
+
+
 def run_single_pass_batch(runs: Sequence[Mapping[str, Any]], out: PathLike) -> pd.DataFrame:
     """Run a batch of single passes (one row each) and write them to ``out``.
 
-    ``runs`` are keyword-argument dicts of :func:`single_pass_run`.
+    ``runs`` are keyword-argument dicts of :func:`single_pass_run`; instead of ``v0`` a run
+    may give ``v0_over_capture``, the initial speed as a fraction of its potential's capture
+    speed (computed here, so that the workflow need not import the potentials).
     """
     rows = []
     progress = ProgressLog(f"batch of {len(runs)} single passes", every=5.0)
     for i, run in enumerate(runs):
-        rows.append(single_pass_run(**run))
+        rows.append(single_pass_run(**_with_v0(run)))
         r = rows[-1]
         log.info("v0=%g phi0=%g lam=%g d=%d%s: passed=%s Delta=%.6g (Eq. 26/25: %.6g) in "
                  "%.2f s", r["v0"], r["phi0"], r["lam"], r["d"],
