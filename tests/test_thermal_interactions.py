@@ -21,7 +21,6 @@ from chaindrag.jobs.thermal import (cell_minimum, pass_spacing, thermal_drift,
 from chaindrag.params import ParameterError
 from chaindrag.solvers import simulate
 from chaindrag.tables.thermal import thermal_drift_tables, thermal_single_pass_table
-from chaindrag.thermal import mode_energy
 
 WF = 10.0
 P_FALSE = 1e-3
@@ -42,7 +41,10 @@ def ring_sum(v, inter, temp, statistics, n=4096):
     omega = np.sqrt(1 + (WF**2 - 1) * np.sin(q / 2) ** 2)
     amp = 4 * math.pi**2 * omega / v**2 * inter.fourier(2 * math.pi * omega / v)
     delta_j = 0.5 * amp**2 / n
-    return delta_j.sum(), 2 * np.sum(mode_energy(omega, temp, statistics) * delta_j)
+    # the mode's mean energy, written here: T, or (omega/2) coth(omega/2T) (omega/2 at T = 0)
+    eps = (np.full_like(omega, temp) if statistics == "classical" else
+           0.5 * omega / np.tanh(0.5 * omega / temp) if temp > 0 else 0.5 * omega)
+    return delta_j.sum(), 2 * np.sum(eps * delta_j)
 
 
 # ------------------------------------------------------------------ Var(Delta) of any potential
@@ -68,11 +70,13 @@ def test_noise_variance_of_any_potential_equals_the_mode_sum_on_a_large_ring(int
     assert var == pytest.approx(var_ring, rel=1e-10)
 
 
-def test_noise_variance_of_a_gaussian_interaction_is_the_closed_form():
-    v = np.array([10.0, 50.0])
-    np.testing.assert_array_equal(
-        analytic.single_pass_noise_variance(v, omega_T=5.0, interaction=Gaussian(2.0, 4.0)),
-        analytic.single_pass_noise_variance(v, 2.0, 4.0, 5.0))
+@pytest.mark.parametrize("temp, statistics", [(0.0, "quantum"), (5.0, "quantum"),
+                                               (5.0, "classical")])
+def test_noise_variance_of_the_gaussian_closed_form_equals_the_ring_mode_sum(temp, statistics):
+    for v in (10.0, 50.0):
+        var = analytic.single_pass_noise_variance(v, 2.0, 4.0, temp, statistics)
+        assert var == pytest.approx(ring_sum(v, Gaussian(2.0, 4.0), temp, statistics)[1],
+                                    rel=1e-10)
 
 
 @pytest.mark.parametrize("kw, name", [(dict(phi0=2.0, lam=4.0), "interaction"),
