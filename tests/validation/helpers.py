@@ -33,6 +33,9 @@ def fig3_traj(phi0=20.0, tau_max=125.0, trapped=True, leak=0.0, rho_scale=0.1):
     dist = np.abs(sites[:, None] - 5.5)
     inside = dist < c * ct[None, :]
     rho = np.where(inside, rho_scale * np.exp(-((dist - 0.5 * c * ct[None, :]) / 30.0) ** 2), 0.0)
+    k = int(round(sigma[-1] / alpha))
+    if trapped and k < sites.size:  # the trapped particle's chain mass: |rho| grows (Sec. IV)
+        rho[k, ct >= 0.8 * tau_max] = 3.0 * rho_scale
     if leak:
         rho[249, 10] = leak  # tau = 1: site 249 is ~215 sites ahead of the cone
     return Trajectory(tau=tau, sigma=sigma[None], velocity=v[None], chain_sites=sites,

@@ -54,10 +54,16 @@ def test_health_passes_and_each_check_can_fail():
     assert verdicts(check(health_table(sigma=0.08)), "solvers agree") == [False]
     assert verdicts(check(health_table(sigma=0.08, tau=10.0)),
                     "solvers agree") == [True]  # 0.05 (10/5)^2 = 0.2
-    # with the run's speed: same time step, rounding only, 1e-9 of the path v0 tau = 1200
+    # with the run's speed: same time step, rounding only, 1e-12 of the path v0 tau = 1200
+    # (paper preset: 1.1e-11 measured at tau = 10; quick: 2.6e-12 at tau = 3)
     assert verdicts(check(health_table(sigma=1.1e-11, tau=10.0, v0=120.0)),
                     "solvers agree") == [True]
-    assert verdicts(check(health_table(sigma=1e-5, tau=10.0, v0=120.0)),
-                    "solvers agree") == [False]
+    assert verdicts(check(health_table(sigma=2.6e-12, tau=3.0, v0=120.0)),
+                    "solvers agree") == [True]
+    for sigma in (1e-8, 1e-5):  # a real discrepancy, e.g. one solver's force off by 1e-8
+        assert verdicts(check(health_table(sigma=sigma, tau=10.0, v0=120.0)),
+                        "solvers agree") == [False]
+    assert verdicts(check(health_table(sigma=5e-10, tau=3.0, v0=120.0)),
+                    "solvers agree") == [False]  # 3.6e-10 at v0 tau = 360
     rows = check(health_table().query("check == 'energy_conservation'"))
     assert verdicts(rows, "halving") == [NA] and verdicts(rows, "solvers agree") == [NA]
