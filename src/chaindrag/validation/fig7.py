@@ -32,7 +32,9 @@ def check_fig7(table: pd.DataFrame | None, l_max: int = 12) -> list[dict]:
     * lie in the window, on the side of v_l that Sec. V's shift predicts: the midpoint speed
       is the largest (repulsive) or smallest (attractive) speed of a cell, so the resonance
       is met at a higher v_mid for Phi0 > 0 and a lower one for Phi0 < 0 (Secs. V, VI; the
-      measured peaks are +0.34 and -3.2 from v_l = 114.3). The wrong side is allowed by at
+      measured peaks are +0.34 and -3.2 from v_l = 114.3). Sec. V's sentence on Fig. 7
+      states the opposite direction; it contradicts the paper's own argument for Fig. 5
+      and the measured peaks, so the argument is followed. The wrong side is allowed by at
       most 2 pass spacings (sampling);
     * be >= 1.1 and exceed by >= 0.05 every ratio in the band v_l - 3W <= v < v_l - W below
       the window (the oscillations that follow the peak);
