@@ -57,34 +57,39 @@ def run_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, mu: float
                      sigma0: float, tau_max: float, phi0: float | None = None,
                      lam: float | None = None,
                      interaction: Mapping[str, Any] | None = None) -> pd.DataFrame:
-    """Chain solver against kernel solver (same set-up, same time step) on the Fig. 3 set-up.
+    """Chain solver against the kernel and transparent solvers (same set-up, same time step)
+    on the Fig. 3 set-up.
 
     The potential is the Gaussian ``phi0, lam`` or an ``interaction`` spec of config.yaml.
-    Rows: max |sigma_chain - sigma_kernel|, max |v_chain - v_kernel| and the largest value
-    of |v| (scale) over the run; the kernel solver reads the precomputed store ``kernel``.
+    Rows per pair (``solver`` = "chain|kernel", "chain|transparent"): max |sigma_chain -
+    sigma_other|, max |v_chain - v_other|, the largest value of |v| (scale) over the run and
+    both final positions; the kernel solver reads the precomputed store ``kernel``.
     """
     sim_pot, row_pot = potential_arguments(phi0, lam, interaction)
     store = open_store(kernel)
     runs = {}
-    for solver in ("chain", "kernel"):
+    for solver in ("chain", "kernel", "transparent"):
         runs[solver] = simulate(alpha=alpha, **sim_pot, mu=mu, sigma0=sigma0, v0=v0,
                                 tau_max=tau_max, omega_fast=store.omega_fast, d=store.d,
                                 bias=0.0, solver=solver,
                                 kernel_store=store if solver == "kernel" else None,
                                 record_sites=np.arange(0),
                                 progress=ProgressLog(f"solver check {solver}"))
-    a, b = runs["chain"], runs["kernel"]
-    n = min(a.tau.size, b.tau.size)
-    rows = [("max_abs_sigma_diff", float(np.max(np.abs(a.sigma[0, :n] - b.sigma[0, :n])))),
-            ("max_abs_velocity_diff", float(np.max(np.abs(a.velocity[0, :n] - b.velocity[0, :n])))),
-            ("velocity_scale", float(np.max(np.abs(a.velocity[0, :n])))),
-            ("final_sigma_chain", float(a.sigma[0, n - 1])),
-            ("final_sigma_kernel", float(b.sigma[0, n - 1]))]
-    df = _with_provenance(pd.DataFrame([dict(
-        check="solver_agreement", quantity=q, value=v, d=store.d,
-        delta=_delta(store.omega_fast, store.d), tau_max=tau_max, alpha=alpha, **row_pot,
-        mu=mu, v0=v0, omega_fast=store.omega_fast, solver="chain|kernel")
-        for q, v in rows]))
+    a = runs["chain"]
+    records = []
+    for other in ("kernel", "transparent"):
+        b = runs[other]
+        n = min(a.tau.size, b.tau.size)
+        rows = [("max_abs_sigma_diff", np.max(np.abs(a.sigma[0, :n] - b.sigma[0, :n]))),
+                ("max_abs_velocity_diff", np.max(np.abs(a.velocity[0, :n] - b.velocity[0, :n]))),
+                ("velocity_scale", np.max(np.abs(a.velocity[0, :n]))),
+                ("final_sigma_chain", a.sigma[0, n - 1]),
+                (f"final_sigma_{other}", b.sigma[0, n - 1])]
+        records += [dict(check="solver_agreement", quantity=q, value=float(v), d=store.d,
+                         delta=_delta(store.omega_fast, store.d), tau_max=tau_max, alpha=alpha,
+                         **row_pot, mu=mu, v0=v0, omega_fast=store.omega_fast,
+                         solver=f"chain|{other}") for q, v in rows]
+    df = _with_provenance(pd.DataFrame(records))
     write_table(df, out)
     return df
 

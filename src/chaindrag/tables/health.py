@@ -44,7 +44,8 @@ def steady_state_drive_table(drive: PathLike, table: PathLike) -> pd.DataFrame:
 def numerical_health_table(energy: PathLike, timestep: Sequence[PathLike], solvers: PathLike,
                            table: PathLike) -> pd.DataFrame:
     """numerical_health.csv: energy drift at d and 2d, single-pass losses under halved delta,
-    chain vs kernel solver agreement. One row per (check, quantity, d, run)."""
+    chain vs kernel and chain vs transparent solver agreement. One row per (check, quantity,
+    d, run, solver pair)."""
     parts = [pd.read_csv(energy), pd.read_csv(solvers)]
     ts = _read_all(timestep)
     if len(ts):
