@@ -62,15 +62,15 @@ def check_fig2(kernel: pd.DataFrame | None, omega_fast: float | None = None) -> 
     return rows
 
 
-def eq15_quadrature(n, tau: float, omega_fast: float = 10.0) -> np.ndarray:
+def eq15_quadrature(n, tau, omega_fast: float = 10.0, extra_nodes: int = 64) -> np.ndarray:
     """Gamma_n(tau) of Eq. (15) by Gauss-Legendre quadrature of its theta-integral.
 
     Eq. (15): Gamma_n(tau) = (2/pi) int_0^{pi/2} d theta cos(2 n theta)
     sin(2 pi tau w(theta)) / w(theta), w = sqrt(1 + (omega_fast^2 - 1) sin^2 theta).
     The integrand is entire and, over [0, pi/2], makes at most n_max/2 + tau
-    (omega_fast - 1)/2 oscillations; N = 2 (n_max + tau (omega_fast - 1)) + 64 Legendre nodes
-    (> 4 nodes per half-oscillation) converge to rounding: doubling N changes the result by
-    <= 4.2e-13 of max |Gamma| (tau <= 15, n <= 500, omega_fast = 10; 1.5e-12 at tau = 40). This route (non-uniform
+    (omega_fast - 1)/2 oscillations; N = 2 (n_max + tau_max (omega_fast - 1)) + 64 Legendre
+    nodes converge to rounding: doubling N changes the result by <= 4.2e-13 of max |Gamma|
+    (tau <= 15, n <= 500, omega_fast = 10; 1.5e-12 at tau = 40). This route (non-uniform
     nodes on the theta-form) is independent of the package's ring sum (uniform nodes on the
     q-form, :func:`chaindrag.kernel.gamma`).
 
@@ -78,27 +78,36 @@ def eq15_quadrature(n, tau: float, omega_fast: float = 10.0) -> np.ndarray:
     ----------
     n : array_like of int
         Sites n >= 0.
-    tau : float
-        Time after the kick.
+    tau : array_like of float
+        Times after the kick; only one of ``n`` and ``tau`` may be an array.
     omega_fast : float
         Top of the phonon band (Eq. 11).
+    extra_nodes : int, optional
+        Nodes beyond 2 (n_max + tau_max (omega_fast - 1)).
 
     Returns
     -------
     numpy.ndarray
-        Gamma_n(tau), same shape as ``n``.
+        Gamma_n(tau), of the shape of the array argument.
     """
-    n = np.asarray(n, dtype=float)
-    n_max = float(np.max(np.abs(n))) if n.size else 0.0
-    nodes = int(2.0 * (n_max + abs(tau) * (omega_fast - 1.0))) + 64
-    x, wts = special.roots_legendre(nodes)
+    n, tau = np.asarray(n, dtype=float), np.asarray(tau, dtype=float)
+    if n.ndim and tau.ndim:
+        raise ValueError("eq15_quadrature: n or tau may be an array, not both")
+    nodes = int(2.0 * (float(np.max(np.abs(n), initial=0.0))
+                       + float(np.max(np.abs(tau), initial=0.0)) * (omega_fast - 1.0)))
+    x, wts = special.roots_legendre(nodes + int(extra_nodes))
     th = 0.25 * math.pi * (x + 1.0)
     w = np.sqrt(1.0 + (omega_fast**2 - 1.0) * np.sin(th) ** 2)
-    f = np.sin(2.0 * math.pi * tau * w) / w * (0.25 * math.pi * wts)
-    out = np.empty(n.shape)
-    flat = n.ravel()
-    for i in range(0, flat.size, 256):  # blocks of 256 sites: bounded memory
-        out.flat[i:i + 256] = np.cos(2.0 * np.outer(flat[i:i + 256], th)) @ f
+    if tau.ndim == 0:  # many sites at one time
+        f = np.sin(2.0 * math.pi * tau * w) / w * (0.25 * math.pi * wts)
+        arg, rows = n, lambda a: np.cos(2.0 * np.outer(a, th))
+    else:              # one site at many times
+        f = np.cos(2.0 * n * th) / w * (0.25 * math.pi * wts)
+        arg, rows = tau, lambda a: np.sin(2.0 * math.pi * np.outer(a, w))
+    out = np.empty(arg.shape)
+    flat = arg.ravel()
+    for i in range(0, flat.size, 256):  # blocks of 256 points: bounded memory
+        out.flat[i:i + 256] = rows(flat[i:i + 256]) @ f
     return (2.0 / math.pi) * out
 
 

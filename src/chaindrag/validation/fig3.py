@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .. import analytic
+from .fig2 import eq15_quadrature
 from .kinematics import airy_width
 from .pair import barrier, loss_keywords
 from .rows import Claim, NotApplicable, _g
@@ -197,8 +198,6 @@ def pass_displacement(inter, v: float, omega_fast: float = 10.0) -> float:
     float
         max |rho_lin|, in units of l_slow (like rho).
     """
-    from scipy import special
-
     v = abs(float(v))
     width = float(inter.width)
     reach = float(inter.reach())
@@ -206,14 +205,7 @@ def pass_displacement(inter, v: float, omega_fast: float = 10.0) -> float:
     t = np.arange(-reach / v, reach / v + 2.0 + dt / 2, dt)
     force_on_mass = np.asarray(inter.force(v * t), dtype=float)  # -dPhi/dx(sigma - rho) ...
     lags = np.arange(t.size) * dt                                 # ... = dPhi/d rho at rho = 0
-    nodes = int(2.0 * lags[-1] * (omega_fast - 1.0)) + 200
-    x, w = special.roots_legendre(nodes)
-    th = 0.25 * math.pi * (x + 1.0)
-    om = np.sqrt(1.0 + (omega_fast**2 - 1.0) * np.sin(th) ** 2)
-    g0 = np.empty(lags.size)
-    for i in range(0, lags.size, 2048):  # bounded memory
-        g0[i:i + 2048] = np.sin(2.0 * math.pi * np.outer(lags[i:i + 2048], om)) @ (w / om)
-    g0 *= 0.5  # (2/pi) (pi/4) of Eq. (15) on [0, pi/2] mapped to [-1, 1]
+    g0 = eq15_quadrature(0, lags, omega_fast, extra_nodes=200)
     rho = -2.0 * math.pi * dt * np.convolve(g0, force_on_mass)[:t.size]
     return float(np.max(np.abs(rho)))
 
