@@ -17,6 +17,7 @@ from chaindrag.kernel import precompute
 from chaindrag.params import ParameterError, SimulationError
 from chaindrag.solvers import drive, simulate
 from chaindrag.trajectory import midpoint_speeds, single_pass_loss
+from chaindrag.validation.kinematics import airy_width
 
 FIG3 = dict(alpha=40.0, lam=4.0, mu=1.0, sigma0=220.0, v0=120.0, omega_fast=10.0, d=60)
 
@@ -120,20 +121,6 @@ def test_energy_is_conserved_to_second_order_in_the_time_step():
     assert abs(chain[60] / chain[120] - 1) < 1e-5
 
 
-def _airy_width(tau, omega_fast=10.0):
-    """Width in sites of the front's Airy edge: (pi tau |omega_q"'(q*)|)^(1/3) (Sec. III).
-
-    Near the fastest group velocity (the inflection q* of omega_q, sin^2(q*/2) =
-    1/(1 + omega_fast)) the phase of Eq. (15) is cubic in q - q*, with the third
-    derivative omega_q"' = d^3 omega_q / dq^3: w = 2.4 tau^(1/3) at omega_fast = 10.
-    """
-    a = omega_fast**2 - 1.0
-    q, h = 2.0 * math.asin(math.sqrt(1.0 / (1.0 + omega_fast))), 1e-3
-    om = [math.sqrt(1.0 + a * math.sin(0.5 * (q + k * h)) ** 2) for k in (-2, -1, 1, 2)]
-    d3 = (om[3] - 2.0 * om[2] + 2.0 * om[1] - om[0]) / (2.0 * h**3)
-    return (math.pi * tau * abs(d3)) ** (1.0 / 3.0)
-
-
 def test_chain_is_at_rest_outside_the_sound_cone_and_its_front_moves_at_max_group_velocity():
     # Sec. III: a kick spreads at the largest group velocity pi (omega_fast - 1) behind an
     # Airy edge of width w(tau). The particle starts at g = 5.5 and moves slower than that,
@@ -150,7 +137,7 @@ def test_chain_is_at_rest_outside_the_sound_cone_and_its_front_moves_at_max_grou
         # Ai(x) ~ exp(-2/3 x^1.5) is 3e-13 of its peak at x = 12; 2 sites for the kicks'
         # reach. Measured max beyond: 4e-15 of the scale (2026-12-03); omega_fast 5 % high
         # puts 2e-8 there.
-        outside = np.abs(sites - g_start) > speed * tau + 12.0 * _airy_width(tau) + 2.0
+        outside = np.abs(sites - g_start) > speed * tau + 12.0 * airy_width(tau) + 2.0
         if outside.any():
             assert rho[outside, col].max() <= 1e-12 * scale, tau
     # The leading edge: the outermost site where |rho| reaches 1 % of the front's packet.
@@ -160,7 +147,7 @@ def test_chain_is_at_rest_outside_the_sound_cone_and_its_front_moves_at_max_grou
     # behind by tau = 10 (the front is then 14 sites = 2.7 w off).
     for tau in (5.0, 10.0, 15.0, 20.0):
         col = int(np.argmin(np.abs(traj.chain_tau - tau)))
-        w = _airy_width(tau)
+        w = airy_width(tau)
         for side in (-1, 1):
             front = g_start + side * speed * tau
             ahead = side * (sites - front) > -10.0 * w  # the packet and what is beyond it
