@@ -14,8 +14,10 @@ configfile: "config.yaml"
 
 
 # check_config names the key, the value and the allowed range of every problem (and checks the
-# quick overrides merged in); snakemake's validate then applies the same schema.
-check_config(config, f"{workflow.basedir}/workflow/schemas/config.schema.yaml")
+# quick overrides merged in); snakemake's validate then applies the same schema. The pair
+# potentials are built once, in the main process (it imports numba: not in every job).
+check_config(config, f"{workflow.basedir}/workflow/schemas/config.schema.yaml",
+             interactions=workflow.is_main_process)
 validate(config, "workflow/schemas/config.schema.yaml")
 
 

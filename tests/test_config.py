@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from chaindrag.config import _resolve, _subschema, check_config, load_schema
+from chaindrag.config import _resolve, _subschema, _value, check_config, load_schema
 from chaindrag.params import ParameterError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -96,12 +96,25 @@ BAD_VALUES = [
     (("fig3", "d"), 60.5, "an integer"),
     (("fig3", "alpha"), "forty", "a finite number"),
     (("fig3", "alpha"), "40", "--configfile"),  # what `--config fig3={alpha: 40}` produces
-    (("fig3", "solver"), "rk4", "'chain', 'kernel', 'transparent'"),
+    (("fig3", "solver"), "rk4", "'chain', 'transparent'"),
+    (("fig8", "solver"), "kernel", "'chain', 'transparent'"),  # the drift runs have no store
     (("preset",), "foo", "'paper', 'quick'"),
     (("fig5", "lam"), [], "1 to 10 items"),
     (("fig8", "bias"), -0.01, "range"),
     (("health", "drive", "v"), [25.0, -50.0], "range"),
 ]
+
+
+@pytest.mark.parametrize("path", [("fig7", "inset_v"), ("fig8", "runaway_band")])
+def test_a_reversed_speed_range_is_refused_naming_both_ends(config, path):
+    bad = copy.deepcopy(config)
+    low, high = _value(config, path)
+    _set(bad, path, [high, low])
+    with pytest.raises(ParameterError) as info:
+        check_config(bad, SCHEMA)
+    key = ".".join(path)
+    assert (f"{key}[1] = {low!r} with {key}[0] = {high!r} is not allowed: expected "
+            f"{path[-1]}[1] > {path[-1]}[0]") in str(info.value)
 
 
 @pytest.mark.parametrize("path, value, extra", BAD_VALUES,
@@ -182,3 +195,21 @@ def test_missing_preset_takes_the_schema_default(config):
     assert check_config(cfg, SCHEMA)["preset"] == load_schema(SCHEMA)["properties"]["preset"][
         "default"]
     assert "preset" not in cfg  # the caller's mapping is not modified
+
+
+@pytest.mark.parametrize("where", ["section", "quick"])
+def test_a_potential_its_class_refuses_is_refused_at_start_up(config, where):
+    """Each Morse parameter lies in its schema range, but a = 100 with r0 = 8 makes
+    Phi(0) = D (exp(2 a r0) - 2 exp(a r0)) overflow: the class refuses it, so does the check."""
+    bad = copy.deepcopy(config)
+    morse = {"kind": "morse", "D": 1.0, "a": 100.0, "r0": 8.0, "h": 4.0}
+    if where == "quick":
+        bad.setdefault("quick", {}).setdefault("fig6", {})["interaction"] = morse
+        key = "quick.fig6.interaction"
+    else:
+        bad["fig6"]["interaction"] = morse
+        key = "fig6.interaction"
+    check_config(bad, SCHEMA, interactions=False)  # the schema alone lets it through
+    with pytest.raises(ParameterError, match=rf"{key} = .*'a': 100\.0.* is not allowed: .*"):
+        check_config(bad, SCHEMA)
+

@@ -204,18 +204,26 @@ def _problems(config: Mapping, root: Mapping, *, skip: str | None = None,
         if path[:1] == (skip,):
             continue
         node = _value(config, path)
-        where = _key_text(prefix(path + (hi,)) + path)
-        out.append(f"{where}.{hi} = {node[hi]!r} with {where}.{lo} = {node[lo]!r} is not "
-                   f"allowed: expected {hi} {'>' if lo == 'v_min' else '>='} {lo}.")
+        key = hi.split("[")[0]  # a range's list, or the sweep's upper key
+        where = _key_text(prefix(path + (key,)) + path)
+        value_hi, value_lo = (node[key][1], node[key][0]) if key != hi else (node[hi], node[lo])
+        strict = lo == "v_min" or key != hi
+        out.append(f"{where}.{hi} = {value_hi!r} with {where}.{lo} = {value_lo!r} is not "
+                   f"allowed: expected {hi} {'>' if strict else '>='} {lo}.")
     return out
+
+
+#: Two-item lists that are ranges [low, high] (schema: minItems = maxItems = 2).
+_RANGES = ("inset_v", "runaway_band")
 
 
 def _disordered(value, path=()):
     """Yield (path, low key, high key) of sweeps/ranges whose upper end lies below the lower.
 
-    JSON schema cannot compare two keys; a sweep {start, stop, step} with stop < start
-    or a grid {v_min, v_max} with v_max <= v_min would otherwise fail later, far from
-    the configuration, or silently produce an empty sweep.
+    JSON schema cannot compare two keys; a sweep {start, stop, step} with stop < start,
+    a grid {v_min, v_max} with v_max <= v_min or a range [low, high] with high <= low
+    would otherwise fail later, far from the configuration, or silently produce an empty
+    sweep or a reversed axis. A range's ends are named ``key[0]`` and ``key[1]``.
     """
     if isinstance(value, Mapping):
         for lo, hi, strict in (("start", "stop", False), ("v_min", "v_max", True)):
@@ -223,8 +231,47 @@ def _disordered(value, path=()):
             if isinstance(a, (int, float)) and isinstance(b, (int, float)) \
                     and (b < a or (strict and b == a)):
                 yield path, lo, hi
+        for key in _RANGES:
+            pair = value.get(key)
+            if isinstance(pair, list) and len(pair) == 2 \
+                    and all(isinstance(x, (int, float)) for x in pair) and pair[1] <= pair[0]:
+                yield path, f"{key}[0]", f"{key}[1]"
         for k, v in value.items():
             yield from _disordered(v, path + (k,))
+
+
+def _interaction_specs(value, path=()):
+    """Yield (path, spec) of every pair potential: an ``interaction:`` mapping, or an entry
+    of an ``interactions:`` mapping (the potentials study)."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            if k == "interaction" and isinstance(v, Mapping):
+                yield path + (k,), v
+            elif k == "interactions" and isinstance(v, Mapping):
+                yield from ((path + (k, name), spec) for name, spec in v.items()
+                            if isinstance(spec, Mapping))
+            else:
+                yield from _interaction_specs(v, path + (k,))
+
+
+def _interaction_problems(config: Mapping, override: Mapping | None = None,
+                          overrides_key: str = "") -> list[str]:
+    """Messages for the potentials their own classes refuse (a Morse whose Phi(0) overflows,
+    ...): each parameter lies in its schema range, but not every combination is a potential.
+    With ``override``, only the potentials it changes, reported under ``overrides_key``."""
+    from .interactions.config import interaction_from_config  # numba: only when asked
+
+    out = []
+    for path, spec in _interaction_specs(config):
+        if override is not None and not _lies_in(override, path):
+            continue
+        prefix = (overrides_key,) if override is not None else ()
+        try:
+            interaction_from_config(spec)
+        except ParameterError as err:
+            out.append(f"{_key_text(prefix + path)} = {dict(spec)!r} is not allowed: {err}")
+    return out
+
 
 
 def _value(config: Mapping, path) -> Any:
@@ -259,7 +306,7 @@ def _lies_in(override: Any, path) -> bool:
 
 
 def check_config(config: Mapping, schema_path: str | os.PathLike, *,
-                 overrides_key: str = "quick") -> dict:
+                 overrides_key: str = "quick", interactions: bool = True) -> dict:
     """Check a workflow configuration against its schema; raise one clear error if it fails.
 
     Parameters
@@ -272,6 +319,11 @@ def check_config(config: Mapping, schema_path: str | os.PathLike, *,
         A section (``quick``) deep-merged over the others by a preset. The merged
         configuration is checked too and its problems are reported under
         ``quick.<key>`` when the offending value comes from the overrides.
+    interactions : bool
+        Also build every pair potential the configuration names, so that a combination of
+        in-range parameters its class refuses is reported here rather than by a job. It
+        imports the numba kernels (~0.6 s): the Snakefile asks for it in the main process
+        only, not in every job's.
 
     Returns
     -------
@@ -298,6 +350,12 @@ def check_config(config: Mapping, schema_path: str | os.PathLike, *,
     if isinstance(override, Mapping) and not problems:
         problems = _problems(_deep_merge(checked, override), root, skip=overrides_key,
                              attribute_to=override)
+    if interactions and not problems:
+        base = {k: v for k, v in checked.items() if k != overrides_key}
+        problems = _interaction_problems(base)
+        if isinstance(override, Mapping):  # the potentials the preset's overrides change
+            problems += _interaction_problems(_deep_merge(base, override), override,
+                                              overrides_key)
     if problems:
         shown = problems[:_MAX_REPORTED]
         more = len(problems) - len(shown)
