@@ -270,3 +270,80 @@ def test_runaway_past_the_step_limit_stops_the_run_saying_when():
     assert re.search(r"\btau\b|\bbias\b", msg), msg
     if isinstance(info.value, SimulationError):
         assert re.search(r"tau\s*=?\s*\d", msg), f"no time given: {msg}"
+
+
+# ------------------------------------------------------------- wrong types, no coercion
+# (id, call, regex naming the parameter, regex of the allowed range or type in the message)
+TYPE_CASES = [
+    ("sim_alpha_bool", lambda: _simulate(alpha=True), r"\balpha\b", r"real number.*bool"),
+    ("sim_mu_bool", lambda: _simulate(mu=True), r"\bmu\b", r"0 < value"),
+    ("sim_alpha_numpy_bool", lambda: _simulate(alpha=np.bool_(True)), r"\balpha\b", r"bool"),
+    ("sim_energy_text", lambda: _simulate(energy="no"), r"\benergy\b", r"True or False"),
+    ("sim_alpha_text", lambda: _simulate(alpha="40"), r"\balpha\b", r"real number"),
+    ("sim_bias_text", lambda: _simulate(bias="0.1"), r"\bbias\b", r"real number"),
+    ("sim_omega_T_text", lambda: _simulate(omega_T="1"), r"\bomega_T\b", r"\[0, inf\)"),
+    ("sim_sigma0_text", lambda: _simulate(sigma0="220"), r"\bsigma0\b", r"real number"),
+    ("sim_v0_bool_list", lambda: _simulate(v0=[True]), r"\bv0\b", r"bool"),
+    ("sim_d_bool", lambda: _simulate(d=True), r"\bd\b", r">= 4"),
+    ("sim_seed_bool", lambda: _simulate(omega_T=1.0, seed=True), r"\bseed\b", r">= 0"),
+    ("sim_memory_text", lambda: _simulate(memory="inf"), r"\bmemory\b", r"> 0"),
+    ("thermal_omega_T_bool", lambda: _thermal(omega_T=True), r"\bomega_T\b", r"\[0, inf\)"),
+    ("thermal_check_ring_text", lambda: _thermal(n_modes=64).field(0, 4, [0.0], check_ring="no"),
+     r"\bcheck_ring\b", r"True or False"),
+    ("sim_alpha_list", lambda: _simulate(alpha=[40.0]), r"\balpha\b", r"one real number"),
+    ("sim_bias_list", lambda: _simulate(bias=[0.01]), r"\bbias\b", r"one real number"),
+    ("sim_tau_max_text", lambda: _simulate(tau_max="1"), r"\btau_max\b", r"0 < value"),
+    ("sim_tau_max_list", lambda: _simulate(tau_max=[1.0]), r"\btau_max\b", r"one real number"),
+    ("sim_tau_max_array", lambda: _simulate(tau_max=np.array([1.0, 2.0])), r"\btau_max\b",
+     r"one real number"),
+    ("sim_omega_fast_list", lambda: _simulate(omega_fast=[10.0]), r"\bomega_fast\b",
+     r"\(1\.0, inf"),
+    ("sim_lam_list", lambda: _simulate(lam=[4.0]), r"\blam\b", r"0 < value"),
+    ("sim_v_runaway_list", lambda: _simulate(v_runaway=[50.0]), r"\bv_runaway\b",
+     r"0 < value"),
+    ("drive_v_list", lambda: _drive(v=[25.0]), r"\bv\b", r"one real number"),
+    ("drive_v_text", lambda: _drive(v="25"), r"\bv\b", r"0 < value"),
+    ("drive_window_list", lambda: _drive(window=[0.5]), r"\bwindow\b", r"\(0\.0, 1\.0\]"),
+    ("sim_progress_not_callable", lambda: _simulate(progress=5), r"\bprogress\b",
+     r"callable"),
+    ("drive_progress_not_callable", lambda: _drive(progress=5), r"\bprogress\b", r"callable"),
+    ("sim_stop_not_callable", lambda: _simulate(solver="transparent", stop=5), r"\bstop\b",
+     r"callable"),
+    ("sim_boundary_store_number", lambda: _simulate(solver="transparent", boundary_store=5),
+     r"\bboundary_store\b", r"path"),
+    ("sim_record_sites_text", lambda: _simulate(record_sites="abc"), r"\brecord_sites\b",
+     r"integer"),
+    ("sim_record_sites_2d", lambda: _simulate(record_sites=[[1, 2], [3, 4]]),
+     r"\brecord_sites\b", r"one-dimensional"),
+    ("sim_record_sites_bools", lambda: _simulate(record_sites=[True, False]),
+     r"\brecord_sites\b", r"integer"),
+    ("sim_record_sites_fraction", lambda: _simulate(record_sites=[1.7]),
+     r"\brecord_sites\b", r"integer"),
+]
+
+
+@pytest.mark.parametrize("call, name, allowed", [c[1:] for c in TYPE_CASES],
+                         ids=[c[0] for c in TYPE_CASES])
+def test_wrong_type_is_refused_naming_parameter_and_range(call, name, allowed):
+    with pytest.raises(ParameterError) as info:
+        call()
+    msg = str(info.value)
+    assert re.search(name, msg) and re.search(allowed, msg), msg
+
+
+def test_real_helpers_keep_accepting_numbers_and_yaml_values():
+    from chaindrag.params import (require_flag, require_int_range, require_positive,
+                                  require_real_scalar)
+    assert require_int_range("d", 60.0, 4) == 60 and require_int_range("d", np.int32(8), 4) == 8
+    assert require_positive("alpha", np.float32(2.5), scalar=True) == 2.5
+    assert require_real_scalar("memory", math.inf) == math.inf
+    assert require_flag("energy", np.bool_(False)) is False
+    assert require_positive("x", [1, 2.5]) == [1, 2.5]  # sequences pass unchanged
+
+
+def test_record_sites_keep_their_order_and_a_single_integer_is_one_site():
+    a = _simulate(record_sites=[7, 5, 3, 5])
+    b = _simulate(record_sites=3)
+    assert a.chain_sites.tolist() == [7, 5, 3, 5]
+    np.testing.assert_array_equal(a.chain_displacement[2], b.chain_displacement[0])
+    np.testing.assert_array_equal(a.chain_displacement[1], a.chain_displacement[3])

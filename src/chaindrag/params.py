@@ -8,6 +8,7 @@ the value received and the allowed range.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -50,64 +51,143 @@ def _describe(value) -> str:
     return f"array with min {arr.min().item()!r} and max {arr.max().item()!r}"
 
 
-def require_finite(name: str, value):
-    """Return ``value`` after checking every element is a finite real number."""
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name} must be a real number, got {value!r}") from None
+def _not_real(value) -> str | None:
+    """Why ``value`` is no real number (a bool, text, ...), or None if its type is fine."""
+    if isinstance(value, (bool, np.bool_)):
+        return "a bool"
+    if isinstance(value, (str, bytes)):
+        return "text"
+    if isinstance(value, (list, tuple)):  # np.asarray would quietly turn [True] into [1.0]
+        return next((f"an element that is {w}" for x in value if (w := _not_real(x))), None)
+    return None
+
+
+def _real_array(name: str, value, allowed: str) -> np.ndarray:
+    """``value`` as a float array; ParameterError for bools, text, complex or ragged input."""
+    why = _not_real(value)
+    if why is None:
+        try:
+            arr = np.asarray(value)
+        except (TypeError, ValueError):  # ragged sequences
+            arr = np.asarray(None)
+        kind = arr.dtype.kind
+        if kind == "O" and arr.ndim and any(_not_real(x) for x in arr.flat):
+            why = "an element that is not a real number"
+        elif kind not in "iufO":  # bool, text, complex, dates
+            why = "a bool" if kind == "b" else f"of type {arr.dtype}"
+    if why is None:
+        try:
+            return arr.astype(float)
+        except (TypeError, ValueError):
+            why = f"of type {type(value).__name__}"
+    raise ParameterError(f"{name} must be a real number {allowed}, got {value!r} ({why})")
+
+
+def require_real_scalar(name: str, value, allowed: str = "") -> float:
+    """Return ``value`` as a float after checking it is one real number (inf and NaN pass).
+
+    Bools, text and sequences are refused (``True`` would otherwise run as 1, ``"40"`` as
+    40, and ``[40.0]`` fail with a TypeError deep inside a solver); ``allowed`` describes
+    the range for the message.
+    """
+    arr = _real_array(name, value, allowed)
+    if arr.ndim != 0:
+        raise ParameterError(f"{name} must be one real number {allowed}, got "
+                             f"{_describe(value)} (shape {arr.shape})")
+    return float(arr)
+
+
+def require_flag(name: str, value) -> bool:
+    """Return ``value`` as a bool after checking it is True or False (``numpy.bool_`` too).
+
+    A truthiness test would run ``energy="no"`` as True.
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise ParameterError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def require_finite(name: str, value, *, scalar: bool = False, allowed: str = "(finite)"):
+    """Return ``value`` after checking every element is a finite real number.
+
+    Bools and text are refused. With ``scalar`` the value must be one number and is
+    returned as a float.
+    """
+    arr = (np.asarray(require_real_scalar(name, value, allowed)) if scalar
+           else _real_array(name, value, allowed))
     if not np.all(np.isfinite(arr)):
-        raise ParameterError(f"{name} must be finite, got {_describe(value)}")
-    return value
+        raise ParameterError(f"{name} must be finite {allowed}, got {_describe(value)}")
+    return float(arr) if scalar else value
 
 
-def require_positive(name: str, value, *, allow_zero: bool = False):
-    """Check ``value`` is finite and > 0 (or >= 0 with ``allow_zero``)."""
-    require_finite(name, value)
+def require_positive(name: str, value, *, allow_zero: bool = False, scalar: bool = False):
+    """Check ``value`` is finite and > 0 (or >= 0 with ``allow_zero``); see require_finite."""
+    allowed = "0 <= value" if allow_zero else "0 < value"
+    value = require_finite(name, value, scalar=scalar, allowed=f"({allowed})")
     arr = np.asarray(value, dtype=float)
     bad = np.any(arr < 0) if allow_zero else np.any(arr <= 0)
     if bad:
-        allowed = "0 <= value" if allow_zero else "0 < value"
         raise ParameterError(f"{name} must satisfy {allowed}, got {_describe(value)}")
     return value
 
 
 def require_range(name: str, value, lo: float = -math.inf, hi: float = math.inf,
-                  *, lo_open: bool = False, hi_open: bool = False):
+                  *, lo_open: bool = False, hi_open: bool = False, scalar: bool = False):
     """Check ``lo <= value <= hi`` (strict where ``lo_open``/``hi_open``), every element finite."""
-    require_finite(name, value)
+    rng = f"{'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}"
+    value = require_finite(name, value, scalar=scalar, allowed=f"in {rng}")
     arr = np.asarray(value, dtype=float)
     below = np.any(arr <= lo) if lo_open else np.any(arr < lo)
     above = np.any(arr >= hi) if hi_open else np.any(arr > hi)
     if below or above:
-        left = "(" if lo_open else "["
-        right = ")" if hi_open else "]"
-        raise ParameterError(
-            f"{name} must lie in {left}{lo}, {hi}{right}, got {_describe(value)}")
+        raise ParameterError(f"{name} must lie in {rng}, got {_describe(value)}")
     return value
 
 
 def require_int_range(name: str, value, lo: int, hi: int | None = None) -> int:
-    """Check ``value`` is an integer with ``lo <= value`` (``<= hi`` if given); return it as int."""
-    if isinstance(value, bool) or not isinstance(value, (Integral, np.integer)):
-        if isinstance(value, Real) and float(value).is_integer():
-            value = int(value)
-        else:
-            raise ParameterError(f"{name} must be an integer, got {value!r}")
+    """Check ``value`` is an integer with ``lo <= value`` (``<= hi`` if given); return it as int.
+
+    Integer-valued floats (60.0, as YAML may give) pass; bools and text do not.
+    """
+    rng = f"[{lo}, {hi}]" if hi is not None else f">= {lo}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (Integral, np.integer)):
+        if (isinstance(value, (bool, np.bool_)) or not isinstance(value, Real)
+                or not float(value).is_integer()):
+            raise ParameterError(f"{name} must be an integer {rng}, got {value!r}")
     value = int(value)
     if value < lo or (hi is not None and value > hi):
-        rng = f"[{lo}, {hi}]" if hi is not None else f">= {lo}"
         raise ParameterError(f"{name} must be an integer in {rng}, got {value}")
     return value
 
 
+def physical_memory() -> int | None:
+    """Bytes of physical memory (``os.sysconf``: Linux, macOS), None where it is unknown."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def require_memory(nbytes: float, what: str, advice: str) -> None:
+    """Refuse (ParameterError) an allocation estimated at ``nbytes`` above physical memory.
+
+    Checked before allocating, so a run that could never fit fails at once with the
+    estimate instead of a MemoryError (or numpy's "Maximum allowed dimension exceeded")
+    after work started. Where the physical memory is unknown only estimates beyond 2**62
+    bytes are refused. ``what`` names what needs the memory and the parameters driving it,
+    ``advice`` how to reduce it.
+    """
+    limit = physical_memory()
+    if nbytes <= (2.0**62 if limit is None else limit):  # False for NaN and inf too
+        return
+    have = "unknown" if limit is None else f"{limit / 2**30:.3g} GiB"
+    raise ParameterError(f"{what} need about {nbytes / 2**30:.3g} GiB, more than this "
+                         f"machine's physical memory ({have}): {advice}")
+
+
 def require_omega_fast(omega_fast) -> float:
     """Check the band top ``omega_fast`` is a finite scalar > 1 (units of Omega_slow)."""
-    require_range("omega_fast", omega_fast, 1.0, lo_open=True)
-    if np.ndim(omega_fast) != 0:
-        raise ParameterError(f"omega_fast must be a scalar > 1, got an array of shape "
-                             f"{np.shape(omega_fast)}")
-    return float(omega_fast)
+    return require_range("omega_fast", omega_fast, 1.0, lo_open=True, scalar=True)
 
 
 @dataclass(frozen=True)
@@ -121,8 +201,7 @@ class ChainParams:
     d: int = 60
 
     def __post_init__(self):
-        require_range("omega_fast", self.omega_fast, 1.0, lo_open=True)
-        object.__setattr__(self, "omega_fast", float(self.omega_fast))
+        object.__setattr__(self, "omega_fast", require_omega_fast(self.omega_fast))
         object.__setattr__(self, "d", require_int_range("d", self.d, 4))
 
     @property

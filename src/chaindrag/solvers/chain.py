@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from ..params import SimulationError
+from ..params import SimulationError, require_memory
 from . import _chain
 from ._common import STATUS_DONE, STATUS_REGROW, front_margin, propagator_stencils
 from .checks import _status_error
@@ -106,9 +106,10 @@ class _ChainRun:
         self.freeze = not job.energy
         self.v_bound = max(0.25 * self.speed, 2.0 * self.v0_max / alpha)
         if job.thermal is None:
-            half = (int(math.ceil(self.speed * self.tau_max + front_margin(self.tau_max)))
-                    + self.pad)
-            travel = int(math.ceil(self.v0_max * self.tau_max / alpha)) + 8
+            cone = self.speed * self.tau_max + front_margin(self.tau_max)
+            travel = self.v0_max * self.tau_max / alpha + 8
+            self._check_memory(None, cone, travel)
+            half, travel = int(math.ceil(cone)) + self.pad, int(math.ceil(travel))
             self.seg = _Segment(int(math.floor(self.p_lo)) - half - travel,
                                 int(math.ceil(self.p_hi)) + half + travel, self.pad)
         else:
@@ -132,11 +133,40 @@ class _ChainRun:
         job = self.job
         self.freeze, self.v_bound = True, 0.0
         w_lo, w_hi = job.window
-        back = int(math.ceil(self._backward(self.tau_max)))
+        back = self._backward(self.tau_max)
+        self._check_memory(float(w_hi - w_lo), back, 0.0)
+        back = int(math.ceil(back))
         seg = self.seg = _Segment(w_lo - back, w_hi + back, self.pad)
         seg.fw_lo, seg.fw_hi = w_lo - back, w_hi + back
         seg.x_cur[:], seg.x_prev[:] = chain_start(job.thermal, seg.first_site, seg.x_cur.size,
                                                   job.common["delta"])
+
+    def _check_memory(self, window: float | None, cone: float, travel: float) -> None:
+        """Refuse (ParameterError) a segment that cannot fit in memory.
+
+        The segment: ``cone`` + ``travel`` + pad sites each side of the particles' spread
+        and reach (of the thermal ``window`` when given).
+
+        Three float arrays over the segment and the force buffers of the particles' reach,
+        estimated in floats before anything is allocated (huge or infinite extents, e.g.
+        from a tiny alpha, give a message rather than an OverflowError or MemoryError); the
+        limit is the physical memory (:func:`~chaindrag.params.require_memory`).
+        """
+        common, n_part = self.job.common, self.job.sig_hist.shape[0]
+        alpha, reach = common["alpha"], common["reach"]
+        buf = n_part * (2.0 * reach / alpha + 8.0)
+        spread = (float(np.ptp(self.job.sig_hist[:, 0])) + 2.0 * reach) / alpha
+        sites = (spread + 2.0 if window is None else window) + 2.0 * (cone + travel + 2 * self.pad)
+        require_memory(
+            8.0 * (3.0 * sites + 4.0 * buf),
+            f"the chain solver's segment of ~{sites:.3g} sites (the sound cone pi (omega_fast"
+            f" - 1) tau_max + its front: {cone:.3g} sites each side; the particles' spread "
+            f"and reach (max - min sigma0 + 2 reach)/alpha = {spread:.3g} sites, alpha = "
+            f"{alpha:.3g}, reach = {reach:.3g}; their travel |v0| tau_max/alpha: "
+            f"{travel:.3g} sites each side)",
+            "shorten tau_max; run particles far apart separately; a larger alpha or a "
+            "shorter-ranged interaction (smaller lam) needs fewer sites; solver='transparent'"
+            " keeps a segment over the particles' path only")
 
     def _forward(self, tau_end, ahead):
         """Half-width of the forward cone at tau_end beyond the particles' extent (sites)."""

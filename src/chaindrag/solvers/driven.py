@@ -14,7 +14,9 @@ from ..interactions import Interaction
 from ..params import ParameterError, require_finite, require_positive, require_range
 from ..thermal import ThermalChain
 from .chain import _run_chain
-from .checks import (_check_step, _common_checks, _interaction, _n_steps, interaction_common,
+from .checks import (_check_step, _common_checks, _interaction, _n_steps, check_callbacks,
+                     check_reach, check_record_memory, check_resolution, check_thermal_window,
+                     interaction_common,
                      interaction_params)
 from .job import SolverJob
 from .thermal_state import sized_for_run, thermal_chain, thermal_params, thermal_reach
@@ -85,24 +87,32 @@ def drive(*, alpha: float, phi0: float | None = None, lam: float | None = None,
     the thermal noise; in its mirror image (``thermal.mirrored()``) the part odd in rho^H
     (the first-order noise) is reversed, so the pair's mean has none of it and the same
     expectation.
+
+    Bad input raises ParameterError before anything is allocated, as in ``simulate``
+    (scalars must be single real numbers; records, segment or thermal ring above the
+    physical memory, or a sigma0 too far out for float64, are refused).
     """
-    if solver not in _SOLVERS:
+    if not isinstance(solver, str) or solver not in _SOLVERS:
         raise ParameterError(f"solver must be {' or '.join(map(repr, _SOLVERS))}, got {solver!r}")
-    require_positive("v", v)
-    require_range("window", window, 0.0, 1.0, lo_open=True)
+    v = require_positive("v", v, scalar=True)
+    window = require_range("window", window, 0.0, 1.0, lo_open=True, scalar=True)
+    check_callbacks(progress, None, None, True)
     inter = _interaction(phi0, lam, interaction)
     chain = _common_checks(alpha, inter, mu, tau_max, omega_fast, d, 0.0)
     delta = chain.delta
-    _check_step(delta, float(v), inter, chain.d, "v")
-    sigma0 = 5.5 * alpha if sigma0 is None else float(require_finite("sigma0", sigma0))
+    _check_step(delta, v, inter, chain.d, "v")
+    sigma0 = 5.5 * alpha if sigma0 is None else require_finite("sigma0", sigma0, scalar=True)
     n = _n_steps(tau_max, delta)
+    check_record_memory(n, 1, 0, 1, delta)
+    check_resolution(np.array([sigma0]), np.array([v]), float(tau_max), inter)
     t0 = time.perf_counter()
     bath = thermal_chain(omega_T, statistics, seed, thermal, chain.omega_fast)
-    reach, thermal_window = inter.reach(), None
+    reach, thermal_window = check_reach(inter, inter.reach()), None
     if bath is not None:  # the masses the path can meet, as simulate's interaction window
         reach = thermal_reach(inter, float(alpha), bath)
         thermal_window = (math.floor((sigma0 - reach) / alpha) - 1,
                           math.ceil((sigma0 + v * float(tau_max) + reach) / alpha) + 2)
+        check_thermal_window(thermal_window, float(tau_max), chain.omega_fast)
         bath = sized_for_run(bath, float(tau_max), thermal_window)
     common = interaction_common(inter, alpha=alpha, mu=mu, bias=0.0, delta=delta, reach=reach)
     sig_hist = np.zeros((1, n + 2))

@@ -17,12 +17,13 @@ import numpy as np
 
 from .._version import __version__
 from ..interactions import Interaction
-from ..params import ParameterError, require_positive
+from ..params import ParameterError, require_positive, require_real_scalar
 from ..thermal import ThermalChain
 from ..trajectory import Trajectory
 from .chain import run_chain_solver
 from .checks import (_check_step, _common_checks, _interaction, _n_steps, _particles,
-                     _recording, interaction_common, interaction_params)
+                     _recording, check_callbacks, check_reach, check_record_memory,
+                     check_resolution, check_thermal_window, interaction_common, interaction_params)
 from .early_stop import stop_check, stop_schedule
 from .job import SolverJob, SolverResult, fill_particle_record
 from .kernel_driver import run_kernel_solver
@@ -49,12 +50,12 @@ _BACKENDS: dict[str, _Backend] = {
 }
 
 
-def _backend(solver: str, memory: float) -> tuple[_Backend, float]:
-    """The backend of ``solver`` and the checked ``memory``."""
-    if solver not in _BACKENDS:
+def _backend(solver: str, memory: float, segment, stop) -> tuple[_Backend, float]:
+    """The backend of ``solver`` and the checked ``memory``; ``segment``/``stop`` allowed?"""
+    if not isinstance(solver, str) or solver not in _BACKENDS:
         raise ParameterError(f"solver must be {' or '.join(map(repr, _BACKENDS))}, "
                              f"got {solver!r}")
-    memory = float(memory)
+    memory = require_real_scalar("memory", memory, "> 0 (inf for the full history)")
     if not (memory > 0):  # also catches NaN
         raise ParameterError(f"memory must be > 0 (inf for the full history), got {memory!r}")
     backend = _BACKENDS[solver]
@@ -62,6 +63,11 @@ def _backend(solver: str, memory: float) -> tuple[_Backend, float]:
         able = " or ".join(f"solver={k!r}" for k, b in _BACKENDS.items() if b.memory_truncation)
         raise ParameterError(f"memory (kernel truncation tau_0) is only available with "
                              f"{able}; the {solver} solver always has the full history")
+    if segment is not None and solver != "transparent":
+        raise ParameterError(f"segment is only for solver='transparent', got solver={solver!r}")
+    if stop is not None and not backend.early_stop:
+        able = " or ".join(f"solver={k!r}" for k, b in _BACKENDS.items() if b.early_stop)
+        raise ParameterError(f"stop (ending a run early) is only available with {able}")
     return backend, memory
 
 
@@ -119,8 +125,10 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
         (:mod:`chaindrag.solvers.transparent`; cost linear in the path, not in the sound
         cone): for a biased tau = 800 run ~6x faster than ``"chain"``, ~15x with
         ``energy=True``; on a thermal chain (rho^H let in through its ends) ~5x.
-    record_sites : sequence of int, optional
-        Chain masses g whose displacement rho_g is recorded.
+    record_sites : int or 1-D sequence of int, optional
+        Chain masses g whose displacement rho_g is recorded: row k of
+        ``chain_displacement`` is the k-th site given (order kept, a repeated site gives
+        identical rows). Bools, fractions, text and 2-D input are refused.
     record_every, chain_record_every : int
         Keep every k-th step of the particle record (and of the chain record; default the
         same). Measurements at midpoints need ``record_every=1``.
@@ -200,7 +208,14 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
     ParameterError
         Bad input, named with its allowed range, including a time step too coarse for the
         interaction (delta |v0| > its width, lam for the Gaussian); a merely marginal step
-        gives a TimeStepWarning. Both phi0/lam and interaction, or neither.
+        gives a TimeStepWarning. Both phi0/lam and interaction, or neither. Numbers must
+        be real numbers (not bools or text), scalars one number, flags True or False,
+        callbacks callable. Checked before anything is allocated: records, chain segment
+        or thermal ring estimated above the physical memory (``os.sysconf``; no limit
+        where unknown), the estimate and its drivers named; positions |sigma0| + |v0|
+        tau_max whose float64 spacing exceeds 1e-8 x the interaction width
+        (:data:`~chaindrag.solvers.checks.POSITION_RESOLUTION`: |sigma| < 2.7e8 for
+        lam = 4; shift sigma0 by a multiple of alpha); an interaction of infinite reach.
         Thermal: omega_T negative or not finite, unknown statistics, seed not an integer
         >= 0, a ``thermal`` ring too small for the run or built for another omega_fast.
         Transparent solver: a thermal chain; ``segment`` with another solver, or one that
@@ -268,27 +283,26 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
     inter = _interaction(phi0, lam, interaction)
     chain = _common_checks(alpha, inter, mu, tau_max, omega_fast, d, bias)
     sig0, vel0 = _particles(sigma0, v0)
-    backend, memory = _backend(solver, memory)
-    if segment is not None and solver != "transparent":
-        raise ParameterError(f"segment is only for solver='transparent', got solver={solver!r}")
-    if stop is not None and not backend.early_stop:
-        able = " or ".join(f"solver={k!r}" for k, b in _BACKENDS.items() if b.early_stop)
-        raise ParameterError(f"stop (ending a run early) is only available with {able}")
+    backend, memory = _backend(solver, memory, segment, stop)
+    energy = check_callbacks(progress, stop, boundary_store, energy)
     record_every, chain_every, sites_rec = _recording(record_every, chain_record_every,
                                                       record_sites)
     if v_runaway is not None:
-        require_positive("v_runaway", v_runaway)
+        require_positive("v_runaway", v_runaway, scalar=True)
     delta = chain.delta
     _check_step(delta, float(np.max(np.abs(vel0))), inter, chain.d, "v0")
     n = _n_steps(tau_max, delta)
+    check_record_memory(n, sig0.size, sites_rec.size, chain_every, delta)
+    check_resolution(sig0, vel0, float(tau_max), inter)
     bath = thermal_chain(omega_T, statistics, seed, thermal, chain.omega_fast)
-    window, reach = None, inter.reach()
+    window, reach = None, check_reach(inter, inter.reach())
     if bath is not None:
         reach = thermal_reach(inter, float(alpha), bath)
         window = interaction_window(sig0, vel0, tau_max=float(tau_max), alpha=float(alpha),
                                     mu=float(mu), bias=float(bias), reach=reach,
                                     well_depth=-inter.phi_min,
                                     mode_energy=mean_mode_energy(bath), sites_rec=sites_rec)
+        check_thermal_window(window, float(tau_max), chain.omega_fast)
         bath = sized_for_run(bath, float(tau_max), window)
 
     common = interaction_common(inter, alpha=alpha, mu=mu, bias=bias, delta=delta,
@@ -312,7 +326,7 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
                     common=common, e_int=np.zeros(n + 1), sites_rec=sites_rec,
                     chain_every=chain_every,
                     rec_out=np.zeros((sites_rec.size, n // chain_every + 1)),
-                    energy=bool(energy) and bath is None, progress=progress, memory=memory,
+                    energy=energy and bath is None, progress=progress, memory=memory,
                     kernel_store=kernel_store, kernel_first_site=kernel_first_site,
                     thermal=bath, window=window, segment=segment,
                     boundary_store=boundary_store, stop=check,

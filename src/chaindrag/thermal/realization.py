@@ -18,7 +18,8 @@ from numba import njit
 from scipy.fft import irfft
 
 from .._version import __version__
-from ..params import ParameterError, require_finite, require_int_range, require_omega_fast
+from ..params import (ParameterError, require_finite, require_flag, require_int_range,
+                      require_memory, require_omega_fast, require_real_scalar)
 from .modes import band_frequency, check_statistics, check_temperature, front_speed, \
     mode_energy, mode_weights, needed_sites, ring_size, site_waves
 
@@ -28,6 +29,8 @@ _STREAM = 0x7468_6D6C
 _DIRECT_MAX_SITES = 8
 #: Times x modes handled per block (bounds the working memory to ~30 MB).
 _BLOCK = 1 << 20
+#: Peak bytes per mode while drawing a realization (draws, amplitudes, temporaries).
+_BYTES_PER_MODE = 96
 
 SAMPLING = ("Gaussian complex travelling-wave amplitudes a_j, E|a_j|^2 = 2 epsilon_j/omega_j^2 "
             "(exact Wigner function of the thermal state)")
@@ -139,6 +142,7 @@ class ThermalChain:
     n_modes : int or None
         Ring size N >= 16 (modes q_j = 2 pi j/N, j = 0..N-1). ``None``: not yet sized; size it
         for a run with :meth:`with_ring_for` (sampling methods refuse an unsized chain).
+        Drawing needs ~96 N bytes: a ring beyond the physical memory is refused.
     mirror : bool
         The mirror image -rho^H of the realization (every amplitude negated): as probable as
         rho^H itself, so averaging a measurement over both (:meth:`mirrored`, antithetic
@@ -184,24 +188,22 @@ class ThermalChain:
     _v: np.ndarray | None = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self):
-        temp = check_temperature(self.omega_T)
-        if temp.ndim != 0:
-            raise ParameterError(f"omega_T must be a scalar temperature >= 0, got an array "
-                                 f"of shape {temp.shape}")
-        object.__setattr__(self, "omega_T", float(temp))
+        # one real number (not True, "1" or [1.0]), then its range
+        require_real_scalar("omega_T", self.omega_T, "in [0, inf) (a temperature)")
+        object.__setattr__(self, "omega_T", float(check_temperature(self.omega_T)))
         check_statistics(self.statistics)
-        if not isinstance(self.mirror, (bool, np.bool_)):
-            raise ParameterError(f"mirror must be True or False, got {self.mirror!r}")
-        object.__setattr__(self, "mirror", bool(self.mirror))
-        for name in ("seed", "n_modes"):  # require_int_range lets True through as 1
-            if isinstance(getattr(self, name), (bool, np.bool_)):
-                raise ParameterError(f"{name} must be an integer, not a bool, got "
-                                     f"{getattr(self, name)!r}")
+        object.__setattr__(self, "mirror", require_flag("mirror", self.mirror))
         object.__setattr__(self, "seed", require_int_range("seed", self.seed, 0))
         object.__setattr__(self, "omega_fast", require_omega_fast(self.omega_fast))
         if self.n_modes is None:
             return
         object.__setattr__(self, "n_modes", require_int_range("n_modes", self.n_modes, 16))
+        require_memory(float(self.n_modes) * _BYTES_PER_MODE,
+                       f"the thermal realization on a ring of n_modes = {self.n_modes} sites",
+                       "the ring must hold the run's duration tau_max (pi (omega_fast - 1) "
+                       "sites per unit tau) plus the window of sites it reads (the particles' "
+                       "path and record_sites): shorten tau_max or record sites nearer the "
+                       "particles")
         modes = _sample_modes(self.omega_T, self.statistics, self.seed, self.omega_fast,
                               self.n_modes, self.mirror)
         for name, arr in zip(("_omega", "_u", "_v"), modes):
@@ -333,7 +335,7 @@ class ThermalChain:
         if kind not in ("displacement", "velocity"):
             raise ParameterError(f"kind must be 'displacement' or 'velocity', got {kind!r}")
         tau = _as_times(tau)
-        if check_ring:
+        if require_flag("check_ring", check_ring):
             self.require_ring(float(np.ptp(tau)) if tau.size else 0.0, n_sites)
         return self._evaluate(kind, first_site + np.arange(n_sites, dtype=np.int64), tau)
 
