@@ -350,8 +350,9 @@ def test_progress_is_logged(tmp_path, caplog):
     (dict(tau_max=0.0), r"\btau_max\b"), (dict(tau_max=math.nan), r"\btau_max\b"),
     (dict(tau_max=1e-4), r"\btau_max\b"),  # shorter than one step delta
     (dict(omega_fast=1.0), r"\bomega_fast\b"), (dict(d=3), r"\bd\b.*4|4.*\bd\b"),
+    (dict(n_max=True), r"\bn_max\b"), (dict(d=True), r"\bd\b"),  # True must not run as 1
 ], ids=["n_max_negative", "n_max_fraction", "tau_max_zero", "tau_max_nan",
-        "tau_max_below_delta", "omega_fast_one", "d_three"])
+        "tau_max_below_delta", "omega_fast_one", "d_three", "n_max_bool", "d_bool"])
 def test_precompute_refuses_bad_input(tmp_path, changes, name):
     kw = {**dict(n_max=10, tau_max=0.2, omega_fast=OMEGA_FAST, d=D), **changes}
     with pytest.raises(ParameterError, match=name):

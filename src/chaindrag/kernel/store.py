@@ -8,13 +8,15 @@ chunked along time; :func:`open_store` opens one as a :class:`KernelStore`.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..params import StoreError, require_int_range
+from ..params import (StoreError, require_int_range, require_omega_fast,
+                      require_positive)
 from ..stores import open_complete_group
 
 __all__ = ["open_store", "KernelStore"]
@@ -60,7 +62,9 @@ class KernelStore:
         ParameterError
             If ``n_stop`` or ``l_stop`` is not an integer >= 0.
         StoreError
-            If the store holds fewer than ``n_stop`` sites or ``l_stop`` lags.
+            If the store holds fewer than ``n_stop`` sites or ``l_stop`` lags, or the
+            window cannot be read or holds non-finite values (chunk files damaged or lost
+            after the store was opened).
         """
         n_stop = require_int_range("n_stop", n_stop, 0)
         l_stop = require_int_range("l_stop", l_stop, 0)
@@ -73,7 +77,18 @@ class KernelStore:
                              f"(tau={l_stop * self.delta:g}) is needed")
         if n_stop == 0 or l_stop == 0:
             return np.zeros((n_stop, l_stop))
-        return np.asarray(self.gamma[:n_stop, :l_stop], dtype=np.float64)
+        try:
+            out = np.asarray(self.gamma[:n_stop, :l_stop], dtype=np.float64)
+        except Exception as exc:  # a chunk damaged after opening: codec/OS errors vary
+            raise StoreError(f"kernel store {self.path} cannot be read ({exc}); rerun "
+                             "precompute (it recomputes a damaged store)") from exc
+        # a lost chunk of a NaN-filled store; |Gamma| < 1, so a finite sum means all finite
+        # (and needs no boolean copy of a possibly huge window)
+        if not math.isfinite(float(np.sum(out))):
+            raise StoreError(f"kernel store {self.path} holds non-finite values in "
+                             f"gamma[:{n_stop}, :{l_stop}] (damaged store); rerun precompute "
+                             "(it recomputes a damaged store)")
+        return out
 
     def require(self, n_max=None, tau_max=None, omega_fast=None, d=None) -> KernelStore:
         """Check the store suits a run; return it, or raise StoreError saying why not.
@@ -86,19 +101,28 @@ class KernelStore:
             Longest time the run needs (n_lags >= floor(tau_max/delta + 1e-9)).
         omega_fast, d : optional
             Chain parameters of the run; must equal the store's.
+
+        Raises
+        ------
+        ParameterError
+            If an argument is out of its range: n_max integer >= 0, tau_max finite > 0,
+            omega_fast finite > 1, d integer >= 4.
         """
-        if omega_fast is not None and not math.isclose(float(omega_fast), self.omega_fast,
-                                                       rel_tol=1e-12, abs_tol=0.0):
-            raise StoreError(f"kernel store {self.path} was made for omega_fast="
-                             f"{self.omega_fast}, but the run needs omega_fast={omega_fast}")
-        if d is not None and int(d) != self.d:
+        if omega_fast is not None:
+            omega_fast = require_omega_fast(omega_fast)
+            if not math.isclose(omega_fast, self.omega_fast, rel_tol=1e-12, abs_tol=0.0):
+                raise StoreError(f"kernel store {self.path} was made for omega_fast="
+                                 f"{self.omega_fast!r}, but the run needs "
+                                 f"omega_fast={omega_fast!r}")
+        if d is not None and require_int_range("d", d, 4) != self.d:
             raise StoreError(f"kernel store {self.path} was made for d={self.d} "
                              f"(delta={self.delta:.6g}), but the run needs d={d}")
-        if n_max is not None and int(n_max) > self.n_max:
+        if n_max is not None and require_int_range("n_max", n_max, 0) > self.n_max:
             raise StoreError(f"kernel store {self.path} holds sites n <= n_max={self.n_max}, "
                              f"but the run needs n_max={n_max}; precompute a larger store")
         if tau_max is not None:
-            lags = math.floor(float(tau_max) / self.delta + LAG_EPS)
+            tau_max = require_positive("tau_max", tau_max, scalar=True)
+            lags = math.floor(tau_max / self.delta + LAG_EPS)
             if lags > self.n_lags:
                 raise StoreError(f"kernel store {self.path} covers tau_max={self.tau_max} "
                                  f"({self.n_lags} lags), but the run needs tau_max={tau_max} "
@@ -112,12 +136,17 @@ def open_store(path) -> KernelStore:
     Raises
     ------
     StoreError
-        If ``path`` is missing, not a zarr v3 kernel store, or incomplete (its writer was
-        interrupted); the message contains the path.
+        If ``path`` is missing, not a zarr v3 kernel store (``format`` attribute absent or
+        other), incomplete (its writer was interrupted) or missing chunk files of
+        ``gamma`` (they would read as the fill value); the message contains the path.
+
+    Notes
+    -----
+    The chunk check lists the files under ``gamma/c`` once (no chunk is read): well
+    under a millisecond for a few hundred chunks.
     """
     path = Path(path)
-    root, attrs = open_complete_group(path, "kernel store", FORMAT,
-                                      rerun="rerun precompute", format_required=False)
+    root, attrs = open_complete_group(path, "kernel store", FORMAT, rerun="rerun precompute")
     try:
         arr = root["gamma"]
         store = KernelStore(path=path, gamma=arr, omega_fast=float(attrs["omega_fast"]),
@@ -129,4 +158,23 @@ def open_store(path) -> KernelStore:
     if tuple(arr.shape) != (store.n_max + 1, store.n_lags):
         raise StoreError(f"kernel store {path}: array shape {arr.shape} does not match "
                          f"n_max={store.n_max}, n_lags={store.n_lags}")
+    _require_all_chunks(path, arr)
     return store
+
+
+def _require_all_chunks(path: Path, arr) -> None:
+    """Refuse a store whose ``gamma`` lacks chunk files: zarr would read them silently as
+    the fill value (0 in stores written before fill_value NaN), i.e. Gamma = 0."""
+    grid = tuple(arr.cdata_shape)
+    folder = path / "gamma"
+    found = set()
+    for dirpath, _, files in os.walk(folder / "c"):
+        rel = Path(dirpath).relative_to(folder).as_posix()
+        found.update(f"{rel}/{name}" for name in files)
+    missing = [key for key in (arr.metadata.encode_chunk_key(idx) for idx in np.ndindex(grid))
+               if key not in found]
+    if missing:
+        raise StoreError(f"kernel store {path} is damaged: {len(missing)} of "
+                         f"{math.prod(grid)} chunk files of gamma are missing (first: "
+                         f"gamma/{missing[0]}); rerun precompute (it recomputes a damaged "
+                         "store)")

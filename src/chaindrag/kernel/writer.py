@@ -24,10 +24,10 @@ import numpy as np
 import zarr
 
 from .._version import __version__
-from ..params import (ParameterError, StoreError, require_int_range, require_omega_fast,
-                      require_positive)
+from ..params import (ParameterError, StoreError, require_int_range, require_memory,
+                      require_omega_fast, require_positive)
 from ..stores import atomic_write_dir, to_json_safe
-from .ring_sum import _check_workers, _ring_rows, ring_size
+from .ring_sum import _BLOCK_ELEMENTS, _check_workers, _ring_rows, ring_size
 from .store import FORMAT, FORMAT_VERSION, LAG_EPS, KernelStore, open_store
 
 __all__ = ["precompute"]
@@ -87,36 +87,91 @@ def _clean_siblings(path: Path) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
+def _kind_of(path: Path) -> str | None:
+    """None if ``path`` holds a store this package started (format attribute == FORMAT,
+    written first, before any array), else what it holds, for the refusal message."""
+    try:
+        attrs = dict(zarr.open_group(path, mode="r", zarr_format=3).attrs)
+    except Exception:  # zarr raises several types for what is not a v3 group
+        return "it is not a zarr v3 group"
+    if attrs.get("format") == FORMAT:
+        return None
+    if "format" not in attrs:
+        return "a zarr group without a format attribute"
+    return f"a store of format={attrs['format']!r}"
+
+
 def _existing(path: Path, omega_fast: float, d: int) -> KernelStore | None:
-    """The complete compatible store at ``path``, None if there is nothing usable there."""
+    """The complete compatible store at ``path``; None if ``path`` is missing, an empty
+    directory, or a store of ours that is incomplete or damaged (to be recomputed).
+
+    Anything else is refused (StoreError) so that no data of another kind is overwritten.
+    """
     if not path.exists():
         return None
     if not path.is_dir():
-        raise StoreError(f"{path} exists and is not a directory; refusing to overwrite it")
-    if not (path / "zarr.json").exists():
-        if any(path.iterdir()):
-            raise StoreError(f"{path} exists and is not a zarr store; refusing to overwrite it")
-        return None
+        raise StoreError(f"{path} exists and is not a directory; it is not a chaindrag "
+                         "kernel store and will not be overwritten")
+    if not any(path.iterdir()):
+        return None  # an empty directory: nothing to lose
+    kind = _kind_of(path)
+    if kind is not None:
+        raise StoreError(f"{path} is not a chaindrag kernel store ({kind}) and will not be "
+                         "overwritten; choose another path or remove it yourself")
     try:
         store = open_store(path)
     except StoreError as exc:
-        try:
-            fmt = dict(zarr.open_group(path, mode="r", zarr_format=3).attrs).get("format",
-                                                                                 FORMAT)
-        except Exception:
-            fmt = FORMAT
-        if fmt != FORMAT:
-            raise StoreError(f"{path} holds another kind of store (format={fmt!r}); "
-                             "refusing to overwrite it") from None
         log.warning("%s; recomputing it from scratch", exc)
         return None
     if store.omega_fast != omega_fast:
-        raise StoreError(f"kernel store {path} was made for omega_fast={store.omega_fast}, "
-                         f"not omega_fast={omega_fast}; use another path")
+        raise StoreError(f"kernel store {path} was made for omega_fast={store.omega_fast!r}, "
+                         f"not omega_fast={omega_fast!r}; use another path")
     if store.d != d:
         raise StoreError(f"kernel store {path} was made for d={store.d}, not d={d}; "
                          "use another path")
     return store
+
+
+def _check_path(path) -> Path:
+    """``path`` as a Path; ParameterError naming ``path`` unless it is a non-empty path."""
+    if not isinstance(path, (str, os.PathLike)) or str(path).strip() == "":
+        raise ParameterError(f"path must be a non-empty str or path-like naming the store "
+                             f"directory, got {path!r}")
+    try:
+        return Path(path)
+    except TypeError:  # a PathLike giving bytes
+        raise ParameterError(f"path must be a str or path-like naming the store directory, "
+                             f"got {path!r}") from None
+
+
+def _check_resources(path: Path, rows: int, lags: int, delta: float, m_max: int,
+                     workers: int) -> None:
+    """Refuse (ParameterError) a store that memory or the disk at ``path`` cannot hold,
+    before anything is allocated or written; the message gives the estimate.
+
+    Memory: each of ``workers`` threads holds a time block (rows x min(lags, TIME_CHUNK))
+    and its transpose plus the sine/DCT buffers of ring size ``m_max``; up to 2 x workers
+    finished blocks wait to be written, and the writer assembles one more. Disk: 8 bytes
+    per value (Gamma's mantissas are noise-like: zarr's default codec saves ~3 %); an
+    extension is built beside the old store, so the whole new size must be free.
+    """
+    block = 8.0 * rows * min(lags, TIME_CHUNK)
+    ring = 16.0 * max(_BLOCK_ELEMENTS, m_max // 2 + 1)
+    need = (4 * workers + 3) * block + workers * ring
+    require_memory(need, f"writing kernel store {path} (n_max={rows - 1}, tau_max="
+                   f"{lags * delta:g}, ring size M={m_max}, {workers} worker(s)) would",
+                   "reduce n_max (or tau_max), or workers")
+    nbytes = 8.0 * rows * lags
+    where = path.parent.resolve()
+    while not where.exists():  # atomic_write_dir creates the missing parents
+        where = where.parent
+    free = shutil.disk_usage(where).free
+    if nbytes > free:
+        raise ParameterError(
+            f"kernel store {path} for n_max={rows - 1} and tau_max={lags * delta:g} ({lags} "
+            f"lags) would take about {nbytes / 2**30:.3g} GiB, more than "
+            f"the {free / 2**30:.3g} GiB free at {where}: reduce n_max or tau_max, or choose a "
+            "path on a larger disk")
 
 
 def _columns(l0: int, l1: int, row0: int, n_rows: int, delta: float, omega_fast: float
@@ -155,10 +210,15 @@ def precompute(path, n_max: int, tau_max: float, omega_fast: float = 10.0, d: in
     Raises
     ------
     ParameterError
-        For a bad argument (message names it and its allowed range).
+        For a bad argument (message names it and its allowed range; bools are no
+        integers), or if the store would not fit: its estimated memory need exceeds the
+        physical memory, or its size (8 bytes per value) the free disk space at ``path``.
+        Both are checked before anything is allocated or written.
     StoreError
         If ``path`` holds a complete store made for another ``omega_fast`` or ``d`` (both
-        values named), or something that is not a kernel store.
+        values named), or anything that is not a chaindrag kernel store (no or another
+        ``format`` attribute, a file, a non-empty directory of other files): it is never
+        overwritten.
 
     Notes
     -----
@@ -166,7 +226,8 @@ def precompute(path, n_max: int, tau_max: float, omega_fast: float = 10.0, d: in
     1e-9), gamma[n, l-1] = Gamma_n(l delta), chunks (min(n_max + 1, 512), 2048). Group
     attributes: format, format_version, omega_fast, d, delta, n_max, tau_max, n_lags,
     method, ring_size, chaindrag_version, created, wall_time_s and, written last,
-    ``complete: true``.
+    ``complete: true``. fill_value is NaN and every chunk is written, so a chunk file lost
+    later reads as NaN, never as Gamma = 0 (and :func:`open_store` refuses the store).
 
     If ``path`` already holds a complete store for the same omega_fast and d that covers
     the request it is returned untouched. If it is smaller, a store of the union
@@ -175,8 +236,9 @@ def precompute(path, n_max: int, tau_max: float, omega_fast: float = 10.0, d: in
     renames (old to ``<path>.old-<pid>``, new to ``path``), so ``path`` is never modified
     in place and a kill at any moment leaves either the old or the new store (leftover
     siblings are removed, or an orphaned ``.old-<pid>`` restored, on the next call). An
-    incomplete store at ``path`` is recomputed from scratch. Concurrent writers of the same
-    path are not supported.
+    incomplete or damaged store of this package (``format`` attribute "chaindrag.kernel",
+    written before any array) at ``path`` is recomputed from scratch; an empty directory
+    is used. Concurrent writers of the same path are not supported.
     """
     n_max = require_int_range("n_max", n_max, 0)
     require_positive("tau_max", tau_max)
@@ -192,7 +254,7 @@ def precompute(path, n_max: int, tau_max: float, omega_fast: float = 10.0, d: in
         raise ParameterError(f"tau_max must be >= delta = 1/(d omega_fast) = {delta:.6g}, "
                              f"got {tau_max}")
 
-    path = Path(path)
+    path = _check_path(path)
     _clean_siblings(path)
     old = _existing(path, omega_fast, d)
     n_old, l_old = (old.n_max + 1, old.n_lags) if old is not None else (0, 0)
@@ -202,6 +264,7 @@ def precompute(path, n_max: int, tau_max: float, omega_fast: float = 10.0, d: in
     rows, lags = max(n_max + 1, n_old), max(n_lags, l_old)
     new_tau_max = max(tau_max, old.tau_max) if old is not None else tau_max
     m_max = ring_size(rows - 1, lags * delta, omega_fast)
+    _check_resources(path, rows, lags, delta, m_max, workers)
     log.info("kernel store %s: Gamma_n(l delta) for n <= %d, l <= %d (tau <= %g), "
              "omega_fast=%g, d=%d; %s; ring up to M=%d, %d worker(s)", path, rows - 1, lags,
              lags * delta, omega_fast, d,
@@ -253,8 +316,9 @@ def _write_store(path: Path, attrs: dict, old: KernelStore | None, rows: int, la
         root.attrs.update(to_json_safe(attrs))
         arr = root.create_array(
             "gamma", shape=(rows, lags), dtype="float64",
-            chunks=(min(rows, ROW_CHUNK), TIME_CHUNK), fill_value=0.0,
-            dimension_names=("n", "lag"),
+            chunks=(min(rows, ROW_CHUNK), TIME_CHUNK), dimension_names=("n", "lag"),
+            # NaN, every chunk written: a chunk file lost later can never read as Gamma = 0
+            fill_value=np.nan, config={"write_empty_chunks": True},
             attributes={"units": "t_slow (Gamma has units of time; Eq. 15)",
                         "description": "gamma[n, l-1] = Gamma_n(l delta), Eq. (15)"})
         with ThreadPoolExecutor(max_workers=workers) as pool:

@@ -9,6 +9,7 @@ in :mod:`chaindrag.solvers._kernel`.
 from __future__ import annotations
 
 import math
+from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
@@ -40,8 +41,9 @@ def _memory_steps(store, job: SolverJob) -> int:
     chain, n = job.chain, job.n
     where = f"kernel store {store.path}"
     if not math.isclose(store.omega_fast, chain.omega_fast, rel_tol=1e-12):
-        raise StoreError(f"{where} was made for omega_fast={store.omega_fast:g}, the run needs "
-                         f"omega_fast={chain.omega_fast:g}")
+        # repr: 17 significant digits, so a difference of 1e-10 is visible in the message
+        raise StoreError(f"{where} was made for omega_fast={store.omega_fast!r}, the run "
+                         f"needs omega_fast={chain.omega_fast!r}")
     if int(store.d) != chain.d:
         raise StoreError(f"{where} was made for d={store.d} (delta={store.delta:.6g}), the run "
                          f"needs d={chain.d} (delta={chain.delta:.6g})")
@@ -54,6 +56,26 @@ def _memory_steps(store, job: SolverJob) -> int:
     return n_mem
 
 
+_SITE_LIMIT = 2**53  # |site| beyond this loses integer precision in float positions
+
+
+def _check_first_site(value) -> int | None:
+    """``kernel_first_site`` as an int (None stays None); ParameterError for anything else.
+
+    Integer-valued floats (3.0, as YAML may give) pass; 2.7, NaN, bools and text do not
+    (int() would silently truncate 2.7 to 2).
+    """
+    if value is None:
+        return None
+    ok = isinstance(value, (Integral, np.integer)) or (
+        isinstance(value, (Real, np.floating)) and math.isfinite(value)
+        and float(value).is_integer())
+    if isinstance(value, (bool, np.bool_)) or not ok or abs(int(value)) > _SITE_LIMIT:
+        raise ParameterError(f"kernel_first_site must be None or an integer site index in "
+                             f"[-2**53, 2**53], got {value!r}")
+    return int(value)
+
+
 def _tracked_segment(store, job: SolverJob) -> tuple[int, int]:
     """(first tracked mass, number tracked): the store's n_max + 1 masses, placed so the
     particles have room to move (ahead of them if all move the same way)."""
@@ -64,7 +86,7 @@ def _tracked_segment(store, job: SolverJob) -> tuple[int, int]:
     if n_ch < 2 * reach_sites + 1:
         raise StoreError(f"kernel store {store.path} has n_max={store.n_max}: too few tracked "
                          f"masses for the interaction range (need n_max >= {2 * reach_sites})")
-    first_site = job.kernel_first_site
+    first_site = _check_first_site(job.kernel_first_site)
     g0 = int(math.floor(float(np.min(sig_hist[:, 0])) / alpha))
     if first_site is None:
         back = max(reach_sites, n_ch // 5)
@@ -74,7 +96,6 @@ def _tracked_segment(store, job: SolverJob) -> tuple[int, int]:
             first_site = int(math.floor(float(np.max(sig_hist[:, 0])) / alpha)) + back - n_ch + 1
         else:
             first_site = g0 - n_ch // 2
-    first_site = int(first_site)
     rec = job.sites_rec
     if rec.size and (rec.min() < first_site or rec.max() >= first_site + n_ch):
         raise ParameterError(f"record_sites must lie in the kernel solver's tracked segment "
