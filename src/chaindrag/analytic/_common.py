@@ -25,3 +25,33 @@ def out(x):
     """Return a Python float for 0-d results, an ndarray otherwise."""
     x = np.asarray(x, dtype=float)
     return float(x) if x.ndim == 0 else x
+
+
+#: The most resonant modes of Eq. (32) summed at one speed (a 128 MiB buffer of roots).
+MAX_ROOTS = 1 << 24
+
+
+def check_root_count(v, alpha, omega_fast: float) -> None:
+    """Refuse speeds so slow that Eq. (33) would sum more than :data:`MAX_ROOTS` modes.
+
+    The roots of Eq. (32) lie in [-alpha omega_fast / v, -alpha / v], up to four per half
+    Brillouin zone: ~8 (omega_fast - 1) alpha / v of them. Eq. (33) itself is not the
+    obstacle (each term carries Phi_hat(2 pi omega / v)^2, which for a smooth potential
+    vanishes faster than any power as v -> 0: Sec. IV, "no dissipation" below
+    omega Lambda), but the count of terms is; the bound is v >= 8 (omega_fast - 1) alpha /
+    (MAX_ROOTS - 32), 4.3e-6 alpha at omega_fast = 10.
+    """
+    v, alpha = np.broadcast_arrays(np.asarray(v, dtype=float), np.asarray(alpha, dtype=float))
+    if v.size == 0:
+        return
+    ratio = v / alpha
+    worst = int(np.argmin(ratio))
+    r = float(ratio.flat[worst])
+    count = 4.0 * (2.0 * (omega_fast - 1.0) / r + 8.0)
+    if count > MAX_ROOTS:
+        r_min = 8.0 * (omega_fast - 1.0) / (MAX_ROOTS - 32)
+        raise ParameterError(
+            f"v = {v.flat[worst]:.6g} is too slow for Eq. (33) at alpha = {alpha.flat[worst]:g}, "
+            f"omega_fast = {omega_fast:g}: it would sum ~{count:.3g} resonant modes (about "
+            f"8 (omega_fast - 1) alpha / v), more than {MAX_ROOTS}; v must be "
+            f">= {r_min:.4g} alpha = {r_min * alpha.flat[worst]:.4g}")

@@ -19,6 +19,7 @@ from chaindrag.params import ParameterError, require_finite, require_omega_fast,
 from chaindrag.thermal import displacement_variance
 from chaindrag.thermal.modes import check_statistics, check_temperature
 
+from ._common import check_root_count
 from ._multiphonon import CUT
 from ._pair import resolve
 
@@ -65,6 +66,7 @@ def inputs(v, phi0, lam, alpha, omega_T, statistics, omega_fast, interaction, gr
         grid_size("grid_3", grid_3, _GRID_3_RANGE)
     s2 = float(displacement_variance(float(temp), statistics, wf))
     v_arr = np.asarray(v, dtype=float)
+    check_root_count(v_arr, alpha, wf)
     return v_arr, inter, gauss, float(alpha), float(temp), statistics, wf, s2
 
 

@@ -28,6 +28,8 @@ from .steady_state import steady_state_loss
 
 __all__ = ["broadened_steady_state_loss", "cell_potential", "cell_speeds"]
 
+MAX_POINTS = 4096  # the largest n_points (see broadened_steady_state_loss)
+
 _MAX_IMAGES = 256  # chain masses on either side summed in a general potential's cell
 _GAUSSIAN_SIGMAS = math.sqrt(2.0 * math.log(1e17))  # exp(-s^2/2) = 1e-17
 _CELL_NODES = 2048  # trapezoid intervals on the half cell: spectral for a smooth periodic v(x)
@@ -211,7 +213,9 @@ def broadened_steady_state_loss(v, phi0: float | None = None, lam: float | None 
     omega_fast : float
         Band top, > 1.
     n_points : int
-        Half the number of tanh-sinh nodes per piece of the half cell, >= 8.
+        Half the number of tanh-sinh nodes per piece of the half cell, in [8, 4096]
+        (:data:`MAX_POINTS`; with the step 1/8 the nodes beyond ~50 already sit on the
+        piece's ends in float64, with weights that underflow: more add only cost).
     interaction : Interaction, optional
         Any pair potential of :mod:`chaindrag.interactions` instead of ``phi0, lam``
         (keyword only; a :class:`~chaindrag.interactions.Gaussian` takes the Gaussian path).
@@ -260,7 +264,7 @@ def broadened_steady_state_loss(v, phi0: float | None = None, lam: float | None 
     """
     v_arr, phi0, lam, inter, alpha, mu = _cell_args(v, phi0, lam, alpha, mu, interaction)
     wf = require_omega_fast(omega_fast)
-    n_points = require_int_range("n_points", n_points, 8)
+    n_points = require_int_range("n_points", n_points, 8, MAX_POINTS)
 
     cell, log_weight, loss = _pair_functions(phi0, lam, inter, alpha, wf)
     kin = EIGHT_PI_SQ / mu

@@ -29,6 +29,8 @@ from .steady_state import steady_state_loss
 
 __all__ = ["drift_velocities", "relaxation_time"]
 
+MAX_GRID = 10**7  # the largest n_grid: one loss evaluation a point
+
 
 # --------------------------------------------------------------------------- drift velocities
 def _which_spike(v: float, stable: bool, kind: str, tang: np.ndarray, edge: np.ndarray) -> str:
@@ -213,7 +215,8 @@ def drift_velocities(bias: float, phi0: float | None = None, lam: float | None =
         Bottom of the scan; default ``max(0.5, 1.001 x capture speed)`` (of one chain mass,
         ``sqrt(8 pi^2 Phi_max / mu)``).
     n_grid : int
-        Number of scan points, >= 16.
+        Number of scan points, in [16, 10^7] (:data:`MAX_GRID`: each point is one
+        evaluation of the loss; 10^7 of Eq. (33) take minutes, the grid 80 MB).
     interaction : Interaction, optional
         Any pair potential of :mod:`chaindrag.interactions` instead of ``phi0, lam``
         (keyword only; a :class:`~chaindrag.interactions.Gaussian` takes the Gaussian path).
@@ -255,7 +258,9 @@ def drift_velocities(bias: float, phi0: float | None = None, lam: float | None =
     """
     bias, phi0, lam, inter, alpha, wf, mu = _checked(bias, phi0, lam, interaction, alpha,
                                                      omega_fast, mu)
-    n_grid = require_int_range("n_grid", n_grid, 16)
+    n_grid = require_int_range("n_grid", n_grid, 16, MAX_GRID)
+    if not isinstance(broadened, (bool, np.bool_)):
+        raise ParameterError(f"broadened must be True or False, got {broadened!r}")
     terms = _potential_terms(phi0, lam, inter, alpha, mu, wf, broadened)
     if v_min is None:
         v_min = max(0.5, 1.001 * terms["capture"])
@@ -296,7 +301,7 @@ def relaxation_time(v_from: float, v_to: float, bias: float, phi0: float | None 
     bias, phi0, lam, alpha, omega_fast, mu : float
         As in :func:`drift_velocities` (alpha required).
     n_grid : int
-        Geometric quadrature grid between the two speeds (>= 16), merged with
+        Geometric quadrature grid between the two speeds (in [16, 10^7]), merged with
         ``v_c (1 +- 10^-k)``, k = 2..9, at every tangency speed v_c in between (where
         Delta_bar jumps to infinity and the integrand to zero).
     interaction : Interaction, optional
@@ -321,7 +326,7 @@ def relaxation_time(v_from: float, v_to: float, bias: float, phi0: float | None 
                                                      omega_fast, mu)
     v_from = scalar("v_from", v_from, require_positive)
     v_to = scalar("v_to", v_to, require_positive)
-    n_grid = require_int_range("n_grid", n_grid, 16)
+    n_grid = require_int_range("n_grid", n_grid, 16, MAX_GRID)
     if v_from == v_to:
         return 0.0
     lo, hi = min(v_from, v_to), max(v_from, v_to)

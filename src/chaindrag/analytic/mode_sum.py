@@ -153,6 +153,8 @@ def single_pass_loss_modesum(v, potential: Interaction | Callable, omega_fast: f
     wf = require_omega_fast(omega_fast)
     require_positive("v", v)
     require_range("rtol", rtol, 1e-15, 1e-2)
+    if not isinstance(method, str) or method not in ("contour", "real"):
+        raise ParameterError(f"method must be 'contour' or 'real', got {method!r}")
     if isinstance(potential, Interaction):
         flat = np.atleast_1d(np.asarray(v, dtype=float)).ravel()
         return out(band_average(flat, potential, wf, float(rtol)).reshape(np.shape(v)))

@@ -32,10 +32,12 @@ import warnings
 import numpy as np
 from numba import njit
 from scipy import fft
+from scipy.special import gammaln, logsumexp
 
 from chaindrag.interactions import Interaction
-from chaindrag.params import ParameterError, SeriesTruncationWarning
-from chaindrag.thermal.modes import band_frequency, mode_energy
+from chaindrag.params import ParameterError, SeriesTruncationWarning, require_positive
+from chaindrag.thermal import displacement_variance
+from chaindrag.thermal.modes import MAX_TEMPERATURE, band_frequency, mode_energy
 
 from ._common import TWO_PI, out
 from ._thermal_common import MAX_PHONONS, grid_size, inputs, k_reach, weight_table
@@ -45,6 +47,8 @@ __all__ = ["higher_phonon_loss"]
 FINE = 16  # band samples per momentum cell
 SPREAD = 40.0  # frequency margin beyond the largest k v / 2 pi read: the spread of T_m
 _GRID_K_RANGE = (128, 8192)
+_ESTIMATE_REACH = 40.0  # orders_needed's k grid: up to this over the shortest length
+_ESTIMATE_POINTS = 4096
 
 
 @njit(cache=True)
@@ -69,11 +73,13 @@ def _deposit(rho, k, w, mass, dk, dw):
 
 
 @njit(cache=True)
-def _line_integral(t_m, weight, first, power, v, dk, dw, alpha):
-    """sum_i k_i^power weight_i T_m(i mod nk, k_i v / 2 pi) dK, k_i = (first + i) dK / alpha.
+def _line_integral(t_m, weight, first, power, v, dk, dw, alpha, log_pref):
+    """exp(log_pref) sum_i k_i^power weight_i T_m(i mod nk, k_i v / 2 pi) dK, with
+    k_i = (first + i) dK / alpha.
 
     T_m is read by linear interpolation in W; the lattice of k is the momentum grid's,
-    continued through every Brillouin zone the weight covers.
+    continued through every Brillouin zone the weight covers. The prefactor and k^power
+    are combined in logarithms: each alone can leave float64 at high orders.
     """
     nk, nw = t_m.shape
     tot = 0.0
@@ -81,13 +87,14 @@ def _line_integral(t_m, weight, first, power, v, dk, dw, alpha):
         n = first + i
         k = n * dk / alpha
         y = k * v / (TWO_PI * dw)
-        if abs(y) >= nw // 2 - 1:  # beyond the window, where T_m is zero
+        if abs(y) >= nw // 2 - 1 or n == 0 or weight[i] == 0.0:  # outside, or zero
             continue
         j0 = math.floor(y)
         g = y - j0
         row = n % nk
         val = (1.0 - g) * t_m[row, j0 % nw] + g * t_m[row, (j0 + 1) % nw]
-        tot += k**power * weight[i] * val
+        mag = math.exp(log_pref + power * math.log(abs(k)) + math.log(weight[i]))
+        tot += (mag if (k > 0.0 or power % 2 == 0) else -mag) * val
     return tot * dk
 
 
@@ -121,6 +128,9 @@ def _phonon_terms(v: np.ndarray, weight: np.ndarray, first: int, alpha: float,
     n_w = fft.next_fast_len(int(math.ceil(2.0 * w_span / d_omega)), real=True)
     r, d = _densities(omega_fast, energy, grid_k, n_w, d_omega)
     step = fft.rfft2(d) * (dk * d_omega)
+    # D's total mass (4 pi <rho^2>) is divided out of each power and restored in logarithms
+    norm = float(abs(step[0, 0])) or 1.0
+    step /= norm
     cur = fft.rfft2(r)
     for _ in range(m_first - 2):
         cur *= step
@@ -129,14 +139,72 @@ def _phonon_terms(v: np.ndarray, weight: np.ndarray, first: int, alpha: float,
     for m in range(m_first, m_last + 1):
         cur *= step
         t_m = np.ascontiguousarray(fft.irfft2(cur, s=(grid_k, n_w)))
-        pref = 0.5 * 0.5 ** (m - 1) / math.factorial(m - 1) / (TWO_PI ** (m - 1) * alpha)
-        term = np.array([pref * _line_integral(t_m, weight, first, 2 * m + 1, x, dk, d_omega,
-                                               alpha) for x in v])
+        log_pref = (math.log(0.5 / alpha) + (m - 1) * math.log(0.5 * norm / TWO_PI)
+                    - math.lgamma(m))
+        term = np.array([_line_integral(t_m, weight, first, 2 * m + 1, x, dk, d_omega,
+                                        alpha, log_pref) for x in v])
         terms.append(term)
         running += term
         if np.all(np.abs(term) <= rtol * np.abs(scale + running)):
             return np.array(terms), True
     return np.array(terms), False
+
+
+def orders_needed(inter: Interaction, s2: float, rtol: float, first: int = 4) -> int | None:
+    """Estimate the order at which the phonon series stops, or None beyond MAX_PHONONS.
+
+    The m-phonon term weighs k^3 |Phi_k|^2 by the Poisson probability of m - 1 thermal
+    phonons, (k^2 s2)^(m-1) e^{-k^2 s2} / (m-1)!, summed over k (the kinematics left out);
+    the estimate is the first m >= ``first`` whose term is below ``rtol`` times the sum of
+    them all. Against the series itself (classical, omega_fast = 10, rtol = 1e-6): 6 for
+    8 (Gaussian lam = 4, Omega_T = 5), 18 for 18 (Omega_T = 100), 17 for 16 (the
+    Lennard-Jones channel at Omega_T = 5).
+    """
+    k = np.linspace(0.0, _ESTIMATE_REACH / inter.scales[0], _ESTIMATE_POINTS + 1)[1:]
+    with np.errstate(under="ignore"):
+        w = k**3 * np.asarray(inter.fourier(k), dtype=float) ** 2
+    keep = w > 0.0
+    if not np.any(keep):
+        return first
+    x, log_w = k[keep] ** 2 * s2, np.log(w[keep])
+    index = np.arange(MAX_PHONONS)[:, None]  # thermal phonons: the order minus one
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_p = np.where(index == 0, 0.0, index * np.log(x)) - x - gammaln(index + 1.0)
+    log_terms = logsumexp(log_p + log_w, axis=1)
+    small = (log_terms <= math.log(rtol) + logsumexp(log_w)) & (index[:, 0] + 1 >= first)
+    found = np.flatnonzero(small)
+    return int(found[0]) + 1 if found.size else None
+
+
+def refuse_hot(inter: Interaction, temp: float, statistics: str, wf: float, s2: float,
+                rtol: float, first: int) -> None:
+    """Raise a ParameterError naming omega_T when the series needs more than MAX_PHONONS
+    orders (:func:`orders_needed`), with the temperatures where it does not (bisection)."""
+    if not (isinstance(rtol, (int, float)) and 0.0 < rtol < 1.0):
+        raise ParameterError(f"rtol must lie in (0, 1), got {rtol!r}")
+    if orders_needed(inter, s2, rtol, first) is not None:
+        return
+
+    def fits(t):
+        return orders_needed(inter, float(displacement_variance(t, statistics, wf)), rtol,
+                             first) is not None
+
+    lo, hi = 0.5 * temp, temp
+    while lo > 1e-3 and not fits(lo):
+        lo, hi = 0.5 * lo, lo
+    if not fits(lo):
+        where = "for no omega_T at all with this interaction"
+    else:
+        for _ in range(24):
+            mid = math.sqrt(lo * hi)
+            lo, hi = (mid, hi) if fits(mid) else (lo, mid)
+        where = f"for omega_T in [0, {lo:.3g}] with this interaction"
+    raise ParameterError(
+        f"omega_T = {temp:g} ({statistics}, omega_fast = {wf:g}) is too hot for the phonon "
+        f"series: <rho^2> = {s2:.4g} against a core of {inter.scales[0]:g}, and its terms "
+        f"would fall below rtol = {rtol:g} of the loss only beyond {MAX_PHONONS} orders (the "
+        f"most any call sums). The thermal loss is computed {where}, rtol and omega_fast "
+        f"(omega_T in [0, {MAX_TEMPERATURE:g}] elsewhere in chaindrag.thermal)")
 
 
 def higher_phonon_loss(v, phi0=None, lam=None, alpha=None, omega_T=None,
@@ -160,7 +228,8 @@ def higher_phonon_loss(v, phi0=None, lam=None, alpha=None, omega_T=None,
         The series stops after the first term below ``rtol`` times (``scale`` + the sum so
         far) at every speed, in (0, 1).
     scale : array_like
-        The loss the terms are added to (the lower orders), broadcast against ``v``.
+        The loss the terms are added to (the lower orders), >= 0 and finite (a mean energy
+        given to the chain), broadcast against ``v``.
     grid_k : int
         Cells of total momentum over the Brillouin zone, in [128, 8192].
     d_omega : float
@@ -179,7 +248,10 @@ def higher_phonon_loss(v, phi0=None, lam=None, alpha=None, omega_T=None,
     Raises
     ------
     chaindrag.params.ParameterError
-        A parameter outside the ranges above, naming it.
+        A parameter outside the ranges above, naming it; ``omega_T`` so hot that the series
+        would need more than 256 orders to reach ``rtol`` (:func:`orders_needed`: <rho^2>
+        many times the core's square; for the Gaussian lam = 4, classical, omega_fast = 10,
+        rtol = 1e-6, above Omega_T ~ 2.96e3), with the temperatures where it is computed.
 
     Warns
     -----
@@ -196,9 +268,15 @@ def higher_phonon_loss(v, phi0=None, lam=None, alpha=None, omega_T=None,
     if not (isinstance(rtol, (int, float)) and 0.0 < rtol < 1.0):
         raise ParameterError(f"rtol must lie in (0, 1), got {rtol!r}")
     flat = np.ascontiguousarray(v.ravel())
-    scale = np.broadcast_to(np.asarray(scale, dtype=float), v.shape).ravel()
+    require_positive("scale", scale, allow_zero=True)
+    try:
+        scale = np.broadcast_to(np.asarray(scale, dtype=float), v.shape).ravel()
+    except ValueError:
+        raise ParameterError(f"scale must broadcast against v of shape {v.shape}, got shape "
+                             f"{np.shape(scale)}") from None
     if flat.size == 0 or (statistics == "classical" and temp == 0.0):
         return np.zeros((0,) + v.shape) if terms else out(np.zeros(v.shape))
+    refuse_hot(inter, temp, statistics, wf, s2, rtol, first)
     dk = TWO_PI / grid_k
     # the weight's reach: summed over every order it is k^3 |Phi_k|^2 at most
     reach = k_reach(inter, 3, TWO_PI * max_phonons * wf / float(np.min(flat)))

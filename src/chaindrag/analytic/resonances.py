@@ -20,6 +20,9 @@ from ._common import TWO_PI, scalar
 
 __all__ = ["spike_speeds", "fast_resonance_speeds", "slow_resonance_speeds"]
 
+#: The most resonance speeds listed (n_max, l_max) or searched for at once (2^20).
+MAX_SPIKES = 1 << 20
+
 
 def _tangency_points(index: np.ndarray, omega_fast: float, band_edge: str) -> np.ndarray:
     """x_t with omega(x_t) = x_t omega'(x_t) on the falling half [-m - 1/2, -m], m = index.
@@ -62,6 +65,11 @@ def _tangencies(alpha: float, omega_fast: float, n_max: int, band_edge: str):
 
 def _all_tangencies(alpha: float, omega_fast: float, v_lo: float, v_hi: float):
     """Both families of tangency speeds in [v_lo, v_hi]: (speeds, band_edge labels, omega_t)."""
+    if alpha * omega_fast / v_lo + 2 > MAX_SPIKES:
+        raise ParameterError(
+            f"speeds down to v = {v_lo:.6g} cross ~{alpha * omega_fast / v_lo:.3g} tangency "
+            f"speeds of Eq. (33) (alpha omega_fast / v), more than {MAX_SPIKES}: the slowest "
+            f"speed must be >= {alpha * omega_fast / (MAX_SPIKES - 2):.4g}")
     bot, w_bot = _tangencies(alpha, omega_fast, int(alpha / v_lo) + 2, "bottom")
     top, w_top = _tangencies(alpha, omega_fast, int(alpha * omega_fast / v_lo) + 2, "top")
     speeds = np.concatenate([bot, top])
@@ -83,7 +91,9 @@ def spike_speeds(alpha: float, omega_fast: float = 10.0, n_max: int = 10,
     omega_fast : float
         Band top, > 1.
     n_max : int
-        Number of band-bottom spikes (n = 1..n_max), or largest l of the band-top family.
+        Number of band-bottom spikes (n = 1..n_max), or largest l of the band-top family,
+        in [1, 2^20] (:data:`MAX_SPIKES`: spike n lies near alpha / n, and below
+        ~4e-6 alpha Eq. (33) is refused, see :func:`steady_state_loss`).
     band_edge : {"bottom", "top"}
         Which family.
 
@@ -110,7 +120,7 @@ def spike_speeds(alpha: float, omega_fast: float = 10.0, n_max: int = 10,
     """
     wf = require_omega_fast(omega_fast)
     alpha = scalar("alpha", alpha, require_positive)
-    n_max = require_int_range("n_max", n_max, 1)
+    n_max = require_int_range("n_max", n_max, 1, MAX_SPIKES)
     if band_edge not in ("bottom", "top"):
         raise ParameterError(f"band_edge must be 'bottom' or 'top', got {band_edge!r}")
     return _tangencies(alpha, wf, n_max, band_edge)[0]
@@ -135,7 +145,7 @@ def fast_resonance_speeds(alpha, omega_fast: float = 10.0, l_max: int = 10) -> n
     """
     wf = require_omega_fast(omega_fast)
     alpha = scalar("alpha", alpha, require_positive)
-    l_max = require_int_range("l_max", l_max, 0)
+    l_max = require_int_range("l_max", l_max, 0, MAX_SPIKES)
     return 2.0 * alpha * wf / (2.0 * np.arange(l_max + 1) + 1.0)
 
 
@@ -155,5 +165,5 @@ def slow_resonance_speeds(alpha, n_max: int = 10) -> np.ndarray:
         ``alpha / n``, n = 1..n_max.
     """
     alpha = scalar("alpha", alpha, require_positive)
-    n_max = require_int_range("n_max", n_max, 1)
+    n_max = require_int_range("n_max", n_max, 1, MAX_SPIKES)
     return alpha / np.arange(1, n_max + 1)

@@ -25,7 +25,7 @@ from numba import njit
 from chaindrag.interactions import Interaction
 from chaindrag.params import ParameterError, require_finite, require_omega_fast, require_positive
 
-from ._common import out, scalar
+from ._common import check_root_count, out, scalar
 from ._pair import mode_weight, resolve
 
 __all__ = ["steady_state_loss", "steady_state_loss_script_variant", "steady_state_roots"]
@@ -248,6 +248,7 @@ def _steady(v, phi0, lam, alpha, omega_fast, variant):
                                                 for a in (v, phi0, lam, alpha)))
     if v.size == 0:
         return np.empty(v.shape)
+    check_root_count(v, alpha, wf)
     flat = [np.array(a, dtype=float).ravel() for a in (v, lam, alpha)]  # broadcast views: copy
     size = _buffer_size(float(np.min(flat[0] / flat[2])), wf)
     sums = _steady_sums(flat[0], flat[1], flat[2], wf, variant, size).reshape(v.shape)
@@ -325,6 +326,7 @@ def steady_state_loss(v, phi0=None, lam=None, alpha=None, omega_fast: float = 10
     require_positive("v", v)
     require_positive("alpha", alpha)
     v, alpha = np.broadcast_arrays(np.asarray(v, dtype=float), np.asarray(alpha, dtype=float))
+    check_root_count(v, alpha, wf)
     flat = [np.array(a, dtype=float).ravel() for a in (v, alpha)]  # broadcast views: copy
     return out(_steady_any(flat[0], flat[1], wf, inter).reshape(v.shape))
 
@@ -372,6 +374,7 @@ def steady_state_roots(v: float, alpha: float, omega_fast: float = 10.0) -> np.n
     wf = require_omega_fast(omega_fast)
     v = scalar("v", v, require_positive)
     alpha = scalar("alpha", alpha, require_positive)
+    check_root_count(v, alpha, wf)
     r = v / alpha
     buf = np.empty(_buffer_size(r, wf))
     n = _find_roots(r, wf, buf, math.inf)

@@ -63,7 +63,7 @@ from chaindrag.thermal.modes import check_statistics
 from ._common import TWO_PI, out
 from ._multiphonon import table_index_step, three_phonon, two_phonon
 from ._thermal_common import MAX_PHONONS, grid_size, inputs, weight_table
-from .phonon_series import higher_phonon_loss
+from .phonon_series import higher_phonon_loss, refuse_hot
 from .steady_state import _steady_any, steady_state_loss
 
 __all__ = ["thermal_steady_state_loss", "debye_waller_loss", "two_phonon_loss",
@@ -237,7 +237,9 @@ def thermal_steady_state_loss(v, phi0=None, lam=None, alpha=None, omega_T=None,
     Raises
     ------
     chaindrag.params.ParameterError
-        A parameter outside the ranges above, naming it.
+        A parameter outside the ranges above, naming it; with ``max_phonons`` >= 4 (or
+        None), an ``omega_T`` the series cannot reach (as
+        :func:`~chaindrag.analytic.higher_phonon_loss`).
 
     Warns
     -----
@@ -274,6 +276,9 @@ def thermal_steady_state_loss(v, phi0=None, lam=None, alpha=None, omega_T=None,
     top = _SERIES_CAP if max_phonons is None else max_phonons
     args = (v, phi0, lam, alpha, omega_T, statistics, omega_fast)
     kw = dict(interaction=interaction)
+    if top >= 4:  # refuse a temperature the series cannot reach before the costly terms
+        _, inter, _, _, temp, stats, wf, s2 = inputs(*args, interaction)
+        refuse_hot(inter, temp, stats, wf, s2, rtol, 4)
     total = np.asarray(debye_waller_loss(*args, **kw))
     if top >= 2:
         two = np.asarray(two_phonon_loss(*args, **kw, grid=grid))

@@ -23,6 +23,17 @@ _AIRY_WIDTHS = 16.5
 #: Static correlations e^{-2 y0 |m|} kept down to e^{-36} ~ 2e-16.
 _DECAY_EXPONENT = 36.0
 
+#: The highest temperature accepted, in hbar Omega_slow / k_B. Physically: hbar Omega_slow is
+#: a pinning frequency's quantum (~1-100 K for a crystal, ~1e-2 K for the softest pinning),
+#: so 1e12 is beyond any solid by many orders, and the classical rms displacement
+#: sqrt(omega_T / omega_fast) would be 1e6 / sqrt(omega_fast) oscillator lengths: the masses
+#: would pass through each other for every spacing alpha the model is meant for (the paper's
+#: is 40), and the harmonic chain is meaningless. Numerically: above ~1e308 / 2 the mode
+#: amplitudes 2 epsilon / omega^2 overflow (``ThermalChain(1e308)`` gave NaN, the solvers'
+#: set-up an OverflowError); below 1e12, squares and sums over any ring (N omega_T^2) stay
+#: far inside float64.
+MAX_TEMPERATURE = 1e12
+
 
 def check_statistics(statistics) -> str:
     """Return ``statistics`` after checking it is ``"quantum"`` or ``"classical"``."""
@@ -33,17 +44,25 @@ def check_statistics(statistics) -> str:
 
 
 def check_temperature(omega_T) -> np.ndarray:
-    """Return ``omega_T`` as a float array after checking every element is finite and >= 0."""
+    """Return ``omega_T`` as a float array after checking every element lies in
+    [0, :data:`MAX_TEMPERATURE`].
+
+    Raises
+    ------
+    chaindrag.params.ParameterError
+        ``omega_T`` not a real number, not finite, negative or above ``MAX_TEMPERATURE``
+        (the bound's reasons are in its comment).
+    """
+    allowed = (f"[0, {MAX_TEMPERATURE:g}] (units of hbar Omega_slow / k_B; the upper bound is "
+               f"chaindrag.thermal.modes.MAX_TEMPERATURE)")
     try:
         arr = np.asarray(omega_T, dtype=float)
     except (TypeError, ValueError):
         raise ParameterError(
-            f"omega_T must be a real temperature in [0, inf) (units of hbar Omega_slow / k_B), "
-            f"got {omega_T!r}") from None
-    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+            f"omega_T must be a real temperature in {allowed}, got {omega_T!r}") from None
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0) or np.any(arr > MAX_TEMPERATURE):
         raise ParameterError(
-            f"omega_T must be a finite temperature in [0, inf) (units of hbar Omega_slow / k_B), "
-            f"got {omega_T!r}")
+            f"omega_T must be a finite temperature in {allowed}, got {omega_T!r}")
     return arr
 
 
@@ -75,7 +94,8 @@ def mode_energy(omega, omega_T, statistics: str = "quantum") -> np.ndarray:
     omega : array_like
         Mode frequency in units of Omega_slow (> 0).
     omega_T : array_like
-        Temperature k_B T / (hbar Omega_slow), >= 0; broadcast against ``omega``.
+        Temperature k_B T / (hbar Omega_slow), in [0, MAX_TEMPERATURE = 1e12]; broadcast
+        against ``omega``.
     statistics : {"quantum", "classical"}
         ``"quantum"``: epsilon = (omega/2) coth(omega / 2 omega_T), the Bose-Einstein energy with
         zero point (omega/2 at omega_T = 0). ``"classical"``: epsilon = omega_T (equipartition).
