@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from ..params import ParameterError
+from ..params import ParameterError, require_int_range
 from .core import Trajectory
 
 _BISECTION_STEPS = 60  # 2**-60 of a record step: below double precision of tau
@@ -63,15 +63,89 @@ def _at_fraction(tau, v, k, s):
     return t, vel
 
 
-def _particle_record(traj: Trajectory, particle: int):
+#: Largest move of the particle per recorded sample, in units of the interaction's width
+#: (lam for the Gaussian), accepted in a record coarser than the solver's step by the
+#: midpoint speeds. Measured on the repro of the audit (alpha = 40, phi0 = 2, lam = 4,
+#: v0 = 15, 30, 60, worst over the phase of the decimation, against record_every = 1): at
+#: 0.25 lam per sample the midpoint speeds err 3e-8 (v0 = 60) to 5e-7 (v0 = 15) relative,
+#: the extremum speeds less; at 0.5 lam the extremum errs up to 6e-7 (v0 = 30), at 0.625 lam
+#: 1.4e-6. The error grows as (move/lam)^2 |phi0|/KE (extremum: faster), so the crossing
+#: error is also checked on the record itself (:func:`_check_decimated_crossings`).
+SPEED_RECORD_FRACTION = 0.25
+#: Relative accuracy a decimated record must give the speed at a midpoint crossing: the
+#: error of v's linear interpolation, estimated as |second difference of v|/8 at the
+#: crossing step (1.1-1.8 x the measured error on the audit's run, v0 = 15-60).
+SPEED_RECORD_RTOL = 1e-6
+
+
+def _particle_record(traj: Trajectory, particle, *, losses: bool = False):
+    """(tau, sigma, v) of ``particle``, after checking the record resolves the measurement.
+
+    See :func:`_check_record_spacing` for what a record must satisfy; ``losses`` selects the
+    stricter rule of the energy losses.
+    """
     if not isinstance(traj, Trajectory):
         raise ParameterError(f"traj must be a Trajectory, got {type(traj).__name__}")
-    if not 0 <= particle < traj.n_particles:
-        raise ParameterError(
-            f"particle must be an integer in [0, {traj.n_particles - 1}], got {particle!r}")
+    particle = require_int_range("particle", particle, 0, traj.n_particles - 1)
     if traj.tau.size < 2:
         raise ParameterError(f"trajectory needs at least 2 records, got {traj.tau.size}")
-    return traj.tau, traj.sigma[particle], traj.velocity[particle]
+    tau, sigma, v = traj.tau, traj.sigma[particle], traj.velocity[particle]
+    _check_record_spacing(traj, tau, sigma, particle, losses)
+    return tau, sigma, v
+
+
+def _decimation(traj: Trajectory, tau):
+    """Records per solver step: params ``record_every``, else tau's spacing over params
+    ``delta`` (rounded), else None (a record of unknown origin)."""
+    every = traj.params.get("record_every")
+    if every is not None:
+        return require_int_range("record_every", every, 1)
+    delta = traj.params.get("delta")
+    if delta is None or not (math.isfinite(float(delta)) and float(delta) > 0):
+        return None
+    return max(1, round(float(np.max(np.diff(tau))) / float(delta)))
+
+
+def _check_record_spacing(traj: Trajectory, tau, sigma, particle: int, losses: bool):
+    """Refuse a record whose interpolation between samples errs above ~1e-6 relative.
+
+    A record of every solver step (``record_every=1``) is always accepted: its
+    interpolation error is that of the method (documented, far below the solver's own
+    time-step error), and :func:`chaindrag.solvers.simulate` already bounds delta |v0| by
+    the interaction width. A coarser record is accepted
+
+    - for midpoint speeds, when the particle moves at most ``SPEED_RECORD_FRACTION`` (1/4)
+      of the interaction width per recorded sample (error <= 5e-7 relative on the audit's
+      run) and, for a decimated solver record, v's interpolation at each crossing is
+      estimated to err <= 1e-6 (checked by :func:`_check_decimated_crossings`);
+    - for energy losses, never: a loss is a small difference of kinetic energies, and
+      linear interpolation of v across a record step of 2 solver steps already shifts it by
+      1.2e-6 (v0 = 30), 3.2e-6 (v0 = 15), 8.5e-6 (v0 = 60) relative, growing as the step
+      squared (3e-5 at record_every = 10, 0.2 at 200 for v0 = 30).
+
+    A record of unknown origin (no ``record_every`` nor ``delta`` in params, e.g. built by
+    hand) must pass the move-per-sample rule for either measurement.
+    """
+    every = _decimation(traj, tau)
+    if every == 1:
+        return
+    if losses and every is not None:
+        raise ParameterError(
+            f"trajectory record too coarse for an energy loss: record_every={every}; the "
+            "loss is a small difference of kinetic energies and linear interpolation of v "
+            "between records shifts it by >1e-6 relative already at record_every=2; "
+            "record every step (record_every=1)")
+    move = float(np.max(np.abs(np.diff(sigma))))
+    width = traj.lam
+    if move > SPEED_RECORD_FRACTION * width:
+        fits = "" if every is None else (
+            f" (record_every={every}; use record_every <= "
+            f"{max(1, math.floor(every * SPEED_RECORD_FRACTION * width / move))})")
+        raise ParameterError(
+            f"trajectory record too coarse: particle {particle} moves up to {move:.4g} per "
+            f"recorded sample, more than {SPEED_RECORD_FRACTION} x the interaction width "
+            f"lam={width:.4g}{fits}; interpolating midpoint crossings then errs above 1e-6 "
+            "relative; record more often (record_every=1 records every step)")
 
 
 def _midpoint_crossings(tau, sigma, v, alpha: float):
@@ -109,3 +183,28 @@ def _midpoint_crossings(tau, sigma, v, alpha: float):
         v_c = np.concatenate([[v[0]], v_c])
         direction = np.concatenate([[1 if v[0] > 0 else -1], direction])
     return k, t_c, level, v_c, direction
+
+
+def _check_decimated_crossings(traj: Trajectory, tau, v, k):
+    """Refuse a decimated record (``record_every`` > 1) whose linear interpolation of v at
+    a midpoint crossing (record step ``k``) errs above ``SPEED_RECORD_RTOL`` relative.
+
+    The error is ~ h^2/8 |v''| ~ |v[k+1] - 2 v[k] + v[k-1]|/8, which grows as the move per
+    sample squared over the kinetic energy (a slow particle needs a finer record). A
+    record of every step, or of unknown origin, is left to :func:`_check_record_spacing`.
+    """
+    every = _decimation(traj, tau)
+    k = np.asarray(k)[np.asarray(k) >= 0]
+    if every is None or every == 1 or k.size == 0 or v.size < 3:
+        return
+    d2 = np.abs(np.diff(v, 2)) / 8.0  # d2[j]: curvature error about sample j + 1
+    err = np.maximum(d2[np.clip(k - 1, 0, d2.size - 1)], d2[np.clip(k, 0, d2.size - 1)])
+    rel = err / np.maximum(np.abs(v[k]), 1e-300)
+    worst = int(np.argmax(rel))
+    if rel[worst] > SPEED_RECORD_RTOL:
+        raise ParameterError(
+            f"trajectory record too coarse: with record_every={every} the speed at the "
+            f"midpoint crossing near tau={float(tau[k[worst]])!r} (v={v[k[worst]]:.4g}) is "
+            f"interpolated to ~{rel[worst]:.2g} relative, above {SPEED_RECORD_RTOL:g}; "
+            f"record more often (error ~ record_every^2; record_every=1 records every step)")
+

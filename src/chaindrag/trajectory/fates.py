@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..params import (ParameterError, require_finite, require_positive,
+from ..params import (ParameterError, require_finite, require_int_range, require_positive,
                       require_range)
 from .core import Trajectory
 from .speeds import midpoint_speeds
@@ -19,6 +19,9 @@ def _nearest_resonance(v: float, alpha: float) -> int:
     x = alpha / v
     cands = [n for n in (math.floor(x), math.ceil(x)) if n >= 1] or [1]
     return min(cands, key=lambda n: abs(alpha / n - v))
+
+
+FATES = ("runaway", "drift", "captured", "undetermined")
 
 
 @dataclass(frozen=True)
@@ -33,23 +36,68 @@ class _Criteria:
     period_rtol: float
     gap_cells: float
     min_points: int
-    free: float  # 4 pi^2 bias / (mu alpha): dv/dtau of the bias alone
+    free: float  # 4 pi^2 |bias| / (mu alpha): |dv/dtau| of the bias alone
+
+    def __post_init__(self):
+        require_range("tail_fraction", self.tail_fraction, 0.0, 1.0, lo_open=True)
+        for name in ("plateau_rtol", "settled", "runaway_rtol", "steady_ratio", "period_rtol"):
+            require_range(name, getattr(self, name), 0.0, 1.0)
+        require_positive("gap_cells", self.gap_cells)
+        # the tail is judged on >= 4 crossings (a line fit to each half needs 2)
+        object.__setattr__(self, "min_points", require_int_range("min_points",
+                                                                 self.min_points, 4))
 
 
 def _table_of(data, alpha, bias, tau_end, mu):
-    """(table, alpha, bias, tau_end, mu) from a trajectory or a speed table."""
+    """(table, alpha, bias, tau_end, mu, record end or None) from a trajectory or a table."""
     if isinstance(data, Trajectory):
         alpha = data.alpha if alpha is None else alpha
         bias = float(data.params.get("bias", 0.0) or 0.0) if bias is None else bias
-        tau_end = float(data.tau[-1]) if tau_end is None else tau_end
+        end = float(data.tau[-1]) if data.tau.size else None
+        tau_end = end if tau_end is None else tau_end
         mu = data.mu if mu is None else mu
-        return midpoint_speeds(data, method="extremum"), alpha, bias, tau_end, mu
+        return midpoint_speeds(data, method="extremum"), alpha, bias, tau_end, mu, end
     if isinstance(data, pd.DataFrame):
         if alpha is None or tau_end is None:
             raise ParameterError("drift_fate on a table needs alpha and tau_end")
-        return data, alpha, bias, tau_end, 1.0 if mu is None else mu
+        return data, alpha, bias, tau_end, 1.0 if mu is None else mu, None
     raise ParameterError(
         f"data must be a Trajectory or a midpoint DataFrame, got {type(data).__name__}")
+
+
+def _table_arrays(table: pd.DataFrame):
+    """(tau, |v|, direction) of a speed table: columns present, finite, tau increasing."""
+    missing = [c for c in ("tau", "v") if c not in table.columns]
+    if missing:
+        raise ParameterError(f"the speed table needs columns 'tau' and 'v' (optionally "
+                             f"'direction'); missing {missing}, has {list(table.columns)}")
+    t = np.asarray(require_finite("table['tau']", np.asarray(table["tau"], dtype=float)))
+    v = np.abs(require_finite("table['v']", np.asarray(table["v"], dtype=float)))
+    if np.any(np.diff(t) <= 0):
+        k = int(np.flatnonzero(np.diff(t) <= 0)[0])
+        raise ParameterError(f"table['tau'] must increase strictly (one row per crossing, in "
+                             f"time order), got tau={t[k]!r} followed by {t[k + 1]!r}")
+    if "direction" not in table.columns:
+        return t, v, np.ones_like(t)
+    d = np.asarray(require_finite("table['direction']", np.asarray(table["direction"],
+                                                                   dtype=float)))
+    if not np.all(np.abs(d) == 1):
+        raise ParameterError(f"table['direction'] must be +1 or -1, got values "
+                             f"{sorted(set(d[np.abs(d) != 1].tolist()))[:5]}")
+    return t, v, d
+
+
+def _checked_tau_end(tau_end, t, record_end) -> float:
+    """tau_end finite, >= 0 and >= the last crossing; with a trajectory, <= its last record."""
+    tau_end = float(require_finite("tau_end", tau_end))
+    last = float(t[-1]) if t.size else 0.0
+    if tau_end < max(last, 0.0):
+        raise ParameterError(f"tau_end must be >= 0 and >= the last crossing tau={last!r} "
+                             f"(the run cannot end before its record), got {tau_end!r}")
+    if record_end is not None and tau_end > record_end * (1 + 1e-12):
+        raise ParameterError(f"tau_end must lie in [{last!r}, {record_end!r}] (the "
+                             f"trajectory's last crossing and last record), got {tau_end!r}")
+    return tau_end
 
 
 def drift_fate(data: Trajectory | pd.DataFrame, alpha: float | None = None,
@@ -63,21 +111,32 @@ def drift_fate(data: Trajectory | pd.DataFrame, alpha: float | None = None,
 
     Between midpoints the particle gains the bias and loses Delta_bar(v) per site, so its
     speed changes at dv/dtau = 4 pi^2 (bias - Delta_bar(v))/(mu alpha) (Eq. 33); the bias
-    alone would accelerate it at the free rate 4 pi^2 bias/(mu alpha).
+    alone would accelerate it at the free rate 4 pi^2 |bias|/(mu alpha). Only the bias's
+    component along the motion (bias x the tail's crossing direction) matters, so a run and
+    its mirror image (sigma -> -sigma, v -> -v, bias -> -bias) get the same verdict and
+    numbers (all speeds are |v|).
 
     Parameters
     ----------
     data : Trajectory or DataFrame
         A trajectory (measured with :func:`midpoint_speeds`, ``method='extremum'``), or a
-        speed table (columns ``tau``, ``v`` and optionally ``direction``).
+        speed table: columns ``tau`` (finite, strictly increasing), ``v`` (finite; |v| is
+        used) and optionally ``direction`` (+1 / -1; without it the motion is taken as
+        towards +sigma).
     alpha, bias : float, optional
-        Lattice constant and bias beta; taken from the trajectory when omitted.
+        Lattice constant (> 0) and bias beta (finite); from the trajectory when omitted.
     tau_end : float, optional
-        End of the run (required with a table; ``traj.tau[-1]`` otherwise).
+        End of the run (required with a table; ``traj.tau[-1]`` otherwise): finite, >= 0
+        and >= the table's last tau. It may lie far beyond the last crossing — a captured
+        particle stops crossing midpoints, and that silence is the 'captured' criterion
+        (callers pass the run's tau_max or stage end) — but with a trajectory it may not
+        exceed ``traj.tau[-1]``, the end of what was recorded.
     mu : float, optional
-        Particle mass ratio (the trajectory's; 1 for a table when omitted).
+        Particle mass ratio, > 0 (the trajectory's; 1 for a table when omitted).
     tail_fraction : float
-        The last ``tail_fraction`` of the run time is judged (default: last quarter).
+        The last ``tail_fraction`` of the run time is judged, in (0, 1] (default: last
+        quarter). ``plateau_rtol``, ``settled``, ``runaway_rtol``, ``steady_ratio`` and
+        ``period_rtol`` are fractions in [0, 1].
     plateau_rtol : float
         'drift' (criterion 'plateau') when the relative standard deviation and the relative
         change of the tail speeds (linear fit) are both <= this (default 1 %) ...
@@ -89,8 +148,8 @@ def drift_fate(data: Trajectory | pd.DataFrame, alpha: float | None = None,
         2.5-4.6 % at tau = 800 near v = 68, while the plateaus reached by then are at
         0.2-0.9 %).
     runaway_rtol : float
-        'runaway' when bias > 0 and the tail speeds rise by >= this relative amount
-        with a correlation >= 0.9 (default 0.5 %).
+        'runaway' when the bias points along the motion and the tail speeds rise by
+        >= this relative amount with a correlation >= 0.9 (default 0.5 %).
     steady_ratio : float
         Runaway also needs the second half of the tail to rise at least ``steady_ratio``
         times as fast as the first: under a constant bias dv/dtau is constant or growing
@@ -101,11 +160,12 @@ def drift_fate(data: Trajectory | pd.DataFrame, alpha: float | None = None,
         alpha/period changes by at most ``settled`` x the free acceleration: the particle
         is locked to a mean speed while its speed at the midpoints oscillates.
     gap_cells : float
-        'captured' when no crossing happens during the last ``gap_cells`` alpha/v_last of
-        the run, ...
+        'captured' when no crossing happens during the last ``gap_cells`` (> 0)
+        alpha/v_last of the run, ...
     min_points : int
-        ... or there are fewer than ``min_points`` crossings, or the crossing direction
-        alternates in the tail (oscillation in a well).
+        ... or there are fewer than ``min_points`` (an integer >= 4: the tail is judged on
+        at least 4) crossings, or the crossing direction alternates in the tail
+        (oscillation in a well).
 
     Returns
     -------
@@ -121,19 +181,22 @@ def drift_fate(data: Trajectory | pd.DataFrame, alpha: float | None = None,
         swing within a cell, which at low speed exceeds the gap between neighbouring
         alpha/n (Fig. 8, phi0 = -2, v0 = 2: midpoints at 3.50, nearest alpha/11, while the
         particle crosses one cell every 8.003 tau, i.e. locks to alpha/8).
+
+    Raises
+    ------
+    ParameterError
+        Any argument outside its range above; a table without columns ``tau``, ``v``, with
+        non-finite values, or with tau not increasing.
     """
-    table, alpha, bias, tau_end, mu = _table_of(data, alpha, bias, tau_end, mu)
+    table, alpha, bias, tau_end, mu, record_end = _table_of(data, alpha, bias, tau_end, mu)
     alpha = float(require_positive("alpha", alpha))
     bias = 0.0 if bias is None else float(require_finite("bias", bias))
     mu = float(require_positive("mu", mu))
-    require_range("tail_fraction", tail_fraction, 0.0, 1.0, lo_open=True)
     crit = _Criteria(tail_fraction, plateau_rtol, settled, runaway_rtol, steady_ratio,
                      period_rtol, gap_cells, min_points,
-                     free=4 * math.pi**2 * max(bias, 0.0) / (mu * alpha))
-    t = np.asarray(table["tau"], dtype=float)
-    v = np.abs(np.asarray(table["v"], dtype=float))
-    d = np.asarray(table["direction"]) if "direction" in table else np.ones_like(t)
-    return _classify(t, v, d, alpha, bias, float(tau_end), crit)
+                     free=4 * math.pi**2 * abs(bias) / (mu * alpha))
+    t, v, d = _table_arrays(table)
+    return _classify(t, v, d, alpha, bias, _checked_tau_end(tau_end, t, record_end), crit)
 
 
 def _classify(t, v, d, alpha: float, bias: float, tau_end: float, crit: _Criteria) -> dict:
@@ -149,13 +212,14 @@ def _classify(t, v, d, alpha: float, bias: float, tau_end: float, crit: _Criteri
     if tail.sum() < 4 or np.any(d[tail] != d[tail][-1]):
         return dict(out, fate="captured", criterion="crossing direction alternates")
     tt, vv = t[tail], v[tail]
+    along = bias * d[tail][-1]  # the bias's component along the motion: mirror symmetric
     slope = float(np.polyfit(tt, vv, 1)[0])
     mean = float(vv.mean())
     span = tt[-1] - tt[0]
     rel_change = slope * span / mean
     cell_v = alpha * (tt.size - 1) / span  # one cell between crossings (direction constant)
     out.update(tail_v=mean, tail_slope=slope, cell_v=cell_v)
-    if bias > 0 and _rising_steadily(tt, vv, rel_change, crit):
+    if along > 0 and _rising_steadily(tt, vv, rel_change, crit):
         return dict(out, fate="runaway", criterion="accelerating steadily")
     calm = crit.free <= 0 or abs(slope) <= crit.settled * crit.free
     if calm and vv.std() / mean <= crit.plateau_rtol and abs(rel_change) <= crit.plateau_rtol:
@@ -211,7 +275,7 @@ def fate_decided_at(table: pd.DataFrame, fate: str, alpha: float, bias: float, *
     table : DataFrame
         Speed table of the run (columns ``tau``, ``v``, optionally ``direction``).
     fate : str
-        The verdict at ``tau_end``.
+        The verdict at ``tau_end``, one of :data:`FATES`.
     alpha, bias : float
         Lattice constant and bias beta.
     tau_end : float
@@ -219,7 +283,7 @@ def fate_decided_at(table: pd.DataFrame, fate: str, alpha: float, bias: float, *
     mu : float
         Particle mass ratio.
     n_grid : int
-        Times judged (resolution tau_end/n_grid).
+        Times judged (resolution tau_end/n_grid), an integer >= 1.
     **criteria
         Further keywords of :func:`drift_fate`.
 
@@ -228,10 +292,14 @@ def fate_decided_at(table: pd.DataFrame, fate: str, alpha: float, bias: float, *
     float
         The decision time; NaN if the verdict at ``tau_end`` is not ``fate``.
     """
+    if fate not in FATES:
+        raise ParameterError(f"fate must be one of {FATES}, got {fate!r}")
+    if not isinstance(table, pd.DataFrame):
+        raise ParameterError(f"table must be a DataFrame, got {type(table).__name__}")
     require_positive("tau_end", tau_end)
-    if n_grid < 1:
-        raise ParameterError(f"n_grid must be an integer >= 1, got {n_grid!r}")
-    t = np.asarray(table["tau"], dtype=float)
+    n_grid = require_int_range("n_grid", n_grid, 1)
+    t = _table_arrays(table)[0]
+    _checked_tau_end(tau_end, t, None)
     grid = tau_end * np.arange(1, n_grid + 1) / n_grid
     decided = math.nan
     for g in grid[::-1]:  # from the end backwards, until the verdict changes

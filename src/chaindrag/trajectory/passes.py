@@ -74,7 +74,7 @@ def single_pass_loss(traj: Trajectory, particle: int = 0) -> SinglePassLoss:
         whole run (otherwise the rest position alpha g is used and
         ``displaced_reference`` is False).
     particle : int
-        Which particle.
+        Which particle, an integer in [0, n_particles - 1].
 
     Returns
     -------
@@ -83,8 +83,11 @@ def single_pass_loss(traj: Trajectory, particle: int = 0) -> SinglePassLoss:
     Raises
     ------
     ParameterError
-        If v0 = 0, or the run ends before the particle either reaches the midpoint
-        or turns back (tau_max too short; the authors evolved for 2.2 alpha/v0).
+        If v0 = 0, ``particle`` is not an integer in [0, n_particles - 1], the run ends
+        before the particle either reaches the midpoint or turns back (tau_max too short;
+        the authors evolved for 2.2 alpha/v0), or the particle record is decimated
+        (``record_every`` > 1: interpolating v across two steps already shifts Delta by
+        1e-6 to 1e-5 relative; see ``crossings._check_record_spacing``).
 
     Notes
     -----
@@ -96,7 +99,7 @@ def single_pass_loss(traj: Trajectory, particle: int = 0) -> SinglePassLoss:
     interpolation error is far below the integration error of the solver.
     ``passed`` is False as soon as v changes sign before the midpoint is reached.
     """
-    tau, sigma, v = _particle_record(traj, particle)
+    tau, sigma, v = _particle_record(traj, particle, losses=True)
     alpha, mu = traj.alpha, traj.mu
     if v[0] == 0:
         raise ParameterError("single_pass_loss needs v0 != 0, got v0=0.0")
@@ -145,7 +148,8 @@ def per_pass_losses(traj: Trajectory, particle: int = 0) -> pd.DataFrame:
     Every crossing of a rest midpoint alpha (g + 1/2) is located (either direction,
     cubic Hermite interpolation of sigma, linear of v; see :func:`single_pass_loss`),
     including a start on a midpoint.  Pass i runs from crossing i to crossing i+1; its
-    loss is the drop of kinetic energy between them.
+    loss is the drop of kinetic energy between them.  Like :func:`single_pass_loss` it
+    needs every step recorded (``record_every=1``) and refuses a decimated record.
 
     Returns
     -------
@@ -167,7 +171,7 @@ def per_pass_losses(traj: Trajectory, particle: int = 0) -> pd.DataFrame:
           keep the oscillations of a captured particle.  A crossing followed by one in the
           opposite direction is a turn, not a pass over a mass.
     """
-    tau, sigma, v = _particle_record(traj, particle)
+    tau, sigma, v = _particle_record(traj, particle, losses=True)
     alpha, mu = traj.alpha, traj.mu
     bias = float(traj.params.get("bias", 0.0) or 0.0)
     _, t_c, s_mid, v_c, direction = _midpoint_crossings(tau, sigma, v, alpha)

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..params import ParameterError
 from .core import Trajectory
-from .crossings import _midpoint_crossings, _particle_record
+from .crossings import _check_decimated_crossings, _midpoint_crossings, _particle_record
 
 
 def midpoint_speeds(traj: Trajectory, particle: int = 0, *,
@@ -20,9 +20,13 @@ def midpoint_speeds(traj: Trajectory, particle: int = 0, *,
     Parameters
     ----------
     traj : Trajectory
-        Recorded every step (``record_every=1``): a coarser record misses crossings.
+        Best recorded every step (``record_every=1``). A coarser record is accepted while
+        the particle moves at most 1/4 of the interaction width (lam) per recorded sample
+        and v's interpolation at every crossing errs <= 1e-6 relative (estimated from the
+        record's second differences; see ``crossings._check_decimated_crossings``);
+        otherwise it is refused.
     particle : int
-        Index of the particle measured.
+        Index of the particle measured, an integer in [0, n_particles - 1].
     method : {'midpoint', 'extremum'}
         ``'midpoint'`` (default): the interpolated speed at every midpoint crossing, one
         value per crossing.  ``'extremum'`` (the paper's definition): the maximum
@@ -44,10 +48,14 @@ def midpoint_speeds(traj: Trajectory, particle: int = 0, *,
     Raises
     ------
     ParameterError
-        Unknown ``method``, or a record too coarse to see every midpoint crossing.
+        Unknown ``method``, ``particle`` out of range, or a record too coarse: the
+        particle moves more than 1/4 lam per recorded sample, a decimated record
+        interpolates a crossing's speed worse than 1e-6 relative, or the particle
+        crosses several midpoints between two records.
     """
     tau, sigma, v = _particle_record(traj, particle)
     k, t_c, s_mid, v_c, direction = _midpoint_crossings(tau, sigma, v, traj.alpha)
+    _check_decimated_crossings(traj, tau, v, k)
     if method == "midpoint":
         return pd.DataFrame({"tau": t_c, "v": np.abs(v_c), "sigma": s_mid,
                              "direction": direction})
