@@ -65,3 +65,93 @@ def test_long_durations_are_given_in_minutes_and_hours(lines):
     progress(1.0)
     assert lines()[1].endswith("2.0 min elapsed, ~18.0 min remaining")
     assert lines()[2] == "run: done in 2.0 h"
+
+
+# --- provenance of the job outputs: inputs in the rows, timing in the log only ------------
+
+import json  # noqa: E402
+
+import pandas as pd  # noqa: E402
+
+from chaindrag import jobs, tables  # noqa: E402
+
+CHAIN = dict(alpha=40.0, mu=1.0, omega_fast=10.0, d=60)
+
+
+def test_single_pass_rows_carry_bias_and_leave_the_wall_time_to_the_log(tmp_path, lines):
+    runs = [dict(CHAIN, phi0=2.0, lam=4.0, v0=v0, solver="chain", run_length=2.2, sigma0=s)
+            for v0, s in ((50.0, 220.0), (50.0, 300.0))]
+    df = jobs.run_single_pass_batch(runs, tmp_path / "batch.csv")
+    assert "wall_time_s" not in df.columns and (df["bias"] == 0.0).all()
+    assert list(df["sigma0"]) == [220.0, 300.0]
+    assert any(" in " in m and m.endswith(" s") and "Delta=" in m for m in lines())
+    again = jobs.run_single_pass_batch(runs, tmp_path / "again.csv")  # same config, same bytes
+    assert (tmp_path / "batch.csv").read_bytes() == (tmp_path / "again.csv").read_bytes()
+    assert again.equals(df)
+
+
+def test_drift_batches_carry_sigma0_and_no_wall_time(tmp_path, lines):
+    runs = [dict(CHAIN, phi0=2.0, lam=4.0, bias=0.01, v0=35.0, solver="transparent",
+                 sigma0=s) for s in (220.0, 260.0)]
+    out = [tmp_path / f"{k}.csv" for k in ("mid", "fates", "long")]
+    job = dict(runs=runs, tau_max=5.0,
+               continuation=dict(solver="transparent", stages=[], tau_cap=5.0))
+    fates = jobs.run_drift(*out, **job)
+    assert "wall_time_s" not in fates.columns and list(fates["sigma0"]) == [220.0, 260.0]
+    mids = pd.read_csv(out[0])
+    assert sorted(mids["sigma0"].unique()) == [220.0, 260.0]
+    assert mids.columns[-2:].tolist() == ["sigma0", "chaindrag_version"]
+    assert "sigma0" in pd.read_csv(out[2]).columns
+    assert any(m.endswith(" s") and "v0=35" in m for m in lines())
+    first = out[1].read_bytes()
+    jobs.run_drift(*out, **job)
+    assert out[1].read_bytes() == first  # no timing: the same config writes the same bytes
+
+
+def test_thermal_jobs_record_spacing_series_dtau_sigma0(tmp_path):
+    from chaindrag.jobs.thermal import thermal_drift, thermal_equilibration
+
+    s, c = thermal_equilibration(**CHAIN, phi0=2.0, lam=4.0, omega_T=5.0,
+                                 statistics="classical", seed=3, start="hot", v_hot=40.0,
+                                 n_particles=1, spacing=200, tau_max=2.0, series_dtau=0.5,
+                                 solver="transparent")
+    for df in (s, c):
+        assert (df["spacing"] == 200).all() and (df["series_dtau"] == 0.5).all()
+        assert df.columns[-6:].tolist() == ["spacing", "series_dtau", "omega_fast", "d",
+                                            "solver", "chaindrag_version"]
+    drift = thermal_drift(**CHAIN, phi0=2.0, lam=4.0, bias=0.01, sigma0=260.0, v0=35.0,
+                          omega_T=5.0, statistics="classical", seed=1, tau_max=3.0,
+                          solver="transparent")
+    assert (drift["sigma0"] == 260.0).all() and drift["n_modes"].notna().all()
+
+
+def test_energy_check_rows_carry_sigma0(tmp_path):
+    chain = dict(CHAIN, d=[60])
+    df = jobs.run_energy_check(tmp_path / "e.csv", **chain, phi0=2.0, lam=4.0, v0=50.0,
+                               sigma0=260.0, tau_max=1.0, solver="chain")
+    assert (df["sigma0"] == 260.0).all()
+    assert df.columns[-2:].tolist() == ["sigma0", "chaindrag_version"]
+
+
+def test_trajectory_stores_and_their_tables_name_the_run_not_the_machine(tmp_path):
+    paths = []
+    for sigma0, tau_max in ((220.0, 1.5), (300.0, 2.0)):
+        path = tmp_path / f"run_{sigma0:g}.zarr"
+        jobs.run_trajectory(path, **CHAIN, phi0=2.0 if sigma0 < 250 else -2.0, lam=4.0,
+                            v0=50.0, sigma0=sigma0, tau_max=tau_max, solver="transparent",
+                            n_sites=0, chain_record_dtau=0.0)
+        paths.append(path)
+        attrs = json.loads((path / "zarr.json").read_text())["attributes"]
+        ends = attrs["transparent_ends"]
+        # the cache file's name (its key), not where this machine keeps it
+        assert ends["store"] is None or ("/" not in ends["store"]
+                                         and ends["store"].startswith("dtbc_v"))
+        assert ends["format_version"] >= 1 and ends["kernel_error_max"] > 0
+        assert (ends["omega_fast"], ends["d"]) == (10.0, 60)
+    fig4 = tables.fig4_pass_table(paths, tmp_path / "fig4.csv")
+    got = fig4.groupby("phi0")[["sigma0", "tau_max", "bias"]].first()
+    assert got.loc[2.0].tolist() == [220.0, 1.5, 0.0]
+    assert got.loc[-2.0].tolist() == [300.0, 2.0, 0.0]
+    assert fig4.columns[-4:].tolist() == ["tau_max", "sigma0", "bias", "chaindrag_version"]
+    fig7 = tables.fig7_table(paths, tmp_path / "fig7.csv")
+    assert fig7.columns[-4:].tolist() == ["tau_max", "sigma0", "bias", "chaindrag_version"]

@@ -266,8 +266,9 @@ def test_params_carry_the_ends_provenance_and_the_store_keeps_them(store):
     from chaindrag.boundary import transparent_ends
     assert ends["k0"] == transparent_ends(10.0, 60, cache_dir=store).k0
     assert ends["n_exponentials"] > 50
-    assert 0 < ends["coupling_error"] < 1e-11 and ends["store"] == str(store)
-    assert list(store.glob("dtbc_*.npz"))
+    # the cache file's name (its key), not a path on this machine: attrs do not depend on it
+    assert 0 < ends["coupling_error"] < 1e-11 and (store / ends["store"]).is_file()
+    assert ends["store"].startswith("dtbc_") and "/" not in ends["store"]
     assert p["chain_site_updates"] > 0 and len(p["segment"]) == 2
 
 

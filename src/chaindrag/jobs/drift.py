@@ -154,7 +154,8 @@ def settle_drift_run(run: dict, *, tau_max: float, continuation: Continuation) -
         The fate row holds fate, criterion, plateau_v, cell_v, n, offset, tail_v, tail_slope,
         n_points, tau_end (end of the run that decided), tau_decided (from when on the
         verdict held, :func:`~chaindrag.trajectory.fates.fate_decided_at`; NaN if capped),
-        capped (still undetermined at the cap), solver (of that run) and wall_time_s.
+        capped (still undetermined at the cap) and solver (of that run); no wall time
+        (a row depends on the inputs only): the run's time goes to the log.
     """
     t0 = time.perf_counter()
     label = potential_keywords(run.get("phi0"), run.get("lam"), run.get("interaction"))[1]
@@ -170,8 +171,9 @@ def settle_drift_run(run: dict, *, tau_max: float, continuation: Continuation) -
     capped = fate["fate"] == "undetermined"
     decided = math.nan if capped else fate_decided_at(table, fate["fate"], tau_end=end, **kw)
     row = dict(fate, n=np.nan if fate["n"] is None else fate["n"], tau_end=end,
-               tau_decided=decided, capped=capped, solver=solver,
-               wall_time_s=time.perf_counter() - t0)
+               tau_decided=decided, capped=capped, solver=solver)
+    log.info("%s v0=%g: %s at tau=%g (%s) in %.1f s", label, run["v0"], fate["fate"], end,
+             solver, time.perf_counter() - t0)
     long = _decimated(table, LONG_POINTS).assign(tau_end=end) if end > tau_max else None
     return DriftRun(panel=panel, long=long, fate=row)
 

@@ -30,7 +30,8 @@ def run_energy_check(out: PathLike, *, alpha: float, mu: float, v0: float, sigma
 
     The potential is the Gaussian ``phi0, lam`` or an ``interaction`` spec of config.yaml.
     Rows: quantity 'max_rel_energy_drift' = max |E(tau) - E(0)| / KE(0) and
-    'final_rel_energy_drift' = |E(tau_max) - E(0)| / KE(0).
+    'final_rel_energy_drift' = |E(tau_max) - E(0)| / KE(0), with the set-up and sigma0 (the
+    start, before chaindrag_version).
     """
     sim_pot, row_pot = potential_arguments(phi0, lam, interaction)
     rows = []
@@ -48,7 +49,7 @@ def run_energy_check(out: PathLike, *, alpha: float, mu: float, v0: float, sigma
                              d=int(dd), delta=_delta(omega_fast, int(dd)), tau_max=tau_max,
                              alpha=alpha, **row_pot, mu=mu, v0=v0,
                              omega_fast=omega_fast, solver=solver))
-    df = _with_provenance(pd.DataFrame(rows))
+    df = _with_provenance(pd.DataFrame(rows), sigma0=float(sigma0))
     write_table(df, out)
     return df
 
@@ -63,7 +64,8 @@ def run_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, mu: float
     The potential is the Gaussian ``phi0, lam`` or an ``interaction`` spec of config.yaml.
     Rows per pair (``solver`` = "chain|kernel", "chain|transparent"): max |sigma_chain -
     sigma_other|, max |v_chain - v_other|, the largest value of |v| (scale) over the run and
-    both final positions; the kernel solver reads the precomputed store ``kernel``.
+    both final positions; the kernel solver reads the precomputed store ``kernel``. Every
+    row carries sigma0 (the start) before chaindrag_version.
     """
     sim_pot, row_pot = potential_arguments(phi0, lam, interaction)
     store = open_store(kernel)
@@ -89,7 +91,7 @@ def run_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, mu: float
                          delta=_delta(store.omega_fast, store.d), tau_max=tau_max, alpha=alpha,
                          **row_pot, mu=mu, v0=v0, omega_fast=store.omega_fast,
                          solver=f"chain|{other}") for q, v in rows]
-    df = _with_provenance(pd.DataFrame(records))
+    df = _with_provenance(pd.DataFrame(records), sigma0=float(sigma0))
     write_table(df, out)
     return df
 

@@ -60,7 +60,8 @@ def run_drift(midpoints: PathLike, fates: PathLike, long: PathLike, *,
         Tables written (atomically): every run's speeds up to ``tau_max`` (columns phi0,
         lam, alpha, mu, bias, v0, tau_max, tau, v, sigma, direction, tau_midpoint,
         v_midpoint and provenance; with an ``interaction`` spec phi0 and lam are Phi(0) and
-        the force width, and an ``interaction`` column follows lam); one fate row per run;
+        the force width, and an ``interaction`` column follows lam; sigma0, the start,
+        before chaindrag_version); one fate row per run (with sigma0, no wall time);
         the continued runs' speeds (decimated to :data:`.drift.LONG_POINTS` rows per run;
         may be empty).
     runs : sequence of mapping
@@ -85,15 +86,16 @@ def run_drift(midpoints: PathLike, fates: PathLike, long: PathLike, *,
         res = settle_drift_run(run, tau_max=float(tau_max), continuation=cont)
         ident = {**potential_columns(run), **{k: run[k] for k in _IDENT}}
         prov = dict(omega_fast=run["omega_fast"], d=run["d"])
+        start = dict(sigma0=float(run["sigma0"]))  # appended before chaindrag_version
         panels.append(_with_provenance(res.panel.assign(**ident, tau_max=tau_max)[
-            [*ident, "tau_max", *SPEED_COLUMNS]], **prov, solver=run["solver"]))
+            [*ident, "tau_max", *SPEED_COLUMNS]], **prov, solver=run["solver"], **start))
         if res.long is not None:
             longs.append(_with_provenance(res.long.assign(**ident)[[*ident, *LONG_COLUMNS]],
-                                          **prov, solver=res.fate["solver"]))
-        rows.append({**ident, "tau_max": tau_max, **res.fate, **prov})
+                                          **prov, solver=res.fate["solver"], **start))
+        rows.append({**ident, "tau_max": tau_max, **res.fate, **prov, **start})
     write_table(pd.concat(panels, ignore_index=True), midpoints)
     empty = _with_provenance(pd.DataFrame(columns=[*ident, *LONG_COLUMNS]), omega_fast=None,
-                             d=None, solver=None)
+                             d=None, solver=None, sigma0=None)
     write_table(pd.concat(longs, ignore_index=True) if longs else empty, long)
     out = _with_provenance(pd.DataFrame(rows))
     write_table(out, fates)

@@ -236,15 +236,16 @@ def thermal_equilibration(*, alpha: float, mu: float,
     common = dict(omega_T=float(omega_T), statistics=statistics, seed=int(seed), start=start,
                   alpha=alpha, **row_pot, mu=mu, n_particles=int(g.size),
                   v_hot=float(v_hot), tau_max=tau_max, n_modes=traj.params.get("n_modes"))
-    s = _with_provenance(pd.DataFrame(dict(common, tau=tau, kinetic=kin)),
+    inputs = dict(spacing=int(spacing), series_dtau=float(series_dtau))
+    s = _with_provenance(pd.DataFrame(dict(common, tau=tau, kinetic=kin)), **inputs,
                          omega_fast=omega_fast, d=d, solver=solver)
     frames = []
     for k in range(g.size):
         m = midpoint_speeds(traj, particle=k)
         frames.append(pd.DataFrame(dict(common, particle=k, tau=m["tau"], v=m["v"],
                                         direction=m["direction"], kinetic=_kinetic(m["v"], mu))))
-    c = _with_provenance(pd.concat(frames, ignore_index=True), omega_fast=omega_fast, d=d,
-                         solver=solver)
+    c = _with_provenance(pd.concat(frames, ignore_index=True), **inputs,
+                         omega_fast=omega_fast, d=d, solver=solver)
     return s, c
 
 
@@ -267,7 +268,7 @@ def thermal_drift(*, alpha: float, mu: float, bias: float,
     """One biased run (Fig. 8 set-up) in one realization: its midpoint speeds.
 
     Columns: omega_T, statistics, seed, phi0, lam[, interaction], alpha, mu, bias, v0,
-    tau_max, n_modes, tau, v, sigma, direction and the provenance.
+    tau_max, n_modes, tau, v, sigma, direction, the provenance and sigma0.
     """
     sim_pot, row_pot = potential_arguments(phi0, lam, interaction)
     traj = simulate(alpha=alpha, **sim_pot, mu=mu, sigma0=sigma0, v0=v0,
@@ -280,7 +281,7 @@ def thermal_drift(*, alpha: float, mu: float, bias: float,
         omega_T=float(omega_T), statistics=statistics, seed=int(seed), **row_pot,
         alpha=alpha, mu=mu, bias=bias, v0=float(v0), tau_max=tau_max,
         n_modes=traj.params.get("n_modes"), tau=m["tau"], v=m["v"], sigma=m["sigma"],
-        direction=m["direction"])), omega_fast=omega_fast, d=d, solver=solver)
+        direction=m["direction"])), omega_fast=omega_fast, d=d, solver=solver, sigma0=sigma0)
 
 
 def run_thermal_drift_batch(runs: Sequence[Mapping[str, Any]], out: PathLike) -> pd.DataFrame:
@@ -368,7 +369,7 @@ def run_thermal_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, m
     Rows (quantity, value): max_abs_sigma_diff, max_abs_velocity_diff (kernel against
     chain), max_abs_sigma_diff_transparent (transparent against chain), velocity_scale
     (max |v|), thermal_velocity_kick (max |v - v0| of the chain run), n_modes_chain,
-    n_modes_kernel, n_modes_transparent.
+    n_modes_kernel, n_modes_transparent; with sigma0 and n_modes (the chain run's ring).
     """
     store = open_store(kernel)
     sim_pot, row_pot = potential_arguments(phi0, lam, interaction)
@@ -391,7 +392,8 @@ def run_thermal_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, m
         check="thermal_solver_agreement", quantity=q, value=float(v), omega_T=float(omega_T),
         statistics=statistics, seed=int(seed), d=store.d, tau_max=tau_max, alpha=alpha,
         **row_pot, mu=mu, v0=v0, omega_fast=store.omega_fast,
-        solver="chain|kernel|transparent")
+        solver="chain|kernel|transparent", sigma0=float(sigma0),
+        n_modes=a.params.get("n_modes"))
         for q, v in values.items()]))
     write_table(df, out)
     return df

@@ -44,6 +44,7 @@ from pathlib import Path
 import numpy as np
 
 from ..boundary import TransparentEnds, new_memory, transparent_ends
+from ..boundary.store import _cache_path
 from ..params import ParameterError, SimulationError
 from . import _transparent
 from ._common import STATUS_DONE, STATUS_REGROW, propagator_stencils
@@ -360,13 +361,14 @@ class _TransparentRun:
         return self._provenance()
 
     def _provenance(self) -> dict:
-        attrs = self.ends.attrs
-        ends = dict(k0=self.ends.k0, tol=self.ends.tol, width=self.w,
-                    n_exponentials=self.ends.n_exponentials,
-                    coupling_error=self.ends.coupling_error,
-                    kernel_error_max=attrs.get("kernel_error_max"),
+        attrs, e = self.ends.attrs, self.ends  # store: the cache file's name (key), not its path
+        store = self.store and _cache_path(Path(self.store), e.omega_fast, e.d, e.k0, e.tol).name
+        ends = dict(k0=e.k0, tol=e.tol, width=self.w, n_exponentials=e.n_exponentials,
+                    coupling_error=e.coupling_error, omega_fast=e.omega_fast, d=e.d,
+                    kernel_error_max=attrs.get("kernel_error_max"), store=store,
                     method=attrs.get("method"), created=attrs.get("created"),
-                    chaindrag_version=attrs.get("chaindrag_version"), store=self.store)
+                    chaindrag_version=attrs.get("chaindrag_version"),
+                    format=attrs.get("format"), format_version=attrs.get("format_version"))
         return dict(segment=[self.g_lo, self.g_hi], segment_planned=list(self.planned_extent),
                     segment_given=self.fixed, segment_extensions=self.extensions,
                     end_margin=END_MARGIN, chain_sites_max_active=int(self.n_sites),

@@ -45,7 +45,7 @@ def numerical_health_table(energy: PathLike, timestep: Sequence[PathLike], solve
                            table: PathLike) -> pd.DataFrame:
     """numerical_health.csv: energy drift at d and 2d, single-pass losses under halved delta,
     chain vs kernel and chain vs transparent solver agreement. One row per (check, quantity,
-    d, run, solver pair)."""
+    d, run, solver pair), each with the run's sigma0 (the start) before chaindrag_version."""
     parts = [pd.read_csv(energy), pd.read_csv(solvers)]
     ts = _read_all(timestep)
     if len(ts):
@@ -53,7 +53,8 @@ def numerical_health_table(energy: PathLike, timestep: Sequence[PathLike], solve
         ts_rows = [dict(check="timestep_convergence", quantity="single_pass_loss",
                         value=r.delta_numeric, d=int(r.d), delta=_delta(r.omega_fast, r.d),
                         tau_max=r.tau_max, alpha=r.alpha, phi0=r.phi0, lam=r.lam, mu=r.mu,
-                        v0=r.v0, omega_fast=r.omega_fast, solver=r.solver)
+                        v0=r.v0, omega_fast=r.omega_fast, solver=r.solver,
+                        sigma0=getattr(r, "sigma0", math.nan))
                    for r in ts.itertuples()]
         for (phi0, v0), grp in ts.groupby(["phi0", "v0"], sort=True):
             grp = grp.sort_values("d")
@@ -64,7 +65,8 @@ def numerical_health_table(energy: PathLike, timestep: Sequence[PathLike], solve
                     value=abs(coarse.delta_numeric - fine.delta_numeric) / abs(fine.delta_numeric),
                     d=int(coarse.d), delta=_delta(coarse.omega_fast, coarse.d),
                     tau_max=coarse.tau_max, alpha=coarse.alpha, phi0=phi0, lam=coarse.lam,
-                    mu=coarse.mu, v0=v0, omega_fast=coarse.omega_fast, solver=coarse.solver))
+                    mu=coarse.mu, v0=v0, omega_fast=coarse.omega_fast, solver=coarse.solver,
+                    sigma0=coarse.get("sigma0", math.nan)))
         parts.append(_with_provenance(pd.DataFrame(ts_rows)))
     df = pd.concat(parts, ignore_index=True)
     write_table(df, table)

@@ -1,4 +1,9 @@
-"""The potentials study (issue 14): single passes and the Eqs. (25), (33) curves, one table."""
+"""The potentials study (issue 14): single passes and the Eqs. (25), (33) curves, one table.
+
+The columns ``phi0`` and ``lam`` keep the names of the Gaussian shorthand: for another
+potential they hold Phi(0) and its force width (derived values, not inputs); the potential's
+own parameters are the ``interaction`` column (kind and parameters, JSON).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from ._common import PathLike, _read_all, _sorted
 POTENTIALS_COLUMNS = ["label", "kind", "curve", "v", "delta", "delta_eq25", "delta_eq26",
                       "rel_error", "passed", "v_ext_numeric", "phi0", "lam", "phi_max",
                       "phi_min", "capture_speed", "alpha", "mu", "omega_fast", "d", "solver",
-                      "tau_max", "interaction", "chaindrag_version"]
+                      "tau_max", "interaction", "sigma0", "bias", "chaindrag_version"]
 
 
 def _simulation_rows(batches: pd.DataFrame, curves: pd.DataFrame) -> pd.DataFrame:
@@ -63,12 +68,15 @@ def potentials_table(batches: Sequence[PathLike], curves: Sequence[PathLike],
     pandas.DataFrame
         One row per simulated pass (curve ``"simulation"``: v = v0, delta = simulated
         Delta, delta_eq25 = Eq. 25 at v0, rel_error, passed, v_ext_numeric, d, solver,
-        tau_max) and per grid speed of the curves (``"eq25"``: delta = Eq. 25, delta_eq26 =
-        Eq. 26 for the Gaussian; ``"eq33"``: delta = Delta_bar of Eq. 33), with the
+        tau_max, sigma0, bias) and per grid speed of the curves (``"eq25"``: delta = Eq. 25,
+        delta_eq26 = Eq. 26 for the Gaussian; ``"eq33"``: delta = Delta_bar of Eq. 33;
+        sigma0 and bias NaN), with the
         :data:`POTENTIALS_COLUMNS`, sorted by label, curve and v.
     """
     cur = _read_all(curves)
     sim = _simulation_rows(_read_all(batches), cur)
+    # batches written before the column: unbiased passes (single_pass_run's bias is 0)
+    sim["bias"] = sim["bias"].fillna(0.0) if "bias" in sim.columns else 0.0
     _require_one_setup(pd.concat([sim, cur], ignore_index=True))
     cur = cur.assign(delta_eq25=np.where(cur["curve"] == "eq25", cur["delta"], np.nan))
     df = pd.concat([sim, cur], ignore_index=True).reindex(columns=POTENTIALS_COLUMNS)

@@ -15,15 +15,24 @@ _SINGLE_PASS_COLUMNS = ["figure", "alpha", "phi0", "lam", "mu", "v0", "sigma0", 
                         "d", "solver", "tau_max", "passed", "delta_numeric", "delta_analytic",
                         "rel_error", "tau_cross", "v_cross", "v_ext_numeric",
                         "displaced_reference", "chaindrag_version"]
+#: columns added after the list above (and ``interaction``), before chaindrag_version
+_ADDED_COLUMNS = ["bias"]
+
+
+def _with_bias(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with a ``bias`` column: batches written before it ran unbiased (bias = 0,
+    :func:`chaindrag.jobs.single_pass_run`)."""
+    df["bias"] = df["bias"].fillna(0.0) if "bias" in df.columns else 0.0
+    return df
 
 
 def _single_pass_table(paths: Sequence[PathLike], figure: str) -> pd.DataFrame:
     """The batches' rows with the figure; runs of an ``interaction:`` spec keep its column
     (phi0 and lam are then Phi(0) and the force width, delta_analytic is Eq. 25)."""
-    df = _read_all(paths)
+    df = _with_bias(_read_all(paths))
     df["figure"] = figure
     extra = ["interaction"] if "interaction" in df.columns else []
-    df = df[_SINGLE_PASS_COLUMNS[:-1] + extra + _SINGLE_PASS_COLUMNS[-1:]]
+    df = df[_SINGLE_PASS_COLUMNS[:-1] + extra + _ADDED_COLUMNS + _SINGLE_PASS_COLUMNS[-1:]]
     return _sorted(df, ["figure", "lam", "phi0", "v0", "d"])
 
 
@@ -56,9 +65,10 @@ def fig4c_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
     The analytic v_ext is energy conservation over a chain at rest (Eq. 16's extremum) at
     Phi = phi0. Runs of an ``interaction:`` spec keep its column; their phi0 is Phi(0),
     which for every built-in potential is the barrier where Phi(0) > 0 (the slowest speed
-    is measured) and the deepest well where Phi(0) < 0 (the fastest).
+    is measured) and the deepest well where Phi(0) < 0 (the fastest). The runs' sigma0,
+    tau_max (the run length used) and bias (0) come before chaindrag_version.
     """
-    df = _read_all(batches)
+    df = _with_bias(_read_all(batches))
     v_an = np.asarray(analytic.extremum_speed(df["v0"].to_numpy(), df["phi0"].to_numpy(),
                                               df["mu"].to_numpy()), dtype=float)
     out = pd.DataFrame({
@@ -68,6 +78,7 @@ def fig4c_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
         "fluctuation_analytic": df["v0"] - v_an, "passed": df["passed"],
         "omega_fast": df["omega_fast"], "d": df["d"], "solver": df["solver"],
         **({"interaction": df["interaction"]} if "interaction" in df.columns else {}),
+        "sigma0": df["sigma0"], "tau_max": df["tau_max"], "bias": df["bias"],
         "chaindrag_version": df["chaindrag_version"]})
     out = _sorted(out, ["phi0", "v0"])
     write_table(out, table)

@@ -187,7 +187,8 @@ def thermal_drift_tables(midpoints: Sequence[PathLike], table: PathLike, ends: P
     in a cell crosses its midpoint back and forth) or 'undetermined' (fewer than
     ``min_points`` crossings in the tail, all one way). Both signs of phi0 share the bins:
     the midpoint is the speed maximum of a repulsive pass and the minimum of an attractive
-    one (Fig. 8a, b).
+    one (Fig. 8a, b). Each row ends with the run's mu, n_modes and sigma0 and the settings
+    that decided v_end and fate (tail_fraction, min_points), before chaindrag_version.
     """
     require_range("tail_fraction", tail_fraction, 0.0, 1.0, lo_open=True)
     require_int_range("min_points", min_points, 2)  # a crossing period needs two crossings
@@ -203,7 +204,10 @@ def thermal_drift_tables(midpoints: Sequence[PathLike], table: PathLike, ends: P
                          bias=r["bias"], tau_max=r["tau_max"],
                          **_run_end(run, float(r["alpha"]), float(r["tau_max"]),
                                     tail_fraction, min_points),
-                         omega_fast=r["omega_fast"], d=r["d"], solver=r["solver"]))
+                         omega_fast=r["omega_fast"], d=r["d"], solver=r["solver"],
+                         mu=r["mu"], n_modes=r.get("n_modes", math.nan),
+                         sigma0=r.get("sigma0", math.nan), tail_fraction=float(tail_fraction),
+                         min_points=int(min_points)))
     out = _with_provenance(_sorted(pd.DataFrame(rows), keys))
     write_table(out, ends)
     return df, out

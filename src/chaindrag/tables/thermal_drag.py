@@ -20,8 +20,30 @@ import pandas as pd
 from .. import analytic
 from ..analytic._pair import loss_keywords, provenance_text, table_interaction
 from ..stores import write_table
-from ._common import PathLike, _read_all, _sorted, _with_provenance
+from ._common import PathLike, _flags, _read_all, _sorted, _with_provenance
 from .thermal import REST
+
+
+def seed_ranges(seeds) -> str:
+    """Seeds as ranges: [0, 1, 2, 3, 4] -> "0-4", [0, 1, 2, 5] -> "0-2,5" (sorted, unique)."""
+    runs: list[list[int]] = []  # [first, last] of each run of consecutive seeds
+    for s in sorted({int(s) for s in seeds}):
+        if runs and s == runs[-1][1] + 1:
+            runs[-1][1] = s
+        else:
+            runs.append([s, s])
+    parts = [str(a) if a == b else f"{a}-{b}" for a, b in runs]
+    return ",".join(parts)
+
+
+def _sample_columns(runs: pd.DataFrame) -> dict:
+    """seeds, n_modes and mirror of the runs averaged into one row."""
+    modes = sorted({int(m) for m in pd.to_numeric(runs["n_modes"], errors="coerce").dropna()})
+    mirror = (runs.groupby("seed")["mirror"].agg(lambda m: set(_flags(m)) == {False, True})
+              if "mirror" in runs.columns else pd.Series([False]))
+    return dict(seeds=seed_ranges(runs["seed"]),
+                n_modes=modes[0] if len(modes) == 1 else "|".join(map(str, modes)),
+                mirror=bool(mirror.all()))
 
 
 def thermal_drag_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
@@ -33,8 +55,10 @@ def thermal_drag_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataF
     three_phonon + higher_phonons, every order of the series), the four parts, theory_shift
     and debye_waller_shift (over eq33, minus 1), the parameters (alpha, phi0 = |phi0|, lam,
     mu, tau_max, window, omega_fast, d, solver), ``interaction`` (the potential's JSON, for
-    runs of another potential: phi0 is then |Phi(0)| and lam the force width) and
-    chaindrag_version.
+    runs of another potential: phi0 is then |Phi(0)| and lam the force width), the samples'
+    ``seeds`` (:func:`seed_ranges`, e.g. "0-4"), ``n_modes`` (the realizations' ring; several
+    joined by "|") and ``mirror`` (True: every sample averages a realization and its mirror
+    image), and chaindrag_version.
     """
     df = _read_all(batches)
     if df.empty or not (df["statistics"] != REST).any():
@@ -42,6 +66,7 @@ def thermal_drag_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataF
     rest = df[df["statistics"] == REST].groupby("v")["delta_bar"].mean()
     hot = df[df["statistics"] != REST]
     samples = hot.groupby(["statistics", "omega_T", "v", "seed"])["delta_bar"].mean()
+    runs = hot.groupby(["statistics", "omega_T", "v"])
     stats = samples.groupby(["statistics", "omega_T", "v"]).agg(["count", "mean", "std"])
     first = df.iloc[0]
     alpha, phi0, lam = float(first["alpha"]), abs(float(first["phi0"])), float(first["lam"])
@@ -71,7 +96,8 @@ def thermal_drag_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataF
             theory_shift=theory / eq33 - 1.0, debye_waller_shift=debye_waller / eq33 - 1.0,
             alpha=alpha, phi0=phi0, lam=lam, mu=float(first["mu"]),
             tau_max=float(first["tau_max"]), window=float(first["window"]), omega_fast=wf,
-            d=int(first["d"]), solver=first["solver"], **named))
+            d=int(first["d"]), solver=first["solver"], **named,
+            **_sample_columns(runs.get_group((statistics, temp, v)))))
     out = _with_provenance(_sorted(pd.DataFrame(rows), ["statistics", "omega_T", "v"]))
     write_table(out, table)
     return out

@@ -35,11 +35,21 @@ def _named(traj: Trajectory) -> dict:
     return {} if isinstance(inter, Gaussian) else dict(interaction=provenance_text(inter))
 
 
+def _run_inputs(p: dict) -> dict:
+    """The store's run inputs a row of it carries before chaindrag_version: tau_max (which
+    store: the quick preset's or the paper's), sigma0 (the start) and bias."""
+    sigma0 = np.ravel(np.asarray(p["sigma0"], dtype=float))
+    return dict(tau_max=float(p["tau_max"]),
+                sigma0=float(sigma0[0]) if sigma0.size == 1 else " ".join(map(repr, sigma0)),
+                bias=float(p.get("bias", 0.0)))
+
+
 def fig4_pass_table(stores: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
     """Fig. 4(a, b): sigma(tau), v(tau) of one pass and Eq. (16) shifted to the pass time.
 
     The pass time ``tau_pass`` is when sigma crosses the rest position of the next chain mass
-    (the dotted lines of Figs. 4a, b); Eq. (16) is evaluated at tau - tau_pass.
+    (the dotted lines of Figs. 4a, b); Eq. (16) is evaluated at tau - tau_pass. The store's
+    tau_max, sigma0 and bias follow the provenance columns, before chaindrag_version.
     """
     frames = []
     for path in stores:
@@ -55,7 +65,7 @@ def fig4_pass_table(stores: Sequence[PathLike], table: PathLike) -> pd.DataFrame
             "phi0": traj.phi0, "lam": traj.lam, "alpha": alpha, "mu": mu, "v0": v0,
             "tau": traj.tau, "sigma": sigma, "v": v, "v_analytic": v_an, "tau_pass": tau_pass,
             "sigma_site": site}), omega_fast=float(p["omega_fast"]), d=int(p["d"]),
-            solver=str(p.get("solver", "unknown")), **_named(traj)))
+            solver=str(p.get("solver", "unknown")), **_named(traj), **_run_inputs(p)))
     df = _sorted(pd.concat(frames, ignore_index=True), ["phi0", "tau"])
     write_table(df, table)
     return df
@@ -65,7 +75,8 @@ def fig7_table(stores: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
     """Fig. 7: loss of every pass along the Fig. 3 trajectories vs the midpoint speed before it.
 
     ``delta_analytic`` is Eq. (26) at ``v_mid`` (Eq. 25 for another potential); ``keep`` marks
-    the passes with KE above the barrier (|phi0| for the Gaussian).
+    the passes with KE above the barrier (|phi0| for the Gaussian). The store's tau_max,
+    sigma0 and bias follow the provenance columns, before chaindrag_version.
     """
     frames = []
     for path in stores:
@@ -83,7 +94,7 @@ def fig7_table(stores: Sequence[PathLike], table: PathLike) -> pd.DataFrame:
             "tau": passes["tau"], "v_mid": v_mid, "delta_numeric": passes["delta"],
             "delta_analytic": an, "keep": passes["keep"]}),
             omega_fast=float(p["omega_fast"]), d=int(p["d"]),
-            solver=str(p.get("solver", "unknown")), **_named(traj)))
+            solver=str(p.get("solver", "unknown")), **_named(traj), **_run_inputs(p)))
     df = _sorted(pd.concat(frames, ignore_index=True), ["phi0", "pass_index"])
     write_table(df, table)
     return df
