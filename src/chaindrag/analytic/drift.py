@@ -17,7 +17,7 @@ import pandas as pd
 
 from chaindrag._version import __version__
 from chaindrag.interactions import Interaction
-from chaindrag.params import (ParameterError, require_finite, require_int_range,
+from chaindrag.params import (ParameterError, require_finite, require_flag, require_int_range,
                               require_omega_fast, require_positive)
 
 from ._common import EIGHT_PI_SQ, scalar
@@ -259,8 +259,7 @@ def drift_velocities(bias: float, phi0: float | None = None, lam: float | None =
     bias, phi0, lam, inter, alpha, wf, mu = _checked(bias, phi0, lam, interaction, alpha,
                                                      omega_fast, mu)
     n_grid = require_int_range("n_grid", n_grid, 16, MAX_GRID)
-    if not isinstance(broadened, (bool, np.bool_)):
-        raise ParameterError(f"broadened must be True or False, got {broadened!r}")
+    broadened = require_flag("broadened", broadened)
     terms = _potential_terms(phi0, lam, inter, alpha, mu, wf, broadened)
     if v_min is None:
         v_min = max(0.5, 1.001 * terms["capture"])

@@ -9,12 +9,11 @@ in :mod:`chaindrag.solvers._kernel`.
 from __future__ import annotations
 
 import math
-from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
 
-from ..params import ParameterError, SimulationError, StoreError
+from ..params import ParameterError, SimulationError, StoreError, require_int_range
 from . import _kernel
 from ._common import STATUS_DONE, STATUS_LEFT_SEGMENT
 from .checks import _status_error
@@ -56,24 +55,11 @@ def _memory_steps(store, job: SolverJob) -> int:
     return n_mem
 
 
-_SITE_LIMIT = 2**53  # |site| beyond this loses integer precision in float positions
-
-
 def _check_first_site(value) -> int | None:
-    """``kernel_first_site`` as an int (None stays None); ParameterError for anything else.
-
-    Integer-valued floats (3.0, as YAML may give) pass; 2.7, NaN, bools and text do not
-    (int() would silently truncate 2.7 to 2).
-    """
-    if value is None:
-        return None
-    ok = isinstance(value, (Integral, np.integer)) or (
-        isinstance(value, (Real, np.floating)) and math.isfinite(value)
-        and float(value).is_integer())
-    if isinstance(value, (bool, np.bool_)) or not ok or abs(int(value)) > _SITE_LIMIT:
-        raise ParameterError(f"kernel_first_site must be None or an integer site index in "
-                             f"[-2**53, 2**53], got {value!r}")
-    return int(value)
+    """``kernel_first_site`` as an int (None stays None): an integer site index within
+    float positions' integer precision; 2.7 is refused, not truncated to 2."""
+    return None if value is None else require_int_range("kernel_first_site", value,
+                                                         -2**53, 2**53)
 
 
 def _tracked_segment(store, job: SolverJob) -> tuple[int, int]:
