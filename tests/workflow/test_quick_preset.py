@@ -43,6 +43,19 @@ def test_every_figure_is_rendered_as_pdf_and_png(quick_run, name):
         assert path.is_file() and path.stat().st_size > 1000, f"{path} missing or empty"
 
 
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_figure_names_the_code_that_drew_it(quick_run, name):
+    from PIL import Image  # matplotlib's own dependency
+
+    from chaindrag import __version__
+
+    creator = f"chaindrag {__version__}"
+    with Image.open(quick_run / "results" / "figures" / f"{name}.png") as png:
+        assert png.info.get("Creator") == creator
+    pdf = (quick_run / "results" / "figures" / f"{name}.pdf").read_bytes()
+    assert f"/Creator ({creator})".encode() in pdf
+
+
 @pytest.mark.parametrize("name", sorted(SCHEMAS))
 def test_every_table_has_rows_and_its_documented_columns(quick_run, name):
     df = pd.read_csv(quick_run / "results" / "tables" / f"{name}.csv")

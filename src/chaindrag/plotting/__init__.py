@@ -16,6 +16,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 
+from .._version import __version__
 from .style import RC
 
 log = logging.getLogger("chaindrag.plotting")
@@ -43,8 +44,10 @@ def render(name: str, *, inputs: Mapping[str, Any], cfg: Mapping[str, Any],
         for path in (Path(pdf), Path(png)):
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f"{path.stem}.tmp-{os.getpid()}{path.suffix}")
-            fig.savefig(tmp, metadata={"Creator": "chaindrag"} if path.suffix == ".png"
-                        else {"Creator": "chaindrag", "CreationDate": None})
+            # the code that drew it, no date: the same inputs give the same bytes
+            creator = {"Creator": f"chaindrag {__version__}"}
+            fig.savefig(tmp, metadata=creator if path.suffix == ".png"
+                        else {**creator, "CreationDate": None})
             os.replace(tmp, path)
             log.info("wrote %s", path)
     plt.close(fig)
