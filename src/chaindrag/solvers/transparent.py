@@ -361,12 +361,13 @@ class _TransparentRun:
         return self._provenance()
 
     def _provenance(self) -> dict:
-        attrs, e = self.ends.attrs, self.ends  # store: the cache file's name (key), not its path
+        # the cache file's name, not its path nor its creation time: the same run, same attrs
+        attrs, e = self.ends.attrs, self.ends
         store = self.store and _cache_path(Path(self.store), e.omega_fast, e.d, e.k0, e.tol).name
         ends = dict(k0=e.k0, tol=e.tol, width=self.w, n_exponentials=e.n_exponentials,
                     coupling_error=e.coupling_error, omega_fast=e.omega_fast, d=e.d,
                     kernel_error_max=attrs.get("kernel_error_max"), store=store,
-                    method=attrs.get("method"), created=attrs.get("created"),
+                    method=attrs.get("method"),
                     chaindrag_version=attrs.get("chaindrag_version"),
                     format=attrs.get("format"), format_version=attrs.get("format_version"))
         return dict(segment=[self.g_lo, self.g_hi], segment_planned=list(self.planned_extent),
