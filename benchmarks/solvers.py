@@ -30,7 +30,7 @@ from chaindrag.boundary import bare_chain
 from chaindrag.interactions import Gaussian, LennardJones, Morse
 from chaindrag.kernel import precompute
 from chaindrag.solvers import drive, simulate
-from chaindrag.solvers.transparent import END_MARGIN, boundary_ends
+from chaindrag.solvers.transparent_plan import END_MARGIN, boundary_ends
 
 FIG3 = dict(alpha=40.0, phi0=20.0, lam=4.0, sigma0=220.0, v0=120.0)
 FIG8 = dict(alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, v0=40.0, bias=0.01)

@@ -16,7 +16,7 @@ import pytest
 
 from chaindrag.params import ParameterError, SimulationError
 from chaindrag.solvers import drive, simulate
-from chaindrag.solvers.transparent import BEHIND, END_MARGIN, GROW_MIN, GROW_SLACK
+from chaindrag.solvers.transparent_plan import BEHIND, END_MARGIN, GROW_MIN, GROW_SLACK
 
 FIG3 = dict(alpha=40.0, lam=4.0, sigma0=220.0, v0=120.0)
 BIASED = dict(alpha=40.0, lam=4.0, sigma0=220.0, v0=40.0, bias=0.01)

@@ -7,10 +7,12 @@ boundary condition of :mod:`chaindrag.boundary` (ghost sites as causal convoluti
 boundary layer's history, the old history as ~150 exponentials). ``solver="transparent"``
 keeps the chain solver's interior update, kicks, forces and particle integrator
 (:mod:`chaindrag.solvers._transparent`) on a segment [g_lo, g_hi) that covers every site a
-force reaches plus :data:`END_MARGIN`; cost N_steps x (segment + ~the ends' fixed work).
+force reaches plus :data:`~chaindrag.solvers.transparent_plan.END_MARGIN`; cost N_steps x
+(segment + ~the ends' fixed work).
 
-The segment is planned from the inputs (or given, ``segment=(g_lo, g_hi)``). When a kick
-would come within the margin of an end:
+The segment is planned from the inputs (or given, ``segment=(g_lo, g_hi)``), with the ends'
+data, by :mod:`chaindrag.solvers.transparent_plan`. When a kick would come within the margin
+of an end:
 
 - planned segment: the end is moved out *exactly*. The half-chain beyond the old end is
   driven only by the history of its w boundary-layer sites, which the run keeps; the new
@@ -37,34 +39,22 @@ whole chain's energy and the total is conserved as with the chain solver.
 from __future__ import annotations
 
 import math
-import os
-import warnings
 from pathlib import Path
 
 import numpy as np
 
-from ..boundary import TransparentEnds, new_memory, transparent_ends
+from ..boundary import new_memory
 from ..boundary.store import _cache_path
-from ..params import ParameterError, SimulationError
+from ..params import SimulationError
 from . import _transparent
 from ._common import STATUS_DONE, STATUS_REGROW, propagator_stencils
 from ._energy import cumulative_integral
 from .checks import _status_error
 from .job import ProgressReporter, SolverJob, SolverResult
 from .thermal_state import EndInflow, chain_start, check_window
+from .transparent_plan import (END_MARGIN, _footprint, boundary_ends, extension_size,
+                               given_segment, plan_segment)
 
-#: Sites kept force-free between any kick footprint and an end (the energy window's flux
-#: springs need 2 wt + 1 of them).
-END_MARGIN = 16
-#: Planned room for a free particle beyond its starting reach, ahead / behind (sites).
-AHEAD, BEHIND = 128, 32
-#: An extension adds at least this many sites (its exterior's re-run costs ~EXTERIOR_WORK
-#: site-updates per step so far, whatever its size).
-GROW_MIN = 256
-#: The predicted travel still to come is padded by this fraction.
-GROW_SLACK = 0.05
-#: A run that ``stop`` may end early grows by at most this fraction of its segment at once.
-GROW_STOP = 1.0 / 3.0
 #: The step loop's work beyond the sweep, in interior site-updates (0.37 ns each): both ends
 #: 0.33 us a step, forces, kicks, particle and bookkeeping ~0.12 us (v0 = 40, tau = 800,
 #: measured 2026-12-01). Progress only.
@@ -74,86 +64,6 @@ FIXED_WORK = 1300
 INFLOW_WORK = 1300
 #: The same for an extension's exterior: its one end, 0.23 us a step.
 EXTERIOR_WORK = 600
-_ENDS: dict = {}
-
-
-def default_boundary_store() -> Path:
-    """Where the transparent-end data are kept by default: the user cache directory."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "chaindrag" / "boundary"
-
-
-def boundary_ends(omega_fast: float, d: int, store=None) -> tuple[TransparentEnds, str | None]:
-    """The ends for (omega_fast, d): computed once, kept in ``store`` (default: user cache).
-
-    Returns the ends and the directory they are kept in (None if it could not be written:
-    the default directory only; an explicit ``store`` that cannot be written is an error).
-    """
-    path = default_boundary_store() if store is None else Path(store)
-    key = (float(omega_fast), int(d), str(path))
-    if key not in _ENDS:
-        try:
-            _ENDS[key] = (transparent_ends(omega_fast, d, cache_dir=path), str(path))
-        except OSError as err:
-            if store is not None:
-                raise
-            warnings.warn(f"cannot keep the transparent-end data in {path} ({err}); "
-                          "computed in memory", RuntimeWarning, stacklevel=2)
-            _ENDS[key] = (transparent_ends(omega_fast, d), None)
-    return _ENDS[key]
-
-
-def _footprint(sig: np.ndarray, common: dict, ws: int) -> tuple[int, int]:
-    """Sites [lo, hi] the kicks of particles at ``sig`` can touch (interaction_forces' range)."""
-    alpha, reach = common["alpha"], common["reach"]
-    return (int(math.floor((float(np.min(sig)) - reach) / alpha)) - ws,
-            int(math.ceil((float(np.max(sig)) + reach) / alpha)) + ws)
-
-
-def plan_segment(job: SolverJob, prescribed_v: np.ndarray, ws: int) -> tuple[int, int]:
-    """Sites [g_lo, g_hi) of a planned segment: the start (and any prescribed path) plus room.
-
-    Free particles get :data:`AHEAD` sites in the direction of v0 and :data:`BEHIND`
-    behind (at most their ballistic travel); a dragged particle's whole path is known.
-    """
-    common, tau = job.common, job.tau_max
-    sig0 = job.sig_hist[:, 0]
-    ballistic = np.abs(job.vel0) * tau / common["alpha"]
-    dragged = np.isfinite(prescribed_v)
-    ahead = np.where(dragged, 0.0, np.minimum(ballistic, AHEAD))
-    behind = np.where(dragged, 0.0, np.minimum(ballistic, BEHIND))
-    fwd = job.vel0 >= 0
-    room_hi, room_lo = np.where(fwd, ahead, behind), np.where(fwd, behind, ahead)
-    end = np.where(dragged, sig0 + np.nan_to_num(prescribed_v) * job.n * common["delta"], sig0)
-    f_lo, f_hi = _footprint(np.minimum(sig0, end), common, ws)[0], _footprint(
-        np.maximum(sig0, end), common, ws)[1]
-    g_lo = f_lo - END_MARGIN - int(math.ceil(float(np.max(room_lo))))
-    g_hi = f_hi + END_MARGIN + 1 + int(math.ceil(float(np.max(room_hi))))
-    if job.sites_rec.size:
-        g_lo, g_hi = min(g_lo, int(job.sites_rec.min())), max(g_hi, int(job.sites_rec.max()) + 1)
-    return g_lo, g_hi
-
-
-def given_segment(job: SolverJob, ws: int) -> tuple[int, int]:
-    """The caller's ``segment``, checked: it must hold the start's footprint and recordings."""
-    seg = job.segment
-    try:
-        g_lo, g_hi = (int(v) for v in seg)
-        ok = all(float(v) == int(v) for v in seg)
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise ParameterError(f"segment must be a pair of integer sites (g_lo, g_hi), got {seg!r}")
-    f_lo, f_hi = _footprint(job.sig_hist[:, 0], job.common, ws)
-    need_lo, need_hi = f_lo - END_MARGIN, f_hi + END_MARGIN + 1
-    if job.sites_rec.size:
-        need_lo = min(need_lo, int(job.sites_rec.min()))
-        need_hi = max(need_hi, int(job.sites_rec.max()) + 1)
-    if g_lo > need_lo or g_hi < need_hi:
-        raise ParameterError(f"segment=({g_lo}, {g_hi}) must contain the sites [{need_lo}, "
-                             f"{need_hi}) (the particles' starting reach plus {END_MARGIN} "
-                             "sites of margin on either side, and the recorded sites)")
-    return g_lo, g_hi
 
 
 class _TransparentRun:
@@ -264,40 +174,11 @@ class _TransparentRun:
     def _growth(self, b: int, sign: int) -> int:
         """Sites to add at step b on the side ``sign``: the travel still to come, predicted.
 
-        Every site added costs one update per step of the whole run (the exterior's re-run
-        to step b, then the steps to come), so the segment should end as small as the path
-        allows; an extension itself costs only its new end's work (~b x EXTERIOR_WORK), so
-        predicting short is cheaper than predicting long. Each particle's speed towards that
-        end over the last quarter of the steps so far (the start's transient is over) and
-        its deceleration since the quarter before, extrapolated linearly (a drifting
-        particle relaxes towards its plateau; one speeding up counts at its present speed)
-        until it stops or the run ends, predict the rest of the path: the farthest one is
-        padded by :data:`GROW_SLACK`, at least :data:`GROW_MIN`. A run that ``stop`` may end
-        early grows at once for the path up to the next step at which ``stop`` is due (the
-        run gets there in any case), and beyond it by at most :data:`GROW_STOP` of its
-        segment: a segment sized for the whole planned run would make every step until the
-        stop dearer.
+        :func:`~chaindrag.solvers.transparent_plan.extension_size` of this run's path so far.
         """
-        sig = self.job.sig_hist
-        back = max(b // 4, 1)
-        scale = sign / self.job.common["alpha"] / back  # sites per step towards the end
-        mid, start = max(b - back, 0), max(b - 2 * back, 0)
-        now = (sig[:, b] - sig[:, mid]) * scale
-        before = (sig[:, mid] - sig[:, start]) * scale
-        speed = np.maximum(now, 0.0)
-        slowing = np.maximum(before - now, 0.0) / back  # per step, the quarters' centres apart
-
-        def travel(steps: float) -> float:
-            until = np.minimum(steps, speed / np.maximum(slowing, 1e-300))
-            return (1.0 + GROW_SLACK) * max(float(np.max(speed * until
-                                                         - 0.5 * slowing * until**2)), 0.0)
-        to_end = travel(float(self.job.n + 1 - b))
-        if self.job.stop is None:
-            ahead = to_end
-        else:
-            sure = float(min(self.next_check, self.job.n + 1) - b)
-            ahead = max(travel(sure), min(to_end, GROW_STOP * self.n_sites))
-        return max(GROW_MIN, int(math.ceil(ahead)))
+        job = self.job
+        return extension_size(job.sig_hist, b, sign, job.common["alpha"], job.n,
+                              None if job.stop is None else self.next_check, self.n_sites)
 
     def _extend(self, e: int, b: int, add: int) -> None:
         """Move end e (0 right, 1 left) out by ``add`` sites at step b, exactly."""

@@ -9,7 +9,9 @@ particles (Eq. (9)); this package provides the first, independently of any solve
 - mode energies and ring sizes (:mod:`~chaindrag.thermal.modes`): :func:`mode_energy`,
   :func:`ring_size`, :func:`airy_margin`; ``omega_T`` is accepted in [0, ``MAX_TEMPERATURE``]
   (1e12, the bound's reasons at its definition);
-- one realization on a ring (:mod:`~chaindrag.thermal.realization`): :class:`ThermalChain`;
+- one realization on a ring (:mod:`~chaindrag.thermal.realization`): :class:`ThermalChain`,
+  its amplitudes drawn in :mod:`~chaindrag.thermal.amplitudes` and its field summed in
+  :mod:`~chaindrag.thermal.synthesis`;
 - that realization as the solvers' step advances it, at fixed sites and any steps
   (:mod:`chaindrag.thermal.swept`): ``SweptMotion``, what the transparent solver lets in
   through its ends.

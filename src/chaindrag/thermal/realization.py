@@ -6,55 +6,23 @@ omega_j from Eq. (11). It is computed once, independently of any particle, and a
 memory term (the chain is linear, Eq. (9)). On a ring of N sites every statistic equals the
 infinite chain's to rounding while the fastest wave has not gone round,
 tau < N / (pi (omega_fast - 1)); :func:`~chaindrag.thermal.modes.ring_size` sizes the ring.
+:class:`ThermalChain` validates its parameters and inputs, sizes its ring and keeps its
+provenance; the amplitudes are drawn by :mod:`chaindrag.thermal.amplitudes` and the field is
+summed from them by :mod:`chaindrag.thermal.synthesis`.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import KW_ONLY, dataclass, field, replace
 
 import numpy as np
-from numba import njit
-from scipy.fft import irfft
 
 from .._version import __version__
 from ..params import (ParameterError, require_finite, require_flag, require_int_range,
                       require_memory, require_omega_fast, require_real_scalar)
-from .modes import band_frequency, check_statistics, check_temperature, front_speed, \
-    mode_energy, mode_weights, needed_sites, ring_size, site_waves
-
-#: Spawn key of the thermal stream: a seed shared with other uses gives independent numbers.
-_STREAM = 0x7468_6D6C
-#: Up to this many distinct sites a direct mode sum beats an FFT per time (measured: ~10).
-_DIRECT_MAX_SITES = 8
-#: Times x modes handled per block (bounds the working memory to ~30 MB).
-_BLOCK = 1 << 20
-#: Peak bytes per mode while drawing a realization (draws, amplitudes, temporaries).
-_BYTES_PER_MODE = 96
-
-SAMPLING = ("Gaussian complex travelling-wave amplitudes a_j, E|a_j|^2 = 2 epsilon_j/omega_j^2 "
-            "(exact Wigner function of the thermal state)")
-
-
-def _sample_modes(omega_T: float, statistics: str, seed: int, omega_fast: float, n: int,
-                  mirror: bool):
-    """Frequencies and standing-wave coefficients (U_j, V_j), j = 0..N//2, of one realization.
-
-    The real field's half spectrum is h_j(tau) = U_j cos(2 pi omega_j tau) + V_j sin(...),
-    built from the travelling waves a_j and a_{N-j} (same frequency); ``mirror`` negates them.
-    """
-    j = np.arange(n)
-    omega = band_frequency(math.pi * np.minimum(j, n - j) / n, omega_fast)
-    second_moment = 2.0 * mode_energy(omega, omega_T, statistics) / omega**2
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_STREAM,)))
-    z = rng.standard_normal((2, n))
-    a = (-1.0 if mirror else 1.0) * np.sqrt(0.5 * second_moment) * (z[0] + 1j * z[1])
-    half = n // 2 + 1
-    alpha, beta = a[:half], np.conj(a[(-np.arange(half)) % n])
-    u, v = 0.5 * (alpha + beta), -0.5j * (alpha - beta)
-    for arr in (omega, u, v):
-        arr.flags.writeable = False
-    return omega[:half], u, v
+from .amplitudes import SAMPLING, _BYTES_PER_MODE, _STREAM, _sample_modes
+from .modes import check_statistics, check_temperature, front_speed, needed_sites, ring_size
+from .synthesis import _superpose
 
 
 def _as_times(tau) -> np.ndarray:
@@ -68,57 +36,6 @@ def _as_sites(sites, name: str = "sites") -> np.ndarray:
         raise ParameterError(f"{name} must be integer site indices (any integers, taken "
                              f"modulo n_modes), got {sites!r}")
     return arr.astype(np.int64).ravel()
-
-
-def _uniform_step(tau: np.ndarray) -> float | None:
-    """The spacing of ``tau`` if it is a uniform grid to rounding, else None."""
-    if tau.size < 3:
-        return None
-    step = (tau[-1] - tau[0]) / (tau.size - 1)
-    grid = tau[0] + step * np.arange(tau.size)
-    return step if np.max(np.abs(tau - grid)) <= 8 * np.finfo(float).eps * np.max(np.abs(tau)) \
-        else None
-
-
-def _phase_blocks(omega: np.ndarray, tau: np.ndarray, rows: int):
-    """Yield (slice, e^{-i phi}), phi = 2 pi omega tau, for consecutive blocks of ``rows`` times.
-
-    On a uniform grid the phase is the block start's phase times a table of in-block offsets
-    (one complex multiply per entry instead of a complex exponential), exact to rounding with
-    no accumulation along the run.
-    """
-    step = _uniform_step(tau)
-    offsets = None
-    if step is not None:
-        k = np.arange(min(rows, tau.size))
-        offsets = np.exp((-2j * math.pi * step) * np.multiply.outer(k, omega))
-    for start in range(0, tau.size, rows):
-        sl = slice(start, min(start + rows, tau.size))
-        if offsets is None:
-            yield sl, np.exp((-2j * math.pi) * np.multiply.outer(tau[sl], omega))
-        else:
-            yield sl, np.exp((-2j * math.pi * tau[start]) * omega) * offsets[: sl.stop - start]
-
-
-@njit(cache=True)
-def _half_spectrum(phase, cu, cv, out):
-    """out[k, j] = cu[j] cos(phi) + cv[j] sin(phi) with phase[k, j] = e^{-i phi}."""
-    for k in range(phase.shape[0]):
-        for j in range(phase.shape[1]):
-            p = phase[k, j]
-            out[k, j] = cu[j] * p.real - cv[j] * p.imag
-
-
-@njit(cache=True)
-def _mode_sum(phase, p_cos, p_sin, out):
-    """out[k, s] = sum_j p_cos[s, j] cos(phi_kj) + p_sin[s, j] sin(phi_kj), phase = e^{-i phi}."""
-    for k in range(phase.shape[0]):
-        for s in range(p_cos.shape[0]):
-            acc = 0.0
-            for j in range(phase.shape[1]):
-                p = phase[k, j]
-                acc += p_cos[s, j] * p.real - p_sin[s, j] * p.imag
-            out[k, s] = acc
 
 
 @dataclass(frozen=True)
@@ -341,40 +258,7 @@ class ThermalChain:
 
     def _evaluate(self, kind: str, sites: np.ndarray, tau: np.ndarray) -> np.ndarray:
         n = self._require_sized()
-        cols = sites % n
-        two_pi_omega = 2.0 * math.pi * self._omega
-        # half spectrum h = cu cos(phi) + cv sin(phi); its tau-derivative for the velocity
-        cu, cv = ((self._u, self._v) if kind == "displacement"
-                  else (two_pi_omega * self._v, -two_pi_omega * self._u))
-        distinct, inverse = np.unique(cols, return_inverse=True)
-        if distinct.size <= _DIRECT_MAX_SITES:
-            out = np.empty((tau.size, distinct.size))
-            self._direct_sum(cu, cv, distinct, tau, out)
-            return out[:, inverse]
-        out = np.empty((tau.size, cols.size))
-        self._fft_sum(cu, cv, cols, tau, out)
-        return out
-
-    def _direct_sum(self, cu, cv, cols, tau, out) -> None:
-        n, half = self.n_modes, self._omega.size
-        weight, wave = mode_weights(n), site_waves(cols, n)
-        p_cos = np.ascontiguousarray(np.real(weight * cu * wave))
-        p_sin = np.ascontiguousarray(np.real(weight * cv * wave))
-        for sl, phase in _phase_blocks(self._omega, tau, max(1, _BLOCK // half)):
-            _mode_sum(phase, p_cos, p_sin, out[sl])
-
-    def _fft_sum(self, cu, cv, cols, tau, out) -> None:
-        n = self.n_modes
-        lo = int(cols[0])
-        contiguous = lo + cols.size <= n and np.array_equal(cols, lo + np.arange(cols.size))
-        take = slice(lo, lo + cols.size) if contiguous else cols
-        scale = math.sqrt(n)
-        rows = max(1, _BLOCK // n)
-        spectrum = np.empty((min(rows, tau.size), cu.size), dtype=complex)
-        for sl, phase in _phase_blocks(self._omega, tau, rows):
-            h = spectrum[: phase.shape[0]]
-            _half_spectrum(phase, cu, cv, h)
-            out[sl] = irfft(h, n=n, axis=1)[:, take] * scale
+        return _superpose(self._omega, self._u, self._v, n, kind, sites, tau)
 
     def half_spectrum(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(omega_j, U_j, V_j), j = 0..N//2: h_j(tau) = U_j cos(2 pi omega_j tau) + V_j sin(..)."""

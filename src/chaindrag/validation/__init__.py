@@ -7,7 +7,10 @@ stores) that returns rows with the columns
 
 ``passed`` is True, False, or ``"n/a"`` when the claim cannot be evaluated on the data at
 hand (a table missing or empty, too few points, a run shorter than the paper's); the note
-then says why. :func:`run_all` runs every check, writes ``validation.csv`` and logs a
+then says why. The tables add ``preset``, ``config_sha256`` (the workflow's preset and
+:func:`chaindrag.config.config_digest` of the configuration it ran with; empty when
+:func:`validate` is called without them) and ``chaindrag_version``: :data:`COLUMNS`.
+:func:`run_all` runs every check, writes ``validation.csv`` and logs a
 WARNING that lists every failed claim (a failed claim does not raise: the other outputs
 stand). Tolerances and why they are what they are: ``workflow/report/table_validation.rst``,
 :mod:`chaindrag.validation.tolerances` and the docstrings of the checks.
@@ -17,7 +20,8 @@ by tau = 800, the steady state of the drive mode) are judged *not applicable* wh
 is shorter than the paper's and the claim is not (yet) met; when it is met, they pass.
 
 One module per figure's claims: ``fig2``, ``fig3``, ``fig4`` (Fig. 4 a-c), ``single_pass``
-(Figs. 5, 6 and the capture claim), ``fig7``, ``fig8`` and ``fig8_relaxation`` (Fig. 8 a, b),
+(Figs. 5, 6 and the capture claim), ``fig7``, ``fig8`` (Fig. 8 a, b: the runs read in
+``fig8_runs``, claims in ``fig8_fates``, ``fig8_plateaus`` and ``fig8_relaxation``),
 ``fig8c``, ``fig9``, ``health`` (numerical health); ``rows`` builds the rows, ``kinematics``
 holds the reference speeds and widths, ``run`` runs every check and writes the table.
 """
