@@ -155,3 +155,52 @@ def test_trajectory_stores_and_their_tables_name_the_run_not_the_machine(tmp_pat
     assert fig4.columns[-4:].tolist() == ["tau_max", "sigma0", "bias", "chaindrag_version"]
     fig7 = tables.fig7_table(paths, tmp_path / "fig7.csv")
     assert fig7.columns[-4:].tolist() == ["tau_max", "sigma0", "bias", "chaindrag_version"]
+
+
+# --- the same config gives the same bytes, stores included; the time goes to the job's log ---
+
+import re  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "workflow" / "scripts"
+# a Snakemake script run as the workflow runs it, with a stand-in `snakemake` object
+AS_SNAKEMAKE = """
+import json, runpy, sys, types
+script, out, log, params = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+snakemake = types.SimpleNamespace(threads=1, output=[out], log=[log],
+                                  params=types.SimpleNamespace(**params))
+runpy.run_path(script, init_globals={"snakemake": snakemake}, run_name="__main__")
+"""
+
+
+def _tree(path):
+    return {p.relative_to(path).as_posix(): p.read_bytes()
+            for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("script, params, timing", [
+    ("trajectory.py", dict(run=dict(CHAIN, phi0=2.0, lam=4.0, v0=50.0, sigma0=220.0,
+                                    tau_max=0.5, solver="chain", n_sites=3,
+                                    chain_record_dtau=0.1)),
+     r"chaindrag\.solvers\.simulation INFO: simulate: solver=chain, .* in \d+\.\d\d s$"),
+    ("kernel_store.py", dict(n_max=12, tau_max=0.2, omega_fast=10.0, d=60),
+     r"chaindrag\.kernel INFO: kernel store .*: 100% done in \d+\.\d s$"),
+], ids=["trajectory", "kernel_store"])
+def test_a_store_job_run_twice_writes_the_same_bytes_and_logs_its_wall_time(
+        tmp_path, script, params, timing):
+    trees = []
+    for run in ("a", "b"):  # two processes, as two workflow runs
+        out, log = tmp_path / f"{run}.zarr", tmp_path / f"{run}.log"
+        proc = subprocess.run([sys.executable, "-c", AS_SNAKEMAKE, str(SCRIPTS / script),
+                               str(out), str(log), json.dumps(params)],
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-3000:] + log.read_text()[-3000:]
+        assert re.search(timing, log.read_text(), re.MULTILINE), log.read_text()
+        trees.append(_tree(out))
+    first, second = trees
+    assert "zarr.json" in first and first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+    assert not {"wall_time_s", "created", "hostname"} & set(
+        json.loads(first["zarr.json"])["attributes"])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 
 import mpmath
 import numpy as np
@@ -210,9 +211,10 @@ def test_store_holds_gamma_at_the_lags_and_reopens(tmp_path):
     assert again.omega_fast == OMEGA_FAST and again.delta == pytest.approx(DELTA, rel=1e-15)
     assert again.gamma.shape == (31, 180)
     for key in ("omega_fast", "d", "delta", "n_max", "tau_max", "n_lags", "method",
-                "chaindrag_version", "created"):
+                "chaindrag_version"):
         assert key in again.attrs
     assert again.attrs["complete"] is True
+    assert not {"created", "wall_time_s", "hostname"} & set(again.attrs)  # times: in the log
     window = again.window(31, 180)
     assert window.dtype == np.float64 and window.shape == (31, 180)
     lags = np.arange(1, 181)
@@ -343,6 +345,48 @@ def test_progress_is_logged(tmp_path, caplog):
     with caplog.at_level(logging.INFO, logger="chaindrag.kernel"):
         precompute(tmp_path / "k.zarr", n_max=10, tau_max=0.2, omega_fast=OMEGA_FAST, d=D)
     assert any("%" in r.getMessage() and r.name == "chaindrag.kernel" for r in caplog.records)
+    # the time taken is in the log, not in the store
+    assert any(re.search(r"100% done in \d+\.\d s$", r.getMessage()) for r in caplog.records)
+
+
+def _tree(path):
+    """{relative path: bytes} of every file under ``path`` (attributes are files too)."""
+    return {p.relative_to(path).as_posix(): p.read_bytes()
+            for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("extend", [False, True], ids=["one_go", "extended"])
+def test_two_stores_of_the_same_calls_are_byte_identical(tmp_path, extend):
+    trees = []
+    for name in ("a.zarr", "b.zarr"):
+        path = tmp_path / name
+        if extend:
+            precompute(path, n_max=6, tau_max=0.1, omega_fast=OMEGA_FAST, d=D, workers=1)
+        precompute(path, n_max=12, tau_max=0.2, omega_fast=OMEGA_FAST, d=D, workers=1)
+        trees.append(_tree(path))
+    first, second = trees
+    assert "zarr.json" in first and "gamma/zarr.json" in first and len(first) >= 3
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+    attrs = open_store(tmp_path / "a.zarr").attrs
+    assert not {"created", "wall_time_s", "hostname"} & set(attrs)
+    assert attrs.get("extended_from") == ({"n_max": 6, "n_lags": 60} if extend else None)
+
+
+def test_a_store_of_an_earlier_version_with_creation_and_wall_times_opens_and_extends(
+        tmp_path):
+    path = tmp_path / "k.zarr"
+    precompute(path, n_max=6, tau_max=0.1, omega_fast=OMEGA_FAST, d=D)
+    zarr.open_group(path, mode="r+", zarr_format=3).attrs.update(
+        {"created": "2025-06-01T12:00:00+00:00", "wall_time_s": 0.042})
+    old = open_store(path)
+    assert old.attrs["created"] == "2025-06-01T12:00:00+00:00" and old.n_max == 6
+    assert precompute(path, n_max=6, tau_max=0.1, omega_fast=OMEGA_FAST, d=D) == old
+    values = old.window(7, 60)
+    big = precompute(path, n_max=12, tau_max=0.2, omega_fast=OMEGA_FAST, d=D)
+    assert not {"created", "wall_time_s"} & set(big.attrs)  # not carried into the extension
+    assert big.attrs["extended_from"] == {"n_max": 6, "n_lags": 60}
+    np.testing.assert_array_equal(big.window(7, 60), values)
 
 
 @pytest.mark.parametrize("changes, name", [

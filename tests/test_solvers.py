@@ -299,6 +299,26 @@ def test_params_carry_provenance():
     assert traj.params["delta"] == pytest.approx(1.0 / 600.0)
 
 
+def test_the_time_taken_is_logged_and_kept_beside_the_params_not_among_them(caplog):
+    import dataclasses
+    import logging
+    import re
+
+    with caplog.at_level(logging.INFO, logger="chaindrag.solvers"):
+        runs = [simulate(**FIG3, phi0=20.0, tau_max=0.5) for _ in range(2)]
+        res = drive(alpha=40.0, phi0=2.0, lam=4.0, v=50.0, tau_max=4.0)
+    assert runs[0].params == runs[1].params  # the same inputs, the same params: no timing
+    assert "wall_time_s" not in runs[0].params and "wall_time_s" not in res.params
+    for out in (*runs, res):  # in memory, for a notebook: how long the call took
+        assert isinstance(out.wall_time_s, float) and out.wall_time_s > 0
+    assert dataclasses.replace(res, wall_time_s=123.0) == res  # not part of the result
+    lines = {r.name: r.getMessage() for r in caplog.records}
+    assert re.fullmatch(r"simulate: solver=chain, 1 particle\(s\), tau=0\.5 \(300 steps\) "
+                        r"in \d+\.\d\d s", lines["chaindrag.solvers.simulation"])
+    assert re.fullmatch(r"drive: solver=chain, v=50, tau=4 \(2400 steps\) in \d+\.\d\d s",
+                        lines["chaindrag.solvers.driven"])
+
+
 def test_the_docstring_example_of_simulate_runs():
     import doctest
 

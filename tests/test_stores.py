@@ -22,7 +22,7 @@ def sample_traj(n_rec=500, n_sites=7, seed=0, **extra):
     params = dict(alpha=40.0, phi0=np.float64(-20.0), lam=4.0, mu=1.0, v0=120.0, sigma0=220.0,
                   bias=0.0, memory=math.inf, omega_fast=10.0, d=np.int64(60), delta=1 / 600.0,
                   tau_max=float(tau[-1]), solver="chain", chaindrag_version="0.1.0",
-                  wall_time_s=1.25, record_every=1)
+                  record_every=1)
     params.update(extra)
     return Trajectory(
         tau=tau,
@@ -65,7 +65,7 @@ def test_store_carries_units_descriptions_and_provenance(tmp_path):
         assert root[name].attrs["units"] and root[name].attrs["description"], name
     assert root["tau"].attrs["units"] == "t_slow"
     assert root.attrs["solver"] == "chain" and root.attrs["memory"] == "inf"
-    assert root.attrs["wall_time_s"] == 1.25 and root.attrs["complete"] is True
+    assert root.attrs["complete"] is True and "wall_time_s" not in root.attrs
 
 
 def test_store_without_provenance_in_params_gets_package_version(tmp_path):
@@ -172,3 +172,64 @@ def test_write_table_is_bit_identical_on_rerun_and_exact_for_doubles(tmp_path):
     np.testing.assert_array_equal(back["delta"].to_numpy(), df["delta"].to_numpy())
     assert [f.name for f in p.parent.iterdir()] == ["t.csv"]
     assert os.path.getsize(p) > 0
+
+
+# --- the same run gives the same bytes: no wall-clock quantity in a store -----------------
+
+def _tree(path):
+    """{relative path: bytes} of every file under ``path`` (attributes are files too)."""
+    return {p.relative_to(path).as_posix(): p.read_bytes()
+            for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+def test_two_runs_of_the_same_simulation_give_byte_identical_stores(tmp_path):
+    from chaindrag import simulate
+
+    kw = dict(alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, v0=50.0, tau_max=0.5,
+              record_sites=[4, 5, 6], chain_record_every=30)
+    runs = [simulate(**kw) for _ in range(2)]
+    for traj in runs:  # the time taken is kept beside the run, in memory only
+        assert traj.wall_time_s > 0 and not set(stores.WALL_CLOCK_KEYS) & set(traj.params)
+    a = save_trajectory(runs[0], tmp_path / "a.zarr")
+    b = save_trajectory(runs[1], tmp_path / "b.zarr")
+    first, second = _tree(a), _tree(b)
+    assert "zarr.json" in first and "sigma/zarr.json" in first
+    assert len(first) > 10 and first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+    for name, data in first.items():
+        if name.endswith("zarr.json"):
+            for key in (*stores.WALL_CLOCK_KEYS, "wall_time"):
+                assert f'"{key}"' not in data.decode(), (name, key)
+    back = load_trajectory(a)
+    assert back.params == runs[0].params and back.wall_time_s is None
+
+
+def test_wall_clock_params_of_a_hand_built_trajectory_are_not_stored(tmp_path):
+    # a Trajectory whose params still carry timing (built by hand, or by an older version)
+    paths = []
+    for i, wall in enumerate((1.25, 7.5)):
+        traj = sample_traj(wall_time_s=wall, created=f"2026-01-0{i + 1}T00:00:00+00:00",
+                           hostname=f"node{i}")
+        paths.append(save_trajectory(traj, tmp_path / f"run{i}.zarr"))
+    attrs = zarr.open_group(paths[0], mode="r").attrs
+    assert not {"wall_time_s", "created", "hostname"} & set(attrs)
+    assert not {"wall_time_s", "created", "hostname"} & set(attrs["param_keys"])
+    assert _tree(paths[0]) == _tree(paths[1])
+    assert_same(sample_traj(), load_trajectory(paths[0]))
+
+
+@pytest.mark.parametrize("in_params", [True, False], ids=["param", "bare_attribute"])
+def test_a_store_of_an_earlier_version_with_its_wall_time_still_loads(tmp_path, in_params):
+    # earlier versions wrote wall_time_s as an attribute (a param of simulate's runs, else
+    # null outside param_keys): loading moves it out of params, onto the trajectory
+    traj = sample_traj()
+    path = save_trajectory(traj, tmp_path / "old.zarr")
+    root = zarr.open_group(path, mode="r+")
+    keys = list(root.attrs["param_keys"])
+    root.attrs.update({"wall_time_s": 3.5 if in_params else None,
+                       "param_keys": keys + ["wall_time_s"] if in_params else keys})
+    back = load_trajectory(path)
+    assert_same(traj, back)  # the same params as the store of today
+    assert back.wall_time_s == (3.5 if in_params else None)
+    again = save_trajectory(back, tmp_path / "again.zarr")  # saved again: no wall time
+    assert _tree(again) == _tree(save_trajectory(traj, tmp_path / "new.zarr"))

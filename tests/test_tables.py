@@ -11,6 +11,8 @@ from chaindrag import analytic, tables
 
 
 def _batch_rows(v0s, phi0):
+    """Single-pass batch rows as an older version wrote them: with the run's wall_time_s
+    (a batch of today has none; the reductions must read both)."""
     rows = []
     for v0 in v0s:
         an = float(analytic.single_pass_loss(v0, phi0, 4.0, 10.0))
@@ -35,7 +37,7 @@ def test_collected_table_is_byte_identical_whatever_the_batch_order(tmp_path):
     tables.fig6_table(batches[::-1], tmp_path / "b.csv")
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
     df = pd.read_csv(tmp_path / "a.csv")
-    assert "wall_time_s" not in df.columns  # volatile: stays in the batch tables only
+    assert "wall_time_s" not in df.columns  # an older batch's wall time is not carried on
     assert list(df["v0"]) == [15.0, 25.0, 20.0, 30.0, 45.0]  # by sign, then speed
 
 

@@ -476,7 +476,7 @@ def test_a_run_undetermined_at_tau_max_is_said_to_relax_towards_the_next_stable_
     drift.to_csv(tmp_path / "drift.csv", index=False)
     row = dict(phi0=2.0, lam=4.0, alpha=ALPHA, mu=1.0, bias=0.01, omega_fast=10.0, v0=50.0,
                tau_max=800.0, fate="undetermined", tail_v=30.0, tail_slope=-0.005, tau_end=800.0,
-               tau_decided=math.nan, capped=True, wall_time_s=1.0)
+               tau_decided=math.nan, capped=True, wall_time_s=1.0)  # as an older batch had
     pd.DataFrame([row]).to_csv(tmp_path / "batch_fates.csv", index=False)
     pd.DataFrame(columns=["phi0", "v0", "tau"]).to_csv(tmp_path / "batch_mid.csv", index=False)
     _, out = tables.fig8_tables([tmp_path / "batch_mid.csv"], [tmp_path / "batch_fates.csv"],

@@ -4,6 +4,9 @@ Every store is written into a temporary sibling ``<path>.tmp-<pid>`` and renamed
 ``path`` only once complete, with ``complete: true`` as the last attribute written, so
 ``path`` never holds a half-written store: a reader either sees the old store, the new
 one, or (for a moment during the swap) nothing.
+
+No store or table records a wall-clock quantity (time taken, creation time, host): the
+same inputs give the same bytes, attributes included. Times go to the log.
 """
 
 from __future__ import annotations
@@ -29,6 +32,10 @@ TIME_CHUNK = 65536
 _MAX_CHUNK_ELEMENTS = 1 << 20  # 8 MB of float64 per chunk
 _RESERVED = ("complete", "format", "format_version", "param_keys", "decimate",
              "chain_decimate")
+#: params entries saying how a run went on this machine, not what it computed: never stored
+#: (stores of earlier versions may hold ``wall_time_s``; :func:`load_trajectory` moves it to
+#: :attr:`Trajectory.wall_time_s <chaindrag.trajectory.Trajectory>`)
+WALL_CLOCK_KEYS = ("wall_time_s", "created", "hostname")
 
 # units and descriptions (paper's dimensionless units, Sec. III)
 _ARRAY_META = {
@@ -184,9 +191,14 @@ def save_trajectory(traj: Trajectory, path: str | os.PathLike, *, decimate: int 
     ``chain_displacement`` and ``energy/<name>``, chunked along time, each with
     attributes ``units`` and ``description``.  Group attributes: every entry of
     ``traj.params`` (non-finite floats as "inf"/"-inf"/"nan", tuples and arrays as
-    lists), ``param_keys`` (their names), ``solver``, ``chaindrag_version`` and
-    ``wall_time_s`` (from params, else "unknown"/package version/null), ``decimate``,
-    ``chain_decimate``, ``format``, ``format_version`` and, written last, ``complete: true``.
+    lists), ``param_keys`` (their names), ``solver`` and ``chaindrag_version`` (from
+    params, else "unknown"/package version), ``decimate``, ``chain_decimate``,
+    ``format``, ``format_version`` and, written last, ``complete: true``.
+
+    Nothing in the store depends on when or where it was written: the same trajectory
+    gives the same bytes, every file included. ``traj.wall_time_s`` is not stored, and
+    params entries named in :data:`WALL_CLOCK_KEYS` (``wall_time_s``, ``created``,
+    ``hostname``: a Trajectory built by hand or by an older version) are left out.
     """
     from ._version import __version__
 
@@ -198,12 +210,12 @@ def save_trajectory(traj: Trajectory, path: str | os.PathLike, *, decimate: int 
     clash = sorted(set(traj.params) & set(_RESERVED))
     if clash:
         raise ParameterError(f"params keys {clash} are reserved store attributes")
-    attrs = to_json_safe(traj.params)
+    params = {k: v for k, v in traj.params.items() if k not in WALL_CLOCK_KEYS}
+    attrs = to_json_safe(params)
     attrs.setdefault("solver", "unknown")
     attrs.setdefault("chaindrag_version", __version__)
-    attrs.setdefault("wall_time_s", None)
     attrs.update(format=FORMAT, format_version=FORMAT_VERSION,
-                 param_keys=[str(k) for k in traj.params],
+                 param_keys=[str(k) for k in params],
                  decimate=decimate, chain_decimate=chain_decimate, complete=False)
     sl, csl = slice(None, None, decimate), slice(None, None, chain_decimate)
     with atomic_write_dir(path) as tmp:
@@ -269,6 +281,10 @@ def open_complete_group(path: Path, what: str, fmt: str, *, rerun: str,
 def load_trajectory(path: str | os.PathLike) -> Trajectory:
     """Load a store written by :func:`save_trajectory`.
 
+    A store of an earlier version may carry the run's ``wall_time_s`` among its params: it
+    is moved to the trajectory's ``wall_time_s`` attribute (None for a store without), so
+    old and new stores of the same run load with the same params.
+
     Raises
     ------
     StoreError
@@ -284,4 +300,6 @@ def load_trajectory(path: str | os.PathLike) -> Trajectory:
     except KeyError as exc:
         raise StoreError(f"trajectory store {path} lacks array {exc}") from None
     params = {k: from_json_safe(attrs[k]) for k in attrs.get("param_keys", [])}
-    return Trajectory(energy=energy, params=params, **arrays)
+    wall = params.pop("wall_time_s", attrs.get("wall_time_s"))  # stores of earlier versions
+    return Trajectory(energy=energy, params=params, **arrays,
+                      wall_time_s=float(wall) if isinstance(wall, (int, float)) else None)

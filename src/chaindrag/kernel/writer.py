@@ -9,7 +9,6 @@ orphaned old store restored) on the next call.
 
 from __future__ import annotations
 
-import datetime as _dt
 import logging
 import math
 import os
@@ -225,9 +224,14 @@ def precompute(path, n_max: int, tau_max: float, omega_fast: float = 10.0, d: in
     Layout: array ``gamma`` of shape (n_max + 1, n_lags), n_lags = floor(tau_max/delta +
     1e-9), gamma[n, l-1] = Gamma_n(l delta), chunks (min(n_max + 1, 512), 2048). Group
     attributes: format, format_version, omega_fast, d, delta, n_max, tau_max, n_lags,
-    method, ring_size, chaindrag_version, created, wall_time_s and, written last,
-    ``complete: true``. fill_value is NaN and every chunk is written, so a chunk file lost
-    later reads as NaN, never as Gamma = 0 (and :func:`open_store` refuses the store).
+    method, ring_size, chaindrag_version, ``extended_from`` (n_max, n_lags of the store
+    it extended, if any) and, written last, ``complete: true``. Nothing depends on when or
+    where the store was written: the same calls give the same bytes, every file included
+    (the time taken is logged at INFO on the ``chaindrag.kernel`` logger; stores of
+    earlier versions may also carry ``created`` and ``wall_time_s``, which are read as any
+    other attribute and not carried into an extension). fill_value is NaN and every chunk
+    is written, so a chunk file lost later reads as NaN, never as Gamma = 0 (and
+    :func:`open_store` refuses the store).
 
     If ``path`` already holds a complete store for the same omega_fast and d that covers
     the request it is returned untouched. If it is smaller, a store of the union
@@ -274,11 +278,9 @@ def precompute(path, n_max: int, tau_max: float, omega_fast: float = 10.0, d: in
     attrs = dict(format=FORMAT, format_version=FORMAT_VERSION, omega_fast=omega_fast, d=d,
                  delta=delta, n_max=rows - 1, tau_max=new_tau_max, n_lags=lags,
                  method=METHOD, ring_size=m_max, chaindrag_version=__version__,
-                 created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
                  complete=False)
     if old is not None:
-        attrs["extended_from"] = {"n_max": n_old - 1, "n_lags": l_old,
-                                  "created": old.attrs.get("created")}
+        attrs["extended_from"] = {"n_max": n_old - 1, "n_lags": l_old}
 
     start = time.perf_counter()
     _write_store(path, attrs, old, rows, lags, delta, omega_fast, workers)
@@ -333,8 +335,6 @@ def _write_store(path: Path, attrs: dict, old: KernelStore | None, rows: int, la
                         last_log = now
                         log.info("kernel store %s: %.0f%% done, %.1f s elapsed", path,
                                  100.0 * done / max(work, 1), now - start)
-        wall = time.perf_counter() - start
-        root.attrs.update({"wall_time_s": round(wall, 3)})
         root.attrs["complete"] = True  # last: marks the store as whole
 
 

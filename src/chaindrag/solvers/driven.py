@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -23,6 +24,8 @@ from .thermal_state import sized_for_run, thermal_chain, thermal_params, thermal
 from .transparent import _run_transparent
 
 _SOLVERS = {"chain": _run_chain, "transparent": _run_transparent}
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,13 @@ class DriveResult:
     n_sites : int
         Chain masses passed in the window.
     params : dict
-        Inputs, solver, package version, wall time; on a thermal chain the realization's
-        provenance (``omega_T``, ``statistics``, ``seed``, ``thermal``) as in ``simulate``.
+        Inputs, solver, package version; on a thermal chain the realization's provenance
+        (``omega_T``, ``statistics``, ``seed``, ``thermal``) as in ``simulate``. No
+        wall-clock quantity: the same inputs give the same params.
+    wall_time_s : float or None
+        Seconds the run took (from the realization's set-up to the measurement; input
+        checks excluded); in memory only, not in ``params`` and not compared. It is also
+        logged at INFO by this module's logger (``chaindrag.solvers.driven``).
     """
 
     v: float
@@ -57,6 +65,7 @@ class DriveResult:
     tau_end: float
     n_sites: int
     params: dict = field(default_factory=dict)
+    wall_time_s: float | None = field(default=None, compare=False)
 
 
 def drive(*, alpha: float, phi0: float | None = None, lam: float | None = None,
@@ -146,8 +155,12 @@ def drive(*, alpha: float, phi0: float | None = None, lam: float | None = None,
                   sigma0=sigma0, tau_max=float(tau_max), omega_fast=chain.omega_fast, d=chain.d,
                   delta=delta, window=float(window), solver="drive", chain_solver=solver,
                   reach=float(reach), **thermal_params(bath, thermal_window),
-                  chaindrag_version=__version__, wall_time_s=time.perf_counter() - t0,
+                  chaindrag_version=__version__,
                   **({k: extra[k] for k in ("segment", "transparent_ends", "end_flux")}
                      if solver == "transparent" else {}))
+    wall = time.perf_counter() - t0
+    log.info("drive: solver=%s, v=%g, tau=%g (%d steps) in %.2f s", solver, float(v),
+             float(tau[-1]), n, wall)
     return DriveResult(v=float(v), delta_bar=float(dbar), delta_bar_chain_energy=float(dbar_e),
-                       tau_start=float(ta), tau_end=float(tb), n_sites=int(sites), params=params)
+                       tau_start=float(ta), tau_end=float(tb), n_sites=int(sites), params=params,
+                       wall_time_s=wall)

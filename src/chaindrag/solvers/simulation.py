@@ -7,6 +7,7 @@ no solver.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -32,6 +33,8 @@ from .thermal_state import (interaction_window, mean_mode_energy, sized_for_run,
 from .transparent import run_transparent_solver
 
 _TWO_PI = 2.0 * math.pi
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -195,13 +198,16 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
         displacements (rho^H plus the response at finite temperature), energies
         (particle_kinetic, interaction, bias_work; with the chain or transparent solver,
         ``energy=True`` and the chain at rest also chain and total) and ``params`` (every input, the
-        solver, delta, package version, wall time; the transparent solver adds
+        solver, delta, package version; the transparent solver adds
         ``segment``, ``segment_planned``, ``segment_extensions``, ``chain_site_updates``,
         ``end_flux`` and ``transparent_ends`` (k0, exponentials, compression error, store);
         ``interaction`` (the potential's kind)
         and ``interaction_params`` (its parameters), phi0 and lam for the Gaussian;
         omega_T, statistics, seed, n_modes, the interaction window and the realization's
-        full provenance, None at rest).
+        full provenance, None at rest). ``params`` holds no wall-clock quantity, so the
+        same inputs give the same params and, saved, the same store bytes; the time the
+        call took is the trajectory's ``wall_time_s`` attribute (in memory only) and is
+        logged at INFO by this module's logger (``chaindrag.solvers.simulation``).
 
     Raises
     ------
@@ -255,6 +261,11 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
     >>> e = traj.energy["total"]
     >>> bool(abs(e[-1] - e[0]) < 1e-4 * e[0])  # total energy is conserved
     True
+
+    How long the call took is kept beside the run, not in its params (nor in a store):
+
+    >>> traj.wall_time_s > 0, "wall_time_s" in traj.params
+    (True, False)
 
     The same particle in a classical chain at temperature omega_T = 2 (one realization,
     seed 7); the recorded chain now moves before the particle arrives:
@@ -363,10 +374,13 @@ def _trajectory(job: SolverJob, result: SolverResult, record_every: int, params:
         energies["chain"] = result.e_chain[keep]
         energies["total"] = (energies["particle_kinetic"] + energies["interaction"]
                              + energies["chain"] - energies["bias_work"])
-    params = dict(params, wall_time_s=time.perf_counter() - t_start, **result.extra)
+    params = dict(params, **result.extra)
     n_chain = n // job.chain_every + 1
+    wall = time.perf_counter() - t_start
+    log.info("simulate: solver=%s, %d particle(s), tau=%g (%d steps) in %.2f s",
+             params["solver"], sig_hist.shape[0], n * delta, n, wall)
     return Trajectory(tau=tau_all[keep], sigma=sig_hist[:, :n + 1][:, keep],
                       velocity=vel[:, keep], chain_sites=job.sites_rec,
                       chain_tau=np.arange(n_chain) * job.chain_every * delta,
                       chain_displacement=job.rec_out[:, :n_chain], energy=energies,
-                      params=params)
+                      params=params, wall_time_s=wall)

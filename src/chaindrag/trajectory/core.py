@@ -36,7 +36,14 @@ class Trajectory:
         'particle_kinetic', 'interaction', 'chain', 'bias_work', 'total' (any may be absent).
     params : dict
         Every input of the run (alpha, phi0, lam, mu, v0, sigma0, bias, omega_fast, d, delta,
-        tau_max, memory, solver, chaindrag_version, wall_time_s, ...).
+        tau_max, memory, solver, chaindrag_version, ...): what was computed, never how long
+        it took, so the same inputs give the same params (and store bytes).
+    wall_time_s : float or None
+        Seconds :func:`~chaindrag.solvers.simulate` took to make this run (numba compilation
+        included on a first call); None if unknown (built by hand). In memory only: not in
+        ``params``, not saved by :func:`~chaindrag.stores.save_trajectory` (the run's time
+        goes to the log instead), and not compared. A store written by a version that still
+        kept it in its attributes gives it back here on loading.
     """
 
     tau: np.ndarray
@@ -47,6 +54,7 @@ class Trajectory:
     chain_displacement: np.ndarray
     energy: dict[str, np.ndarray] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
+    wall_time_s: float | None = field(default=None, compare=False)
 
     def __post_init__(self):
         tau = np.asarray(self.tau, dtype=float)
@@ -84,6 +92,8 @@ class Trajectory:
         object.__setattr__(self, "chain_displacement", disp)
         object.__setattr__(self, "energy", energy)
         object.__setattr__(self, "params", dict(self.params))
+        if self.wall_time_s is not None:
+            object.__setattr__(self, "wall_time_s", float(self.wall_time_s))
 
     def __repr__(self) -> str:
         """A summary (numpy's array reprs of a long run fill a screen): solver, size, times,
