@@ -1,4 +1,5 @@
-"""The workflow configuration is refused with a message naming key, value and allowed range.
+"""The workflow configuration is refused with a message naming key, value and allowed range;
+its digest (the validation tables' config_sha256) names it whatever its origin.
 
 The expected ranges below are read from the schema file itself, so a test fails if the
 message drops the range, not if the schema's author changes a bound.
@@ -7,13 +8,21 @@ message drops the range, not if the schema's author changes a bound.
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+import numpy as np
 
 import pytest
 import yaml
 
-from chaindrag.config import _resolve, _subschema, _value, check_config, load_schema
+from chaindrag.config import (_deep_merge, _resolve, _subschema, _value, canonical_json,
+                              check_config, config_digest, load_schema)
 from chaindrag.params import ParameterError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -213,3 +222,113 @@ def test_a_potential_its_class_refuses_is_refused_at_start_up(config, where):
     with pytest.raises(ParameterError, match=rf"{key} = .*'a': 100\.0.* is not allowed: .*"):
         check_config(bad, SCHEMA)
 
+
+
+# ------------------------------------------------------------------ config_digest
+def _reversed(obj):
+    """``obj`` with every mapping's keys in reverse order (lists kept in order)."""
+    if isinstance(obj, dict):
+        return {k: _reversed(obj[k]) for k in reversed(list(obj))}
+    if isinstance(obj, list):
+        return [_reversed(v) for v in obj]
+    return obj
+
+
+def _scalars(obj, path=()):
+    """(path, value) of every scalar of ``obj``: mapping values and list items, recursively."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _scalars(v, path + (k,))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from _scalars(v, path + (i,))
+    else:
+        yield path, obj
+
+
+def _changed(value):
+    """The smallest change of a leaf: the next double up, +1, the other bool, a longer text."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, float):
+        return math.nextafter(value, math.inf)
+    if isinstance(value, str):
+        return value + "_"
+    assert value is None, value
+    return 0
+
+
+def test_config_digest_is_the_sha256_of_the_canonical_json():
+    cfg = {"b": {"y": [1, 2.5, "s"], "x": 0.1}, "a": {"small": 1e-06, "none": None, "on": True}}
+    text = '{"a":{"none":null,"on":true,"small":1e-06},"b":{"x":0.1,"y":[1,2.5,"s"]}}'
+    assert canonical_json(cfg) == text  # sorted keys, no whitespace, floats as repr
+    assert config_digest(cfg) == hashlib.sha256(text.encode()).hexdigest()
+    assert len(config_digest(cfg)) == 64 and set(config_digest(cfg)) <= set("0123456789abcdef")
+
+
+def test_config_digest_does_not_depend_on_key_order(config):
+    assert list(_reversed(config)) != list(config)
+    assert config_digest(_reversed(config)) == config_digest(config)
+    merged = _deep_merge(config, config["quick"])
+    assert config_digest(_reversed(merged)) == config_digest(merged)
+
+
+def test_config_digest_is_the_same_from_yaml_and_from_python(config):
+    text = """
+b:
+  y: [1, 2.5, s]
+  x: 0.1
+a: {small: 1.0e-06, none: null, on_: true}
+"""
+    literal = {"a": {"on_": True, "none": None, "small": 1e-06},
+               "b": {"x": 0.1, "y": [1, 2.5, "s"]}}
+    assert config_digest(yaml.safe_load(text)) == config_digest(literal)
+    # the shipped config.yaml, its YAML dump (keys reordered) and a dict built in Python
+    dumped = yaml.safe_load(yaml.safe_dump(_reversed(config), sort_keys=False))
+    assert config_digest(dumped) == config_digest(config)
+    assert config_digest(json.loads(json.dumps(config))) == config_digest(config)
+    # a tuple is a list, a numpy scalar its Python value
+    assert config_digest({"v": (1, 2.5), "w": np.float64(0.1), "n": np.int64(3),
+                          "f": np.bool_(True)}) == config_digest(
+        {"v": [1, 2.5], "w": 0.1, "n": 3, "f": True})
+
+
+def test_config_digest_changes_when_any_leaf_changes(config):
+    merged = _deep_merge(config, config["quick"])
+    base = config_digest(merged)
+    paths = [path for path, _ in _scalars(merged)]
+    # nested values, floats among them, are covered
+    assert any(isinstance(v, float) and len(p) >= 3 for p, v in _scalars(merged))
+    assert any(isinstance(p[-1], int) for p in paths)  # list items
+    digests = set()
+    for path in paths:
+        cfg = copy.deepcopy(merged)
+        _set(cfg, path, _changed(_value(cfg, path)))
+        digests.add(config_digest(cfg))
+    assert base not in digests and len(digests) == len(paths)
+    # an integer and the equal float are different values; so are a key more or less
+    assert config_digest({"a": 1}) != config_digest({"a": 1.0})
+    assert config_digest(dict(merged, extra={})) != base
+    assert config_digest({k: v for k, v in merged.items() if k != "quick"}) != base
+    # the presets name different configurations
+    assert config_digest(dict(merged, preset="quick")) != config_digest(config)
+
+
+def test_config_digest_is_the_same_in_another_process(config):
+    code = ("import sys, yaml; from chaindrag.config import config_digest; "
+            "print(config_digest(yaml.safe_load(open(sys.argv[1], encoding='utf-8'))))")
+    for seed in ("0", "4242"):  # str hashing, hence dict/set internals, differ per seed
+        out = subprocess.run([sys.executable, "-c", code, str(CONFIG)], capture_output=True,
+                             text=True, env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
+        assert out.stdout.strip() == config_digest(config)
+
+
+@pytest.mark.parametrize("bad, error", [
+    ({"a": math.nan}, ValueError), ({"a": [1.0, math.inf]}, ValueError),
+    ({"a": {1, 2}}, TypeError), ({1: "a"}, TypeError), ([1, 2], TypeError),
+])
+def test_config_digest_refuses_what_json_cannot_hold(bad, error):
+    with pytest.raises(error):
+        config_digest(bad)

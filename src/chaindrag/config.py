@@ -9,6 +9,10 @@ the schema, plus the key's description. The Snakefile calls it at start-up::
 
     from chaindrag.config import check_config
     check_config(config, workflow.source_path("workflow/schemas/config.schema.yaml"))
+
+:func:`config_digest` names a configuration by the SHA-256 of its canonical JSON: the
+validation tables carry it (column ``config_sha256``) so that two of them tell which
+configuration each judged.
 """
 
 from __future__ import annotations
@@ -23,9 +27,10 @@ from typing import Any
 import jsonschema
 import yaml
 
+from ._digest import canonical_json, config_digest
 from .params import ParameterError
 
-__all__ = ["check_config", "load_schema"]
+__all__ = ["canonical_json", "check_config", "config_digest", "load_schema"]
 
 # Shown when a number arrives as text: snakemake's ``--config key={a: 1}`` parses the
 # values inside a mapping with YAML's BaseLoader, which keeps every scalar a string.

@@ -64,5 +64,9 @@ def test_validation_fates_holds_only_fig8_claims_and_none_fails(fates_run):
     df = pd.read_csv(fates_run / "results" / "tables" / "validation_fates.csv",
                      keep_default_na=False)
     assert len(df) and set(df["figure"]) == {"fig8"}
+    # judged under the configuration validation.csv names
+    panels = pd.read_csv(fates_run / "results" / "tables" / "validation.csv", dtype=str)
+    assert set(df["preset"]) == {"quick"} and set(df["config_sha256"]) == set(
+        panels["config_sha256"])
     assert not (df["passed"].astype(str) == "False").any(), df[df["passed"].astype(str)
                                                                 == "False"].to_string()

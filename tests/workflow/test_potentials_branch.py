@@ -49,6 +49,7 @@ def test_potentials_target_writes_figure_table_and_passing_claims(potentials_run
     assert set(table["curve"]) == {"simulation", "eq25", "eq33"}
     claims = pd.read_csv(potentials_run / "results/tables/validation_potentials.csv")
     assert set(claims["figure"]) == {"potentials"}
+    assert set(claims["preset"]) == {"quick"} and claims["config_sha256"].nunique() == 1
     assert not (claims["passed"].astype(str) == "False").any(), claims.to_string()
     assert (claims["passed"].astype(str) == "True").sum() >= 3 * len(cfg["interactions"])
     assert not (potentials_run / "results/tables/validation.csv").exists()

@@ -32,7 +32,8 @@ SCHEMAS = {
                            "rel_error", "rel_error_script", "tau_max", "d"],
     "fig9_broadened": ["phi0", "v", "delta_bar_broadened"],
     "numerical_health": ["check", "quantity", "value", "d"],
-    "validation": ["figure", "claim", "expected", "measured", "tolerance", "passed", "note"],
+    "validation": ["figure", "claim", "expected", "measured", "tolerance", "passed", "note",
+                   "preset", "config_sha256", "chaindrag_version"],
 }
 
 
@@ -69,6 +70,21 @@ def test_simulation_tables_carry_provenance(quick_run):
         df = pd.read_csv(quick_run / "results" / "tables" / f"{name}.csv")
         for column in ("omega_fast", "solver", "chaindrag_version"):
             assert column in df.columns, f"{name}.csv lacks provenance column {column}"
+
+
+def test_validation_names_the_preset_and_the_configuration_it_judged(quick_run):
+    import yaml
+
+    from chaindrag.config import _deep_merge, config_digest
+
+    df = pd.read_csv(quick_run / "results" / "tables" / "validation.csv",
+                     keep_default_na=False, dtype=str)
+    assert list(df.columns[-3:]) == ["preset", "config_sha256", "chaindrag_version"]
+    assert (df["preset"] == "quick").all()
+    # the configuration snakemake ran with: config.yaml, preset=quick, the quick section
+    # merged over the others (the quick section itself kept)
+    cfg = dict(yaml.safe_load((quick_run / "config.yaml").read_text()), preset="quick")
+    assert (df["config_sha256"] == config_digest(_deep_merge(cfg, cfg["quick"]))).all()
 
 
 def test_fig8_runs_are_decided_at_tau_max_or_say_why_not_and_what_continues_them(quick_run):

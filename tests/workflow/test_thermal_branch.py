@@ -41,7 +41,7 @@ SCHEMAS = {
                         "expected"],
     "thermal_solver_agreement": ["quantity", "value", "omega_T", "seed"],
     "validation_thermal": ["figure", "claim", "expected", "measured", "tolerance", "passed",
-                           "note"],
+                           "note", "preset", "config_sha256", "chaindrag_version"],
 }
 
 
@@ -74,6 +74,8 @@ def test_every_thermal_claim_of_the_quick_preset_passes_or_is_not_applicable(the
     df = pd.read_csv(thermal_run / "results" / "tables" / "validation_thermal.csv",
                      keep_default_na=False)
     assert df["figure"].str.startswith("thermal_").all()
+    assert (df["preset"] == "quick").all()
+    assert df["config_sha256"].astype(str).str.fullmatch("[0-9a-f]{64}").all()
     failed = df[df["passed"].astype(str) == "False"]
     assert failed.empty, "failed claims:\n" + failed[["figure", "claim", "note"]].to_string()
     na = df[df["passed"].astype(str) == "n/a"]

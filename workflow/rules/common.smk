@@ -13,6 +13,8 @@ import math
 
 from snakemake.utils import validate
 
+from chaindrag.config import config_digest
+
 
 def deep_merge(base, override):
     """Return a copy of ``base`` with ``override`` merged in (mappings recursively, rest replaced)."""
@@ -31,6 +33,13 @@ validate(_QUICK, "../schemas/config.schema.yaml")
 if config["preset"] == "quick":
     config.update(_QUICK)  # in place: rules and report captions see the merged values
 PRESET = config["preset"]
+
+
+def config_sha256(wildcards=None):
+    """SHA-256 of the whole configuration as the workflow runs it (preset applied, defaults
+    filled in): the validation tables' config_sha256 column. A param of the validation rules,
+    so any change of the configuration reruns them (seconds each)."""
+    return config_digest(config)
 
 
 report: "../report/workflow.rst"

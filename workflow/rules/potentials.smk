@@ -110,6 +110,9 @@ rule validation_potentials:
     output:
         table=report("results/tables/validation_potentials.csv",
                      caption="../report/potentials_validation.rst", category="Potentials"),
+    params:
+        preset=PRESET,
+        config_sha256=config_sha256,
     log:
         "results/logs/tables/validation_potentials.log",
     benchmark:

@@ -379,6 +379,9 @@ rule validation_thermal:
     output:
         table=report("results/tables/validation_thermal.csv",
                      caption="../report/thermal_table_validation.rst", category="Thermal"),
+    params:
+        preset=PRESET,
+        config_sha256=config_sha256,
     log:
         "results/logs/tables/validation_thermal.log",
     benchmark:

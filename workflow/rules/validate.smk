@@ -1,6 +1,8 @@
 # The paper's claims checked against the tables: results/tables/validation.csv.
 # chaindrag.validation.run_all is called by workflow/scripts/validate.py; the Fig. 3 claims
 # (sound cone, trapping, |delta rho|) read the Fig. 3 trajectory stores directly.
+# Every row names the preset and the SHA-256 of the whole configuration (config_sha256): as
+# params, any change of the configuration reruns these rules (3-7 s each).
 
 
 rule validation:
@@ -13,6 +15,8 @@ rule validation:
     params:
         config=lambda w: canon({**{k: config[k] for k in ["kernels", *FIGURES, "health"]},
                                 "fig8": fig8_panels_config()}),
+        preset=PRESET,
+        config_sha256=config_sha256,
     log:
         "results/logs/tables/validation.log",
     benchmark:
@@ -46,6 +50,8 @@ rule validation_fates:
         config=lambda w: canon({k: config[k] for k in ["fig8"]}),
         figures=["fig8"],
         rename={"fig8_fates_continued": "fig8_fates"},
+        preset=PRESET,
+        config_sha256=config_sha256,
     log:
         "results/logs/tables/validation_fates.log",
     benchmark:

@@ -1,6 +1,7 @@
 # Snakemake script (thin): send stdout, stderr and logging to the rule's log, run every claim of
 # the potentials study (chaindrag.validation.potentials.run_potentials) and report the failed
 # claims on the terminal too. A failed claim does not fail the rule: the other outputs stand.
+# Every row names the rule's params preset and config_sha256 (the whole configuration's digest).
 import logging
 import sys
 
@@ -14,7 +15,8 @@ from chaindrag.validation import failed_claims, summary  # noqa: E402
 from chaindrag.validation.potentials import run_potentials  # noqa: E402
 
 smk = snakemake  # noqa: F821
-df = run_potentials(smk.input.table, smk.output.table)
+df = run_potentials(smk.input.table, smk.output.table, preset=smk.params.preset,
+                    config_sha256=smk.params.config_sha256)
 text = summary(df)
 print(text)
 if len(failed_claims(df)):

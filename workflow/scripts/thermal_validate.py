@@ -1,6 +1,7 @@
 # Snakemake script (thin): send stdout, stderr and logging to the rule's log, run every claim
 # of the thermal branch once (chaindrag.validation.run_thermal) and report the failed claims
 # at the end of the log and on the terminal. A failed claim does not fail the rule.
+# Every row names the rule's params preset and config_sha256 (the whole configuration's digest).
 import logging
 import sys
 
@@ -13,7 +14,8 @@ logging.captureWarnings(True)
 from chaindrag.validation import failed_claims, run_thermal, summary  # noqa: E402
 
 smk = snakemake  # noqa: F821
-df = run_thermal(tables=list(smk.input.tables), output=smk.output.table)
+df = run_thermal(tables=list(smk.input.tables), output=smk.output.table,
+                 preset=smk.params.preset, config_sha256=smk.params.config_sha256)
 text = summary(df)
 print(text)
 if len(failed_claims(df)):

@@ -1,6 +1,7 @@
 # Snakemake script (thin): send stdout, stderr and logging to the rule's log, run every claim
 # check once (chaindrag.validation.run_all) and report the failed claims at the end of the log
 # and on the terminal. A failed claim does not fail the rule: the other outputs stand.
+# Every row names the rule's params preset and config_sha256 (the whole configuration's digest).
 import logging
 import sys
 
@@ -15,7 +16,8 @@ from chaindrag.validation import failed_claims, run_all, summary  # noqa: E402
 smk = snakemake  # noqa: F821
 stores = list(smk.input.stores) if hasattr(smk.input, "stores") else None
 df = run_all(tables=list(smk.input.tables), output=smk.output.table, config=smk.params.config,
-             stores=stores, figures=smk.params.get("figures"), rename=smk.params.get("rename"))
+             stores=stores, figures=smk.params.get("figures"), rename=smk.params.get("rename"),
+             preset=smk.params.preset, config_sha256=smk.params.config_sha256)
 text = summary(df)
 print(text)
 if len(failed_claims(df)):

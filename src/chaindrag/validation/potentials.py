@@ -26,13 +26,13 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
-from .._version import __version__
 from ..analytic import spike_speeds
 from ..interactions import numerical_fourier
 from ..stores import write_table
 from .kinematics import _EIGHT_PI_SQ, _kinetic
 from .pair import midpoint_energy, table_interaction
-from .rows import COLUMNS, NA, Claim, _as_bool, _g, _require
+from .rows import Claim, _as_bool, _g, _require
+from .rows import table as _table
 from .run import _read, _safe, failed_claims, summary
 from .tolerances import (FIG8C_SPIKE_REL, SP_BASE_TOL, SP_EDGE_ENERGY, SP_KE_OVER_PHI,
                          SP_RESOLVABLE, SP_SHIFT_FACTOR, SP_SHIFT_MAX)
@@ -210,13 +210,17 @@ def _eq33_from_scratch(v: float, alpha: float, wf: float, inter) -> float:
                               / np.abs(alpha * dom / v + 1.0)))
 
 
-def validate_potentials(table: pd.DataFrame | None) -> pd.DataFrame:
+def validate_potentials(table: pd.DataFrame | None, *, preset: str | None = None,
+                        config_sha256: str | None = None) -> pd.DataFrame:
     """Every claim of the study on potentials_single_pass.csv (see the module docstring).
 
     Parameters
     ----------
     table : pandas.DataFrame or None
         potentials_single_pass.csv; missing or empty gives n/a rows.
+    preset, config_sha256 : str, optional
+        Written to every row: the workflow's preset and
+        :func:`chaindrag.config.config_digest` of its configuration; empty when left out.
 
     Returns
     -------
@@ -236,14 +240,11 @@ def validate_potentials(table: pd.DataFrame | None) -> pd.DataFrame:
                       ("Eq. (25) for the Gaussian = Eq. (26)", check_gaussian_eq26),
                       ("Eq. (33) vs an independent evaluation", check_steady_state)):
         rows.extend(_safe(FIGURE, claim, checked(fn)))
-    out = pd.DataFrame(rows, columns=COLUMNS[:-1])
-    out["passed"] = out["passed"].map(lambda x: NA if isinstance(x, str) else bool(x)
-                                      ).astype(object)
-    out["chaindrag_version"] = __version__
-    return out
+    return _table(rows, preset=preset, config_sha256=config_sha256)
 
 
-def run_potentials(table: str | os.PathLike, output: str | os.PathLike) -> pd.DataFrame:
+def run_potentials(table: str | os.PathLike, output: str | os.PathLike, *,
+                   preset: str | None = None, config_sha256: str | None = None) -> pd.DataFrame:
     """Run every claim of the study on ``table`` and write ``output`` (validation_potentials.csv).
 
     Parameters
@@ -252,13 +253,16 @@ def run_potentials(table: str | os.PathLike, output: str | os.PathLike) -> pd.Da
         results/tables/potentials_single_pass.csv.
     output : path
         The validation table written (atomically).
+    preset, config_sha256 : str, optional
+        The columns of the same names (:func:`validate_potentials`); empty when left out.
 
     Returns
     -------
     pandas.DataFrame
         The rows; failed claims are logged as a WARNING, nothing is raised.
     """
-    df = validate_potentials(_read(table) if os.path.exists(table) else None)
+    df = validate_potentials(_read(table) if os.path.exists(table) else None, preset=preset,
+                             config_sha256=config_sha256)
     write_table(df, output)
     for r in df.itertuples(index=False):
         log.info("[%s] %s: %s (measured %s, tolerance %s)", r.figure, r.claim, r.passed,

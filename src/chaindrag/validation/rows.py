@@ -5,12 +5,20 @@ Every check returns a list of rows (dicts) with the columns
     figure, claim, expected, measured, tolerance, passed, note
 
 ``passed`` is True, False or :data:`NA` (``"n/a"``: the claim cannot be judged on the data at
-hand; the note says why). :class:`Claim` builds the rows of one claim.
+hand; the note says why). :class:`Claim` builds the rows of one claim. :func:`table` makes
+the validation table of the rows, adding the provenance columns
+
+    preset, config_sha256, chaindrag_version
+
+(the workflow's preset and :func:`chaindrag.config.config_digest` of the configuration it ran
+with, both empty when not given, as when :func:`~chaindrag.validation.validate` is called
+outside the workflow; then the package version).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,9 +26,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._version import __version__
+
 NA = "n/a"
+#: The columns of every validation table (validation.csv, validation_fates.csv,
+#: validation_thermal.csv, validation_potentials.csv): a check's row (the first seven), then
+#: provenance. preset and config_sha256 came later: after the existing columns, before
+#: chaindrag_version (results/README.md).
 COLUMNS = ["figure", "claim", "expected", "measured", "tolerance", "passed", "note",
-           "chaindrag_version"]
+           "preset", "config_sha256", "chaindrag_version"]
+#: The columns of a row a check returns (:func:`row`).
+ROW_COLUMNS = COLUMNS[:7]
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class NotApplicable(Exception):
@@ -67,12 +84,53 @@ def row(figure: str, claim: str, expected: Any, measured: Any, tolerance: Any,
     Returns
     -------
     dict
-        The row, keyed by the first seven :data:`COLUMNS`.
+        The row, keyed by :data:`ROW_COLUMNS` (the first seven :data:`COLUMNS`).
     """
     if not (isinstance(passed, str) and passed == NA):
         passed = bool(passed)
     return dict(figure=figure, claim=claim, expected=_num(expected), measured=_num(measured),
                 tolerance=_num(tolerance), passed=passed, note=note)
+
+
+def table(rows: Sequence[dict], *, preset: str | None = None,
+          config_sha256: str | None = None) -> pd.DataFrame:
+    """The validation table of ``rows``: :data:`COLUMNS`, provenance filled in.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        Rows of :func:`row` (keyed by :data:`ROW_COLUMNS`).
+    preset : str, optional
+        The workflow's preset (``config["preset"]``: ``"paper"``, ``"quick"``); empty when not
+        given.
+    config_sha256 : str, optional
+        :func:`chaindrag.config.config_digest` of the configuration the workflow ran with (64
+        lowercase hex digits); empty when not given.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per row given, with the :data:`COLUMNS`; ``passed`` holds True, False or
+        :data:`NA`, chaindrag_version the package's version.
+
+    Raises
+    ------
+    ValueError
+        If ``config_sha256`` is not 64 lowercase hex digits, or ``preset`` is not a string.
+    """
+    if preset is not None and not isinstance(preset, str):
+        raise ValueError(f"preset must be a string (the config's preset), got {preset!r}")
+    if config_sha256 is not None and not (isinstance(config_sha256, str)
+                                          and _SHA256.fullmatch(config_sha256)):
+        raise ValueError("config_sha256 must be 64 lowercase hex digits "
+                         f"(chaindrag.config.config_digest), got {config_sha256!r}")
+    out = pd.DataFrame(list(rows), columns=ROW_COLUMNS)
+    out["passed"] = out["passed"].map(lambda x: NA if isinstance(x, str) else bool(x)
+                                      ).astype(object)
+    out["preset"] = preset or ""
+    out["config_sha256"] = config_sha256 or ""
+    out["chaindrag_version"] = __version__
+    return out[COLUMNS]
 
 
 def na_row(figure: str, claim: str, note: str, expected: Any = "", measured: Any = "",

@@ -11,7 +11,6 @@ from typing import Any
 
 import pandas as pd
 
-from .._version import __version__
 from .fig2 import check_fig2
 from .fig3 import _load_stores, check_fig3
 from .fig4 import check_fig4_pass, check_fig4c
@@ -20,7 +19,7 @@ from .fig8 import check_fig8
 from .fig8c import check_fig8c
 from .fig9 import check_fig9
 from .health import check_health
-from .rows import COLUMNS, NA, NotApplicable, na_row, row
+from .rows import NA, NotApplicable, na_row, row, table
 from .single_pass import check_capture, check_single_pass
 
 log = logging.getLogger("chaindrag.validation")
@@ -88,7 +87,8 @@ def _checks(t: Mapping[str, pd.DataFrame | None], config: Mapping,
 
 def validate(tables: Mapping[str, pd.DataFrame | None], config: Mapping | None = None,
              stores: Iterable[Any] | None = None,
-             figures: Collection[str] | None = None) -> pd.DataFrame:
+             figures: Collection[str] | None = None, *, preset: str | None = None,
+             config_sha256: str | None = None) -> pd.DataFrame:
     """Every claim, from tables keyed by name (``"fig2_kernel"``, ...) and the Fig. 3 stores.
 
     Parameters
@@ -103,23 +103,23 @@ def validate(tables: Mapping[str, pd.DataFrame | None], config: Mapping | None =
         Fig. 3 trajectory stores (paths or :class:`~chaindrag.trajectory.Trajectory`).
     figures : collection of str, optional
         Run only the checks of these figures (e.g. ``{"fig8"}``); all by default.
+    preset, config_sha256 : str, optional
+        Written to every row: the workflow's preset and
+        :func:`chaindrag.config.config_digest` of the whole configuration it ran with (the
+        workflow passes both). Left out (a call outside the workflow), the columns are empty.
 
     Returns
     -------
     pandas.DataFrame
-        One row per claim with the :data:`COLUMNS`. A check that raises gives a failed row
-        (and an ERROR in the log), not an exception.
+        One row per claim with the :data:`~chaindrag.validation.rows.COLUMNS`. A check that
+        raises gives a failed row (and an ERROR in the log), not an exception.
     """
     t = dict(tables)
     rows: list[dict] = []
     for fig, claim, fn in _checks(t, dict(config or {}), list(stores or [])):
         if figures is None or fig in figures:
             rows.extend(_safe(fig, claim, fn))
-    out = pd.DataFrame(rows, columns=COLUMNS[:-1])
-    out["passed"] = out["passed"].map(lambda x: NA if isinstance(x, str) else bool(x)
-                                      ).astype(object)
-    out["chaindrag_version"] = __version__
-    return out
+    return table(rows, preset=preset, config_sha256=config_sha256)
 
 
 def summary(df: pd.DataFrame) -> str:
@@ -164,7 +164,8 @@ def failed_claims(df: pd.DataFrame) -> pd.DataFrame:
 
 def run_all(tables: Sequence[PathLike], output: PathLike, config: Mapping | None = None,
             stores: Sequence[Any] | None = None, figures: Collection[str] | None = None,
-            rename: Mapping[str, str] | None = None) -> pd.DataFrame:
+            rename: Mapping[str, str] | None = None, *, preset: str | None = None,
+            config_sha256: str | None = None) -> pd.DataFrame:
     """Run every check on the workflow's tables (and Fig. 3 stores), write ``output``.
 
     Parameters
@@ -184,6 +185,8 @@ def run_all(tables: Sequence[PathLike], output: PathLike, config: Mapping | None
     rename : mapping, optional
         Table name read from a file name -> the name the checks know it by, e.g.
         ``{"fig8_fates_continued": "fig8_fates"}`` for the named target ``fates``.
+    preset, config_sha256 : str, optional
+        The columns of the same names (:func:`validate`); empty when left out.
 
     Returns
     -------
@@ -205,7 +208,8 @@ def run_all(tables: Sequence[PathLike], output: PathLike, config: Mapping | None
             loaded.extend(_load_stores([s]))
         except Exception as exc:  # an unreadable store makes the Fig. 3 claims n/a
             log.warning("cannot load store %s: %s", s, exc)
-    df = validate(frames, config, loaded if stores else None, figures)
+    df = validate(frames, config, loaded if stores else None, figures, preset=preset,
+                  config_sha256=config_sha256)
     write_table(df, output)
     text = summary(df)
     for r in df.itertuples(index=False):

@@ -23,9 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._version import __version__
 from ..stores import write_table
-from .rows import COLUMNS, NA, Claim, _g, _require
+from .rows import Claim, _g, _require, table
 from .run import _read, _safe, failed_claims, summary
 from .thermal_drag import check_thermal_drag
 from .thermal_single_pass import check_thermal_single_pass
@@ -216,8 +215,17 @@ def check_thermal_drift(ends: pd.DataFrame | None) -> list[dict]:
 
 
 # ------------------------------------------------------------------------------- runner
-def validate_thermal(tables: Mapping[str, pd.DataFrame | None]) -> pd.DataFrame:
+def validate_thermal(tables: Mapping[str, pd.DataFrame | None], *, preset: str | None = None,
+                     config_sha256: str | None = None) -> pd.DataFrame:
     """Every thermal claim from tables keyed by name (``"thermal_single_pass"``, ...).
+
+    Parameters
+    ----------
+    tables : mapping
+        Table name (the file name without ``.csv``) to DataFrame.
+    preset, config_sha256 : str, optional
+        Written to every row: the workflow's preset and
+        :func:`chaindrag.config.config_digest` of its configuration; empty when left out.
 
     Returns
     -------
@@ -244,14 +252,11 @@ def validate_thermal(tables: Mapping[str, pd.DataFrame | None]) -> pd.DataFrame:
     rows: list[dict] = []
     for fig, claim, fn in checks:
         rows.extend(_safe(fig, claim, fn))
-    out = pd.DataFrame(rows, columns=COLUMNS[:-1])
-    out["passed"] = out["passed"].map(lambda x: NA if isinstance(x, str) else bool(x)
-                                      ).astype(object)
-    out["chaindrag_version"] = __version__
-    return out
+    return table(rows, preset=preset, config_sha256=config_sha256)
 
 
-def run_thermal(tables: Sequence[str | os.PathLike], output: str | os.PathLike) -> pd.DataFrame:
+def run_thermal(tables: Sequence[str | os.PathLike], output: str | os.PathLike, *,
+                preset: str | None = None, config_sha256: str | None = None) -> pd.DataFrame:
     """Run every thermal claim on the branch's tables (by file name) and write ``output``.
 
     Parameters
@@ -260,6 +265,8 @@ def run_thermal(tables: Sequence[str | os.PathLike], output: str | os.PathLike) 
         results/tables/thermal_*.csv; missing ones give n/a rows.
     output : path
         validation_thermal.csv (written atomically).
+    preset, config_sha256 : str, optional
+        The columns of the same names (:func:`validate_thermal`); empty when left out.
 
     Returns
     -------
@@ -267,7 +274,7 @@ def run_thermal(tables: Sequence[str | os.PathLike], output: str | os.PathLike) 
         The rows; failed claims are logged as a WARNING, nothing is raised.
     """
     frames = {Path(p).stem: _read(p) for p in tables if Path(p).exists()}
-    df = validate_thermal(frames)
+    df = validate_thermal(frames, preset=preset, config_sha256=config_sha256)
     write_table(df, output)
     for r in df.itertuples(index=False):
         log.info("[%s] %s: %s (measured %s, tolerance %s)", r.figure, r.claim, r.passed,
