@@ -19,7 +19,7 @@ from chaindrag import analytic
 from chaindrag.interactions import (Gaussian, LennardJones, Lorentzian, Morse, UserPotential,
                                     interaction_from_config, negated)
 from chaindrag.params import ParameterError, SeriesTruncationWarning
-from chaindrag.jobs.thermal_drag import thermal_drag_sample
+from chaindrag.jobs.thermal import thermal_drag_sample
 from chaindrag.solvers import drive
 from chaindrag.thermal import ThermalChain, displacement_variance
 
@@ -332,7 +332,7 @@ def test_every_order_summed_is_the_default_and_a_cut_series_is_refused_or_flagge
     ({"kind": "lennard_jones", "epsilon": 1.0, "s": 4.2, "h": 4.0}, 30.0)],
     ids=["morse", "lennard_jones"])
 def test_a_samples_two_signs_of_a_channel_cancel_the_loss_beyond_eq33(spec, v):
-    # The workflow's sample (jobs.thermal_drag) runs Phi and -Phi: the Phi^3 term of the loss
+    # The workflow's sample (jobs.thermal.drag) runs Phi and -Phi: the Phi^3 term of the loss
     # changes sign with Phi, so the two runs miss Eq. (33) on opposite sides and their mean
     # is left with the Phi^4 and finite-tau parts only (measured at tau = 100: Morse
     # -0.15 / +0.17 / mean +0.013 %, Lennard-Jones -0.65 / +0.79 / +0.07 %)

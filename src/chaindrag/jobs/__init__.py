@@ -10,18 +10,20 @@ The reductions of these outputs into tidy tables are in :mod:`chaindrag.tables`.
 - ``single_pass``: single passes (Figs. 4c, 5, 6);
 - ``runs``: full trajectories (Figs. 3, 4a/b, 7) and biased drift runs (Fig. 8);
 - ``health``: energy conservation, solver agreement, drive mode vs Eq. (33);
-- ``thermal``, ``thermal_drag``: the thermal study's runs (single passes, equilibration,
-  drift, the sampler and solver checks; drive mode on thermal chains).
+- ``thermal``: the thermal study's runs, one module per study (single passes, equilibration,
+  drift, the sampler and solver checks, drive mode on thermal chains).
 """
 
 from .health import run_drive_check, run_energy_check, run_solver_check
 from .progress import ProgressLog
 from .runs import run_drift, run_trajectory
 from .single_pass import run_single_pass_batch, single_pass_run
-from .thermal import (run_thermal_drift_batch, run_thermal_equilibration_batch,  # noqa: F401
-                      run_thermal_sampler_check, run_thermal_single_pass_batch,
-                      run_thermal_solver_check)  # issue 13
-from .thermal_drag import run_thermal_drag_batch  # noqa: F401 (drive mode at finite T)
+from .thermal import (run_thermal_drag_batch, run_thermal_drift_batch,
+                      run_thermal_equilibration_batch, run_thermal_sampler_check,
+                      run_thermal_single_pass_batch, run_thermal_solver_check)
 
 __all__ = ["ProgressLog", "run_drift", "run_drive_check", "run_energy_check",
-           "run_single_pass_batch", "run_solver_check", "run_trajectory", "single_pass_run"]
+           "run_single_pass_batch", "run_solver_check", "run_thermal_drag_batch",
+           "run_thermal_drift_batch", "run_thermal_equilibration_batch",
+           "run_thermal_sampler_check", "run_thermal_single_pass_batch",
+           "run_thermal_solver_check", "run_trajectory", "single_pass_run"]

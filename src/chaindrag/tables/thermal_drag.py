@@ -1,6 +1,6 @@
 """Drive-mode loss on thermal chains against Eq. (33) at temperature T.
 
-Batch tables of :mod:`chaindrag.jobs.thermal_drag` in (one row per drive run), one row per
+Batch tables of :mod:`chaindrag.jobs.thermal.drag` in (one row per drive run), one row per
 (statistics, omega_T, v) out: the samples' mean and standard error (a sample is a
 realization and its mirror image at +-phi0), the same runs on the chain at rest, and the
 theory beside them (:func:`chaindrag.analytic.thermal_steady_state_loss` and its

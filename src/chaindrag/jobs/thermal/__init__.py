@@ -21,18 +21,21 @@ One module per study:
 - ``single_pass``: :func:`thermal_single_passes`, :func:`pass_spacing` (Sec. V at T > 0);
 - ``equilibration``: :func:`thermal_equilibration`, :func:`cell_minimum` (equipartition);
 - ``drift``: :func:`thermal_drift` (Fig. 8's biased runs at T > 0);
-- ``checks``: :func:`run_thermal_sampler_check`, :func:`run_thermal_solver_check`.
+- ``checks``: :func:`run_thermal_sampler_check`, :func:`run_thermal_solver_check`;
+- ``drag``: :func:`thermal_drag_sample`, drive mode on thermal chains (Eq. 33 at T > 0).
 """
 
 from .bath import REST, bath
 from .checks import run_thermal_sampler_check, run_thermal_solver_check
+from .drag import run_thermal_drag_batch, thermal_drag_sample
 from .drift import run_thermal_drift_batch, thermal_drift
 from .equilibration import cell_minimum, run_thermal_equilibration_batch, thermal_equilibration
 from .single_pass import pass_spacing, run_thermal_single_pass_batch, thermal_single_passes
 
 __all__ = [
-    "REST", "bath", "cell_minimum", "pass_spacing", "run_thermal_drift_batch",
+    "REST", "bath", "cell_minimum", "pass_spacing", "run_thermal_drag_batch",
+    "run_thermal_drift_batch",
     "run_thermal_equilibration_batch", "run_thermal_sampler_check",
     "run_thermal_single_pass_batch", "run_thermal_solver_check", "thermal_drift",
-    "thermal_equilibration", "thermal_single_passes",
+    "thermal_drag_sample", "thermal_equilibration", "thermal_single_passes",
 ]

@@ -15,14 +15,14 @@ from typing import Any
 
 import pandas as pd
 
-from ..analytic._pair import provenance_text
-from ..interactions import Gaussian, interaction_from_config, negated
-from ..solvers import drive
-from ..stores import write_table
-from ..tables._common import PathLike, _with_provenance
-from ..thermal import ThermalChain
-from .progress import ProgressLog
-from .thermal import REST
+from ...analytic._pair import provenance_text
+from ...interactions import Gaussian, interaction_from_config, negated
+from ...solvers import drive
+from ...stores import write_table
+from ...tables._common import PathLike, _with_provenance
+from ...thermal import ThermalChain
+from ..progress import ProgressLog
+from .bath import REST
 
 
 def thermal_drag_sample(*, alpha: float, phi0: float, lam: float, mu: float, v: float,
