@@ -350,6 +350,67 @@ def test_provenance_names_everything_needed_to_regenerate():
                                   chain.field(0, 10, [0.3], check_ring=False))
 
 
+@pytest.mark.parametrize("statistics, temp", [("classical", 2.0), ("quantum", 0.0)])
+def test_uniform_and_zone_boundary_modes_of_a_ring_are_thermal_oscillators_at_every_phase(
+        statistics, temp):
+    # On a ring of N sites the uniform mode Q_0 = N^-1/2 sum_n rho_n (q = 0, omega = 1) and,
+    # N even, the zone-boundary mode Q_pi = N^-1/2 sum_n (-1)^n rho_n (q = pi, omega = wf)
+    # are single harmonic oscillators (sum_m C_m = eps(1) and sum_m (-1)^m C_m = eps(wf)/wf^2:
+    # classically (T/wf)(1 +- r)/(1 -/+ r)). A thermal oscillator's coordinate is Gaussian
+    # with <Q^2> = eps/omega^2 at every time: at tau = 0 (coordinate), a quarter period on
+    # (the momentum turned into the coordinate) and an eighth. On a small ring these two
+    # modes carry a large share of <rho^2> (~50 % here; ~5 % on the 182-site ring of a
+    # short run). The estimate over R seeds has relative standard error sqrt(2/R) (Q^2 of
+    # a centred Gaussian): 3.29 of it at R = 600 is 19 %.
+    n, seeds = 64, 600
+    z = 3.29
+    signs = (-1.0) ** np.arange(n)
+    for omega, proj in ((1.0, np.ones(n)), (WF, signs)):
+        taus = np.array([0.0, 0.125, 0.25]) / omega
+        q = np.array([ThermalChain(temp, statistics=statistics, seed=s, n_modes=n).field(
+            0, n, taus, check_ring=False) @ proj for s in range(seeds)]) / math.sqrt(n)
+        expected = energy(omega, temp, statistics) / omega**2
+        np.testing.assert_allclose(np.mean(q**2, axis=0), expected,
+                                   rtol=z * math.sqrt(2 / seeds), atol=0)
+
+
+def test_sampler_job_meets_the_closed_forms_with_the_isserlis_standard_error(tmp_path):
+    # The thermal_sampler job (jobs.thermal.run_thermal_sampler_check) averages each
+    # realization over all N sites and reports the mean over R seeds with its standard
+    # error. For a Gaussian field that error is known (Isserlis): per realization
+    # Var<x_n y_n>_n = (1/N) sum_m [Cxx_m Cyy_m + Cxy_m Cyx_m], so
+    #   <rho^2>: 2 sum C_m(0)^2,  <(rho'/2 pi)^2>: 2 sum Cv_m(0)^2 (classical: 2 T^2),
+    #   <rho_n rho_n+1>: sum C_m(0)^2 + C_m-1(0) C_m+1(0),  C_0(tau): sum C_m(0)^2 + C_m(tau)^2.
+    # The job's standard error (sd over seeds / sqrt(R)) must lie in the chi^2_(R-1) band of
+    # the true one (false alarm 1e-3), and its mean within 3.29 true standard errors of the
+    # closed form. A standard deviation reported as the standard error (x4 at R = 16) or a
+    # neighbour correlation taken along the wrong axis fails.
+    from scipy import stats
+
+    from chaindrag.jobs.thermal import run_thermal_sampler_check
+
+    n, seeds, temp, lag, p = 4096, 16, 5.0, 0.5, 1e-3
+    df = run_thermal_sampler_check(tmp_path / "sampler.csv", omega_T=[temp],
+                                   statistics=["classical"], n_modes=n, seeds=seeds,
+                                   lags=[lag], origins=1, omega_fast=WF)
+    m = np.arange(-300, 301)
+    c0, ct = th.correlation(m, 0.0, temp, "classical"), th.correlation(m, lag, temp, "classical")
+    cv = th.velocity_correlation(m, 0.0, temp, "classical")
+    cp, cm = (th.correlation(m + s, 0.0, temp, "classical") for s in (1, -1))
+    per_seed = {"displacement_variance": 2 * np.sum(c0**2), "velocity_variance": 2 * np.sum(cv**2),
+                "neighbour_correlation": np.sum(c0**2 + cp * cm),
+                "time_correlation": np.sum(c0**2 + ct**2)}
+    band = [math.sqrt(stats.chi2.ppf(x, seeds - 1) / (seeds - 1)) for x in (p / 2, 1 - p / 2)]
+    z = stats.norm.ppf(1 - p / 2)
+    assert sorted(df["quantity"]) == sorted(per_seed)
+    for row in df.itertuples():
+        se = math.sqrt(per_seed[row.quantity] / (n * seeds))
+        assert z * se < 0.05 * th.displacement_variance(temp, "classical") \
+            or z * se < 0.05 * abs(row.expected), row.quantity  # resolves 5 %
+        assert abs(row.measured - row.expected) <= z * se, (row.quantity, row.measured)
+        assert band[0] <= row.std_error / se <= band[1], (row.quantity, row.std_error / se)
+
+
 # --------------------------------------------------------------------------- bad input
 @pytest.mark.parametrize("kwargs, name", [
     (dict(omega_T=-1.0), "omega_T"), (dict(omega_T=math.nan), "omega_T"),

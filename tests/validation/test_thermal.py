@@ -117,6 +117,25 @@ def test_a_solver_table_without_the_transparent_run_is_not_judged_for_it():
     assert rows[0]["passed"] is True and rows[1]["passed"] == NA
 
 
+def test_sampler_tolerance_is_the_student_t_value_over_the_standard_error():
+    # every sampler row (<rho^2>, <(rho'/2 pi)^2>, <rho_n rho_n+1>, and C_0(tau) at one lag)
+    # is judged as |measured - closed form| <= t_{R-1} x standard error at P_ROW: an offset
+    # just inside passes, just outside fails, at 16 realizations as at 5
+    for seeds in (5, 16):
+        se = 0.01
+        tol = stats.t.ppf(1 - P_ROW / 2, seeds - 1) * se
+
+        def verdicts(offset):
+            rows = [dict(statistics="classical", omega_T=5.0, quantity=q, lag=0.0,
+                         measured=e + offset, std_error=se, expected=e, seeds=seeds)
+                    for q, e in (("displacement_variance", 0.5), ("velocity_variance", 5.0),
+                                 ("neighbour_correlation", 0.409), ("time_correlation", 0.2))]
+            return [r["passed"] for r in check_thermal_sampler(pd.DataFrame(rows))]
+
+        assert verdicts(0.99 * tol) == [True] * 4, seeds
+        assert verdicts(-1.01 * tol) == [False] * 4, seeds
+
+
 # -------------------------------------------------- too few samples for a tolerance to bite
 def _sampler(seeds, velocity=5.0):
     return pd.DataFrame([dict(statistics="classical", omega_T=5.0, quantity=q, lag=0.0,
