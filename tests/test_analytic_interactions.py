@@ -199,6 +199,51 @@ def test_eq33_tends_to_eq25_for_large_spacing(inter):
     assert abs((10 * err[2] - err[0]) / 9) < 3e-5
 
 
+def _lorentzian_band_integral(v, a, b, wf):
+    """Eq. (25), N -> inf, for the Lorentzian: Phi_k = A pi b e^{-|k| b}, the band by mpmath."""
+    mpmath.mp.dps = 20
+    v_, wf_ = mpmath.mpf(v), mpmath.mpf(wf)
+
+    def integrand(q):
+        om = mpmath.sqrt(1 + (wf_**2 - 1) * mpmath.sin(q / 2) ** 2)
+        return (4 * mpmath.pi**2 * om / v_**2 * a * mpmath.pi * b
+                * mpmath.exp(-2 * mpmath.pi * om / v_ * b)) ** 2
+
+    return float(mpmath.quad(integrand, [0, 0.05, 0.2, 0.6, mpmath.pi]) / (2 * mpmath.pi))
+
+
+@pytest.mark.parametrize("wf", (3.0, 25.0))
+def test_every_loss_of_any_potential_follows_the_band_top_omega_fast(wf):
+    # the band omega(q)^2 = 1 + (omega_fast^2 - 1) sin^2(q/2) enters Eqs. (25) and (33) (and
+    # their broadening) for any potential, not only through the Gaussian closed forms (every
+    # other test runs at omega_fast = 10): the general path at omega_fast = 3 and 25 against
+    # Eq. (26), Eq. (33) and the broadened loss of the Gaussian's own formulas, and Eq. (25)
+    # of the Lorentzian against a direct mpmath band integral. A path that read the default
+    # omega_fast = 10 misses by orders of magnitude; agreement is to rounding (<= 1e-15
+    # measured; 1e-10 is the mode sum's own tolerance)
+    plain = PlainGaussian(PHI0, LAM)
+    v = np.geomspace(8.0, 400.0, 12)
+    ref = an.single_pass_loss(v, PHI0, LAM, wf)
+    np.testing.assert_allclose(an.single_pass_loss(v, omega_fast=wf, interaction=plain), ref,
+                               rtol=1e-10)
+    assert abs(an.single_pass_loss(v[0], PHI0, LAM) / ref[0] - 1) > 0.5  # wf does matter
+    for vv in (13.0, 90.0):
+        assert an.single_pass_loss(vv, omega_fast=wf, interaction=Lorentzian(2.0, 4.0)) == \
+            pytest.approx(_lorentzian_band_integral(vv, 2.0, 4.0, wf), rel=1e-10)
+    v33 = np.geomspace(3.0, 300.0, 40)
+    np.testing.assert_allclose(
+        an.steady_state_loss(v33, alpha=ALPHA, omega_fast=wf, interaction=plain),
+        an.steady_state_loss(v33, PHI0, LAM, ALPHA, wf), rtol=1e-12)
+    # the broadened loss (mu = 1: the speed varies over the cell) through the general cell
+    # potential: the same tanh-sinh nodes as the Gaussian's, so equal to rounding
+    vb = np.linspace(14.0, 60.0, 9)
+    gauss = an.broadened_steady_state_loss(vb, PHI0, 1.0, ALPHA, 1.0, wf)
+    general = an.broadened_steady_state_loss(vb, alpha=ALPHA, mu=1.0, omega_fast=wf,
+                                             interaction=PlainGaussian(PHI0, 1.0))
+    assert np.all(np.isfinite(gauss))
+    np.testing.assert_allclose(general, gauss, rtol=1e-9)
+
+
 # --------------------------------------------------------------------------- broadened, drift
 def test_broadening_vanishes_for_a_heavy_particle_any_potential():
     v = np.array([15.0, 25.0, 33.0, 55.0])

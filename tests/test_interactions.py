@@ -211,6 +211,31 @@ def test_phi_max_is_the_largest_value_of_phi_and_sets_the_capture_speed(inter):
         inter.phi_max, rel=1e-14, abs=1e-300)
 
 
+# channels on either side of where the well appears on the particle's line: Morse's well
+# r = r0 is reached when h < r0 (E = e^{a (r0 - h)} > 1), Lennard-Jones' r = 2^{1/6} s when
+# h < 2^{1/6} s (q = (s/h)^6 > 1/2); otherwise the deepest point is x = 0, r = h
+CHANNEL_WELLS = [Morse(1.0, 0.25, 2.0, 4.0), Morse(1.0, 0.25, 4.5, 4.0),
+                 LennardJones(1.0, 4.2, 4.5), LennardJones(1.0, 4.2, 4.8),
+                 LennardJones(1.0, 4.2, 3.9)]
+
+
+@pytest.mark.parametrize("inter", CHANNEL_WELLS, ids=repr)
+def test_well_depth_of_a_channel_is_the_minimum_of_phi_along_the_channel(inter):
+    # phi_min against the minimum over x found here: dense samples, then a bounded search
+    # between the neighbours of the best (the well is smooth: 1e-12 relative is reached)
+    short, long = inter.scales
+    x = np.linspace(0.0, 8.0 * long, 200001)
+    vals = inter.potential(x)
+    i = int(np.argmin(vals))
+    res = minimize_scalar(lambda t: float(inter.potential(t)), method="bounded",
+                          bounds=(x[max(i - 1, 0)], x[min(i + 1, x.size - 1)]),
+                          options={"xatol": 1e-10 * short})
+    deepest = min(0.0, float(vals[i]), float(res.fun))
+    assert deepest < 0.0
+    assert inter.phi_min == pytest.approx(deepest, rel=1e-10)
+    assert inter.phi_max == pytest.approx(max(0.0, float(np.max(vals))), rel=1e-12, abs=1e-300)
+
+
 def test_width_is_lam_for_the_gaussian_and_follows_one_definition_for_all():
     generic = ci.Interaction.width.func  # e^{1/2} max|Phi'| / max|Phi''| on a grid
     for inter in (Gaussian(2.0, 4.0), Lorentzian(2.0, 4.0), Lorentzian(-1.0, 0.3)):
@@ -356,6 +381,21 @@ def test_tabulated_forces_in_the_chain_loop_match_the_gaussian_kind(user_gaussia
     tol = 2.0 / 4.0 * user_gaussian.table_rtol * c1
     np.testing.assert_allclose(p1, p2, rtol=0, atol=tol)
     assert e1 == pytest.approx(e2, abs=2.0 * user_gaussian.table_rtol * c1)
+
+
+def test_beyond_a_user_potentials_reach_no_mass_feels_its_force_floor(user_gaussian):
+    # the reach of a tabulated potential: beyond it every mass feels less than reach_floor
+    # (the kernels leave those masses out, reach_floor's notes bound what that misses), and
+    # it is not wasteful: just inside, within one step of the survey grid (2^{1/64}), a
+    # mass still feels the floor
+    m = Morse.channel()
+    morse = UserPotential(m.potential, lambda x: -m.force(x), length=4.0, label="morse-copy")
+    for user in (user_gaussian, morse):
+        r, floor = user.reach(), user.reach_floor
+        beyond = r * np.geomspace(1.0, 1e3, 4000)
+        assert np.max(np.abs(user.force(beyond))) < floor
+        inside = np.linspace(r / 2 ** (1 / 64), r, 2001)
+        assert np.max(np.abs(user.force(inside))) >= floor
 
 
 def test_user_potential_reproduces_the_gaussian_properties(user_gaussian):
