@@ -168,6 +168,30 @@ def test_uniform_force_removes_force_times_alpha_per_pass():
     assert (~table["keep"]).any() and table["keep"].any()
 
 
+def test_a_leftward_pass_crosses_each_midpoint_when_energy_conservation_says():
+    # the mirror image of the test above: sigma -> -sigma is a symmetry, so a particle moving
+    # left against a uniform force crosses alpha (g + 1/2) below its start at the root of
+    # sigma0 + v0 t + acc t^2 / 2 = sigma0 - n alpha, with v_n^2 = v0^2 - 2 (2pi)^2 |force| n alpha
+    # and loses |force| alpha per pass; a leftward bias supplies |bias| per leftward pass.
+    v0, force = -120.0, -0.4
+    tau, sigma, v, acc = uniform_force_motion(v0, force, 6.0, delta=1 / 600)
+    traj = make_traj(tau, sigma, v, phi0=60.0, bias=-0.01)
+    table = per_pass_losses(traj)
+    assert len(table) >= 10 and (table["direction"] == -1).all()
+    n = table["pass_index"].to_numpy()
+    np.testing.assert_allclose(table["delta"], abs(force) * ALPHA, rtol=1e-9)
+    np.testing.assert_allclose(table["sigma_mid"], SIGMA0 - n * ALPHA)
+    np.testing.assert_allclose(table["bias_work"], 0.01, rtol=1e-12)
+    speeds = midpoint_speeds(traj)
+    m = np.arange(len(speeds))
+    t_exact = (-v0 - np.sqrt(v0**2 - 2 * acc * m * ALPHA)) / acc  # first root: the passage
+    # cubic Hermite is exact for this quadratic sigma(tau), linear v exact for linear v(tau)
+    np.testing.assert_allclose(speeds["tau"], t_exact, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(speeds["v"], np.sqrt(v0**2 - 2 * TWO_PI_SQ * abs(force) * m * ALPHA),
+                               rtol=1e-10)
+    np.testing.assert_allclose(speeds["sigma"], SIGMA0 - m * ALPHA)
+
+
 def test_bias_work_per_forward_pass_is_bias():
     tau, sigma, v, _ = uniform_force_motion(60.0, 0.0, 3.0)
     table = per_pass_losses(make_traj(tau, sigma, v, bias=0.01))
@@ -291,6 +315,19 @@ def test_plateau_near_alpha_over_two_is_drift_with_n_two():
     assert fate["offset"] == pytest.approx(1.05, abs=0.01)
 
 
+def test_a_speed_still_rising_by_two_percent_without_bias_is_no_plateau():
+    # without a bias nothing bounds the tail's slope but the plateau's own 1 % limit on the
+    # relative change of the tail speeds: v = 80 + 0.01 tau rises by 2 over the last quarter,
+    # 2.3 % of its mean 87 (its scatter about the mean only 0.66 %): still changing; a rise
+    # ten times slower is a plateau
+    rising = drift_fate(series(lambda t: 80.0 + 0.01 * t), ALPHA, 0.0, tau_end=800.0)
+    assert rising["tail_slope"] == pytest.approx(0.01, rel=1e-6)
+    assert rising["tail_v"] == pytest.approx(87.0, rel=1e-3)
+    assert rising["fate"] == "undetermined"
+    flat = drift_fate(series(lambda t: 80.0 + 0.001 * t), ALPHA, 0.0, tau_end=800.0)
+    assert flat["fate"] == "drift" and flat["criterion"] == "plateau"
+
+
 def test_relaxing_toward_plateau_from_below_is_not_runaway():
     table = series(lambda t: 20.5 - 6.0 * math.exp(-t / 400.0))
     assert drift_fate(table, ALPHA, 0.01, tau_end=800.0)["fate"] != "runaway"
@@ -299,6 +336,17 @@ def test_relaxing_toward_plateau_from_below_is_not_runaway():
 def test_particle_that_stops_crossing_midpoints_is_captured():
     table = series(lambda t: 20.0 - 0.02 * t, tau_stop=300.0)
     assert drift_fate(table, ALPHA, 0.01, tau_end=800.0)["fate"] == "captured"
+
+
+def test_a_particle_slowed_to_alpha_over_8_is_still_drifting_between_two_crossings():
+    # started at 30, it relaxes onto the alpha/8 = 5 line (one cell per 8 tau): judged 7 tau
+    # after its last crossing it is between two crossings, not captured (capture is silence
+    # for gap_cells = 4 cells at its present speed, 32 tau, not at its initial one, 5.3 tau)
+    table = series(lambda t: 5.0 + 25.0 * math.exp(-t / 20.0))
+    end = float(table["tau"].iloc[-1]) + 7.0
+    fate = drift_fate(table, ALPHA, 0.01, tau_end=end)
+    assert fate["fate"] == "drift" and fate["n"] == 8
+    assert drift_fate(table, ALPHA, 0.01, tau_end=end + 26.0)["fate"] == "captured"
 
 
 def test_particle_rocking_across_a_midpoint_is_captured():
@@ -357,6 +405,19 @@ def test_decision_time_of_an_exponential_approach_lies_where_the_residual_force_
     t1 = 50.0 * math.log(0.06 / (0.01 * free))
     assert t1 <= decided <= t1 / 0.75 + 5.0
     assert math.isnan(fate_decided_at(table, "runaway", ALPHA, 0.01, tau_end=2000.0))
+
+
+def test_a_particle_is_judged_captured_from_gap_cells_cell_times_after_its_last_crossing():
+    # crossings at constant speed 20 (one cell per 2 tau) stop at t_last: drift_fate calls the
+    # run captured once 4 alpha / 20 = 8 tau pass without a crossing, so of the judged times
+    # tau_end k/n_grid the decision is the first beyond t_last + 8, exactly (until then: drift)
+    table = series(lambda t: 20.0, tau_stop=300.0)
+    t_last = float(table["tau"].iloc[-1])
+    silent = t_last + 4.0 * ALPHA / 20.0
+    step = 800.0 / 200
+    decided = fate_decided_at(table, "captured", ALPHA, 0.01, tau_end=800.0, n_grid=200)
+    assert decided == pytest.approx(step * (math.floor(silent / step) + 1), abs=1e-9)
+    assert drift_fate(table, ALPHA, 0.01, tau_end=decided - step)["fate"] == "drift"
 
 
 # --- sound cone (Fig. 3) -----------------------------------------------------------------

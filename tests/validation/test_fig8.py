@@ -79,6 +79,17 @@ def test_fig8_slow_plateau_is_judged_at_the_alpha_over_n_its_crossing_period_loc
     assert verdicts(rows, "near alpha/n (Phi0 = -2, v = 4.6)") == [False]
 
 
+def test_fig8_a_plateau_two_percent_off_alpha_over_2_is_not_at_the_line():
+    # Eq. (33)'s stable solutions sit within 0.02 % of alpha/n (19.9974 for alpha/2) and the
+    # Fig. 8 plateaus of CELL above within 0.3 % (19.94): a settled plateau whose cell-mean speed
+    # is 2 % above alpha/2 locks to no line; 1 % is the limit
+    rows = validation.check_fig8(_fates(plateau=20.4), _DRIFT)
+    assert verdicts(rows, "near alpha/n (Phi0 = 2, v = 20.4)") == [False]
+    assert verdicts(rows, "near alpha/n (Phi0 = -2, v = 20.4)") == [False]
+    rows = validation.check_fig8(_fates(plateau=20.15), _DRIFT)
+    assert verdicts(rows, "near alpha/n (Phi0 = 2, v = 20.15)") == [True]
+
+
 def test_fig8_plateau_claims_ask_for_the_plateaus_eq33_predicts_the_runs_can_reach():
     # every run captured or running away: a failure where Eq. 33 has stable solutions in
     # the runs' speeds (13.3 and 20 here), n/a where it has none (a potential whose losses
