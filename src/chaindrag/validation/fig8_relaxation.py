@@ -15,12 +15,11 @@ import pandas as pd
 
 from .. import analytic
 from ..interactions import Interaction
+from .fig8_runs import FIG
 from .kinematics import _spikes_near
 from .pair import barrier, loss_keywords, table_interaction
 from .rows import Claim, _by_phi0, _col, _g
 from .tolerances import RELAXATION_LOSS_REL, RELAXATION_RTOL
-
-FIG = "fig8"
 
 
 def _eq33_acceleration(v, phi0: float, lam: float, alpha: float, omega_fast: float,
