@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -90,3 +91,34 @@ def test_readme_examples_of_lazy_attributes_work():
     gamma, capture = map(float, out.stdout.split())
     assert capture == pytest.approx((8 * 3.141592653589793**2 * 2.0) ** 0.5, rel=1e-15)
     assert abs(gamma) < 0.1
+
+
+def test_subpackages_import_lazily_and_every_exported_name_resolves():
+    """``from chaindrag import tables`` (what a workflow script runs first) loads no heavy
+    library, a job's function loads only what it needs, and every name of a subpackage's
+    ``__all__`` is the object its submodule defines (the submodule its ``__init__`` names)."""
+    heavy = {"numba", "pandas", "scipy", "zarr", "matplotlib", "chaindrag.solvers"}
+    loaded = _loaded_after("from chaindrag import analytic, jobs, kernel, tables, thermal, "
+                           "validation")
+    assert not loaded & heavy, f"importing the subpackages loads {loaded & heavy}"
+    loaded = _loaded_after("from chaindrag.tables import fig8c_tables; "
+                           "from chaindrag.jobs import run_drift")
+    unneeded = {"zarr", "scipy.integrate", "scipy.optimize", "scipy.stats", "matplotlib"}
+    assert not loaded & unneeded, f"a table and a drift job load {loaded & unneeded}"
+
+    for init in sorted(SRC.rglob("__init__.py")):
+        parts = init.parent.relative_to(SRC).parts
+        package = importlib.import_module(".".join(("chaindrag", *parts)))
+        source = {}  # name -> submodule, from the __init__'s imports (TYPE_CHECKING ones included)
+        assigned = set(getattr(package, "SUBMODULES", ()))  # and names the __init__ defines
+        for node in ast.walk(ast.parse(init.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                source.update({a.name: f"{package.__name__}.{node.module}" for a in node.names})
+            elif isinstance(node, ast.Assign):
+                assigned.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        for name in getattr(package, "__all__", ()):
+            assert name in source or name in assigned, f"{package.__name__}.{name}: from where?"
+            if name in source:
+                expected = getattr(importlib.import_module(source[name]), name)
+                assert getattr(package, name) is expected, f"{package.__name__}.{name}"
+        assert set(getattr(package, "__all__", ())) <= set(dir(package))

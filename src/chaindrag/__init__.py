@@ -10,34 +10,23 @@ the solvers.
 
 from __future__ import annotations
 
-import importlib
+from typing import TYPE_CHECKING
 
+from ._lazy import attach
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from .solvers import drive, simulate
+    from .trajectory import Trajectory
 
 #: Submodules, imported lazily on first attribute access.
 SUBMODULES = (
     "analytic", "boundary", "config", "interactions", "jobs", "kernel", "params", "plotting",
     "solvers", "stores", "tables", "thermal", "trajectory", "validation",
 )
-#: Names re-exported at the top level, with the submodule that holds them.
-_EXPORTS = {"simulate": "solvers", "drive": "solvers", "Trajectory": "trajectory"}
 
-__all__ = ["__version__", *SUBMODULES, *_EXPORTS]
+__all__ = ["__version__", *SUBMODULES, "simulate", "drive", "Trajectory"]
 
-
-def __getattr__(name: str):
-    if name in SUBMODULES:
-        try:
-            return importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as err:
-            if err.name != f"{__name__}.{name}":
-                raise
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r} "
-                                 "(that submodule is not installed)") from None
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+# the names re-exported at the top level, under the submodule that holds them
+__getattr__, __dir__ = attach(__name__, {"solvers": ["simulate", "drive"],
+                                         "trajectory": ["Trajectory"]}, submodules=SUBMODULES)

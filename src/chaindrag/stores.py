@@ -17,14 +17,16 @@ import os
 import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-import zarr
 
 from .params import ParameterError, StoreError, require_int_range
 from .trajectory import Trajectory
+
+if TYPE_CHECKING:  # annotations only: zarr is imported by the two functions that open stores
+    import pandas as pd
+    import zarr
 
 FORMAT = "chaindrag.trajectory"
 FORMAT_VERSION = 1
@@ -218,6 +220,8 @@ def save_trajectory(traj: Trajectory, path: str | os.PathLike, *, decimate: int 
                  param_keys=[str(k) for k in params],
                  decimate=decimate, chain_decimate=chain_decimate, complete=False)
     sl, csl = slice(None, None, decimate), slice(None, None, chain_decimate)
+    import zarr
+
     with atomic_write_dir(path) as tmp:
         root = zarr.open_group(tmp, mode="w", zarr_format=3)
         root.attrs.update(attrs)
@@ -266,6 +270,8 @@ def open_complete_group(path: Path, what: str, fmt: str, *, rerun: str,
     """
     if not path.exists():
         raise StoreError(f"{what} {path} does not exist")
+    import zarr
+
     try:
         root = zarr.open_group(path, mode="r", zarr_format=3)
     except Exception as exc:  # zarr raises several types for a non-store directory

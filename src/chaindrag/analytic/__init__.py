@@ -68,21 +68,26 @@ under a bias), ``thermal_noise`` (the single-pass loss's thermal variance),
 
 from __future__ import annotations
 
-from .band import dispersion, max_group_velocity, sound_speed
-from .broadening import broadened_steady_state_loss, cell_potential, cell_speeds
-from .drift import drift_velocities, relaxation_time
-from .fourier import gaussian_fourier
-from .mode_sum import single_pass_loss_modesum
-from .phonon_series import higher_phonon_loss
-from .resonances import fast_resonance_speeds, slow_resonance_speeds, spike_speeds
-from .single_pass import (capture_speed, extremum_speed, single_pass_loss,
-                          single_pass_loss_fast, single_pass_loss_slow, velocity_profile)
-from .steady_state import (steady_state_loss, steady_state_loss_script_variant,
-                           steady_state_roots)
-from .thermal_drag import (debye_waller_loss, thermal_steady_state_loss, thermal_width,
-                           three_phonon_loss, two_phonon_loss)
-from .thermal_noise import single_pass_noise_variance  # Var of Eq. 25 at temperature T
-from .thermal_shift import ThermalShift, single_pass_thermal_shift  # <Eq. 25> at order T
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
+
+if TYPE_CHECKING:
+    from .band import dispersion, max_group_velocity, sound_speed
+    from .broadening import broadened_steady_state_loss, cell_potential, cell_speeds
+    from .drift import drift_velocities, relaxation_time
+    from .fourier import gaussian_fourier
+    from .mode_sum import single_pass_loss_modesum
+    from .phonon_series import higher_phonon_loss
+    from .resonances import fast_resonance_speeds, slow_resonance_speeds, spike_speeds
+    from .single_pass import (capture_speed, extremum_speed, single_pass_loss,
+                              single_pass_loss_fast, single_pass_loss_slow, velocity_profile)
+    from .steady_state import (steady_state_loss, steady_state_loss_script_variant,
+                               steady_state_roots)
+    from .thermal_drag import (debye_waller_loss, thermal_steady_state_loss, thermal_width,
+                               three_phonon_loss, two_phonon_loss)
+    from .thermal_noise import single_pass_noise_variance  # Var of Eq. 25 at temperature T
+    from .thermal_shift import ThermalShift, single_pass_thermal_shift  # <Eq. 25> at order T
 
 __all__ = [
     "dispersion", "max_group_velocity", "sound_speed", "capture_speed", "velocity_profile",
@@ -94,3 +99,20 @@ __all__ = [
     "single_pass_noise_variance", "thermal_steady_state_loss", "debye_waller_loss", "two_phonon_loss", "three_phonon_loss",
     "thermal_width", "higher_phonon_loss", "single_pass_thermal_shift", "ThermalShift",
 ]
+
+__getattr__, __dir__ = attach(__name__, {
+    "band": ["dispersion", "max_group_velocity", "sound_speed"],
+    "broadening": ["broadened_steady_state_loss", "cell_potential", "cell_speeds"],
+    "drift": ["drift_velocities", "relaxation_time"],
+    "fourier": ["gaussian_fourier"],
+    "mode_sum": ["single_pass_loss_modesum"],
+    "phonon_series": ["higher_phonon_loss"],
+    "resonances": ["fast_resonance_speeds", "slow_resonance_speeds", "spike_speeds"],
+    "single_pass": ["capture_speed", "extremum_speed", "single_pass_loss", "single_pass_loss_fast",
+                    "single_pass_loss_slow", "velocity_profile"],
+    "steady_state": ["steady_state_loss", "steady_state_loss_script_variant", "steady_state_roots"],
+    "thermal_drag": ["debye_waller_loss", "thermal_steady_state_loss", "thermal_width",
+                     "three_phonon_loss", "two_phonon_loss"],
+    "thermal_noise": ["single_pass_noise_variance"],
+    "thermal_shift": ["ThermalShift", "single_pass_thermal_shift"],
+})

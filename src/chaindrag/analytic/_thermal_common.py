@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.interpolate import CubicSpline
 
 from chaindrag.interactions import Gaussian, Interaction
 from chaindrag.params import ParameterError, require_finite, require_omega_fast, require_positive
@@ -110,8 +109,11 @@ def weight_table(inter: Interaction, s2: float, power: int, step: float, k_top: 
     if len(big) == 0:
         return np.zeros(0)
     k = np.arange(0.0, coarse[min(big[-1] + 1, coarse.size - 1)] + step, step)
-    closed = inter._fourier_closed(k)
-    phi_k = closed if closed is not None else CubicSpline(coarse, phi)(k)
+    phi_k = inter._fourier_closed(k)
+    if phi_k is None:
+        from scipy.interpolate import CubicSpline  # imported on use: a slow import
+
+        phi_k = CubicSpline(coarse, phi)(k)
     with np.errstate(under="ignore"):
         return np.ascontiguousarray(k**power * phi_k**2 * np.exp(-s2 * k * k))
 

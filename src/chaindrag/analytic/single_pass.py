@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import ive
 
 from chaindrag.interactions import Interaction
 from chaindrag.params import require_finite, require_omega_fast, require_positive
@@ -207,6 +206,8 @@ def single_pass_loss(v, phi0=None, lam=None, omega_fast: float = 10.0, *,
         require_positive("v", v)
         flat = np.atleast_1d(np.asarray(v, dtype=float)).ravel()
         return out(band_average(flat, inter, wf).reshape(np.shape(v)))
+    from scipy.special import ive  # imported on use: a slow import
+
     v, phi0, lam, wf, s = _single_pass_args(v, phi0, lam, omega_fast)
     s2 = s * s
     w = 0.5 * s2 * (wf * wf - 1.0)

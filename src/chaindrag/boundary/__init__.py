@@ -17,8 +17,18 @@ w decaying roots: one physical, w - 1 evanescent ones of modulus ~1e-4).
 
 from __future__ import annotations
 
-from .segment import BareChainResult, EndMemory, bare_chain, new_memory
-from .store import TransparentEnds, transparent_ends
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
+
+if TYPE_CHECKING:
+    from .segment import BareChainResult, EndMemory, bare_chain, new_memory
+    from .store import TransparentEnds, transparent_ends
 
 __all__ = ["transparent_ends", "TransparentEnds", "bare_chain", "BareChainResult", "EndMemory",
            "new_memory"]
+
+__getattr__, __dir__ = attach(__name__, {
+    "segment": ["BareChainResult", "EndMemory", "bare_chain", "new_memory"],
+    "store": ["TransparentEnds", "transparent_ends"],
+})

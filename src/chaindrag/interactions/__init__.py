@@ -22,15 +22,20 @@ Numba: ``kind, params = interaction.kernel_args()`` feeds :func:`pair_energy_for
 This package knows nothing of the solvers.
 """
 
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
 from ._base import TAIL_RTOL, Interaction
 from ._bell import Gaussian, Lorentzian
 from ._channel import LennardJones, Morse, Yukawa
 from ._fourier import FourierError, fourier_transform, numerical_fourier
-from ._kernels import (FORCE_FLOOR, GAUSSIAN, LENNARD_JONES, LORENTZIAN, MORSE, TABULATED,
-                       YUKAWA, interaction_forces, pair_energy_force)
+from ._kinds import FORCE_FLOOR, GAUSSIAN, LENNARD_JONES, LORENTZIAN, MORSE, TABULATED, YUKAWA
 from ._user import UserPotential
 from .config import (BUILT_IN, KINDS, from_provenance, interaction_from_config, mirror_spec,
                      negated)
+
+if TYPE_CHECKING:
+    from ._kernels import interaction_forces, pair_energy_force
 
 __all__ = [
     "Interaction", "Gaussian", "Lorentzian", "Morse", "LennardJones", "Yukawa",
@@ -47,3 +52,6 @@ DEFAULTS = {
     "morse": Morse.channel(),
     "lennard_jones": LennardJones.channel(),
 }
+
+# the numba kernels are imported on first use: the classes above work without numba
+__getattr__, __dir__ = attach(__name__, {"_kernels": ["interaction_forces", "pair_energy_force"]})

@@ -11,7 +11,7 @@ import numpy as np
 
 from chaindrag.params import ParameterError, require_finite, require_positive
 
-from ._kernels import FORCE_FLOOR, KIND_NAMES
+from ._kinds import FORCE_FLOOR, KIND_NAMES
 
 _EIGHT_PI_SQ = 8.0 * math.pi**2
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._base import Interaction, check_params
-from ._kernels import FORCE_FLOOR, GAUSSIAN, LORENTZIAN
+from ._kinds import FORCE_FLOOR, GAUSSIAN, LORENTZIAN
 
 _SQRT_TWO_PI = math.sqrt(2.0 * math.pi)
 

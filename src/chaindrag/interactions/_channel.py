@@ -19,10 +19,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import k0e, k1e
 
 from ._base import Interaction, check_params, require_finite_phi0
-from ._kernels import LENNARD_JONES, MORSE, YUKAWA
+from ._kinds import LENNARD_JONES, MORSE, YUKAWA
 
 
 def _along_channel(r_c: float, h: float) -> float:
@@ -32,6 +31,8 @@ def _along_channel(r_c: float, h: float) -> float:
 
 def _exp_transform(beta: float, h: float, k: np.ndarray, log_scale: float) -> np.ndarray:
     """e^{log_scale} int dx e^{ikx} e^{-beta r}, overflow-free."""
+    from scipy.special import k1e  # imported on use: a slow import
+
     z = h * np.sqrt(k * k + beta * beta)
     return 2.0 * h * h * beta * k1e(z) / z * np.exp(log_scale - z)
 
@@ -312,6 +313,8 @@ class Yukawa(Interaction):
         return np.array([self.Q, 1.0 / self.screening_length, self.h**2])
 
     def _fourier_closed(self, k):
+        from scipy.special import k0e  # imported on use: a slow import
+
         z = self.h * np.sqrt(k * k + self.screening_length**-2)
         return 2.0 * self.Q * k0e(z) * np.exp(-z)
 

@@ -27,7 +27,6 @@ import math
 import warnings
 
 import numpy as np
-from scipy.integrate import IntegrationWarning, quad
 
 from chaindrag.params import ChaindragError, ParameterError, require_finite
 
@@ -211,6 +210,8 @@ def _quad_tail(fun, start: float, k: float, weight: str, goal: float) -> tuple[f
     QUADPACK's tests are not scale invariant (tiny integrands came back as 0 with a tiny
     error estimate), so the integrand is first scaled to max |fun| = 1 on [start, 2 start].
     """
+    from scipy.integrate import IntegrationWarning, quad  # imported on use: a slow import
+
     norm = max(abs(fun(start * (1.0 + j / 8.0))) for j in range(9))
     if norm == 0.0:
         return 0.0, 0.0

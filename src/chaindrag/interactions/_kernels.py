@@ -25,17 +25,7 @@ import math
 import numpy as np
 from numba import njit
 
-FORCE_FLOOR = 1e-20  # forces below this are skipped, as in the paper's Appendix
-
-GAUSSIAN = 0
-LORENTZIAN = 1
-MORSE = 2
-LENNARD_JONES = 3
-YUKAWA = 4
-TABULATED = 5
-
-KIND_NAMES = {GAUSSIAN: "gaussian", LORENTZIAN: "lorentzian", MORSE: "morse",
-              LENNARD_JONES: "lennard_jones", YUKAWA: "yukawa", TABULATED: "tabulated"}
+from ._kinds import FORCE_FLOOR, GAUSSIAN, LENNARD_JONES, LORENTZIAN, MORSE, YUKAWA
 
 
 @njit(cache=True, inline="always")

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from numba.core.errors import NumbaError
-from scipy.optimize import minimize_scalar
 
 from chaindrag.params import ParameterError
 
 from ._base import Interaction, check_params
-from ._kernels import FORCE_FLOOR, TABULATED, tabulated_values
+from ._kinds import FORCE_FLOOR, TABULATED
 
 MAX_TABLE = 1 << 22  # table intervals (64 MiB of float64); longer-ranged potentials are refused
 _CHECK_POINTS = np.array([0.5 - 0.5 / math.sqrt(3.0), 0.5, 0.5 + 0.5 / math.sqrt(3.0)])
+
+
+def _numba_errors() -> tuple[type[Exception], ...]:
+    """numba's typing errors if numba is loaded (only then can ``fn`` be a numba function)."""
+    errors = sys.modules.get("numba.core.errors")
+    return (errors.NumbaError,) if errors is not None else ()
 
 
 def _evaluate(fn: Callable, x: np.ndarray, name: str) -> np.ndarray:
@@ -25,7 +30,7 @@ def _evaluate(fn: Callable, x: np.ndarray, name: str) -> np.ndarray:
     with np.errstate(all="ignore"):
         try:
             y = np.asarray(fn(x), dtype=float)
-        except (TypeError, ValueError, NumbaError):
+        except (TypeError, ValueError, *_numba_errors()):
             try:
                 y = np.array([float(fn(float(v))) for v in x.ravel()]).reshape(x.shape)
             except Exception as exc:
@@ -174,6 +179,8 @@ class UserPotential(Interaction):
 
     def _extremum(self, sign: float) -> float:
         """sup of sign * Phi: the best sample, refined by a bounded scalar search."""
+        from scipy.optimize import minimize_scalar  # imported on use: a slow import
+
         sv = self._survey
         x, vals = sv["x"], sign * sv["phi"]
         i = int(np.argmax(vals))
@@ -259,6 +266,8 @@ class UserPotential(Interaction):
                              f"phi is not smooth enough (errors {err_v:.3g}, {err_d:.3g})")
 
     def _table_check(self, params, dx, n) -> tuple[float, float]:
+        from ._kernels import tabulated_values  # numba, imported on use
+
         err_v = err_d = 0.0
         for s in range(0, n, 1 << 20):
             u = dx * (np.arange(s, min(s + (1 << 20), n))[:, None] + _CHECK_POINTS).ravel()

@@ -14,16 +14,33 @@ The reductions of these outputs into tidy tables are in :mod:`chaindrag.tables`.
   drift, the sampler and solver checks, drive mode on thermal chains).
 """
 
-from .health import run_drive_check, run_energy_check, run_solver_check
-from .progress import ProgressLog
-from .runs import run_drift, run_trajectory
-from .single_pass import run_single_pass_batch, single_pass_run
-from .thermal import (run_thermal_drag_batch, run_thermal_drift_batch,
-                      run_thermal_equilibration_batch, run_thermal_sampler_check,
-                      run_thermal_single_pass_batch, run_thermal_solver_check)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
+
+if TYPE_CHECKING:
+    from .health import run_drive_check, run_energy_check, run_solver_check
+    from .progress import ProgressLog
+    from .runs import run_drift, run_trajectory
+    from .single_pass import run_single_pass_batch, single_pass_run
+    from .thermal import (run_thermal_drag_batch, run_thermal_drift_batch,
+                          run_thermal_equilibration_batch, run_thermal_sampler_check,
+                          run_thermal_single_pass_batch, run_thermal_solver_check)
 
 __all__ = ["ProgressLog", "run_drift", "run_drive_check", "run_energy_check",
            "run_single_pass_batch", "run_solver_check", "run_thermal_drag_batch",
            "run_thermal_drift_batch", "run_thermal_equilibration_batch",
            "run_thermal_sampler_check", "run_thermal_single_pass_batch",
            "run_thermal_solver_check", "run_trajectory", "single_pass_run"]
+
+__getattr__, __dir__ = attach(__name__, {
+    "health": ["run_drive_check", "run_energy_check", "run_solver_check"],
+    "progress": ["ProgressLog"],
+    "runs": ["run_drift", "run_trajectory"],
+    "single_pass": ["run_single_pass_batch", "single_pass_run"],
+    "thermal": ["run_thermal_drag_batch", "run_thermal_drift_batch",
+                "run_thermal_equilibration_batch", "run_thermal_sampler_check",
+                "run_thermal_single_pass_batch", "run_thermal_solver_check"],
+})

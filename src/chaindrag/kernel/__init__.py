@@ -9,8 +9,19 @@ them.
 
 from __future__ import annotations
 
-from .ring_sum import front_site, gamma, ring_size
-from .store import KernelStore, open_store
-from .writer import precompute
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
+
+if TYPE_CHECKING:
+    from .ring_sum import front_site, gamma, ring_size
+    from .store import KernelStore, open_store
+    from .writer import precompute
 
 __all__ = ["gamma", "precompute", "open_store", "KernelStore", "front_site", "ring_size"]
+
+__getattr__, __dir__ = attach(__name__, {
+    "ring_sum": ["front_site", "gamma", "ring_size"],
+    "store": ["KernelStore", "open_store"],
+    "writer": ["precompute"],
+})

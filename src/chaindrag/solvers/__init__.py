@@ -23,8 +23,19 @@ particles' response to it (:mod:`chaindrag.solvers.thermal_state`).
 
 from __future__ import annotations
 
-from .checks import MARGINAL_D, MARGINAL_STEP_FRACTION
-from .driven import DriveResult, drive
-from .simulation import simulate
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
+
+if TYPE_CHECKING:
+    from .checks import MARGINAL_D, MARGINAL_STEP_FRACTION
+    from .driven import DriveResult, drive
+    from .simulation import simulate
 
 __all__ = ["simulate", "drive", "DriveResult", "MARGINAL_STEP_FRACTION", "MARGINAL_D"]
+
+__getattr__, __dir__ = attach(__name__, {
+    "checks": ["MARGINAL_D", "MARGINAL_STEP_FRACTION"],
+    "driven": ["DriveResult", "drive"],
+    "simulation": ["simulate"],
+})

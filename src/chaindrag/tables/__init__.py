@@ -19,15 +19,22 @@ inputs. Table schemas are listed in ``results/README.md``; every table carries
 - ``thermal``, ``thermal_drag``: the thermal study (drive mode against Eq. 33 at T).
 """
 
-from .drift import fig8_continued_tables, fig8_tables, fig8c_tables, fig9_table
-from .health import numerical_health_table, steady_state_drive_table
-from .memory_kernel import fig2_table
-from .potentials import potentials_table  # issue 14, potentials study
-from .single_pass import concat_tables, fig4c_table, fig5_table, fig6_table
-from .thermal import thermal_drift_tables, thermal_equilibration_tables, \
-    thermal_single_pass_table  # issue 13
-from .thermal_drag import thermal_drag_table
-from .trajectories import fig4_pass_table, fig7_table
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
+
+if TYPE_CHECKING:
+    from .drift import fig8_continued_tables, fig8_tables, fig8c_tables, fig9_table
+    from .health import numerical_health_table, steady_state_drive_table
+    from .memory_kernel import fig2_table
+    from .potentials import potentials_table  # issue 14, potentials study
+    from .single_pass import concat_tables, fig4c_table, fig5_table, fig6_table
+    from .thermal import thermal_drift_tables, thermal_equilibration_tables, \
+        thermal_single_pass_table  # issue 13
+    from .thermal_drag import thermal_drag_table
+    from .trajectories import fig4_pass_table, fig7_table
 
 __all__ = ["concat_tables", "fig2_table", "fig4_pass_table", "fig4c_table", "fig5_table",
            "fig6_table", "fig7_table", "fig8_continued_tables", "fig8_tables", "fig8c_tables",
@@ -35,3 +42,15 @@ __all__ = ["concat_tables", "fig2_table", "fig4_pass_table", "fig4c_table", "fig
            "numerical_health_table", "steady_state_drive_table", "potentials_table",
            "thermal_drift_tables", "thermal_equilibration_tables", "thermal_single_pass_table",
            "thermal_drag_table"]
+
+__getattr__, __dir__ = attach(__name__, {
+    "drift": ["fig8_continued_tables", "fig8_tables", "fig8c_tables", "fig9_table"],
+    "health": ["numerical_health_table", "steady_state_drive_table"],
+    "memory_kernel": ["fig2_table"],
+    "potentials": ["potentials_table"],
+    "single_pass": ["concat_tables", "fig4c_table", "fig5_table", "fig6_table"],
+    "thermal": ["thermal_drift_tables", "thermal_equilibration_tables",
+                "thermal_single_pass_table"],
+    "thermal_drag": ["thermal_drag_table"],
+    "trajectories": ["fig4_pass_table", "fig7_table"],
+})

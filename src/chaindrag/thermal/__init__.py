@@ -19,11 +19,18 @@ particles (Eq. (9)); this package provides the first, independently of any solve
 Units: rho in l_slow, tau in t_slow, energies and ``omega_T`` in hbar Omega_slow.
 """
 
-from .closed_forms import correlation, displacement_variance, energy_per_site, \
-    mean_square_displacement, node_count, velocity_correlation, velocity_variance
-from .modes import MAX_TEMPERATURE, STATISTICS, airy_margin, band_frequency, correlation_decay, front_speed, \
-    mode_energy, needed_sites, ring_size
-from .realization import ThermalChain
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
+
+if TYPE_CHECKING:
+    from .closed_forms import correlation, displacement_variance, energy_per_site, \
+        mean_square_displacement, node_count, velocity_correlation, velocity_variance
+    from .modes import MAX_TEMPERATURE, STATISTICS, airy_margin, band_frequency, correlation_decay, front_speed, \
+        mode_energy, needed_sites, ring_size
+    from .realization import ThermalChain
 
 __all__ = [
     "MAX_TEMPERATURE", "STATISTICS", "ThermalChain", "airy_margin", "band_frequency", "correlation",
@@ -31,3 +38,12 @@ __all__ = [
     "mean_square_displacement", "mode_energy", "needed_sites", "node_count", "ring_size",
     "velocity_correlation", "velocity_variance",
 ]
+
+__getattr__, __dir__ = attach(__name__, {
+    "closed_forms": ["correlation", "displacement_variance", "energy_per_site",
+                     "mean_square_displacement", "node_count", "velocity_correlation",
+                     "velocity_variance"],
+    "modes": ["MAX_TEMPERATURE", "STATISTICS", "airy_margin", "band_frequency",
+              "correlation_decay", "front_speed", "mode_energy", "needed_sites", "ring_size"],
+    "realization": ["ThermalChain"],
+})

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.fft import next_fast_len
 
 from ..params import ParameterError, require_int_range, require_omega_fast, require_positive
 
@@ -193,6 +192,8 @@ def ring_size(tau_max: float, omega_fast: float, window_sites: int) -> int:
     >>> ring_size(800.0, 10.0, 400)
     24000
     """
+    from scipy.fft import next_fast_len  # imported on use: a slow import
+
     need = needed_sites(tau_max, omega_fast, window_sites)
     return int(next_fast_len(max(need, 16), real=True))
 

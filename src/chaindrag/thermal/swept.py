@@ -25,7 +25,6 @@ import math
 
 import finufft
 import numpy as np
-from scipy.fft import irfft
 
 from ..params import ParameterError
 from .modes import mode_weights, site_waves
@@ -81,6 +80,8 @@ class SweptMotion:
 
     def on_ring(self, b: int) -> np.ndarray:
         """rho^H of every ring site 0 .. N-1 at step b: one inverse real FFT of length N."""
+        from scipy.fft import irfft  # imported on use: a slow import
+
         phase = self._phase(b)
         return irfft(self._u * np.cos(phase) + self._b * np.sin(phase), n=self.n_modes) \
             * math.sqrt(self.n_modes)

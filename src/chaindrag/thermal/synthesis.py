@@ -15,7 +15,6 @@ import math
 
 import numpy as np
 from numba import njit
-from scipy.fft import irfft
 
 from .modes import mode_weights, site_waves
 
@@ -108,6 +107,8 @@ def _direct_sum(omega, cu, cv, n, cols, tau, out) -> None:
 
 
 def _fft_sum(omega, cu, cv, n, cols, tau, out) -> None:
+    from scipy.fft import irfft  # imported on use: a slow import
+
     lo = int(cols[0])
     contiguous = lo + cols.size <= n and np.array_equal(cols, lo + np.arange(cols.size))
     take = slice(lo, lo + cols.size) if contiguous else cols

@@ -7,7 +7,6 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy.integrate import simpson
 
 from ..params import ParameterError
 from .core import Trajectory
@@ -231,6 +230,8 @@ def first_order_thermal_work(chain, interaction, sites, alpha: float, v0: float,
             raise ParameterError(f"{name} must be finite and > 0, got {value!r}")
     if not (isinstance(n_points, (int, np.integer)) and n_points >= 3 and n_points % 2):
         raise ParameterError(f"n_points must be an odd integer >= 3, got {n_points!r}")
+    from scipy.integrate import simpson  # imported on use: a slow import
+
     sites = np.atleast_1d(np.asarray(sites, dtype=np.int64))
     t = np.linspace(0.0, alpha / v0, n_points)
     u = (v0 * t - 0.5 * alpha)[:, None] - chain.displacement(sites, t)

@@ -28,21 +28,25 @@ holds the reference speeds and widths, ``run`` runs every check and writes the t
 
 from __future__ import annotations
 
-from .fig2 import check_fig2
-from .fig3 import check_fig3
-from .fig4 import check_fig4_pass, check_fig4c, loss_free_profile_error
-from .fig7 import check_fig7
-from .fig8 import check_fig8
-from .fig8_relaxation import _eq33_acceleration  # noqa: F401 (used by the tests)
-from .fig8c import check_fig8c
-from .fig9 import check_fig9
-from .health import check_health
-from .kinematics import airy_width
-from .potentials import run_potentials  # issue 14: validation_potentials.csv
-from .rows import COLUMNS, NA, Claim, NotApplicable, na_row, row
-from .run import failed_claims, run_all, summary, validate
-from .single_pass import check_capture, check_single_pass
-from .thermal import run_thermal, validate_thermal  # issue 13: validation_thermal.csv
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
+
+if TYPE_CHECKING:
+    from .fig2 import check_fig2
+    from .fig3 import check_fig3
+    from .fig4 import check_fig4_pass, check_fig4c, loss_free_profile_error
+    from .fig7 import check_fig7
+    from .fig8 import check_fig8
+    from .fig8c import check_fig8c
+    from .fig9 import check_fig9
+    from .health import check_health
+    from .kinematics import airy_width
+    from .potentials import run_potentials  # issue 14: validation_potentials.csv
+    from .rows import COLUMNS, NA, Claim, NotApplicable, na_row, row
+    from .run import failed_claims, run_all, summary, validate
+    from .single_pass import check_capture, check_single_pass
+    from .thermal import run_thermal, validate_thermal  # issue 13: validation_thermal.csv
 
 __all__ = [
     "COLUMNS", "NA", "Claim", "NotApplicable", "airy_width", "check_capture", "check_fig2",
@@ -51,3 +55,21 @@ __all__ = [
     "na_row", "row", "run_all", "summary", "validate", "run_potentials", "run_thermal",
     "validate_thermal",
 ]
+
+__getattr__, __dir__ = attach(__name__, {
+    "fig2": ["check_fig2"],
+    "fig3": ["check_fig3"],
+    "fig4": ["check_fig4_pass", "check_fig4c", "loss_free_profile_error"],
+    "fig7": ["check_fig7"],
+    "fig8": ["check_fig8"],
+    "fig8_relaxation": ["_eq33_acceleration"],  # not public: used by the tests
+    "fig8c": ["check_fig8c"],
+    "fig9": ["check_fig9"],
+    "health": ["check_health"],
+    "kinematics": ["airy_width"],
+    "potentials": ["run_potentials"],
+    "rows": ["COLUMNS", "NA", "Claim", "NotApplicable", "na_row", "row"],
+    "run": ["failed_claims", "run_all", "summary", "validate"],
+    "single_pass": ["check_capture", "check_single_pass"],
+    "thermal": ["run_thermal", "validate_thermal"],
+})

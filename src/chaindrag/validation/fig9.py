@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.integrate import quad
 
 from ..analytic import cell_potential, spike_speeds, steady_state_loss
 from .pair import table_interaction
@@ -127,6 +126,8 @@ def _clear_of_spikes(v: np.ndarray, alpha: float, mu: float, wf: float, pot: dic
 
 def _time_averaged_eq33(v: float, alpha: float, mu: float, wf: float, pot: dict) -> float:
     """int Delta_bar(u(x)) dx/u(x) / int dx/u(x) over [0, alpha/2] by adaptive quadrature."""
+    from scipy.integrate import quad  # imported on use: a slow import
+
     dphi = _cell(alpha, pot)
     kin = 8.0 * math.pi**2 / mu
 

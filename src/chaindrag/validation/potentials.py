@@ -24,7 +24,6 @@ import os
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq
 
 from ..analytic import spike_speeds
 from ..interactions import numerical_fourier
@@ -193,6 +192,8 @@ def _eq33_from_scratch(v: float, alpha: float, wf: float, inter) -> float:
     |alpha omega'(x_j) / v + 1| over the roots x_j of omega(x) + x v / alpha = 0 (Eq. 32),
     which lie in [-alpha omega_fast / v, -alpha / v]; a grid of 4 000 points per unit of x
     brackets them (away from a tangency they are further apart)."""
+    from scipy.optimize import brentq  # imported on use: a slow import
+
     a = wf * wf - 1.0
 
     def f(x):

@@ -6,7 +6,6 @@ of the check that uses it.
 
 import math
 
-from scipy import stats
 
 # The paper's run lengths: a shorter run cannot refute a long-time claim (it becomes n/a).
 PAPER_FIG3_TAU = 125.0   # Fig. 3: both particles trapped within tau = 125
@@ -77,6 +76,8 @@ MIN_SAMPLES = 5
 
 def critical(dof: float, tests: int = 1) -> float:
     """Two-sided Student-t critical value at P_ROW / tests (normal for infinite dof)."""
+    from scipy import stats  # imported on use: a slow import
+
     q = 1.0 - P_ROW / (2.0 * max(int(tests), 1))
     return float(stats.norm.ppf(q) if not math.isfinite(dof) else stats.t.ppf(q, dof))
 

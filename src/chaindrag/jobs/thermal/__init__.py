@@ -25,12 +25,19 @@ One module per study:
 - ``drag``: :func:`thermal_drag_sample`, drive mode on thermal chains (Eq. 33 at T > 0).
 """
 
-from .bath import REST, bath
-from .checks import run_thermal_sampler_check, run_thermal_solver_check
-from .drag import run_thermal_drag_batch, thermal_drag_sample
-from .drift import run_thermal_drift_batch, thermal_drift
-from .equilibration import cell_minimum, run_thermal_equilibration_batch, thermal_equilibration
-from .single_pass import pass_spacing, run_thermal_single_pass_batch, thermal_single_passes
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..._lazy import attach
+from .bath import REST, bath  # not lazy: a name that is also its module's (and bath is cheap)
+
+if TYPE_CHECKING:
+    from .checks import run_thermal_sampler_check, run_thermal_solver_check
+    from .drag import run_thermal_drag_batch, thermal_drag_sample
+    from .drift import run_thermal_drift_batch, thermal_drift
+    from .equilibration import cell_minimum, run_thermal_equilibration_batch, thermal_equilibration
+    from .single_pass import pass_spacing, run_thermal_single_pass_batch, thermal_single_passes
 
 __all__ = [
     "REST", "bath", "cell_minimum", "pass_spacing", "run_thermal_drag_batch",
@@ -39,3 +46,11 @@ __all__ = [
     "run_thermal_single_pass_batch", "run_thermal_solver_check", "thermal_drift",
     "thermal_drag_sample", "thermal_equilibration", "thermal_single_passes",
 ]
+
+__getattr__, __dir__ = attach(__name__, {
+    "checks": ["run_thermal_sampler_check", "run_thermal_solver_check"],
+    "drag": ["run_thermal_drag_batch", "thermal_drag_sample"],
+    "drift": ["run_thermal_drift_batch", "thermal_drift"],
+    "equilibration": ["cell_minimum", "run_thermal_equilibration_batch", "thermal_equilibration"],
+    "single_pass": ["pass_spacing", "run_thermal_single_pass_batch", "thermal_single_passes"],
+})

@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize_scalar
 
 from ...analytic import cell_potential
 from ...interactions import Interaction
@@ -58,6 +57,8 @@ def cell_minimum(interaction: Interaction, alpha: float) -> float:
         the smallest of 2 001 grid values, refined by a bounded scalar minimization between
         its grid neighbours (to ~1e-10 alpha).
     """
+    from scipy.optimize import minimize_scalar  # imported on use: a slow import
+
     cell = partial(cell_potential, alpha=alpha, interaction=interaction)
     x = np.linspace(0.0, 0.5 * alpha, 2001)
     k = int(np.argmin(cell(x)))
