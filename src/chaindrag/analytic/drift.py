@@ -22,6 +22,7 @@ from chaindrag.params import (ParameterError, require_finite, require_flag, requ
 
 from ._common import EIGHT_PI_SQ, scalar
 from ._pair import provenance_text, resolve
+from ._roots import itp_brackets
 from .broadening import broadened_steady_state_loss
 from .resonances import _all_tangencies
 from .single_pass import capture_speed
@@ -77,20 +78,22 @@ def _scan_grid(loss: Callable, bias, v_min, v_max, n_grid, tang, broadened) -> n
     return grid[(grid >= v_min) & (grid <= v_max)]
 
 
-def _bisect_crossings(loss: Callable, bias, lo: np.ndarray, hi: np.ndarray,
-                      s_lo: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """Speeds and kinds ('root' or 'spike_edge') of sign changes of bias - loss in [lo, hi].
+def _crossings(loss: Callable, bias, lo: np.ndarray, hi: np.ndarray, g_lo: np.ndarray,
+               g_hi: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Speeds and kinds ('root' or 'spike_edge') of sign changes of g = bias - loss in
+    [lo, hi] (g_lo, g_hi: g at the ends).
 
-    All brackets are bisected together, one call of ``loss`` per step for all of them
-    (the broadened loss costs ~12 ms a call for one speed, ~30 ms for eight).
+    All brackets are shrunk together to 1e-15 relative by the ITP method with
+    Anderson-Bjorck interpolation (:func:`~chaindrag.analytic._roots.itp_brackets`), one
+    call of ``loss`` a step with the brackets not yet converged (the broadened loss costs
+    ~12 ms a call for one speed, ~30 ms for eight): ~10-15 steps on a continuous crossing
+    of Eq. (33) (up to ~25 where the broadened curve's quadrature steps, ~1e-10 of it, blur
+    the crossing), at most bisection's (~40-44) + 1 on a jump.
     """
-    for _ in range(50):  # bisection to 1e-15 relative
-        mid = 0.5 * (lo + hi)
-        up = np.sign(bias - np.asarray(loss(mid))) == s_lo
-        lo, hi = np.where(up, mid, lo), np.where(up, hi, mid)
+    lo, hi, g_lo, g_hi, _ = itp_brackets(lambda v: bias - np.asarray(loss(v), dtype=float),
+                                         lo, hi, g_lo, g_hi, rtol=1e-15)
     # a continuous crossing ends with both sides at the bias; a jump does not
-    ends = np.abs(np.asarray(loss(np.concatenate([lo, hi]))) - bias).reshape(2, -1)
-    jump = np.min(ends, axis=0) > 1e-3 * bias
+    jump = np.minimum(np.abs(g_lo), np.abs(g_hi)) > 1e-3 * bias
     return 0.5 * (lo + hi), ["spike_edge" if j else "root" for j in jump]
 
 
@@ -98,7 +101,8 @@ def _solutions(loss: Callable, bias, v_min, v_max, n_grid, tang, broadened) -> l
     """(v, stable, kind) of every sign change of bias - loss on the scan grid."""
     rows: list[tuple] = []
     grid = _scan_grid(loss, bias, v_min, v_max, n_grid, tang, broadened)
-    sign = np.sign(bias - loss(grid))
+    gap = bias - np.asarray(loss(grid), dtype=float)
+    sign = np.sign(gap)
     bracket = []
     for j in np.nonzero(sign[:-1] * sign[1:] < 0)[0]:
         lo, hi = grid[j], grid[j + 1]
@@ -107,11 +111,11 @@ def _solutions(loss: Callable, bias, v_min, v_max, n_grid, tang, broadened) -> l
         if inside.size and not broadened:
             rows.append((float(inside[0]), stable, "spike_edge"))
         else:
-            rows.append(None)  # filled in below, all brackets bisected together
+            rows.append(None)  # filled in below, all brackets solved together
             bracket.append((len(rows) - 1, j, stable))
     if bracket:
         at = np.array([b[1] for b in bracket])
-        speeds, kinds = _bisect_crossings(loss, bias, grid[at], grid[at + 1], sign[at])
+        speeds, kinds = _crossings(loss, bias, grid[at], grid[at + 1], gap[at], gap[at + 1])
         for (row, _, stable), v, kind in zip(bracket, speeds, kinds):
             rows[row] = (float(v), stable, kind)
     return rows
@@ -247,7 +251,7 @@ def drift_velocities(bias: float, phi0: float | None = None, lam: float | None =
       finite below v_c and diverges above, so if ``Delta_bar(v_c-) < bias``, v_c is a
       *stable* drift speed just below alpha/n. (At a band-top spike the divergence is on
       the low side; the edge is unstable.)
-    * ``kind="root"``: a continuous crossing, found by bisection; e.g. the unstable speed
+    * ``kind="root"``: a continuous crossing, found by the ITP method; e.g. the unstable speed
       where Delta_bar falls through the bias above each band-bottom spike.
 
     The sign of ``bias - Delta_bar`` is scanned on a geometric grid of ``n_grid`` speeds in
@@ -332,11 +336,17 @@ def relaxation_time(v_from: float, v_to: float, bias: float, phi0: float | None 
     tang = _all_tangencies(alpha, wf, lo, hi)[0]
     off = 10.0 ** -np.arange(2.0, 10.0)
     near = np.outer(tang, np.concatenate([1.0 - off, 1.0 + off])).ravel()
-    v = np.unique(np.concatenate([np.geomspace(lo, hi, n_grid),
-                                  near[(near > lo) & (near < hi)]]))
-    loss = _potential_terms(phi0, lam, inter, alpha, mu, wf, False)["loss"](v)
-    force = bias - np.asarray(loss, dtype=float)  # +inf loss at a tangency: force -inf
-    if np.any(force * math.copysign(1.0, v_to - v_from) <= 0.0):
-        return math.inf
+    near = near[(near > lo) & (near < hi)]
+    v = np.unique(np.concatenate([np.geomspace(lo, hi, n_grid), near]))
+    loss = _potential_terms(phi0, lam, inter, alpha, mu, wf, False)["loss"]
+    # the mean force must keep its sign: tried first next to the spikes and on every 16th
+    # point (the loss of a speed does not depend on the others evaluated with it)
+    first = np.isin(v, near)
+    first[::16] = True
+    force = np.empty(v.size)
+    for part in (first, ~first) if not np.all(first) else (first,):
+        force[part] = bias - np.asarray(loss(v[part]), dtype=float)  # -inf at a tangency
+        if np.any(force[part] * math.copysign(1.0, v_to - v_from) <= 0.0):
+            return math.inf
     inv = mu * alpha / (4.0 * math.pi**2 * np.abs(force))
     return float(np.sum(0.5 * (inv[1:] + inv[:-1]) * np.diff(v)))

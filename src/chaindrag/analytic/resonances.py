@@ -55,10 +55,31 @@ def _tangency_points(index: np.ndarray, omega_fast: float, band_edge: str) -> np
     return np.where(exists, 0.5 * (lo + hi), np.nan)
 
 
+# x_t of indices first..N per (omega_fast, band_edge), extended as needed: each element's
+# bisection is independent of the others, so a slice equals a fresh computation bit for bit
+# (the broadened loss asks for the same points on every call of a root search)
+_POINTS: dict[tuple[float, str], np.ndarray] = {}
+_POINTS_KEYS = 8  # at most 8 x 8 MB (MAX_SPIKES points each)
+
+
+def _cached_points(n_max: int, omega_fast: float, band_edge: str) -> np.ndarray:
+    """_tangency_points of indices (1 or 0)..n_max, from the cache (read-only)."""
+    first = 1 if band_edge == "bottom" else 0
+    key = (float(omega_fast), band_edge)
+    have = _POINTS.get(key, np.empty(0))
+    if have.size < n_max + 1 - first:
+        more = _tangency_points(np.arange(first + have.size, n_max + 1), omega_fast, band_edge)
+        if key not in _POINTS and len(_POINTS) >= _POINTS_KEYS:
+            _POINTS.pop(next(iter(_POINTS)))
+        have = np.concatenate([have, more])
+        have.flags.writeable = False
+        _POINTS[key] = have
+    return have[:n_max + 1 - first]
+
+
 def _tangencies(alpha: float, omega_fast: float, n_max: int, band_edge: str):
     """(v_c, omega at the tangency) for one family, see :func:`spike_speeds`."""
-    idx = np.arange(1, n_max + 1) if band_edge == "bottom" else np.arange(0, n_max + 1)
-    xt = _tangency_points(idx, omega_fast, band_edge)
+    xt = _cached_points(n_max, omega_fast, band_edge)
     w = np.sqrt(1.0 + (omega_fast**2 - 1.0) * np.sin(math.pi * xt) ** 2)
     return -alpha * w / xt, w
 

@@ -1,0 +1,227 @@
+"""The root finder of drift_velocities (ITP with Anderson-Bjorck steps) against plain
+bisection written here, on Eq. (33), its broadened form, a non-Gaussian potential and
+synthetic curves with jumps; relaxation_time against the plain trapezoid sum."""
+
+import math
+
+import numpy as np
+import pytest
+
+from chaindrag import analytic as an
+from chaindrag.analytic import drift
+from chaindrag.interactions import Morse
+
+ALPHA, LAM, WF, BIAS = 40.0, 4.0, 10.0, 0.01  # Fig. 8 parameters
+RTOL = 1e-15  # the bracket width the solver stops at, relative
+SLACK = 2  # steps allowed beyond bisection's (ITP's n0 = 1, and one for rounding)
+
+
+def bisect(gap, lo, hi):
+    """Plain bisection of sign changes of ``gap`` in [lo, hi] to width RTOL * hi (written
+    here, not the package's): (speeds, ends' gaps, steps)."""
+    lo, hi = np.array(lo, dtype=float), np.array(hi, dtype=float)
+    width, s_lo = RTOL * hi, np.sign(gap(lo))
+    steps = 0
+    while np.any(hi - lo > width):
+        mid = 0.5 * (lo + hi)
+        go = (hi - lo > width) & (np.sign(gap(mid)) == s_lo)
+        stay = (hi - lo > width) & ~go
+        lo, hi = np.where(go, mid, lo), np.where(stay, mid, hi)
+        steps += 1
+    return 0.5 * (lo + hi), np.abs(np.stack([gap(lo), gap(hi)])), steps
+
+
+def kinds_of(ends):
+    """'root' where both ends of a converged bracket sit at the bias (within 1e-3 of it),
+    'spike_edge' where neither does; anything else is not a clean case."""
+    root, jump = np.all(ends <= 1e-3 * BIAS, axis=0), np.all(ends > 1e-3 * BIAS, axis=0)
+    assert np.all(root | jump), ends
+    return np.where(root, "root", "spike_edge")
+
+
+class Counted:
+    """A loss that counts its calls."""
+
+    def __init__(self, loss):
+        self.loss, self.calls = loss, 0
+
+    def __call__(self, v):
+        self.calls += 1
+        return self.loss(v)
+
+
+def solve_both(monkeypatch, **kw):
+    """drift_velocities(BIAS, **kw), with every bracket it solves also bisected here:
+    (table, [(package speeds, kinds, calls, bisection speeds, kinds, steps, loss)])."""
+    seen, real = [], drift._crossings
+
+    def spy(loss, bias, lo, hi, g_lo, g_hi):
+        counted = Counted(loss)
+        speeds, kinds = real(counted, bias, lo, hi, g_lo, g_hi)
+        ref, ends, steps = bisect(lambda v: bias - np.asarray(loss(v)), lo, hi)
+        seen.append((speeds, np.array(kinds), counted.calls, ref, kinds_of(ends), steps, loss))
+        return speeds, kinds
+
+    monkeypatch.setattr(drift, "_crossings", spy)
+    return an.drift_velocities(BIAS, **kw), seen
+
+
+def resolution(loss, v):
+    """Local slope d(loss)/dv and noise of the loss about v: a parabola fitted to it at
+    v (1 + k 5e-12), |k| <= 20, and the largest deviation from it (the broadened curve's
+    quadrature leaves steps of ~1e-12 there; Eq. 33 is smooth to rounding)."""
+    k = np.arange(-20.0, 21.0)
+    y = np.asarray(loss(v * (1.0 + 5e-12 * k)))
+    fit = np.polyfit(k, y, 2)
+    noise = np.max(np.abs(y - np.polyval(fit, k))) + 1e-16 * abs(fit[2])
+    return fit[1] / (5e-12 * v), noise
+
+
+CASES = {  # name: keywords of drift_velocities (broadened: a window, to keep bisection cheap)
+    "plain +phi0": dict(phi0=2.0, lam=LAM, alpha=ALPHA, v_max=150.0),
+    "plain -phi0": dict(phi0=-2.0, lam=LAM, alpha=ALPHA, v_max=150.0),
+    "broadened +phi0": dict(phi0=2.0, lam=LAM, alpha=ALPHA, broadened=True, v_min=12.9,
+                            v_max=21.0, n_grid=400),
+    "broadened -phi0": dict(phi0=-2.0, lam=LAM, alpha=ALPHA, broadened=True, v_min=12.9,
+                            v_max=16.0, n_grid=400),
+    "plain Morse": dict(alpha=ALPHA, interaction=Morse.channel()),
+    "broadened Morse": dict(alpha=ALPHA, interaction=Morse.channel(), broadened=True,
+                            v_min=260.0, v_max=280.0, n_grid=400),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_drift_solutions_are_bisections_of_the_same_brackets(monkeypatch, name):
+    table, seen = solve_both(monkeypatch, **CASES[name])
+    assert len(seen) == 1
+    speeds, kinds, calls, ref, ref_kinds, steps, loss = seen[0]
+    assert len(speeds) >= 1 and len(table) >= 2
+    np.testing.assert_array_equal(kinds, ref_kinds)
+    # the solver takes at most bisection's steps + SLACK; on continuous crossings alone
+    # (Eq. 33 away from its spikes) it converges superlinearly
+    assert calls <= steps + SLACK
+    if np.all(kinds == "root"):
+        assert calls <= steps // 2
+    for v, v_ref, kind in zip(speeds, ref, kinds):
+        if kind == "spike_edge":  # a jump: both converge on it to the bracket width
+            assert abs(v - v_ref) <= RTOL * v
+            continue
+        # a root: |bias - loss| at the loss's own resolution (float noise for Eq. 33, its
+        # quadrature steps for the broadened curve), and the same crossing as bisection's
+        # up to the band in which that noise hides the sign of bias - loss
+        slope, noise = resolution(loss, v)
+        assert abs(BIAS - loss(np.array([v]))[0]) <= 1e-13 * v * abs(slope) + 2.0 * noise
+        assert abs(v - v_ref) <= 1e-13 * v + 2.0 * noise / abs(slope)
+        if not CASES[name].get("broadened"):
+            assert abs(v - v_ref) <= 1e-13 * v
+    assert np.all(np.isin(speeds, table.v.to_numpy()))
+
+
+def _step_loss(jumps):
+    """A synthetic loss that jumps up through the bias at each speed of ``jumps`` (exact
+    floats, a factor >= 2 apart) and falls through it continuously again at ~1.14 x each:
+    ``(v - j)/j = u_root`` (ROOT_U) on the parabola above the jump."""
+    jumps = np.asarray(jumps)
+
+    def loss(v):
+        j = jumps[np.argmin(np.abs(np.log(v[:, None] / jumps[None, :])), axis=1)]
+        u = (v - j) / j
+        return np.where(v < j, BIAS * (0.5 + 0.01 * u), BIAS * (3.0 + 0.2 * u - 100.0 * u**2))
+    return loss
+
+
+ROOT_U = (0.2 + math.sqrt(0.04 + 800.0)) / 200.0  # 3 + 0.2 u - 100 u^2 = 1
+
+
+def test_jumps_and_roots_solved_together_each_in_bisections_steps():
+    jumps = np.array([13.332575289323985, 30.123456789, 66.375507621323, 150.61315806])
+    roots = jumps * (1.0 + ROOT_U)
+    loss = Counted(_step_loss(jumps))
+    lo = np.concatenate([jumps * (1 - 3e-3), roots * (1 - 1e-3)])
+    hi = np.concatenate([jumps * (1 + 2e-3), roots * (1 + 1e-3)])
+    g_lo, g_hi = BIAS - loss(lo), BIAS - loss(hi)
+    assert np.all(g_lo * g_hi < 0)
+    loss.calls = 0
+    speeds, kinds = drift._crossings(loss, BIAS, lo, hi, g_lo, g_hi)
+    assert kinds == ["spike_edge"] * 4 + ["root"] * 4
+    np.testing.assert_allclose(speeds[:4], jumps, rtol=RTOL, atol=0)
+    np.testing.assert_allclose(speeds[4:], roots, rtol=1e-14, atol=0)
+    _, _, steps = bisect(lambda v: BIAS - loss.loss(v), lo, hi)
+    assert loss.calls <= steps + SLACK
+
+
+@pytest.mark.parametrize("where", [1e-13, 1e-9, 0.3, 0.5, 1.0 - 1e-13])
+def test_a_lone_jump_anywhere_in_its_bracket(where):
+    lo, hi = np.array([50.0]), np.array([50.5])
+    j = lo + where * (hi - lo)
+    loss = Counted(lambda v: np.where(v < j, 0.2 * BIAS, 7.0 * BIAS))
+    g_lo, g_hi = BIAS - loss(lo), BIAS - loss(hi)
+    loss.calls = 0
+    speeds, kinds = drift._crossings(loss, BIAS, lo, hi, g_lo, g_hi)
+    assert kinds == ["spike_edge"]
+    assert abs(speeds[0] - j[0]) <= RTOL * hi[0]
+    assert loss.calls <= math.ceil(math.log2((hi[0] - lo[0]) / (RTOL * hi[0]))) + SLACK
+
+
+def test_a_smooth_crossing_next_to_a_spike_converges_superlinearly():
+    # Eq. (33) near a band-bottom spike: ~ 1/sqrt(v - v_c), bending strongly across the
+    # bracket, where regula falsi alone converges linearly
+    v_c = 39.99876
+    loss = Counted(lambda v: 3e-4 * BIAS / np.sqrt(np.abs(v - v_c) / v_c))
+    root = v_c * (1 + (3e-4) ** 2)
+    lo, hi = np.array([v_c * (1 + 1e-9)]), np.array([v_c * (1 + 1e-5)])
+    g_lo, g_hi = BIAS - loss(lo), BIAS - loss(hi)
+    loss.calls = 0
+    speeds, kinds = drift._crossings(loss, BIAS, lo, hi, g_lo, g_hi)
+    assert kinds == ["root"]
+    assert speeds[0] == pytest.approx(root, rel=1e-14)
+    assert loss.calls <= 15  # bisection: 34
+
+
+@pytest.mark.parametrize("call", [
+    dict(v_from=29.0, v_to=25.0, phi0=2.0),    # finite: every point is needed
+    dict(v_from=14.0, v_to=13.4, phi0=-2.0),
+    dict(v_from=25.0, v_to=29.0, phi0=2.0),    # blocked: the loss exceeds the bias
+    dict(v_from=60.0, v_to=70.0, phi0=-2.0),   # blocked by spikes only
+    dict(v_from=15.96, v_to=15.9, phi0=2.0, n_grid=40),  # blocked above 15.9522 only
+    dict(v_from=29.0, v_to=25.0, phi0=2.0, n_grid=16),
+])
+def test_relaxation_time_is_the_trapezoid_sum_on_its_grid(call):
+    """The documented quadrature, written here: a geometric grid merged with v_c (1 +- 10^-k),
+    k = 2..9, at the tangency speeds in between; inf if the mean force changes sign."""
+    v_from, v_to, phi0 = call["v_from"], call["v_to"], call["phi0"]
+    n_grid = call.get("n_grid", 4000)
+    lo, hi = min(v_from, v_to), max(v_from, v_to)
+    tang = np.concatenate([an.spike_speeds(ALPHA, WF, 200, "bottom"),
+                           an.spike_speeds(ALPHA, WF, 200, "top")])
+    tang = tang[np.isfinite(tang) & (tang >= lo) & (tang <= hi)]
+    off = 10.0 ** -np.arange(2.0, 10.0)
+    near = np.outer(tang, np.concatenate([1 - off, 1 + off])).ravel()
+    v = np.unique(np.concatenate([np.geomspace(lo, hi, n_grid), near[(near > lo) & (near < hi)]]))
+    force = BIAS - an.steady_state_loss(v, phi0, LAM, ALPHA, WF)
+    if np.any(force * np.sign(v_to - v_from) <= 0):
+        expected = math.inf
+    else:
+        inv = ALPHA / (4 * math.pi**2 * np.abs(force))
+        expected = float(np.sum(0.5 * (inv[1:] + inv[:-1]) * np.diff(v)))
+    got = an.relaxation_time(v_from, v_to, BIAS, phi0, LAM, ALPHA, WF, n_grid=n_grid)
+    if math.isfinite(expected):
+        assert got == pytest.approx(expected, rel=1e-12)
+    else:
+        assert math.isinf(got)
+
+
+@pytest.mark.parametrize("omega_fast", [10.0, 3.0])
+@pytest.mark.parametrize("band_edge", ["bottom", "top"])
+def test_cached_tangency_points_are_the_bisection_of_every_index_bit_for_bit(omega_fast,
+                                                                            band_edge):
+    # the cache grows and is sliced; each index must still be its own fresh bisection
+    from chaindrag.analytic import resonances
+
+    first = 1 if band_edge == "bottom" else 0
+    for n_max in (5, 60, 3, 400, 399):
+        fresh = resonances._tangency_points(np.arange(first, n_max + 1), omega_fast, band_edge)
+        cached = resonances._cached_points(n_max, omega_fast, band_edge)
+        assert cached.shape == fresh.shape
+        np.testing.assert_array_equal(cached, fresh)
+        assert not cached.flags.writeable
