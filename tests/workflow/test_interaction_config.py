@@ -10,6 +10,7 @@ of two short drift runs, its tables naming the potential and using its Eq. (33),
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -97,6 +98,80 @@ def test_a_gaussian_interaction_gives_the_shorthands_runs(finished_copy, tmp_pat
     # no simulation: only the rules whose params carry the section (figures, Eq. 33 tables)
     assert not {"single_pass_batch", "drift_run", "trajectory"} & set(jobs), sorted(jobs)
     assert "fig6" in jobs and "fig8" in jobs
+
+
+def _planned_runs(workdir: Path, config: str | None, *targets: str) -> list[str]:
+    """The run outputs (trajectory stores, drift batches) a quick-preset dry run plans."""
+    extra = ["--configfile", config] if config else []
+    proc = run_snakemake(workdir, "-n", "--forceall", *targets, *extra, "--config",
+                         "preset=quick")
+    jobs = planned_jobs(proc.stdout + proc.stderr)
+    return sorted(p for rule in ("trajectory", "drift_run") for p in jobs.get(rule, []))
+
+
+def _g(x) -> str:
+    return f"{float(x):g}"
+
+
+def test_an_interaction_plans_run_paths_named_by_the_potential_it_uses(finished_copy,
+                                                                        tmp_path):
+    def edit(cfg):
+        cfg["fig3"]["interaction"] = YUKAWA
+        cfg["fig4"]["interaction"] = MORSE  # no mirror: only the +20 pass, as Phi
+        cfg["fig8"]["interaction"] = YUKAWA
+    changed = _config(finished_copy, tmp_path, edit)
+    runs = _planned_runs(finished_copy, changed, *(f"results/figures/fig{i}.png"
+                                                   for i in (3, 4, 8)))
+    fig3 = [p for p in runs if p.startswith("results/runs/fig3/")]
+    assert [p.rsplit("/", 1)[1] for p in fig3] == ["yukawa+.zarr", "yukawa-.zarr"], fig3
+    assert all(p.startswith("results/runs/fig3/alpha40_yukawa_v0120_") for p in fig3), fig3
+    fig4 = [p for p in runs if p.startswith("results/runs/fig4/")]
+    assert len(fig4) == 1 and fig4[0].endswith("/morse+.zarr"), fig4
+    fig8 = {p.split("/")[3].split("_")[1] for p in runs if p.startswith("results/runs/fig8/")}
+    assert fig8 == {"yukawa+", "yukawa-"}, fig8
+    # none names the shorthand the runs do not use
+    assert not [p for p in runs if "lam4" in p or "phi0" in p], runs
+
+
+def test_a_gaussian_interaction_plans_stores_named_by_its_own_phi0_and_lam(finished_copy,
+                                                                           tmp_path):
+    spec = {"kind": "gaussian", "phi0": 2.0, "lam": 1.0}
+    changed = _config(finished_copy, tmp_path, lambda c: c["fig3"].update(interaction=spec))
+    fig3 = [p for p in _planned_runs(finished_copy, changed, "results/figures/fig3.png")
+            if p.startswith("results/runs/fig3/")]
+    assert len(fig3) == 2, fig3
+    for path, name in zip(fig3, ["phi0_+2.zarr", "phi0_-2.zarr"]):
+        assert re.fullmatch(r"results/runs/fig3/alpha40_lam1_v0120_tau30_d60_[0-9a-f]{8}/"
+                            + re.escape(name), path), path
+
+
+def test_the_shipped_config_plans_the_run_paths_it_always_had(finished_copy):
+    # derived from config.yaml's values (quick preset), not from the workflow's own output:
+    # with no interaction, the paths name the shorthand's phi0 and lam, exactly as they always did
+    cfg = yaml.safe_load((finished_copy / "config.yaml").read_text())
+    c3 = {**cfg["fig3"], **cfg["quick"].get("fig3", {})}
+    c4 = cfg["fig4"]
+    c8 = {**cfg["fig8"], **cfg["quick"].get("fig8", {})}
+    assert not any("interaction" in c for c in (c3, c4, c8))
+    runs = _planned_runs(finished_copy, None, *(f"results/figures/fig{i}.png" for i in (3, 4, 8)))
+    h = "[0-9a-f]{8}"
+    for fig, c, v0, tau, phis in (
+            ("fig3", c3, c3["v0"], c3["tau_max"], c3["phi0"]),
+            ("fig4", c4, c4["pass"]["v0"], c4["pass"]["tau_max"], c4["pass"]["phi0"])):
+        tag = re.escape(f"alpha{_g(c['alpha'])}_lam{_g(c['lam'])}_v0{_g(v0)}_tau{_g(tau)}"
+                        f"_d{c['d']}_") + h
+        stores = [p for p in runs if p.startswith(f"results/runs/{fig}/")]
+        assert len(stores) == len(phis), stores
+        for path, phi0 in zip(sorted(stores), sorted(phis, key=lambda p: f"{p:+g}")):
+            assert re.fullmatch(rf"results/runs/{fig}/{tag}/phi0_{re.escape(f'{phi0:+g}')}\.zarr",
+                                path), path
+    assert [_g(p) for p in c3["phi0"]] == ["20", "-20"]  # phi0_+20.zarr, phi0_-20.zarr above
+    tags8 = {p.split("/")[3] for p in runs if p.startswith("results/runs/fig8/")}
+    assert len(tags8) == 2
+    for sign, tag in zip("+-", sorted(tags8)):
+        name = (f"alpha{_g(c8['alpha'])}_phi0{sign}{_g(c8['phi0'])}_lam{_g(c8['lam'])}"
+                f"_bias{_g(c8['bias'])}_d{c8['d']}_tau{_g(c8['tau_max'])}_")
+        assert re.fullmatch(re.escape(name) + h, tag), tag
 
 
 def test_fig8_redrawn_for_a_morse_channel_by_a_config_change(finished_copy, tmp_path):

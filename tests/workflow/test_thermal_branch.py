@@ -145,9 +145,11 @@ def test_turning_mirror_pairs_off_plans_no_new_single_pass_run(thermal_run, tmp_
                          "validation_thermal", "thermal"}, sorted(jobs)
 
 
-def _morse_drag_config(workdir: Path, tmp_path: Path) -> str:
+def _morse_drag_config(workdir: Path, tmp_path: Path, quick: dict | None = None) -> str:
+    """config.yaml with a Morse channel in thermal.drag (and ``quick`` drag overrides)."""
     cfg = yaml.safe_load((workdir / "config.yaml").read_text())
     cfg["thermal"]["drag"]["interaction"] = MORSE
+    cfg["quick"]["thermal"]["drag"].update(quick or {})
     path = tmp_path / "morse.yaml"
     path.write_text(yaml.safe_dump(cfg))
     return str(path)
@@ -161,10 +163,15 @@ def test_a_thermal_drag_interaction_plans_only_the_drag_branch(thermal_run, tmp_
                          "validation_thermal", "thermal"}, sorted(jobs)
 
 
+# one speed, and the figure's theory curves on fewer points (the Morse channel's multiphonon
+# series is most of the figure job's time)
+QUICK_MORSE_DRAG = {"v": [50.0], "curve": {"n_points": 21, "grid": 256, "grid_3": 16}}
+
+
 def test_thermal_drag_redrawn_for_a_morse_channel_by_a_config_change(tmp_path):
     workdir = copy_checkout(tmp_path / "repo")
     run_snakemake(workdir, "--cores", "2", "results/figures/thermal_drag.png",
-                  "--configfile", _morse_drag_config(workdir, tmp_path),
+                  "--configfile", _morse_drag_config(workdir, tmp_path, quick=QUICK_MORSE_DRAG),
                   "--config", "preset=quick")
     table = pd.read_csv(workdir / "results" / "tables" / "thermal_drag.csv")
     assert table["interaction"].str.contains('"kind":"morse"').all()
@@ -178,11 +185,16 @@ def test_thermal_drag_redrawn_for_a_morse_channel_by_a_config_change(tmp_path):
     assert (workdir / "results" / "figures" / "thermal_drag.png").stat().st_size > 1000
 
 
-def _thermal_config(workdir: Path, tmp_path: Path, **sections) -> str:
-    """config.yaml with ``interaction`` specs (and overrides) in the given thermal sections."""
+def _thermal_config(workdir: Path, tmp_path: Path, quick: dict | None = None,
+                    **sections) -> str:
+    """config.yaml with ``interaction`` specs (and overrides) in the given thermal sections,
+    and ``quick`` overrides of the quick preset's thermal sections (they win over the
+    sections' own values when preset=quick)."""
     cfg = yaml.safe_load((workdir / "config.yaml").read_text())
     for name, values in sections.items():
         cfg["thermal"][name].update(values)
+    for name, values in (quick or {}).items():
+        cfg["quick"]["thermal"][name].update(values)
     path = tmp_path / "thermal_potentials.yaml"
     path.write_text(yaml.safe_dump(cfg))
     return str(path)
@@ -197,10 +209,13 @@ def test_thermal_passes_and_drift_redrawn_for_other_potentials_by_a_config_chang
     from chaindrag.interactions import Morse, Yukawa
 
     workdir = copy_checkout(tmp_path / "repo")
-    # the potentials' wiring: the mirror images (tested above) would double the passes
+    # the potentials' wiring, on one speed and one temperature of the quick sweeps (the
+    # mirror images, tested above, would double the passes)
     config = _thermal_config(workdir, tmp_path,
                              single_pass={"interaction": CHANNEL, "mirror_pairs": False},
-                             drift={"interaction": YUKAWA})
+                             drift={"interaction": YUKAWA},
+                             quick={"single_pass": {"v0": [30.0], "omega_T": [5.0]},
+                                    "drift": {"v0": [40.0], "omega_T": [25.0], "seeds": 1}})
     run_snakemake(workdir, "--cores", "2", "results/figures/thermal_single_pass.png",
                   "results/figures/thermal_drift.png", "--configfile", config,
                   "--config", "preset=quick")
@@ -238,4 +253,6 @@ def test_thermal_drift_of_a_potential_without_mirror_plans_only_its_positive_sig
     proc = run_snakemake(workdir, "-n", "thermal", "--configfile", config,
                          "--config", "preset=quick")
     drift_jobs = re.findall(r"results/runs/thermal/drift/(\S+)\.csv", proc.stdout + proc.stderr)
-    assert drift_jobs and all("phi0+2" in name for name in drift_jobs), drift_jobs
+    # named by the potential the runs use (Morse, Phi: morse+), not by the shorthand's phi0
+    assert drift_jobs and all("_morse+_" in name and "phi0" not in name
+                              for name in drift_jobs), drift_jobs

@@ -143,6 +143,17 @@ def with_interaction(section, params):
     return params if spec is None else dict(params, interaction=spec)
 
 
+def potential_name(run, sign, gaussian="phi0{phi0}_lam{lam}"):
+    """How a run path names the potential ``run`` (a potential_run result) uses: a Gaussian
+    (shorthand or spec) by ``gaussian`` filled with its own signed phi0 and lam text; any other
+    potential by its kind and + (Phi) or - (the mirror -Phi) for the sign of ``sign`` (the
+    shorthand's phi0 that picked it), or the kind alone when ``sign`` is None."""
+    spec = run.get("interaction")
+    if spec is None:
+        return gaussian.format(phi0=sfmt(run["phi0"]), lam=fmt(run["lam"]))
+    return spec["kind"] + ("" if sign is None else "+" if sign > 0 else "-")
+
+
 def interaction_param(section):
     """{"interaction": spec} for a rule's params, {} without one (params, hence reruns, as
     before issue 14)."""
@@ -151,41 +162,44 @@ def interaction_param(section):
 
 
 # ------------------------------------------------------------------ full trajectories (Figs. 3, 4)
+def _trajectory_figure(figure, section, base, phis, v0, tau_max):
+    """{(figure, tag, name): run} of one figure: the tag names the section (lam of a Gaussian,
+    else the potential's kind) and hashes the runs' shared inputs; name is phi0_<signed phi0>
+    (a Gaussian) or <kind>+ / <kind>- (Phi or its mirror), the potential the run uses."""
+    runs = [(phi0, potential_run(section, base, float(phi0))) for phi0 in phis]
+    runs = [(phi0, run) for phi0, run in runs if run is not None]
+    if not runs:
+        return {}
+    tag = (f"alpha{fmt(section['alpha'])}_{potential_name(runs[0][1], None, 'lam{lam}')}"
+           f"_v0{fmt(v0)}_tau{fmt(tau_max)}_d{section['d']}"
+           f"_{short_hash(with_interaction(section, base))}")
+    return {(figure, tag, potential_name(run, float(phi0), "phi0_{phi0}")): run
+            for phi0, run in runs}
+
+
 def _trajectory_runs():
-    """{(figure, tag, phi0 text): simulate() keyword arguments} for Fig. 3 and Fig. 4(a, b)."""
-    runs = {}
+    """{(figure, tag, name): simulate() keyword arguments} for Fig. 3 and Fig. 4(a, b)."""
     c3 = config["fig3"]
     base3 = {k: c3[k] for k in ("alpha", "lam", "mu", "v0", "sigma0", "tau_max", "omega_fast",
                                 "d", "solver", "n_sites", "chain_record_dtau")}
-    tag3 = (f"alpha{fmt(c3['alpha'])}_lam{fmt(c3['lam'])}_v0{fmt(c3['v0'])}"
-            f"_tau{fmt(c3['tau_max'])}_d{c3['d']}_{short_hash(with_interaction(c3, base3))}")
-    for phi0 in c3["phi0"]:
-        run = potential_run(c3, base3, float(phi0))
-        if run is not None:
-            runs[("fig3", tag3, sfmt(phi0))] = run
     c4 = config["fig4"]
     base4 = {k: c4[k] for k in ("alpha", "lam", "mu", "sigma0", "omega_fast", "d", "solver")}
     base4.update(v0=c4["pass"]["v0"], tau_max=c4["pass"]["tau_max"], n_sites=0,
                  chain_record_dtau=0.0)
-    tag4 = (f"alpha{fmt(c4['alpha'])}_lam{fmt(c4['lam'])}_v0{fmt(c4['pass']['v0'])}"
-            f"_tau{fmt(c4['pass']['tau_max'])}_d{c4['d']}"
-            f"_{short_hash(with_interaction(c4, base4))}")
-    for phi0 in c4["pass"]["phi0"]:
-        run = potential_run(c4, base4, float(phi0))
-        if run is not None:
-            runs[("fig4", tag4, sfmt(phi0))] = run
-    return runs
+    return {**_trajectory_figure("fig3", c3, base3, c3["phi0"], c3["v0"], c3["tau_max"]),
+            **_trajectory_figure("fig4", c4, base4, c4["pass"]["phi0"], c4["pass"]["v0"],
+                                 c4["pass"]["tau_max"])}
 
 
 TRAJECTORIES = _trajectory_runs()
 
 
 def trajectory_paths(figure):
-    return [f"results/runs/{f}/{t}/phi0_{p}.zarr" for (f, t, p) in TRAJECTORIES if f == figure]
+    return [f"results/runs/{f}/{t}/{n}.zarr" for (f, t, n) in TRAJECTORIES if f == figure]
 
 
 def trajectory_params(wildcards):
-    return canon(TRAJECTORIES[(wildcards.figure, wildcards.tag, wildcards.phi0)])
+    return canon(TRAJECTORIES[(wildcards.figure, wildcards.tag, wildcards.potential)])
 
 
 # ------------------------------------------------------------ single passes (Figs. 4c, 5, 6, health)
@@ -289,10 +303,7 @@ def _drift_batches(continued):
             continue
         # the runs carry the potential (shorthand or spec), so the hash below names it
         runs = [dict(first, v0=v) for v in sweep(c["v0"])]
-        pot = (f"phi0{sfmt(first['phi0'])}_lam{fmt(first['lam'])}"
-               if "interaction" not in first
-               else f"{first['interaction']['kind']}{'+' if sign > 0 else '-'}")
-        tag = (f"alpha{fmt(c['alpha'])}_{pot}"
+        tag = (f"alpha{fmt(c['alpha'])}_{potential_name(first, sign)}"
                f"_bias{fmt(c['bias'])}_d{c['d']}_tau{fmt(c['tau_max'])}{cap}"
                f"_{short_hash([runs, job, size])}")
         for i, batch in enumerate(chunks(runs, size)):
@@ -377,4 +388,5 @@ wildcard_constraints:
     tag=r"[A-Za-z0-9_.+\-]+",
     batch=r"\d+",
     study=r"fig8|fig8_continued",
-    phi0=r"[+\-][0-9.e+\-]+",
+    # a trajectory store's name: phi0_<signed phi0> (a Gaussian) or <kind>+ / <kind>-
+    potential=r"phi0_[+\-][0-9.e+\-]+|[a-z_]+[+\-]",

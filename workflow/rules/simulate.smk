@@ -1,4 +1,5 @@
-# Simulation jobs: full trajectories (Figs. 3, 4a/b -> zarr stores), batches of single passes
+# Simulation jobs: full trajectories (Figs. 3, 4a/b -> zarr stores named by the potential the
+# run uses, common.smk potential_name), batches of single passes
 # (Figs. 4c, 5, 6 and the time-step check -> one small table per batch), batches of biased
 # drift runs (Fig. 8 -> speed and fate tables per batch; with study fig8_continued the same runs
 # continued to their fates for the named target fates) and the health runs.
@@ -7,13 +8,13 @@
 
 rule trajectory:
     output:
-        directory("results/runs/{figure}/{tag}/phi0_{phi0}.zarr"),
+        directory("results/runs/{figure}/{tag}/{potential}.zarr"),
     params:
         run=trajectory_params,
     log:
-        "results/logs/trajectory/{figure}/{tag}/phi0_{phi0}.log",
+        "results/logs/trajectory/{figure}/{tag}/{potential}.log",
     benchmark:
-        "results/benchmarks/trajectory/{figure}/{tag}/phi0_{phi0}.tsv",
+        "results/benchmarks/trajectory/{figure}/{tag}/{potential}.tsv",
     threads: 1
     resources:
         mem_mb=2000,

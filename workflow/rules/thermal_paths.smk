@@ -105,7 +105,8 @@ def _thermal_drift_jobs():
                 runs = [dict(signed, v0=float(v), omega_T=temp, statistics=st, seed=s)
                         for v, s in zip(c["v0"], seeds)]
                 tag = "" if st == "rest" else f"_seeds{seeds[0]}-{seeds[-1]}"
-                jobs[f"{series}_phi0{sfmt(phi0)}{tag}_{short_hash(runs)}"] = runs
+                pot = potential_name(signed, phi0, "phi0{phi0}")  # phi0+2, morse+
+                jobs[f"{series}_{pot}{tag}_{short_hash(runs)}"] = runs
     return jobs
 
 
