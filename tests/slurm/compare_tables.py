@@ -2,12 +2,10 @@
 
 Usage: python compare_tables.py DIR_A DIR_B
 
-Both directories must hold the same *.csv files. A pair of files passes if the bytes are equal.
-Otherwise the two tables are read with pandas and must agree exactly (same columns, rows and
-values, NaN equal to NaN) after dropping the columns listed in VOLATILE. No table of this
-version records how a run went (wall time, creation time, host), so two runs of it compare
-with nothing dropped; VOLATILE only lets a table of an older version, which may still carry
-its wall time, be compared with a new one. Exit status 0 when every table passes.
+Both directories must hold the same *.csv files, byte for byte: the two runs are of one
+version and one configuration, and no table records how a run went (wall time, creation
+time, host), so any difference is a defect. For a table that differs the message names the
+first differing line of each. Exit status 0 when every table is identical.
 """
 
 from __future__ import annotations
@@ -15,32 +13,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pandas as pd
-
-# The one wall-clock column an older version wrote (a table of this version has none).
-VOLATILE = {"wall_time_s"}
-
 
 def compare(path_a: Path, path_b: Path) -> str | None:
-    """Return None if the tables agree, else a message saying how they differ."""
-    if path_a.read_bytes() == path_b.read_bytes():
+    """Return None if the two files hold the same bytes, else where they first differ."""
+    a, b = path_a.read_bytes(), path_b.read_bytes()
+    if a == b:
         print(f"  {path_a.name}: identical bytes")
         return None
-    a, b = pd.read_csv(path_a), pd.read_csv(path_b)
-    dropped = sorted(VOLATILE.intersection(a.columns) | VOLATILE.intersection(b.columns))
-    a, b = a.drop(columns=dropped, errors="ignore"), b.drop(columns=dropped, errors="ignore")
-    if list(a.columns) != list(b.columns):
-        return f"{path_a.name}: columns differ: {list(a.columns)} vs {list(b.columns)}"
-    if a.shape != b.shape:
-        return f"{path_a.name}: shapes differ: {a.shape} vs {b.shape}"
-    for column in a.columns:
-        x, y = a[column], b[column]
-        same = (x == y) | (x.isna() & y.isna())
-        if not same.all():
-            row = int((~same).to_numpy().nonzero()[0][0])
-            return f"{path_a.name}: column {column!r} differs, first at row {row}: {x.iloc[row]!r} vs {y.iloc[row]!r}"
-    print(f"  {path_a.name}: bytes differ, values equal exactly after dropping volatile columns {dropped}")
-    return None
+    lines_a, lines_b = a.decode().splitlines(), b.decode().splitlines()
+    for i, (x, y) in enumerate(zip(lines_a, lines_b)):
+        if x != y:
+            return f"{path_a.name}: line {i + 1} differs:\n    {x}\n    {y}"
+    return f"{path_a.name}: {len(lines_a)} vs {len(lines_b)} lines"
 
 
 def main(dir_a: str, dir_b: str) -> int:

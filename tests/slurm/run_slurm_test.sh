@@ -9,7 +9,7 @@
 #   2. checks that sacct lists every submitted job COMPLETED under the run's name (the plugin's
 #      run UUID), in the profile's partition and account, and that each job's log exists;
 #   3. runs the quick preset locally (--cores 2) in an identical copy and compares
-#      results/tables/*.csv (tests/slurm/compare_tables.py: equal bytes or equal values; no
+#      results/tables/*.csv (tests/slurm/compare_tables.py: equal bytes, every table; no
 #      table records a wall time);
 #   4. runs tests/slurm/mini/Snakefile with --config fail=1 through Slurm: one job exits 1 on
 #      purpose, and Snakemake must report it and exit non-zero (and sacct show it FAILED).

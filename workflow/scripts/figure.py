@@ -9,6 +9,8 @@ sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 logging.basicConfig(stream=sys.stderr, level=logging.INFO, force=True,
                     format="%(asctime)s %(name)s %(levelname)s: %(message)s")
 logging.captureWarnings(True)
+# matplotlib's PDF font subsetting logs ~250 INFO lines per figure through fontTools
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 from chaindrag import plotting  # noqa: E402
 
