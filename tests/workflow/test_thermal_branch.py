@@ -134,57 +134,6 @@ def test_every_thermal_pass_comes_with_its_mirror_image(thermal_run):
     assert not passes.loc[passes["statistics"] == "rest", "mirror"].any()
 
 
-def test_turning_mirror_pairs_off_plans_no_new_single_pass_run(thermal_run, tmp_path):
-    # the mirror images are jobs of their own: without them the realizations' own batches
-    # are the ones already run, and only what reads the table is redone
-    config = _thermal_config(thermal_run, tmp_path, single_pass={"mirror_pairs": False})
-    proc = run_snakemake(thermal_run, "-n", "thermal", "--configfile", config,
-                         "--config", "preset=quick")
-    jobs = planned_jobs(proc.stdout + proc.stderr)
-    assert set(jobs) == {"table_thermal_single_pass", "thermal_single_pass",
-                         "validation_thermal", "thermal"}, sorted(jobs)
-
-
-def _morse_drag_config(workdir: Path, tmp_path: Path, quick: dict | None = None) -> str:
-    """config.yaml with a Morse channel in thermal.drag (and ``quick`` drag overrides)."""
-    cfg = yaml.safe_load((workdir / "config.yaml").read_text())
-    cfg["thermal"]["drag"]["interaction"] = MORSE
-    cfg["quick"]["thermal"]["drag"].update(quick or {})
-    path = tmp_path / "morse.yaml"
-    path.write_text(yaml.safe_dump(cfg))
-    return str(path)
-
-
-def test_a_thermal_drag_interaction_plans_only_the_drag_branch(thermal_run, tmp_path):
-    proc = run_snakemake(thermal_run, "-n", "thermal", "--configfile",
-                         _morse_drag_config(thermal_run, tmp_path), "--config", "preset=quick")
-    jobs = planned_jobs(proc.stdout + proc.stderr)
-    assert set(jobs) == {"thermal_drag_batch", "table_thermal_drag", "thermal_drag",
-                         "validation_thermal", "thermal"}, sorted(jobs)
-
-
-# one speed, and the figure's theory curves on fewer points (the Morse channel's multiphonon
-# series is most of the figure job's time)
-QUICK_MORSE_DRAG = {"v": [50.0], "curve": {"n_points": 21, "grid": 256, "grid_3": 16}}
-
-
-def test_thermal_drag_redrawn_for_a_morse_channel_by_a_config_change(tmp_path):
-    workdir = copy_checkout(tmp_path / "repo")
-    run_snakemake(workdir, "--cores", "2", "results/figures/thermal_drag.png",
-                  "--configfile", _morse_drag_config(workdir, tmp_path, quick=QUICK_MORSE_DRAG),
-                  "--config", "preset=quick")
-    table = pd.read_csv(workdir / "results" / "tables" / "thermal_drag.csv")
-    assert table["interaction"].str.contains('"kind":"morse"').all()
-    barrier = math.exp(2.0) - 2 * math.exp(1.0)  # Morse Phi(0): r = h = 4, a (r0 - h) = 1
-    assert list(table["phi0"]) == pytest.approx([barrier] * len(table), rel=1e-12)
-    # the theory is the channel's: its Eq. (33) is the mean of the rest-chain runs at +-Phi
-    # (to the finite-tau and Phi^4 parts, < 1e-3 here) -- a Gaussian of the same Phi(0) and
-    # force width would miss by tens of percent
-    rest_error = (table["delta_bar_rest"] / table["eq33"] - 1.0).abs()
-    assert (rest_error < 1e-3).all(), rest_error.tolist()
-    assert (workdir / "results" / "figures" / "thermal_drag.png").stat().st_size > 1000
-
-
 def _thermal_config(workdir: Path, tmp_path: Path, quick: dict | None = None,
                     **sections) -> str:
     """config.yaml with ``interaction`` specs (and overrides) in the given thermal sections,
@@ -198,6 +147,49 @@ def _thermal_config(workdir: Path, tmp_path: Path, quick: dict | None = None,
     path = tmp_path / "thermal_potentials.yaml"
     path.write_text(yaml.safe_dump(cfg))
     return str(path)
+
+
+def test_turning_mirror_pairs_off_plans_no_new_single_pass_run(thermal_run, tmp_path):
+    # the mirror images are jobs of their own: without them the realizations' own batches
+    # are the ones already run, and only what reads the table is redone
+    config = _thermal_config(thermal_run, tmp_path, single_pass={"mirror_pairs": False})
+    proc = run_snakemake(thermal_run, "-n", "thermal", "--configfile", config,
+                         "--config", "preset=quick")
+    jobs = planned_jobs(proc.stdout + proc.stderr)
+    assert set(jobs) == {"table_thermal_single_pass", "thermal_single_pass",
+                         "validation_thermal", "thermal"}, sorted(jobs)
+
+
+def test_a_thermal_drag_interaction_plans_only_the_drag_branch(thermal_run, tmp_path):
+    config = _thermal_config(thermal_run, tmp_path, drag={"interaction": MORSE})
+    proc = run_snakemake(thermal_run, "-n", "thermal", "--configfile", config,
+                         "--config", "preset=quick")
+    jobs = planned_jobs(proc.stdout + proc.stderr)
+    assert set(jobs) == {"thermal_drag_batch", "table_thermal_drag", "thermal_drag",
+                         "validation_thermal", "thermal"}, sorted(jobs)
+
+
+# one speed, and the figure's theory curves on fewer points (the Morse channel's multiphonon
+# series is most of the figure job's time)
+QUICK_MORSE_DRAG = {"v": [50.0], "curve": {"n_points": 21, "grid": 256, "grid_3": 16}}
+
+
+def test_thermal_drag_redrawn_for_a_morse_channel_by_a_config_change(tmp_path):
+    workdir = copy_checkout(tmp_path / "repo")
+    run_snakemake(workdir, "--cores", "2", "results/figures/thermal_drag.png",
+                  "--configfile", _thermal_config(workdir, tmp_path, drag={"interaction": MORSE},
+                                                  quick={"drag": QUICK_MORSE_DRAG}),
+                  "--config", "preset=quick")
+    table = pd.read_csv(workdir / "results" / "tables" / "thermal_drag.csv")
+    assert table["interaction"].str.contains('"kind":"morse"').all()
+    barrier = math.exp(2.0) - 2 * math.exp(1.0)  # Morse Phi(0): r = h = 4, a (r0 - h) = 1
+    assert list(table["phi0"]) == pytest.approx([barrier] * len(table), rel=1e-12)
+    # the theory is the channel's: its Eq. (33) is the mean of the rest-chain runs at +-Phi
+    # (to the finite-tau and Phi^4 parts, < 1e-3 here) -- a Gaussian of the same Phi(0) and
+    # force width would miss by tens of percent
+    rest_error = (table["delta_bar_rest"] / table["eq33"] - 1.0).abs()
+    assert (rest_error < 1e-3).all(), rest_error.tolist()
+    assert (workdir / "results" / "figures" / "thermal_drag.png").stat().st_size > 1000
 
 
 CHANNEL = {"kind": "morse", "D": 1.0, "a": 0.25, "r0": 8.0, "h": 4.0}  # Morse.channel()

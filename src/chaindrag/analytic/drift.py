@@ -344,9 +344,10 @@ def relaxation_time(v_from: float, v_to: float, bias: float, phi0: float | None 
     first = np.isin(v, near)
     first[::16] = True
     force = np.empty(v.size)
-    for part in (first, ~first) if not np.all(first) else (first,):
-        force[part] = bias - np.asarray(loss(v[part]), dtype=float)  # -inf at a tangency
-        if np.any(force[part] * math.copysign(1.0, v_to - v_from) <= 0.0):
-            return math.inf
+    for part in (first, ~first):
+        if part.any():
+            force[part] = bias - np.asarray(loss(v[part]), dtype=float)  # -inf at a tangency
+            if np.any(force[part] * math.copysign(1.0, v_to - v_from) <= 0.0):
+                return math.inf
     inv = mu * alpha / (4.0 * math.pi**2 * np.abs(force))
     return float(np.sum(0.5 * (inv[1:] + inv[:-1]) * np.diff(v)))
