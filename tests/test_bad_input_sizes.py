@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 import pytest
 
+import chaindrag.params as params
 from chaindrag.params import ParameterError, TimeStepWarning, require_memory
 
 BASE = dict(alpha=40.0, phi0=2.0, lam=4.0, mu=1.0, sigma0=220.0, v0=30.0, tau_max=0.2)
@@ -82,15 +83,52 @@ def test_oversized_or_unresolvable_run_is_refused_up_front(call, texts):
 
 
 def test_memory_limit_is_the_physical_memory(monkeypatch):
-    import chaindrag.params as params
     monkeypatch.setattr(params, "physical_memory", lambda: 2**30)
+    monkeypatch.setattr(params, "cgroup_memory_limit", lambda: None)
     require_memory(2.0**29, "x", "y")
-    with pytest.raises(ParameterError, match=r"about 2 GiB.*\(1 GiB\)"):
+    with pytest.raises(ParameterError, match=r"about 2 GiB.*physical memory \(1 GiB\)"):
         require_memory(2.0**31, "x", "y")
     monkeypatch.setattr(params, "physical_memory", lambda: None)  # unknown: no check
     require_memory(2.0**40, "x", "y")
     with pytest.raises(ParameterError):
         require_memory(float("inf"), "x", "y")
+
+
+def test_a_batch_jobs_memory_limit_refuses_what_the_machine_could_hold(monkeypatch):
+    # a Slurm job's --mem: exceeding it would get the job killed with no Python error
+    monkeypatch.setattr(params, "physical_memory", lambda: 2**34)
+    monkeypatch.setattr(params, "cgroup_memory_limit", lambda: 2**30)
+    require_memory(2.0**29, "x", "y")
+    with pytest.raises(ParameterError, match=r"about 2 GiB.*control-group.*--mem.*\(1 GiB\)"):
+        require_memory(2.0**31, "x", "y")
+
+
+def _cgroup_tree(tmp_path, version, limits):
+    """A fake /proc/self/cgroup and /sys/fs/cgroup with ``limits`` {group: text}."""
+    root = tmp_path / "cgroup"
+    base, name = (root, "memory.max") if version == 2 else (root / "memory",
+                                                           "memory.limit_in_bytes")
+    for group, text in limits.items():
+        d = base / group
+        d.mkdir(parents=True, exist_ok=True)
+        (d / name).write_text(text + "\n")
+    proc = tmp_path / "proc_cgroup"
+    line = "0::/slurm/job_7/step_0" if version == 2 else "4:memory:/slurm/job_7/step_0"
+    proc.write_text(f"12:pids:/slurm\n{line}\n")
+    return proc, root
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_the_tightest_control_group_above_the_process_sets_the_limit(tmp_path, version):
+    unlimited = "max" if version == 2 else "9223372036854771712"
+    proc, root = _cgroup_tree(tmp_path, version, {
+        ".": unlimited, "slurm": unlimited, "slurm/job_7": str(3 * 2**30),
+        "slurm/job_7/step_0": unlimited, "slurm/job_8": str(2**20)})  # job_8: not ours
+    assert params.cgroup_memory_limit(proc, root) == 3 * 2**30
+    # a container sees only its own root: the limit is read there
+    proc, root = _cgroup_tree(tmp_path / "container", version, {".": str(5 * 2**30)})
+    assert params.cgroup_memory_limit(proc, root) == 5 * 2**30
+    assert params.cgroup_memory_limit(tmp_path / "no_such_file", root) is None
 
 
 def test_sigma0_offset_by_lattice_periods_inside_the_limit_gives_the_same_run():

@@ -71,9 +71,11 @@ def test_long_durations_are_given_in_minutes_and_hours(lines):
 
 import json  # noqa: E402
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from chaindrag import jobs, tables  # noqa: E402
+from chaindrag.params import ParameterError  # noqa: E402
 
 CHAIN = dict(alpha=40.0, mu=1.0, omega_fast=10.0, d=60)
 
@@ -131,6 +133,17 @@ def test_energy_check_rows_carry_sigma0(tmp_path):
                                sigma0=260.0, tau_max=1.0, solver="chain")
     assert (df["sigma0"] == 260.0).all()
     assert df.columns[-2:].tolist() == ["sigma0", "chaindrag_version"]
+
+
+def test_chain_snapshots_finer_than_a_time_step_are_refused_naming_the_bound(tmp_path):
+    delta = 1.0 / (CHAIN["d"] * CHAIN["omega_fast"])
+    kw = dict(**CHAIN, phi0=2.0, lam=4.0, v0=50.0, sigma0=220.0, tau_max=0.5, solver="chain",
+              n_sites=4)
+    with pytest.raises(ParameterError, match=r"chain_record_dtau must be >= delta/2"):
+        jobs.run_trajectory(tmp_path / "fine.zarr", **kw, chain_record_dtau=0.4 * delta)
+    assert not (tmp_path / "fine.zarr").exists()
+    traj = jobs.run_trajectory(tmp_path / "ok.zarr", **kw, chain_record_dtau=3.2 * delta)
+    assert np.diff(traj.chain_tau) == pytest.approx(3 * delta, rel=1e-9)
 
 
 def test_trajectory_stores_and_their_tables_name_the_run_not_the_machine(tmp_path):

@@ -24,6 +24,7 @@ from scipy.integrate import quad, solve_ivp
 
 from chaindrag.kernel import KernelStore, gamma, open_store, precompute
 from chaindrag.params import ParameterError, StoreError
+from chaindrag.stores import host_tag
 
 OMEGA_FAST, D = 10.0, 60
 DELTA = 1.0 / (D * OMEGA_FAST)
@@ -327,18 +328,36 @@ def _dead_pid() -> int:
         pid += 1
 
 
-def test_leftovers_of_a_killed_writer_are_cleaned_and_an_orphaned_store_recovered(tmp_path):
+@pytest.mark.parametrize("writer", ["host", "legacy"])
+def test_leftovers_of_a_killed_writer_are_cleaned_and_an_orphaned_store_recovered(tmp_path,
+                                                                                  writer):
     path = tmp_path / "k.zarr"
     precompute(path, n_max=10, tau_max=0.2, omega_fast=OMEGA_FAST, d=D)
     before = _files(path)
     pid = _dead_pid()
-    # killed between "old -> .old-<pid>" and "tmp -> path": path missing, both siblings left
-    os.replace(path, tmp_path / f"k.zarr.old-{pid}")
-    (tmp_path / f"k.zarr.tmp-{pid}" / "gamma").mkdir(parents=True)
+    tag = f"{host_tag()}-{pid}" if writer == "host" else str(pid)  # legacy: no host in it
+    # killed between "old -> .old-<tag>" and "tmp -> path": path missing, both siblings left
+    os.replace(path, tmp_path / f"k.zarr.old-{tag}")
+    (tmp_path / f"k.zarr.tmp-{tag}" / "gamma").mkdir(parents=True)
     store = precompute(path, n_max=10, tau_max=0.2, omega_fast=OMEGA_FAST, d=D)
     assert _files(path) == before  # the old store itself is back, not recomputed
     assert (store.n_max, store.n_lags) == (10, 120)
     assert _siblings(path) == []
+
+
+def test_another_machines_writer_on_a_shared_disk_is_left_alone(tmp_path):
+    # its pid means nothing here: the same number may be dead on this host and alive there
+    path = tmp_path / "k.zarr"
+    pid = _dead_pid()
+    other = "node" + ("x" if host_tag() == "node017" else "017")
+    theirs = [tmp_path / f"k.zarr.tmp-{other}-{pid}", tmp_path / f"k.zarr.old-{other}-{pid}"]
+    for p in theirs:
+        (p / "gamma").mkdir(parents=True)
+    ours = tmp_path / f"k.zarr.tmp-{host_tag()}-{pid}"
+    (ours / "gamma").mkdir(parents=True)
+    precompute(path, n_max=10, tau_max=0.2, omega_fast=OMEGA_FAST, d=D)
+    assert _siblings(path) == sorted(p.name for p in theirs)
+    assert not ours.exists()
 
 
 def test_progress_is_logged(tmp_path, caplog):

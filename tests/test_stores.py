@@ -2,6 +2,8 @@
 
 import math
 import os
+import re
+import socket
 
 import numpy as np
 import pandas as pd
@@ -146,6 +148,18 @@ def test_atomic_write_dir_removes_tmp_on_exception(tmp_path):
             (tmp / "half").write_text("x")
             raise RuntimeError("killed")
     assert not target.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_writers_temporary_names_its_machine_and_process(tmp_path):
+    # on a file system shared by a cluster's nodes a pid alone does not name one writer
+    target = tmp_path / "out"
+    with atomic_write_dir(target) as tmp:
+        m = re.fullmatch(rf"out\.tmp-([A-Za-z0-9_.]+)-{os.getpid()}", tmp.name)
+        assert m is not None, tmp.name
+        host = socket.gethostname()
+        assert m.group(1).replace("_", "") == re.sub(r"[^A-Za-z0-9.]", "", host)
+        tmp.mkdir()
+    assert target.is_dir()
 
 
 def test_json_safe_round_trips_non_finite_and_numpy_values():

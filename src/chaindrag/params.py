@@ -11,6 +11,7 @@ import math
 import os
 from dataclasses import dataclass
 from numbers import Integral, Real
+from pathlib import Path
 
 import numpy as np
 
@@ -168,21 +169,76 @@ def physical_memory() -> int | None:
         return None
 
 
+def cgroup_memory_limit(proc: Path = Path("/proc/self/cgroup"),
+                        root: Path = Path("/sys/fs/cgroup")) -> int | None:
+    """The tightest memory limit of this process's control groups (Linux), None if none.
+
+    A Slurm job (``--mem``) or a container runs in a control group whose limit is below the
+    machine's memory; exceeding it gets the job killed without a Python error. cgroup v2
+    (``memory.max``) and v1 (``memory/memory.limit_in_bytes``) are read in the process's
+    group and every group above it up to the mount point (the mount's root where the group
+    is not visible, as in a container).
+    """
+    try:
+        lines = proc.read_text().splitlines()
+    except OSError:
+        return None
+    limits = []
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        if parts[1] == "":
+            base, name = root, "memory.max"
+        elif "memory" in parts[1].split(","):
+            base, name = root / "memory", "memory.limit_in_bytes"
+        else:
+            continue
+        group = base / parts[2].lstrip("/")
+        for d in (group, *group.parents):
+            if d != base and base not in d.parents:
+                break
+            try:
+                text = (d / name).read_text().strip()
+            except OSError:
+                continue
+            if text.isdigit():
+                limits.append(int(text))
+    return min(limits) if limits else None
+
+
+def memory_limit() -> tuple[int | None, str]:
+    """The memory this process may use and what sets it: the smaller of physical memory,
+    the control groups' limit (:func:`cgroup_memory_limit`) and ``ulimit -v``."""
+    found = [(physical_memory(), "this machine's physical memory"),
+             (cgroup_memory_limit(), "this process's control-group memory limit (a Slurm "
+                                     "job's --mem, a container's limit)")]
+    try:
+        import resource
+        soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if soft != resource.RLIM_INFINITY:
+            found.append((soft, "this process's address-space limit (ulimit -v)"))
+    except (ImportError, OSError, ValueError):
+        pass
+    known = [(n, what) for n, what in found if n is not None]
+    return min(known) if known else (None, "this machine's physical memory")
+
+
 def require_memory(nbytes: float, what: str, advice: str) -> None:
-    """Refuse (ParameterError) an allocation estimated at ``nbytes`` above physical memory.
+    """Refuse (ParameterError) an allocation estimated at ``nbytes`` above :func:`memory_limit`.
 
     Checked before allocating, so a run that could never fit fails at once with the
-    estimate instead of a MemoryError (or numpy's "Maximum allowed dimension exceeded")
-    after work started. Where the physical memory is unknown only estimates beyond 2**62
-    bytes are refused. ``what`` names what needs the memory and the parameters driving it,
-    ``advice`` how to reduce it.
+    estimate instead of a MemoryError, a kill by the batch system (or numpy's "Maximum
+    allowed dimension exceeded") after work started. Where no limit is known only estimates
+    beyond 2**62 bytes are refused. ``what`` names what needs the memory and the parameters
+    driving it, ``advice`` how to reduce it.
     """
-    limit = physical_memory()
+    limit, source = memory_limit()
     if nbytes <= (2.0**62 if limit is None else limit):  # False for NaN and inf too
         return
     have = "unknown" if limit is None else f"{limit / 2**30:.3g} GiB"
-    raise ParameterError(f"{what} need about {nbytes / 2**30:.3g} GiB, more than this "
-                         f"machine's physical memory ({have}): {advice}")
+    raise ParameterError(f"{what} need about {nbytes / 2**30:.3g} GiB, more than "
+                         f"{source} ({have}): {advice}")
 
 
 def require_omega_fast(omega_fast) -> float:

@@ -1,6 +1,6 @@
 """Zarr v3 stores for trajectories, and atomic writers shared by the package.
 
-Every store is written into a temporary sibling ``<path>.tmp-<pid>`` and renamed onto
+Every store is written into a temporary sibling ``<path>.tmp-<host>-<pid>`` and renamed onto
 ``path`` only once complete, with ``complete: true`` as the last attribute written, so
 ``path`` never holds a half-written store: a reader either sees the old store, the new
 one, or (for a moment during the swap) nothing.
@@ -14,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import shutil
+import socket
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,8 +99,19 @@ def write_json_attrs(group: zarr.Group | zarr.Array, attrs: Mapping[str, Any]) -
     group.attrs.update(to_json_safe(dict(attrs)))
 
 
+def host_tag() -> str:
+    """This machine's name as it appears in temporary names (letters, digits, '_' and '.')."""
+    return re.sub(r"[^A-Za-z0-9_.]", "_", socket.gethostname()) or "localhost"
+
+
+def writer_tag() -> str:
+    """``<host>-<pid>``: names a writer's temporaries uniquely on a file system that several
+    machines share (a cluster's home or project directory), where a pid alone is not."""
+    return f"{host_tag()}-{os.getpid()}"
+
+
 def _tmp_sibling(path: Path, tag: str) -> Path:
-    return path.with_name(f"{path.name}.{tag}-{os.getpid()}")
+    return path.with_name(f"{path.name}.{tag}-{writer_tag()}")
 
 
 @contextlib.contextmanager
@@ -113,7 +126,7 @@ def atomic_write_dir(path: str | os.PathLike) -> Iterator[Path]:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp_sibling(path, "tmp")
-    shutil.rmtree(tmp, ignore_errors=True)  # left over by a killed writer with our pid
+    shutil.rmtree(tmp, ignore_errors=True)  # left over by a killed writer with our host and pid
     try:
         yield tmp
     except BaseException:

@@ -23,6 +23,7 @@ import numpy as np
 
 from .._version import __version__
 from ..params import ChainParams, ParameterError, require_int_range, require_range
+from ..stores import writer_tag
 from .compress import X_TOP, compression_error, history_exponentials
 from .kernel import dtbc_kernel, stencil_width
 
@@ -140,7 +141,7 @@ def _load(path: Path, omega_fast: float, d: int, k0: int, tol: float, c: np.ndar
 
 def _save(path: Path, data: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.stem}.tmp-{os.getpid()}.npz")
+    tmp = path.with_name(f"{path.stem}.tmp-{writer_tag()}.npz")
     arrays = {k: v for k, v in data.items() if k != "attrs"}
     np.savez(tmp, attrs_json=np.array(json.dumps(data["attrs"])), **arrays)
     os.replace(tmp, path)

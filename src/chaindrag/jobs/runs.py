@@ -30,14 +30,20 @@ def run_trajectory(out: PathLike, *, alpha: float, mu: float, v0: float, sigma0:
                    interaction: Mapping[str, Any] | None = None) -> Trajectory:
     """Simulate one unbiased trajectory and save it as a zarr store (Figs. 3, 4a/b, 7).
 
-    Chain masses g = 0..n_sites-1 are recorded every ``chain_record_dtau`` (heat map of Fig. 3);
+    Chain masses g = 0..n_sites-1 are recorded every ``chain_record_dtau`` (heat map of Fig. 3;
+    rounded to a whole number of steps, at least one);
     the particle is recorded every step (per-pass losses need full resolution). The potential
     is the Gaussian ``phi0, lam`` or an ``interaction`` spec of config.yaml
     (:func:`chaindrag.interactions.interaction_from_config`); the store's params name it.
     The run's wall time goes to the log (simulate logs it), not into the store.
     """
     delta = _delta(omega_fast, d)
-    every = max(1, round(chain_record_dtau / delta)) if n_sites else 1
+    if n_sites and not chain_record_dtau >= 0.5 * delta:
+        raise ParameterError(
+            f"chain_record_dtau must be >= delta/2 = {0.5 * delta:.6g} (chain records are "
+            f"taken every round(chain_record_dtau/delta) >= 1 steps of delta = 1/(d "
+            f"omega_fast)) when n_sites > 0, got {chain_record_dtau!r}")
+    every = round(chain_record_dtau / delta) if n_sites else 1
     sim_pot, label = potential_keywords(phi0, lam, interaction)
     traj = simulate(alpha=alpha, **sim_pot, mu=mu, sigma0=sigma0, v0=v0,
                     tau_max=tau_max, omega_fast=omega_fast, d=d, bias=0.0, solver=solver,

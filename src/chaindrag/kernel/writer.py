@@ -25,7 +25,7 @@ import zarr
 from .._version import __version__
 from ..params import (ParameterError, StoreError, require_int_range, require_memory,
                       require_omega_fast, require_positive)
-from ..stores import atomic_write_dir, to_json_safe
+from ..stores import atomic_write_dir, host_tag, to_json_safe
 from .ring_sum import _BLOCK_ELEMENTS, _check_workers, _ring_rows, ring_size
 from .store import FORMAT, FORMAT_VERSION, LAG_EPS, KernelStore, open_store
 
@@ -62,19 +62,27 @@ def _is_complete(path: Path) -> bool:
 
 
 def _clean_siblings(path: Path) -> None:
-    """Remove ``<name>.tmp-<pid>``/``<name>.old-<pid>`` left by killed writers.
+    """Remove ``<name>.tmp-<host>-<pid>``/``<name>.old-<host>-<pid>`` left by killed writers.
 
-    If ``path`` is missing but a complete ``.old-<pid>`` exists (a writer was killed
-    between its two renames) that old store is moved back onto ``path``. Siblings of
-    writers still alive are left alone.
+    Only this machine's siblings are judged (a pid names a process on one host; a shared
+    file system can hold another machine's writer, alive): those of dead processes are
+    removed, or, if ``path`` is missing but a complete ``.old-`` sibling exists (a writer
+    was killed between its two renames), that old store is moved back onto ``path``.
+    Siblings of live writers and of other machines are left alone. A name without a host
+    (an earlier version's) counts as this machine's.
     """
     if not path.parent.is_dir():
         return
-    pattern = re.compile(rf"^{re.escape(path.name)}\.(tmp|old)-(\d+)$")
+    pattern = re.compile(rf"^{re.escape(path.name)}\.(tmp|old)-(?:([A-Za-z0-9_.]+)-)?(\d+)$")
+    here = host_tag()
     found = []
     for p in path.parent.iterdir():
         m = pattern.match(p.name)
-        if m and not _pid_alive(int(m.group(2))):
+        if not m:
+            continue
+        if m.group(2) not in (None, here):
+            log.info("leaving %s alone: written on host %s", p, m.group(2))
+        elif not _pid_alive(int(m.group(3))):
             found.append((m.group(1) != "old", p.name, p))  # .old first: may be recovered
     for is_tmp, _, p in sorted(found):
         if not is_tmp and not path.exists() and _is_complete(p):
@@ -211,7 +219,7 @@ def precompute(path, n_max: int, tau_max: float, omega_fast: float = 10.0, d: in
     ParameterError
         For a bad argument (message names it and its allowed range; bools are no
         integers), or if the store would not fit: its estimated memory need exceeds the
-        physical memory, or its size (8 bytes per value) the free disk space at ``path``.
+        memory the process may use, or its size (8 bytes per value) the free disk space at ``path``.
         Both are checked before anything is allocated or written.
     StoreError
         If ``path`` holds a complete store made for another ``omega_fast`` or ``d`` (both
@@ -235,11 +243,11 @@ def precompute(path, n_max: int, tau_max: float, omega_fast: float = 10.0, d: in
 
     If ``path`` already holds a complete store for the same omega_fast and d that covers
     the request it is returned untouched. If it is smaller, a store of the union
-    (max n_max, max n_lags) is built in the sibling ``<path>.tmp-<pid>``: the old block is
+    (max n_max, max n_lags) is built in the sibling ``<path>.tmp-<host>-<pid>``: the old block is
     copied, only the new rows and columns are computed. It then replaces ``path`` by two
-    renames (old to ``<path>.old-<pid>``, new to ``path``), so ``path`` is never modified
+    renames (old to ``<path>.old-<host>-<pid>``, new to ``path``), so ``path`` is never modified
     in place and a kill at any moment leaves either the old or the new store (leftover
-    siblings are removed, or an orphaned ``.old-<pid>`` restored, on the next call). An
+    siblings are removed, or an orphaned ``.old-`` sibling restored, on the next call). An
     incomplete or damaged store of this package (``format`` attribute "chaindrag.kernel",
     written before any array) at ``path`` is recomputed from scratch; an empty directory
     is used. Concurrent writers of the same path are not supported.

@@ -17,6 +17,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 
 from .._version import __version__
+from ..stores import writer_tag
 from .style import RC
 
 log = logging.getLogger("chaindrag.plotting")
@@ -43,7 +44,7 @@ def render(name: str, *, inputs: Mapping[str, Any], cfg: Mapping[str, Any],
     with plt.rc_context(RC):
         for path in (Path(pdf), Path(png)):
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.stem}.tmp-{os.getpid()}{path.suffix}")
+            tmp = path.with_name(f"{path.stem}.tmp-{writer_tag()}{path.suffix}")
             # the code that drew it, no date: the same inputs give the same bytes
             creator = {"Creator": f"chaindrag {__version__}"}
             fig.savefig(tmp, metadata=creator if path.suffix == ".png"

@@ -150,7 +150,7 @@ class _ChainRun:
         Three float arrays over the segment and the force buffers of the particles' reach,
         estimated in floats before anything is allocated (huge or infinite extents, e.g.
         from a tiny alpha, give a message rather than an OverflowError or MemoryError); the
-        limit is the physical memory (:func:`~chaindrag.params.require_memory`).
+        limit is :func:`~chaindrag.params.memory_limit`.
         """
         common, n_part = self.job.common, self.job.sig_hist.shape[0]
         alpha, reach = common["alpha"], common["reach"]

@@ -181,7 +181,7 @@ def _n_steps(tau_max: float, delta: float) -> int:
 
 def check_record_memory(n: int, n_particles: int, n_sites: int, chain_every: int,
                         delta: float) -> None:
-    """Refuse a run whose records would not fit in physical memory, before allocating them.
+    """Refuse a run whose records would not fit in the memory the process may use, before allocating them.
 
     The particles' full history (every step, whatever ``record_every``), the energies and
     the chain record (``n_sites`` masses every ``chain_every`` steps), with their copies

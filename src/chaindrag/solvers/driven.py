@@ -99,7 +99,7 @@ def drive(*, alpha: float, phi0: float | None = None, lam: float | None = None,
 
     Bad input raises ParameterError before anything is allocated, as in ``simulate``
     (scalars must be single real numbers; records, segment or thermal ring above the
-    physical memory, or a sigma0 too far out for float64, are refused).
+    memory the process may use, or a sigma0 too far out for float64, are refused).
     """
     if not isinstance(solver, str) or solver not in _SOLVERS:
         raise ParameterError(f"solver must be {' or '.join(map(repr, _SOLVERS))}, got {solver!r}")

@@ -217,9 +217,10 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
         gives a TimeStepWarning. Both phi0/lam and interaction, or neither. Numbers must
         be real numbers (not bools or text), scalars one number, flags True or False,
         callbacks callable. Checked before anything is allocated: records, chain segment
-        or thermal ring estimated above the physical memory (``os.sysconf``; no limit
-        where unknown), the estimate and its drivers named; positions |sigma0| + |v0|
-        tau_max whose float64 spacing exceeds 1e-8 x the interaction width
+        or thermal ring estimated above the memory the process may use (physical memory,
+        control-group limit or ``ulimit -v``: :func:`~chaindrag.params.memory_limit`), the
+        estimate and its drivers named; positions |sigma0| + |v0| tau_max whose float64
+        spacing exceeds 1e-8 x the interaction width
         (:data:`~chaindrag.solvers.checks.POSITION_RESOLUTION`: |sigma| < 2.7e8 for
         lam = 4; shift sigma0 by a multiple of alpha); an interaction of infinite reach.
         Thermal: omega_T negative or not finite, unknown statistics, seed not an integer

@@ -59,7 +59,8 @@ class ThermalChain:
     n_modes : int or None
         Ring size N >= 16 (modes q_j = 2 pi j/N, j = 0..N-1). ``None``: not yet sized; size it
         for a run with :meth:`with_ring_for` (sampling methods refuse an unsized chain).
-        Drawing needs ~96 N bytes: a ring beyond the physical memory is refused.
+        Drawing needs ~96 N bytes: a ring beyond the memory the process may use is
+        refused.
     mirror : bool
         The mirror image -rho^H of the realization (every amplitude negated): as probable as
         rho^H itself, so averaging a measurement over both (:meth:`mirrored`, antithetic
