@@ -189,6 +189,21 @@ def test_sweep_ending_below_its_start_is_refused(config):
         check_config(bad, SCHEMA)
 
 
+def test_chain_snapshots_finer_than_a_time_step_are_refused_before_anything_runs(config):
+    bad = copy.deepcopy(config)
+    half_step = 0.5 / (bad["fig3"]["d"] * bad["fig3"]["omega_fast"])
+    bad["fig3"]["chain_record_dtau"] = 0.9 * half_step
+    with pytest.raises(ParameterError, match=r"fig3\.chain_record_dtau = .* expected >= "
+                                             r"delta/2 = 0\.000833333"):
+        check_config(bad, SCHEMA)
+    bad["fig3"]["chain_record_dtau"] = 1.1 * half_step
+    check_config(bad, SCHEMA, interactions=False)
+    # the quick preset's override is blamed for its own value
+    bad["quick"]["fig3"]["chain_record_dtau"] = 1e-5
+    with pytest.raises(ParameterError, match=r"quick\.fig3\.chain_record_dtau"):
+        check_config(bad, SCHEMA, interactions=False)
+
+
 def test_every_problem_is_reported_at_once(config):
     bad = copy.deepcopy(config)
     bad["fig3"]["alpha"] = -1.0

@@ -215,7 +215,28 @@ def _problems(config: Mapping, root: Mapping, *, skip: str | None = None,
         strict = lo == "v_min" or key != hi
         out.append(f"{where}.{hi} = {value_hi!r} with {where}.{lo} = {value_lo!r} is not "
                    f"allowed: expected {hi} {'>' if strict else '>='} {lo}.")
+    for path, half_step in _finer_than_a_step(config):
+        if path[:1] == (skip,):
+            continue
+        out.append(f"{_key_text(prefix(path + ('chain_record_dtau',)) + path)}"
+                   f".chain_record_dtau = {_value(config, path)['chain_record_dtau']!r} is not "
+                   f"allowed: chain snapshots are taken every whole number of time steps "
+                   f"delta = 1/(d omega_fast); expected >= delta/2 = {half_step:.6g}.")
     return out
+
+
+def _finer_than_a_step(value, path=()):
+    """Yield (path, delta/2) of sections recording chain snapshots (n_sites > 0) more often
+    than every step: chain_record_dtau < delta/2 with delta = 1/(d omega_fast) of the same
+    section (keys the schema checks one at a time)."""
+    if isinstance(value, Mapping):
+        dtau, d, wf = (value.get(k) for k in ("chain_record_dtau", "d", "omega_fast"))
+        if all(isinstance(x, (int, float)) and not isinstance(x, bool) and x > 0
+               for x in (dtau, d, wf)) and value.get("n_sites"):
+            if dtau < 0.5 / (d * wf):
+                yield path, 0.5 / (d * wf)
+        for k, v in value.items():
+            yield from _finer_than_a_step(v, path + (k,))
 
 
 #: Two-item lists that are ranges [low, high] (schema: minItems = maxItems = 2).
