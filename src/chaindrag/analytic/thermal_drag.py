@@ -255,7 +255,7 @@ def thermal_steady_state_loss(v, phi0=None, lam=None, alpha=None, omega_T=None,
     of the loss at v = 30, alpha = 40, classical, Omega_T = 5: the Gaussian (lam = 4)
     0.003; the Morse channel 0.08; the Lennard-Jones channel (weight up to k ~ 3) 7.9 (16
     orders to 1e-6), where drive mode agrees with every order (-3.18 +- 0.62 % against
-    -3.27 %) and misses three phonons by 12 standard errors (``README``).
+    -3.27 %) and misses three phonons by 12 standard errors (``docs/finite-temperature.md``).
 
     Measured against ``drive(..., omega_T=...)`` (Phi0 = +-2, lam = 4, alpha = 40, classical,
     each realization with its mirror image and both signs of phi0, so that the terms odd
