@@ -168,6 +168,33 @@ def test_freezing_sites_outside_the_backward_cone_changes_nothing():
                                rtol=0, atol=1e-12)
 
 
+@pytest.mark.parametrize("kw", [
+    # nearly at rest by a deep well (Phi0 = -30, mu = 0.3): it falls in at ~70 per unit tau
+    dict(alpha=10.0, phi0=-30.0, lam=2.0, mu=0.3, sigma0=5.0, v0=1.0, tau_max=10.0,
+         record_sites=[0, 1, 3]),
+    # a strong bias runs the particle away: from 10 to ~90 per unit tau by tau = 20
+    dict(alpha=20.0, phi0=0.5, lam=4.0, mu=1.0, sigma0=110.0, v0=10.0, bias=2.0, tau_max=20.0,
+         record_sites=[5, 30]),
+])
+def test_chain_solver_without_energy_follows_a_particle_faster_than_its_start(kw):
+    # Without the chain's energy the chain solver freezes the sites no wave can carry to the
+    # particle before the run ends, assuming a particle no faster than max(pi (omega_fast -
+    # 1) alpha / 4, 2 |v0|) per unit tau. One that speeds up beyond that is the same physics
+    # (it used to be refused with a SimulationError). The references: the run with the
+    # chain's energy (nothing frozen) and the transparent solver (a segment over the path).
+    kw = dict(kw, omega_fast=3.0)
+    frozen = simulate(**kw, energy=False)
+    whole = simulate(**kw, energy=True)
+    ends = simulate(**kw, energy=False, solver="transparent")
+    assumed = max(math.pi * (kw["omega_fast"] - 1.0) * kw["alpha"] / 4.0, 2.0 * kw["v0"])
+    assert np.abs(whole.velocity).max() > 2.0 * assumed
+    np.testing.assert_array_equal(frozen.sigma, whole.sigma)
+    np.testing.assert_array_equal(frozen.chain_displacement, whole.chain_displacement)
+    assert np.abs(frozen.sigma - ends.sigma).max() <= 1e-13 * np.abs(ends.sigma).max()
+    scale = np.abs(ends.chain_displacement).max()
+    assert np.abs(frozen.chain_displacement - ends.chain_displacement).max() <= 1e-12 * scale
+
+
 @pytest.mark.parametrize("v0", [50.0, 80.0])
 def test_weak_single_pass_loss_approaches_eq26(v0):
     # Eq. (26) is the O(phi0^2) loss of a particle at constant speed: exact as phi0 -> 0.

@@ -189,6 +189,24 @@ def test_a_particle_leaving_the_thermal_window_stops_the_run(store, solver, monk
         simulate(**FIG3, tau_max=2.0, omega_T=1.0, **extra)
 
 
+@pytest.mark.parametrize("solver", ["chain", "transparent"])
+def test_a_particle_started_on_a_barrier_runs_as_far_on_a_cold_chain_as_at_rest(solver):
+    # Started on a mass of a repulsive Gaussian (Phi0 = 3) at v0 = 5, the particle holds
+    # ten times its kinetic energy (0.32) as interaction energy: it rolls off the barrier
+    # and passes six masses by tau = 20 at up to 16 per unit tau. Its energy budget, which
+    # sets the thermal window, must count that energy (without it the window ended at
+    # site 6 and the run was refused at tau = 15.5); on a nearly cold chain (classical
+    # omega_T = 0.01) the particle then goes as far as on the chain at rest.
+    kw = dict(alpha=40.0, phi0=3.0, lam=4.0, mu=1.0, sigma0=0.0, v0=5.0, tau_max=20.0,
+              energy=False, solver=solver)
+    cold = simulate(**kw, omega_T=0.01, statistics="classical", seed=1)
+    rest = simulate(**kw)
+    assert rest.sigma[0, -1] > 5.5 * kw["alpha"]
+    assert np.abs(cold.sigma - rest.sigma).max() < 0.05 * kw["alpha"]
+    lo, hi = cold.params["thermal_window"]
+    assert lo * kw["alpha"] < cold.sigma.min() and cold.sigma.max() < hi * kw["alpha"]
+
+
 @pytest.mark.parametrize("solver", ["chain", "kernel", "transparent"])
 def test_thermal_progress_counts_the_work_and_ends_at_one(store, solver):
     extra = _solver(solver, store)

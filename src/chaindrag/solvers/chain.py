@@ -19,6 +19,7 @@ realization's state, and only shrinks. The numba loops are in
 
 from __future__ import annotations
 
+import logging
 import math
 
 import numpy as np
@@ -31,6 +32,12 @@ from .job import ProgressReporter, SolverJob, SolverResult
 from .thermal_state import chain_start, check_window
 
 _REGROW_MARGIN = 64  # extra sites when a particle forces the segment to grow mid-chunk
+
+log = logging.getLogger(__name__)
+
+
+class _FasterThanAssumed(SimulationError):
+    """A particle outran the speed the frozen far sites assume: the run is redone unfrozen."""
 
 
 class _Segment:
@@ -88,9 +95,11 @@ class _ChainRun:
     fraction goes to ``progress``.
     """
 
-    def __init__(self, job: SolverJob, e_chain, f_hist, prescribed_v):
+    def __init__(self, job: SolverJob, e_chain, f_hist, prescribed_v, progress=None,
+                 freeze: bool = True):
         self.job, self.e_chain, self.f_hist = job, e_chain, f_hist
         self.prescribed_v = prescribed_v
+        self.progress = ProgressReporter(job.progress) if progress is None else progress
         alpha, delta, reach = job.common["alpha"], job.common["delta"], job.common["reach"]
         c, self.s, self.t = propagator_stencils(job.chain.omega_fast, delta)
         self.c = np.concatenate([c, np.zeros(max(0, 4 - c.size))])
@@ -102,8 +111,9 @@ class _ChainRun:
         self.p_hi = float(np.max(job.sig_hist[:, 0])) / alpha + self.reach_sites
         self.v0_max = float(np.max(np.abs(job.vel0)))
         # Freezing far sites is exact only if nobody needs them: not with the chain's energy
-        # (a sum over all sites) and only while the particles move slower than v_bound.
-        self.freeze = not job.energy
+        # (a sum over all sites) and only while the particles move slower than v_bound (a
+        # particle that outruns it makes _run_chain redo the run with freeze=False).
+        self.freeze = freeze and not job.energy
         self.v_bound = max(0.25 * self.speed, 2.0 * self.v0_max / alpha)
         if job.thermal is None:
             cone = self.speed * self.tau_max + front_margin(self.tau_max)
@@ -196,11 +206,10 @@ class _ChainRun:
         if self.freeze:
             if self.job.thermal is None and v_sites > self.v_bound:
                 alpha = self.job.common["alpha"]
-                raise SimulationError(
+                raise _FasterThanAssumed(
                     f"at tau={b * delta:.6g} the particle moves {v_sites * alpha:.6g} per unit "
                     f"tau, faster than the {self.v_bound * alpha:.6g} the chain solver's "
-                    "frozen-edge optimisation assumes; rerun with energy=True (which disables "
-                    "it)")
+                    "frozen far sites assume")
             need_lo, need_hi = self._needed(ahead)
             back = self._backward(self.tau_max - b * delta)
             self.seg.freeze_outside(int(math.floor(need_lo - back)),
@@ -269,10 +278,9 @@ class _ChainRun:
                                   "reached the end of the thermal chain segment")
         if (seg.frozen_lo > self.p_lo - _REGROW_MARGIN
                 or seg.frozen_hi < self.p_hi + _REGROW_MARGIN):
-            raise SimulationError(
+            raise _FasterThanAssumed(
                 f"at tau={b * self.job.common['delta']:.6g} the particle reached the frozen "
-                "part of the chain segment (it moved faster than assumed); rerun with "
-                "energy=True")
+                "part of the chain segment (it moved faster than assumed)")
         seg.grow(int(math.floor(self.p_lo - r - _REGROW_MARGIN)),
                  int(math.ceil(self.p_hi + r + _REGROW_MARGIN)) + 1)
         self.planned_for = (math.nan, math.nan)  # the particle forced a regrowth: re-plan
@@ -281,7 +289,7 @@ class _ChainRun:
         """Advance all steps; returns the run's provenance (active width, site-updates)."""
         job, common = self.job, self.job.common
         alpha, delta = common["alpha"], common["delta"]
-        progress = ProgressReporter(job.progress)
+        progress = self.progress
         b = 0
         while b <= job.n:
             b1 = min(b + self.chunk, job.n + 1)
@@ -318,8 +326,19 @@ def _run_chain(job: SolverJob, e_chain: np.ndarray, f_hist: np.ndarray,
 
     ``f_hist[p, b]`` receives the chain's force on particle p at step b; a particle with a
     finite ``prescribed_v[p]`` is dragged at that speed (:func:`~chaindrag.solvers.drive`).
+
+    Without the chain's energy far sites are frozen, which assumes the particles never move
+    faster than max(pi (omega_fast - 1) / 4, 2 max|v0| / alpha) sites per unit tau; a
+    particle that does (falling into a deep well, accelerated by a bias) has the run redone
+    from step 0 with every site of the cone updated: the same numbers, at the cost of an
+    energy-off run without freezing.
     """
-    return _ChainRun(job, e_chain, f_hist, prescribed_v).run()
+    progress = ProgressReporter(job.progress)  # shared: the fraction never decreases
+    try:
+        return _ChainRun(job, e_chain, f_hist, prescribed_v, progress).run()
+    except _FasterThanAssumed as err:
+        log.info("chain solver: %s; redoing the run without frozen far sites", err)
+        return _ChainRun(job, e_chain, f_hist, prescribed_v, progress, freeze=False).run()
 
 
 def run_chain_solver(job: SolverJob) -> SolverResult:

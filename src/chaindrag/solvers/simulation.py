@@ -28,8 +28,8 @@ from .checks import (_check_step, _common_checks, _interaction, _n_steps, _parti
 from .early_stop import stop_check, stop_schedule
 from .job import SolverJob, SolverResult, fill_particle_record
 from .kernel_driver import run_kernel_solver
-from .thermal_state import (interaction_window, mean_mode_energy, sized_for_run, thermal_chain,
-                            thermal_params, thermal_reach)
+from .thermal_state import (interaction_window, mean_mode_energy, sized_for_run, start_energy,
+                            thermal_chain, thermal_params, thermal_reach)
 from .transparent import run_transparent_solver
 
 _TWO_PI = 2.0 * math.pi
@@ -313,7 +313,8 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
         window = interaction_window(sig0, vel0, tau_max=float(tau_max), alpha=float(alpha),
                                     mu=float(mu), bias=float(bias), reach=reach,
                                     well_depth=-inter.phi_min,
-                                    mode_energy=mean_mode_energy(bath), sites_rec=sites_rec)
+                                    mode_energy=mean_mode_energy(bath), sites_rec=sites_rec,
+                                    start_energy=start_energy(inter, sig0, float(alpha), reach))
         check_thermal_window(window, float(tau_max), chain.omega_fast)
         bath = sized_for_run(bath, float(tau_max), window)
 

@@ -108,20 +108,36 @@ def thermal_reach(inter: Interaction, alpha: float, thermal: ThermalChain) -> fl
     return reach + shift
 
 
+def start_energy(inter: Interaction, sig0: np.ndarray, alpha: float, reach: float) -> float:
+    """The largest interaction energy a particle starts with, the chain at rest (>= 0).
+
+    sum_g Phi(sigma0 - alpha g) over the masses within ``reach``, the largest over the
+    particles, 0 if negative: a particle started on a barrier turns it into speed.
+    """
+    most = 0.0
+    for s in np.asarray(sig0, dtype=float):
+        g = np.arange(math.floor((s - reach) / alpha), math.ceil((s + reach) / alpha) + 1)
+        most = max(most, float(np.sum(inter.potential(s - alpha * g))))
+    return most
+
+
 def interaction_window(sig0: np.ndarray, vel0: np.ndarray, *, tau_max: float, alpha: float,
                        mu: float, bias: float, reach: float, well_depth: float,
-                       mode_energy: float, sites_rec: np.ndarray) -> tuple[int, int]:
+                       mode_energy: float, sites_rec: np.ndarray,
+                       start_energy: float = 0.0) -> tuple[int, int]:
     """Sites [lo, hi) the particles may interact with during the run (and recorded sites).
 
     A particle's speed is bounded by its energy budget, mu (v/2pi)^2/2 <= mu (v0/2pi)^2/2 +
-    ``well_depth`` (the deepest attraction, -min Phi) + THERMAL_ENERGY_ALLOWANCE x
-    ``mode_energy`` (what the thermal chain may lend it), plus the bias's free acceleration
-    (2 pi)^2 bias/(alpha mu); the window holds every site within ``reach`` of the ballistic
-    excursion of every particle over ``tau_max``. It depends on the inputs only, so every
-    solver sizes the same ring and draws the same realization.
+    ``start_energy`` (the interaction energy it starts with, :func:`start_energy`: a barrier
+    it starts on) + ``well_depth`` (the deepest attraction, -min Phi) +
+    THERMAL_ENERGY_ALLOWANCE x ``mode_energy`` (what the thermal chain may lend it), plus
+    the bias's free acceleration (2 pi)^2 bias/(alpha mu); the window holds every site
+    within ``reach`` of the ballistic excursion of every particle over ``tau_max``. It
+    depends on the inputs only, so every solver sizes the same ring and draws the same
+    realization.
     """
-    budget = (0.5 * mu * (float(np.max(np.abs(vel0))) / _TWO_PI) ** 2 + max(well_depth, 0.0)
-              + THERMAL_ENERGY_ALLOWANCE * mode_energy)
+    budget = (0.5 * mu * (float(np.max(np.abs(vel0))) / _TWO_PI) ** 2 + max(start_energy, 0.0)
+              + max(well_depth, 0.0) + THERMAL_ENERGY_ALLOWANCE * mode_energy)
     speed = _TWO_PI * math.sqrt(2.0 * budget / mu)
     accel = _TWO_PI**2 * abs(bias) / (alpha * mu)
     excursion = speed * tau_max + 0.5 * accel * tau_max**2 + reach
@@ -163,9 +179,9 @@ def check_window(sig: np.ndarray, alpha: float, reach: float, window: tuple[int,
             f"by tau={tau:.6g} a particle interacted with chain sites {g_lo}..{g_hi}, outside "
             f"the thermal interaction window {window[0]}..{window[1] - 1} the ring of the "
             "thermal realization was sized for: beyond it the ring's motion would not be the "
-            "infinite chain's. It moved further than its energy budget allows for; shorten "
-            "tau_max or pass thermal=ThermalChain(...) sized with with_ring_for(tau_max, "
-            "window_sites) for a wider window.")
+            "infinite chain's. It moved further than its energy budget allows for (the "
+            "window is set by the inputs, interaction_window; a larger pre-built ring does "
+            "not widen it): shorten tau_max.")
 
 
 def chain_start(thermal: ThermalChain, first_site: int, size: int,
