@@ -310,11 +310,14 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
     window, reach = None, check_reach(inter, inter.reach())
     if bath is not None:
         reach = thermal_reach(inter, float(alpha), bath)
-        window = interaction_window(sig0, vel0, tau_max=float(tau_max), alpha=float(alpha),
-                                    mu=float(mu), bias=float(bias), reach=reach,
-                                    well_depth=-inter.phi_min,
-                                    mode_energy=mean_mode_energy(bath), sites_rec=sites_rec,
-                                    start_energy=start_energy(inter, sig0, float(alpha), reach))
+        budget = dict(tau_max=float(tau_max), alpha=float(alpha), mu=float(mu),
+                      bias=float(bias), reach=reach, well_depth=-inter.phi_min,
+                      mode_energy=mean_mode_energy(bath), sites_rec=sites_rec)
+        # first without the start energy: its sum over the masses in reach must fit too
+        check_thermal_window(interaction_window(sig0, vel0, **budget), float(tau_max),
+                             chain.omega_fast)
+        window = interaction_window(sig0, vel0, **budget, start_energy=start_energy(
+            inter, sig0, float(alpha), reach))
         check_thermal_window(window, float(tau_max), chain.omega_fast)
         bath = sized_for_run(bath, float(tau_max), window)
 
