@@ -195,6 +195,24 @@ def test_chain_solver_without_energy_follows_a_particle_faster_than_its_start(kw
     assert np.abs(frozen.chain_displacement - ends.chain_displacement).max() <= 1e-12 * scale
 
 
+def test_chain_solver_checks_every_step_against_the_speed_its_frozen_sites_assume():
+    # A particle that falls through deep wells (Phi0 = -2500, lam = 4) moves up to 343 per
+    # unit tau for ~0.02 tau per well, above the 314 the frozen far sites assume (pi (omega_fast
+    # - 1) alpha / 4), while every chunk start (every 58 steps) sees it at <= 301: sampling
+    # the speed at chunk starts missed it. Every step is checked now, and the run is redone
+    # with nothing frozen: the same numbers as with the chain's energy (nothing frozen).
+    kw = dict(alpha=200.0, phi0=-2500.0, lam=4.0, mu=1.0, sigma0=100.0, v0=30.0, tau_max=8.0,
+              omega_fast=3.0, d=240, record_sites=[0, 1, 2])
+    fast = simulate(**kw, energy=False)
+    bound = math.pi * (kw["omega_fast"] - 1.0) * kw["alpha"] / 4.0
+    delta = 1.0 / (kw["d"] * kw["omega_fast"])
+    assert np.abs(np.diff(fast.sigma[0])).max() / delta > 1.05 * bound
+    assert not fast.params["frozen_far_sites"]
+    whole = simulate(**kw, energy=True)
+    np.testing.assert_array_equal(fast.sigma, whole.sigma)
+    np.testing.assert_array_equal(fast.chain_displacement, whole.chain_displacement)
+
+
 @pytest.mark.parametrize("v0", [50.0, 80.0])
 def test_weak_single_pass_loss_approaches_eq26(v0):
     # Eq. (26) is the O(phi0^2) loss of a particle at constant speed: exact as phi0 -> 0.

@@ -204,12 +204,6 @@ class _ChainRun:
         if self.job.thermal is None:  # a thermal segment moves everywhere from the start
             self.seg.grow(int(math.floor(self.p_lo - r)), int(math.ceil(self.p_hi + r)) + 1)
         if self.freeze:
-            if self.job.thermal is None and v_sites > self.v_bound:
-                alpha = self.job.common["alpha"]
-                raise _FasterThanAssumed(
-                    f"at tau={b * delta:.6g} the particle moves {v_sites * alpha:.6g} per unit "
-                    f"tau, faster than the {self.v_bound * alpha:.6g} the chain solver's "
-                    "frozen far sites assume")
             need_lo, need_hi = self._needed(ahead)
             back = self._backward(self.tau_max - b * delta)
             self.seg.freeze_outside(int(math.floor(need_lo - back)),
@@ -265,10 +259,20 @@ class _ChainRun:
         return status, b_new
 
     def _see(self, b: int, b1: int) -> None:
-        """Widen the particles' extent [p_lo, p_hi] (sites, with reach) by steps b..b1."""
-        seen = self.job.sig_hist[:, b:b1 + 1] / self.job.common["alpha"]
+        """Widen the particles' extent [p_lo, p_hi] (sites, with reach) by steps b..b1; with
+        frozen far sites, check that no step of them was faster than v_bound."""
+        seen = self.job.sig_hist[:, max(b - 1, 0):b1 + 1] / self.job.common["alpha"]
         self.p_lo = min(self.p_lo, float(seen.min()) - self.reach_sites)
         self.p_hi = max(self.p_hi, float(seen.max()) + self.reach_sites)
+        if self.freeze and self.job.thermal is None and seen.shape[1] > 1:
+            delta = self.job.common["delta"]
+            fastest = float(np.max(np.abs(np.diff(seen, axis=1)))) / delta
+            if fastest > self.v_bound:  # anywhere in the chunk, not only at its start
+                alpha = self.job.common["alpha"]
+                raise _FasterThanAssumed(
+                    f"by tau={b1 * delta:.6g} the particle moved {fastest * alpha:.6g} per "
+                    f"unit tau, faster than the {self.v_bound * alpha:.6g} the chain "
+                    "solver's frozen far sites assume")
 
     def _regrow(self, b: int, r: float) -> None:
         """A particle came near the active part's edge mid-chunk: grow it past the particle."""
