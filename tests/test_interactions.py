@@ -632,3 +632,27 @@ def test_rebuilding_an_unknown_kind_or_parameter_is_refused_by_name():
         from_provenance({"kind": "tabulated", "label": "x"})
     with pytest.raises(ParameterError, match="morse"):
         from_provenance({"kind": "morse", "D": 1.0})
+
+
+@pytest.mark.parametrize("phi0, lam, floor", [(1.0, 1e-3, 0.5), (1.0, 0.01, 0.5), (2.0, 0.02, 1e-3),
+                                              (1e-19, 5e-3, None), (-3.0, 1e-4, 1.0)])
+def test_beyond_a_narrow_gaussians_reach_its_force_is_below_the_floor(phi0, lam, floor):
+    # the padding 2 lam of the exponential's root misses the prefactor x / lam^2 of
+    # |Phi'| when lam < 0.03; sampled densely beyond the reach, as a finite difference
+    inter = Gaussian(phi0, lam)
+    floor = inter.reach_floor if floor is None else floor
+    reach = inter.reach(floor)
+    x = reach * (1.0 + np.geomspace(1e-12, 1e3, 20001))
+    step = 1e-6 * lam
+    fd = (inter.potential(x + step) - inter.potential(x - step)) / (2.0 * step)
+    assert np.max(np.abs(fd)) <= floor * (1.0 + 1e-8)  # the finite difference to 1e-8
+    inside = reach * (1.0 - 1e-9)  # and the reach is no longer than the last crossing
+    assert abs(inter.force(inside)) >= floor or reach == lam * math.sqrt(
+        2.0 * max(math.log(abs(phi0) / floor), 1.0)) + 2.0 * lam
+
+
+def test_a_yukawa_channel_whose_potential_overflows_on_the_chain_mass_is_refused():
+    # Q e^{-h/l} / h overflows at x = 0 (as Morse and Lennard-Jones refuse)
+    assert not math.isfinite(1e308 * math.exp(-1e-10 / 1e3) / 1e-10)
+    with pytest.raises(ParameterError, match="Q, screening_length, h"):
+        Yukawa(1e308, 1e3, 1e-10)

@@ -247,3 +247,20 @@ def test_a_store_of_an_earlier_version_with_its_wall_time_still_loads(tmp_path, 
     assert back.wall_time_s == (3.5 if in_params else None)
     again = save_trajectory(back, tmp_path / "again.zarr")  # saved again: no wall time
     assert _tree(again) == _tree(save_trajectory(traj, tmp_path / "new.zarr"))
+
+
+def test_a_decimated_store_loads_as_a_decimated_record_and_energy_losses_refuse_it(tmp_path):
+    # every 3rd record kept: the loaded tau steps are 3 solver steps, and params must say so,
+    # or single_pass_loss takes the coarse record for an every-step one (its loss then
+    # errs by linear interpolation of v, which it documents as refused)
+    from chaindrag import simulate
+    from chaindrag.trajectory import single_pass_loss
+    traj = simulate(alpha=40.0, phi0=2.0, lam=4.0, sigma0=100.0, v0=30.0, tau_max=2.2 * 40 / 30,
+                    record_sites=[2, 3])
+    back = load_trajectory(save_trajectory(traj, tmp_path / "d.zarr", decimate=3))
+    spacing = np.diff(back.tau) / traj.params["delta"]
+    assert np.allclose(spacing, back.params["record_every"], rtol=1e-9)
+    with pytest.raises(ParameterError, match="record_every=3"):
+        single_pass_loss(back)
+    full = load_trajectory(save_trajectory(traj, tmp_path / "f.zarr"))
+    assert full.params == traj.params

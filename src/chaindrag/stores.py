@@ -320,5 +320,7 @@ def load_trajectory(path: str | os.PathLike) -> Trajectory:
         raise StoreError(f"trajectory store {path} lacks array {exc}") from None
     params = {k: from_json_safe(attrs[k]) for k in attrs.get("param_keys", [])}
     wall = params.pop("wall_time_s", attrs.get("wall_time_s"))  # stores of earlier versions
+    if "record_every" in params and int(attrs.get("decimate", 1)) > 1:  # the record kept
+        params["record_every"] = int(params["record_every"]) * int(attrs["decimate"])
     return Trajectory(energy=energy, params=params, **arrays,
                       wall_time_s=float(wall) if isinstance(wall, (int, float)) else None)

@@ -92,13 +92,36 @@ class Gaussian(Interaction):
         Returns
         -------
         float
-            lam sqrt(2 max(ln(|phi0|/force_floor), 1)) + 2 lam (0 for phi0 = 0).
+            lam sqrt(2 max(ln(|phi0|/force_floor), 1)) + 2 lam (0 for phi0 = 0), or the
+            root of |Phi'| = force_floor beyond lam where that lies further (lam < 0.03).
         """
         force_floor = self._floor(force_floor)
         if self.phi0 == 0.0:
             return 0.0
         r = self.lam * math.sqrt(2.0 * max(math.log(abs(self.phi0) / force_floor), 1.0))
-        return r + 2.0 * self.lam
+        return max(r + 2.0 * self.lam, self._force_root(force_floor))
+
+    def _force_root(self, force_floor: float) -> float:
+        """lam y, y > 1 the root of |phi0| y e^{-y^2/2} / lam = force_floor (0 if none).
+
+        The padding of :meth:`reach` leaves out the prefactor x / lam^2 of |Phi'|, which
+        exceeds 1 for lam < 0.03 (the paper's lam = 4 is far from it): this root is the
+        reach such narrow Gaussians need, below the padded one everywhere else.
+        """
+        log_c = math.log(abs(self.phi0)) - math.log(self.lam) - math.log(force_floor)
+
+        def excess(y):  # ln(|Phi'(lam y)| / force_floor), decreasing for y > 1
+            return log_c + math.log(y) - 0.5 * y * y
+
+        if excess(1.0) <= 0.0:
+            return 0.0
+        lo, hi = 1.0, 2.0
+        while excess(hi) > 0.0:
+            lo, hi = hi, 2.0 * hi
+        while hi - lo > 1e-13 * hi:
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if excess(mid) > 0.0 else (lo, mid)
+        return self.lam * hi
 
 
 @dataclass(frozen=True)

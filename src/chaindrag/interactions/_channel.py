@@ -296,6 +296,7 @@ class Yukawa(Interaction):
                      screening_length=(self.screening_length, 0.0, True), h=(self.h, 0.0, True))
         for name in ("Q", "screening_length", "h"):
             object.__setattr__(self, name, float(getattr(self, name)))
+        require_finite_phi0("Yukawa", self.phi_at_zero, "Q, screening_length, h")
 
     @property
     def strip(self):
