@@ -65,3 +65,22 @@ def test_series_terms_do_not_overflow():
 def test_temperature_bound_in_thermal_range():
     chain = ThermalChain(MAX_TEMPERATURE, n_modes=64)
     assert np.all(np.isfinite(chain.displacement([0], [0.0])))
+
+
+_THERMAL = [
+    lambda t: an.thermal_width(4.0, t),
+    lambda t: an.debye_waller_loss(30.0, 2.0, 4.0, 40.0, t),
+    lambda t: an.two_phonon_loss(30.0, 2.0, 4.0, 40.0, t, grid=256),
+    lambda t: an.three_phonon_loss(30.0, 2.0, 4.0, 40.0, t, grid_3=16),
+    lambda t: an.single_pass_noise_variance(30.0, 2.0, 4.0, t),
+    lambda t: an.single_pass_thermal_shift(30.0, 2.0, 4.0, t),
+    lambda t: ThermalChain(t, n_modes=64),  # what simulate(omega_T=...) builds
+]
+
+
+@pytest.mark.parametrize("call", _THERMAL)
+@pytest.mark.parametrize("temperature", [True, np.True_, "3", b"3", [1.0, True]])
+def test_a_temperature_must_be_a_number_not_a_bool_or_text(call, temperature):
+    # True would otherwise run as omega_T = 1 and "3" as 3 (a silently wrong temperature)
+    with pytest.raises(ParameterError, match="omega_T"):
+        call(temperature)

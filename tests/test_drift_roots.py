@@ -225,3 +225,26 @@ def test_cached_tangency_points_are_the_bisection_of_every_index_bit_for_bit(ome
         assert cached.shape == fresh.shape
         np.testing.assert_array_equal(cached, fresh)
         assert not cached.flags.writeable
+
+
+def test_a_band_top_spike_too_weak_to_reach_the_bias_is_no_drift_speed():
+    """At small v a band-top spike is weighted by e^{-4 pi^2 lam^2 omega_fast^2 / v^2}: Delta_bar
+    stays below the bias across its tangency, so a crossing whose scan bracket happens to hold
+    that tangency is the continuous root of Delta_bar = bias (found here by bisection), not an
+    edge at the tangency. Every reported edge flips the sign across v_c (1 -+ 1e-9)."""
+    bias, phi0, lam, alpha, wf, mu = 3e-05, 0.0091147, 0.76712, 97.408, 22.5456, 2.2282
+    table = an.drift_velocities(bias, phi0, lam, alpha, wf, mu=mu, n_grid=800)
+    top = an.spike_speeds(alpha, wf, 2000, "top")
+    v_c = top[np.nanargmin(np.abs(top - 3.8973))]  # the weak band-top tangency in question
+
+    def gap(v):
+        return bias - an.steady_state_loss(v, phi0, lam, alpha, wf)
+
+    assert gap(v_c * (1 - 1e-9)) > 0 and gap(v_c * (1 + 1e-9)) > 0  # loss < bias on both sides
+    assert not np.any(np.isclose(table["v"], v_c, rtol=1e-12, atol=0))
+    for v, kind in zip(table["v"], table["kind"]):
+        if kind == "spike_edge":
+            assert np.sign(gap(v * (1 - 1e-9))) != np.sign(gap(v * (1 + 1e-9))), v
+    root, _, _ = bisect(gap, [3.8963], [3.8966])  # the unstable root above spike n = 25
+    got = table["v"][np.isclose(table["v"], root[0], rtol=1e-6)]
+    assert len(got) == 1 and got.iloc[0] == pytest.approx(root[0], rel=1e-13)

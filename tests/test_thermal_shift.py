@@ -158,3 +158,35 @@ def test_half_the_difference_of_a_mirrored_pair_has_the_fluctuation_dissipation_
     assert n == 1000
     assert abs(var - fd) <= Z * se_var
     assert abs(odd.mean()) <= Z * _se(odd)
+
+
+def test_shift_at_a_speed_near_the_potential_width_equals_its_frequency_space_form():
+    # v ~ lam on a wide band: the pass spans ~200 fast periods, so the Brillouin-zone rule
+    # has thousands of nodes (nodes x panels; an eigenvalue-based Gauss-Legendre rule took
+    # over a minute and ~1 GB here, scipy's O(n) one ~6 s). Same frequency-space form as
+    # above, theta by scipy's Gauss-Legendre with 1000 nodes (converged to 1e-12).
+    from scipy.special import roots_legendre
+    phi0, lam, v, temp, mu, wf = 0.3, 1.2, 1.0, 1.0, 1.0, 27.0
+    c = math.pi * phi0**2 * lam**2 / v**6
+
+    def f(a):
+        return c * a**4 * np.exp(-(a * lam / v) ** 2)
+
+    def f_prime(a):
+        return c * np.exp(-(a * lam / v) ** 2) * (4 * a**3 - 2 * a**5 * lam**2 / v**2)
+
+    theta, w = roots_legendre(1000)
+    theta, w = 0.25 * math.pi * (theta + 1.0), w / 2.0
+    om = np.sqrt(1.0 + (wf**2 - 1.0) * np.sin(theta) ** 2)
+    eps = temp * np.ones_like(om)
+    tp = 2.0 * math.pi
+    w1, w2, ww = om[:, None], om[None, :], w[:, None] * w[None, :]
+    diff, total = f(tp * (w1 - w2)), f(tp * (w1 + w2))
+    displacement = tp**2 * np.sum(ww * eps[None, :] / w2**2 * (0.5 * diff + 0.5 * total
+                                                               - f(tp * w1)))
+    feedback = -tp**2 * np.sum(ww * eps[None, :] / (w1 * w2) * 0.5 * (diff - total))
+    recoil = tp**3 / mu * np.sum(w * eps * f_prime(tp * om) / om)  # ~1e-21: e^{-(2 pi lam)^2}
+    got = shift(v, phi0, lam, temp, "classical", wf, mu=mu, parts=True)
+    assert got.displacement == pytest.approx(displacement, rel=1e-9)  # measured 4e-12
+    assert got.chain_feedback == pytest.approx(feedback, rel=1e-9)
+    assert abs(got.recoil - recoil) < 1e-9 * abs(displacement)  # at the rtol floor of the sum

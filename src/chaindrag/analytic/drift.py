@@ -107,8 +107,14 @@ def _solutions(loss: Callable, bias, v_min, v_max, n_grid, tang, broadened) -> l
     for j in np.nonzero(sign[:-1] * sign[1:] < 0)[0]:
         lo, hi = grid[j], grid[j + 1]
         stable = bool(sign[j] > 0)
-        inside = tang[(tang > lo) & (tang < hi)]
-        if inside.size and not broadened:
+        inside = tang[(tang > lo) & (tang < hi)] if not broadened else tang[:0]
+        if inside.size:
+            # an edge only where the sign flips across the tangency itself; a spike too
+            # weak to cross the bias (a band-top one at small v) leaves a continuous root
+            near = np.sign(bias - np.asarray(loss(np.concatenate(
+                [inside * (1.0 - 1e-9), inside * (1.0 + 1e-9)])), dtype=float))
+            inside = inside[(near[:inside.size] == sign[j]) & (near[inside.size:] == sign[j + 1])]
+        if inside.size:
             rows.append((float(inside[0]), stable, "spike_edge"))
         else:
             rows.append(None)  # filled in below, all brackets solved together

@@ -54,6 +54,13 @@ def check_temperature(omega_T) -> np.ndarray:
     """
     allowed = (f"[0, {MAX_TEMPERATURE:g}] (units of hbar Omega_slow / k_B; the upper bound is "
                f"chaindrag.thermal.modes.MAX_TEMPERATURE)")
+    raw = omega_T if isinstance(omega_T, np.ndarray) else np.asarray(omega_T, dtype=object)
+    # a bool or text would convert to float silently (True -> 1, "3" -> 3)
+    if raw.dtype.kind in "bSU" or (raw.dtype == object and any(
+            isinstance(x, (bool, np.bool_, str, bytes)) for x in raw.ravel())):
+        raise ParameterError(
+            f"omega_T must be a real temperature in {allowed}, not a bool or text, got "
+            f"{omega_T!r}")
     try:
         arr = np.asarray(omega_T, dtype=float)
     except (TypeError, ValueError):
