@@ -97,7 +97,7 @@ def check_fig3(stores: Iterable[Any] | None) -> list[dict]:
 
 def _cone_row(traj, word: str) -> dict:
     """No chain displacement outside the sound cone (max |rho| outside / max |rho|)."""
-    from ..params import GaussianInteraction
+    from ..interactions import Gaussian
 
     claim = Claim(FIG, f"no chain displacement outside the sound cone ({word})")
     p = traj.params
@@ -108,8 +108,7 @@ def _cone_row(traj, word: str) -> dict:
         return claim.na("no chain displacement recorded in the store")
     rho_max = float(np.max(np.abs(disp)))
     sigma0 = float(p.get("sigma0", traj.sigma[0, 0]))
-    reach = (GaussianInteraction(traj.phi0, traj.lam).cutoff(1e-20) if "phi0" in p
-             else traj.interaction.reach())
+    reach = (Gaussian(traj.phi0, traj.lam) if "phi0" in p else traj.interaction).reach()
     margin = math.ceil(reach / alpha) + 1.0
     c = analytic.max_group_velocity(wf)
     t = traj.chain_tau[None, :]

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...interactions import Interaction
-from ...params import GaussianInteraction, ParameterError
+from ...interactions import Gaussian, Interaction
+from ...params import ParameterError
 from ...solvers import simulate
 from ...stores import write_table
 from ...tables._common import PathLike, _with_provenance
@@ -42,8 +42,7 @@ def pass_spacing(tau_max: float, alpha: float, phi0: float | None, lam: float | 
     plus the particle's travel and twice the interaction's reach (the Gaussian ``phi0,
     lam``'s, or the ``reach()`` of another potential given as ``interaction``).
     """
-    cutoff = (GaussianInteraction(phi0, lam).cutoff() if interaction is None
-              else interaction.reach())
+    cutoff = (Gaussian(phi0, lam) if interaction is None else interaction).reach()
     reach = math.ceil(cutoff / alpha)
     travel = math.ceil(abs(v0) * tau_max / alpha) + 2
     return math.ceil(front_speed(omega_fast) * tau_max + airy_margin(tau_max, omega_fast)) \
