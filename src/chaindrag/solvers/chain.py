@@ -95,11 +95,10 @@ class _ChainRun:
     fraction goes to ``progress``.
     """
 
-    def __init__(self, job: SolverJob, e_chain, f_hist, prescribed_v, progress=None,
-                 freeze: bool = True):
+    def __init__(self, job: SolverJob, e_chain, f_hist, prescribed_v,
+                 progress: ProgressReporter, freeze: bool = True):
         self.job, self.e_chain, self.f_hist = job, e_chain, f_hist
-        self.prescribed_v = prescribed_v
-        self.progress = ProgressReporter(job.progress) if progress is None else progress
+        self.prescribed_v, self.progress = prescribed_v, progress
         alpha, delta, reach = job.common["alpha"], job.common["delta"], job.common["reach"]
         c, self.s, self.t = propagator_stencils(job.chain.omega_fast, delta)
         self.c = np.concatenate([c, np.zeros(max(0, 4 - c.size))])
