@@ -9,7 +9,8 @@ import pytest
 from scipy.integrate import quad
 
 from chaindrag import analytic as an
-from chaindrag.params import GaussianInteraction, ParameterError
+from chaindrag.interactions import Gaussian
+from chaindrag.params import ParameterError
 
 ALPHA, PHI0, LAM, WF = 40.0, 2.0, 4.0, 10.0  # Fig. 8 parameters
 LAMS = (0.5, 1.0, 2.0, 4.0)  # Fig. 5
@@ -60,7 +61,7 @@ def test_velocity_profile_conserves_energy_and_peaks_at_extremum():
             an.extremum_speed(v0, phi0), rel=1e-14)
         tau = np.linspace(-ALPHA / (2 * v0), ALPHA / (2 * v0), 41)
         v = an.velocity_profile(tau, v0, phi0, LAM, mu=2.0)
-        phi = GaussianInteraction(phi0, LAM).potential(v0 * tau)
+        phi = Gaussian(phi0, LAM).potential(v0 * tau)
         # kinetic energy mu/2 (v/2pi)^2 plus Phi is the energy far away
         np.testing.assert_allclose(v**2 + 8 * math.pi**2 * phi / 2.0, v0**2, rtol=1e-13)
 
@@ -90,7 +91,7 @@ def test_closed_form_eq26_equals_mode_sum_eq25(lam):
 def test_mode_sum_on_real_axis_agrees_where_fourier_transform_is_resolvable():
     lam = 2.0
     v = np.geomspace(4.0, 500.0, 6)  # 2 pi^2 lam^2 / v^2 < 10: transform above rounding floor
-    real = an.single_pass_loss_modesum(v, GaussianInteraction(PHI0, lam).potential, WF,
+    real = an.single_pass_loss_modesum(v, Gaussian(PHI0, lam).potential, WF,
                                        method="real")
     np.testing.assert_allclose(real, an.single_pass_loss(v, PHI0, lam, WF), rtol=1e-8)
 
@@ -406,7 +407,7 @@ def test_relaxation_time_is_infinite_where_a_drift_solution_blocks_the_way():
     (lambda: an.spike_speeds(ALPHA, n_max=0), "n_max"),
     (lambda: an.velocity_profile(math.inf, 50.0, PHI0, LAM), "tau"),
     (lambda: an.single_pass_loss_modesum(10.0, lambda u: np.exp(-(u - 1) ** 2)), "even"),
-    (lambda: an.single_pass_loss_modesum(10.0, GaussianInteraction(PHI0, LAM).potential),
+    (lambda: an.single_pass_loss_modesum(10.0, Gaussian(PHI0, LAM).potential),
      "complex"),
 ])
 def test_bad_input_names_the_parameter(call, name):

@@ -17,7 +17,7 @@ from chaindrag.interactions import (DEFAULTS, FORCE_FLOOR, FourierError, Gaussia
                                     Lorentzian, Morse, UserPotential, Yukawa, interaction_forces,
                                     numerical_fourier, pair_energy_force)
 from chaindrag.interactions._fourier import _GW, _KW, _NODES
-from chaindrag.params import GaussianInteraction, ParameterError
+from chaindrag.params import ParameterError
 
 POTENTIALS = [
     Gaussian(2.0, 4.0), Gaussian(-20.0, 0.5), Lorentzian(2.0, 4.0), Lorentzian(-0.3, 0.2),
@@ -189,12 +189,6 @@ def test_kernel_cut_at_the_reach_misses_less_than_the_stated_force_on_a_displace
                                  np.zeros(1))[1]
         worst = max(worst, abs(cut[0] - ref[0]))
     assert worst <= bound + 1e-15 * inter.force_scale
-
-
-@pytest.mark.parametrize("phi0", [2.0, -2.0, 20.0, 1e-19, 3e-21, 0.0, -1e6])
-@pytest.mark.parametrize("lam", [0.25, 4.0, 7.3])
-def test_gaussian_reach_is_the_solvers_cutoff_exactly(phi0, lam):
-    assert Gaussian(phi0, lam).reach() == GaussianInteraction(phi0, lam).cutoff()
 
 
 @pytest.mark.parametrize("inter", POTENTIALS, ids=IDS)
