@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import yaml
 
-from chaindrag.interactions import (KINDS, TABULATED, Gaussian, LennardJones, Lorentzian, Morse,
+from chaindrag.interactions import (KINDS, Gaussian, LennardJones, Lorentzian, Morse,
                                     UserPotential, Yukawa, from_provenance,
                                     interaction_from_config, mirror_spec, negated,
                                     pair_energy_force)
@@ -94,8 +94,8 @@ def test_negated_keeps_the_closed_form_where_the_kind_has_a_signed_amplitude():
     assert negated(Gaussian(2.0, 4.0)) == Gaussian(-2.0, 4.0)
     assert negated(negated(Yukawa(2.0, 3.0, 4.0))) == Yukawa(2.0, 3.0, 4.0)
     morse = negated(interaction_from_config(MORSE))
-    assert morse.kind == TABULATED
-    assert morse.provenance()["label"] == '-{"D":1.0,"a":0.5,"h":4.0,"kind":"morse","r0":6.0}'
+    assert morse == Morse(1.0, 0.5, 6.0, 4.0, sign=-1.0)
+    assert morse.provenance() == {**MORSE, "sign": -1.0}
 
 
 def test_negated_refuses_what_is_not_a_potential():

@@ -255,12 +255,43 @@ class Interaction(ABC):
         Returns
         -------
         dict
-            ``{"kind": name, <parameter>: value, ...}``.
+            ``{"kind": name, <parameter>: value, ...}``; a :func:`sign_field` is left out
+            at its default +1 (Phi itself: the provenance it had before the field existed).
         """
         out = {"kind": KIND_NAMES[self.kind]}
-        for field in dataclasses.fields(self):
-            out[field.name] = getattr(self, field.name)
+        for name, value in self._shown_fields():
+            out[name] = value
         return out
+
+    def _shown_fields(self):
+        """(name, value) of every field but a :func:`sign_field` at its default."""
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if not (field.metadata.get(_OMIT_AT_DEFAULT) and value == field.default):
+                yield field.name, value
+
+    def _compact_repr(self) -> str:
+        """The dataclass repr without a :func:`sign_field` at its default."""
+        shown = ", ".join(f"{name}={value!r}" for name, value in self._shown_fields())
+        return f"{type(self).__name__}({shown})"
+
+
+_OMIT_AT_DEFAULT = "chaindrag_omit_at_default"
+
+
+def sign_field():
+    """The keyword-only ``sign`` field (+1 Phi, -1 its mirror -Phi) of a potential whose
+    parameters are magnitudes (Morse, Lennard-Jones): left out of the provenance and repr at
+    +1, so the potentials without it are described as they were. Checked by
+    :func:`check_sign`."""
+    return dataclasses.field(default=1.0, kw_only=True, metadata={_OMIT_AT_DEFAULT: True})
+
+
+def check_sign(sign) -> float:
+    """``sign`` as the float +1.0 or -1.0; anything else raises ParameterError."""
+    if isinstance(sign, bool) or np.ndim(sign) != 0 or sign not in (1, -1):
+        raise ParameterError(f"sign must be +1 (Phi) or -1 (its mirror -Phi), got {sign!r}")
+    return float(sign)
 
 
 def check_params(**named) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._base import Interaction, check_params, require_finite_phi0
+from ._base import Interaction, check_params, check_sign, require_finite_phi0, sign_field
 from ._kinds import LENNARD_JONES, MORSE, YUKAWA
 
 
@@ -50,7 +50,7 @@ def _power_transform(m: int, h: float, k: np.ndarray, log_scale: float) -> np.nd
 
 @dataclass(frozen=True)
 class Morse(Interaction):
-    """Morse channel Phi = D [e^{-2a(r-r0)} - 2 e^{-a(r-r0)}], r = sqrt(x^2 + h^2).
+    """Morse channel Phi = sign D [e^{-2a(r-r0)} - 2 e^{-a(r-r0)}], r = sqrt(x^2 + h^2).
 
     Parameters
     ----------
@@ -62,12 +62,16 @@ class Morse(Interaction):
         Position of the well in r, >= 0.
     h : float
         Channel offset, > 0.
+    sign : {1.0, -1.0}, keyword only
+        -1: the mirror -Phi (:func:`~chaindrag.interactions.negated`); it multiplies D, so
+        energy, force and Phi_k are +1's negated exactly. Provenance and repr name it at -1.
 
     Notes
     -----
     Phi_k = D [e^{2 a r0} J(2a) - 2 e^{a r0} J(a)], J(beta) = 2 h^2 beta K1(z)/z (module
     docstring). Phi_max = max(0, D E (E - 2)), E = e^{a (r0 - h)}: a barrier at x = 0 when
-    h < r0 - ln(2)/a. Reach: |x| where r = r0 + ln(2 a D / force_floor) / a, from |dPhi/dx|
+    h < r0 - ln(2)/a (for sign -1, Phi_max and Phi_min are those of +1 negated, swapped).
+    Reach: |x| where r = r0 + ln(2 a D / force_floor) / a, from |dPhi/dx|
     <= |dPhi/dr| = 2 a D E_r |1 - E_r| <= 2 a D E_r for r >= r0; there |Phi| < force_floor
     / a. On the relative floor (:attr:`reach_floor`) that is 117 for :meth:`channel` (189
     on the absolute 1e-20).
@@ -78,15 +82,23 @@ class Morse(Interaction):
     a: float
     r0: float
     h: float
+    sign: float = sign_field()
 
     kind = MORSE
+    __repr__ = Interaction._compact_repr
 
     def __post_init__(self):
         check_params(D=(self.D, 0.0, True), a=(self.a, 0.0, True), r0=(self.r0, 0.0, False),
                      h=(self.h, 0.0, True))
         for name in ("D", "a", "r0", "h"):
             object.__setattr__(self, name, float(getattr(self, name)))
+        object.__setattr__(self, "sign", check_sign(self.sign))
         require_finite_phi0("Morse", self.phi_at_zero, "D, a, r0, h")
+
+    @property
+    def _depth(self) -> float:
+        """sign D, the factor of every term (D itself for sign +1: the same bits)."""
+        return self.sign * self.D
 
     @classmethod
     def channel(cls) -> Morse:
@@ -112,34 +124,41 @@ class Morse(Interaction):
 
     def _phi(self, z):
         ex = np.exp(-self.a * (np.sqrt(z * z + self.h**2) - self.r0))
-        return self.D * ex * (ex - 2.0)
+        return self._depth * ex * (ex - 2.0)
 
     def _dphi(self, x):
         r = np.sqrt(x * x + self.h**2)
         ex = np.exp(-self.a * (r - self.r0))
-        return 2.0 * self.a * self.D * ex * (1.0 - ex) * x / r
+        return 2.0 * self.a * self._depth * ex * (1.0 - ex) * x / r
 
     def _kernel_params(self):
-        return np.array([self.D, self.a, self.r0, self.h**2, 2.0 * self.a * self.D])
+        d = self._depth
+        return np.array([d, self.a, self.r0, self.h**2, 2.0 * self.a * d])
 
     def _fourier_closed(self, k):
         a, r0, h = self.a, self.r0, self.h
-        return self.D * (_exp_transform(2.0 * a, h, k, 2.0 * a * r0)
-                         - 2.0 * _exp_transform(a, h, k, a * r0))
+        return self._depth * (_exp_transform(2.0 * a, h, k, 2.0 * a * r0)
+                              - 2.0 * _exp_transform(a, h, k, a * r0))
 
     @property
     def scales(self):
         return min(self.h, 1.0 / self.a), max(self.r0, self.h) + 1.0 / self.a
 
+    def _extrema(self) -> tuple[float, float]:
+        """(sup, inf) of the sign +1 potential: D E (E - 2) at x = 0 and the well -D."""
+        e = math.exp(self.a * (self.r0 - self.h))  # E ranges over (0, e]; D E (E - 2) >= -D
+        top = max(0.0, self.D * e * (e - 2.0))
+        return top, (-self.D if e >= 1.0 else self.D * e * (e - 2.0))
+
     @property
     def phi_max(self):
-        e = math.exp(self.a * (self.r0 - self.h))
-        return max(0.0, self.D * e * (e - 2.0))
+        top, bottom = self._extrema()
+        return top if self.sign > 0 else max(0.0, -bottom)
 
     @property
     def phi_min(self):
-        e = math.exp(self.a * (self.r0 - self.h))  # E ranges over (0, e]; D E (E - 2) >= -D
-        return -self.D if e >= 1.0 else self.D * e * (e - 2.0)
+        top, bottom = self._extrema()
+        return bottom if self.sign > 0 else min(0.0, -top)
 
     def reach(self, force_floor: float | None = None) -> float:
         """Distance beyond which |dPhi/dx| < ``force_floor``.
@@ -161,7 +180,7 @@ class Morse(Interaction):
 
 @dataclass(frozen=True)
 class LennardJones(Interaction):
-    """Lennard-Jones channel Phi = 4 epsilon [(s/r)^12 - (s/r)^6], r = sqrt(x^2 + h^2).
+    """Lennard-Jones channel Phi = sign 4 epsilon [(s/r)^12 - (s/r)^6], r = sqrt(x^2 + h^2).
 
     Parameters
     ----------
@@ -171,11 +190,15 @@ class LennardJones(Interaction):
         Distance of the zero of Phi(r), > 0.
     h : float
         Channel offset, > 0.
+    sign : {1.0, -1.0}, keyword only
+        -1: the mirror -Phi (:func:`~chaindrag.interactions.negated`); it multiplies epsilon,
+        so energy, force and Phi_k are +1's negated exactly. Provenance and repr name it at -1.
 
     Notes
     -----
     Phi_k = 4 epsilon [s^12 F_6(k) - s^6 F_3(k)], F_m the transform of r^{-2m} (module
-    docstring). Phi_max = max(0, 4 epsilon q (q - 1)), q = (s/h)^6. Reach: |x| where r =
+    docstring). Phi_max = max(0, 4 epsilon q (q - 1)), q = (s/h)^6 (for sign -1, Phi_max and
+    Phi_min are those of +1 negated, swapped). Reach: |x| where r =
     max(2^{1/6} s, (24 epsilon s^6 / force_floor)^{1/7}), from |dPhi/dr| <= 24 epsilon s^6
     / r^7 beyond the well; there |Phi| < force_floor r / 6. The 1/x^6 tail makes it long:
     254 for :meth:`channel` on the relative floor (:attr:`reach_floor`), 13 chain masses
@@ -185,15 +208,23 @@ class LennardJones(Interaction):
     epsilon: float
     s: float
     h: float
+    sign: float = sign_field()
 
     kind = LENNARD_JONES
+    __repr__ = Interaction._compact_repr
 
     def __post_init__(self):
         check_params(epsilon=(self.epsilon, 0.0, True), s=(self.s, 0.0, True),
                      h=(self.h, 0.0, True))
         for name in ("epsilon", "s", "h"):
             object.__setattr__(self, name, float(getattr(self, name)))
+        object.__setattr__(self, "sign", check_sign(self.sign))
         require_finite_phi0("LennardJones", self.phi_at_zero, "epsilon, s, h")
+
+    @property
+    def _depth(self) -> float:
+        """sign epsilon, the factor of every term (epsilon itself for sign +1: the same bits)."""
+        return self.sign * self.epsilon
 
     @classmethod
     def channel(cls) -> LennardJones:
@@ -218,34 +249,41 @@ class LennardJones(Interaction):
 
     def _phi(self, z):
         q3 = (self.s**2 / (z * z + self.h**2)) ** 3
-        return 4.0 * self.epsilon * q3 * (q3 - 1.0)
+        return 4.0 * self._depth * q3 * (q3 - 1.0)
 
     def _dphi(self, x):
         r2 = x * x + self.h**2
         q3 = (self.s**2 / r2) ** 3
-        return 24.0 * self.epsilon * x / r2 * q3 * (1.0 - 2.0 * q3)
+        return 24.0 * self._depth * x / r2 * q3 * (1.0 - 2.0 * q3)
 
     def _kernel_params(self):
-        return np.array([4.0 * self.epsilon, self.s**2, self.h**2, 24.0 * self.epsilon])
+        d = self._depth
+        return np.array([4.0 * d, self.s**2, self.h**2, 24.0 * d])
 
     def _fourier_closed(self, k):
         ls = math.log(4.0 * self.epsilon) + 6.0 * math.log(self.s)
-        return (_power_transform(6, self.h, k, ls + 6.0 * math.log(self.s))
-                - _power_transform(3, self.h, k, ls))
+        return self.sign * (_power_transform(6, self.h, k, ls + 6.0 * math.log(self.s))
+                            - _power_transform(3, self.h, k, ls))
 
     @property
     def scales(self):
         return 0.25 * min(self.h, self.s), 2.0 * max(self.h, self.s)
 
+    def _extrema(self) -> tuple[float, float]:
+        """(sup, inf) of the sign +1 potential: 4 epsilon q (q - 1) at x = 0, the well."""
+        q = (self.s / self.h) ** 6  # q ranges over (0, q]; 4 eps q (q - 1) >= -eps at q = 1/2
+        top = max(0.0, 4.0 * self.epsilon * q * (q - 1.0))
+        return top, (-self.epsilon if q >= 0.5 else 4.0 * self.epsilon * q * (q - 1.0))
+
     @property
     def phi_max(self):
-        q = (self.s / self.h) ** 6
-        return max(0.0, 4.0 * self.epsilon * q * (q - 1.0))
+        top, bottom = self._extrema()
+        return top if self.sign > 0 else max(0.0, -bottom)
 
     @property
     def phi_min(self):
-        q = (self.s / self.h) ** 6  # q ranges over (0, q]; 4 eps q (q - 1) >= -eps at q = 1/2
-        return -self.epsilon if q >= 0.5 else 4.0 * self.epsilon * q * (q - 1.0)
+        top, bottom = self._extrema()
+        return bottom if self.sign > 0 else min(0.0, -top)
 
     def reach(self, force_floor: float | None = None) -> float:
         """Distance beyond which |dPhi/dx| < ``force_floor``.

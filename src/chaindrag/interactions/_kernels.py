@@ -11,8 +11,8 @@ kind          params
 ============  =========================================================================
 GAUSSIAN      phi0, lam, 1/lam^2
 LORENTZIAN    A, 1/b^2
-MORSE         D, a, r0, h^2, 2 a D
-LENNARD_JONES 4 epsilon, s^2, h^2, 24 epsilon
+MORSE         sD, a, r0, h^2, 2 a sD (sD = sign D: D, or -D for -Phi)
+LENNARD_JONES 4 se, s^2, h^2, 24 se (se = sign epsilon)
 YUKAWA        Q, 1/screening_length, h^2
 TABULATED     1/dx, n, then (Phi(j dx), dx Phi'(j dx)) for j = 0..n (cubic Hermite table)
 ============  =========================================================================

@@ -10,7 +10,9 @@ form as ``interaction:`` (schema ``$defs/interaction``)::
 :func:`interaction_from_config` builds that potential, insisting on exactly the kind's
 parameters (:data:`KINDS`); :func:`mirror_spec` gives the spec of -Phi where the kind has a
 signed amplitude (a run the shorthand makes with phi0 < 0 uses it), and :func:`negated` gives
--Phi of any potential (tabulated where the kind has no signed amplitude).
+-Phi of any potential, exactly: the amplitude negated, for Morse and Lennard-Jones (depths
+> 0) their ``sign`` flipped (a provenance field, absent at +1), for a user potential its
+functions negated (the same checks and table settings, so the same table negated).
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from ..params import ParameterError
 from ._base import Interaction
 from ._bell import Gaussian, Lorentzian
 from ._channel import LennardJones, Morse, Yukawa
-from ._user import UserPotential
+from ._kinds import FORCE_FLOOR
+from ._user import UserPotential, _evaluate
 
 #: The built-in potentials by the ``kind`` name used in provenance and in config files.
 BUILT_IN: dict[str, type[Interaction]] = {
@@ -31,7 +36,8 @@ BUILT_IN: dict[str, type[Interaction]] = {
     "lennard_jones": LennardJones, "yukawa": Yukawa}
 
 #: kind -> (its parameters in config.yaml, the signed amplitude or None): the amplitude
-#: negated gives -Phi; Morse and Lennard-Jones have positive depths only, so no mirror.
+#: negated gives -Phi; Morse and Lennard-Jones have positive depths only, so config.yaml has
+#: no mirror of them (the workflow runs none); :func:`negated` flips their ``sign`` instead.
 KINDS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "gaussian": (("phi0", "lam"), "phi0"),
     "lorentzian": (("A", "b"), "A"),
@@ -136,6 +142,54 @@ def mirror_spec(spec: Mapping[str, Any]) -> dict | None:
     return {**spec, amplitude: -float(spec[amplitude])}
 
 
+def _mirror_provenance(spec: Mapping[str, Any]) -> dict:
+    """The provenance of -Phi for a built-in kind's provenance: the signed amplitude negated,
+    or (Morse, Lennard-Jones) the ``sign`` flipped, left out at +1 as the classes do."""
+    amplitude = KINDS[spec["kind"]][1]
+    if amplitude is not None:
+        return {**spec, amplitude: -float(spec[amplitude])}
+    out = {k: v for k, v in spec.items() if k != "sign"}
+    sign = -float(spec.get("sign", 1.0))
+    return out if sign == 1.0 else {**out, "sign": sign}
+
+
+#: The attribute of a negated user potential that holds the original (negated again: it).
+_NEGATION_OF = "_negation_of"
+
+
+class _Minus:
+    """-fn for a user potential's phi or dphi: the original evaluated as
+    :class:`UserPotential` does (arrays, or element by element once), then negated."""
+
+    def __init__(self, fn, name: str):
+        self.fn, self._name = fn, name
+        self.__module__ = getattr(fn, "__module__", "?")
+        self.__qualname__ = f"-{getattr(fn, '__qualname__', repr(fn))}"
+
+    def __call__(self, x):
+        return -_evaluate(self.fn, np.asarray(x, dtype=float), self._name)
+
+    def __repr__(self):
+        return f"<-{self.fn!r}>"
+
+
+def _negated_user(user: UserPotential, label: str) -> UserPotential:
+    """-Phi of a user potential: its functions negated, its length, decay_range and table_rtol.
+
+    Negation is exact in floating point, so -Phi passes the checks Phi passes and its table
+    is Phi's negated (the same steps: errors, reach and extrema are the same numbers).
+    Negated again it gives back ``user`` itself.
+    """
+    original = user.__dict__.get(_NEGATION_OF)
+    if original is not None:
+        return original
+    neg = UserPotential(_Minus(user.phi, "phi"), _Minus(user.dphi, "dphi"), length=user.length,
+                        label=label, decay_range=user.decay_range,
+                        table_rtol=user.table_rtol)
+    object.__setattr__(neg, _NEGATION_OF, user)
+    return neg
+
+
 def negated(interaction: Interaction) -> Interaction:
     """-Phi: the mirror image of a pair potential (a repulsive potential made attractive).
 
@@ -150,11 +204,20 @@ def negated(interaction: Interaction) -> Interaction:
     Returns
     -------
     Interaction
-        Gaussian, Lorentzian, Yukawa: the same kind with its signed amplitude negated (closed
-        forms kept, as :func:`mirror_spec`). Morse, Lennard-Jones (positive depths only) and
-        user potentials: a :class:`~chaindrag.interactions.UserPotential` of -Phi and its
-        derivative, tabulated to 1e-10 of max|Phi| and max|Phi'|, on the length of the
-        potential's core (its label is "-" and the original's provenance as JSON).
+        Exactly -Phi (energy, force, kernel values and Phi_k: the original's negated, bit
+        for bit), and ``negated(negated(x)) == x``:
+
+        * Gaussian, Lorentzian, Yukawa: the same kind with its signed amplitude negated
+          (as :func:`mirror_spec`);
+        * Morse, Lennard-Jones: the same kind with its ``sign`` flipped (closed forms kept;
+          the provenance names ``"sign": -1.0``, and :func:`from_provenance` rebuilds it);
+        * user potentials: a :class:`~chaindrag.interactions.UserPotential` of the negated
+          functions with the original's length, decay_range and table_rtol (its label "-"
+          and the original's provenance as JSON); negated again, the original object.
+
+        Another subclass of :class:`Interaction`: a UserPotential of -Phi and its
+        derivative (exact) checked on the potential's shortest length, its kernel table
+        within 1e-9 of max|Phi| and max|Phi'| (UserPotential's default table_rtol).
 
     Raises
     ------
@@ -165,14 +228,27 @@ def negated(interaction: Interaction) -> Interaction:
     --------
     >>> negated(Gaussian(phi0=2.0, lam=4.0))
     Gaussian(phi0=-2.0, lam=4.0)
+    >>> negated(Morse(D=1.0, a=0.5, r0=6.0, h=4.0))
+    Morse(D=1.0, a=0.5, r0=6.0, h=4.0, sign=-1.0)
     """
     if not isinstance(interaction, Interaction):
         raise ParameterError(f"interaction must be a chaindrag.interactions.Interaction, got "
                              f"{interaction!r}")
     spec = interaction.provenance()
-    if spec["kind"] in KINDS and KINDS[spec["kind"]][1] is not None:
-        return from_provenance(mirror_spec(spec))
-    original = json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str)
-    return UserPotential(lambda x: -interaction.potential(x), interaction.force,
-                         length=interaction.scales[1], label=f"-{original}",
-                         table_rtol=1e-10)
+    if type(interaction) is BUILT_IN.get(spec["kind"]):
+        return from_provenance(_mirror_provenance(spec))
+    label = "-" + json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str)
+    if isinstance(interaction, UserPotential):
+        return _negated_user(interaction, label)
+    return _negated_other(interaction, label)
+
+
+def _negated_other(inter: Interaction, label: str) -> UserPotential:
+    """-Phi of an Interaction subclass the package does not know, tabulated: checked on its
+    shortest length scales[0] (the finite-difference step 1e-4 of it resolves the steepest
+    part) out to beyond the reach on the absolute force floor."""
+    short = inter.scales[0]
+    span = 4.0 * max(inter.reach(FORCE_FLOOR), 64.0 * inter.scales[1])
+    return UserPotential(lambda x: -inter._phi(np.asarray(x, dtype=float)),
+                         lambda x: -inter._dphi(np.asarray(x, dtype=float)), length=short,
+                         label=label, decay_range=min(max(16.0, span / short), 1e12))

@@ -98,7 +98,7 @@ def run_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, mu: float
 
 def _drive_signs(phi0, lam, interaction: Mapping[str, Any] | None) -> dict[float, dict]:
     """{sign: drive() keywords of the potential}: +-phi0, or the spec's Phi and -Phi
-    (:func:`~chaindrag.interactions.negated`: tabulated for morse and lennard_jones)."""
+    (:func:`~chaindrag.interactions.negated`: for morse and lennard_jones the sign flipped)."""
     if interaction is None:
         return {sign: dict(phi0=sign * abs(phi0), lam=lam) for sign in (1.0, -1.0)}
     inter = interaction_from_config(interaction)
@@ -115,7 +115,7 @@ def run_drive_check(out: PathLike, *, alpha: float, v: Sequence[float], tau_max:
     next term is odd in phi0, so the mean of the two signs (``delta_bar_even``) isolates the
     term Eq. (33) predicts, while each sign alone carries the O(phi0^3) correction. With an
     ``interaction`` spec the two signs are Phi and -Phi (the amplitude negated where the kind
-    has one, else -Phi tabulated: :func:`~chaindrag.interactions.negated`), and the rows
+    has one, else the sign flipped: :func:`~chaindrag.interactions.negated`), and the rows
     carry ``delta_bar_analytic`` (Eq. 33 of the potential) and its JSON in ``interaction``.
     """
     signs = _drive_signs(phi0, lam, interaction)
