@@ -588,6 +588,17 @@ def test_user_potential_that_breaks_the_contract_is_refused_with_the_reason(phi,
         UserPotential(phi, dphi, length=1.0)
 
 
+def test_a_user_wall_far_steeper_than_its_length_is_accepted_and_a_wrong_slope_is_not():
+    # a Morse channel's wall (width 1/a = 0.17) given with the core as its length (20):
+    # the derivative check's step is length/1e4, coarse on the wall
+    morse = Morse(1.0, 6.0, 20.0, 19.8)
+    user = UserPotential(morse.potential, lambda x: -morse.force(x), length=20.0)
+    x = np.linspace(-25.0, 25.0, 2001)
+    assert np.max(np.abs(user.force(x) - morse.force(x))) <= 1e-12 * morse.force_scale
+    with pytest.raises(ParameterError, match="dPhi/dx"):
+        UserPotential(morse.potential, lambda x: -1.00001 * morse.force(x), length=20.0)
+
+
 def test_scalar_only_user_functions_are_accepted():
     @njit
     def phi(x):
