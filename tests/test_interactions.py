@@ -3,6 +3,7 @@ independent quadrature and the solvers' own Gaussian loop."""
 
 import json
 import math
+import re
 import tracemalloc
 
 import mpmath
@@ -559,6 +560,17 @@ def test_provenance_names_kind_and_parameters_and_is_json(user_gaussian):
 def test_out_of_range_parameters_are_named(cls, kwargs, name):
     with pytest.raises(ParameterError, match=name):
         cls(**kwargs)
+
+
+@pytest.mark.parametrize("make, names", [
+    (lambda: Gaussian(1e308, 1e-300), "phi0, lam"),   # max|Phi'| = |phi0| / lam overflows
+    (lambda: Gaussian(1e-200, 1e-160), "phi0, lam"),  # 1 / lam^2 overflows
+    (lambda: Lorentzian(1.0, 1e-160), "A, b"),
+    (lambda: Morse(1e300, 1e10, 0.0, 1.0), "D, a, r0, h"),
+])
+def test_parameters_whose_forces_overflow_float64_are_refused_naming_them(make, names):
+    with pytest.raises(ParameterError, match=re.escape(names)):
+        make()
 
 
 def test_bad_arguments_of_the_methods_are_named():

@@ -307,8 +307,20 @@ def check_params(**named) -> None:
             raise ParameterError(f"{name} must lie in {rng}, got {v!r}")
 
 
-def require_finite_phi0(cls_name: str, phi0: float, names: str) -> None:
-    """Refuse parameters whose Phi(0) overflows."""
+def require_finite_scales(inter: Interaction, names: str) -> None:
+    """Refuse parameters whose Phi(0), max|Phi'|, reach or kernel parameters overflow float64
+    (e.g. a Gaussian of width 1e-200): the solvers and formulas would meet inf or nan."""
+    phi0 = inter.phi_at_zero
     if not math.isfinite(phi0):
-        raise ParameterError(f"{cls_name}: {names} give Phi(0) = {phi0!r}; the potential "
-                             f"must be finite where the particle passes the chain mass")
+        raise ParameterError(f"{type(inter).__name__}: {names} give Phi(0) = {phi0!r}; the "
+                             f"potential must be finite where the particle passes the chain mass")
+    try:
+        with np.errstate(all="ignore"):
+            scales = {"max|Phi'|": inter.force_scale, "its reach": inter.reach(),
+                      "a kernel parameter": float(np.max(np.abs(inter._kernel_params())))}
+    except (ZeroDivisionError, OverflowError):
+        scales = {"max|Phi'| or its reach": math.inf}
+    for what, value in scales.items():
+        if not math.isfinite(value):
+            raise ParameterError(f"{type(inter).__name__}: {names} give {what} = {value!r}, "
+                                 f"beyond float64; choose parameters of a less extreme ratio")

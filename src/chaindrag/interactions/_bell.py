@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._base import Interaction, check_params
+from ._base import Interaction, check_params, require_finite_scales
 from ._kinds import FORCE_FLOOR, GAUSSIAN, LORENTZIAN
 
 _SQRT_TWO_PI = math.sqrt(2.0 * math.pi)
@@ -44,6 +44,7 @@ class Gaussian(Interaction):
         check_params(phi0=(self.phi0, -math.inf, False), lam=(self.lam, 0.0, True))
         object.__setattr__(self, "phi0", float(self.phi0))
         object.__setattr__(self, "lam", float(self.lam))
+        require_finite_scales(self, "phi0, lam")
 
     def _phi(self, z):
         return self.phi0 * np.exp(-0.5 * (z / self.lam) ** 2)
@@ -154,6 +155,7 @@ class Lorentzian(Interaction):
         check_params(A=(self.A, -math.inf, False), b=(self.b, 0.0, True))
         object.__setattr__(self, "A", float(self.A))
         object.__setattr__(self, "b", float(self.b))
+        require_finite_scales(self, "A, b")
 
     @property
     def strip(self):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._base import Interaction, check_params, check_sign, require_finite_phi0, sign_field
+from ._base import Interaction, check_params, check_sign, require_finite_scales, sign_field
 from ._kinds import LENNARD_JONES, MORSE, YUKAWA
 
 
@@ -93,7 +93,7 @@ class Morse(Interaction):
         for name in ("D", "a", "r0", "h"):
             object.__setattr__(self, name, float(getattr(self, name)))
         object.__setattr__(self, "sign", check_sign(self.sign))
-        require_finite_phi0("Morse", self.phi_at_zero, "D, a, r0, h")
+        require_finite_scales(self, "D, a, r0, h")
 
     @property
     def _depth(self) -> float:
@@ -219,7 +219,7 @@ class LennardJones(Interaction):
         for name in ("epsilon", "s", "h"):
             object.__setattr__(self, name, float(getattr(self, name)))
         object.__setattr__(self, "sign", check_sign(self.sign))
-        require_finite_phi0("LennardJones", self.phi_at_zero, "epsilon, s, h")
+        require_finite_scales(self, "epsilon, s, h")
 
     @property
     def _depth(self) -> float:
@@ -334,7 +334,7 @@ class Yukawa(Interaction):
                      screening_length=(self.screening_length, 0.0, True), h=(self.h, 0.0, True))
         for name in ("Q", "screening_length", "h"):
             object.__setattr__(self, name, float(getattr(self, name)))
-        require_finite_phi0("Yukawa", self.phi_at_zero, "Q, screening_length, h")
+        require_finite_scales(self, "Q, screening_length, h")
 
     @property
     def strip(self):
