@@ -101,22 +101,18 @@ def _allowed(schema: Mapping | None, root: Mapping) -> str:
     kind = " or ".join(kind) if isinstance(kind, list) else kind
     noun = {"number": "a finite number", "integer": "an integer", "string": "a string",
             "boolean": "true or false", "object": "a mapping", "array": "a list"}.get(kind, kind)
-    if kind == "integer" and "minimum" in schema and "maximum" in schema \
-            and "exclusiveMinimum" not in schema and "exclusiveMaximum" not in schema:
-        text = f"{noun} in [{schema['minimum']}, {schema['maximum']}]"
+    lo = ("(", schema["exclusiveMinimum"]) if "exclusiveMinimum" in schema else (
+        ("[", schema["minimum"]) if "minimum" in schema else None)
+    hi = (")", schema["exclusiveMaximum"]) if "exclusiveMaximum" in schema else (
+        ("]", schema["maximum"]) if "maximum" in schema else None)
+    if lo and hi:  # an integer's closed range too: "an integer in [4, 100000]"
+        text = f"{noun} in {lo[0]}{lo[1]}, {hi[1]}{hi[0]}"
+    elif lo:
+        text = f"{noun} {'>' if lo[0] == '(' else '>='} {lo[1]}"
+    elif hi:
+        text = f"{noun} {'<' if hi[0] == ')' else '<='} {hi[1]}"
     else:
-        lo = ("(", schema["exclusiveMinimum"]) if "exclusiveMinimum" in schema else (
-            ("[", schema["minimum"]) if "minimum" in schema else None)
-        hi = (")", schema["exclusiveMaximum"]) if "exclusiveMaximum" in schema else (
-            ("]", schema["maximum"]) if "maximum" in schema else None)
-        if lo and hi:
-            text = f"{noun} in {lo[0]}{lo[1]}, {hi[1]}{hi[0]}"
-        elif lo:
-            text = f"{noun} {'>' if lo[0] == '(' else '>='} {lo[1]}"
-        elif hi:
-            text = f"{noun} {'<' if hi[0] == ')' else '<='} {hi[1]}"
-        else:
-            text = noun
+        text = noun
     if isinstance(schema.get("not"), Mapping) and "const" in schema["not"]:
         text += f", not {schema['not']['const']!r}"
     if kind == "array":
@@ -136,6 +132,14 @@ def _message(error: jsonschema.ValidationError, root: Mapping, prefix: tuple) ->
     path = prefix + tuple(error.absolute_path)
     key = _key_text(path)
     kind = error.validator
+    if kind == "oneOf" and isinstance(error.instance, Mapping):
+        # an interaction: not "expected a mapping" but what the branch of its kind refuses
+        kinds = [_resolve(s, root).get("properties", {}).get("kind", {}).get("enum", ())
+                 for s in error.validator_value]
+        sub = [e for e in error.context
+               if error.instance.get("kind") in kinds[e.relative_schema_path[0]]]
+        if sub:
+            return "\n".join(dict.fromkeys(_message(e, root, prefix) for e in sub))
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         given = error.instance if isinstance(error.instance, Mapping) else {}
@@ -164,9 +168,13 @@ def _message(error: jsonschema.ValidationError, root: Mapping, prefix: tuple) ->
             float(value)
         except ValueError:
             pass
-        else:
-            text += f" Note: {_TEXT_HINT}."
-    elif kind in ("minItems", "maxItems", "uniqueItems"):
+        else:  # YAML 1.1 (snakemake's reader) takes 1e-3 for text, not only --config does
+            m, e, x = value.strip().lower().partition("e")
+            fix = f"{m if '.' in m else m + '.0'}e{x if x[:1] in '+-' else '+' + x}"
+            text += (f" Note: YAML 1.1, as snakemake reads config files, takes {value} for text: "
+                     f"write {fix}." if e and isinstance(yaml.safe_load(value), str)
+                     else f" Note: {_TEXT_HINT}.")
+    elif kind in ("minItems", "maxItems", "uniqueItems", "minProperties"):
         text += f" ({error.message})"
     return text
 
@@ -194,6 +202,9 @@ def _problems(config: Mapping, root: Mapping, *, skip: str | None = None,
     def prefix(path):
         return (skip,) if attribute_to is not None and _lies_in(attribute_to, path) else ()
 
+    def named(path):  # "key = value"; each key of a relation under quick. if set there
+        return f"{_key_text(prefix(path) + path)} = {_value(config, path)!r}"
+
     validator = jsonschema.validators.validator_for(root)(root)
     errors = sorted(validator.iter_errors(config),
                     key=lambda e: ([str(p) for p in e.absolute_path], e.validator))
@@ -203,26 +214,19 @@ def _problems(config: Mapping, root: Mapping, *, skip: str | None = None,
         if path in reported or (skip is not None and path[:1] == (skip,)):
             continue
         schema = _subschema(root, path)
-        out.append(f"{_key_text(prefix(path) + path)} = {_value(config, path)!r} is not "
-                   f"allowed: expected {_allowed(schema, root)}{_with_description(schema)}.")
-    for path, lo, hi in _disordered(config):
-        if path[:1] == (skip,):
-            continue
-        node = _value(config, path)
-        key = hi.split("[")[0]  # a range's list, or the sweep's upper key
-        where = _key_text(prefix(path + (key,)) + path)
-        value_hi, value_lo = (node[key][1], node[key][0]) if key != hi else (node[hi], node[lo])
-        strict = lo == "v_min" or key != hi
-        out.append(f"{where}.{hi} = {value_hi!r} with {where}.{lo} = {value_lo!r} is not "
-                   f"allowed: expected {hi} {'>' if strict else '>='} {lo}.")
+        out.append(f"{named(path)} is not allowed: expected {_allowed(schema, root)}"
+                   f"{_with_description(schema)}.")
+    for path, lo, hi, strict in _disordered(config):
+        if path[:1] != (skip,):
+            out.append(f"{named(path + hi)} with {named(path + lo)} is not allowed: expected "
+                       f"{_key_text(hi)} {'>' if strict else '>='} {_key_text(lo)}.")
     for path, half_step in _finer_than_a_step(config):
-        if path[:1] == (skip,):
-            continue
-        out.append(f"{_key_text(prefix(path + ('chain_record_dtau',)) + path)}"
-                   f".chain_record_dtau = {_value(config, path)['chain_record_dtau']!r} is not "
-                   f"allowed: chain snapshots are taken every whole number of time steps "
-                   f"delta = 1/(d omega_fast); expected >= delta/2 = {half_step:.6g}.")
-    return out
+        if path[:1] != (skip,):
+            out.append(f"{named(path + ('chain_record_dtau',))} is not allowed: chain snapshots "
+                       f"are taken every whole number of time steps delta = 1/(d omega_fast) "
+                       f"({named(path + ('d',))}, {named(path + ('omega_fast',))}); expected "
+                       f">= delta/2 = {half_step:.6g}.")
+    return list(dict.fromkeys(out))  # a required error per missing key, each listing all
 
 
 def _finer_than_a_step(value, path=()):
@@ -232,36 +236,41 @@ def _finer_than_a_step(value, path=()):
     if isinstance(value, Mapping):
         dtau, d, wf = (value.get(k) for k in ("chain_record_dtau", "d", "omega_fast"))
         if all(isinstance(x, (int, float)) and not isinstance(x, bool) and x > 0
-               for x in (dtau, d, wf)) and value.get("n_sites"):
-            if dtau < 0.5 / (d * wf):
-                yield path, 0.5 / (d * wf)
+               for x in (dtau, d, wf)) and value.get("n_sites") and dtau < 0.5 / (d * wf):
+            yield path, 0.5 / (d * wf)
         for k, v in value.items():
             yield from _finer_than_a_step(v, path + (k,))
 
 
 #: Two-item lists that are ranges [low, high] (schema: minItems = maxItems = 2).
 _RANGES = ("inset_v", "runaway_band")
+#: (low, high, strict) keys of one mapping: a sweep, a speed grid, Fig. 9's attractive curve.
+_ORDERED = (("start", "stop", False), ("v_min", "v_max", True),
+            ("v_min_attractive", "v_max", True))
 
 
 def _disordered(value, path=()):
-    """Yield (path, low key, high key) of sweeps/ranges whose upper end lies below the lower.
+    """Yield (path, low key, high key, strict) of sweeps/ranges whose upper end lies below
+    the lower, the keys as paths inside ``path``: ("stop",), ("inset_v", 1).
 
-    JSON schema cannot compare two keys; a sweep {start, stop, step} with stop < start,
-    a grid {v_min, v_max} with v_max <= v_min or a range [low, high] with high <= low
-    would otherwise fail later, far from the configuration, or silently produce an empty
-    sweep or a reversed axis. A range's ends are named ``key[0]`` and ``key[1]``.
+    JSON schema cannot compare two keys; a sweep {start, stop, step} with stop < start, a
+    grid {v_min, v_max} with v_max <= v_min, a range [low, high] with high <= low or a Fig. 5
+    series starting above its panel's v0_stop would otherwise fail later, far from the
+    configuration, or silently produce an empty sweep or a reversed axis.
     """
     if isinstance(value, Mapping):
-        for lo, hi, strict in (("start", "stop", False), ("v_min", "v_max", True)):
-            a, b = value.get(lo), value.get(hi)
+        pairs = [((lo,), (hi,), strict) for lo, hi, strict in _ORDERED
+                 if lo in value and hi in value]
+        pairs += [((key, 0), (key, 1), True) for key in _RANGES
+                  if isinstance(value.get(key), list) and len(value[key]) == 2]
+        if isinstance(value.get("v0_start"), list) and "v0_stop" in value:  # a Fig. 5 panel
+            pairs += [(("v0_start", i), ("v0_stop",), False)
+                      for i in range(len(value["v0_start"]))]
+        for lo, hi, strict in pairs:
+            a, b = _value(value, lo), _value(value, hi)
             if isinstance(a, (int, float)) and isinstance(b, (int, float)) \
                     and (b < a or (strict and b == a)):
-                yield path, lo, hi
-        for key in _RANGES:
-            pair = value.get(key)
-            if isinstance(pair, list) and len(pair) == 2 \
-                    and all(isinstance(x, (int, float)) for x in pair) and pair[1] <= pair[0]:
-                yield path, f"{key}[0]", f"{key}[1]"
+                yield path, lo, hi, strict
         for k, v in value.items():
             yield from _disordered(v, path + (k,))
 
@@ -297,7 +306,6 @@ def _interaction_problems(config: Mapping, override: Mapping | None = None,
         except ParameterError as err:
             out.append(f"{_key_text(prefix + path)} = {dict(spec)!r} is not allowed: {err}")
     return out
-
 
 
 def _value(config: Mapping, path) -> Any:
