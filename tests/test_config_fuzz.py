@@ -213,7 +213,7 @@ def _broken_relations(cfg: dict, root: dict) -> list[str]:
 
 def _valid_number(s: dict, orig, rng, moderate: bool = False):
     """A value inside the documented range of number schema ``s``: its ends, uniform and
-    log-uniform draws, integers where a float is asked, 60.0 where an integer is asked.
+    log-uniform draws, integers where a float is asked.
     ``moderate``: within [0.05, 10] (a pair potential's parameters: not every in-range
     combination is a potential, a Morse channel with a (r0 - h) > 355 overflows)."""
     lo, lo_open, hi, hi_open = _bounds(s)
@@ -226,7 +226,7 @@ def _valid_number(s: dict, orig, rng, moderate: bool = False):
         v = [a, b, int(rng.integers(a, b + 1)),
              int(min(b, max(a, round(math.exp(rng.uniform(0, math.log(b + 1))))))), orig][
             rng.integers(5)]
-        return float(v) if rng.random() < 0.2 else int(v)
+        return int(v)
     pick = rng.integers(6)
     if pick == 0:
         v = math.nextafter(lo, math.inf) if lo_open else lo
@@ -392,8 +392,8 @@ def _wrong_type(path, s, orig, rng) -> Mutation:
         return _write(path, ["3", "forty", ""][rng.integers(3)], noun)
     if pick == 6:
         return _write(path, [None, [orig], {"value": orig}][rng.integers(3)], noun)
-    if kind == "integer":
-        return _write(path, orig + 0.5, noun)
+    if kind == "integer":  # 60.0 too: a float count would reach np.geomspace or range()
+        return _write(path, [orig + 0.5, float(orig)][rng.integers(2)], noun)
     return _write(path, [orig, orig], noun)
 
 

@@ -144,6 +144,9 @@ def test_chain_snapshots_finer_than_a_time_step_are_refused_naming_the_bound(tmp
     assert not (tmp_path / "fine.zarr").exists()
     traj = jobs.run_trajectory(tmp_path / "ok.zarr", **kw, chain_record_dtau=3.2 * delta)
     assert np.diff(traj.chain_tau) == pytest.approx(3 * delta, rel=1e-9)
+    # the bound itself rounds to every step (Python's round(0.5) is 0)
+    traj = jobs.run_trajectory(tmp_path / "half.zarr", **kw, chain_record_dtau=0.5 * delta)
+    assert np.diff(traj.chain_tau) == pytest.approx(delta, rel=1e-9)
 
 
 def test_trajectory_stores_and_their_tables_name_the_run_not_the_machine(tmp_path):

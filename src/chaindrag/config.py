@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import difflib
-import math
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -28,6 +27,8 @@ import jsonschema
 import yaml
 
 from ._digest import canonical_json, config_digest
+from ._config_relations import (_disordered, _finer_than_a_step, _interaction_specs,
+                                _non_finite, _value)
 from .params import ParameterError
 
 __all__ = ["canonical_json", "check_config", "config_digest", "load_schema"]
@@ -129,8 +130,7 @@ def _with_description(schema: Mapping | None) -> str:
 
 
 def _message(error: jsonschema.ValidationError, root: Mapping, prefix: tuple) -> str:
-    path = prefix + tuple(error.absolute_path)
-    key = _key_text(path)
+    key = _key_text(path := prefix + tuple(error.absolute_path))
     kind = error.validator
     if kind == "oneOf" and isinstance(error.instance, Mapping):
         # an interaction: not "expected a mapping" but what the branch of its kind refuses
@@ -140,6 +140,9 @@ def _message(error: jsonschema.ValidationError, root: Mapping, prefix: tuple) ->
                if error.instance.get("kind") in kinds[e.relative_schema_path[0]]]
         if sub:
             return "\n".join(dict.fromkeys(_message(e, root, prefix) for e in sub))
+    if "propertyNames" in error.schema_path:  # a key name the section forbids (quick.preset)
+        return (f"key {_key_text(path + (error.instance,))!r} is not allowed here"
+                f"{_with_description(_subschema(root, tuple(error.absolute_path)))}.")
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         given = error.instance if isinstance(error.instance, Mapping) else {}
@@ -159,8 +162,7 @@ def _message(error: jsonschema.ValidationError, root: Mapping, prefix: tuple) ->
             lines.append(f"missing key {_key_text(path + (name,))!r}: expected "
                          f"{_allowed(child, root)}{_with_description(child)}.")
         return "\n".join(lines)
-    schema = _subschema(root, tuple(error.absolute_path)) or error.schema
-    value = error.instance
+    schema, value = _subschema(root, tuple(error.absolute_path)) or error.schema, error.instance
     text = (f"{key} = {value!r} is not allowed: expected {_allowed(schema, root)}"
             f"{_with_description(schema)}.")
     if kind == "type" and isinstance(value, str):
@@ -179,18 +181,6 @@ def _message(error: jsonschema.ValidationError, root: Mapping, prefix: tuple) ->
     return text
 
 
-def _non_finite(value, path=()):
-    """Yield the key paths of NaN/inf floats (JSON schema range checks let NaN through)."""
-    if isinstance(value, Mapping):
-        for k, v in value.items():
-            yield from _non_finite(v, path + (k,))
-    elif isinstance(value, (list, tuple)):
-        for i, v in enumerate(value):
-            yield from _non_finite(v, path + (i,))
-    elif isinstance(value, float) and not math.isfinite(value):
-        yield path
-
-
 def _problems(config: Mapping, root: Mapping, *, skip: str | None = None,
               attribute_to: Mapping | None = None) -> list[str]:
     """Messages for every schema violation and non-finite number of ``config``.
@@ -205,7 +195,11 @@ def _problems(config: Mapping, root: Mapping, *, skip: str | None = None,
     def named(path):  # "key = value"; each key of a relation under quick. if set there
         return f"{_key_text(prefix(path) + path)} = {_value(config, path)!r}"
 
-    validator = jsonschema.validators.validator_for(root)(root)
+    cls = jsonschema.validators.validator_for(root)
+    # an integer key takes an int: 600.0 would reach np.geomspace or range() as a float
+    ints = cls.TYPE_CHECKER.redefine(
+        "integer", lambda _, x: isinstance(x, int) and not isinstance(x, bool))
+    validator = jsonschema.validators.extend(cls, type_checker=ints)(root)
     errors = sorted(validator.iter_errors(config),
                     key=lambda e: ([str(p) for p in e.absolute_path], e.validator))
     out = [_message(e, root, prefix(tuple(e.absolute_path))) for e in errors]
@@ -229,66 +223,6 @@ def _problems(config: Mapping, root: Mapping, *, skip: str | None = None,
     return list(dict.fromkeys(out))  # a required error per missing key, each listing all
 
 
-def _finer_than_a_step(value, path=()):
-    """Yield (path, delta/2) of sections recording chain snapshots (n_sites > 0) more often
-    than every step: chain_record_dtau < delta/2 with delta = 1/(d omega_fast) of the same
-    section (keys the schema checks one at a time)."""
-    if isinstance(value, Mapping):
-        dtau, d, wf = (value.get(k) for k in ("chain_record_dtau", "d", "omega_fast"))
-        if all(isinstance(x, (int, float)) and not isinstance(x, bool) and x > 0
-               for x in (dtau, d, wf)) and value.get("n_sites") and dtau < 0.5 / (d * wf):
-            yield path, 0.5 / (d * wf)
-        for k, v in value.items():
-            yield from _finer_than_a_step(v, path + (k,))
-
-
-#: Two-item lists that are ranges [low, high] (schema: minItems = maxItems = 2).
-_RANGES = ("inset_v", "runaway_band")
-#: (low, high, strict) keys of one mapping: a sweep, a speed grid, Fig. 9's attractive curve.
-_ORDERED = (("start", "stop", False), ("v_min", "v_max", True),
-            ("v_min_attractive", "v_max", True))
-
-
-def _disordered(value, path=()):
-    """Yield (path, low key, high key, strict) of sweeps/ranges whose upper end lies below
-    the lower, the keys as paths inside ``path``: ("stop",), ("inset_v", 1).
-
-    JSON schema cannot compare two keys; a sweep {start, stop, step} with stop < start, a
-    grid {v_min, v_max} with v_max <= v_min, a range [low, high] with high <= low or a Fig. 5
-    series starting above its panel's v0_stop would otherwise fail later, far from the
-    configuration, or silently produce an empty sweep or a reversed axis.
-    """
-    if isinstance(value, Mapping):
-        pairs = [((lo,), (hi,), strict) for lo, hi, strict in _ORDERED
-                 if lo in value and hi in value]
-        pairs += [((key, 0), (key, 1), True) for key in _RANGES
-                  if isinstance(value.get(key), list) and len(value[key]) == 2]
-        if isinstance(value.get("v0_start"), list) and "v0_stop" in value:  # a Fig. 5 panel
-            pairs += [(("v0_start", i), ("v0_stop",), False)
-                      for i in range(len(value["v0_start"]))]
-        for lo, hi, strict in pairs:
-            a, b = _value(value, lo), _value(value, hi)
-            if isinstance(a, (int, float)) and isinstance(b, (int, float)) \
-                    and (b < a or (strict and b == a)):
-                yield path, lo, hi, strict
-        for k, v in value.items():
-            yield from _disordered(v, path + (k,))
-
-
-def _interaction_specs(value, path=()):
-    """Yield (path, spec) of every pair potential: an ``interaction:`` mapping, or an entry
-    of an ``interactions:`` mapping (the potentials study)."""
-    if isinstance(value, Mapping):
-        for k, v in value.items():
-            if k == "interaction" and isinstance(v, Mapping):
-                yield path + (k,), v
-            elif k == "interactions" and isinstance(v, Mapping):
-                yield from ((path + (k, name), spec) for name, spec in v.items()
-                            if isinstance(spec, Mapping))
-            else:
-                yield from _interaction_specs(v, path + (k,))
-
-
 def _interaction_problems(config: Mapping, override: Mapping | None = None,
                           overrides_key: str = "") -> list[str]:
     """Messages for the potentials their own classes refuse (a Morse whose Phi(0) overflows,
@@ -306,14 +240,6 @@ def _interaction_problems(config: Mapping, override: Mapping | None = None,
         except ParameterError as err:
             out.append(f"{_key_text(prefix + path)} = {dict(spec)!r} is not allowed: {err}")
     return out
-
-
-def _value(config: Mapping, path) -> Any:
-    """The value at key ``path`` (a sequence of keys and list indices) of ``config``."""
-    value: Any = config
-    for part in path:
-        value = value[part]
-    return value
 
 
 def _deep_merge(base: Mapping, override: Mapping) -> dict:
@@ -391,9 +317,8 @@ def check_config(config: Mapping, schema_path: str | os.PathLike, *,
             problems += _interaction_problems(_deep_merge(base, override), override,
                                               overrides_key)
     if problems:
-        shown = problems[:_MAX_REPORTED]
-        more = len(problems) - len(shown)
-        tail = f"\n... and {more} more." if more else ""
+        shown, more = problems[:_MAX_REPORTED], len(problems) - _MAX_REPORTED
+        tail = f"\n... and {more} more." if more > 0 else ""
         raise ParameterError(
             f"invalid configuration (schema {os.fspath(schema_path)}):\n"
             + "\n".join(f"  - {p}" for p in shown) + tail)

@@ -34,6 +34,8 @@ def _dry_run_with(checkout, tmp_path, edit, *extra):
     (lambda c: c["fig8"].update(tau_max=-1.0), "tau_max"),              # out of range
     (lambda c: c["fig3"].update(solver="euler"), "euler"),              # not an allowed value
     (lambda c: c["quick"]["fig5"].update(v0_stepp=1.0), "v0_stepp"),    # typo in the overrides
+    (lambda c: c["quick"].update(preset="paper"), "quick.preset"),      # a preset in the preset
+    (lambda c: c["fig6"]["repulsive"].update(step=1e-6), "fig6.repulsive"),  # 4.6e7 speeds
 ])
 def test_bad_config_is_rejected_naming_the_key(checkout, tmp_path, edit, needle):
     proc = _dry_run_with(checkout, tmp_path, edit)

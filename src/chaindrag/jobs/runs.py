@@ -43,7 +43,7 @@ def run_trajectory(out: PathLike, *, alpha: float, mu: float, v0: float, sigma0:
             f"chain_record_dtau must be >= delta/2 = {0.5 * delta:.6g} (chain records are "
             f"taken every round(chain_record_dtau/delta) >= 1 steps of delta = 1/(d "
             f"omega_fast)) when n_sites > 0, got {chain_record_dtau!r}")
-    every = round(chain_record_dtau / delta) if n_sites else 1
+    every = max(1, round(chain_record_dtau / delta)) if n_sites else 1  # round(0.5) is 0
     sim_pot, label = potential_keywords(phi0, lam, interaction)
     traj = simulate(alpha=alpha, **sim_pot, mu=mu, sigma0=sigma0, v0=v0,
                     tau_max=tau_max, omega_fast=omega_fast, d=d, bias=0.0, solver=solver,
