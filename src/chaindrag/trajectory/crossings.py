@@ -88,7 +88,9 @@ def _particle_record(traj: Trajectory, particle, *, losses: bool = False):
         raise ParameterError(f"traj must be a Trajectory, got {type(traj).__name__}")
     particle = require_int_range("particle", particle, 0, traj.n_particles - 1)
     if traj.tau.size < 2:
-        raise ParameterError(f"trajectory needs at least 2 records, got {traj.tau.size}")
+        raise ParameterError(
+            f"trajectory needs at least 2 records, got {traj.tau.size}; record a longer run "
+            "(tau_max) or more often (record_every)")
     tau, sigma, v = traj.tau, traj.sigma[particle], traj.velocity[particle]
     _check_record_spacing(traj, tau, sigma, particle, losses)
     return tau, sigma, v
@@ -154,15 +156,24 @@ def _midpoint_crossings(tau, sigma, v, alpha: float):
     Returns arrays ``k`` (record step holding the crossing, -1 for a start on a midpoint),
     ``tau``, ``sigma_mid``, signed velocity ``v`` and ``direction`` (+1 / -1).
     A start within 1e-9 alpha of a midpoint counts as a crossing at tau[0] in the
-    direction of v[0], so the first pass of a run started midway is measured.
+    direction of v[0], so the first pass of a run started midway is measured; a start at
+    rest there (v[0] = 0) crosses it in neither direction as the particle leaves.
     """
     m = sigma / alpha - 0.5
     cell = np.floor(m)
+    # rounding can put floor(m) one cell off the comparison of sigma with the level
+    # alpha (cell + 1/2) that locates the crossing (a sample within ulps of a midpoint): follow
+    # the comparison, or the crossing is searched in the next step and put a whole step late
+    cell += (sigma >= alpha * (cell + 1.5)).astype(float) - (sigma < alpha * (cell + 0.5))
     m0 = round(m[0])
     on_mid = abs(m[0] - m0) <= 1e-9 * max(1.0, abs(m[0]))
     if on_mid:
-        # the particle counts as already past the start midpoint in its direction of motion
-        cell[0] = m0 if v[0] >= 0 else m0 - 1
+        # the particle counts as already past the start midpoint in its direction of motion;
+        # started at rest there, in the direction it leaves in (no crossing either way)
+        moved = np.flatnonzero(sigma != sigma[0])
+        still = int(moved[0]) if moved.size else sigma.size  # samples before it leaves
+        leaving = v[0] if v[0] != 0 or not moved.size else sigma[still] - sigma[0]
+        cell[:still] = m0 if leaving >= 0 else m0 - 1
     jump = np.diff(cell)
     k = np.flatnonzero(jump)
     if np.any(np.abs(jump[k]) > 1):

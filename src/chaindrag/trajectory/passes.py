@@ -61,9 +61,10 @@ def single_pass_loss(traj: Trajectory, particle: int = 0) -> SinglePassLoss:
     """Energy lost while passing one chain mass, measured as in Sec. V (Figs. 5, 6).
 
     The particle starts at sigma0 with velocity v0 (the first record).  With g the
-    first chain mass ahead of sigma0 in the direction of v0, the pass ends at the
-    first time sigma(tau) - (alpha g + rho_g(tau)) = +-alpha/2 — the next midpoint
-    measured from the *displaced* mass just passed — and
+    first chain mass strictly ahead of sigma0 in the direction of v0 (from a start on a
+    mass, the next one), the pass ends at the first time
+    sigma(tau) - (alpha g + rho_g(tau)) = +-alpha/2 — the next midpoint measured from the
+    *displaced* mass just passed — and
     Delta = KE(start) - KE(there), KE = mu/2 (v/2pi)^2.
 
     Parameters
@@ -104,6 +105,12 @@ def single_pass_loss(traj: Trajectory, particle: int = 0) -> SinglePassLoss:
         raise ParameterError("single_pass_loss needs v0 != 0, got v0=0.0")
     direction = 1.0 if v[0] > 0 else -1.0
     g = math.floor(sigma[0] / alpha) + 1 if direction > 0 else math.ceil(sigma[0] / alpha) - 1
+    # sigma0/alpha rounds: make alpha g the first rest position strictly ahead of sigma0 as
+    # compared in floating point (a start on a mass passes the next one, never its own)
+    if direction * (alpha * g - sigma[0]) <= 0:
+        g += int(direction)
+    elif direction * (alpha * (g - direction) - sigma[0]) > 0:
+        g -= int(direction)
     turned = direction * v <= 0
     k_turn = int(np.argmax(turned)) if turned.any() else None
 

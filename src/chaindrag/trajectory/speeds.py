@@ -32,9 +32,11 @@ def midpoint_speeds(traj: Trajectory, particle: int = 0, *,
         value per crossing.  ``'extremum'`` (the paper's definition): the maximum
         (phi0 >= 0) or minimum (phi0 < 0) of |v| over the samples between the two
         rest-position crossings that enclose a midpoint crossing, refined by the vertex of
-        a parabola through the extreme sample and its neighbours (error O(delta^3)).  Only
-        cells traversed from one mass to the next are used (a captured particle's turning
-        points are not extrema of a pass).  The extremum leaves the midpoint where the
+        a parabola through the extreme sample and its neighbours (error O(delta^3)) where
+        that sample is a local extremum (a speed rising or falling through the whole cell
+        gives its extreme sample).  Only cells traversed from one mass to the next are used
+        (a captured particle's turning points are not extrema of a pass); a start on a mass
+        or on a midpoint opens its cell.  The extremum leaves the midpoint where the
         cell is not symmetric (the bias, the displaced chain masses of the wake), so the
         two methods differ, by up to ~1e-3 relative at low speeds.
 
@@ -61,23 +63,26 @@ def midpoint_speeds(traj: Trajectory, particle: int = 0, *,
                              "direction": direction})
     if method != "extremum":
         raise ParameterError(f"method must be 'midpoint' or 'extremum', got {method!r}")
-    seg_of_sample, first_sample, segs, ev = _full_traverses(sigma, traj.alpha, k, direction)
+    seg_of_sample, first_sample, segs, ev = _full_traverses(sigma, traj.alpha, k, direction,
+                                                            v[0])
     speed = np.abs(v)
     i = _segment_extremum(speed, seg_of_sample, first_sample, segs, largest=traj.repulsive)
-    t_ext, v_ext = _parabola_vertex(tau, speed, i)
+    t_ext, v_ext = _parabola_vertex(tau, speed, i, largest=traj.repulsive)
     s_ext = np.interp(t_ext, tau, sigma)
     return pd.DataFrame({"tau": t_ext, "v": v_ext, "sigma": s_ext, "direction": direction[ev],
                          "tau_midpoint": t_c[ev], "v_midpoint": np.abs(v_c[ev])})
 
 
-def _full_traverses(sigma, alpha: float, k, direction):
+def _full_traverses(sigma, alpha: float, k, direction, v0: float):
     """The segments between rest-position crossings that are full traverses of a cell.
 
     Returns ``seg_of_sample`` (segment index of every sample: segments are contiguous),
     ``first_sample`` (first sample of every segment), the full segments ``segs`` and, for
     each, ``ev``: the index of its first midpoint crossing.  A segment is a full traverse
     when it holds a midpoint crossing and is closed by a rest crossing in that crossing's
-    direction and opened by one in the same direction (or by a start on the midpoint).
+    direction and opened by one in the same direction (or by a start on the midpoint, or
+    on a rest position (within 1e-9 alpha) with v0 in that direction: a start on a mass
+    opens its cell whichever way the particle leaves, as a start on a midpoint does).
     """
     rest_jump = np.diff(np.floor(sigma / alpha))
     rk = np.flatnonzero(rest_jump)
@@ -89,8 +94,12 @@ def _full_traverses(sigma, alpha: float, k, direction):
     closed = ev_seg < n_seg - 1
     after = np.where(closed, rest_dir[np.minimum(ev_seg, max(rk.size - 1, 0))]
                      if rk.size else 0, 0)
+    r0 = sigma[0] / alpha
+    on_site = abs(r0 - round(r0)) <= 1e-9 * max(1.0, abs(r0))
+    start = int(np.sign(v0)) if on_site else 0  # direction in which a start on a mass opens
+    # segment 0 counts only from a start midway or on a mass
     before = np.where(ev_seg > 0, rest_dir[np.maximum(ev_seg - 1, 0)] if rk.size else 0,
-                      np.where(k == -1, direction, 0))  # segment 0 counts only from a midway start
+                      np.where(k == -1, direction, start))
     full = np.flatnonzero(closed & (after == direction) & (before == direction))
     segs, first = np.unique(ev_seg[full], return_index=True)
     return seg_of_sample, first_sample, segs, full[first]
@@ -105,14 +114,19 @@ def _segment_extremum(speed, seg_of_sample, first_sample, segs, largest: bool):
     return hit[first_hit][np.searchsorted(seg_hit, segs)]
 
 
-def _parabola_vertex(tau, speed, i):
+def _parabola_vertex(tau, speed, i, largest: bool):
     """Time and speed of the vertex of the parabola through samples i-1, i, i+1.
 
-    Where sample i has no neighbour on one side, the sample itself is returned.
+    Where sample i has no neighbour on one side, or is not a local maximum (``largest``) or
+    minimum of the three (the extreme sample of a cell whose speed rises or falls
+    monotonically sits at its edge, next to a sample beyond it), the sample itself is
+    returned: a parabola opening the other way (or one that is a straight line to
+    rounding) has no vertex in the cell.
     """
-    inner = (i > 0) & (i < speed.size - 1)
     ic = np.clip(i, 1, speed.size - 2)
     y0, y1, y2 = speed[ic - 1], speed[ic], speed[ic + 1]
+    key = 1.0 if largest else -1.0
+    inner = (i > 0) & (i < speed.size - 1) & (key * (y1 - y0) >= 0) & (key * (y1 - y2) >= 0)
     curv = y0 - 2 * y1 + y2
     with np.errstate(divide="ignore", invalid="ignore"):
         shift = np.where(inner & (curv != 0), 0.5 * (y0 - y2) / curv, 0.0)
