@@ -349,6 +349,18 @@ def test_a_particle_slowed_to_alpha_over_8_is_still_drifting_between_two_crossin
     assert drift_fate(table, ALPHA, 0.01, tau_end=end + 26.0)["fate"] == "captured"
 
 
+def test_a_short_record_of_a_particle_still_crossing_one_way_is_undetermined_not_captured():
+    # three midpoints crossed at constant speed, the last just before the record ends:
+    # nothing says the particle is held; with the crossings stopping, or turning, it is
+    table = series(lambda t: 20.0, tau_stop=6.0)
+    assert table["tau"].size < 8
+    end = float(table["tau"].iloc[-1]) + 1.0
+    assert drift_fate(table, ALPHA, 0.01, tau_end=end)["fate"] == "undetermined"
+    assert drift_fate(table, ALPHA, 0.01, tau_end=end + 8.0)["fate"] == "captured"
+    turned = series(lambda t: 20.0, tau_stop=6.0, direction=lambda i: np.where(i % 2, -1, 1))
+    assert drift_fate(turned, ALPHA, 0.01, tau_end=end)["fate"] == "captured"
+
+
 def test_particle_rocking_across_a_midpoint_is_captured():
     table = series(lambda t: 13.0, direction=lambda i: np.where(i % 2, -1, 1))
     assert drift_fate(table, ALPHA, 0.01, tau_end=800.0)["fate"] == "captured"

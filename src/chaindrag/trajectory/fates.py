@@ -164,8 +164,9 @@ def drift_fate(data: Trajectory | pd.DataFrame, alpha: float | None = None,
         alpha/v_last of the run, ...
     min_points : int
         ... or there are fewer than ``min_points`` (an integer >= 4: the tail is judged on
-        at least 4) crossings, or the crossing direction alternates in the tail
-        (oscillation in a well).
+        at least 4) crossings and it has stopped crossing or turned ('undetermined' if it
+        still crosses, one way: too short a record), or the crossing direction alternates
+        in the tail (oscillation in a well).
 
     Returns
     -------
@@ -204,9 +205,12 @@ def _classify(t, v, d, alpha: float, bias: float, tau_end: float, crit: _Criteri
     nan = float("nan")
     out = {"fate": "undetermined", "criterion": "", "plateau_v": nan, "cell_v": nan, "n": None,
            "offset": nan, "tail_v": nan, "tail_slope": nan, "n_points": int(t.size)}
+    silent = t.size == 0 or tau_end - t[-1] > crit.gap_cells * alpha / max(v[-1], 1e-300)
     if t.size < crit.min_points:
-        return dict(out, fate="captured", criterion=f"fewer than {crit.min_points} crossings")
-    if tau_end - t[-1] > crit.gap_cells * alpha / max(v[-1], 1e-300):
+        if silent or np.any(d != d[-1]):
+            return dict(out, fate="captured", criterion=f"fewer than {crit.min_points} crossings")
+        return out  # a few crossings, one way, still crossing: a record too short to judge
+    if silent:
         return dict(out, fate="captured", criterion="no crossing at the end of the run")
     tail = t >= tau_end - crit.tail_fraction * (tau_end - t[0])
     if tail.sum() < 4 or np.any(d[tail] != d[tail][-1]):
