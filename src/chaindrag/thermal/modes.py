@@ -69,7 +69,9 @@ def check_temperature(omega_T) -> np.ndarray:
     if not np.all(np.isfinite(arr)) or np.any(arr < 0) or np.any(arr > MAX_TEMPERATURE):
         raise ParameterError(
             f"omega_T must be a finite temperature in {allowed}, got {omega_T!r}")
-    return arr
+    # -0.0 passes (it equals 0) but would give omega/(2 omega_T) = -inf, coth = -1: a
+    # negative zero-point energy; a new array, not the caller's
+    return np.where(arr == 0, 0.0, arr)
 
 
 def band_frequency(theta, omega_fast: float = 10.0) -> np.ndarray:
@@ -117,8 +119,9 @@ def mode_energy(omega, omega_T, statistics: str = "quantum") -> np.ndarray:
     omega = np.asarray(omega, dtype=float)
     if statistics == "classical":
         return np.array(np.broadcast_to(temp, np.broadcast_shapes(omega.shape, temp.shape)))
-    with np.errstate(divide="ignore"):
-        x = omega / (2.0 * temp)  # omega_T = 0 gives x = inf, tanh = 1: the zero point
+    with np.errstate(divide="ignore", over="ignore"):
+        # omega_T = 0 (or subnormal) gives x = inf, tanh = 1: the zero point
+        x = omega / (2.0 * temp)
     return 0.5 * omega / np.tanh(x)
 
 
@@ -161,7 +164,7 @@ def airy_margin(tau_max: float, omega_fast: float = 10.0) -> float:
     point of the band; 16.5 widths leave e^{-45}. For omega_fast = 10 this is
     ~180 + 40 tau^(1/3) sites.
     """
-    require_positive("tau_max", tau_max, allow_zero=True)
+    tau_max = require_positive("tau_max", tau_max, allow_zero=True, scalar=True)
     y0 = correlation_decay(omega_fast)
     width = (math.pi * float(tau_max) * (omega_fast - 1.0) / 2.0) ** (1.0 / 3.0)
     return _DECAY_EXPONENT / (2.0 * y0) + _AIRY_WIDTHS * width
@@ -173,7 +176,9 @@ def needed_sites(tau_max: float, omega_fast: float, window_sites: int) -> int:
     pi (omega_fast - 1) tau_max + :func:`airy_margin` + window_sites, rounded up.
     """
     window_sites = require_int_range("window_sites", window_sites, 1)
-    return math.ceil(front_speed(omega_fast) * float(tau_max)
+    # one number: float([1.0]) would be a TypeError, not a refusal naming tau_max
+    tau_max = require_positive("tau_max", tau_max, allow_zero=True, scalar=True)
+    return math.ceil(front_speed(omega_fast) * tau_max
                      + airy_margin(tau_max, omega_fast) + window_sites)
 
 
