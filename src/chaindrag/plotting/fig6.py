@@ -40,8 +40,12 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
         curve = table.sort_values("v0").drop_duplicates("v0")
         ax.plot(curve["v0"], curve["delta_analytic"], color=WONG["bluish_green"],
                 label="Eq. (25)")
-        v_cap = inter.capture_speed(mu)
-        title = repr(inter)
+        # the runs of Phi and of its mirror -Phi each carry their own spec, the attractive
+        # one's rows first: the barrier (capture speed) and the title are the repulsive one's
+        specs = table.groupby("interaction", sort=False)
+        v_cap = max(table_interaction(grp).capture_speed(mu) for _, grp in specs)
+        title = repr(table_interaction(table[table["phi0"] == table["phi0"].max()]))
+        title += " and its mirror" if specs.ngroups > 1 else ""
     for phi0, grp in sorted(table.groupby("phi0"), key=lambda kv: -kv[0]):
         ok = grp["passed"].astype(bool)
         ax.plot(grp["v0"][ok], grp["delta_numeric"][ok], "o", mfc="none", ms=3.5,

@@ -22,6 +22,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from .. import analytic
+from ..analytic._pair import table_interaction
 from .style import ANALYTIC, BIAS, CAPTURE, SLOW_LINES, WONG, new_figure, panel_label
 
 
@@ -37,6 +38,29 @@ def _band(speeds: pd.Series, configured) -> tuple[float, float]:
         lo, hi = min(lo, float(speeds.min())), max(hi, float(speeds.max()))
     pad = 0.05 * (hi - lo)
     return lo - pad, hi + pad
+
+
+def _capture_speed(fates: pd.DataFrame, cfg: Mapping[str, Any], mu: float) -> float:
+    """Capture speed of the repulsive runs: of fig8.interaction's barrier if the runs used
+    one, else of their phi0 (read from the fates, which list every run: a run captured in
+    its first cell has no midpoint speeds)."""
+    rep = fates[np.sign(fates["phi0"]) > 0]
+    inter = table_interaction(rep)
+    if inter is not None:
+        return inter.capture_speed(mu)
+    phi = float(rep["phi0"].iloc[0]) if len(rep) else float(cfg["phi0"])
+    return float(analytic.capture_speed(phi, mu))
+
+
+def _delta_range(steady: pd.DataFrame, bias: float) -> tuple:
+    """x range of panel (c): three decades either side of the bias, where Delta_bar(v) = bias
+    is decided; without a bias (fig8.bias = 0) six decades below the largest Delta_bar, not
+    the ~1e-300 of the slowest speeds (empty: autoscale)."""
+    if bias > 0:
+        return bias * 1e-3, bias * 1e3
+    d_bar = steady["delta_bar"].to_numpy(float)
+    d_bar = d_bar[np.isfinite(d_bar) & (d_bar > 0)]
+    return (d_bar.max() * 1e-6, d_bar.max() * 2) if d_bar.size else ()
 
 
 def plot(midpoints: pd.DataFrame, fates: pd.DataFrame, steady: pd.DataFrame,
@@ -55,7 +79,9 @@ def plot(midpoints: pd.DataFrame, fates: pd.DataFrame, steady: pd.DataFrame,
     band = _band(midpoints.loc[banded, "v"], cfg["runaway_band"])
     rest = midpoints.loc[~banded, "v"]
     main_top = min(1.04 * max(float(rest.max()) if len(rest) else 0.0, 1.1 * alpha), band[0])
-    norm = Normalize(float(midpoints["v0"].min()), float(midpoints["v0"].max()))
+    # every run has a fates row, not every run midpoint speeds (a run captured in its first
+    # cell has none): the colour scale spans the fates' v0
+    norm = Normalize(float(fates["v0"].min()), float(fates["v0"].max()))
     cmap = colormaps["viridis"]
     lines = analytic.slow_resonance_speeds(alpha, int(cfg["n_lines"]))
     axes_top, axes_main = [], []
@@ -69,8 +95,9 @@ def plot(midpoints: pd.DataFrame, fates: pd.DataFrame, steady: pd.DataFrame,
         for v in lines:
             main.axhline(v, color=SLOW_LINES, lw=0.6)
         if sign > 0:
-            phi = float(midpoints.loc[sel, "phi0"].iloc[0]) if sel.any() else float(cfg["phi0"])
-            main.axhline(float(analytic.capture_speed(phi, mu)), color=CAPTURE, lw=1.2)
+            main.axhline(_capture_speed(fates, cfg, mu), color=CAPTURE, lw=1.2)
+        if not sel.any() and "tau_max" in cfg:  # no speeds (every run captured at once)
+            main.set_xlim(0, float(cfg["tau_max"]))
         main.set_xlabel(r"$\tau$")
         panel_label(top, label)
         top.set_title("repulsive" if sign > 0 else "attractive")
@@ -90,8 +117,7 @@ def plot(midpoints: pd.DataFrame, fates: pd.DataFrame, steady: pd.DataFrame,
                 color=BIAS, label="stable drift speeds")
     for v in lines:
         main_c.axhline(v, color=SLOW_LINES, lw=0.6)
-    # three decades either side of the bias: where Delta_bar(v) = bias is decided
-    main_c.set_xlim(bias * 1e-3, bias * 1e3) if bias > 0 else None
+    main_c.set_xlim(*_delta_range(steady, bias))
     main_c.set_xlabel(r"$\bar\Delta$")
     handles, labels = main_c.get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=4, frameon=False)
@@ -110,7 +136,7 @@ def plot(midpoints: pd.DataFrame, fates: pd.DataFrame, steady: pd.DataFrame,
     for ax in axes_top[1:] + [top_c] + axes_main[1:] + [main_c]:
         ax.tick_params(labelleft=False)
     axes_main[0].set_ylabel(r"$\dot\sigma$ extrema (max. a, min. b)")
-    runaway = all(run_fate.get(key) == "runaway" for key in in_band)
+    runaway = bool(in_band) and all(run_fate.get(key) == "runaway" for key in in_band)
     axes_top[0].set_ylabel("runaway" if runaway
                            else f"$\\dot\\sigma > {float(cfg['runaway_band'][0]):g}$")
     cb = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap),

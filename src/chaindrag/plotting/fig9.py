@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import analytic
+from ..analytic._pair import table_interaction
 from .style import BIAS, CAPTURE, SLOW_LINES, new_figure, sign_colour, sign_label
 
 
@@ -22,7 +23,12 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
     alpha, mu = float(cfg["alpha"]), float(cfg["mu"])
     for n, v in enumerate(analytic.slow_resonance_speeds(alpha, int(cfg["n_lines"])), 1):
         ax.axvline(v, color=SLOW_LINES, lw=0.8, label=r"$\alpha/n$" if n == 1 else None)
-    v_cap = float(analytic.capture_speed(abs(float(cfg["phi0"])), mu))
+    inters = ([] if "interaction" not in table.columns else
+              [table_interaction(grp) for _, grp in table.groupby("interaction")])
+    if inters:  # fig9.interaction: the barrier of that potential or of its mirror, not phi0's
+        v_cap = max(x.capture_speed(mu) for x in inters)
+    else:
+        v_cap = float(analytic.capture_speed(abs(float(cfg["phi0"])), mu))
     ax.axvline(v_cap, color=CAPTURE, lw=1.2, label=f"capture speed {v_cap:.2f}")
     ax.axhline(float(cfg["bias"]), color=BIAS, lw=1.2, label=f"bias $\\beta = {cfg['bias']:g}$")
     for phi0, grp in sorted(table.groupby("phi0"), key=lambda kv: -kv[0]):
@@ -32,7 +38,11 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
     ax.set_xlim(0, float(cfg["v_max"]))
     pos = table["delta_bar_broadened"][table["delta_bar_broadened"] > 0]
     if len(pos):
-        ax.set_ylim(max(pos.min(), 1e-8 * pos.max()) / 2, pos.max() * 2)
+        lo, hi = max(pos.min(), 1e-8 * pos.max()) / 2, pos.max() * 2
+        bias = float(cfg["bias"])
+        if bias > 0:  # keep the bias line in view: the drift speeds are where it meets a curve
+            lo, hi = min(lo, bias / 2), max(hi, bias * 2)
+        ax.set_ylim(lo, hi)
     ax.set_xlabel(r"$\dot\sigma$ (midpoint speed)")
     ax.set_ylabel(r"broadened $\bar\Delta$")
     ax.legend(loc="lower right")

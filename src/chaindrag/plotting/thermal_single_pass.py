@@ -105,6 +105,10 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
     for ax in axes:
         ax.axvline(v_cap, color=CAPTURE, lw=1.0)
         ax.set_xlabel(r"$\dot\sigma_0$")
+    if not expected:  # thermal.single_pass.omega_T = [0]: no spread to draw, say so
+        axes[1].text(0.5, 0.5, r"no passes at $\omega_T > 0$", transform=axes[1].transAxes,
+                     ha="center", va="center", fontsize=7)
+        axes[1].set_xlim(axes[0].get_xlim())
     axes[0].set_ylabel(r"$\Delta$ (mean $\pm$ std)")
     axes[1].set_ylabel(r"std of $\Delta$")
     axes[1].set_yscale("log")

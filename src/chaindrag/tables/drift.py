@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -14,6 +15,8 @@ from ..analytic._pair import entry_interaction, provenance_text, resolve
 from ..interactions import interaction_from_config, mirror_spec
 from ..stores import write_table
 from ._common import PathLike, _as_bool, _read_all, _sorted, _with_provenance
+
+log = logging.getLogger(__name__)
 
 #: a tail speed within 2% of an unstable solution of Delta_bar(v) = bias "sits on" it
 UNSTABLE_RTOL = 0.02
@@ -228,7 +231,8 @@ def fig8c_tables(table: PathLike, drift: PathLike, *, alpha: float, phi0: float,
                  n_points: int, interaction: Mapping[str, Any] | None = None
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fig. 8(c): Eq. (33) (derived) and the authors' script variant on a geometric speed grid;
-    and the drift speeds solving Delta_bar(v) = bias (plain Eq. 33, and broadened per sign).
+    and the drift speeds solving Delta_bar(v) = bias (plain Eq. 33, and broadened per sign up
+    to ``v_max``: none for a sign whose capture speed lies above it).
 
     With an ``interaction`` spec (:func:`chaindrag.interactions.interaction_from_config`)
     Eq. (33) and the drift speeds are those of that potential (broadened: of the potential
@@ -250,6 +254,16 @@ def fig8c_tables(table: PathLike, drift: PathLike, *, alpha: float, phi0: float,
     frames = [analytic.drift_velocities(bias, alpha=alpha, omega_fast=wf, mu=mu, **kw)
               .assign(**cols)]
     for kw, cols in signed:
+        # the broadened scan runs from drift_velocities' default v_min up to the grid's
+        # v_max: a barrier too high to cross below v_max (a tall Lennard-Jones core, a large
+        # phi0/mu) has no broadened drift speed there, and the scan would refuse the range
+        cap = (kw["interaction"].capture_speed(mu) if "interaction" in kw
+               else float(analytic.capture_speed(kw["phi0"], mu)))
+        if max(0.5, 1.001 * cap) >= v_max:
+            log.warning("no broadened drift speeds for phi0 = %s: its capture speed %.4g "
+                        "is above steady_state v_max = %s", cols.get("phi0", kw.get("phi0")),
+                        cap, v_max)
+            continue
         frames.append(analytic.drift_velocities(bias, alpha=alpha, omega_fast=wf,
                                                 broadened=True, mu=mu, v_max=v_max, **kw)
                       .assign(**cols))

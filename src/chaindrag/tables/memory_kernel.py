@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,7 +28,14 @@ def fig2_table(kernel: PathLike, table: PathLike, *, taus: Sequence[float],
     for tau in taus:
         l = round(tau / store.delta)
         if abs(l * store.delta - tau) > 1e-9 * max(tau, 1.0) or l < 1:
-            raise ParameterError(f"tau={tau} is not a multiple of the store's delta={store.delta}")
+            # name the keys: the store's delta comes from its d and omega_fast, not from tau
+            lo, hi = max(math.floor(tau / store.delta), 1), max(math.ceil(tau / store.delta), 1)
+            raise ParameterError(
+                f"fig2.taus: tau={tau} is not a multiple of the kernel store's time step "
+                f"delta = 1/(d omega_fast) = {store.delta:.6g} (d={store.d}, omega_fast="
+                f"{store.omega_fast:g}; values are read, not interpolated): the nearest are "
+                f"{lo * store.delta:.10g} and {hi * store.delta:.10g}; change taus or the "
+                f"store's d, omega_fast in kernels")
         column = store.window(n_max + 1, l)[:, l - 1]
         frames.append(pd.DataFrame({
             "tau": float(tau), "n": np.arange(n_max + 1), "gamma": column,
