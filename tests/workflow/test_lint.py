@@ -36,6 +36,7 @@ def _dry_run_with(checkout, tmp_path, edit, *extra):
     (lambda c: c["quick"]["fig5"].update(v0_stepp=1.0), "v0_stepp"),    # typo in the overrides
     (lambda c: c["quick"].update(preset="paper"), "quick.preset"),      # a preset in the preset
     (lambda c: c["fig6"]["repulsive"].update(step=1e-6), "fig6.repulsive"),  # 4.6e7 speeds
+    (lambda c: c["kernels"]["fig2"].update(d=91, omega_fast=7.3), "fig2.taus[0]"),  # off grid
 ])
 def test_bad_config_is_rejected_naming_the_key(checkout, tmp_path, edit, needle):
     proc = _dry_run_with(checkout, tmp_path, edit)

@@ -107,8 +107,25 @@ def _check_kernel(name, n_max=None, tau_max=None, what=""):
         raise ValueError(f"{what}: tau={tau_max} exceeds kernels.{name}.tau_max={k['tau_max']}")
 
 
+def _check_on_grid(name, taus, what):
+    """Each tau a whole number of the store's steps (Gamma is read there, not interpolated;
+    the same test as chaindrag.tables.fig2_table's), checked before the store is built."""
+    k = config["kernels"][name]
+    delta = 1.0 / (k["d"] * k["omega_fast"])
+    for i, tau in enumerate(taus):
+        steps = round(tau / delta)
+        if steps < 1 or abs(steps * delta - tau) > 1e-9 * max(tau, 1.0):
+            near = sorted({max(math.floor(tau / delta), 1) * delta, max(steps, 1) * delta,
+                           max(math.ceil(tau / delta), 1) * delta})
+            raise ValueError(f"{what}[{i}] = {tau} is not a whole number of time steps "
+                             f"delta = 1/(d omega_fast) = {delta:.6g} of kernels.{name} "
+                             f"(d = {k['d']}, omega_fast = {k['omega_fast']}): nearest "
+                             f"{', '.join(f'{t:.10g}' for t in near)}")
+
+
 _check_kernel(config["fig2"]["kernel"], config["fig2"]["n_max"], max(config["fig2"]["taus"]),
               "fig2")
+_check_on_grid(config["fig2"]["kernel"], config["fig2"]["taus"], "fig2.taus")
 _check_kernel(config["health"]["solvers"]["kernel"], None, config["health"]["solvers"]["tau_max"],
               "health.solvers")
 
