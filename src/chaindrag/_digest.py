@@ -23,22 +23,27 @@ def _where(path) -> str:
     return out or "<config>"
 
 
-def _canonical(value: Any, path: tuple = ()) -> Any:
+def _canonical(value: Any, path: tuple = (), inside: frozenset = frozenset()) -> Any:
     """``value`` as plain JSON types (dict with str keys, list, str, int, float, bool, None).
 
     numpy scalars and arrays become their Python values; a tuple becomes a list. Raises
-    TypeError for a non-string key or a value JSON cannot hold, ValueError for NaN or inf.
+    TypeError for a non-string key or a value JSON cannot hold, ValueError for NaN or inf
+    or a mapping/list that contains itself (``inside``: the ids of those enclosing it).
     """
+    if isinstance(value, (Mapping, list, tuple)):
+        if id(value) in inside:
+            raise ValueError(f"{_where(path)}: contains itself (a cycle JSON cannot hold)")
+        inside = inside | {id(value)}
     if isinstance(value, Mapping):
         out = {}
         for key, item in value.items():
             if not isinstance(key, str):
                 raise TypeError(f"{_where(path + (key,))}: key {key!r} is a "
                                 f"{type(key).__name__}, not a string")
-            out[key] = _canonical(item, path + (key,))
+            out[key] = _canonical(item, path + (key,), inside)
         return out
     if isinstance(value, (list, tuple)):
-        return [_canonical(v, path + (i,)) for i, v in enumerate(value)]
+        return [_canonical(v, path + (i,), inside) for i, v in enumerate(value)]
     if hasattr(value, "tolist") and type(value).__module__ == "numpy":
         return _canonical(value.tolist(), path)  # numpy scalar or array
     if value is None or isinstance(value, (str, bool, int)):
@@ -73,7 +78,8 @@ def canonical_json(config: Mapping) -> str:
     TypeError
         A non-string key, or a value with no JSON form (a set, a date, an object).
     ValueError
-        A NaN or infinite float (the schema refuses them too).
+        A NaN or infinite float (the schema refuses them too), or a mapping or list that
+        contains itself.
     """
     if not isinstance(config, Mapping):
         raise TypeError(f"the configuration must be a mapping, got {type(config).__name__}")

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._store_checks import (_check_spacing, _check_storable, _damaged, _non_json,
+                            _positive_int, _read_array, _sha256)
 from .params import ParameterError, StoreError, require_int_range
 from .trajectory import Trajectory
 
@@ -124,6 +126,8 @@ def atomic_write_dir(path: str | os.PathLike) -> Iterator[Path]:
     if the swap fails).
     """
     path = Path(path)
+    if path.exists() and not path.is_dir():  # replacing it would lose what it holds
+        raise StoreError(f"{path} exists and is not a directory: not replacing it by a store")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp_sibling(path, "tmp")
     shutil.rmtree(tmp, ignore_errors=True)  # left over by a killed writer with our host and pid
@@ -175,8 +179,10 @@ def _time_chunks(shape: tuple[int, ...]) -> tuple[int, ...]:
 
 def _write_array(group: zarr.Group, name: str, data: np.ndarray, units: str,
                  description: str, dims: tuple[str, ...]) -> None:
-    group.create_array(name, data=np.ascontiguousarray(data), chunks=_time_chunks(data.shape),
-                       attributes={"units": units, "description": description},
+    data = np.ascontiguousarray(data)
+    group.create_array(name, data=data, chunks=_time_chunks(data.shape),
+                       attributes={"units": units, "description": description,
+                                   "sha256": _sha256(data)},
                        dimension_names=dims)
 
 
@@ -204,7 +210,9 @@ def save_trajectory(traj: Trajectory, path: str | os.PathLike, *, decimate: int 
     -----
     Layout: arrays ``tau``, ``sigma``, ``velocity``, ``chain_sites``, ``chain_tau``,
     ``chain_displacement`` and ``energy/<name>``, chunked along time, each with
-    attributes ``units`` and ``description``.  Group attributes: every entry of
+    attributes ``units``, ``description`` and ``sha256`` (of its C-order bytes, checked on
+    loading); the ``energy`` group's ``arrays`` lists the energies written.  Group
+    attributes: every entry of
     ``traj.params`` (non-finite floats as "inf"/"-inf"/"nan", tuples and arrays as
     lists), ``param_keys`` (their names), ``solver`` and ``chaindrag_version`` (from
     params, else "unknown"/package version), ``decimate``, ``chain_decimate``,
@@ -214,6 +222,14 @@ def save_trajectory(traj: Trajectory, path: str | os.PathLike, *, decimate: int 
     gives the same bytes, every file included. ``traj.wall_time_s`` is not stored, and
     params entries named in :data:`WALL_CLOCK_KEYS` (``wall_time_s``, ``created``,
     ``hostname``: a Trajectory built by hand or by an older version) are left out.
+
+    Raises
+    ------
+    ParameterError
+        A bad ``decimate``, a reserved params key, or a params value that would not read
+        back as itself: no JSON form, a non-string key, or the strings "inf", "-inf", "nan".
+    StoreError
+        ``path`` is a file (it is kept).
     """
     from ._version import __version__
 
@@ -226,6 +242,7 @@ def save_trajectory(traj: Trajectory, path: str | os.PathLike, *, decimate: int 
     if clash:
         raise ParameterError(f"params keys {clash} are reserved store attributes")
     params = {k: v for k, v in traj.params.items() if k not in WALL_CLOCK_KEYS}
+    _check_storable(params, "params")
     attrs = to_json_safe(params)
     attrs.setdefault("solver", "unknown")
     attrs.setdefault("chaindrag_version", __version__)
@@ -248,7 +265,7 @@ def save_trajectory(traj: Trajectory, path: str | os.PathLike, *, decimate: int 
                  ("site", "chain_tau"))):
             _write_array(root, name, data, *_ARRAY_META[name], dims)
         energy = root.create_group("energy")
-        energy.attrs.update({"units": "hbar Omega_slow"})
+        energy.attrs.update({"units": "hbar Omega_slow", "arrays": sorted(traj.energy)})
         for name, data in traj.energy.items():
             _write_array(energy, name, data[sl], "hbar Omega_slow", _ENERGY_META[name], ("tau",))
         root.attrs["complete"] = True  # last: marks the store as whole
@@ -304,23 +321,68 @@ def load_trajectory(path: str | os.PathLike) -> Trajectory:
     is moved to the trajectory's ``wall_time_s`` attribute (None for a store without), so
     old and new stores of the same run load with the same params.
 
+    A decimated store loads with ``record_every`` (``chain_record_every``) multiplied by
+    ``decimate`` (``chain_decimate``): the params describe the record that was kept.
+
     Raises
     ------
     StoreError
-        If ``path`` is missing, not a chaindrag trajectory store, or incomplete
-        (``complete`` not true: its writer was interrupted).
+        If ``path`` is missing, not a chaindrag trajectory store, of another
+        ``format_version``, incomplete (``complete`` not true: its writer was interrupted), or
+        damaged: an attribute missing or not JSON, an array missing or unreadable, its data
+        not what was written (each array's ``sha256`` attribute), shapes that do not fit, or
+        times that do not step by ``record_every`` x ``delta``. The message names the path
+        and what is wrong.
     """
+    import zarr
+
     path = Path(path)
     root, attrs = open_complete_group(path, "trajectory store", FORMAT,
                                       rerun="delete it and rerun")
+    version = attrs.get("format_version")
+    if version is None:
+        raise _damaged(path, "it lacks the attribute 'format_version'")
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        raise StoreError(f"trajectory store {path} has format_version={version!r}; this "
+                         f"chaindrag reads format_version={FORMAT_VERSION}: rerun to rewrite it")
+    bad = _non_json(attrs, "attributes")
+    if bad is not None:
+        raise _damaged(path, f"{bad} is not a JSON value (NaN or infinity)")
+    keys = attrs.get("param_keys")
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        raise _damaged(path, f"attribute 'param_keys' = {keys!r} is not a list of names")
+    for name in (*keys, "solver", "chaindrag_version"):
+        if name not in attrs:
+            raise _damaged(path, f"it lacks the attribute {name!r}")
+    decimate = _positive_int(path, attrs, "decimate")
+    chain_decimate = _positive_int(path, attrs, "chain_decimate")
+    arrays = {name: _read_array(path, root, name) for name in _ARRAY_META}
     try:
-        arrays = {name: root[name][...] for name in _ARRAY_META}
-        energy = {name: arr[...] for name, arr in root["energy"].arrays()}
-    except KeyError as exc:
-        raise StoreError(f"trajectory store {path} lacks array {exc}") from None
-    params = {k: from_json_safe(attrs[k]) for k in attrs.get("param_keys", [])}
+        group = root["energy"]
+    except KeyError:
+        raise StoreError(f"trajectory store {path} lacks array 'energy'") from None
+    except Exception as exc:
+        raise _damaged(path, f"group 'energy' cannot be opened ({exc})") from exc
+    if not isinstance(group, zarr.Group):
+        raise _damaged(path, "'energy' is not a group")
+    try:
+        names = sorted(group.array_keys())
+    except Exception as exc:
+        raise _damaged(path, f"group 'energy' cannot be listed ({exc})") from exc
+    written = group.attrs.get("arrays", names)
+    if sorted(written) != names:
+        raise _damaged(path, f"energy holds {names}, but {sorted(written)} were written")
+    energy = {name: _read_array(path, group, name) for name in names}
+    params = {k: from_json_safe(attrs[k]) for k in keys}
     wall = params.pop("wall_time_s", attrs.get("wall_time_s"))  # stores of earlier versions
-    if "record_every" in params and int(attrs.get("decimate", 1)) > 1:  # the record kept
-        params["record_every"] = int(params["record_every"]) * int(attrs["decimate"])
-    return Trajectory(energy=energy, params=params, **arrays,
-                      wall_time_s=float(wall) if isinstance(wall, (int, float)) else None)
+    for every, factor in (("record_every", decimate), ("chain_record_every", chain_decimate)):
+        if isinstance(params.get(every), int) and factor > 1:  # the record kept
+            params[every] *= factor
+    try:
+        traj = Trajectory(energy=energy, params=params, **arrays,
+                          wall_time_s=float(wall) if isinstance(wall, (int, float)) else None)
+    except ParameterError as exc:
+        raise _damaged(path, str(exc)) from None
+    _check_spacing(path, traj.tau, params, "record_every", "tau")
+    _check_spacing(path, traj.chain_tau, params, "chain_record_every", "chain_tau")
+    return traj

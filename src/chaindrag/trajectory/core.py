@@ -60,14 +60,18 @@ class Trajectory:
         tau = np.asarray(self.tau, dtype=float)
         sigma = np.atleast_2d(np.asarray(self.sigma, dtype=float))
         velocity = np.atleast_2d(np.asarray(self.velocity, dtype=float))
-        sites = np.asarray(self.chain_sites, dtype=np.int64).reshape(-1)
+        raw_sites = np.asarray(self.chain_sites).reshape(-1)
+        if raw_sites.size and (raw_sites.dtype.kind not in "iuf" or not np.array_equal(
+                raw_sites.astype(np.int64), raw_sites)):
+            raise ParameterError(f"chain_sites must be integers, got {raw_sites!r}")
+        sites = raw_sites.astype(np.int64)
         chain_tau = np.asarray(self.chain_tau, dtype=float).reshape(-1)
         disp = np.asarray(self.chain_displacement, dtype=float)
         if disp.size == 0:
             disp = disp.reshape(sites.size, chain_tau.size)
         if tau.ndim != 1:
             raise ParameterError(f"tau must be one-dimensional, got shape {tau.shape}")
-        if sigma.shape[1] != tau.size or velocity.shape != sigma.shape:
+        if sigma.ndim != 2 or sigma.shape[1] != tau.size or velocity.shape != sigma.shape:
             raise ParameterError(
                 f"sigma {sigma.shape} and velocity {velocity.shape} must both have shape "
                 f"(n_particles, len(tau)={tau.size})")
@@ -94,6 +98,19 @@ class Trajectory:
         object.__setattr__(self, "params", dict(self.params))
         if self.wall_time_s is not None:
             object.__setattr__(self, "wall_time_s", float(self.wall_time_s))
+
+    def __eq__(self, other) -> bool:
+        """Equal arrays (NaN equal to NaN, dtype and shape included), energies and params;
+        ``wall_time_s`` is not compared."""
+        if not isinstance(other, Trajectory):
+            return NotImplemented
+        names = ("tau", "sigma", "velocity", "chain_sites", "chain_tau", "chain_displacement")
+        pairs = [(getattr(self, n), getattr(other, n)) for n in names]
+        if self.energy.keys() != other.energy.keys() or self.params != other.params:
+            return False
+        pairs += [(self.energy[k], other.energy[k]) for k in self.energy]
+        return all(a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
+                   for a, b in pairs)
 
     def __repr__(self) -> str:
         """A summary (numpy's array reprs of a long run fill a screen): solver, size, times,
