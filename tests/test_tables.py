@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from chaindrag import analytic, tables
 
@@ -179,3 +180,16 @@ def test_thermal_drag_rows_name_their_seeds_modes_and_mirror_images(tmp_path):
     assert list(df.columns[-4:]) == ["seeds", "n_modes", "mirror", "chaindrag_version"]
     back = pd.read_csv(tmp_path / "t.csv")
     assert list(back["seeds"]) == ["0-4", "0-1,3"]
+
+
+def test_fig4_refuses_a_run_that_never_reaches_the_chain_mass_naming_tau_max(tmp_path):
+    from chaindrag import simulate
+    from chaindrag.params import ParameterError
+    from chaindrag.stores import save_trajectory
+
+    # from sigma0 = 30 at v0 = 40 the mass at 40 is 0.25 tau away: tau_max = 0.05 stops short
+    traj = simulate(alpha=40.0, phi0=2.0, lam=4.0, sigma0=30.0, v0=40.0, tau_max=0.05)
+    path = save_trajectory(traj, tmp_path / "short.zarr")
+    with pytest.raises(ParameterError, match="tau_max"):
+        tables.fig4_pass_table([path], tmp_path / "fig4.csv")
+    assert not (tmp_path / "fig4.csv").exists()

@@ -15,6 +15,7 @@ import pandas as pd
 from .. import analytic
 from ..analytic._pair import provenance_text
 from ..interactions import Gaussian
+from ..params import ParameterError
 from ..stores import load_trajectory, write_table
 from ..trajectory import Trajectory, per_pass_losses
 from ._common import PathLike, _sorted, _with_provenance
@@ -59,6 +60,11 @@ def fig4_pass_table(stores: Sequence[PathLike], table: PathLike) -> pd.DataFrame
         sigma, v = traj.sigma[0], traj.velocity[0]
         site = alpha * (math.floor(sigma[0] / alpha) + 1)
         tau_pass = _first_crossing(traj.tau, sigma, site)
+        if not math.isfinite(tau_pass):  # Eq. (16) is centred on the pass: there is none
+            raise ParameterError(
+                f"{path}: the particle (sigma0 = {sigma[0]:g}, v0 = {v0:g}) does not reach "
+                f"the chain mass at {site:g} by tau_max = {float(traj.tau[-1]):g} (it is "
+                f"captured, or the run is too short): fig4 needs a run through one pass")
         v_an = analytic.velocity_profile(traj.tau - tau_pass, v0, mu=mu,
                                          interaction=traj.interaction)
         frames.append(_with_provenance(pd.DataFrame({
