@@ -57,6 +57,6 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
     ax.set_ylim(bottom=0)
     alpha = float(table["alpha"].iloc[0])
     ax.set_title(f"$\\alpha = {alpha:g}$, {title}")
-    ax.legend(loc="upper right")
+    ax.legend(loc="best")  # fixed upper right covered the points at high v0 in some set-ups
     fig.tight_layout()
     return fig

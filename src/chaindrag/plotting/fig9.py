@@ -30,7 +30,9 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
     else:
         v_cap = float(analytic.capture_speed(abs(float(cfg["phi0"])), mu))
     ax.axvline(v_cap, color=CAPTURE, lw=1.2, label=f"capture speed {v_cap:.2f}")
-    ax.axhline(float(cfg["bias"]), color=BIAS, lw=1.2, label=f"bias $\\beta = {cfg['bias']:g}$")
+    if float(cfg["bias"]) > 0:  # on a log axis a zero bias has no line to label
+        ax.axhline(float(cfg["bias"]), color=BIAS, lw=1.2,
+                   label=f"bias $\\beta = {cfg['bias']:g}$")
     for phi0, grp in sorted(table.groupby("phi0"), key=lambda kv: -kv[0]):
         ax.plot(grp["v"], grp["delta_bar_broadened"], color=sign_colour(phi0),
                 label=sign_label(phi0))

@@ -73,8 +73,9 @@ def _fractions(ax, ends: pd.DataFrame, series) -> None:
         total = int(f["total"].iloc[0]) if len(f) else 0
         ax.bar(x + (i - 0.5 * (len(series) - 1)) * width, y, width, color=CYCLE[i % len(CYCLE)],
                label=f"{_label(r.statistics, r.omega_T)} ({total} runs)")
-    ax.set_xticks(x, [s.replace("n=", "$\\alpha/$") if s.startswith("n=") else s
-                      for s in states], fontsize=7)
+    # "captured" and "undetermined" side by side overlap at fontsize 7: the latter broken
+    ax.set_xticks(x, [s.replace("n=", "$\\alpha/$") if s.startswith("n=") else
+                      s.replace("undetermined", "undeter-\nmined") for s in states], fontsize=7)
     ax.set_ylim(0, 1.3)  # room for the legend above a full bar
     ax.set_yticks(np.linspace(0, 1, 6))
     ax.legend(loc="upper right", fontsize=6)
