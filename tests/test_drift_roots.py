@@ -10,6 +10,7 @@ import pytest
 from chaindrag import analytic as an
 from chaindrag.analytic import drift
 from chaindrag.interactions import Morse
+from chaindrag.params import ParameterError
 
 ALPHA, LAM, WF, BIAS = 40.0, 4.0, 10.0, 0.01  # Fig. 8 parameters
 RTOL = 1e-15  # the bracket width the solver stops at, relative
@@ -248,3 +249,14 @@ def test_a_band_top_spike_too_weak_to_reach_the_bias_is_no_drift_speed():
     root, _, _ = bisect(gap, [3.8963], [3.8966])  # the unstable root above spike n = 25
     got = table["v"][np.isclose(table["v"], root[0], rtol=1e-6)]
     assert len(got) == 1 and got.iloc[0] == pytest.approx(root[0], rel=1e-13)
+
+
+def test_no_drift_speed_below_a_capture_speed_above_the_scan_and_a_given_empty_range_refused():
+    # phi0 = 24: capture speed sqrt(8 pi^2 24) = 43.5; a scan up to 40 passes no chain mass
+    cap = float(an.capture_speed(24.0, 1.0))
+    assert cap > 40.0
+    for broadened in (False, True):
+        table = an.drift_velocities(0.01, 24.0, 4.0, 40.0, v_max=40.0, broadened=broadened)
+        assert len(table) == 0 and "v" in table.columns
+    with pytest.raises(ParameterError, match="v_max must exceed v_min"):
+        an.drift_velocities(0.01, 24.0, 4.0, 40.0, v_min=45.0, v_max=40.0)

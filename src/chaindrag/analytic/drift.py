@@ -223,7 +223,9 @@ def drift_velocities(bias: float, phi0: float | None = None, lam: float | None =
         instead of Eq. (33).
     v_min : float, optional
         Bottom of the scan; default ``max(0.5, 1.001 x capture speed)`` (of one chain mass,
-        ``sqrt(8 pi^2 Phi_max / mu)``).
+        ``sqrt(8 pi^2 Phi_max / mu)``). With that default and a ``v_max`` below it, no speed
+        of the scan passes a chain mass: the table is empty (a given ``v_min`` >= ``v_max``
+        is refused).
     n_grid : int
         Number of scan points, in [16, 10^7] (:data:`MAX_GRID`: each point is one
         evaluation of the loss; 10^7 of Eq. (33) take minutes, the grid 80 MB).
@@ -271,6 +273,7 @@ def drift_velocities(bias: float, phi0: float | None = None, lam: float | None =
     n_grid = require_int_range("n_grid", n_grid, 16, MAX_GRID)
     broadened = require_flag("broadened", broadened)
     terms = _potential_terms(phi0, lam, inter, alpha, mu, wf, broadened)
+    passable = v_min is None  # the default bottom: every scanned speed passes the cell
     if v_min is None:
         v_min = max(0.5, 1.001 * terms["capture"])
     v_min = scalar("v_min", v_min, require_positive)
@@ -279,10 +282,12 @@ def drift_velocities(bias: float, phi0: float | None = None, lam: float | None =
         v_max = _default_v_max(bias, terms["fast"], v_min,
                                _all_tangencies(alpha, wf, v_min, math.inf)[0], loss)
     v_max = scalar("v_max", v_max, require_positive)
-    if v_max <= v_min:
+    if v_max <= v_min and not passable:
         raise ParameterError(f"v_max must exceed v_min = {v_min!r}, got {v_max!r}")
-    tang, edge, _ = _all_tangencies(alpha, wf, v_min, v_max)
-    rows = _solutions(loss, bias, v_min, v_max, n_grid, tang, broadened) if bias > 0 else []
+    # a barrier too high to pass below v_max (a tall core, a large phi0/mu): no drift speed
+    scan = bias > 0 and v_max > v_min
+    tang, edge, _ = _all_tangencies(alpha, wf, v_min, max(v_max, v_min))
+    rows = _solutions(loss, bias, v_min, v_max, n_grid, tang, broadened) if scan else []
     table = _labelled(rows, tang, edge, alpha, terms["drop"], broadened)
     for name, val in (("bias", bias), *terms["columns"], ("alpha", alpha),
                       ("omega_fast", wf), ("mu", mu), ("broadened", bool(broadened)),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -15,8 +14,6 @@ from ..analytic._pair import entry_interaction, provenance_text, resolve
 from ..interactions import interaction_from_config, mirror_spec
 from ..stores import write_table
 from ._common import PathLike, _as_bool, _read_all, _sorted, _with_provenance
-
-log = logging.getLogger(__name__)
 
 #: a tail speed within 2% of an unstable solution of Delta_bar(v) = bias "sits on" it
 UNSTABLE_RTOL = 0.02
@@ -253,17 +250,7 @@ def fig8c_tables(table: PathLike, drift: PathLike, *, alpha: float, phi0: float,
     write_table(df, table)
     frames = [analytic.drift_velocities(bias, alpha=alpha, omega_fast=wf, mu=mu, **kw)
               .assign(**cols)]
-    for kw, cols in signed:
-        # the broadened scan runs from drift_velocities' default v_min up to the grid's
-        # v_max: a barrier too high to cross below v_max (a tall Lennard-Jones core, a large
-        # phi0/mu) has no broadened drift speed there, and the scan would refuse the range
-        cap = (kw["interaction"].capture_speed(mu) if "interaction" in kw
-               else float(analytic.capture_speed(kw["phi0"], mu)))
-        if max(0.5, 1.001 * cap) >= v_max:
-            log.warning("no broadened drift speeds for phi0 = %s: its capture speed %.4g "
-                        "is above steady_state v_max = %s", cols.get("phi0", kw.get("phi0")),
-                        cap, v_max)
-            continue
+    for kw, cols in signed:  # none for a sign whose capture speed lies above v_max
         frames.append(analytic.drift_velocities(bias, alpha=alpha, omega_fast=wf,
                                                 broadened=True, mu=mu, v_max=v_max, **kw)
                       .assign(**cols))
