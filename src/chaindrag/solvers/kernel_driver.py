@@ -20,10 +20,6 @@ from .checks import _status_error
 from .job import ProgressReporter, SolverJob, SolverResult
 from .thermal_state import check_window, fill_tracked, fill_work
 
-# floor(tau/delta + 1e-9), as chaindrag.kernel.store.LAG_EPS and the run's step count (not
-# imported: the kernel package is loaded only when a kernel run opens its store)
-_LAG_EPS = 1e-9
-
 
 def _open_kernel_store(kernel_store):
     from ..kernel import KernelStore, open_store
@@ -53,8 +49,10 @@ def _memory_steps(store, job: SolverJob) -> int:
     # lags l with l delta <= memory, counted like the run's steps and the store's lags
     # (floor(tau/delta + 1e-9)): plain floor dropped the last lag when memory = L delta
     # rounds to just below L steps; a memory of >= n steps (inf, 1e308) is the whole run
+    from ..kernel.store import LAG_EPS  # loaded with the store already
+
     lags = job.memory / chain.delta
-    n_mem = n if lags >= n else int(math.floor(lags + _LAG_EPS))
+    n_mem = n if lags >= n else int(math.floor(lags + LAG_EPS))
     if store.n_lags < n_mem:
         raise StoreError(f"{where} holds tau up to tau_max={store.tau_max:g} "
                          f"({store.n_lags} steps); the run needs tau_max={job.tau_max:g} "
