@@ -174,3 +174,16 @@ def test_thermal_single_pass_figure_with_the_rest_chain_only():
     ax_b = fig.axes[1]
     assert ax_b.get_xlim() == pytest.approx(fig.axes[0].get_xlim(), rel=0.1)
     assert any("omega_T > 0" in t.get_text() for t in ax_b.texts)
+
+
+def test_fig7_says_in_the_log_when_its_inset_range_holds_no_pass(caplog):
+    # fig7.inset_v outside the passes' midpoint speeds: no inset, and the log says why
+    from chaindrag.plotting import fig7
+
+    rows = [dict(phi0=-20.0, lam=4.0, alpha=40.0, mu=1.0, v0=120.0, pass_index=i, tau=0.3 * i,
+                 v_mid=v, delta_numeric=0.5, delta_analytic=0.5, keep=True, omega_fast=10.0,
+                 d=60) for i, v in enumerate([60.0, 70.0, 80.0])]
+    with caplog.at_level("WARNING", logger="chaindrag.plotting.fig7"):
+        fig = fig7.plot(pd.DataFrame(rows), {"inset_v": [200.0, 250.0]})
+    assert len(fig.axes) == 1
+    assert "inset_v = [200, 250] holds no kept pass" in caplog.text

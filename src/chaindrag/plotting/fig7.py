@@ -6,6 +6,7 @@ Eq. (25) instead of the Gaussian's Eq. (26).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,8 @@ from matplotlib.figure import Figure
 from .. import analytic
 from ..analytic._pair import table_interaction
 from .style import ANALYTIC, RESONANCE, new_figure, sign_colour, sign_label
+
+log = logging.getLogger(__name__)
 
 
 def load(inputs: Mapping[str, Any]) -> dict:
@@ -61,5 +64,8 @@ def plot(table: pd.DataFrame, cfg: Mapping[str, Any]) -> Figure:
         _draw(inset, zoom, vz, lines[(lines > lo) & (lines < hi)], legend=False)
         inset.set_xlim(lo, hi)
         inset.tick_params(labelsize=6)
+    else:  # said in the job's log, not left for the reader to wonder
+        log.warning("fig7.inset_v = [%g, %g] holds no kept pass (their midpoint speeds span "
+                    "%g..%g): the figure has no inset", lo, hi, v_lo, v_hi)
     fig.tight_layout()
     return fig
