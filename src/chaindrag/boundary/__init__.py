@@ -23,12 +23,12 @@ from .._lazy import attach
 
 if TYPE_CHECKING:
     from .segment import BareChainResult, EndMemory, bare_chain, new_memory
-    from .store import TransparentEnds, transparent_ends
+    from .store import TransparentEnds, TransparentEndsWarning, transparent_ends
 
-__all__ = ["transparent_ends", "TransparentEnds", "bare_chain", "BareChainResult", "EndMemory",
-           "new_memory"]
+__all__ = ["transparent_ends", "TransparentEnds", "TransparentEndsWarning", "bare_chain",
+           "BareChainResult", "EndMemory", "new_memory"]
 
 __getattr__, __dir__ = attach(__name__, {
     "segment": ["BareChainResult", "EndMemory", "bare_chain", "new_memory"],
-    "store": ["TransparentEnds", "transparent_ends"],
+    "store": ["TransparentEnds", "TransparentEndsWarning", "transparent_ends"],
 })
