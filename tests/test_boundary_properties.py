@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import json
 import math
-import warnings
 import shutil
+import warnings
 
 import numpy as np
 import pytest
-from numba import njit
 
 from chaindrag._version import __version__
 from chaindrag.boundary import bare_chain, transparent_ends
@@ -27,8 +26,8 @@ from chaindrag.boundary.kernel import (continuous_kernel, dtbc_kernel, dtbc_kern
 from chaindrag.boundary.store import FORMAT_VERSION, _cache_path
 from chaindrag.params import ParameterError
 from chaindrag.solvers import simulate
-from chaindrag.solvers._chain import _sweep as solver_sweep
 from chaindrag.solvers._common import front_margin
+from test_boundary import _swept_records  # the cone chain's step loop, shared
 
 SEED = 20261203
 TOL = 1e-12  # the default compression target
@@ -73,15 +72,6 @@ def _vmax(wf):
     q = np.linspace(0.0, math.pi, 40001)
     a = wf * wf - 1.0
     return float((2 * math.pi * a * np.sin(q) / (4 * np.sqrt(1 + a * np.sin(q / 2) ** 2))).max())
-
-
-@njit(cache=True)
-def _swept_records(x_prev, x_cur, c, lo, hi, idx, out):
-    for b in range(out.shape[1]):
-        for r in range(idx.size):
-            out[r, b] = x_cur[idx[r]]
-        solver_sweep(x_prev, x_cur, c, lo[b], hi[b])
-        x_prev, x_cur = x_cur, x_prev
 
 
 def _infinite_chain(ends, rho_prev, rho_cur, n_steps, sites):
