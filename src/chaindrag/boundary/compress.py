@@ -30,6 +30,18 @@ relative to the band edge (u = +-2 + t), whose phase must be exact to ~1e-17: an
 there detunes the slowest exponentials, and the band-edge waves that linger at an end
 would sum it coherently.
 
+Cancellation. At lags k << 1/(phi_b - phi_a) the two legs' integrals nearly cancel: their
+terms reach M = sum_p |alpha_{1,p} beta_{0,p}| / max|K_{1,0}| (the ``cancellation``; 1.2
+at (omega_fast, d) = (10, 60), 28 at (10, 240), 113 at (40, 400), 1700 at (1.2, 400),
+where the band is 0.0026 wide), and every relative error of a term counts M times. Two
+consequences. The nodes and the weights must belong to one map v(t) to rounding: the map
+is integrated in closed form (an RK4 map put the nodes 8e-13 off the weights' map in the
+switch, and that, times M, was an error floor of 1e-12 at (10, 240) to 8e-12 at
+(1.2, 400) whatever the step). And the top step, where the small lags' quadrature error
+arises (the bulk step everywhere misses by 1e-10 to 1e-8), is set from tol / max(M, 1):
+8 more nodes at (1.2, 400). Rounding still leaves ~1e-16 M; a larger k0 lowers M
+(~k0^-2.5: 1700, 285, 56 at k0 = 33, 64, 128 at (1.2, 400)).
+
 J has rank one (the two sheets differ in the principal root only, and both symbols map
 the spurious modes alike): J = alpha beta^T with beta the coefficients of
 prod_{m>=2}(lambda - lambda_m) (beta_0 = 1 at the edge site R, beta_1 = -(sum of the
@@ -46,7 +58,7 @@ import numpy as np
 
 from ..params import require_int_range, require_range
 from .kernel import _batched_roots, _remainder_matrix, _small_root, _trim, _u_polynomial
-from .kernel import band_edges, dtbc_kernel_at
+from .kernel import band_edges, dtbc_kernel, dtbc_kernel_at
 
 __all__ = ["HistoryExponentials", "history_exponentials", "compression_error"]
 
@@ -73,6 +85,11 @@ class HistoryExponentials:
         Trapezoidal steps in ln x, below and above X_TOP.
     x_min : float
         Smallest decay rate -ln|z| asked for (the last nodes may lie below it).
+    peak : float
+        max |K_{1,0}(k)| over lags k <= 4 k0: the scale of ``tol`` and of the errors.
+    cancellation : float
+        M = sum_p |alpha[0, p] beta[0, p]| / peak: how far the terms exceed the kernel they
+        sum to at lag k0 (relative errors of the terms count M times).
     """
 
     z: np.ndarray
@@ -82,6 +99,8 @@ class HistoryExponentials:
     step: float
     step_top: float
     x_min: float
+    peak: float
+    cancellation: float
 
     def kernel(self, ks) -> np.ndarray:
         """K_{j,i}(k) = Re sum_p alpha beta z^(k - k0) at lags ``ks`` >= k0: (w, w, len(ks))."""
@@ -143,33 +162,51 @@ def _leg_rule(k0: int, step: float, step_top: float, x_min: float):
     Trapezoid in t for the map v(t) = ln x, dv/dt = -h(v), from X = CROSS_DECAY/k0 down to
     x_min (more nodes if needed to fill a multiple of LANES), weights h x: pi^2/h(v)
     switches from pi^2/step_top above X_TOP to pi^2/step below it (logistic in v, width
-    one; RK4 for the map, whose error ~1e-15 is what the weights are consistent to). The
-    rest, [0, x_c] with x_c half a step below the last node, is one Gauss-Jacobi node for
-    the weight sqrt(x) at 3 x_c / 5, its weight (2/3 - h^2/16) x_c^(3/2) / sqrt(3 x_c / 5)
-    lowered by the midpoint rule's end correction (h^2/24) d(x f)/dv at x_c. Without it
-    the kernel would lose a constant ~x_min^(3/2) for all k < 1/x_min, which the
-    band-edge waves lingering at an end sum coherently (error growing with time).
+    one). The map is exact: dt/dv = -(l_bulk + dl sig(v))/pi^2, sig the logistic, so the next
+    node lies dv below v where l_bulk dv + dl ln(1 + sig(v) (e^dv - 1)) = -pi^2 (Newton from
+    dv = -h(v)): nodes and weights belong to one map to rounding (an RK4 map was 8e-13 off,
+    which the legs' cancellation amplified; see the module note). The rest, [0, x_c] with
+    x_c half a step below the last node, is one Gauss-Jacobi node for the weight sqrt(x) at
+    3 x_c / 5, its weight (2/3 - h^2/16) x_c^(3/2) / sqrt(3 x_c / 5) lowered by the midpoint
+    rule's end correction (h^2/24) d(x f)/dv at x_c. Without it the kernel would lose a
+    constant ~x_min^(3/2) for all k < 1/x_min, which the band-edge waves lingering at an
+    end sum coherently (error growing with time).
     """
-    l_bulk, l_top, v_top = math.pi**2 / step, math.pi**2 / step_top, math.log(X_TOP)
+    l_bulk, v_top = math.pi**2 / step, math.log(X_TOP)
+    dl = math.pi**2 / step_top - l_bulk
 
-    def h_of(v):
-        return math.pi**2 / (l_bulk + (l_top - l_bulk) / (1.0 + math.exp(v_top - v)))
+    def sig(v):
+        return 1.0 / (1.0 + math.exp(v_top - v))
 
-    v, xs, hs, sub = math.log(CROSS_DECAY / k0), [], [], 16
+    v, xs, hs = math.log(CROSS_DECAY / k0), [], []
     while v > math.log(x_min) or (len(xs) + 1) % LANES:
         xs.append(math.exp(v))
-        hs.append(h_of(v))
-        for _ in range(sub):
-            k1 = -h_of(v)
-            k2 = -h_of(v + 0.5 * k1 / sub)
-            k3 = -h_of(v + 0.5 * k2 / sub)
-            k4 = -h_of(v + k3 / sub)
-            v += (k1 + 2.0 * k2 + 2.0 * k3 + k4) / (6.0 * sub)
+        hs.append(math.pi**2 / (l_bulk + dl * sig(v)))
+        sig_v, dv = sig(v), -hs[-1]
+        for _ in range(6):  # quadratic from |error| < 0.02: at rounding after 4
+            res = l_bulk * dv + dl * math.log1p(sig_v * math.expm1(dv)) + math.pi**2
+            dv -= res / (l_bulk + dl * sig(v + dv))
+        v += dv
     x, h = np.array(xs), np.array(hs)
     x_c = x[-1] * math.exp(-0.5 * h[-1])
     x_t = 0.6 * x_c
     tail = (2.0 / 3.0 - h[-1]**2 / 16.0) * x_c**1.5 / math.sqrt(x_t)
     return np.append(x, x_t), np.append(h * x, tail)
+
+
+def _leg_exponentials(c: np.ndarray, k0: int, x: np.ndarray, quad: np.ndarray):
+    """z, alpha, beta of both legs for the rule (x, quad): shapes (P,), (P, w), (P, w)."""
+    zs, alphas, betas = [], [], []
+    for sign, u0, phi_e in zip((1.0, -1.0), (2.0, -2.0), band_edges(c)):
+        big, lam = _leg_roots(c, u0, phi_e, x)
+        other = np.concatenate([big[..., None], lam[..., 1:]], axis=-1)
+        jump = _remainder_matrix(other) - _remainder_matrix(lam)
+        z = np.exp(1j * phi_e - x)
+        weight = sign * 1j / math.pi * quad * z**k0  # leg a runs up (+i dx), leg b down
+        zs.append(z)
+        alphas.append(weight[:, None] * jump[:, :, 0])
+        betas.append(_spurious_beta(lam))
+    return np.concatenate(zs), np.concatenate(alphas), np.concatenate(betas)
 
 
 def history_exponentials(c, k0: int = 33, tol: float = 1e-12, *, step: float | None = None,
@@ -185,8 +222,11 @@ def history_exponentials(c, k0: int = 33, tol: float = 1e-12, *, step: float | N
         First lag of the history part (16 <= k0 <= 4096).
     tol : float
         Target error relative to max|K_{1,0}| (1e-15 <= tol <= 1e-4); sets the trapezoidal
-        steps h = pi^2 / ln(10/tol) (relative error tol/10), h_top = pi^2 / (ln(1/tol) + 10)
-        (x > X_TOP) and the smallest decay rate x_min = tol^(2/3) / 100.
+        steps h = pi^2 / ln(10/tol) (relative error tol/10), h_top =
+        pi^2 / (ln(max(M, 1)/tol) + 10) (x > X_TOP; M the legs' cancellation, see
+        :class:`HistoryExponentials`, measured on a first rule with M = 1) and the smallest
+        decay rate x_min = tol^(2/3) / 100. Rounding leaves ~1e-16 M, so a tol below that
+        is out of reach; a larger ``k0`` lowers M.
     step, step_top, x_min : float, optional
         Override h, h_top and x_min.
 
@@ -204,27 +244,23 @@ def history_exponentials(c, k0: int = 33, tol: float = 1e-12, *, step: float | N
     tol = float(require_range("tol", tol, 1e-15, 1e-4))
     if step is None:
         step = math.pi**2 / math.log(10.0 / tol)
-    if step_top is None:
-        step_top = math.pi**2 / (math.log(1.0 / tol) + 10.0)
     if x_min is None:
         x_min = 0.01 * tol ** (2.0 / 3.0)
     step = float(require_range("step", step, 0.01, 2.0))
-    step_top = float(require_range("step_top", step_top, 0.01, 2.0))
     x_min = float(require_range("x_min", x_min, 1e-30, 1e-3))
-    x, quad = _leg_rule(k0, step, step_top, x_min)
-    zs, alphas, betas = [], [], []
-    for sign, u0, phi_e in zip((1.0, -1.0), (2.0, -2.0), band_edges(c)):
-        big, lam = _leg_roots(c, u0, phi_e, x)
-        other = np.concatenate([big[..., None], lam[..., 1:]], axis=-1)
-        jump = _remainder_matrix(other) - _remainder_matrix(lam)
-        z = np.exp(1j * phi_e - x)
-        weight = sign * 1j / math.pi * quad * z**k0  # leg a runs up (+i dx), leg b down
-        zs.append(z)
-        alphas.append(weight[:, None] * jump[:, :, 0])
-        betas.append(_spurious_beta(lam))
-    return HistoryExponentials(z=np.concatenate(zs), alpha=np.concatenate(alphas).T.copy(),
-                               beta=np.concatenate(betas).T.copy(), k0=k0, step=step,
-                               step_top=step_top, x_min=x_min)
+    top_from_m = step_top is None
+    if top_from_m:  # a first rule measures M; the final top step is set from tol / M
+        step_top = math.pi**2 / (math.log(1.0 / tol) + 10.0)
+    step_top = float(require_range("step_top", step_top, 0.01, 2.0))
+    z, alpha, beta = _leg_exponentials(c, k0, *_leg_rule(k0, step, step_top, x_min))
+    peak = float(np.abs(dtbc_kernel(c, 4 * k0)[0, 0]).max())
+    m = float(np.abs(alpha[:, 0] * beta[:, 0]).sum()) / peak
+    if top_from_m and m > 1.0:
+        step_top = math.pi**2 / (math.log(m / tol) + 10.0)
+        z, alpha, beta = _leg_exponentials(c, k0, *_leg_rule(k0, step, step_top, x_min))
+    return HistoryExponentials(z=z, alpha=alpha.T.copy(), beta=beta.T.copy(), k0=k0,
+                               step=step, step_top=step_top, x_min=x_min, peak=peak,
+                               cancellation=m)
 
 
 def compression_error(c, hist: HistoryExponentials, k_dense: int = 2048,

@@ -31,7 +31,9 @@ from .kernel import dtbc_kernel, stencil_width
 __all__ = ["TransparentEnds", "TransparentEndsWarning", "transparent_ends"]
 
 FORMAT = "chaindrag.dtbc"
-FORMAT_VERSION = 3  # 1: step 0.30 in ln x; 3: 0.33, 0.26 above X_TOP, nodes % 8 = 0 (2: a trial)
+# 1: step 0.30 in ln x; 3: 0.33, 0.26 above X_TOP, nodes % 8 = 0 (2: a trial); 4: the leg
+# map in closed form (3's RK4 map was 8e-13 off its weights), top step from tol / M
+FORMAT_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -110,16 +112,17 @@ def _compute(omega_fast: float, d: int, k0: int, tol: float, c: np.ndarray) -> d
     direct = dtbc_kernel(c, k0 - 1)
     hist = history_exponentials(c, k0, tol)
     err = compression_error(c, hist)
-    peak = float(np.abs(dtbc_kernel(c, 4 * k0)[0, 0]).max())
+    peak = hist.peak
     weight = np.abs(c[1:]) / abs(c[1])
     coupling = float(np.max(weight * err.max(axis=1)) / peak)
     attrs = dict(format=FORMAT, format_version=FORMAT_VERSION, omega_fast=omega_fast, d=d,
                  k0=k0, tol=tol, width=int(c.size - 1), n_exponentials=int(hist.z.size),
                  step=hist.step, step_top=hist.step_top, x_top=X_TOP, x_min=hist.x_min,
-                 x_smallest=float(np.min(-np.log(np.abs(hist.z)))), coupling_error=coupling,
+                 x_smallest=float(np.min(-np.log(np.abs(hist.z)))),
+                 cancellation=hist.cancellation, coupling_error=coupling,
                  kernel_error_max=float(err.max()), chaindrag_version=__version__,
                  method="band integral (direct lags) + trapezoid in ln x on the edge legs, "
-                        "finer near their top",
+                        "finer near their top (from tol / the legs' cancellation)",
                  created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
     return dict(c=c, direct=direct, z=hist.z, alpha=hist.alpha, beta=hist.beta,
                 kernel_error=err, attrs=attrs)
@@ -169,9 +172,10 @@ def transparent_ends(omega_fast: float = 10.0, d: int = 60, k0: int = 33, tol: f
         k0 more direct lags (9 flops each).
     tol : float
         Compression target relative to the largest kernel (1e-15 <= tol <= 1e-4). The
-        error reached is ``coupling_error`` (kept in ``attrs``): ~2e-13 at (10, 60), but the
-        compression's leg rule was tuned there and misses ``tol`` as d omega_fast grows
-        (1.1e-12 at (10, 120), 3.9e-12 at (10, 240), 1.1e-11 at (40, 400), 2.8e-11 at
+        error reached is ``coupling_error`` (kept in ``attrs``): 4.4e-14 at (10, 60), at most
+        2.4e-13 at the tested pairs up to d = 400, where the two band-edge legs cancel
+        (``attrs["cancellation"]`` = M, 1700 at (1.2, 400): 160 exponentials there, not 152).
+        Rounding leaves ~1e-16 M, so a tol below that misses (2.3e-13 for tol = 1e-14 at
         (1.2, 400)); a :class:`TransparentEndsWarning` says so beyond 10 tol.
     cache_dir : path, optional
         Directory to keep the result in (``dtbc_*.npz``) and reuse it from.
