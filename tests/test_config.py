@@ -239,6 +239,143 @@ def test_a_potential_its_class_refuses_is_refused_at_start_up(config, where):
 
 
 
+# --------------------------------------------- values the jobs would refuse, refused at start-up
+def _refused(config, writes, quick=False, interactions=True) -> str:
+    """check_config's message for ``config`` with ``writes`` ((path, value) pairs) applied to
+    the sections, or to the quick overrides."""
+    bad = copy.deepcopy(config)
+    for path, value in writes:
+        node = bad["quick"] if quick else bad
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+    with pytest.raises(ParameterError) as info:
+        check_config(bad, SCHEMA, interactions=interactions)
+    assert "Traceback" not in str(info.value)
+    return str(info.value)
+
+
+# (id, writes, quick, texts the message must hold: the key blamed with its value, the keys
+#  it is judged with, the allowed range). Each was accepted and refused by a job, naming a
+#  function's argument: "v0=3000 moves the particle delta*|v0|=5 per step, more than the
+#  interaction width lam=4", "tau_max must be >= delta = 1/(d omega_fast)", ...
+RUN_REFUSALS = [
+    ("step_sweep", [(("fig6", "repulsive", "stop"), 3000.0)], False,
+     ["fig6.repulsive.stop = 3000.0 is not allowed", "fig6.d = 60", "fig6.omega_fast = 10.0",
+      "fig6.lam = 4.0", "expected <= width/delta = 2400"]),
+    ("step_quick_d", [(("fig5", "b", "d"), 10)], True,
+     ["fig5.b.v0_stop = 1250.0 is not allowed", "quick.fig5.b.d = 10", "quick.fig5.lam[0] = 0.5",
+      "expected <= width/delta = 50"]),
+    ("step_list", [(("thermal", "drift", "v0"), [10.0, 3000.0])], False,
+     ["thermal.drift.v0[1] = 3000.0 is not allowed", "thermal.d = 60", "thermal.drift.lam = 4.0",
+      "expected <= width/delta = 2400"]),
+    ("step_channel", [(("potentials", "d"), 4)], False,
+     ["potentials.v0.stop = 60.0 is not allowed", "potentials.d = 4",
+      "potentials.interactions.lennard_jones = ", "width of the LennardJones"]),
+    ("kernel_shorter_than_a_step", [(("kernels", "fig2", "tau_max"), 0.001)], False,
+     ["kernels.fig2.tau_max = 0.001 is not allowed", "kernels.fig2.d = 60",
+      "kernels.fig2.omega_fast = 10.0", "expected >= delta = 0.00166667"]),
+    ("kernel_quick", [(("kernels", "solver_check", "d"), 4),
+                      (("kernels", "solver_check", "omega_fast"), 1.5),
+                      (("kernels", "solver_check", "tau_max"), 0.1)], True,
+     ["quick.kernels.solver_check.tau_max = 0.1 is not allowed",
+      "quick.kernels.solver_check.d = 4", "expected >= delta = 0.166667"]),
+    ("run_shorter_than_two_steps", [(("fig4", "pass", "tau_max"), 0.003)], False,
+     ["fig4.pass.tau_max = 0.003 is not allowed", "fig4.d = 60",
+      "expected >= 2 delta = 0.00333333"]),
+    ("single_pass_shorter_than_two_steps", [(("health", "timestep", "alpha"), 0.01)], False,
+     ["health.timestep.v0[2] = 60.0 is not allowed", "health.timestep.alpha = 0.01",
+      "health.timestep.run_length = 2.2", "health.timestep.d[0] = 60",
+      "expected <= run_length alpha/(2 delta) = 6.6"]),
+    ("drive_window", [(("thermal", "drag", "tau_max"), 1.0)], False,
+     ["thermal.drag.tau_max = 1.0 is not allowed", "thermal.drag.v[0] = 15.0",
+      "thermal.drag.window = 0.5", "expected about >= 2 alpha/(window v) = 10.6667"]),
+    ("drive_window_quick", [(("health", "drive", "tau_max"), 2.0)], True,
+     ["quick.health.drive.tau_max = 2.0 is not allowed", "health.drive.v[0] = 15.0",
+      "health.drive.alpha = 40.0"]),
+    ("float64_resolution", [(("fig3", "lam"), 0.01), (("fig3", "v0"), 5.0),
+                            (("fig3", "sigma0"), 1e6)], False,
+     ["fig3.sigma0 = 1000000.0 is not allowed", "too far from the origin for float64",
+      "fig3.lam = 0.01", "|sigma| must stay below"]),
+    ("sampler_ring", [(("thermal", "sampler", "n_modes"), 16)], False,
+     ["thermal.sampler.n_modes = 16 is not allowed", "thermal.sampler.lags[4] = 10.0",
+      "thermal.omega_fast = 10.0", "expected >= 551"]),
+    ("sweep_too_long", [(("fig6", "repulsive", "step"), 1e-4)], False,
+     ["fig6.repulsive.step = 0.0001 is not allowed", "more than 10000",
+      "fig6.repulsive.start = 13.0", "expected >= (stop - start)/9999 = 0.00470047"]),
+    ("fig5_series_per_lam", [(("fig5", "a", "v0_start"), [1.0])], False,
+     ["fig5.a.v0_start = [1.0] is not allowed", "fig5.lam = [0.5, 1.0, 2.0, 4.0]",
+      "expected one entry per fig5.lam (4)"]),
+    ("below_capture_without_barrier", [(("potentials", "interactions", "morse", "r0"), 1.0)],
+     False, ["potentials.below_capture = 0.95 is not allowed", "which morse has not",
+             "potentials.interactions.morse = {'kind': 'morse', 'D': 1.0, 'a': 0.5, "
+             "'r0': 1.0, 'h': 4.0}"]),
+]
+
+
+@pytest.mark.parametrize("writes, quick, texts", [c[1:] for c in RUN_REFUSALS],
+                         ids=[c[0] for c in RUN_REFUSALS])
+def test_a_value_a_job_would_refuse_is_refused_at_start_up_naming_its_keys(config, writes,
+                                                                           quick, texts):
+    msg = _refused(config, writes, quick)
+    for text in texts:
+        assert text in msg, f"{text!r} missing from:\n{msg}"
+
+
+def test_the_runs_are_checked_where_the_pair_potentials_are_built(config):
+    """Jobs check the configuration without building the potentials (interactions=False):
+    the runs' checks, which need them, are the main process's; the rest are everyone's."""
+    coarse = copy.deepcopy(config)
+    coarse["fig6"]["repulsive"]["stop"] = 3000.0
+    check_config(coarse, SCHEMA, interactions=False)
+    assert "kernels.fig2.tau_max" in _refused(config, [(("kernels", "fig2", "tau_max"), 1e-3)],
+                                              interactions=False)
+
+
+@pytest.mark.parametrize("quick", [False, True], ids=["sections", "quick"])
+def test_an_unknown_key_of_an_interaction_is_reported_once(config, quick):
+    """The interaction's schema (every kind's keys) and the branch of its kind both refused
+    it: two lines, with two different lists of allowed keys."""
+    spec = {"kind": "morse", "D": 1.0, "a": 0.5, "r0": 6.0, "h": 4.0, "zz": 1.0}
+    msg = _refused(config, [(("fig6", "interaction"), spec)], quick, interactions=False)
+    key = f"{'quick.' if quick else ''}fig6.interaction.zz"
+    assert msg.count(f"unknown key '{key}'") == 1, msg
+    assert f"unknown key '{key}'; allowed keys here: D, a, h, kind, r0." in msg, msg
+
+
+@pytest.fixture(scope="module")
+def workflow_copy(tmp_path_factory) -> Path:
+    """The Snakefile, config and workflow/ in a scratch directory (-n writes .snakemake/)."""
+    import shutil
+
+    dest = tmp_path_factory.mktemp("refusals")
+    for name in ("Snakefile", "config.yaml"):
+        shutil.copy2(REPO / name, dest / name)
+    shutil.copytree(REPO / "workflow", dest / "workflow",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
+@pytest.mark.parametrize("override, preset, texts", [
+    ("fig6: {repulsive: {start: 13.0, stop: 3000.0, step: 0.5}}\n", "paper",
+     ["fig6.repulsive.stop = 3000.0 is not allowed", "expected <= width/delta = 2400"]),
+    # a quick override is checked under the paper preset too
+    ("quick: {thermal: {drag: {tau_max: 1.0}}}\n", "paper",
+     ["quick.thermal.drag.tau_max = 1.0 is not allowed", "expected about >= 2 alpha/(window v)"]),
+], ids=["step", "quick_drive_window"])
+def test_the_dry_run_stops_at_a_value_a_job_would_refuse(workflow_copy, tmp_path, override,
+                                                          preset, texts):
+    (tmp_path / "override.yaml").write_text(override)
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "-n", "-q", "--configfile",
+                           str(tmp_path / "override.yaml"), "--config", f"preset={preset}"],
+                          cwd=workflow_copy, capture_output=True, text=True)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out[-3000:]
+    for text in texts:
+        assert text in out, f"{text!r} missing from:\n{out[-3000:]}"
+    assert "Traceback (most recent call last)" not in out, out[-3000:]
+
+
 # ------------------------------------------------------------------ config_digest
 def _reversed(obj):
     """``obj`` with every mapping's keys in reverse order (lists kept in order)."""

@@ -6,7 +6,9 @@ of range, the allowed range); a problem a ``quick:`` override makes is blamed on
 The mutations are drawn, with seeded numpy Generators, from the real config.yaml and from the
 schema itself (each key's type, range, choices and list lengths), so a new key is covered
 without editing this file. What is valid beyond the schema (a sweep's stop not below its
-start, ...) is written out in :func:`_broken_relations`, independently of chaindrag.config.
+start, a time step the solvers accept, ...) is written out in :func:`_broken_relations`,
+independently of chaindrag.config (from the package's documented rules, erring on the side
+of refusal: a variation flagged there is only not drawn).
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ import yaml
 
 import chaindrag.config as config_module
 from chaindrag.config import _deep_merge, _subschema, check_config, load_schema
+from chaindrag.interactions import interaction_from_config
 from chaindrag.params import ParameterError
+from chaindrag.thermal.modes import needed_sites
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
@@ -152,8 +156,9 @@ def _refusal(cfg) -> str | None:
 def _broken_relations(cfg: dict, root: dict) -> list[str]:
     """Relations between keys that the schema cannot state, for the sections and for the
     sections with the quick overrides merged in: written from the schema's descriptions.
-    The last ones (kernel stores large enough, one v0_start per fig5.lam, no mirror asked of
-    a Morse or Lennard-Jones channel) are checked by the workflow's rules, not check_config."""
+    Kernel stores large enough and no mirror asked of a Morse or Lennard-Jones channel are
+    checked by the workflow's rules, not check_config; what the jobs would refuse (the
+    runs' time step and length, ...) is :func:`_refused_runs`."""
     out = []
 
     def walk(node, path):
@@ -208,7 +213,124 @@ def _broken_relations(cfg: dict, root: dict) -> list[str]:
     for view in (cfg, _deep_merge(cfg, cfg.get("quick") or {})):
         walk(view, ())
         wiring(view)
+        if not out:  # the runs' rules, of sections that are otherwise sound
+            out += _refused_runs(view)
     return sorted(set(out))
+
+
+def _width(section: dict, lam=None) -> float:
+    """The force width of a section's potential (its interaction's, else the Gaussian's lam);
+    0 for a spec its class refuses (every run counts as too coarse then)."""
+    spec = section.get("interaction")
+    if spec is None:
+        return section["lam"] if lam is None else lam
+    try:
+        return interaction_from_config(spec).width
+    except ParameterError:
+        return 0.0
+
+
+def _top(speeds) -> list:
+    """The speeds a key gives: a sweep's stop (at least its fastest), a list's, a number."""
+    if isinstance(speeds, dict):
+        return [speeds["stop"]]
+    return list(speeds) if isinstance(speeds, list) else [speeds]
+
+
+def _refused_runs(c: dict) -> list[str]:
+    """What the jobs refuse, from the solvers' documented rules and erring on the side of
+    refusal (a variation flagged here is only not drawn): delta v0 <= the interaction's
+    width; a run of two time steps at least (a single pass lasts run_length alpha/v0); drive
+    mode's last `window` (0.5 for health.drive) passing two midpoints; positions within
+    float64's resolution (spacing <= 1e-8 width); a sweep of at most 10 000 speeds; a kernel
+    store of one time step at least; a sampler ring exact for its longest lag; a barrier,
+    and a fine enough step, for potentials.below_capture."""
+    out = []
+    c5, h, th, pot = c["fig5"], c["health"], c["thermal"], c["potentials"]
+    store = {name: 1.0 / (k["d"] * k["omega_fast"]) for name, k in c["kernels"].items()}
+    # (what, speeds, section, tau or None, run_length or None, "sigma0" or drive's window)
+    runs = [("fig3", _top(c["fig3"]["v0"]), c["fig3"], c["fig3"]["tau_max"], None, "sigma0"),
+            ("fig4.pass", _top(c["fig4"]["pass"]["v0"]), c["fig4"],
+             c["fig4"]["pass"]["tau_max"], None, "sigma0"),
+            ("fig8", _top(c["fig8"]["v0"]), c["fig8"], c["fig8"]["tau_max"], None, "sigma0"),
+            ("health.energy", [h["energy"]["v0"]], h["energy"], h["energy"]["tau_max"], None,
+             "sigma0"),
+            ("health.timestep", h["timestep"]["v0"], h["timestep"], None,
+             h["timestep"]["run_length"], None),
+            ("health.drive", h["drive"]["v"], h["drive"], h["drive"]["tau_max"], None, 0.5)]
+    runs += [(f"fig4.{side}", _top(c["fig4"]["fluctuation"][side]), c["fig4"], None,
+              c["fig4"]["fluctuation"]["run_length"], None) for side in ("repulsive", "attractive")]
+    runs += [(f"fig6.{side}", _top(c["fig6"][side]), c["fig6"], None, c["fig6"]["run_length"],
+              None) for side in ("repulsive", "attractive")]
+    for name, speeds, tau, extra in (("single_pass", "v0", None, None),
+                                     ("equilibration", "v_hot", "tau_max", None),
+                                     ("drift", "v0", "tau_max", "sigma0"),
+                                     ("drag", "v", "tau_max", th["drag"]["window"])):
+        sec = th[name]
+        runs.append((f"thermal.{name}", _top(sec[speeds]), dict(sec, d=th["d"],
+                     omega_fast=th["omega_fast"]), sec.get(tau), sec.get("run_length"), extra))
+    for name, sec in (("health.solvers", h["solvers"]), ("thermal.solvers", th["solvers"])):
+        k = c["kernels"][sec["kernel"]]
+        runs.append((name, [sec["v0"]], dict(sec, d=k["d"], omega_fast=k["omega_fast"]),
+                     sec["tau_max"], None, "sigma0"))
+    expanded = []
+    for what, speeds, sec, tau, run_length, extra in runs:
+        ds = sec["d"] if isinstance(sec["d"], list) else [sec["d"]]
+        widths = [_width(sec)]
+        expanded += [(what, speeds, 1.0 / (d * sec["omega_fast"]), w, sec, tau, run_length,
+                      extra) for d in ds for w in widths]
+    for panel in ("a", "b"):
+        p = c5[panel]
+        lams = c5["lam"][:1] if "interaction" in c5 else c5["lam"]
+        expanded += [(f"fig5.{panel}", [p["v0_stop"]], 1.0 / (p["d"] * c5["omega_fast"]),
+                      _width(c5, lam), c5, None, c5["run_length"], None) for lam in lams]
+    for label, spec in pot["interactions"].items():
+        expanded.append((f"potentials.{label}", _top(pot["v0"]),
+                         1.0 / (pot["d"] * pot["omega_fast"]), _width({"interaction": spec}),
+                         pot, None, pot["run_length"], None))
+    for what, speeds, delta, width, sec, tau, run_length, extra in expanded:
+        fast, slow = max(speeds), min(speeds)
+        if delta * fast >= width * (1 - 1e-9):
+            out.append(f"{what}: delta v0 > width")
+        if run_length is not None and run_length * sec["alpha"] / fast < 2.001 * delta:
+            out.append(f"{what}: a single pass shorter than two steps")
+        if tau is not None and tau < 2.001 * delta:
+            out.append(f"{what}: a run shorter than two steps")
+        if isinstance(extra, float) and slow * extra * (tau - delta) < 2.001 * sec["alpha"]:
+            out.append(f"{what}: drive's window passes fewer than two midpoints")
+        if extra == "sigma0" and np.spacing(sec["sigma0"] + fast * tau) > 0.5e-8 * width:
+            out.append(f"{what}: positions beyond float64's resolution")
+    out += _refused_settings(c, store)
+    return out
+
+
+def _refused_settings(c: dict, store: dict) -> list[str]:
+    """The rest of _refused_runs: sweeps, kernel stores, the sampler's ring, below_capture."""
+    out = []
+    sweeps = [c["fig4"]["fluctuation"]["repulsive"], c["fig4"]["fluctuation"]["attractive"],
+              c["fig6"]["repulsive"], c["fig6"]["attractive"], c["fig8"]["v0"],
+              c["potentials"]["v0"]]
+    sweeps += [dict(start=start, stop=c["fig5"][p]["v0_stop"], step=c["fig5"][p]["v0_step"])
+               for p in ("a", "b") for start in c["fig5"][p]["v0_start"]]
+    if any((s["stop"] - s["start"]) / s["step"] > 9998 for s in sweeps):
+        out.append("a sweep of more than 10 000 speeds")
+    out += [f"kernels.{name}: shorter than a step" for name, delta in store.items()
+            if c["kernels"][name]["tau_max"] < delta * (1 + 1e-6)]
+    sampler = c["thermal"]["sampler"]
+    if sampler["n_modes"] < needed_sites(max(sampler["lags"]), c["thermal"]["omega_fast"], 2):
+        out.append("thermal.sampler: ring too small")
+    pot = c["potentials"]
+    for label, spec in pot["interactions"].items() if "below_capture" in pot else ():
+        if any(spec.get(a, 1.0) < 0 for a in ("phi0", "A", "Q")):
+            continue  # no barrier, and no such run
+        try:
+            inter = interaction_from_config(spec)
+        except ParameterError:
+            continue  # refused as a potential
+        v = pot["below_capture"] * inter.capture_speed(pot["mu"])
+        if v <= 0 or v / (pot["d"] * pot["omega_fast"]) >= inter.width * (1 - 1e-9):
+            out.append(f"potentials.below_capture: {label}")
+    return out
 
 
 def _valid_number(s: dict, orig, rng, moderate: bool = False):

@@ -1,13 +1,15 @@
 """Relations between configuration keys that a JSON schema cannot state, found by walking
 the configuration: non-finite numbers, sweeps and ranges whose ends are disordered, chain
-snapshots finer than a time step, and the pair potentials to build (:mod:`chaindrag.config`
-turns each into a message naming its keys)."""
+snapshots finer than a time step, the pair potentials to build, and values a job would
+refuse that need no pair potential (:class:`Refusal`: oversized sweeps, kernel stores shorter
+than a time step, a thermal ring too small); :mod:`chaindrag.config` turns each into a
+message naming its keys. The runs' own checks are in :mod:`chaindrag._config_runs`."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 
 def _value(config: Mapping, path) -> Any:
@@ -88,3 +90,99 @@ def _interaction_specs(value, path=()):
                             if isinstance(spec, Mapping))
             else:
                 yield from _interaction_specs(v, path + (k,))
+
+
+# ------------------------------------------------------------------ what a job would refuse
+class Refusal(NamedTuple):
+    """A value a job would refuse, found at start-up: the key blamed, the keys it is judged
+    with (partners), why, and what the blamed key must be instead."""
+    key: tuple
+    partners: tuple
+    why: str
+    expected: str
+
+
+#: Speeds in one sweep at most: each is a simulation.
+MAX_SWEEP = 10_000
+
+
+def sweep_size(start: float, stop: float, step: float) -> int:
+    """Speeds of the sweep start, start + step, ... up to stop (stop included to 1e-9 steps)."""
+    # capped: a step of 1e-320 makes the ratio inf, which int() refuses
+    return int(math.floor(min((stop - start) / step, 2.0**62) + 1e-9)) + 1
+
+
+def sweep_speeds(start: float, stop: float, step: float) -> list[float]:
+    """The speeds start, start + step, ... up to and including stop, rounded to 1e-10 (the
+    workflow's sweeps: their values name the runs)."""
+    return [round(start + k * step, 10) for k in range(sweep_size(start, stop, step))]
+
+
+def _sweeps(config: Mapping):
+    """Yield (path of the step, start path, stop path, start, stop, step) of every sweep: a
+    {start, stop, step} mapping, and each series of a Fig. 5 panel (v0_start[i] .. v0_stop)."""
+    for path, node in _mappings(config):
+        if path[:1] == ("quick",):
+            continue
+        if all(k in node for k in ("start", "stop", "step")):
+            yield (path + ("step",), path + ("start",), path + ("stop",), node["start"],
+                   node["stop"], node["step"])
+        elif isinstance(node.get("v0_start"), list) and "v0_step" in node:
+            for i, start in enumerate(node["v0_start"]):
+                yield (path + ("v0_step",), path + ("v0_start", i), path + ("v0_stop",), start,
+                       node["v0_stop"], node["v0_step"])
+
+
+def _mappings(value, path=()):
+    """(path, mapping) of every mapping in ``value``, itself first."""
+    if isinstance(value, Mapping):
+        yield path, value
+        for k, v in value.items():
+            yield from _mappings(v, path + (k,))
+
+
+def _value_refusals(config: Mapping):
+    """Refusals that need no pair potential, of a configuration the schema accepts: sweeps
+    of more than MAX_SWEEP speeds, a Fig. 5 panel without one v0_start per fig5.lam, kernel
+    stores shorter than one time step, a thermal sampler ring too small for its longest lag."""
+    from .kernel.store import LAG_EPS
+    from .params import ChainParams
+
+    for step, lo, hi, start, stop, spacing in _sweeps(config):
+        n, finest = sweep_size(start, stop, spacing), (stop - start) / (MAX_SWEEP - 1)
+        if n > MAX_SWEEP:
+            yield Refusal(step, (lo, hi), f"the sweep gives {n} speeds, more than {MAX_SWEEP} "
+                          "(one simulation each)",
+                          f">= (stop - start)/{MAX_SWEEP - 1} = {finest:.6g}")
+    for panel in ("a", "b"):
+        n_lam, starts = len(config["fig5"]["lam"]), config["fig5"][panel]["v0_start"]
+        if len(starts) != n_lam:
+            yield Refusal(("fig5", panel, "v0_start"), (("fig5", "lam"),),
+                          "each fig5.lam is one series, starting at its v0_start",
+                          f"one entry per fig5.lam ({n_lam})")
+    for name, store in config["kernels"].items():
+        delta = ChainParams(store["omega_fast"], store["d"]).delta
+        if math.floor(store["tau_max"] / delta + LAG_EPS) < 1:  # the store's lag count
+            path = ("kernels", name)
+            yield Refusal(path + ("tau_max",), (path + ("d",), path + ("omega_fast",)),
+                          "a kernel store holds Gamma_n(l delta) for whole time steps l >= 1 of "
+                          "delta = 1/(d omega_fast)", f">= delta = {delta:.6g}")
+    yield from _sampler_refusals(config)
+
+
+def _sampler_refusals(config: Mapping):
+    """The thermal sampler's ring (n_modes sites) must be exact for its longest lag: the
+    realizations' own rule (ThermalChain.require_ring over the 2 sites it compares)."""
+    sampler = config.get("thermal", {}).get("sampler")
+    if not isinstance(sampler, Mapping):
+        return
+    from .thermal.modes import needed_sites
+
+    lag = max(range(len(sampler["lags"])), key=lambda i: sampler["lags"][i])
+    need = needed_sites(sampler["lags"][lag], config["thermal"]["omega_fast"], 2)
+    if sampler["n_modes"] < need:
+        path = ("thermal", "sampler")
+        yield Refusal(path + ("n_modes",), (path + ("lags", lag), ("thermal", "omega_fast")),
+                      "the fastest wave must not come round the ring within the longest lag",
+                      f">= {need}")
+

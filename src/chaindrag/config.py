@@ -27,8 +27,9 @@ import jsonschema
 import yaml
 
 from ._digest import canonical_json, config_digest
-from ._config_relations import (_disordered, _finer_than_a_step, _interaction_specs,
-                                _non_finite, _value)
+from ._config_relations import (Refusal, _disordered, _finer_than_a_step, _interaction_specs,
+                                _non_finite, _value, _value_refusals)
+from ._config_runs import _run_refusals
 from .params import ParameterError
 
 __all__ = ["canonical_json", "check_config", "config_digest", "load_schema"]
@@ -129,13 +130,18 @@ def _with_description(schema: Mapping | None) -> str:
     return f" ({' '.join(str(desc).split())})" if desc else ""
 
 
+def _branch_kinds(branches, root: Mapping) -> list:
+    """The kinds each branch of an interaction's oneOf accepts (its kind's enum)."""
+    return [_resolve(s, root).get("properties", {}).get("kind", {}).get("enum", ())
+            for s in branches]
+
+
 def _message(error: jsonschema.ValidationError, root: Mapping, prefix: tuple) -> str:
     key = _key_text(path := prefix + tuple(error.absolute_path))
     kind = error.validator
     if kind == "oneOf" and isinstance(error.instance, Mapping):
         # an interaction: not "expected a mapping" but what the branch of its kind refuses
-        kinds = [_resolve(s, root).get("properties", {}).get("kind", {}).get("enum", ())
-                 for s in error.validator_value]
+        kinds = _branch_kinds(error.validator_value, root)
         sub = [e for e in error.context
                if error.instance.get("kind") in kinds[e.relative_schema_path[0]]]
         if sub:
@@ -144,6 +150,10 @@ def _message(error: jsonschema.ValidationError, root: Mapping, prefix: tuple) ->
         return (f"key {_key_text(path + (error.instance,))!r} is not allowed here"
                 f"{_with_description(_subschema(root, tuple(error.absolute_path)))}.")
     if kind == "additionalProperties":
+        if isinstance(error.instance, Mapping) and any(
+                error.instance.get("kind") in k
+                for k in _branch_kinds(error.schema.get("oneOf", ()), root)):
+            return ""  # an interaction: the branch of its kind reports the key, with its keys
         allowed = sorted(error.schema.get("properties", {}))
         given = error.instance if isinstance(error.instance, Mapping) else {}
         lines = []
@@ -189,11 +199,10 @@ def _problems(config: Mapping, root: Mapping, *, skip: str | None = None,
     after merging); with ``attribute_to`` (the overrides), a problem at a key the overrides
     set is reported as ``<skip>.<key>``.
     """
-    def prefix(path):
-        return (skip,) if attribute_to is not None and _lies_in(attribute_to, path) else ()
+    prefix = _prefixer(attribute_to, skip)
 
     def named(path):  # "key = value"; each key of a relation under quick. if set there
-        return f"{_key_text(prefix(path) + path)} = {_value(config, path)!r}"
+        return _named(config, path, prefix)
 
     cls = jsonschema.validators.validator_for(root)
     # an integer key takes an int: 600.0 would reach np.geomspace or range() as a float
@@ -202,7 +211,7 @@ def _problems(config: Mapping, root: Mapping, *, skip: str | None = None,
     validator = jsonschema.validators.extend(cls, type_checker=ints)(root)
     errors = sorted(validator.iter_errors(config),
                     key=lambda e: ([str(p) for p in e.absolute_path], e.validator))
-    out = [_message(e, root, prefix(tuple(e.absolute_path))) for e in errors]
+    out = [m for e in errors if (m := _message(e, root, prefix(tuple(e.absolute_path))))]
     reported = {tuple(e.absolute_path) for e in errors}
     for path in _non_finite(config):
         if path in reported or (skip is not None and path[:1] == (skip,)):
@@ -220,7 +229,44 @@ def _problems(config: Mapping, root: Mapping, *, skip: str | None = None,
                        f"are taken every whole number of time steps delta = 1/(d omega_fast) "
                        f"({named(path + ('d',))}, {named(path + ('omega_fast',))}); expected "
                        f">= delta/2 = {half_step:.6g}.")
+    if not out:  # relations of values the schema accepts (sizes, lengths, rings)
+        out += [_refusal_text(config, r, prefix) for r in _value_refusals(config)]
     return list(dict.fromkeys(out))  # a required error per missing key, each listing all
+
+
+def _prefixer(override: Mapping | None, key: str | None):
+    """path -> (key,) if ``override`` sets the value at path, else ()."""
+    return lambda path: (key,) if override is not None and _lies_in(override, path) else ()
+
+
+def _named(config: Mapping, path, prefix) -> str:
+    """'key = value', the key under the overrides' key where ``prefix`` says they set it."""
+    return f"{_key_text(prefix(path) + path)} = {_value(config, path)!r}"
+
+
+def _refusal_text(config: Mapping, r: Refusal, prefix) -> str:
+    partners = ", ".join(_named(config, p, prefix) for p in r.partners)
+    return (f"{_named(config, r.key, prefix)} is not allowed: {r.why} ({partners}); "
+            f"expected {r.expected}.")
+
+
+def _run_problems(config: Mapping, override: Mapping | None = None,
+                  overrides_key: str = "") -> list[str]:
+    """Messages for the runs the solvers would refuse (:func:`_run_refusals`), each pair
+    potential built once; keys the ``override`` sets reported under ``overrides_key``."""
+    from .interactions.config import interaction_from_config
+
+    built: dict[str, Any] = {}
+
+    def build(spec):
+        text = canonical_json(spec)
+        if text not in built:
+            built[text] = interaction_from_config(spec)
+        return built[text]
+
+    prefix = _prefixer(override, overrides_key)
+    return list(dict.fromkeys(_refusal_text(config, r, prefix)
+                              for r in _run_refusals(config, build)))
 
 
 def _interaction_problems(config: Mapping, override: Mapping | None = None,
@@ -281,9 +327,11 @@ def check_config(config: Mapping, schema_path: str | os.PathLike, *,
         ``quick.<key>`` when the offending value comes from the overrides.
     interactions : bool
         Also build every pair potential the configuration names, so that a combination of
-        in-range parameters its class refuses is reported here rather than by a job. It
-        imports the numba kernels (~0.6 s): the Snakefile asks for it in the main process
-        only, not in every job's.
+        in-range parameters its class refuses is reported here rather than by a job, and
+        check every run the workflow makes with it as the solvers will (time step against
+        the potential's width, length, drive mode's window, float64 resolution:
+        :mod:`chaindrag._config_runs`). It imports the solvers and numba (~0.5 s): the
+        Snakefile asks for it in the main process only, not in every job's.
 
     Returns
     -------
@@ -312,10 +360,15 @@ def check_config(config: Mapping, schema_path: str | os.PathLike, *,
                              attribute_to=override)
     if interactions and not problems:
         base = {k: v for k, v in checked.items() if k != overrides_key}
+        merged = _deep_merge(base, override) if isinstance(override, Mapping) else None
         problems = _interaction_problems(base)
-        if isinstance(override, Mapping):  # the potentials the preset's overrides change
-            problems += _interaction_problems(_deep_merge(base, override), override,
-                                              overrides_key)
+        if merged is not None:  # the potentials the preset's overrides change
+            problems += _interaction_problems(merged, override, overrides_key)
+        # then the runs, as the solvers check them: a problem the merged configuration
+        # alone has involves a key the overrides set
+        problems = problems or _run_problems(base)
+        if merged is not None and not problems:
+            problems = _run_problems(merged, override, overrides_key)
     if problems:
         shown, more = problems[:_MAX_REPORTED], len(problems) - _MAX_REPORTED
         tail = f"\n... and {more} more." if more > 0 else ""

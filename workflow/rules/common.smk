@@ -13,6 +13,7 @@ import math
 
 from snakemake.utils import validate
 
+from chaindrag._config_relations import MAX_SWEEP, sweep_size, sweep_speeds
 from chaindrag.config import config_digest
 
 
@@ -70,20 +71,18 @@ def short_hash(obj):
     return hashlib.sha1(text.encode()).hexdigest()[:8]
 
 
-MAX_SWEEP = 10_000  # speeds in one sweep: each is a simulation
-
-
 def sweep(spec, key):
-    """Speeds start, start + step, ..., up to and including stop (rounded to 1e-10); ``key``
-    names the sweep in config.yaml for the errors."""
+    """Speeds start, start + step, ..., up to and including stop (rounded to 1e-10): the
+    speeds check_config judged (chaindrag._config_relations.sweep_speeds), which refuses
+    these sweeps first, naming their keys; ``key`` names the sweep for a caller's own."""
     start, stop, step = float(spec["start"]), float(spec["stop"]), float(spec["step"])
     if stop < start:
         raise ValueError(f"{key}: sweep stop={stop} must be >= start={start}")
-    n = int(math.floor((stop - start) / step + 1e-9)) + 1
+    n = sweep_size(start, stop, step)
     if n > MAX_SWEEP:
         raise ValueError(f"{key}: sweep start={start}, stop={stop}, step={step} gives {n} "
                          f"speeds, more than {MAX_SWEEP} (one simulation each): raise its step")
-    return [round(start + k * step, 10) for k in range(n)]
+    return sweep_speeds(start, stop, step)
 
 
 def chunks(runs, size):

@@ -100,6 +100,19 @@ def _at_midpoint(series: np.ndarray, k: int, frac: float, e0: np.ndarray) -> flo
     return float(y[0] + frac * (y[1] - y[0]))
 
 
+DEFAULT_SIGMA0 = 5.5  # drive's start, in alpha: midway between two chain masses
+
+
+def window_midpoints(sigma0: float, v: float, tau_end: float, window: float,
+                     alpha: float) -> tuple[int, int]:
+    """(g_first, g_last): the midpoints sigma = alpha (g + 1/2) the particle, moved as
+    sigma0 + v tau up to ``tau_end`` (the last step's time), crosses inside the last
+    ``window`` fraction of the run; drive needs g_last - g_first >= 1 (one mass passed)."""
+    g_first = math.ceil((sigma0 + v * (1.0 - window) * tau_end) / alpha - 0.5)
+    g_last = math.floor((sigma0 + v * tau_end) / alpha - 0.5)
+    return g_first, g_last
+
+
 def drive(*, alpha: float, phi0: float | None = None, lam: float | None = None,
           v: float, tau_max: float, interaction: Interaction | None = None,
           omega_fast: float = 10.0, d: int = 60, mu: float = 1.0,
@@ -142,14 +155,12 @@ def drive(*, alpha: float, phi0: float | None = None, lam: float | None = None,
     chain = _common_checks(alpha, inter, mu, tau_max, omega_fast, d, 0.0)
     delta = chain.delta
     _check_step(delta, v, inter, chain.d, "v")
-    sigma0 = 5.5 * alpha if sigma0 is None else require_finite("sigma0", sigma0, scalar=True)
+    sigma0 = DEFAULT_SIGMA0 * alpha if sigma0 is None else require_finite("sigma0", sigma0,
+                                                                            scalar=True)
     n = _n_steps(tau_max, delta)
     check_record_memory(n, 1, 0, 1, delta)
     check_resolution(np.array([sigma0]), np.array([v]), float(tau_max), inter)
-    # midpoint crossings sigma = alpha (g + 1/2) inside the window (tau_end: the last step's)
-    tau_end = n * delta
-    g_first = math.ceil((sigma0 + v * (1.0 - window) * tau_end) / alpha - 0.5)
-    g_last = math.floor((sigma0 + v * tau_end) / alpha - 0.5)
+    g_first, g_last = window_midpoints(sigma0, v, n * delta, window, alpha)
     if g_last - g_first < 1:
         raise ParameterError(f"tau_max={tau_max:g} is too short for window={window:g} at "
                              f"v={v:g}: the last window fraction of the run must hold two "
