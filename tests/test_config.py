@@ -306,6 +306,9 @@ RUN_REFUSALS = [
     ("fig5_series_per_lam", [(("fig5", "a", "v0_start"), [1.0])], False,
      ["fig5.a.v0_start = [1.0] is not allowed", "fig5.lam = [0.5, 1.0, 2.0, 4.0]",
       "expected one entry per fig5.lam (4)"]),
+    ("kernel_store_too_narrow", [(("kernels", "solver_check", "n_max"), 7)], False,
+     ["kernels.solver_check.n_max = 7 is not allowed", "health.solvers.kernel = 'solver_check'",
+      "health.solvers.lam = 4.0", "expected >= 8"]),
     ("below_capture_without_barrier", [(("potentials", "interactions", "morse", "r0"), 1.0)],
      False, ["potentials.below_capture = 0.95 is not allowed", "which morse has not",
              "potentials.interactions.morse = {'kind': 'morse', 'D': 1.0, 'a': 0.5, "

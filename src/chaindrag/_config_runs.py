@@ -139,6 +139,27 @@ def _run_refusals(config: Mapping, build):
                 yield from _step(key, v, delta, inter, chain + (runs.potential[0],))
             yield from _length(config, runs, delta, chain, inter)
     yield from _capture_refusals(config, build)
+    yield from _kernel_solver_refusals(config, build)
+
+
+def _kernel_solver_refusals(config: Mapping, build):
+    """The kernel solver tracks its store's n_max + 1 masses, which must hold the masses
+    within the potential's reach (at rest: a hot chain's reach is larger, checked by the job)."""
+    from .solvers.kernel_driver import needed_n_max
+
+    for sec in (("health", "solvers"), ("thermal", "solvers")):
+        if not isinstance(_value(config, sec[:1]), Mapping):
+            continue
+        node = _value(config, sec)
+        phi0 = node["phi0"][0] if isinstance(node["phi0"], list) else node["phi0"]
+        key, spec = _potential(config, sec, phi0)
+        need = needed_n_max(build(spec).reach(), node["alpha"])
+        store = ("kernels", node["kernel"], "n_max")
+        if _value(config, store) < need:
+            yield Refusal(store, (sec + ("kernel",), key, sec + ("alpha",)),
+                          "the kernel solver tracks the store's n_max + 1 masses, which must "
+                          "hold those within the potential's reach and two more either side",
+                          f">= {need}")
 
 
 def _capture_refusals(config: Mapping, build):

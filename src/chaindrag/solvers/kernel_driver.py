@@ -67,13 +67,19 @@ def _check_first_site(value) -> int | None:
                                                          -2**53, 2**53)
 
 
+def needed_n_max(reach: float, alpha: float) -> int:
+    """The smallest kernel store n_max the solver takes for a potential of ``reach``: the
+    tracked masses hold those within reach of a particle and two more on either side."""
+    return 2 * (int(math.ceil(reach / alpha)) + 2)
+
+
 def _tracked_segment(store, job: SolverJob) -> tuple[int, int]:
     """(first tracked mass, number tracked): the store's n_max + 1 masses, placed so the
     particles have room to move (ahead of them if all move the same way)."""
     alpha, reach, sig_hist, vel0 = (job.common["alpha"], job.common["reach"], job.sig_hist,
                                     job.vel0)
     n_ch = int(store.n_max) + 1
-    reach_sites = int(math.ceil(reach / alpha)) + 2
+    reach_sites = needed_n_max(reach, alpha) // 2
     if n_ch < 2 * reach_sites + 1:
         raise StoreError(f"kernel store {store.path} has n_max={store.n_max}: too few tracked "
                          f"masses for the interaction range (need n_max >= {2 * reach_sites})")
