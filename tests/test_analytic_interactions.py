@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from chaindrag import analytic as an
-from chaindrag.analytic import steady_state as ss_module
+from chaindrag.analytic import _common as analytic_common
 from chaindrag.interactions import (Gaussian, Interaction, LennardJones, Lorentzian, Morse,
                                     Yukawa)
 from chaindrag.params import ParameterError
@@ -179,7 +179,7 @@ def test_eq33_blocks_of_half_zones_give_the_same_sum(monkeypatch):
     v = np.array([0.7, 3.0, 11.0, 47.0])
     inter = Morse.channel()
     whole = an.steady_state_loss(v, alpha=ALPHA, interaction=inter)
-    monkeypatch.setattr(ss_module, "_HALVES", 7)  # every speed split over many blocks
+    monkeypatch.setattr(analytic_common, "HALVES", 7)  # every speed split over many blocks
     np.testing.assert_allclose(an.steady_state_loss(v, alpha=ALPHA, interaction=inter), whole,
                                rtol=1e-13)
 

@@ -1,4 +1,5 @@
-"""Shared constants and argument helpers of :mod:`chaindrag.analytic` (private)."""
+"""Shared constants and argument helpers of :mod:`chaindrag.analytic`, and the bounds on the
+roots of Eq. (32) that Eq. (33) sums (private)."""
 
 from __future__ import annotations
 
@@ -55,3 +56,38 @@ def check_root_count(v, alpha, omega_fast: float) -> None:
             f"omega_fast = {omega_fast:g}: it would sum ~{count:.3g} resonant modes (about "
             f"8 (omega_fast - 1) alpha / v), more than {MAX_ROOTS}; v must be "
             f">= {r_min:.4g} alpha = {r_min * alpha.flat[worst]:.4g}")
+
+
+#: Half Brillouin zones per block of Eq. (33)'s general-potential path (memory bound).
+HALVES = 1 << 18
+
+
+def root_buffer_size(r_min: float, omega_fast: float) -> int:
+    """Room for every root of Eq. (32) at v / alpha >= r_min (see :func:`check_root_count`)."""
+    return int(4 * (2.0 * (omega_fast - 1.0) / r_min + 8))
+
+
+def half_period_blocks(v: np.ndarray, alpha: np.ndarray, wf: float):
+    """Blocks of (speed index, half periods [lo, hi)) with at most 2 HALVES half periods each.
+
+    A speed's roots lie in [-omega_fast alpha/v, -alpha/v]; a speed with more than HALVES
+    half periods is split, so memory is bounded however small v / alpha is.
+    """
+    r = v / alpha
+    k_lo = np.floor(-2.0 * wf / r).astype(np.int64) - 1
+    k_hi = np.ceil(-2.0 / r).astype(np.int64) + 1
+    n_h = k_hi - k_lo
+    if np.sum(n_h, dtype=float) > 2.0**34:
+        raise ParameterError(f"v must be >= {2.0 * wf * float(np.max(alpha)) * 2.0**-30:.3g} "
+                             f"for Eq. (33) with a general potential: its modes sum over "
+                             f"2 omega_fast alpha / v half Brillouin zones, got "
+                             f"v = {float(np.min(v))!r}")
+    pieces = -(-n_h // HALVES)
+    seg_i = np.repeat(np.arange(v.size), pieces)
+    first = np.repeat(np.cumsum(pieces) - pieces, pieces)
+    seg_lo = k_lo[seg_i] + (np.arange(seg_i.size) - first) * HALVES
+    seg_hi = np.minimum(seg_lo + HALVES, k_hi[seg_i])
+    size = seg_hi - seg_lo
+    block = (np.cumsum(size) - size) // HALVES
+    cuts = np.flatnonzero(np.diff(block)) + 1
+    return zip(np.split(seg_i, cuts), np.split(seg_lo, cuts), np.split(seg_hi, cuts))

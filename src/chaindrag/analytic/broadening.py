@@ -33,6 +33,7 @@ MAX_POINTS = 4096  # the largest n_points (see broadened_steady_state_loss)
 _MAX_IMAGES = 256  # chain masses on either side summed in a general potential's cell
 _GAUSSIAN_SIGMAS = math.sqrt(2.0 * math.log(1e17))  # exp(-s^2/2) = 1e-17
 _CELL_NODES = 2048  # trapezoid intervals on the half cell: spectral for a smooth periodic v(x)
+_COLUMNS = 256  # points per block of a cell potential's image sum (see _image_sum)
 
 
 def _tanh_sinh(n_half: int, h: float):
@@ -45,10 +46,24 @@ def _tanh_sinh(n_half: int, h: float):
     return left, right, wts
 
 
+def _image_sum(x, pair: Callable, alpha: float, images: int) -> np.ndarray:
+    """sum_{|k| <= images} pair(x - k alpha) at each point of the 1-d x.
+
+    _COLUMNS points at a time, so that the temporaries of 2 images + 1 rows stay in cache
+    (the 12 000 nodes of a 256-image Lorentzian cell at once made 50 MB temporaries on
+    fresh pages: 0.3 s against 0.02 s). Each column sums in the same order either way.
+    """
+    ka = np.arange(-images, images + 1)[:, None] * alpha
+    res = np.empty(x.size)
+    for lo in range(0, x.size, _COLUMNS):
+        res[lo:lo + _COLUMNS] = np.sum(pair(x[None, lo:lo + _COLUMNS] - ka), axis=0)
+    return res
+
+
 def _cell_potential(x, phi0, lam, alpha, images: int):
     """Fixed-chain potential seen between two chain masses, masses at k alpha, |k| <= images."""
-    k = np.arange(-images, images + 1)[:, None]
-    return np.sum(phi0 * np.exp(-0.5 * ((np.asarray(x)[None, :] - k * alpha) / lam) ** 2), axis=0)
+    return _image_sum(np.asarray(x, dtype=float), lambda u: phi0 * np.exp(-0.5 * (u / lam) ** 2),
+                      alpha, images)
 
 
 def _gaussian_images(lam: float, alpha: float) -> int:
@@ -59,8 +74,7 @@ def _gaussian_images(lam: float, alpha: float) -> int:
 
 def _cell_potential_any(x, inter: Interaction, alpha: float, images: int):
     """The same for any potential: masses at k alpha, |k| <= images."""
-    k = np.arange(-images, images + 1)[:, None]
-    return np.sum(inter.potential(np.asarray(x, dtype=float)[None, :] - k * alpha), axis=0)
+    return _image_sum(np.asarray(x, dtype=float), inter.potential, alpha, images)
 
 
 def _images(inter: Interaction, alpha: float) -> int:

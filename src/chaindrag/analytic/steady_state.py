@@ -4,7 +4,7 @@ A particle moving at constant speed v through a chain of spacing alpha excites o
 modes that stay in phase with it from one chain mass to the next, the real roots x_j of
 Eq. (32), ``omega(x) + x v / alpha = 0`` (``x = q / 2 pi`` in any Brillouin zone). Eq. (33)
 sums their Gaussian-weighted contributions. The roots are bracketed on pieces where the
-resonance function is provably monotone and polished by Newton-bisection in numba kernels.
+resonance function is provably monotone and polished by Newton in numba kernels.
 
 Root structure (why no root is missed): with ``omega(x) = sqrt(1 + A sin^2(pi x))``,
 ``A = omega_fast^2 - 1``, omega rises on ``[m, m + 1/2]`` and falls on ``[m - 1/2, m]``;
@@ -25,12 +25,12 @@ from numba import njit
 from chaindrag.interactions import Interaction
 from chaindrag.params import ParameterError, require_finite, require_omega_fast, require_positive
 
-from ._common import check_root_count, out, scalar
+from ._common import HALVES, check_root_count, half_period_blocks, out, root_buffer_size, scalar
 from ._pair import mode_weight, resolve
 
 __all__ = ["steady_state_loss", "steady_state_loss_script_variant", "steady_state_roots"]
 
-_HALVES = 1 << 18  # half Brillouin zones per block of the potential-independent path
+_CHUNK = 256  # monotone pieces whose roots are polished together (see _polish)
 
 
 # --------------------------------------------------------------------------- roots of Eq. (32)
@@ -43,26 +43,21 @@ def _band(x, a):
 
 
 @njit(cache=True)
-def _band_curvature(x, a):
-    w, dw = _band(x, a)
-    return (a * math.pi * math.pi * math.cos(2.0 * math.pi * x) - dw * dw) / w
-
-
-@njit(cache=True)
 def _value(x, r, a, which):
     """which = 0: f(x) = omega + r x (and f'); which = 1: f'(x) (and f'')."""
     w, dw = _band(x, a)
     if which == 0:
         return w + r * x, dw + r
-    return dw + r, _band_curvature(x, a)
+    return dw + r, (a * math.pi * math.pi * math.cos(2.0 * math.pi * x) - dw * dw) / w
 
 
 @njit(cache=True)
-def _solve_monotone(lo, hi, flo, fhi, r, a, which):
+def _solve_monotone(lo, hi, flo, fhi, r, a, which, x0):
     """Zero of a monotone function on [lo, hi] with values flo, fhi of opposite signs at the
-    ends: Newton from the secant point, kept inside a shrinking bisection bracket."""
+    ends: Newton from x0 (from the secant point if x0 is not inside), kept inside a
+    shrinking bisection bracket."""
     pos = flo > 0.0
-    x = lo - flo * (hi - lo) / (fhi - flo)
+    x = x0 if lo < x0 < hi else lo - flo * (hi - lo) / (fhi - flo)
     if not (lo < x < hi):
         x = 0.5 * (lo + hi)
     for _ in range(200):
@@ -74,38 +69,78 @@ def _solve_monotone(lo, hi, flo, fhi, r, a, which):
         else:
             hi = x
         xn = x - f / fp if fp != 0.0 else 0.5 * (lo + hi)
+        tol = 2e-16 * max(1.0, abs(x))
+        # converged? Asked before the bracket test: a step below an ulp rounds xn onto x,
+        # the bracket's new end, and would set off ~40 bisections to the same root
+        if abs(xn - x) <= tol:
+            return xn
         if not (lo < xn < hi):
             xn = 0.5 * (lo + hi)
-        if abs(xn - x) <= 2e-16 * max(1.0, abs(x)) or hi - lo <= 4e-16 * max(1.0, abs(x)):
+        if hi - lo <= 2.0 * tol:
             return xn
         x = xn
     return x
 
 
 @njit(cache=True)
-def _root_on(lo, hi, r, a, buf, n):
-    """Append the root of monotone f on [lo, hi) to buf; return the new count."""
-    flo = _value(lo, r, a, 0)[0]
-    fhi = _value(hi, r, a, 0)[0]
-    if flo == 0.0:
-        buf[n] = lo
-        return n + 1
-    if flo * fhi < 0.0:
-        buf[n] = _solve_monotone(lo, hi, flo, fhi, r, a, 0)
-        return n + 1
-    return n
+def _polish(br, nb, r, a, buf, n):
+    """Append the roots of f on the pieces ``br[:nb]`` (rows lo, hi, f(lo), f(hi): f
+    monotone, a root inside or at lo) to buf; return the new count.
+
+    Start: ``omega(m + y) = h`` gives ``y = +-asin(sqrt((h^2 - 1)/A)) / pi`` about the band
+    bottom m nearest the piece (+ on a rising half), h = -r x updated twice from the piece's
+    middle (each update shrinks the error by r / abs(omega')). Then two Newton steps and a
+    check, each a loop over all pieces (independent sines overlap in the pipeline); a root
+    not converged by then (near a band edge or a tangency) ends by Newton-bisection.
+    """
+    x = np.empty(nb)
+    step = np.empty(nb)
+    for j in range(nb):
+        mid = 0.5 * (br[j, 0] + br[j, 1])
+        m = math.floor(mid + 0.5)
+        side = 1.0 if mid > m else -1.0
+        x[j] = mid
+        for _ in range(2):
+            h2 = (r * x[j]) ** 2
+            x[j] = m + side * math.asin(math.sqrt(min(max((h2 - 1.0) / a, 0.0), 1.0))) / math.pi
+    for it in range(3):
+        for j in range(nb):
+            f, fp = _value(x[j], r, a, 0)
+            step[j] = f / fp if fp != 0.0 else math.nan  # NaN: to Newton-bisection
+            if it < 2:
+                x[j] -= step[j]
+    for j in range(nb):
+        lo, hi, flo, fhi = br[j, 0], br[j, 1], br[j, 2], br[j, 3]
+        if flo == 0.0:
+            buf[n + j] = lo
+        elif lo < x[j] < hi and abs(step[j]) <= 2e-16 * max(1.0, abs(x[j])):
+            buf[n + j] = x[j] - step[j]
+        else:
+            buf[n + j] = _solve_monotone(lo, hi, flo, fhi, r, a, 0, x[j])
+    return n + nb
 
 
 @njit(cache=True)
-def _roots_on_curved(lo, hi, r, a, buf, n):
-    """Roots of f on a piece of constant curvature sign: split at the critical point."""
-    glo = _value(lo, r, a, 1)[0]
-    ghi = _value(hi, r, a, 1)[0]
-    if glo * ghi < 0.0:
-        c = _solve_monotone(lo, hi, glo, ghi, r, a, 1)
-        n = _root_on(lo, c, r, a, buf, n)
-        return _root_on(c, hi, r, a, buf, n)
-    return _root_on(lo, hi, r, a, buf, n)
+def _falling_cuts(r, omega_fast, dxi, cuts, omegas):
+    """Points of a falling half [m - 1/2, m] that split it into pieces where f is monotone,
+    as offsets from m (ascending) with omega there; return their count: the ends, the
+    inflection point -dxi and, on each curved part where f' changes sign, its critical
+    point (omega' is periodic: the same offsets in every half, solved once per speed)."""
+    a = omega_fast * omega_fast - 1.0
+    n = 0
+    for p, q in ((-0.5, -dxi), (-dxi, 0.0)):
+        cuts[n] = p
+        n += 1
+        glo, ghi = _value(p, r, a, 1)[0], _value(q, r, a, 1)[0]
+        if glo * ghi < 0.0:
+            cuts[n] = _solve_monotone(p, q, glo, ghi, r, a, 1, math.nan)
+            n += 1
+    cuts[n] = 0.0
+    for j in range(1, n):
+        omegas[j] = _band(cuts[j], a)[0]
+    omegas[0] = omega_fast  # the band's top and bottom, exactly
+    omegas[n] = 1.0
+    return n + 1
 
 
 @njit(cache=True)
@@ -121,25 +156,37 @@ def _find_roots(r, omega_fast, buf, omega_max):
 @njit(cache=True)
 def _roots_in_halves(r, omega_fast, k_lo, k_hi, x_lo, x_hi, buf, n):
     """Append the roots of omega(x) + r x = 0 in the half periods [k/2, (k+1)/2], k_lo <= k <
-    k_hi, that meet [x_lo, x_hi]; return the new count (at most 4 per half period)."""
-    a = omega_fast * omega_fast - 1.0
+    k_hi, that meet [x_lo, x_hi]; return the new count (at most 4 per half period).
+
+    omega is 1 at the integers and omega_fast at the half-integers, so f at the ends of the
+    monotone pieces costs a multiplication; the roots are polished _CHUNK pieces at a time.
+    """
     dxi = math.acos((omega_fast - 1.0) / (omega_fast + 1.0)) / (2.0 * math.pi)
+    cuts = np.empty((2, 5))  # row 0 a rising half, row 1 a falling one: offsets from its end
+    omegas = np.empty((2, 5))
+    cuts[0, :2] = (-0.5, 0.0)  # rising half [m, m + 1/2]: f' > 0, one piece
+    omegas[0, :2] = (1.0, omega_fast)
+    n_cuts = (2, _falling_cuts(r, omega_fast, dxi, cuts[1], omegas[1]))
+    br = np.empty((_CHUNK + 4, 4))
+    nb = 0
     for k in range(k_lo, k_hi):
-        lo = 0.5 * k
         hi = 0.5 * (k + 1)
-        if hi < x_lo - 1e-9 * abs(x_lo) or lo > x_hi + 1e-9 * abs(x_hi):
+        if hi < x_lo - 1e-9 * abs(x_lo) or hi - 0.5 > x_hi + 1e-9 * abs(x_hi):
             continue
-        if k % 2 == 0:  # rising half [m, m + 1/2]: f' > 0
-            n = _root_on(lo, hi, r, a, buf, n)
-        else:  # falling half [m - 1/2, m]: concave, then convex after the inflection
-            xi = hi - dxi
-            n = _roots_on_curved(lo, xi, r, a, buf, n)
-            n = _roots_on_curved(xi, hi, r, a, buf, n)
-    return n
-
-
-def _buffer_size(r_min: float, omega_fast: float) -> int:
-    return int(4 * (2.0 * (omega_fast - 1.0) / r_min + 8))
+        s = k % 2  # 0 on a rising half, 1 on a falling one
+        p = hi + cuts[s, 0]
+        fp = omegas[s, 0] + r * p
+        for j in range(1, n_cuts[s]):
+            q = hi + cuts[s, j]
+            fq = omegas[s, j] + r * q
+            if fp == 0.0 or fp * fq < 0.0:  # f monotone on [p, q] has a root there
+                br[nb, 0], br[nb, 1], br[nb, 2], br[nb, 3] = p, q, fp, fq
+                nb += 1
+            p, fp = q, fq
+        if nb >= _CHUNK:
+            n = _polish(br, nb, r, omega_fast * omega_fast - 1.0, buf, n)
+            nb = 0
+    return _polish(br, nb, r, omega_fast * omega_fast - 1.0, buf, n)
 
 
 # --------------------------------------------------------------------------- Eq. (33)
@@ -158,10 +205,7 @@ def _steady_sums(v, lam, alpha, omega_fast, variant, size):
         tot = 0.0
         for j in range(n):
             w, dw = _band(buf[j], a)
-            if variant == 0:
-                e = s2 * w * w
-            else:
-                e = 0.5 * s2 * w * w * w * w
+            e = s2 * w * w if variant == 0 else 0.5 * s2 * w * w * w * w
             den = abs(dw + r) / r
             tot += w * w * math.exp(-e) / den if den > 0.0 else math.inf
         res[i] = tot
@@ -188,32 +232,6 @@ def _mode_block(v, alpha, omega_fast, seg_i, seg_lo, seg_hi, omega, den, owner):
     return n
 
 
-def _segments(v: np.ndarray, alpha: np.ndarray, wf: float):
-    """Blocks of (speed index, half periods [lo, hi)) with at most 2 _HALVES half periods each.
-
-    A speed's roots lie in [-omega_fast alpha/v, -alpha/v]; a speed with more than _HALVES
-    half periods is split, so memory is bounded however small v / alpha is.
-    """
-    r = v / alpha
-    k_lo = np.floor(-2.0 * wf / r).astype(np.int64) - 1
-    k_hi = np.ceil(-2.0 / r).astype(np.int64) + 1
-    n_h = k_hi - k_lo
-    if np.sum(n_h, dtype=float) > 2.0**34:
-        raise ParameterError(f"v must be >= {2.0 * wf * float(np.max(alpha)) * 2.0**-30:.3g} "
-                             f"for Eq. (33) with a general potential: its modes sum over "
-                             f"2 omega_fast alpha / v half Brillouin zones, got "
-                             f"v = {float(np.min(v))!r}")
-    pieces = -(-n_h // _HALVES)
-    seg_i = np.repeat(np.arange(v.size), pieces)
-    first = np.repeat(np.cumsum(pieces) - pieces, pieces)
-    seg_lo = k_lo[seg_i] + (np.arange(seg_i.size) - first) * _HALVES
-    seg_hi = np.minimum(seg_lo + _HALVES, k_hi[seg_i])
-    size = seg_hi - seg_lo
-    block = (np.cumsum(size) - size) // _HALVES
-    cuts = np.flatnonzero(np.diff(block)) + 1
-    return zip(np.split(seg_i, cuts), np.split(seg_lo, cuts), np.split(seg_hi, cuts))
-
-
 def _steady_any(v: np.ndarray, alpha: np.ndarray, wf: float, inter: Interaction,
                 s2: float = 0.0) -> np.ndarray:
     """Eq. (33) at each speed of 1-d arrays v, alpha, its Phi_k from ``inter``.
@@ -222,10 +240,10 @@ def _steady_any(v: np.ndarray, alpha: np.ndarray, wf: float, inter: Interaction,
     Eq. (33) for the potential averaged over a Gaussian displacement of variance s2.
     """
     res = np.zeros(v.size)
-    omega = np.empty(8 * _HALVES)  # <= 4 roots per half period, <= 2 _HALVES half periods
+    omega = np.empty(8 * HALVES)  # <= 4 roots per half period, <= 2 HALVES half periods
     den = np.empty(omega.size)
     owner = np.empty(omega.size, dtype=np.int64)
-    for seg_i, seg_lo, seg_hi in _segments(v, alpha, wf):
+    for seg_i, seg_lo, seg_hi in half_period_blocks(v, alpha, wf):
         n = _mode_block(v, alpha, wf, seg_i, seg_lo, seg_hi, omega, den, owner)
         own = owner[:n]
         weight = mode_weight(inter, v[own], omega[:n])
@@ -250,7 +268,7 @@ def _steady(v, phi0, lam, alpha, omega_fast, variant):
         return np.empty(v.shape)
     check_root_count(v, alpha, wf)
     flat = [np.array(a, dtype=float).ravel() for a in (v, lam, alpha)]  # broadcast views: copy
-    size = _buffer_size(float(np.min(flat[0] / flat[2])), wf)
+    size = root_buffer_size(float(np.min(flat[0] / flat[2])), wf)
     sums = _steady_sums(flat[0], flat[1], flat[2], wf, variant, size).reshape(v.shape)
     return out(16.0 * math.pi**5 * phi0**2 * lam**2 / v**4 * sums)
 
@@ -307,7 +325,8 @@ def steady_state_loss(v, phi0=None, lam=None, alpha=None, omega_fast: float = 10
 
     The roots are found by bracketing on pieces where f is provably monotone (split at the
     half periods, the inflection points of omega and the critical points of f), then
-    Newton-bisection, compiled with numba. Roots whose Gaussian weight is below ``e^{-60}``
+    Newton from the root at the line's height held fixed (bisection where that fails),
+    compiled with numba. Roots whose Gaussian weight is below ``e^{-60}``
     times that of the lowest-omega root (``omega <= 1 + v/alpha`` always exists) are
     skipped: a relative change below 1e-23 that makes small v fast. Delta_bar diverges (as
     an inverse square root) at the tangency speeds of
@@ -376,6 +395,6 @@ def steady_state_roots(v: float, alpha: float, omega_fast: float = 10.0) -> np.n
     alpha = scalar("alpha", alpha, require_positive)
     check_root_count(v, alpha, wf)
     r = v / alpha
-    buf = np.empty(_buffer_size(r, wf))
+    buf = np.empty(root_buffer_size(r, wf))
     n = _find_roots(r, wf, buf, math.inf)
     return np.sort(buf[:n])
