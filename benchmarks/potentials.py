@@ -1,6 +1,6 @@
 """Eqs. (25) and (33) for 1 000 speeds, every built-in pair potential (issue 14: < 10 s each).
 
-    python benchmarks/potentials.py           (~10 s)
+    python benchmarks/potentials.py           (~15 s)
     python benchmarks/potentials.py --quick   (one repeat)
 
 Speeds: 1 000 evenly spaced in [1, 150] (the range of Fig. 8c), alpha = 40, omega_fast = 10.
@@ -9,6 +9,13 @@ the band average of Phi_k, for the Gaussian too); Eq. (33) sums every resonant m
 Phi_k (the Gaussian takes its closed-form path, which skips the modes weighted below e^-60).
 The last line is the Gaussian's closed forms (Eq. 26, Eq. 33) for comparison. The ratio
 column is the time over the 10 s budget. Numba compilation is excluded (warm-up call).
+
+A second table times Eq. (33) broadened over the cell's speeds (Sec. VI, Fig. 9;
+chaindrag.analytic.broadened_steady_state_loss) at single low speeds for each potential's
+mirror -Phi (the Gaussian, Lorentzian and Yukawa made attractive: the particle passes the
+cell at any speed; Morse's and Lennard-Jones' mirrors keep a barrier, "no pass" below its
+capture speed), with the ratio to the plain Eq. (33) at the same speed: at low v the cell's speeds cross hundreds of tangency
+speeds, each a quadrature piece of its own.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import numpy as np
 from _timing import best_of  # benchmarks/_timing.py (the script's directory is on sys.path)
 from chaindrag import analytic
 from chaindrag._version import __version__
-from chaindrag.interactions import Gaussian, LennardJones, Lorentzian, Morse, Yukawa
+from chaindrag.interactions import Gaussian, LennardJones, Lorentzian, Morse, Yukawa, negated
 
 ALPHA, BUDGET = 40.0, 10.0
 POTENTIALS = {
@@ -32,6 +39,24 @@ POTENTIALS = {
     "yukawa (2, 4, 4)": Yukawa(2.0, 4.0, 4.0),
 }
 
+BROADENED_SPEEDS = (1.0, 5.0, 30.0)
+
+
+def broadened_rows(repeat: int) -> None:
+    """Broadened and plain Eq. (33) at each of BROADENED_SPEEDS, every potential's -Phi."""
+    print(f"\n{'-Phi, broadened Eq. (33)':28s} " + " ".join(
+        f"{f'v = {v:g}: s':>11s} {'/plain':>7s}" for v in BROADENED_SPEEDS))
+    for name, inter in POTENTIALS.items():
+        mirror, cells = negated(inter), []
+        for v in BROADENED_SPEEDS:
+            tb = best_of(lambda: analytic.broadened_steady_state_loss(
+                v, alpha=ALPHA, omega_fast=10.0, interaction=mirror), repeat)
+            tp = best_of(lambda: analytic.steady_state_loss(
+                v, alpha=ALPHA, omega_fast=10.0, interaction=mirror), repeat)
+            passes = np.isfinite(analytic.broadened_steady_state_loss(
+                v, alpha=ALPHA, omega_fast=10.0, interaction=mirror))
+            cells.append(f"{tb:11.3f} {tb / tp:7.0f}" if passes else f"{'no pass':>19s}")
+        print(f"{name:28s} " + " ".join(cells))
 
 
 def main() -> None:
@@ -54,6 +79,7 @@ def main() -> None:
     t33g = best_of(lambda: analytic.steady_state_loss(v, 2.0, 4.0, ALPHA), repeat)
     print(f"{'gaussian: Eq. (26), (33)':28s} {t26:11.3f} {t26 / BUDGET:7.4f} {t33g:11.3f} "
           f"{t33g / BUDGET:7.4f}")
+    broadened_rows(repeat)
 
 
 if __name__ == "__main__":
