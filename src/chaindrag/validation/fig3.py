@@ -47,7 +47,8 @@ def check_fig3(stores: Iterable[Any] | None) -> list[dict]:
       chain response has an Airy precursor ahead of c tau (it is 1e-2 of max |rho| two sites
       ahead, 1e-9 at 8 w).
     * The particle ends trapped: after its first turn v changes sign again (oscillation
-      about zero) and sigma stays within one cell (span <= alpha). A run shorter than the
+      about zero) and sigma stays within one cell (span <= alpha); a non-finite sigma or v
+      fails it. A run shorter than the
       paper's tau = 125 that has not trapped yet is n/a, and so is one whose potential
       Eq. (33) slows down to the capture speed only after the run's end (the paper's
       Gaussian, Phi0 = +-20, v0 = 120: tau ~ 93; a Morse channel: ~2900).
@@ -134,6 +135,10 @@ def _trapped_row(traj, word: str) -> dict:
     v, s = traj.velocity[0], traj.sigma[0]
     turns = np.flatnonzero(v[:-1] * v[1:] < 0)
     expected = f"trapped by tau = {_g(PAPER_FIG3_TAU)}"
+    if not (np.isfinite(v).all() and np.isfinite(s).all()):  # NaN hides sign changes
+        return claim.row(expected, "non-finite sigma or v", "finite", False,
+                         f"{int((~np.isfinite(v)).sum())} non-finite speeds, "
+                         f"{int((~np.isfinite(s)).sum())} non-finite positions")
     if turns.size:
         first = int(turns[0])
         span = float(np.ptp(s[first:]))

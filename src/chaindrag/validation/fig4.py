@@ -139,6 +139,10 @@ def _pass_rows(phi0: float, grp: pd.DataFrame) -> list[dict]:
     if win.sum() < 10:
         note = f"only {int(win.sum())} samples within alpha/(2 v0) of the pass"
         return [claim.na(note), ext.na(note)]
+    if not np.all(np.isfinite(v[win])):  # a broken integration, not a sample to skip
+        note = f"{int((~np.isfinite(v[win])).sum())} non-finite speeds within the pass"
+        return [claim.row("Eq. (16)", math.nan, "finite", False, note),
+                ext.row("a finite extremum", math.nan, "finite", False, note)]
     v16 = analytic.velocity_profile(tau[win] - tau_pass, v0, mu=mu, **kw)
     dev = float(np.nanmax(np.abs(v[win] - v16)))
     fluct = float(_fluctuation(v0, phi0, mu))
@@ -184,10 +188,17 @@ def _extremum_rows(fig: str, claim: str, v0: np.ndarray, v_num: np.ndarray, phi0
     the extremum (~1e-5 |phi0| at 600 samples per t_slow); both bounds widen by the
     neighbours' tails of the potential (:func:`_tail_offset`, given ``alpha``). Measured on the paper preset:
     m = -0.0105..-0.038, i.e. 0.24-0.53 Delta_26(v0)/|phi0|, for phi0 = +-20,
-    v0 = 14..150. A solver that gains energy, or a formula off by more than the loss, fails.
-    The worst point (largest m / bound) is reported.
+    v0 = 14..150. A solver that gains energy, or a formula off by more than the loss, fails,
+    and so does a passing run whose extremum is not finite or points against v0 (m is even
+    in v_num). The worst point (largest m / bound) is reported.
     """
     v_an = _ext_speed(v0, phi0, mu)
+    # a passing run has a finite extremum in the direction of v0 (it crossed the mass)
+    broken = np.isfinite(v_an) & ~(np.isfinite(v_num) & (np.sign(v_num) == np.sign(v0)))
+    if broken.any():
+        return [row(fig, claim, "finite, in the direction of v0", v_num[broken][0], "",
+                    False, "passing run(s) without a finite forward extremum: v0 = "
+                    + ", ".join(_g(x) for x in v0[broken][:8]))]
     ok = np.isfinite(v_an) & np.isfinite(v_num)
     if not ok.any():
         return [na_row(fig, claim, "no passing run with a finite extremum")]

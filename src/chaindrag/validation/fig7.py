@@ -42,9 +42,9 @@ def check_fig7(table: pd.DataFrame | None, l_max: int = 12) -> list[dict]:
       lower, and there is such a pass (a ratio that rises up to the run's initial speed is
       no resonance; measured: 1.017 for Phi0 = +20, 0.984 for -20 against peaks 1.35, 1.45).
 
-    n/a when no resonance lies in [v_min + W, v_max], the band below holds fewer than 5
-    passes (a short run) or the fastest pass is below v_l + W/2 (the run starts too close
-    to the resonance).
+    A kept pass with a non-finite speed or loss fails the row. n/a when no resonance lies
+    in [v_min + W, v_max], the band below holds fewer than 5 passes (a short run) or the
+    fastest pass is below v_l + W/2 (the run starts too close to the resonance).
 
     Parameters
     ----------
@@ -76,6 +76,14 @@ def _resonance_row(phi0: float, g: pd.DataFrame, l_max: int) -> dict:
         g = g[_as_bool(g["keep"])]
     v = g["v_mid"].to_numpy(float)
     d = pd.to_numeric(g["delta_numeric"], errors="coerce").to_numpy(float)
+    table_an = pd.to_numeric(g.get("delta_analytic", pd.Series(1.0, index=g.index)),
+                             errors="coerce").to_numpy(float)
+    broken = ~(np.isfinite(v) & np.isfinite(d) & np.isfinite(table_an))
+    if "keep" in g.columns and broken.any():
+        # a kept pass has a speed and a loss: a NaN is a broken record, not a pass to skip
+        return claim.row("finite kept passes", "non-finite v_mid or Delta", "none", False,
+                         f"{int(broken.sum())} kept passes with a non-finite v_mid, "
+                         "delta_numeric or delta_analytic")
     ok = np.isfinite(v) & np.isfinite(d) & (v > 0)
     g, v, d = g[ok], v[ok], d[ok]
     if v.size < 10:

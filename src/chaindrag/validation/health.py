@@ -32,7 +32,11 @@ def check_health(table: pd.DataFrame | None) -> list[dict]:
       v0 tau_max = 1200, paper preset) and 7.3e-15 (2.6e-12 at 360, quick preset), as a
       random walk of double rounding eps sqrt(steps) ~ 2e-14 predicts; 1e-12 leaves a
       factor >= 100, and a real discrepancy of 1e-8 fails. Issue 4's bound (0.05 over
-      tau = 5, grown as (tau/5)^2) is the ceiling; without v0 in the table it is used.
+      tau = 5, grown as (tau/5)^2) is the ceiling; without v0 in the table (or the row) it
+      is used. A NaN tau_max fails the row (it sets the ceiling too).
+
+    Each value is judged by its magnitude (a negative drift or difference does not pass by
+    its sign), and a non-finite one fails.
 
     Parameters
     ----------
@@ -71,8 +75,9 @@ def _energy_rows(e: pd.DataFrame) -> list[dict]:
     rows = []
     for r in e.itertuples(index=False):
         val = float(r.value)
+        # judged on |value|: a drift is a magnitude, and a signed one must not pass by sign
         rows.append(row(FIG, f"{claim} (d = {getattr(r, 'd', '?')})", 0.0, val, HEALTH_ENERGY,
-                        math.isfinite(val) and val <= HEALTH_ENERGY,
+                        math.isfinite(val) and abs(val) <= HEALTH_ENERGY,
                         f"max |E - E0| / KE0 over tau = {_g(getattr(r, 'tau_max', math.nan))}"))
     if "d" not in e.columns or len(e) < 2:
         return rows
@@ -80,9 +85,13 @@ def _energy_rows(e: pd.DataFrame) -> list[dict]:
     for d1 in sorted(by_d):
         if 2 * d1 not in by_d:
             continue
-        a, b = by_d[d1], by_d[2 * d1]
+        a, b = abs(by_d[d1]), abs(by_d[2 * d1])
         order = Claim(FIG, f"energy error shrinks with the time step (d = {d1} -> {2 * d1})")
-        if max(a, b) < HEALTH_ENERGY_FLOOR:
+        if not (math.isfinite(a) and math.isfinite(b)):  # a NaN drift has no order
+            rows.append(order.row(">= 3 (second order: 4)", math.nan, HEALTH_ENERGY_ORDER,
+                                  False, f"drift not finite: {_g(a)} at d = {d1}, {_g(b)} at "
+                                  f"d = {2 * d1}"))
+        elif max(a, b) < HEALTH_ENERGY_FLOOR:
             rows.append(order.na("both drifts below 1e-10: rounding level, no order to "
                                  "measure", ">= 3 (second order: 4)", math.nan,
                                  HEALTH_ENERGY_ORDER))
@@ -114,7 +123,7 @@ def _timestep_rows(t: pd.DataFrame) -> list[dict]:
     k = int(np.nanargmax(vals)) if np.isfinite(vals).any() else 0
     worst = t.iloc[k]
     return [claim.row(0.0, vals[k], HEALTH_TIMESTEP,
-                      bool(np.all(np.isfinite(vals)) and np.all(vals <= HEALTH_TIMESTEP)),
+                      bool(np.all(np.isfinite(vals)) and np.all(np.abs(vals) <= HEALTH_TIMESTEP)),
                       f"worst of {len(t)} runs: Phi0 = {_g(worst.get('phi0', math.nan))}, "
                       f"v0 = {_g(worst.get('v0', math.nan))}, d = {worst.get('d', '?')} -> 2d"
                       + left_out)]
@@ -155,7 +164,10 @@ def _solver_rows(s: pd.DataFrame) -> list[dict]:
             tol = min(tol, HEALTH_SOLVER_REL * v0 * tau)
             why = (f"{_g(HEALTH_SOLVER_REL)} of the path v0 tau_max = {_g(v0 * tau)} (same "
                    f"time step: rounding only; measured {_g(val / (v0 * tau))} of it)")
+        # tau_max sets even the ceiling: a NaN one must not fall back to the ceiling at tau = 5
+        if not math.isfinite(tau):
+            why = "tau_max not finite: no tolerance"
         rows.append(row(FIG, f"{claim} (tau = {_g(tau)})", 0.0, val, tol,
-                        math.isfinite(val) and val <= tol,
+                        math.isfinite(val) and abs(val) <= tol and math.isfinite(tau),
                         f"d = {getattr(r, 'd', '?')}; tolerance {why}"))
     return rows

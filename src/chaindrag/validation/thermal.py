@@ -28,7 +28,8 @@ from .rows import Claim, _g, _require, table
 from .run import _read, _safe, failed_claims, summary
 from .thermal_drag import check_thermal_drag
 from .thermal_single_pass import check_thermal_single_pass
-from .tolerances import MIN_SAMPLES, P_ROW, critical, too_few  # noqa: F401 (P_ROW: the tests read it here)
+from .tolerances import (  # noqa: F401 (P_ROW: the tests read it here)
+    MIN_SAMPLES, P_ROW, critical, too_few, z_score)
 
 log = logging.getLogger("chaindrag.validation")
 
@@ -70,9 +71,7 @@ def check_thermal_sampler(df: pd.DataFrame | None) -> list[dict]:
         if lag.empty or few:
             rows.append(claim.na(few or "no time_correlation rows"))
             continue
-        dev = (lag["measured"] - lag["expected"]).abs().to_numpy()
-        se = lag["std_error"].to_numpy()
-        z = np.where(se > 0, dev / np.where(se > 0, se, 1.0), np.where(dev > 0, np.inf, 0.0))
+        z = z_score(lag["measured"] - lag["expected"], lag["std_error"])
         crit = critical(dof, len(lag))
         rows.append(claim.row(0.0, float(z.max()), crit, bool(z.max() <= crit),
                               f"largest |measured - integral| / standard error over lags "
@@ -104,7 +103,7 @@ def check_thermal_solvers(df: pd.DataFrame | None, rtol: float = 1e-9) -> list[d
         else:
             diff = float(val[diff_key])
             rows.append(claim.row(
-                0.0, diff, tol, diff <= tol,
+                0.0, diff, tol, abs(diff) <= tol,  # a magnitude: no pass by a sign bug
                 f"omega_T = {_g(r['omega_T'])} ({r['statistics']}), seed {int(r['seed'])}, ring "
                 f"of {int(val['n_modes_chain'])} sites; thermal speed kick "
                 f"{_g(val['thermal_velocity_kick'])}; tolerance {rtol:g} x v0 tau_max"))
@@ -139,6 +138,11 @@ def check_thermal_equilibration(series: pd.DataFrame | None,
                 rows.append(claim.na(f"{st} statistics: a classical particle does not settle "
                                      f"at T"))
                 continue
+            bad = int((~np.isfinite(pd.to_numeric(data["kinetic"], errors="coerce"))).sum())
+            if bad:  # a mean over the finite samples would hide a broken run
+                rows.append(claim.row(target, math.nan, "finite", False,
+                                      f"{bad} non-finite kinetic energies over tau >= {_g(half)}"))
+                continue
             per_seed = data.groupby("seed")["kinetic"].mean()
             if few := too_few(len(per_seed), "seeds"):
                 rows.append(claim.na(few))
@@ -161,8 +165,7 @@ def _plateau_stats(grp: pd.DataFrame, rest: pd.DataFrame) -> pd.DataFrame:
     per_n["se"] = per_n["std"] / np.sqrt(per_n["count"])
     per_n["lo"], per_n["hi"] = rest.loc[per_n.index, "min"], rest.loc[per_n.index, "max"]
     gap = np.maximum(np.maximum(per_n["lo"] - per_n["mean"], per_n["mean"] - per_n["hi"]), 0.0)
-    se = per_n["se"].to_numpy()
-    per_n["z"] = np.where(se > 0, gap / np.where(se > 0, se, 1.0), np.where(gap > 0, np.inf, 0.0))
+    per_n["z"] = z_score(gap, per_n["se"])
     per_n["crit"] = [critical(k - 1.0, len(per_n)) for k in per_n["count"]]
     return per_n
 
@@ -195,6 +198,12 @@ def check_thermal_drift(ends: pd.DataFrame | None) -> list[dict]:
                                  "are not independent samples"))
             continue
         rest = plateau[(plateau["statistics"] == REST) & (plateau["phi0"] == phi0)]
+        ended = pd.concat([grp[grp["fate"] == "plateau"], rest])
+        if not np.isfinite(pd.to_numeric(ended["v_end"], errors="coerce")).all():
+            rows.append(claim.row("finite end speeds", math.nan, "finite", False,
+                                  "plateau runs without a finite end speed (thermal or rest): "
+                                  "a broken run, not one to leave out"))
+            continue
         s = _plateau_stats(grp[grp["fate"] == "plateau"],
                            rest.groupby("n")["v_end"].agg(["min", "max"]))
         if s.empty:

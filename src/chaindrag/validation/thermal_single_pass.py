@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..analytic._pair import table_interaction
 from ..tables.thermal import pass_samples
-from .rows import Claim, NotApplicable, _g, _require
+from .rows import Claim, NotApplicable, _as_bool, _g, _require
 from .tolerances import critical
 
 #: Fewest samples per speed for a variance claim (its standard error needs the 4th moment).
@@ -118,7 +118,8 @@ def check_thermal_single_pass(df: pd.DataFrame | None) -> list[dict]:
     its variance), averaged over a pass and its mirror image where the table has both.
 
     Judged at the speeds where the first-order theory is sharper than the test (see
-    :func:`speed_stats`); the other speeds are drawn but not judged.
+    :func:`speed_stats`); the other speeds are drawn but not judged. A pass marked passed
+    without a finite loss fails both rows of its (statistics, T).
     """
     df = _require(df, "thermal_single_pass", ["statistics", "omega_T", "v0", "seed",
                                               "particle", "delta", "passed", "mu", "phi0",
@@ -138,6 +139,14 @@ def check_thermal_single_pass(df: pd.DataFrame | None) -> list[dict]:
                                                   f"({what})")
         std_claim = Claim("thermal_single_pass", f"Var(Delta) = 2 sum_j eps_j Delta_j "
                                                  f"(fluctuation-dissipation; {what})")
+        lost = grp[_as_bool(grp["passed"])
+                   & ~np.isfinite(pd.to_numeric(grp["delta"], errors="coerce").to_numpy(float))]
+        if len(lost):  # pass_samples reads such a pass as one that stopped: not the same
+            why = ("passes marked passed without a finite loss (a broken run): v0 = "
+                   + ", ".join(_g(v) for v in sorted(set(lost["v0"]))[:8]))
+            rows += [mean_claim.row(0.0, math.nan, "finite", False, why),
+                     std_claim.row(0.0, math.nan, "finite", False, why)]
+            continue
         s = speed_stats(grp, rest)
         e = s[s["eligible"]]
         if e.empty:

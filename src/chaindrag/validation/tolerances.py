@@ -6,6 +6,8 @@ of the check that uses it.
 
 import math
 
+import numpy as np
+
 
 # The paper's run lengths: a shorter run cannot refute a long-time claim (it becomes n/a).
 PAPER_FIG3_TAU = 125.0   # Fig. 3: both particles trapped within tau = 125
@@ -90,3 +92,13 @@ def too_few(k: int, what: str) -> str:
     crit = f" (t critical value {critical(k - 1.0):.4g})" if k >= 2 else ""
     return (f"{k} {what}: fewer than {MIN_SAMPLES} independent samples, too few for a "
             f"tolerance that could fail{crit}")
+
+
+def z_score(dev, se):
+    """|deviation| / standard error, elementwise: 0 for an exact zero with zero error (a
+    classical chain at T = 0), inf wherever the ratio is otherwise undefined (a NaN deviation
+    or error, or a zero error under a deviation), so that it cannot pass a critical value."""
+    dev, se = np.abs(np.asarray(dev, float)), np.asarray(se, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, dev / se, np.inf)
+    return np.where((dev == 0) & (se == 0), 0.0, np.where(np.isfinite(z), z, np.inf))
