@@ -343,7 +343,7 @@ def test_an_unknown_key_of_an_interaction_is_reported_once(config, quick):
     msg = _refused(config, [(("fig6", "interaction"), spec)], quick, interactions=False)
     key = f"{'quick.' if quick else ''}fig6.interaction.zz"
     assert msg.count(f"unknown key '{key}'") == 1, msg
-    assert f"unknown key '{key}'; allowed keys here: D, a, h, kind, r0." in msg, msg
+    assert f"unknown key '{key}'; allowed keys here: D, a, h, kind, r0, sign." in msg, msg
 
 
 @pytest.fixture(scope="module")

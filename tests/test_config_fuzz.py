@@ -156,9 +156,8 @@ def _refusal(cfg) -> str | None:
 def _broken_relations(cfg: dict, root: dict) -> list[str]:
     """Relations between keys that the schema cannot state, for the sections and for the
     sections with the quick overrides merged in: written from the schema's descriptions.
-    Kernel stores large enough and no mirror asked of a Morse or Lennard-Jones channel are
-    checked by the workflow's rules, not check_config; what the jobs would refuse (the
-    runs' time step and length, ...) is :func:`_refused_runs`."""
+    Kernel stores large enough are checked by the workflow's rules, not check_config; what
+    the jobs would refuse (the runs' time step and length, ...) is :func:`_refused_runs`."""
     out = []
 
     def walk(node, path):
@@ -203,12 +202,6 @@ def _broken_relations(cfg: dict, root: dict) -> list[str]:
         for panel in ("a", "b"):
             if len(c["fig5"][panel]["v0_start"]) != len(c["fig5"]["lam"]):
                 out.append(f"fig5.{panel}.v0_start: not one per fig5.lam")
-        for path in (("health", "energy"), ("health", "solvers"), ("thermal", "single_pass"),
-                     ("thermal", "equilibration"), ("thermal", "solvers")):
-            sec = _get(c, path)
-            if sec["phi0"] < 0 and sec.get("interaction", {}).get("kind") in (
-                    "morse", "lennard_jones"):
-                out.append(f"{_key(path)}: phi0 < 0 asks for a mirror the channel has not")
 
     for view in (cfg, _deep_merge(cfg, cfg.get("quick") or {})):
         walk(view, ())
@@ -316,6 +309,16 @@ def _refused_settings(c: dict, store: dict) -> list[str]:
         out.append("a sweep of more than 10 000 speeds")
     out += [f"kernels.{name}: shorter than a step" for name, delta in store.items()
             if c["kernels"][name]["tau_max"] < delta * (1 + 1e-6)]
+    for name in ("health", "thermal"):  # the kernel solver's tracked masses hold the reach
+        sec = c[name]["solvers"]
+        spec = sec.get("interaction") or {"kind": "gaussian", "phi0": abs(
+            sec["phi0"][0] if isinstance(sec["phi0"], list) else sec["phi0"]), "lam": sec["lam"]}
+        try:
+            reach_masses = interaction_from_config(spec).reach() / sec["alpha"]
+        except ParameterError:
+            continue  # refused as a potential
+        if c["kernels"][sec["kernel"]]["n_max"] < 2 * (math.ceil(min(reach_masses, 2.0**62)) + 2):
+            out.append(f"{name}.solvers: kernel store too narrow")
     sampler = c["thermal"]["sampler"]
     if sampler["n_modes"] < needed_sites(max(sampler["lags"]), c["thermal"]["omega_fast"], 2):
         out.append("thermal.sampler: ring too small")

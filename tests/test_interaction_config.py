@@ -1,14 +1,14 @@
 """The interaction: key of config.yaml (chaindrag.interactions.config): each kind builds the
-potential its provenance describes, signed amplitudes mirror to -Phi, every potential has a
--Phi (negated), bad specs are refused naming the parameter, and the schema and the workflow
-agree with the package on the kinds."""
+potential its provenance describes, every spec mirrors to -Phi (signed amplitudes negated,
+channels' sign flipped, named as negated's provenance), every potential has a -Phi
+(negated), bad specs are refused naming the parameter, and the schema agrees with the
+package on the kinds and their parameters."""
 
-import ast
-import re
 import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import numpy as np
 import pytest
 import yaml
@@ -23,10 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 MORSE = {"kind": "morse", "D": 1.0, "a": 0.5, "r0": 6.0, "h": 4.0}
 LJ = {"kind": "lennard_jones", "epsilon": 1.0, "s": 4.2, "h": 4.0}
 SPECS = [{"kind": "gaussian", "phi0": -2.0, "lam": 4.0},
-         {"kind": "lorentzian", "A": 2.0, "b": 4.0}, MORSE, LJ,
+         {"kind": "lorentzian", "A": 2.0, "b": 4.0}, MORSE, {**LJ, "sign": -1},
          {"kind": "yukawa", "Q": 2.0, "screening_length": 3.0, "h": 4.0}]
 CLASSES = [Gaussian(-2.0, 4.0), Lorentzian(2.0, 4.0), Morse(1.0, 0.5, 6.0, 4.0),
-           LennardJones(1.0, 4.2, 4.0), Yukawa(2.0, 3.0, 4.0)]
+           LennardJones(1.0, 4.2, 4.0, sign=-1.0), Yukawa(2.0, 3.0, 4.0)]
 
 
 @pytest.mark.parametrize("spec, expected", list(zip(SPECS, CLASSES)),
@@ -43,19 +43,27 @@ def test_integer_parameters_in_config_give_the_same_potential_as_floats():
         == interaction_from_config(MORSE)
 
 
-@pytest.mark.parametrize("spec", [s for s in SPECS if KINDS[s["kind"]][1]],
-                         ids=lambda s: s["kind"])
-def test_mirror_spec_is_minus_phi_where_the_kind_has_a_signed_amplitude(spec):
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s["kind"])
+def test_mirror_spec_is_minus_phi_named_as_its_provenance(spec):
     x = np.linspace(-20.0, 20.0, 41)
+    phi = interaction_from_config(spec)
     mirrored = interaction_from_config(mirror_spec(spec))
-    np.testing.assert_array_equal(mirrored.potential(x), -interaction_from_config(spec)
-                                  .potential(x))
-    assert mirror_spec(mirror_spec(spec)) == {k: float(v) if k == KINDS[spec["kind"]][1]
-                                              else v for k, v in spec.items()}
+    np.testing.assert_array_equal(mirrored.potential(x), -phi.potential(x))
+    assert mirrored == negated(phi)
+    assert mirror_spec(phi.provenance()) == negated(phi).provenance()
+    assert mirror_spec(mirror_spec(spec)) == spec
 
 
-def test_depths_of_morse_and_lennard_jones_have_no_mirror():
-    assert mirror_spec(MORSE) is None and mirror_spec(LJ) is None
+def test_mirror_of_a_channel_flips_its_sign_left_out_at_plus_one():
+    assert mirror_spec(MORSE) == {**MORSE, "sign": -1.0}
+    assert mirror_spec({**MORSE, "sign": 1}) == {**MORSE, "sign": -1.0}
+    assert mirror_spec({**LJ, "sign": -1}) == LJ
+    # sign: 1 written out is Phi itself, described as without it
+    assert interaction_from_config({**MORSE, "sign": 1}).provenance() == MORSE
+    # a signed amplitude keeps the type config.yaml gave it (the run paths hash the spec)
+    assert mirror_spec({"kind": "yukawa", "Q": 2, "screening_length": 3.0, "h": 4.0})["Q"] == -2
+    with pytest.raises(ParameterError, match="sign must be"):
+        mirror_spec({**MORSE, "sign": True})
 
 
 def _bump(x):
@@ -110,6 +118,10 @@ def test_negated_refuses_what_is_not_a_potential():
     ({"kind": "morse", "D": 1.0, "a": 0.5, "r0": 6.0}, "missing h"),
     ({**MORSE, "lam": 4.0}, "unknown lam"),
     ({**MORSE, "D": -1.0}, "D must lie in"),
+    ({**MORSE, "sign": 0.5}, "sign must be"),
+    ({**LJ, "sign": True}, "sign must be"),
+    ({"kind": "yukawa", "Q": 2.0, "screening_length": 3.0, "h": 4.0, "sign": -1},
+     "unknown sign"),
     ({"kind": "gaussian", "phi0": 2.0, "lam": 0.0}, "lam"),
 ])
 def test_bad_interaction_spec_names_the_parameter(spec, needle):
@@ -117,19 +129,30 @@ def test_bad_interaction_spec_names_the_parameter(spec, needle):
         interaction_from_config(spec)
 
 
+def _schema_defs():
+    return yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())["$defs"]
+
+
 def test_schema_gives_each_kind_exactly_the_parameters_the_package_takes():
-    defs = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())["$defs"]
+    defs = _schema_defs()
     assert set(defs["interaction"]["properties"]["kind"]["enum"]) == set(KINDS)
-    for kind, (names, _) in KINDS.items():
+    for kind, (names, amplitude) in KINDS.items():
         sub = defs[f"interaction_{kind}"]
         assert set(sub["required"]) - {"kind"} == set(names), kind
-        assert set(sub["properties"]) - {"kind"} == set(names), kind
+        optional = {"sign"} if amplitude is None else set()
+        assert set(sub["properties"]) - {"kind"} == set(names) | optional, kind
 
 
-def test_workflow_mirrors_the_amplitudes_the_package_mirrors():
-    text = (ROOT / "workflow/rules/common.smk").read_text()
-    literal = re.search(r"^_AMPLITUDE = (\{[^}]*\})", text, re.M).group(1)
-    assert ast.literal_eval(literal) == {k: amp for k, (_, amp) in KINDS.items() if amp}
+@pytest.mark.parametrize("spec, valid", [
+    ({**MORSE, "sign": -1}, True), ({**LJ, "sign": 1.0}, True), ({**LJ, "sign": -1.0}, True),
+    ({**MORSE, "sign": 0.5}, False), ({**MORSE, "sign": True}, False),
+    ({"kind": "gaussian", "phi0": 2.0, "lam": 4.0, "sign": -1}, False)])
+def test_schema_takes_the_sign_of_a_channel_only(spec, valid):
+    defs = _schema_defs()
+    validator = jsonschema.Draft202012Validator({"$defs": defs, "$ref": "#/$defs/interaction"})
+    assert validator.is_valid(spec) is valid
+    if valid:  # and the package builds it, with that sign
+        assert interaction_from_config(spec).sign == spec["sign"]
 
 
 def test_config_helper_loads_no_solver_and_no_job():

@@ -104,15 +104,19 @@ def test_drift_speeds_of_a_morse_channel_balance_the_bias_on_its_own_eq33(tmp_pa
     np.testing.assert_allclose(steady["delta_bar"], analytic.steady_state_loss(
         steady["v"].to_numpy(), alpha=ALPHA, interaction=inter), rtol=1e-12)
     assert steady["delta_bar_script"].isna().all()  # the script variant is the Gaussian's
-    roots = dv[dv["kind"] == "root"]
+    phi, mirror = dv[dv["phi0"] > 0], dv[dv["phi0"] < 0]
+    roots = phi[phi["kind"] == "root"]
     plain, broad = roots[~roots["broadened"]], roots[roots["broadened"]]
     assert len(plain) >= 2 and len(broad) >= 1
     np.testing.assert_allclose(analytic.steady_state_loss(
         plain["v"].to_numpy(), alpha=ALPHA, interaction=inter), bias, rtol=1e-6)
     np.testing.assert_allclose(analytic.broadened_steady_state_loss(
         broad["v"].to_numpy(), alpha=ALPHA, mu=MU, interaction=inter), bias, rtol=1e-6)
-    # no mirror of a Morse channel: the broadened solutions are the repulsive sign's only
-    np.testing.assert_allclose(dv["phi0"], morse_barrier(), rtol=1e-12)
+    np.testing.assert_allclose(phi["phi0"], morse_barrier(), rtol=1e-12)
+    # the broadened solutions of the mirror -Phi (the channel with sign -1) too, named by it
+    assert len(mirror) >= 1 and mirror["broadened"].all()
+    np.testing.assert_allclose(mirror["phi0"], -morse_barrier(), rtol=1e-12)
+    assert (mirror["interaction"] == provenance_text(Morse(1.0, 0.5, 6.0, 4.0, sign=-1))).all()
 
 
 def test_fig9_of_a_yukawa_channel_has_both_signs_from_their_own_starting_speeds(tmp_path):

@@ -4,8 +4,10 @@ Physics statements: the mirror image of a pair potential has, at every separatio
 the opposite energy and force (in Python, in the numba kernels the solvers run, and in
 Fourier space), its barrier is the original's well and vice versa, its reach and force width
 are the original's; negating twice gives the original back; the mirror is described by its
-provenance like any built-in potential; and a particle moving through a negated Morse channel
-follows the same path as through -Phi given by hand (tabulated, an independent route).
+provenance like any built-in potential, and config.yaml's spec of it (sign -1) is that
+provenance; its losses at order Phi^2 are the original's; and a particle moving through a
+negated Morse channel follows the same path as through -Phi given by hand (tabulated, an
+independent route).
 Steep channels (walls far narrower than the core) are valid potentials and are never refused.
 """
 
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from chaindrag import simulate
+from chaindrag import analytic, simulate
 from chaindrag.interactions import (TABULATED, Gaussian, LennardJones, Lorentzian, Morse,
                                     UserPotential, Yukawa, from_provenance,
                                     interaction_forces, interaction_from_config, mirror_spec,
@@ -165,13 +167,35 @@ def test_sign_other_than_plus_or_minus_one_is_refused(sign):
         LennardJones(1.0, 4.2, 4.0, sign=sign)
 
 
-def test_config_yaml_still_has_no_mirror_of_a_depth():
-    """config.yaml (schema, workflow) gives Morse and Lennard-Jones by their positive depths
-    only: the sign is a provenance field, not a config key."""
-    spec = {"kind": "morse", "D": 1.0, "a": 0.5, "r0": 6.0, "h": 4.0}
-    assert mirror_spec(spec) is None
-    with pytest.raises(ParameterError, match="unknown sign"):
-        interaction_from_config({**spec, "sign": -1.0})
+@pytest.mark.parametrize("inter", [p for p in BUILT_INS if isinstance(p, (Morse, LennardJones))
+                                   ][::5], ids=lambda p: type(p).__name__)
+def test_config_spec_of_the_mirror_is_negated_and_named_as_its_provenance(inter):
+    """config.yaml's mirror of a channel (mirror_spec: sign -1, what a run with phi0 < 0 uses)
+    is negated(Phi), its spec the mirror's provenance (so a run's stored interaction names
+    it once), and its energy exactly minus Phi's where the particle passes."""
+    spec = inter.provenance()
+    mirror = interaction_from_config(mirror_spec(spec))
+    assert mirror == negated(inter) and mirror_spec(spec) == mirror.provenance()
+    assert mirror.provenance()["sign"] == -1.0
+    assert mirror_spec(mirror_spec(spec)) == spec  # Phi again: no sign, as its provenance
+    x = _points(inter, np.random.default_rng(RNG_SEED + 2))
+    np.testing.assert_array_equal(mirror.potential(x), -inter.potential(x))
+
+
+@pytest.mark.parametrize("spec", [
+    {"kind": "morse", "D": 1.0, "a": 0.5, "r0": 6.0, "h": 4.0},
+    {"kind": "lennard_jones", "epsilon": 1.0, "s": 4.2, "h": 4.0}], ids=lambda s: s["kind"])
+def test_mirror_of_a_channel_loses_what_the_channel_loses_at_order_phi_squared(spec):
+    """Eqs. (25) and (33) are of order Phi^2 (|Phi_k|^2): the mirror run's predicted single-pass
+    and steady-state losses are the channel's, to the last bit, though its barrier is the
+    channel's well."""
+    inter, mirror = interaction_from_config(spec), interaction_from_config(mirror_spec(spec))
+    assert mirror.phi_at_zero == -inter.phi_at_zero != 0.0
+    v = np.array([15.0, 30.0, 60.0])
+    for loss, kw in ((analytic.single_pass_loss, {}),
+                     (analytic.steady_state_loss, {"alpha": 40.0})):
+        np.testing.assert_array_equal(loss(v, interaction=mirror, **kw),
+                                      loss(v, interaction=inter, **kw))
 
 
 @pytest.mark.parametrize("inter", DRAWS, ids=lambda p: type(p).__name__)

@@ -3,7 +3,8 @@
 In a copy of the checkout whose quick-preset outputs all exist (placeholders marked up to
 date with ``--touch --forceall``, so nothing is simulated), giving one section an ``interaction:``
 plans exactly that figure's branch; then Fig. 8 is redrawn for a Morse channel by a real run
-of two short drift runs, its tables naming the potential and using its Eq. (33), and Figs. 3,
+of two short drift runs per sign (the attractive ones its mirror -Phi, the channel with sign
+-1), its tables naming the potential and using its Eq. (33), and Figs. 3,
 4, 6 and 7 for a Yukawa channel, their claims judged by that potential's Eqs. (16) and (25).
 """
 
@@ -117,7 +118,7 @@ def test_an_interaction_plans_run_paths_named_by_the_potential_it_uses(finished_
                                                                         tmp_path):
     def edit(cfg):
         cfg["fig3"]["interaction"] = YUKAWA
-        cfg["fig4"]["interaction"] = MORSE  # no mirror: only the +20 pass, as Phi
+        cfg["fig4"]["interaction"] = MORSE  # +-20: the channel and its mirror (sign -1)
         cfg["fig8"]["interaction"] = YUKAWA
     changed = _config(finished_copy, tmp_path, edit)
     runs = _planned_runs(finished_copy, changed, *(f"results/figures/fig{i}.png"
@@ -126,7 +127,7 @@ def test_an_interaction_plans_run_paths_named_by_the_potential_it_uses(finished_
     assert [p.rsplit("/", 1)[1] for p in fig3] == ["yukawa+.zarr", "yukawa-.zarr"], fig3
     assert all(p.startswith("results/runs/fig3/alpha40_yukawa_v0120_") for p in fig3), fig3
     fig4 = [p for p in runs if p.startswith("results/runs/fig4/")]
-    assert len(fig4) == 1 and fig4[0].endswith("/morse+.zarr"), fig4
+    assert [p.rsplit("/", 1)[1] for p in fig4] == ["morse+.zarr", "morse-.zarr"], fig4
     fig8 = {p.split("/")[3].split("_")[1] for p in runs if p.startswith("results/runs/fig8/")}
     assert fig8 == {"yukawa+", "yukawa-"}, fig8
     # none names the shorthand the runs do not use
@@ -175,6 +176,9 @@ def test_the_shipped_config_plans_the_run_paths_it_always_had(finished_copy):
 
 
 def test_fig8_redrawn_for_a_morse_channel_by_a_config_change(finished_copy, tmp_path):
+    from chaindrag.analytic._pair import provenance_text
+    from chaindrag.interactions import Morse, negated
+
     def edit(cfg):
         cfg["fig8"]["interaction"] = MORSE
         cfg["quick"]["fig8"]["v0"] = {"start": 10.0, "stop": 50.0, "step": 40.0}
@@ -184,11 +188,16 @@ def test_fig8_redrawn_for_a_morse_channel_by_a_config_change(finished_copy, tmp_
     assert (finished_copy / "results/figures/fig8.png").stat().st_size > 0
     fates = pd.read_csv(finished_copy / "results/tables/fig8_fates.csv")
     barrier = math.exp(2.0) - 2 * math.exp(1.0)  # Morse Phi(0): r = h = 4, a (r0 - h) = 1
-    assert list(fates["v0"]) == [10.0, 50.0]
-    assert list(fates["phi0"]) == pytest.approx([barrier, barrier], rel=1e-12)
-    assert fates["interaction"].str.contains('"kind":"morse"').all()
+    phi, mirror = fates[fates["phi0"] > 0], fates[fates["phi0"] < 0]
+    assert list(phi["v0"]) == [10.0, 50.0] and list(mirror["v0"]) == [10.0, 50.0]
+    assert list(phi["phi0"]) == pytest.approx([barrier, barrier], rel=1e-12)
+    assert list(mirror["phi0"]) == pytest.approx([-barrier, -barrier], rel=1e-12)
+    # the attractive runs ran the mirror, named as negated's provenance: "sign":-1.0
+    channel = Morse(1.0, 0.5, 6.0, 4.0)
+    assert (phi["interaction"] == provenance_text(channel)).all()
+    assert (mirror["interaction"] == provenance_text(negated(channel))).all()
     # 10 is below the capture speed sqrt(8 pi^2 Phi_max) = 12.4: the particle is held
-    assert fates["fate"].iloc[0] == "captured"
+    assert phi["fate"].iloc[0] == "captured"
     steady = pd.read_csv(finished_copy / "results/tables/fig8c_steady_state.csv")
     assert steady["delta_bar_script"].isna().all()
     assert steady["interaction"].str.contains('"kind":"morse"').all()

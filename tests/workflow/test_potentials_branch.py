@@ -70,9 +70,14 @@ def test_changing_one_potential_reruns_only_its_branch(potentials_run, tmp_path)
 
 
 def test_fig6_redrawn_for_a_morse_channel_by_a_config_change(potentials_run, tmp_path):
-    # the attractive sweep has no mirror of a Morse potential: only the repulsive runs
+    # the repulsive sweep runs the channel, the attractive one its mirror -Phi (sign -1), on
+    # two fast speeds here
+    from chaindrag.analytic._pair import provenance_text
+    from chaindrag.interactions import Morse, negated
+
     def edit(cfg):
         cfg["fig6"]["interaction"] = MORSE
+        cfg["quick"]["fig6"]["attractive"] = {"start": 28.0, "stop": 60.0, "step": 32.0}
     changed = str(_edited(potentials_run, tmp_path, edit))
     run_snakemake(potentials_run, "--cores", "2", "results/figures/fig6.png", "--configfile",
                   changed, "--config", "preset=quick")
@@ -81,8 +86,14 @@ def test_fig6_redrawn_for_a_morse_channel_by_a_config_change(potentials_run, tmp
     fig6 = {**cfg["fig6"], **cfg["quick"]["fig6"]}
     n_rep = len(range(int((fig6["repulsive"]["stop"] - fig6["repulsive"]["start"])
                           // fig6["repulsive"]["step"]) + 1))
-    assert len(table) == n_rep and (table["phi0"] > 0).all()
-    assert table["phi0"].iloc[0] == pytest.approx(1.9524924420, rel=1e-9)  # Morse Phi(0)
+    phi, mirror = table[table["phi0"] > 0], table[table["phi0"] < 0]
+    assert len(phi) == n_rep and sorted(mirror["v0"]) == [28.0, 60.0]
+    barrier = 1.9524924420  # Morse Phi(0)
+    assert phi["phi0"].to_numpy() == pytest.approx([barrier] * n_rep, rel=1e-9)
+    assert mirror["phi0"].to_numpy() == pytest.approx([-barrier] * 2, rel=1e-9)
+    channel = Morse(1.0, 0.5, 6.0, 4.0)
+    assert (phi["interaction"] == provenance_text(channel)).all()
+    assert (mirror["interaction"] == provenance_text(negated(channel))).all()  # "sign":-1.0
 
 
 @pytest.mark.parametrize("edit, needle", [

@@ -198,13 +198,16 @@ YUKAWA = {"kind": "yukawa", "Q": 2.0, "screening_length": 3.0, "h": 4.0}
 
 def test_thermal_passes_and_drift_redrawn_for_other_potentials_by_a_config_change(tmp_path):
     from chaindrag import analytic
-    from chaindrag.interactions import Morse, Yukawa
+    from chaindrag.analytic._pair import provenance_text
+    from chaindrag.interactions import Morse, Yukawa, negated
 
     workdir = copy_checkout(tmp_path / "repo")
     # the potentials' wiring, on one speed and one temperature of the quick sweeps (the
-    # mirror images, tested above, would double the passes)
+    # mirror images -rho^H, tested above, would double the passes); the passes run the
+    # channel's mirror -Phi (phi0 < 0: the channel with sign -1)
     config = _thermal_config(workdir, tmp_path,
-                             single_pass={"interaction": CHANNEL, "mirror_pairs": False},
+                             single_pass={"interaction": CHANNEL, "phi0": -2.0,
+                                          "mirror_pairs": False},
                              drift={"interaction": YUKAWA},
                              quick={"single_pass": {"v0": [30.0], "omega_T": [5.0]},
                                     "drift": {"v0": [40.0], "omega_T": [25.0], "seeds": 1}})
@@ -212,15 +215,16 @@ def test_thermal_passes_and_drift_redrawn_for_other_potentials_by_a_config_chang
                   "results/figures/thermal_drift.png", "--configfile", config,
                   "--config", "preset=quick")
     passes = pd.read_csv(workdir / "results" / "tables" / "thermal_single_pass.csv")
-    assert passes["interaction"].str.contains('"kind":"morse"').all()
-    # the mean loss and the noise predicted are the channel's own (Eq. 25 and its mode terms)
+    mirror = negated(Morse.channel())
+    assert (passes["interaction"] == provenance_text(mirror)).all()  # "sign":-1.0
+    # the mean loss and the noise predicted are the mirror's own (Eq. 25 and its mode terms)
     for (v0, temp, st), g in passes.groupby(["v0", "omega_T", "statistics"]):
         assert g["delta_rest"].iloc[0] == pytest.approx(
-            analytic.single_pass_loss(v0, interaction=Morse.channel()), rel=1e-12)
+            analytic.single_pass_loss(v0, interaction=mirror), rel=1e-12)
         if st != "rest":
             assert g["delta_fd_std"].iloc[0] ** 2 == pytest.approx(
                 analytic.single_pass_noise_variance(v0, omega_T=temp, statistics=st,
-                                                    interaction=Morse.channel()), rel=1e-12)
+                                                    interaction=mirror), rel=1e-12)
     ends = pd.read_csv(workdir / "results" / "tables" / "thermal_drift_ends.csv")
     phi0 = Yukawa(2.0, 3.0, 4.0).phi_at_zero  # phi0 = +-2 ran Phi and its mirror -Phi
     assert sorted(ends["phi0"].unique()) == pytest.approx([-phi0, phi0], rel=1e-12)
@@ -229,22 +233,25 @@ def test_thermal_passes_and_drift_redrawn_for_other_potentials_by_a_config_chang
         assert (workdir / "results" / "figures" / f"{name}.png").stat().st_size > 1000
 
 
-def test_a_thermal_section_refuses_a_mirror_its_potential_does_not_have(tmp_path):
+def test_thermal_sections_plan_the_mirror_of_a_channel_for_phi0_below_zero(tmp_path):
     workdir = copy_checkout(tmp_path / "repo")
-    config = _thermal_config(workdir, tmp_path,
-                             single_pass={"interaction": CHANNEL, "phi0": -2.0})
-    proc = run_snakemake(workdir, "-n", "thermal", "--configfile", config, check=False)
-    assert proc.returncode != 0
-    assert re.search(r"thermal\.single_pass: interaction kind 'morse' has no mirror -Phi, so "
-                     r"phi0 must be > 0", proc.stdout + proc.stderr)
-
-
-def test_thermal_drift_of_a_potential_without_mirror_plans_only_its_positive_sign(tmp_path):
-    workdir = copy_checkout(tmp_path / "repo")
-    config = _thermal_config(workdir, tmp_path, drift={"interaction": CHANNEL})
+    # phi0 < 0 in every one-signed section (equilibration's is -2 already), +-2 in drift
+    config = _thermal_config(workdir, tmp_path, single_pass={"interaction": CHANNEL,
+                                                             "phi0": -2.0},
+                             equilibration={"interaction": CHANNEL},
+                             solvers={"interaction": CHANNEL, "phi0": -2.0},
+                             drift={"interaction": CHANNEL})
     proc = run_snakemake(workdir, "-n", "thermal", "--configfile", config,
                          "--config", "preset=quick")
-    drift_jobs = re.findall(r"results/runs/thermal/drift/(\S+)\.csv", proc.stdout + proc.stderr)
-    # named by the potential the runs use (Morse, Phi: morse+), not by the shorthand's phi0
-    assert drift_jobs and all("_morse+_" in name and "phi0" not in name
-                              for name in drift_jobs), drift_jobs
+    jobs = planned_jobs(proc.stdout + proc.stderr)
+    assert {"thermal_single_pass_batch", "thermal_equilibration_run",
+            "thermal_solvers"} <= set(jobs), sorted(jobs)
+    drift_jobs = [re.fullmatch(r"results/runs/thermal/drift/(\S+)\.csv", p).group(1)
+                  for p in jobs["thermal_drift_run"]]
+    # named by the potential the runs use (morse+: Phi, morse-: its mirror), not by the
+    # shorthand's phi0; each sign's jobs the same series and seeds, none planned twice
+    plus = sorted(n.rsplit("_", 1)[0] for n in drift_jobs if "_morse+_" in n)
+    minus = sorted(n.rsplit("_", 1)[0] for n in drift_jobs if "_morse-_" in n)
+    assert plus and len(plus) + len(minus) == len(set(drift_jobs)) == len(drift_jobs)
+    assert [n.replace("morse+", "morse-") for n in plus] == minus, (plus, minus)
+    assert not [n for n in drift_jobs if "phi0" in n], drift_jobs

@@ -15,6 +15,7 @@ from snakemake.utils import validate
 
 from chaindrag._config_relations import MAX_SWEEP, sweep_size, sweep_speeds
 from chaindrag.config import config_digest
+from chaindrag.interactions.config import mirror_spec
 
 
 def deep_merge(base, override):
@@ -131,33 +132,24 @@ _check_kernel(config["health"]["solvers"]["kernel"], None, config["health"]["sol
 
 # ------------------------------------------------------------- pair potentials (issue 14)
 # A section's potential is the Gaussian shorthand phi0, lam or its `interaction:` mapping. A run
-# the shorthand makes with phi0 < 0 uses the mirror -Phi: the signed amplitude negated (the
-# kinds below; morse and lennard_jones have none and such runs are skipped). A gaussian mapping
-# is turned back into the shorthand (the same runs, paths and numbers).
-_AMPLITUDE = {"gaussian": "phi0", "lorentzian": "A", "yukawa": "Q"}  # = interactions.KINDS
-
-
+# the shorthand makes with phi0 < 0 uses the mirror -Phi (mirror_spec: the signed amplitude
+# negated, for morse and lennard_jones the sign flipped, the spec then naming it as the mirror's
+# provenance does). A gaussian mapping is turned back into the shorthand (the same runs, paths
+# and numbers).
 def potential_run(section, run, phi0):
-    """``run`` (holding lam) with the section's potential for the shorthand's signed ``phi0``;
-    None when the interaction has no mirror for phi0 < 0."""
+    """``run`` (holding lam) with the section's potential for the shorthand's signed ``phi0``."""
     spec = section.get("interaction")
     if spec is None:
         return dict(run, phi0=phi0)
     rest = {k: v for k, v in run.items() if k not in ("phi0", "lam", "interaction")}
     if spec["kind"] == "gaussian":
         return dict(rest, phi0=spec["phi0"] if phi0 > 0 else -spec["phi0"], lam=spec["lam"])
-    if phi0 > 0:
-        return dict(rest, interaction=spec)
-    amplitude = _AMPLITUDE.get(spec["kind"])
-    if amplitude is None:
-        return None
-    return dict(rest, interaction=dict(spec, **{amplitude: -spec[amplitude]}))
+    return dict(rest, interaction=spec if phi0 > 0 else mirror_spec(spec))
 
 
 def potential_runs(section, runs_and_signs):
-    """[potential_run(section, run, phi0) for (run, phi0)], the skipped ones left out."""
-    out = [potential_run(section, run, phi0) for run, phi0 in runs_and_signs]
-    return [r for r in out if r is not None]
+    """[potential_run(section, run, phi0) for (run, phi0)]."""
+    return [potential_run(section, run, phi0) for run, phi0 in runs_and_signs]
 
 
 def with_interaction(section, params):
@@ -190,9 +182,6 @@ def _trajectory_figure(figure, section, base, phis, v0, tau_max):
     else the potential's kind) and hashes the runs' shared inputs; name is phi0_<signed phi0>
     (a Gaussian) or <kind>+ / <kind>- (Phi or its mirror), the potential the run uses."""
     runs = [(phi0, potential_run(section, base, float(phi0))) for phi0 in phis]
-    runs = [(phi0, run) for phi0, run in runs if run is not None]
-    if not runs:
-        return {}
     tag = (f"alpha{fmt(section['alpha'])}_{potential_name(runs[0][1], None, 'lam{lam}')}"
            f"_v0{fmt(v0)}_tau{fmt(tau_max)}_d{section['d']}"
            f"_{short_hash(with_interaction(section, base))}")
@@ -322,8 +311,6 @@ def _drift_batches(continued):
         size, cap = c["batch_size"], ""
     for sign in (1.0, -1.0):
         first = potential_run(c, base, sign * c["phi0"])
-        if first is None:  # the interaction has no mirror -Phi: no attractive runs
-            continue
         # the runs carry the potential (shorthand or spec), so the hash below names it
         runs = [dict(first, v0=v) for v in sweep(c["v0"], "fig8.v0")]
         tag = (f"alpha{fmt(c['alpha'])}_{potential_name(first, sign)}"
@@ -371,11 +358,7 @@ def health_check(name):
     picks Phi or its mirror (energy, solvers; the drive job runs both signs itself)."""
     h = config["health"][name]
     if name in ("energy", "solvers") and "interaction" in h:
-        run = potential_run(h, h, h["phi0"])
-        if run is None:
-            raise ValueError(f"health.{name}: phi0 < 0 asks for the mirror of a "
-                             f"{h['interaction']['kind']} potential, which has none")
-        return run
+        return potential_run(h, h, h["phi0"])
     return h
 
 

@@ -1,6 +1,8 @@
 # Paths and job parameters of the potentials branch (potentials.smk), from config
 # potentials: one branch per potential, named by its label and a hash of its inputs.
 
+from chaindrag.interactions.config import KINDS
+
 
 def _potential_batches():
     """{(label, tag, batch text): single_pass_run keyword arguments}, one tag per potential."""
@@ -13,7 +15,8 @@ def _potential_batches():
         runs = [dict(common, v0=v) for v in sweep(c["v0"], "potentials.v0")]
         # one run that cannot pass; a negative amplitude has no barrier (the channels' the
         # job checks, naming the key)
-        if "below_capture" in c and spec.get(_AMPLITUDE.get(spec["kind"], ""), 1.0) > 0:
+        amplitude = KINDS[spec["kind"]][1]
+        if "below_capture" in c and (amplitude is None or spec[amplitude] > 0):
             runs.insert(0, dict(common, v0_over_capture=c["below_capture"]))
         tag = f"n{len(runs)}_{short_hash(runs)}"
         for i, batch in enumerate(chunks(runs, c["batch_size"])):

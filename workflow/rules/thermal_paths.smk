@@ -25,22 +25,16 @@ def _thermal_common(section, keys):
                 solver=TH["solver"])
 
 
-def _one_sign_potential(name, section, run):
+def _one_sign_potential(section, run):
     """``run`` with the section's potential (potential_run, common.smk) for its one signed
-    phi0; a phi0 < 0 with an interaction that has no mirror -Phi is refused here."""
-    out = potential_run(section, run, float(section["phi0"]))
-    if out is None:
-        raise ValueError(f"thermal.{name}: interaction kind {section['interaction']['kind']!r} "
-                         f"has no mirror -Phi, so phi0 must be > 0 (its sign picks Phi or "
-                         f"-Phi), got phi0 = {section['phi0']!r}")
-    return out
+    phi0: phi0 < 0 runs the mirror -Phi."""
+    return potential_run(section, run, float(section["phi0"]))
 
 
 def _thermal_single_pass_jobs():
     """{name: list of thermal_single_passes() keyword dicts}, one entry per seed batch."""
     c = TH["single_pass"]
-    base = _one_sign_potential("single_pass", c,
-                               _thermal_common(c, ("alpha", "lam", "mu", "run_length")))
+    base = _one_sign_potential(c, _thermal_common(c, ("alpha", "lam", "mu", "run_length")))
     jobs = {}
     for series, temp, st in _thermal_series(c):
         seeds = [0] if st == "rest" else list(range(c["seeds"]))
@@ -66,7 +60,7 @@ def _seed_batches(seeds, per_job):
 def _thermal_equilibration_jobs():
     """{name: list of thermal_equilibration() keyword dicts}, one per (start, seed batch)."""
     c = TH["equilibration"]
-    base = _one_sign_potential("equilibration", c, _thermal_common(
+    base = _one_sign_potential(c, _thermal_common(
         c, ("alpha", "lam", "mu", "omega_T", "statistics", "v_hot", "spacing", "tau_max",
             "series_dtau")))
     base["n_particles"] = c["particles"]
@@ -96,8 +90,6 @@ def _thermal_drift_jobs():
     n = len(c["v0"])
     for phi0 in _signs(c["phi0"]):
         signed = potential_run(c, base, phi0)
-        if signed is None:
-            continue
         for series, temp, st in _thermal_series(c):
             # the chain at rest has no realization: one job, seed 0
             for seeds in ([[0] * n] if st == "rest" else
@@ -133,7 +125,7 @@ THERMAL_JOBS = {"single_pass": _thermal_single_pass_jobs(),
                 "drift": _thermal_drift_jobs(),
                 "drag": _thermal_drag_jobs()}
 THERMAL_SAMPLER = canon(dict(TH["sampler"], omega_fast=TH["omega_fast"]))
-THERMAL_SOLVERS = canon(_one_sign_potential("solvers", TH["solvers"], {
+THERMAL_SOLVERS = canon(_one_sign_potential(TH["solvers"], {
     k: v for k, v in TH["solvers"].items() if k not in ("kernel", "phi0", "interaction")}))
 _check_kernel(TH["solvers"]["kernel"], None, TH["solvers"]["tau_max"], "thermal.solvers")
 

@@ -8,11 +8,12 @@ form as ``interaction:`` (schema ``$defs/interaction``)::
     interaction: {kind: morse, D: 1.0, a: 0.5, r0: 6.0, h: 4.0}
 
 :func:`interaction_from_config` builds that potential, insisting on exactly the kind's
-parameters (:data:`KINDS`); :func:`mirror_spec` gives the spec of -Phi where the kind has a
-signed amplitude (a run the shorthand makes with phi0 < 0 uses it), and :func:`negated` gives
--Phi of any potential, exactly: the amplitude negated, for Morse and Lennard-Jones (depths
-> 0) their ``sign`` flipped (a provenance field, absent at +1), for a user potential its
-functions negated (the same checks and table settings, so the same table negated).
+parameters (:data:`KINDS`; Morse and Lennard-Jones also an optional ``sign``);
+:func:`mirror_spec` gives the spec of -Phi (a run the shorthand makes with phi0 < 0 uses it):
+the signed amplitude negated, for Morse and Lennard-Jones (depths > 0) their ``sign`` flipped
+(absent at +1, as in their provenance). :func:`negated` gives -Phi of any potential, exactly:
+a built-in kind's by :func:`mirror_spec`, a user potential's by its functions negated (the
+same checks and table settings, so the same table negated).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..params import ParameterError
-from ._base import Interaction
+from ._base import Interaction, check_sign
 from ._bell import Gaussian, Lorentzian
 from ._channel import LennardJones, Morse, Yukawa
 from ._kinds import FORCE_FLOOR
@@ -36,8 +37,8 @@ BUILT_IN: dict[str, type[Interaction]] = {
     "lennard_jones": LennardJones, "yukawa": Yukawa}
 
 #: kind -> (its parameters in config.yaml, the signed amplitude or None): the amplitude
-#: negated gives -Phi; Morse and Lennard-Jones have positive depths only, so config.yaml has
-#: no mirror of them (the workflow runs none); :func:`negated` flips their ``sign`` instead.
+#: negated gives -Phi; the kinds without one (Morse, Lennard-Jones: depths > 0) take an
+#: optional ``sign`` (+1 Phi, -1 its mirror -Phi), the one :func:`mirror_spec` flips.
 KINDS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "gaussian": (("phi0", "lam"), "phi0"),
     "lorentzian": (("A", "b"), "A"),
@@ -91,7 +92,8 @@ def interaction_from_config(spec: Mapping[str, Any]) -> Interaction:
     spec : mapping
         ``kind`` (gaussian, lorentzian, morse, lennard_jones, yukawa) and exactly that kind's
         parameters (gaussian: phi0, lam; lorentzian: A, b; morse: D, a, r0, h;
-        lennard_jones: epsilon, s, h; yukawa: Q, screening_length, h).
+        lennard_jones: epsilon, s, h; yukawa: Q, screening_length, h); morse and
+        lennard_jones also take ``sign`` (+1: Phi, the default; -1: its mirror -Phi).
 
     Returns
     -------
@@ -107,49 +109,54 @@ def interaction_from_config(spec: Mapping[str, Any]) -> Interaction:
     --------
     >>> interaction_from_config({"kind": "morse", "D": 1.0, "a": 0.5, "r0": 6.0, "h": 4.0})
     Morse(D=1.0, a=0.5, r0=6.0, h=4.0)
+    >>> interaction_from_config({"kind": "morse", "D": 1, "a": 0.5, "r0": 6, "h": 4, "sign": -1})
+    Morse(D=1.0, a=0.5, r0=6.0, h=4.0, sign=-1.0)
     """
-    names, _ = _kind(spec)
-    given = set(spec) - {"kind"}
-    if given != set(names):
-        missing, extra = sorted(set(names) - given), sorted(given - set(names))
+    names, amplitude = _kind(spec)
+    given, optional = set(spec) - {"kind"}, {"sign"} if amplitude is None else set()
+    if not set(names) <= given <= set(names) | optional:
+        missing, extra = sorted(set(names) - given), sorted(given - set(names) - optional)
         raise ParameterError(f"interaction of kind {spec['kind']!r} takes {', '.join(names)}"
+                             + (" and optionally sign" if optional else "")
                              + (f"; missing {', '.join(missing)}" if missing else "")
                              + (f"; unknown {', '.join(extra)}" if extra else ""))
-    return from_provenance({"kind": spec["kind"], **{n: float(spec[n]) for n in names}})
+    # sign as given: the class refuses anything but +-1 (True and "1" included)
+    return from_provenance({"kind": spec["kind"], **{n: float(spec[n]) for n in names},
+                            **{k: spec[k] for k in optional & given}})
 
 
-def mirror_spec(spec: Mapping[str, Any]) -> dict | None:
-    """The spec of -Phi (the signed amplitude negated), or None for a kind without one.
+def mirror_spec(spec: Mapping[str, Any]) -> dict:
+    """The spec of -Phi: the signed amplitude negated, or the ``sign`` flipped.
 
     Parameters
     ----------
     spec : mapping
-        An ``interaction:`` mapping.
+        An ``interaction:`` mapping, or a built-in potential's provenance.
 
     Returns
     -------
-    dict or None
-        The mirrored spec; None for morse and lennard_jones (positive depths only).
+    dict
+        The mirrored spec: gaussian, lorentzian, yukawa with phi0, A or Q negated (of the
+        type given: a config's path hashes name it); morse, lennard_jones with ``sign``
+        flipped, ``"sign": -1.0`` for -Phi and left out for Phi, as their provenance has it
+        (so the spec of a mirror run names it as :func:`negated`'s provenance does).
+        Mirrored twice: the spec, without a ``sign`` given as +1.
 
     Raises
     ------
     chaindrag.params.ParameterError
-        An unknown kind.
+        An unknown kind, or a ``sign`` other than +-1.
+
+    Examples
+    --------
+    >>> mirror_spec({"kind": "morse", "D": 1.0, "a": 0.5, "r0": 6.0, "h": 4.0})
+    {'kind': 'morse', 'D': 1.0, 'a': 0.5, 'r0': 6.0, 'h': 4.0, 'sign': -1.0}
     """
     amplitude = _kind(spec)[1]
-    if amplitude is None:
-        return None
-    return {**spec, amplitude: -float(spec[amplitude])}
-
-
-def _mirror_provenance(spec: Mapping[str, Any]) -> dict:
-    """The provenance of -Phi for a built-in kind's provenance: the signed amplitude negated,
-    or (Morse, Lennard-Jones) the ``sign`` flipped, left out at +1 as the classes do."""
-    amplitude = KINDS[spec["kind"]][1]
     if amplitude is not None:
-        return {**spec, amplitude: -float(spec[amplitude])}
+        return {**spec, amplitude: -spec[amplitude]}
     out = {k: v for k, v in spec.items() if k != "sign"}
-    sign = -float(spec.get("sign", 1.0))
+    sign = -check_sign(spec.get("sign", 1.0))
     return out if sign == 1.0 else {**out, "sign": sign}
 
 
@@ -207,10 +214,9 @@ def negated(interaction: Interaction) -> Interaction:
         Exactly -Phi (energy, force, kernel values and Phi_k: the original's negated, bit
         for bit), and ``negated(negated(x)) == x``:
 
-        * Gaussian, Lorentzian, Yukawa: the same kind with its signed amplitude negated
-          (as :func:`mirror_spec`);
-        * Morse, Lennard-Jones: the same kind with its ``sign`` flipped (closed forms kept;
-          the provenance names ``"sign": -1.0``, and :func:`from_provenance` rebuilds it);
+        * built-in kinds: the potential of :func:`mirror_spec` of its provenance, closed
+          forms kept (Gaussian, Lorentzian, Yukawa: the signed amplitude negated; Morse,
+          Lennard-Jones: the ``sign`` flipped, the provenance naming ``"sign": -1.0``);
         * user potentials: a :class:`~chaindrag.interactions.UserPotential` of the negated
           functions with the original's length, decay_range and table_rtol (its label "-"
           and the original's provenance as JSON); negated again, the original object.
@@ -236,7 +242,7 @@ def negated(interaction: Interaction) -> Interaction:
                              f"{interaction!r}")
     spec = interaction.provenance()
     if type(interaction) is BUILT_IN.get(spec["kind"]):
-        return from_provenance(_mirror_provenance(spec))
+        return from_provenance(mirror_spec(spec))
     label = "-" + json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str)
     if isinstance(interaction, UserPotential):
         return _negated_user(interaction, label)

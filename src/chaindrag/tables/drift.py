@@ -209,14 +209,13 @@ def _signed_potentials(phi0: float, lam: float,
     functions, the table's potential columns) per sign.
 
     The Gaussian shorthand gives +-phi0 (a gaussian ``interaction:`` spec is turned back into
-    it: the same numbers); another spec gives Phi and its mirror -Phi (left out for a kind
-    without one), with phi0 = Phi(0), lam = the force width and ``interaction`` (JSON).
+    it: the same numbers); another spec gives Phi and its mirror -Phi
+    (:func:`~chaindrag.interactions.mirror_spec`), with phi0 = Phi(0), lam = the force width and ``interaction`` (JSON).
     """
     if interaction is not None:
         phi0, lam, inter = resolve(None, None, interaction_from_config(interaction))
         if inter is not None:
-            mirror = mirror_spec(interaction)
-            inters = [inter] + ([] if mirror is None else [interaction_from_config(mirror)])
+            inters = [inter, interaction_from_config(mirror_spec(interaction))]
             return [(dict(interaction=x), dict(phi0=x.phi_at_zero, lam=x.width,
                                                interaction=provenance_text(x)))
                     for x in inters]
@@ -233,7 +232,7 @@ def fig8c_tables(table: PathLike, drift: PathLike, *, alpha: float, phi0: float,
 
     With an ``interaction`` spec (:func:`chaindrag.interactions.interaction_from_config`)
     Eq. (33) and the drift speeds are those of that potential (broadened: of the potential
-    and its mirror, if any); the script variant is the Gaussian's only (NaN then), and
+    and its mirror); the script variant is the Gaussian's only (NaN then), and
     phi0 and lam are Phi(0) and the force width, an ``interaction`` column naming it.
     """
     v = np.geomspace(v_min, v_max, n_points)
@@ -267,8 +266,8 @@ def fig9_table(table: PathLike, *, alpha: float, phi0: float, lam: float, mu: fl
 
     A repulsive curve starts at (1 + capture_margin) x the capture speed, an attractive one
     at ``v_min_attractive``. With an ``interaction`` spec the curves are those of that
-    potential and its mirror (if any; a curve starts at the capture speed where the
-    potential has a barrier), phi0 and lam are Phi(0) and the force width, an
+    potential and its mirror (a curve starts at the capture speed where the potential
+    has a barrier), phi0 and lam are Phi(0) and the force width, an
     ``interaction`` column naming it.
     """
     frames = []

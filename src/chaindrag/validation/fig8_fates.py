@@ -78,7 +78,8 @@ def _decision_note(runs: _Fig8Runs, g: pd.DataFrame) -> str:
 
 
 def _capture_rows(runs: _Fig8Runs) -> list[dict]:
-    """Repulsive runs started below the capture speed (with the bias's bias/2) are captured."""
+    """Runs of a potential with a barrier (repulsive) started below its capture speed (with
+    the bias's bias/2) are captured."""
     barrier = barriers(runs.df)
     rep = runs.df[barrier > 0]
     claim = Claim(FIG, "repulsive runs started below the capture speed are captured")
@@ -92,8 +93,11 @@ def _capture_rows(runs: _Fig8Runs) -> list[dict]:
         return [claim.na("no repulsive run started below the capture speed")]
     bad = below[below["fate"].astype(str) != "captured"]
     what = "Phi_max" if "interaction" in rep.columns else "Phi0"
+    # one capture speed per barrier: a Morse channel and its mirror both have one
+    speeds = ", ".join(f"{_g(v)} (Phi0 = {_g(p)})"
+                       for p, v in sorted(set(zip(rep["phi0"].to_numpy(float), vcb))))
     return [claim.row("captured", f"{len(below) - len(bad)} of {len(below)} captured", "all",
                       not len(bad),
-                      f"capture speed sqrt(8 pi^2 ({what} - bias/2)/mu) = {_g(vcb[0])}"
+                      f"capture speed sqrt(8 pi^2 ({what} - bias/2)/mu) = {speeds}"
                       + (f"; not captured: v0 = {', '.join(_g(x) for x in bad['v0'])}"
                          if len(bad) else ""))]
