@@ -70,7 +70,7 @@ def _check_first_site(value) -> int | None:
 def needed_n_max(reach: float, alpha: float) -> int:
     """The smallest kernel store n_max the solver takes for a potential of ``reach``: the
     tracked masses hold those within reach of a particle and two more on either side."""
-    return 2 * (int(math.ceil(reach / alpha)) + 2)
+    return 2 * (math.ceil(min(reach / alpha, 2.0**62)) + 2)  # capped: reach/alpha may be inf
 
 
 def _tracked_segment(store, job: SolverJob) -> tuple[int, int]:
