@@ -213,7 +213,9 @@ def transparent_ends(omega_fast: float = 10.0, d: int = 60, k0: int = 33, tol: f
     if err > 10.0 * tol:
         warnings.warn(f"transparent ends at omega_fast={omega_fast:g}, d={d} reach {err:.2g} of "
                       f"the largest kernel, not tol={tol:g}: the runs are exact to about that "
-                      f"(a larger k0 helps: {k0} now)", TransparentEndsWarning, stacklevel=2)
+                      f"(k0 = {k0}; the contour's legs cancel M = "
+                      f"{data['attrs'].get('cancellation', math.nan):.3g}-fold, and where ~1e-16 M "
+                      "is the floor a larger k0 lowers M)", TransparentEndsWarning, stacklevel=2)
     return TransparentEnds(omega_fast=omega_fast, d=d, c=data["c"], k0=k0, tol=tol,
                            direct=np.ascontiguousarray(data["direct"]), z=data["z"],
                            alpha=data["alpha"], beta=data["beta"],
