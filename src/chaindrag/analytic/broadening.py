@@ -34,15 +34,19 @@ _MAX_IMAGES = 256  # chain masses on either side summed in a general potential's
 _GAUSSIAN_SIGMAS = math.sqrt(2.0 * math.log(1e17))  # exp(-s^2/2) = 1e-17
 _CELL_NODES = 2048  # trapezoid intervals on the half cell: spectral for a smooth periodic v(x)
 _COLUMNS = 256  # points per block of a cell potential's image sum (see _image_sum)
+_STEP = 0.125  # the first tanh-sinh step (see _time_average)
+_HALVINGS = 4  # of the step at most: 1/128
+_SETTLED = 1e-7  # relative change on halving the step below which a speed is done
 
 
-def _tanh_sinh(n_half: int, h: float):
-    """tanh-sinh nodes on [0, 1] as (distance from 0, distance from 1, weight)."""
-    t = h * np.arange(-n_half, n_half + 1)
+def _tanh_sinh(t, h: float):
+    """tanh-sinh nodes at the t's of step h on [0, 1] as (distance from 0, distance from 1,
+    weight)."""
     u = 0.5 * math.pi * np.sinh(t)
-    left = 1.0 / (1.0 + np.exp(-2.0 * u))  # = (1 + tanh u)/2, accurate near 0
-    right = 1.0 / (1.0 + np.exp(2.0 * u))  # = (1 - tanh u)/2, accurate near 1
-    wts = h * 0.5 * math.pi * np.cosh(t) / (2.0 * np.cosh(u) ** 2)
+    with np.errstate(over="ignore"):  # far nodes: distance 0, weight 0
+        left = 1.0 / (1.0 + np.exp(-2.0 * u))  # = (1 + tanh u)/2, accurate near 0
+        right = 1.0 / (1.0 + np.exp(2.0 * u))  # = (1 - tanh u)/2, accurate near 1
+        wts = h * 0.5 * math.pi * np.cosh(t) / (2.0 * np.cosh(u) ** 2)
     return left, right, wts
 
 
@@ -116,28 +120,70 @@ def _crossings(vv, w_row, xs, tc, speed2: Callable) -> np.ndarray:
     return 0.5 * (lo + hi)
 
 
-def _half_cell_nodes(vv, w_row, xs, tang, omega_t, speed2: Callable, log_weight: Callable,
-                     alpha, rule):
-    """Quadrature nodes of one midpoint speed: (speeds v(x), weights dx / v(x)).
-
-    [0, alpha/2] is split where v(x) crosses a tangency speed whose term weighs above 1e-18
-    of the cell's largest, and each piece gets the tanh-sinh ``rule``; nodes within
-    1e-13 alpha of a cut are dropped.
-    """
-    left, right, wts = rule
+def _half_cell_cuts(vv, w_row, xs, tang, omega_t, speed2: Callable, log_weight: Callable,
+                    alpha):
+    """Ends of the pieces of [0, alpha/2] for one midpoint speed: split where v(x) crosses a
+    tangency speed whose term weighs above 1e-18 of the cell's largest."""
     lo_w, hi_w = np.min(w_row), np.max(w_row)
     floor = np.max(log_weight(w_row, 1.0)) - 41.0
     tc = tang[(tang > lo_w) & (tang < hi_w) & (log_weight(tang, omega_t) > floor)]
     cuts = [0.0, 0.5 * alpha]
     if tc.size:
         cuts.extend(_crossings(vv, w_row, xs, tc, speed2))
-    cuts = np.unique(cuts)
+    return np.unique(cuts)
+
+
+def _half_cell_nodes(vv, cuts, speed2: Callable, alpha, rule):
+    """Quadrature nodes of one midpoint speed: (speeds v(x), weights dx / v(x)).
+
+    Each piece between ``cuts`` gets the tanh-sinh ``rule``; nodes within 1e-13 alpha of a
+    cut are dropped.
+    """
+    left, right, wts = rule
     a, b = cuts[:-1, None], cuts[1:, None]
     dl, dr = (b - a) * left[None, :], (b - a) * right[None, :]
     x = np.where(dl < dr, a + dl, b - dr)
     ok = np.minimum(dl, dr) > 1e-13 * alpha
     wx = np.sqrt(np.maximum(speed2(x[ok], vv), 0.0))
     return wx, ((b - a) * wts[None, :])[ok] / wx
+
+
+def _sums(rows, cuts, v_arr, speed2: Callable, alpha, rule, loss):
+    """(int Delta_bar(v(x)) dx / v(x), int dx / v(x)) by ``rule`` for the speeds ``rows``."""
+    nodes = [(i, *_half_cell_nodes(v_arr[i], cuts[i], speed2, alpha, rule)) for i in rows]
+    own = np.concatenate([np.full(wx.size, i) for i, wx, _ in nodes])
+    w_all = np.concatenate([wx for _, wx, _ in nodes])
+    wt_all = np.concatenate([wt for _, _, wt in nodes])
+    return (np.bincount(own, weights=wt_all * loss(w_all), minlength=v_arr.size),
+            np.bincount(own, weights=wt_all, minlength=v_arr.size))
+
+
+def _time_average(v_arr, passable, cuts, speed2: Callable, alpha, n_points, loss):
+    """The time-weighted mean of Eq. (33) over the half cell, step halved until it settles.
+
+    Tanh-sinh with step h over |t| <= n_points/8 (h = 1/8 first): its error falls like
+    e^{-c/h}, c set by how near the real axis the integrand's singularities lie against
+    the piece's length (a Morse or Lennard-Jones channel offset h = 4 against the half
+    cell: 1e-7 to 1e-6 at h = 1/8). Halving h keeps the old nodes (their sums halved) and
+    adds the odd ones; a speed stops once the change is below :data:`_SETTLED` (the new
+    error ~ its square), or after :data:`_HALVINGS` halvings.
+    """
+    rows = np.nonzero(passable)[0]
+    h = _STEP
+    num, den = _sums(rows, cuts, v_arr, speed2, alpha,
+                     _tanh_sinh(h * np.arange(-n_points, n_points + 1), h), loss)
+    for level in range(1, _HALVINGS + 1):
+        h, n_half = 0.5 * h, n_points * 2**level
+        n_new, d_new = _sums(rows, cuts, v_arr, speed2, alpha,
+                             _tanh_sinh(h * np.arange(1 - n_half, n_half, 2), h), loss)
+        old = num[rows] / den[rows]
+        num[rows] = 0.5 * num[rows] + n_new[rows]
+        den[rows] = 0.5 * den[rows] + d_new[rows]
+        new = num[rows] / den[rows]
+        rows = rows[np.abs(new - old) > _SETTLED * np.abs(new)]
+        if rows.size == 0:
+            break
+    return np.where(passable, num / np.where(den > 0, den, 1.0), np.nan)
 
 
 def _cell_args(v, phi0, lam, alpha, mu, interaction):
@@ -227,9 +273,9 @@ def broadened_steady_state_loss(v, phi0: float | None = None, lam: float | None 
     omega_fast : float
         Band top, > 1.
     n_points : int
-        Half the number of tanh-sinh nodes per piece of the half cell, in [8, 4096]
-        (:data:`MAX_POINTS`; with the step 1/8 the nodes beyond ~50 already sit on the
-        piece's ends in float64, with weights that underflow: more add only cost).
+        The tanh-sinh range |t| <= n_points/8 per piece of the half cell, in [8, 4096]
+        (:data:`MAX_POINTS`; beyond ~50 the nodes already sit on the piece's ends in
+        float64, with weights that underflow: more add only cost).
     interaction : Interaction, optional
         Any pair potential of :mod:`chaindrag.interactions` instead of ``phi0, lam``
         (keyword only; a :class:`~chaindrag.interactions.Gaussian` takes the Gaussian path).
@@ -271,8 +317,9 @@ def broadened_steady_state_loss(v, phi0: float | None = None, lam: float | None 
     crosses a tangency speed (:func:`~chaindrag.analytic.spike_speeds`, both band edges).
     ``[0, alpha/2]`` is split at every such crossing whose Eq. (33) term weighs above
     ``e^{-41}`` of the cell's largest (located on a 4001-point grid, refined by bisection)
-    and each piece is integrated with a tanh-sinh rule (``2 n_points + 1`` nodes, step
-    1/8), which handles algebraic end-point singularities; nodes within 1e-13 alpha of a
+    and each piece is integrated with a tanh-sinh rule (step 1/8, halved up to 4 times
+    until the result changes by < 1e-7 relative), which handles algebraic end-point
+    singularities; nodes within 1e-13 alpha of a
     crossing (where v(x) rounds to the tangency speed) are dropped, a relative error of
     order 1e-6.
     """
@@ -294,17 +341,10 @@ def broadened_steady_state_loss(v, phi0: float | None = None, lam: float | None 
                                            float(np.max(w_grid[passable])))
     else:
         tang = omega_t = np.empty(0)
-    rule = _tanh_sinh(n_points, 0.125)
-    res = np.full(v_arr.size, np.nan)
-    nodes = [(i, *_half_cell_nodes(v_arr[i], w_grid[i], xs, tang, omega_t, speed2, log_weight,
-                                   alpha, rule)) for i in np.nonzero(passable)[0]]
-    if nodes:
-        own = np.concatenate([np.full(wx.size, i) for i, wx, _ in nodes])
-        w_all = np.concatenate([wx for _, wx, _ in nodes])
-        wt_all = np.concatenate([wt for _, _, wt in nodes])
-        num = np.bincount(own, weights=wt_all * loss(w_all), minlength=v_arr.size)
-        den = np.bincount(own, weights=wt_all, minlength=v_arr.size)
-        res = np.where(passable, num / np.where(den > 0, den, 1.0), np.nan)
+    cuts = {i: _half_cell_cuts(v_arr[i], w_grid[i], xs, tang, omega_t, speed2, log_weight,
+                               alpha) for i in np.nonzero(passable)[0]}
+    res = (_time_average(v_arr, passable, cuts, speed2, alpha, n_points, loss)
+           if np.any(passable) else np.full(v_arr.size, np.nan))
     return out(res.reshape(np.shape(v)))
 
 
