@@ -42,6 +42,18 @@ arises (the bulk step everywhere misses by 1e-10 to 1e-8), is set from tol / max
 8 more nodes at (1.2, 400). Rounding still leaves ~1e-16 M; a larger k0 lowers M
 (~k0^-2.5: 1700, 285, 56 at k0 = 33, 64, 128 at (1.2, 400)).
 
+Large d. The band scales like 1/d (phi_b = 2 pi/d), k0 does not: at (10, 6000) the
+kernel peaks at lag 2182 (2.3/phi_b, 3.7e-4), inside the history, where the bulk step's
+e^{-pi^2/h} = 1e-13 comes with a prefactor ~40 (the Poisson term of an x^{1/2} leg is
+~|Gamma(3/2 - 2 pi i/h)| ~ 50 e^{-pi^2/h}; at d <= 400 the lags it hits are far below the
+peak). Measured at (10, 6000), k0 = 33, relative to the true max|K|: 3.7e-12 at lags
+1900..6000 (step 0.25 there: 1.7e-13; x_min, the tail node and the reference are not it:
+x_min 1e-14 changes nothing, dtbc_kernel_at agrees with a 40-digit mpmath band integral
+to 3e-15 of ``peak``), plus a rounding floor ~2e-12 at lags 33..64 (M = 3.5e5 of the true
+peak). k0 = 256 with step 0.25: 1.4e-13, 176 exponentials. ``peak`` (lags <= 4 k0) is
+there 10x below the true max, so ``cancellation`` and the errors quoted against it are
+10x larger (3.6e6; 3.8e-11).
+
 J has rank one (the two sheets differ in the principal root only, and both symbols map
 the spurious modes alike): J = alpha beta^T with beta the coefficients of
 prod_{m>=2}(lambda - lambda_m) (beta_0 = 1 at the edge site R, beta_1 = -(sum of the

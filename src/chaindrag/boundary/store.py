@@ -176,7 +176,13 @@ def transparent_ends(omega_fast: float = 10.0, d: int = 60, k0: int = 33, tol: f
         2.4e-13 at the tested pairs up to d = 400, where the two band-edge legs cancel
         (``attrs["cancellation"]`` = M, 1700 at (1.2, 400): 160 exponentials there, not 152).
         Rounding leaves ~1e-16 M, so a tol below that misses (2.3e-13 for tol = 1e-14 at
-        (1.2, 400)); a :class:`TransparentEndsWarning` says so beyond 10 tol.
+        (1.2, 400)); a :class:`TransparentEndsWarning` says so beyond 10 tol. At large d
+        the default misses: 3.8e-11 at (10, 6000) (3.6e-13 at (10, 1500)), because the
+        kernel then peaks inside the history (lag ~2.3 d/(2 pi)) where the bulk step's
+        error (~40 e^{-pi^2/h}) and the legs' cancellation (M = 3.6e6) meet it, and the
+        reference peak (lags <= 4 k0) is 10x below the true max; see
+        :mod:`~chaindrag.boundary.compress` ("Large d"). There k0 = 256 and
+        ``history_exponentials(c, 256, step=0.25)`` reach 1.4e-13 of the true max.
     cache_dir : path, optional
         Directory to keep the result in (``dtbc_*.npz``) and reuse it from.
 
