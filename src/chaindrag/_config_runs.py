@@ -165,17 +165,16 @@ def _kernel_solver_refusals(config: Mapping, build):
 def _capture_refusals(config: Mapping, build):
     """potentials.below_capture adds a run at that fraction of each potential's capture
     speed, which the job refuses for a potential without a barrier (capture speed 0), and
-    the solvers for too coarse a time step. The workflow adds none for a negative amplitude
-    (no barrier either): left out here too."""
+    the solvers for too coarse a time step. The workflow adds none for a non-positive
+    amplitude (interactions.config.signed_positive): left out here too."""
     p = config.get("potentials")
     if not isinstance(p, Mapping) or "below_capture" not in p:
         return
-    from .interactions.config import KINDS
+    from .interactions.config import signed_positive
     from .params import ChainParams
 
     for label, spec in p["interactions"].items():
-        amplitude = KINDS[spec["kind"]][1]
-        if amplitude is not None and spec[amplitude] < 0:
+        if not signed_positive(spec):  # the workflow's rule: no such run
             continue
         key, inter = ("potentials", "interactions", label), build(spec)
         capture = inter.capture_speed(p["mu"])

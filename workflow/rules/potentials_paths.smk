@@ -1,7 +1,7 @@
 # Paths and job parameters of the potentials branch (potentials.smk), from config
 # potentials: one branch per potential, named by its label and a hash of its inputs.
 
-from chaindrag.interactions.config import KINDS
+from chaindrag.interactions.config import signed_positive
 
 
 def _potential_batches():
@@ -15,8 +15,7 @@ def _potential_batches():
         runs = [dict(common, v0=v) for v in sweep(c["v0"], "potentials.v0")]
         # one run that cannot pass; a negative amplitude has no barrier (the channels' the
         # job checks, naming the key)
-        amplitude = KINDS[spec["kind"]][1]
-        if "below_capture" in c and (amplitude is None or spec[amplitude] > 0):
+        if "below_capture" in c and signed_positive(spec):
             runs.insert(0, dict(common, v0_over_capture=c["below_capture"]))
         tag = f"n{len(runs)}_{short_hash(runs)}"
         for i, batch in enumerate(chunks(runs, c["batch_size"])):

@@ -125,6 +125,14 @@ def interaction_from_config(spec: Mapping[str, Any]) -> Interaction:
                             **{k: spec[k] for k in optional & given}})
 
 
+def signed_positive(spec: Mapping[str, Any]) -> bool:
+    """Whether a spec's signed amplitude is positive, or its kind has none (Morse,
+    Lennard-Jones: depths > 0, a barrier either way): the potentials the workflow's
+    ``potentials.below_capture`` adds a run for."""
+    amplitude = _kind(spec)[1]
+    return amplitude is None or spec[amplitude] > 0
+
+
 def mirror_spec(spec: Mapping[str, Any]) -> dict:
     """The spec of -Phi: the signed amplitude negated, or the ``sign`` flipped.
 
