@@ -21,9 +21,10 @@ import pytest
 
 from chaindrag._version import __version__
 from chaindrag.boundary import bare_chain, transparent_ends
-from chaindrag.boundary.kernel import (continuous_kernel, dtbc_kernel, dtbc_kernel_circle,
-                                       principal_kernel)
-from chaindrag.boundary.store import FORMAT_VERSION, _cache_path
+from chaindrag.boundary.kernel import (N_BASE, _band_quadrature, band_edges,
+                                       continuous_kernel, dtbc_kernel, dtbc_kernel_at,
+                                       dtbc_kernel_circle, exterior_symbol, principal_kernel)
+from chaindrag.boundary.store import FORMAT_VERSION, _cache_path, _stencil
 from chaindrag.params import ParameterError
 from chaindrag.solvers import simulate
 from chaindrag.solvers._common import front_margin
@@ -165,6 +166,29 @@ def test_compression_meets_its_requested_tolerance(ends_of, wf, d):
     assert ends.coupling_error <= 3.0 * TOL, (wf, d, ends.coupling_error)
 
 
+@pytest.mark.parametrize("d", [3000, 6000])
+def test_history_meets_tol_where_the_kernel_peaks_inside_it(ends_of, d):
+    # At large d the kernel peaks at lag ~2.3/phi_b (phi_b = 2 pi/d), far past k0 = 33,
+    # where the bulk step's error carries a prefactor ~50. Against the band integral at
+    # every lag to 12/phi_b and beyond, relative to the true peak: measured (2026-12-04)
+    # 8.9e-13 and 7.9e-13; format 4 (peak over lags <= 4 k0, bulk step from tol alone)
+    # 1.2e-12 and 5.5e-12.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ends = ends_of(10.0, d)
+    k_end = math.ceil(12.0 / band_edges(ends.c)[1])
+    ks = np.concatenate([np.arange(ends.k0, k_end),
+                         np.unique(np.geomspace(k_end, 1e5, 12).astype(np.int64))])
+    ref = dtbc_kernel_at(ends.c, ks)
+    peak = np.abs(ref[0, 0]).max()
+    assert ks[np.abs(ref[0, 0]).argmax()] > 8 * ends.k0  # the peak lies in the history
+    zk = ends.z[:, None] ** (ks[None, :] - ends.k0)
+    approx = np.einsum("jp,ip,pk->jik", ends.alpha, ends.beta, zk).real
+    weight = np.abs(ends.c[1:]) / abs(ends.c[1])  # as the sweep receives them
+    err = (weight[:, None, None] * np.abs(approx - ref)).max() / peak
+    assert err <= TOL, (d, err)
+
+
 def test_large_d_bare_segment_is_the_infinite_chain_to_its_rounding(ends_of):
     # The default accuracy, 1e-12 of the peak, cannot be checked here: the reference's own
     # rounding is 2.8e-12 (3.4e-12 with the data scaled by 0.7 instead of 3), and the
@@ -206,6 +230,23 @@ def test_band_integral_is_the_causal_inverse_z_transform(ends_of, wf, d):
     ends = ends_of(wf, d)
     np.testing.assert_allclose(ends.direct, band[..., : ends.k0], rtol=0,
                                atol=1e-13 * scale.max())
+
+
+@pytest.mark.parametrize("wf, d", [(40.0, 8), (1.5, 16)])
+def test_far_lags_at_small_d_are_the_band_integral_with_the_symbol_at_every_node(wf, d):
+    # Beyond 64 panels the symbol (smooth in q) is computed on 64 and interpolated onto the
+    # finer rule the sines need (a 1e5-lag check at (40, 8) took 45 s with roots at every
+    # node, 3 s now). Against the integral with the roots at every node of the same rule,
+    # relative to the peak; measured (2026-12-04) 3.4e-15 and 2.2e-15.
+    c = _stencil(wf, d)
+    ks = np.array([700, 2999, 5003])
+    q, phi, wts = _band_quadrature(c, int(ks.max()), None)
+    assert q.size > 24 * N_BASE  # the interpolated path
+    every_node = -(2.0 / math.pi) * np.tensordot(np.sin(np.multiply.outer(ks, phi)) * wts,
+                                                 exterior_symbol(c, q).imag, axes=(1, 0))
+    peak = np.abs(dtbc_kernel(c, 64)[0, 0]).max()
+    err = np.abs(dtbc_kernel_at(c, ks) - np.moveaxis(every_node, 0, -1)).max() / peak
+    assert err <= 1e-13, (wf, d, err)
 
 
 # ------------------------------------------------------------------------- cache/provenance

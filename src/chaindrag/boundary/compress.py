@@ -43,16 +43,19 @@ arises (the bulk step everywhere misses by 1e-10 to 1e-8), is set from tol / max
 (~k0^-2.5: 1700, 285, 56 at k0 = 33, 64, 128 at (1.2, 400)).
 
 Large d. The band scales like 1/d (phi_b = 2 pi/d), k0 does not: at (10, 6000) the
-kernel peaks at lag 2182 (2.3/phi_b, 3.7e-4), inside the history, where the bulk step's
-e^{-pi^2/h} = 1e-13 comes with a prefactor ~40 (the Poisson term of an x^{1/2} leg is
-~|Gamma(3/2 - 2 pi i/h)| ~ 50 e^{-pi^2/h}; at d <= 400 the lags it hits are far below the
-peak). Measured at (10, 6000), k0 = 33, relative to the true max|K|: 3.7e-12 at lags
-1900..6000 (step 0.25 there: 1.7e-13; x_min, the tail node and the reference are not it:
-x_min 1e-14 changes nothing, dtbc_kernel_at agrees with a 40-digit mpmath band integral
-to 3e-15 of ``peak``), plus a rounding floor ~2e-12 at lags 33..64 (M = 3.5e5 of the true
-peak). k0 = 256 with step 0.25: 1.4e-13, 176 exponentials. ``peak`` (lags <= 4 k0) is
-there 10x below the true max, so ``cancellation`` and the errors quoted against it are
-10x larger (3.6e6; 3.8e-11).
+kernel peaks at lag 2182 (2.3/phi_b), inside the history, where the bulk step's
+e^{-pi^2/h} comes with a prefactor ~50 (the Poisson term of an x^{1/2} leg is
+~|Gamma(3/2 - 2 pi i/h)| e^{-pi^2/h}; at d <= 400 the lags it hits are far below the peak).
+So ``peak`` is taken over lags up to 6/phi_b, and where the bulk lags (>= K_BULK) miss
+tol/2 against the band integral the bulk step is refined once from the measured error.
+Errors relative to the true peak (format 4, whose peak was over lags <= 4 k0 only, and
+which quoted 3.8e-11 at (10, 6000) against a peak 10x too low): (10, 1500) 3.1e-13 ->
+3.7e-13, (10, 3000) 1.2e-12 -> 8.9e-13 (h 0.31, 168 exponentials), (10, 6000) 5.5e-12 ->
+7.9e-13 (h 0.30, 176); d <= 400 unchanged or within 1.1x (the top step's M against the
+true peak), (10, 60) bit for bit. What is left at larger d is next to k0, from rounding
+times M (3.5e5 at (10, 6000)): 5e-12 at (10, 12000), 4.9e-12 at (1.2, 3000) (k0 = 64:
+9.9e-13 at (10, 12000); k0 = 128 at (1.2, 3000): 1.2e-12), and it is not ~M 1e-16
+exactly: a larger k0 lowers M but the top step near k0 then dominates.
 
 J has rank one (the two sheets differ in the principal root only, and both symbols map
 the spurious modes alike): J = alpha beta^T with beta the coefficients of
@@ -76,6 +79,7 @@ __all__ = ["HistoryExponentials", "history_exponentials", "compression_error"]
 
 CROSS_DECAY = 40.0  # X = CROSS_DECAY / k0: the dropped cross piece is < e^-40 for k >= k0
 X_TOP = 0.03  # above it the legs come near the conjugate band edges: finer step
+K_BULK = 256  # lags from here on are the bulk step's (x ~ 1/k < X_TOP / 8)
 LANES = 4  # nodes per edge come in multiples of LANES (both edges: 8 doubles, one zmm)
 
 
@@ -98,7 +102,7 @@ class HistoryExponentials:
     x_min : float
         Smallest decay rate -ln|z| asked for (the last nodes may lie below it).
     peak : float
-        max |K_{1,0}(k)| over lags k <= 4 k0: the scale of ``tol`` and of the errors.
+        max |K_{1,0}(k)| over lags k <= max(4 k0, K_BULK, 6/phi_b): the scale of ``tol`` and of the errors.
     cancellation : float
         M = sum_p |alpha[0, p] beta[0, p]| / peak: how far the terms exceed the kernel they
         sum to at lag k0 (relative errors of the terms count M times).
@@ -221,6 +225,21 @@ def _leg_exponentials(c: np.ndarray, k0: int, x: np.ndarray, quad: np.ndarray):
     return np.concatenate(zs), np.concatenate(alphas), np.concatenate(betas)
 
 
+def _reference(c: np.ndarray, k0: int) -> tuple[np.ndarray, float]:
+    """The exact kernels at lags 0..n, n = max(4 k0, K_BULK, 6/phi_b), and max|K_{1,0}|.
+
+    The kernel peaks near lag 2.3/phi_b (phi_b = 2 pi/d), inside the history at large d."""
+    n = max(4 * k0, K_BULK, math.ceil(6.0 / band_edges(c)[1]))
+    kern = dtbc_kernel(c, n)
+    return kern, float(np.abs(kern[0, 0]).max())
+
+
+def _coupling(c: np.ndarray, diff: np.ndarray) -> np.ndarray:
+    """max_j (c_j/c_1) max_i |diff[j-1, i, k]| for each lag k: what the sweep receives."""
+    weight = np.abs(c[1:]) / abs(c[1])
+    return (weight[:, None, None] * np.abs(diff)).max(axis=(0, 1))
+
+
 def history_exponentials(c, k0: int = 33, tol: float = 1e-12, *, step: float | None = None,
                          step_top: float | None = None,
                          x_min: float | None = None) -> HistoryExponentials:
@@ -233,14 +252,16 @@ def history_exponentials(c, k0: int = 33, tol: float = 1e-12, *, step: float | N
     k0 : int
         First lag of the history part (16 <= k0 <= 4096).
     tol : float
-        Target error relative to max|K_{1,0}| (1e-15 <= tol <= 1e-4); sets the trapezoidal
+        Target error relative to max|K_{1,0}| (1e-15 <= tol <= 1e-4). Sets the trapezoidal
         steps h = pi^2 / ln(10/tol) (relative error tol/10), h_top =
         pi^2 / (ln(max(M, 1)/tol) + 10) (x > X_TOP; M the legs' cancellation, see
         :class:`HistoryExponentials`, measured on a first rule with M = 1) and the smallest
-        decay rate x_min = tol^(2/3) / 100. Rounding leaves ~1e-16 M, so a tol below that
-        is out of reach; a larger ``k0`` lowers M.
+        decay rate x_min = tol^(2/3) / 100. Where the kernel is still large at lags >=
+        K_BULK (large d) the bulk step's error there, measured against the band integral,
+        refines h once (see the module note, "Large d"). Rounding leaves ~3e-17 M, so a
+        tol below that is out of reach; a larger ``k0`` lowers M.
     step, step_top, x_min : float, optional
-        Override h, h_top and x_min.
+        Override h, h_top and x_min (an h given is not refined).
 
     Returns
     -------
@@ -254,6 +275,7 @@ def history_exponentials(c, k0: int = 33, tol: float = 1e-12, *, step: float | N
     c = _trim(c)
     k0 = require_int_range("k0", k0, 16, 4096)
     tol = float(require_range("tol", tol, 1e-15, 1e-4))
+    refine = step is None
     if step is None:
         step = math.pi**2 / math.log(10.0 / tol)
     if x_min is None:
@@ -265,11 +287,23 @@ def history_exponentials(c, k0: int = 33, tol: float = 1e-12, *, step: float | N
         step_top = math.pi**2 / (math.log(1.0 / tol) + 10.0)
     step_top = float(require_range("step_top", step_top, 0.01, 2.0))
     z, alpha, beta = _leg_exponentials(c, k0, *_leg_rule(k0, step, step_top, x_min))
-    peak = float(np.abs(dtbc_kernel(c, 4 * k0)[0, 0]).max())
+    kern, peak = _reference(c, k0)
     m = float(np.abs(alpha[:, 0] * beta[:, 0]).sum()) / peak
     if top_from_m and m > 1.0:
         step_top = math.pi**2 / (math.log(m / tol) + 10.0)
         z, alpha, beta = _leg_exponentials(c, k0, *_leg_rule(k0, step, step_top, x_min))
+    hist = HistoryExponentials(z=z, alpha=alpha.T.copy(), beta=beta.T.copy(), k0=k0,
+                               step=step, step_top=step_top, x_min=x_min, peak=peak,
+                               cancellation=m)
+    if not refine:
+        return hist
+    lags = np.arange(max(k0, K_BULK), kern.shape[-1])
+    bulk = float(_coupling(c, hist.kernel(lags) - kern[..., lags]).max()) / peak
+    if bulk <= 0.5 * tol:
+        return hist
+    # the bulk step's error falls like e^{-pi^2/h}: one refinement reaches tol / 4
+    step = math.pi**2 / (math.pi**2 / step + math.log(4.0 * bulk / tol))
+    z, alpha, beta = _leg_exponentials(c, k0, *_leg_rule(k0, step, step_top, x_min))
     return HistoryExponentials(z=z, alpha=alpha.T.copy(), beta=beta.T.copy(), k0=k0,
                                step=step, step_top=step_top, x_min=x_min, peak=peak,
                                cancellation=m)

@@ -26,14 +26,15 @@ from .._version import __version__
 from ..params import ChainParams, ParameterError, require_int_range, require_range
 from ..stores import writer_tag
 from .compress import X_TOP, compression_error, history_exponentials
-from .kernel import dtbc_kernel, stencil_width
+from .kernel import band_edges, dtbc_kernel, stencil_width
 
 __all__ = ["TransparentEnds", "TransparentEndsWarning", "transparent_ends"]
 
 FORMAT = "chaindrag.dtbc"
 # 1: step 0.30 in ln x; 3: 0.33, 0.26 above X_TOP, nodes % 8 = 0 (2: a trial); 4: the leg
-# map in closed form (3's RK4 map was 8e-13 off its weights), top step from tol / M
-FORMAT_VERSION = 4
+# map in closed form (3's RK4 map was 8e-13 off its weights), top step from tol / M; 5: peak
+# over lags to 6/phi_b, bulk step refined where the kernel is large in the history (large d)
+FORMAT_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def _cache_path(cache_dir: Path, omega_fast: float, d: int, k0: int, tol: float)
 def _compute(omega_fast: float, d: int, k0: int, tol: float, c: np.ndarray) -> dict:
     direct = dtbc_kernel(c, k0 - 1)
     hist = history_exponentials(c, k0, tol)
-    err = compression_error(c, hist)
+    err = compression_error(c, hist, k_dense=max(2048, math.ceil(12.0 / band_edges(c)[1])))
     peak = hist.peak
     weight = np.abs(c[1:]) / abs(c[1])
     coupling = float(np.max(weight * err.max(axis=1)) / peak)
@@ -177,12 +178,10 @@ def transparent_ends(omega_fast: float = 10.0, d: int = 60, k0: int = 33, tol: f
         (``attrs["cancellation"]`` = M, 1700 at (1.2, 400): 160 exponentials there, not 152).
         Rounding leaves ~1e-16 M, so a tol below that misses (2.3e-13 for tol = 1e-14 at
         (1.2, 400)); a :class:`TransparentEndsWarning` says so beyond 10 tol. At large d
-        the default misses: 3.8e-11 at (10, 6000) (3.6e-13 at (10, 1500)), because the
-        kernel then peaks inside the history (lag ~2.3 d/(2 pi)) where the bulk step's
-        error (~40 e^{-pi^2/h}) and the legs' cancellation (M = 3.6e6) meet it, and the
-        reference peak (lags <= 4 k0) is 10x below the true max; see
-        :mod:`~chaindrag.boundary.compress` ("Large d"). There k0 = 256 and
-        ``history_exponentials(c, 256, step=0.25)`` reach 1.4e-13 of the true max.
+        the kernel peaks inside the history (lag ~2.3 d/(2 pi)) and the bulk step is
+        refined there: 7.9e-13 at (10, 6000); beyond, rounding next to k0 times M is left:
+        5e-12 at (10, 12000) (9.9e-13 with k0 = 64); see
+        :mod:`~chaindrag.boundary.compress` ("Large d").
     cache_dir : path, optional
         Directory to keep the result in (``dtbc_*.npz``) and reuse it from.
 
@@ -197,8 +196,8 @@ def transparent_ends(omega_fast: float = 10.0, d: int = 60, k0: int = 33, tol: f
 
     Notes
     -----
-    Costs about a second (the compression error is measured against the band integral
-    at lags up to 1e5).
+    Costs 0.2-0.5 s at d >= 60 and up to ~3 s at d ~ 8 (the compression error is measured
+    against the band integral at lags up to 1e5, whose sines need ~1e6 nodes there).
     """
     omega_fast = float(require_range("omega_fast", omega_fast, 1.0, lo_open=True))
     d = require_int_range("d", d, 4)
