@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 import yaml
 
-from chaindrag.config import (_deep_merge, _resolve, _subschema, _value, canonical_json,
-                              check_config, config_digest, load_schema)
+from chaindrag.config import (_resolve, _subschema, _value, canonical_json, check_config,
+                              config_digest, load_schema, merge_patch)
 from chaindrag.params import ParameterError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -426,7 +426,7 @@ def test_config_digest_is_the_sha256_of_the_canonical_json():
 def test_config_digest_does_not_depend_on_key_order(config):
     assert list(_reversed(config)) != list(config)
     assert config_digest(_reversed(config)) == config_digest(config)
-    merged = _deep_merge(config, config["quick"])
+    merged = merge_patch(config, config["quick"])
     assert config_digest(_reversed(merged)) == config_digest(merged)
 
 
@@ -451,7 +451,7 @@ a: {small: 1.0e-06, none: null, on_: true}
 
 
 def test_config_digest_changes_when_any_leaf_changes(config):
-    merged = _deep_merge(config, config["quick"])
+    merged = merge_patch(config, config["quick"])
     base = config_digest(merged)
     paths = [path for path, _ in _scalars(merged)]
     # nested values, floats among them, are covered

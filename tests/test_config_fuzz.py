@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 import chaindrag.config as config_module
-from chaindrag.config import _deep_merge, _subschema, check_config, load_schema
+from chaindrag.config import _subschema, check_config, load_schema, merge_patch
 from chaindrag.interactions import interaction_from_config
 from chaindrag.params import ParameterError
 from chaindrag.thermal.modes import needed_sites
@@ -86,14 +86,15 @@ def _set(cfg, path, value) -> None:
 
 def _override(cfg: dict, path, value) -> None:
     """Make the merged configuration hold ``value`` at ``path`` by a write to cfg['quick'] (a
-    list is replaced whole, as the merge does)."""
-    merged = _deep_merge(cfg, cfg["quick"])
+    list is replaced whole, as the merge does; a key is removed by a null, the merge patch's
+    deletion)."""
+    merged = merge_patch(cfg, cfg["quick"])
     cut = next((i for i, p in enumerate(path) if isinstance(p, int)), len(path))
     node = cfg["quick"]
     for part in path[:cut - 1]:
         node = node.setdefault(part, {})
     if cut == len(path):
-        node[path[-1]] = value
+        node[path[-1]] = None if value is DELETE else value
     else:  # an element of a list: the override holds the whole (merged) list
         items = copy.deepcopy(_get(merged, path[:cut]))
         _set(items, path[cut:], value)
@@ -203,7 +204,7 @@ def _broken_relations(cfg: dict, root: dict) -> list[str]:
             if len(c["fig5"][panel]["v0_start"]) != len(c["fig5"]["lam"]):
                 out.append(f"fig5.{panel}.v0_start: not one per fig5.lam")
 
-    for view in (cfg, _deep_merge(cfg, cfg.get("quick") or {})):
+    for view in (cfg, merge_patch(cfg, cfg.get("quick") or {})):
         walk(view, ())
         wiring(view)
         if not out:  # the runs' rules, of sections that are otherwise sound
@@ -401,7 +402,7 @@ def _interaction_sections(config, root):
 def _index(config: dict, root: dict) -> dict:
     """What _valid_variation draws from: the numbers of the sections and of the merged
     configuration, the sections taking an interaction, the sweeps."""
-    views = (("sections", config), ("quick", _deep_merge(config, config["quick"])))
+    views = (("sections", config), ("quick", merge_patch(config, config["quick"])))
     out = {view: [(p, s) for p, s in _walk(cfg, root) if s.get("type") in ("number", "integer")]
            for view, cfg in views}
     out["interaction"] = _interaction_sections(config, root)
@@ -420,7 +421,7 @@ def _valid_variation(config: dict, root: dict, rng, index: dict) -> tuple[str, d
             trial = copy.deepcopy(cfg)
             if kind in ("sections", "quick"):
                 path, s = index[kind][rng.integers(len(index[kind]))]
-                view = trial if kind == "sections" else _deep_merge(trial, trial["quick"])
+                view = trial if kind == "sections" else merge_patch(trial, trial["quick"])
                 value = _valid_number(s, _get(view, path), rng, _in_potential(path))
                 (_set if kind == "sections" else _override)(trial, path, value)
                 what = f"{'quick.' if kind == 'quick' else ''}{_key(path)} = {value!r}"
@@ -536,7 +537,7 @@ def _key_mutation(path, s, cfg, rng, missing_ok=True) -> Mutation:
     if missing_ok and required and rng.random() < 0.3:
         gone = required[rng.integers(len(required))]
         return Mutation(f"{_key(path + (gone,))} removed", [(path + (gone,), DELETE)],
-                        [f"missing key '{_key(path + (gone,))}'"])
+                        ["missing key '{q}" + f"{_key(path + (gone,))}'"])
     name = _typo(str(list(node)[rng.integers(len(node))]), rng) if node else "zz"
     while name in s.get("properties", {}):
         name += "_"
@@ -780,7 +781,7 @@ def test_every_bad_quick_override_is_refused_blaming_the_override(config, root):
     """Each kind of mutation above, written through the quick overrides (computed on the
     merged configuration, so that the sections alone stay valid)."""
     rng = np.random.default_rng([SEED, 9])
-    merged = _deep_merge(config, config["quick"])
+    merged = merge_patch(config, config["quick"])
     leaves = list(_walk(merged, root))
     mutations = []
     while len(mutations) < N_QUICK:
@@ -790,9 +791,11 @@ def test_every_bad_quick_override_is_refused_blaming_the_override(config, root):
         if pick <= 1 and kind in ("number", "integer"):
             mutations.append(_out_of_range(path, s, _get(merged, path), rng))
         elif pick == 2 and kind in ("number", "integer", "boolean", "string"):
-            mutations.append(_wrong_type(path, s, _get(merged, path), rng))
+            m = _wrong_type(path, s, _get(merged, path), rng)
+            if m.writes[0][1] is not None or any(isinstance(p, int) for p in path):
+                mutations.append(m)  # a null at a key deletes it: the deletions are pick 3's
         elif pick == 3 and kind == "object":
-            mutations.append(_key_mutation(path, s, merged, rng, missing_ok=False))
+            mutations.append(_key_mutation(path, s, merged, rng))
         elif pick == 4 and (kind == "array" or "enum" in s):
             mutations.append(_list_mutation(path, s, _get(merged, path), rng, root)
                              if kind == "array" else _choice_mutation(path, s, rng))

@@ -23,6 +23,7 @@ import zarr
 from scipy.integrate import quad, solve_ivp
 
 from chaindrag.kernel import KernelStore, gamma, open_store, precompute
+from chaindrag.kernel.store import OMEGA_FAST_RTOL, same_omega_fast
 from chaindrag.params import ParameterError, StoreError
 from chaindrag.stores import host_tag
 
@@ -282,6 +283,46 @@ def test_store_made_for_other_chain_parameters_is_refused(tmp_path, changes, tex
     for text in texts:
         assert text in str(info.value)
     assert _files(path) == before
+
+
+def _off_by(tolerances: float) -> float:
+    """OMEGA_FAST moved by ``tolerances`` times the relative tolerance of a store's omega_fast."""
+    return OMEGA_FAST * (1.0 + tolerances * OMEGA_FAST_RTOL)
+
+
+@pytest.mark.parametrize("tolerances, serves", [(0.5, True), (-0.5, True), (10.0, False),
+                                                (-10.0, False)],
+                         ids=["within_above", "within_below", "beyond_above", "beyond_below"])
+def test_precompute_reuses_a_store_exactly_when_require_accepts_it(tmp_path, tolerances, serves):
+    """One rule for both: an omega_fast the store serves a run with is one precompute reuses
+    the store for (untouched); any other is refused by both, naming omega_fast."""
+    path = tmp_path / "k.zarr"
+    store = precompute(path, n_max=10, tau_max=0.2, omega_fast=OMEGA_FAST, d=D)
+    before = _files(path)
+    omega = _off_by(tolerances)
+    assert omega != OMEGA_FAST and same_omega_fast(OMEGA_FAST, omega) is serves
+    if serves:
+        assert store.require(omega_fast=omega) is store
+        assert precompute(path, n_max=10, tau_max=0.2, omega_fast=omega, d=D) == store
+    else:
+        with pytest.raises(StoreError, match="omega_fast"):
+            store.require(omega_fast=omega)
+        with pytest.raises(StoreError, match="omega_fast"):
+            precompute(path, n_max=10, tau_max=0.2, omega_fast=omega, d=D)
+    assert _files(path) == before
+
+
+def test_a_store_extended_for_a_nearly_equal_omega_fast_keeps_its_own(tmp_path):
+    """Old and new blocks of an extension are of one chain: the store's omega_fast."""
+    path = tmp_path / "k.zarr"
+    precompute(path, n_max=10, tau_max=0.2, omega_fast=OMEGA_FAST, d=D)
+    big = precompute(path, n_max=20, tau_max=0.4, omega_fast=_off_by(0.5), d=D)
+    one_go = precompute(tmp_path / "one_go.zarr", n_max=20, tau_max=0.4, omega_fast=OMEGA_FAST,
+                        d=D)
+    assert (big.omega_fast, big.delta, big.n_lags) == (one_go.omega_fast, one_go.delta,
+                                                       one_go.n_lags)
+    np.testing.assert_allclose(big.window(21, big.n_lags), one_go.window(21, one_go.n_lags),
+                               rtol=0, atol=1e-14)
 
 
 def test_require_names_what_is_missing(tmp_path):

@@ -32,7 +32,7 @@ from ._config_relations import (Refusal, _disordered, _finer_than_a_step, _inter
 from ._config_runs import _run_refusals
 from .params import ParameterError
 
-__all__ = ["canonical_json", "check_config", "config_digest", "load_schema"]
+__all__ = ["canonical_json", "check_config", "config_digest", "load_schema", "merge_patch"]
 
 # Shown when a number arrives as text: snakemake's ``--config key={a: 1}`` parses the
 # values inside a mapping with YAML's BaseLoader, which keeps every scalar a string.
@@ -136,8 +136,10 @@ def _branch_kinds(branches, root: Mapping) -> list:
             for s in branches]
 
 
-def _message(error: jsonschema.ValidationError, root: Mapping, prefix: tuple) -> str:
-    key = _key_text(path := prefix + tuple(error.absolute_path))
+def _message(error: jsonschema.ValidationError, root: Mapping, prefix, deleted) -> str:
+    """What ``error`` refuses, in words; ``prefix(path)`` is () or the overrides' key where
+    they set the value at path, ``deleted(path)`` True where they delete it (a null)."""
+    key = _key_text(path := prefix(where := tuple(error.absolute_path)) + where)
     kind = error.validator
     if kind == "oneOf" and isinstance(error.instance, Mapping):
         # an interaction: not "expected a mapping" but what the branch of its kind refuses
@@ -145,7 +147,7 @@ def _message(error: jsonschema.ValidationError, root: Mapping, prefix: tuple) ->
         sub = [e for e in error.context
                if error.instance.get("kind") in kinds[e.relative_schema_path[0]]]
         if sub:
-            return "\n".join(dict.fromkeys(_message(e, root, prefix) for e in sub))
+            return "\n".join(dict.fromkeys(_message(e, root, prefix, deleted) for e in sub))
     if "propertyNames" in error.schema_path:  # a key name the section forbids (quick.preset)
         return (f"key {_key_text(path + (error.instance,))!r} is not allowed here"
                 f"{_with_description(_subschema(root, tuple(error.absolute_path)))}.")
@@ -169,7 +171,10 @@ def _message(error: jsonschema.ValidationError, root: Mapping, prefix: tuple) ->
         lines = []
         for name in missing:
             child = _resolve(sub.get("properties", {}).get(name, {}), root) if sub else None
-            lines.append(f"missing key {_key_text(path + (name,))!r}: expected "
+            gone = _key_text(path + (name,))  # under quick. if the overrides set its mapping
+            why = (f"{gone} = null deletes it, but it is required here; "
+                   if deleted(where + (name,)) else "")
+            lines.append(f"missing key {gone!r}: {why}expected "
                          f"{_allowed(child, root)}{_with_description(child)}.")
         return "\n".join(lines)
     schema, value = _subschema(root, tuple(error.absolute_path)) or error.schema, error.instance
@@ -211,7 +216,10 @@ def _problems(config: Mapping, root: Mapping, *, skip: str | None = None,
     validator = jsonschema.validators.extend(cls, type_checker=ints)(root)
     errors = sorted(validator.iter_errors(config),
                     key=lambda e: ([str(p) for p in e.absolute_path], e.validator))
-    out = [m for e in errors if (m := _message(e, root, prefix(tuple(e.absolute_path))))]
+    def deleted(path):  # the overrides' null at path (a merge patch's deletion)
+        return attribute_to is not None and _lies_in(attribute_to, path, deletes=True)
+
+    out = [m for e in errors if (m := _message(e, root, prefix, deleted))]
     reported = {tuple(e.absolute_path) for e in errors}
     for path in _non_finite(config):
         if path in reported or (skip is not None and path[:1] == (skip,)):
@@ -288,27 +296,37 @@ def _interaction_problems(config: Mapping, override: Mapping | None = None,
     return out
 
 
-def _deep_merge(base: Mapping, override: Mapping) -> dict:
+def merge_patch(base: Mapping, patch: Mapping) -> dict:
+    """``base`` with ``patch`` applied as a JSON Merge Patch (RFC 7386), ``base`` untouched.
+
+    A mapping is merged into a mapping key by key; a None (YAML ``~`` or ``null``) deletes
+    its key; any other value, a list included, replaces the old one whole. How the preset's
+    ``quick:`` overrides are applied, here and by the workflow (common.smk).
+    """
     out = copy.deepcopy(dict(base))
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = _deep_merge(out[key], value)
+    for key, value in patch.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, Mapping):
+            old = out.get(key)
+            out[key] = merge_patch(old if isinstance(old, Mapping) else {}, value)
         else:
             out[key] = copy.deepcopy(value)
     return out
 
 
-def _lies_in(override: Any, path) -> bool:
-    """True if ``path`` names a value set (or inside a value set) by ``override``."""
+def _lies_in(override: Any, path, deletes: bool = False) -> bool:
+    """True if ``path`` names a value set (or inside a value set) by ``override``; with
+    ``deletes``, only if ``override`` deletes the key ``path`` (a null there)."""
     value = override
     for part in path:
         if isinstance(value, Mapping) and part in value:
             value = value[part]
         elif isinstance(value, list):
-            return True  # lists replace wholesale: the override owns every element
+            return not deletes  # lists replace wholesale: the override owns every element
         else:
             return False
-    return True
+    return value is None if deletes else True
 
 
 def check_config(config: Mapping, schema_path: str | os.PathLike, *,
@@ -322,9 +340,9 @@ def check_config(config: Mapping, schema_path: str | os.PathLike, *,
     schema_path : path-like
         JSON schema in YAML (``workflow/schemas/config.schema.yaml``).
     overrides_key : str
-        A section (``quick``) deep-merged over the others by a preset. The merged
-        configuration is checked too and its problems are reported under
-        ``quick.<key>`` when the offending value comes from the overrides.
+        A section (``quick``) merged over the others by a preset (:func:`merge_patch`: a
+        null deletes its key). The merged configuration is checked too and its problems
+        are reported under ``quick.<key>`` when the overrides set or delete that value.
     interactions : bool
         Also build every pair potential the configuration names, so that a combination of
         in-range parameters its class refuses is reported here rather than by a job, and
@@ -356,11 +374,11 @@ def check_config(config: Mapping, schema_path: str | os.PathLike, *,
     problems = _problems(checked, root, skip=overrides_key if isinstance(override, Mapping)
                          else None)
     if isinstance(override, Mapping) and not problems:
-        problems = _problems(_deep_merge(checked, override), root, skip=overrides_key,
+        problems = _problems(merge_patch(checked, override), root, skip=overrides_key,
                              attribute_to=override)
     if interactions and not problems:
         base = {k: v for k, v in checked.items() if k != overrides_key}
-        merged = _deep_merge(base, override) if isinstance(override, Mapping) else None
+        merged = merge_patch(base, override) if isinstance(override, Mapping) else None
         problems = _interaction_problems(base)
         if merged is not None:  # the potentials the preset's overrides change
             problems += _interaction_problems(merged, override, overrides_key)

@@ -75,7 +75,7 @@ def test_simulation_tables_carry_provenance(quick_run):
 def test_validation_names_the_preset_and_the_configuration_it_judged(quick_run):
     import yaml
 
-    from chaindrag.config import _deep_merge, config_digest
+    from chaindrag.config import config_digest, merge_patch
 
     df = pd.read_csv(quick_run / "results" / "tables" / "validation.csv",
                      keep_default_na=False, dtype=str)
@@ -84,7 +84,7 @@ def test_validation_names_the_preset_and_the_configuration_it_judged(quick_run):
     # the configuration snakemake ran with: config.yaml, preset=quick, the quick section
     # merged over the others (the quick section itself kept)
     cfg = dict(yaml.safe_load((quick_run / "config.yaml").read_text()), preset="quick")
-    assert (df["config_sha256"] == config_digest(_deep_merge(cfg, cfg["quick"]))).all()
+    assert (df["config_sha256"] == config_digest(merge_patch(cfg, cfg["quick"]))).all()
 
 
 def test_fig8_runs_are_decided_at_tau_max_or_say_why_not_and_what_continues_them(quick_run):

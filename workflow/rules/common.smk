@@ -6,7 +6,6 @@
 # and paper presets' runs coexist. The collected tables (results/tables/) and figures
 # (results/figures/) have fixed names: switching preset only reruns the cheap reductions.
 
-import copy
 import hashlib
 import json
 import math
@@ -14,26 +13,18 @@ import math
 from snakemake.utils import validate
 
 from chaindrag._config_relations import MAX_SWEEP, sweep_size, sweep_speeds
-from chaindrag.config import config_digest
+from chaindrag.config import config_digest, merge_patch
 from chaindrag.interactions.config import mirror_spec
 
 
-def deep_merge(base, override):
-    """Return a copy of ``base`` with ``override`` merged in (mappings recursively, rest replaced)."""
-    out = copy.deepcopy(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-# The quick overrides are validated by validating the merged configuration, whatever the preset.
-_QUICK = deep_merge(config, config.get("quick", {}))
+# The quick overrides are a JSON merge patch (RFC 7386: a null deletes its key), applied by the
+# function check_config judged them with; validated by validating the merged configuration,
+# whatever the preset.
+_QUICK = merge_patch(config, config.get("quick", {}))
 validate(_QUICK, "../schemas/config.schema.yaml")
-if config["preset"] == "quick":
-    config.update(_QUICK)  # in place: rules and report captions see the merged values
+if config["preset"] == "quick":  # in place: rules and report captions see the merged values
+    config.clear()  # a section the patch deletes goes too
+    config.update(_QUICK)
 PRESET = config["preset"]
 
 

@@ -25,16 +25,12 @@ def _thermal_common(section, keys):
                 solver=TH["solver"])
 
 
-def _one_sign_potential(section, run):
-    """``run`` with the section's potential (potential_run, common.smk) for its one signed
-    phi0: phi0 < 0 runs the mirror -Phi."""
-    return potential_run(section, run, float(section["phi0"]))
-
-
 def _thermal_single_pass_jobs():
     """{name: list of thermal_single_passes() keyword dicts}, one entry per seed batch."""
     c = TH["single_pass"]
-    base = _one_sign_potential(c, _thermal_common(c, ("alpha", "lam", "mu", "run_length")))
+    run = _thermal_common(c, ("alpha", "lam", "mu", "run_length"))
+    # the section's potential for its one signed phi0 (< 0: the mirror -Phi; common.smk)
+    base = potential_run(c, run, float(c["phi0"]))
     jobs = {}
     for series, temp, st in _thermal_series(c):
         seeds = [0] if st == "rest" else list(range(c["seeds"]))
@@ -60,9 +56,9 @@ def _seed_batches(seeds, per_job):
 def _thermal_equilibration_jobs():
     """{name: list of thermal_equilibration() keyword dicts}, one per (start, seed batch)."""
     c = TH["equilibration"]
-    base = _one_sign_potential(c, _thermal_common(
-        c, ("alpha", "lam", "mu", "omega_T", "statistics", "v_hot", "spacing", "tau_max",
-            "series_dtau")))
+    run = _thermal_common(c, ("alpha", "lam", "mu", "omega_T", "statistics", "v_hot",
+                              "spacing", "tau_max", "series_dtau"))
+    base = potential_run(c, run, float(c["phi0"]))
     base["n_particles"] = c["particles"]
     jobs = {}
     for start in ("hot", "cold"):
@@ -125,8 +121,9 @@ THERMAL_JOBS = {"single_pass": _thermal_single_pass_jobs(),
                 "drift": _thermal_drift_jobs(),
                 "drag": _thermal_drag_jobs()}
 THERMAL_SAMPLER = canon(dict(TH["sampler"], omega_fast=TH["omega_fast"]))
-THERMAL_SOLVERS = canon(_one_sign_potential(TH["solvers"], {
-    k: v for k, v in TH["solvers"].items() if k not in ("kernel", "phi0", "interaction")}))
+THERMAL_SOLVERS = canon(potential_run(
+    TH["solvers"], {k: v for k, v in TH["solvers"].items()
+                    if k not in ("kernel", "phi0", "interaction")}, float(TH["solvers"]["phi0"])))
 _check_kernel(TH["solvers"]["kernel"], None, TH["solvers"]["tau_max"], "thermal.solvers")
 
 

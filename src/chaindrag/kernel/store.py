@@ -19,11 +19,20 @@ from ..params import (StoreError, require_int_range, require_omega_fast,
                       require_positive)
 from ..stores import open_complete_group
 
-__all__ = ["open_store", "KernelStore"]
+__all__ = ["open_store", "KernelStore", "same_omega_fast"]
 
 FORMAT = "chaindrag.kernel"
 FORMAT_VERSION = 1
 LAG_EPS = 1e-9  # n_lags = floor(tau_max / delta + 1e-9)
+OMEGA_FAST_RTOL = 1e-12
+
+
+def same_omega_fast(store_value: float, wanted: float) -> bool:
+    """True if a store made for ``store_value`` serves ``wanted``: equal to a relative 1e-12
+    (``OMEGA_FAST_RTOL``; a value that went through text or arithmetic). The one rule of
+    :meth:`KernelStore.require` and of :func:`~chaindrag.kernel.precompute`, which reuses
+    or extends a store only if it holds."""
+    return math.isclose(store_value, wanted, rel_tol=OMEGA_FAST_RTOL, abs_tol=0.0)
 
 
 @dataclass(frozen=True)
@@ -100,7 +109,8 @@ class KernelStore:
         tau_max : float, optional
             Longest time the run needs (n_lags >= floor(tau_max/delta + 1e-9)).
         omega_fast, d : optional
-            Chain parameters of the run; must equal the store's.
+            Chain parameters of the run; must equal the store's (omega_fast to a relative
+            1e-12: :func:`same_omega_fast`).
 
         Raises
         ------
@@ -110,7 +120,7 @@ class KernelStore:
         """
         if omega_fast is not None:
             omega_fast = require_omega_fast(omega_fast)
-            if not math.isclose(omega_fast, self.omega_fast, rel_tol=1e-12, abs_tol=0.0):
+            if not same_omega_fast(self.omega_fast, omega_fast):
                 raise StoreError(f"kernel store {self.path} was made for omega_fast="
                                  f"{self.omega_fast!r}, but the run needs "
                                  f"omega_fast={omega_fast!r}")

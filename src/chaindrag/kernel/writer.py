@@ -27,7 +27,7 @@ from ..params import (ParameterError, StoreError, require_int_range, require_mem
                       require_omega_fast, require_positive)
 from ..stores import atomic_write_dir, host_tag, to_json_safe
 from .ring_sum import _BLOCK_ELEMENTS, _check_workers, _ring_rows, ring_size
-from .store import FORMAT, FORMAT_VERSION, LAG_EPS, KernelStore, open_store
+from .store import FORMAT, FORMAT_VERSION, LAG_EPS, KernelStore, open_store, same_omega_fast
 
 __all__ = ["precompute"]
 
@@ -130,7 +130,7 @@ def _existing(path: Path, omega_fast: float, d: int) -> KernelStore | None:
     except StoreError as exc:
         log.warning("%s; recomputing it from scratch", exc)
         return None
-    if store.omega_fast != omega_fast:
+    if not same_omega_fast(store.omega_fast, omega_fast):
         raise StoreError(f"kernel store {path} was made for omega_fast={store.omega_fast!r}, "
                          f"not omega_fast={omega_fast!r}; use another path")
     if store.d != d:
@@ -222,8 +222,9 @@ def precompute(path, n_max: int, tau_max: float, omega_fast: float = 10.0, d: in
         memory the process may use, or its size (8 bytes per value) the free disk space at ``path``.
         Both are checked before anything is allocated or written.
     StoreError
-        If ``path`` holds a complete store made for another ``omega_fast`` or ``d`` (both
-        values named), or anything that is not a chaindrag kernel store (no or another
+        If ``path`` holds a complete store made for another ``omega_fast`` (beyond a
+        relative 1e-12, as :meth:`KernelStore.require` judges it) or ``d`` (both values
+        named), or anything that is not a chaindrag kernel store (no or another
         ``format`` attribute, a file, a non-empty directory of other files): it is never
         overwritten.
 
@@ -242,7 +243,8 @@ def precompute(path, n_max: int, tau_max: float, omega_fast: float = 10.0, d: in
     :func:`open_store` refuses the store).
 
     If ``path`` already holds a complete store for the same omega_fast and d that covers
-    the request it is returned untouched. If it is smaller, a store of the union
+    the request it is returned untouched (an omega_fast within a relative 1e-12 of the
+    store's is the same, and an extension keeps the store's value). If it is smaller, a store of the union
     (max n_max, max n_lags) is built in the sibling ``<path>.tmp-<host>-<pid>``: the old block is
     copied, only the new rows and columns are computed. It then replaces ``path`` by two
     renames (old to ``<path>.old-<host>-<pid>``, new to ``path``), so ``path`` is never modified
@@ -269,6 +271,10 @@ def precompute(path, n_max: int, tau_max: float, omega_fast: float = 10.0, d: in
     path = _check_path(path)
     _clean_siblings(path)
     old = _existing(path, omega_fast, d)
+    if old is not None and old.omega_fast != omega_fast:  # the same chain (same_omega_fast):
+        omega_fast = old.omega_fast  # the store's value, so that old and new blocks agree
+        delta = 1.0 / (d * omega_fast)
+        n_lags = math.floor(tau_max / delta + LAG_EPS)
     n_old, l_old = (old.n_max + 1, old.n_lags) if old is not None else (0, 0)
     if old is not None and n_max + 1 <= n_old and n_lags <= l_old:
         log.info("kernel store %s already covers n_max=%d, tau_max=%g", path, n_max, tau_max)

@@ -38,8 +38,10 @@ def _open_kernel_store(kernel_store):
 def _memory_steps(store, job: SolverJob) -> int:
     """Steps of memory the run needs, after checking the store was made for this chain."""
     chain, n = job.chain, job.n
+    from ..kernel.store import LAG_EPS, same_omega_fast  # loaded with the store already
+
     where = f"kernel store {store.path}"
-    if not math.isclose(store.omega_fast, chain.omega_fast, rel_tol=1e-12):
+    if not same_omega_fast(store.omega_fast, chain.omega_fast):
         # repr: 17 significant digits, so a difference of 1e-10 is visible in the message
         raise StoreError(f"{where} was made for omega_fast={store.omega_fast!r}, the run "
                          f"needs omega_fast={chain.omega_fast!r}")
@@ -49,8 +51,6 @@ def _memory_steps(store, job: SolverJob) -> int:
     # lags l with l delta <= memory, counted like the run's steps and the store's lags
     # (floor(tau/delta + 1e-9)): plain floor dropped the last lag when memory = L delta
     # rounds to just below L steps; a memory of >= n steps (inf, 1e308) is the whole run
-    from ..kernel.store import LAG_EPS  # loaded with the store already
-
     lags = job.memory / chain.delta
     n_mem = n if lags >= n else int(math.floor(lags + LAG_EPS))
     if store.n_lags < n_mem:

@@ -1,0 +1,176 @@
+"""The quick preset's overrides are a JSON merge patch (RFC 7386): a null deletes its key.
+
+check_config judges the configuration the patch makes, naming a required key the patch
+deletes as quick.<key>; the workflow applies the same function, so a pair potential the
+patch deletes has no job.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from chaindrag.config import check_config, load_schema, merge_patch
+from chaindrag.params import ParameterError
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
+CONFIG = REPO / "config.yaml"
+
+
+@pytest.fixture(scope="module")
+def config() -> dict:
+    return yaml.safe_load(CONFIG.read_text())
+
+
+def _with_quick(config: dict, patch: dict) -> dict:
+    """``config`` whose quick section has ``patch`` merged in (its nulls kept: they are the
+    writes under test)."""
+    out = copy.deepcopy(config)
+    for key, value in patch.items():
+        out["quick"][key] = value
+    return out
+
+
+def _refusal(config: dict) -> str | None:
+    try:
+        check_config(config, SCHEMA)
+    except ParameterError as err:
+        return str(err)
+    return None
+
+
+# ------------------------------------------------------------------ the merge
+# RFC 7386, Appendix A: (original, patch, result), the examples whose both sides are objects
+RFC_7386_EXAMPLES = [
+    ({"a": "b"}, {"a": "c"}, {"a": "c"}),
+    ({"a": "b"}, {"b": "c"}, {"a": "b", "b": "c"}),
+    ({"a": "b"}, {"a": None}, {}),
+    ({"a": "b", "b": "c"}, {"a": None}, {"b": "c"}),
+    ({"a": ["b"]}, {"a": "c"}, {"a": "c"}),
+    ({"a": "c"}, {"a": ["b"]}, {"a": ["b"]}),
+    ({"a": {"b": "c"}}, {"a": {"b": "d", "c": None}}, {"a": {"b": "d"}}),
+    ({"a": [{"b": "c"}]}, {"a": [1]}, {"a": [1]}),
+    ({"e": None}, {"a": 1}, {"e": None, "a": 1}),
+    ({}, {"a": {"bb": {"ccc": None}}}, {"a": {"bb": {}}}),
+]
+
+
+@pytest.mark.parametrize("original, patch, result", RFC_7386_EXAMPLES)
+def test_the_merge_gives_the_results_of_rfc_7386(original, patch, result):
+    assert merge_patch(original, patch) == result
+
+
+def test_the_merge_leaves_its_inputs_untouched(config):
+    before = copy.deepcopy(config)
+    merged = merge_patch(config, {"fig2": None, "fig3": {"lam": None}})
+    merged["fig4"]["alpha"] = -1.0
+    assert config == before
+
+
+def test_a_null_inside_a_list_deletes_nothing(config):
+    """A list replaces the old one whole, its items as given: a null item is refused."""
+    taus = config["quick"]["fig2"]["taus"]
+    msg = _refusal(_with_quick(config, {"fig2": dict(config["quick"]["fig2"],
+                                                     taus=[*taus[:-1], None])}))
+    assert msg is not None and f"quick.fig2.taus[{len(taus) - 1}] = None" in msg, msg
+
+
+# ------------------------------------------------------------------ check_config
+def test_a_potential_deleted_by_quick_is_accepted_and_gone_from_the_merged_config(config):
+    labels = list(config["potentials"]["interactions"])
+    cfg = _with_quick(config, {"potentials": dict(config["quick"]["potentials"],
+                                                  interactions={labels[0]: None})})
+    assert _refusal(cfg) is None
+    assert list(merge_patch(cfg, cfg["quick"])["potentials"]["interactions"]) == labels[1:]
+
+
+def _required_keys(root: dict, config: dict):
+    """Every required section (preset aside) and the required keys of each, as paths."""
+    for section in root["required"]:
+        if section == "preset":
+            continue
+        yield (section,)
+        for key in root["properties"][section].get("required", ()):
+            if key in config[section]:
+                yield section, key
+
+
+@pytest.mark.parametrize("path", list(_required_keys(load_schema(SCHEMA),
+                                                      yaml.safe_load(CONFIG.read_text()))),
+                         ids=".".join)
+def test_a_required_key_deleted_by_quick_is_refused_named_under_quick(config, path):
+    cfg = copy.deepcopy(config)
+    node = cfg["quick"]
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    node[path[-1]] = None
+    msg = _refusal(cfg)
+    key = ".".join(path)
+    assert msg is not None, key
+    assert f"missing key 'quick.{key}': quick.{key} = null deletes it" in msg, msg
+    assert f"missing key '{key}'" not in msg, msg  # not blamed on the sections
+
+
+def test_the_same_deletion_in_the_sections_is_named_without_quick(config):
+    cfg = copy.deepcopy(config)
+    del cfg["fig9"]["n_points"]
+    msg = _refusal(cfg)
+    assert msg is not None and "missing key 'fig9.n_points': expected" in msg, msg
+    assert "null" not in msg and "quick." not in msg, msg
+
+
+# ------------------------------------------------------------------ the workflow
+@pytest.fixture(scope="module")
+def workflow_copy(tmp_path_factory) -> Path:
+    """The Snakefile, config and workflow/ in a scratch directory (-n writes .snakemake/)."""
+    dest = tmp_path_factory.mktemp("merge_patch")
+    for name in ("Snakefile", "config.yaml"):
+        shutil.copy2(REPO / name, dest / name)
+    shutil.copytree(REPO / "workflow", dest / "workflow",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
+def _dry_run(workdir: Path, target: str, override: str | None, tmp_path: Path):
+    """(exit code, output) of ``snakemake -n -F <target>`` at the quick preset."""
+    args = [sys.executable, "-m", "snakemake", target, "-n", "-F"]
+    if override is not None:
+        (tmp_path / "override.yaml").write_text(override)
+        args += ["--configfile", str(tmp_path / "override.yaml")]
+    args += ["--config", "preset=quick"]
+    proc = subprocess.run(args, cwd=workdir, capture_output=True, text=True)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def _potential_files(output: str) -> set[str]:
+    return set(re.findall(r"results/runs/potentials/[^\s,]+", output))
+
+
+def test_a_potential_deleted_by_quick_has_no_jobs_and_the_others_keep_theirs(
+        workflow_copy, tmp_path, config):
+    label = list(config["potentials"]["interactions"])[-1]
+    code, before = _dry_run(workflow_copy, "potentials", None, tmp_path)
+    assert code == 0, before[-3000:]
+    override = yaml.safe_dump({"quick": {"potentials": {"interactions": {label: None}}}})
+    code, after = _dry_run(workflow_copy, "potentials", override, tmp_path)
+    assert code == 0, after[-3000:]
+    files = _potential_files(before)
+    own = {f for f in files if f.startswith(f"results/runs/potentials/{label}/")}
+    assert own and _potential_files(after) == files - own
+
+
+def test_the_workflow_refuses_a_required_key_deleted_by_quick(workflow_copy, tmp_path):
+    override = yaml.safe_dump({"quick": {"fig9": {"n_points": None}}})
+    code, out = _dry_run(workflow_copy, "all", override, tmp_path)
+    assert code != 0, out[-3000:]
+    assert "missing key 'quick.fig9.n_points': quick.fig9.n_points = null deletes it" in out, \
+        out[-3000:]
+    assert "Traceback (most recent call last)" not in out, out[-3000:]
