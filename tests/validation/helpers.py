@@ -65,3 +65,11 @@ def health_table(energy=(4.5e-5, 1.2e-5), timestep=3e-5, sigma=9e-3, tau=5.0, v0
     rows += [dict(check="solver_agreement", quantity="max_abs_sigma_diff", value=sigma, d=60,
                   tau_max=tau, **({} if v0 is None else {"v0": v0}))]
     return pd.DataFrame(rows)
+
+
+def exponential_quantiles(m=1000):
+    """m quantiles of the standard exponential law (midpoints of m equal-probability bins),
+    scaled so that their mean of logarithms is exactly its -gamma (Euler's constant); their
+    mean is then 1 within 4e-4."""
+    q = -np.log1p(-(np.arange(m) + 0.5) / m)
+    return q * np.exp(-np.euler_gamma - np.log(q).mean())

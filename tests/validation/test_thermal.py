@@ -13,6 +13,8 @@ from chaindrag.validation.thermal import MIN_SAMPLES, P_ROW, check_thermal_drag,
     check_thermal_drift, check_thermal_equilibration, check_thermal_sampler, \
     check_thermal_solvers
 
+from .helpers import exponential_quantiles
+
 REST_N2 = (20.5, 21.0)  # rest-chain end speeds near alpha/2 = 20 (two starting speeds)
 
 
@@ -151,8 +153,11 @@ def _equilibration(seeds, kinetic):
     series = pd.DataFrame([dict(start="hot", seed=s, tau=t, kinetic=kinetic + 0.01 * s,
                                 omega_T=2.0, statistics="classical", tau_max=100.0)
                            for s in range(seeds) for t in tau])
-    crossings = pd.DataFrame([dict(start="hot", seed=s, tau=t, kinetic=2 * kinetic + 0.01 * s)
-                              for s in range(seeds) for t in tau])
+    # crossing energies exp(-E/T)/T distributed, scale 2 x the seed's mean kinetic energy
+    q = exponential_quantiles(200)
+    crossings = pd.DataFrame([dict(start="hot", seed=s, tau=60.0 + 0.2 * j, kinetic=e)
+                              for s in range(seeds)
+                              for j, e in enumerate((2 * kinetic + 0.01 * s) * q)])
     return series, crossings
 
 

@@ -27,6 +27,7 @@ from ..stores import write_table
 from .rows import Claim, _g, _require, table
 from .run import _read, _safe, failed_claims, summary
 from .thermal_drag import check_thermal_drag
+from .thermal_equilibration import check_thermal_equilibration
 from .thermal_single_pass import check_thermal_single_pass
 from .tolerances import (  # noqa: F401 (P_ROW: the tests read it here)
     MIN_SAMPLES, P_ROW, critical, too_few, z_score)
@@ -107,51 +108,6 @@ def check_thermal_solvers(df: pd.DataFrame | None, rtol: float = 1e-9) -> list[d
                 f"omega_T = {_g(r['omega_T'])} ({r['statistics']}), seed {int(r['seed'])}, ring "
                 f"of {int(val['n_modes_chain'])} sites; thermal speed kick "
                 f"{_g(val['thermal_velocity_kick'])}; tolerance {rtol:g} x v0 tau_max"))
-    return rows
-
-
-# -------------------------------------------------------------------------- equilibration
-def check_thermal_equilibration(series: pd.DataFrame | None,
-                                crossings: pd.DataFrame | None) -> list[dict]:
-    """Equipartition <mu (sigma'/2 pi)^2 / 2> = T/2 and the crossing mean <E> = T.
-
-    Judged on the second half of every run (the chosen parameters relax within tens of
-    tau), on the per-seed means (realizations are independent; the particles of one
-    realization are not).
-    """
-    series = _require(series, "thermal_equilibration", ["start", "seed", "tau", "kinetic",
-                                                        "omega_T", "statistics", "tau_max"])
-    crossings = _require(crossings, "thermal_equilibration_crossings",
-                         ["start", "seed", "tau", "kinetic"])
-    rows = []
-    for start, s in series.groupby("start", sort=True):
-        temp, st = float(s["omega_T"].iloc[0]), s["statistics"].iloc[0]
-        half = 0.5 * float(s["tau_max"].iloc[0])
-        c = crossings[(crossings["start"] == start) & (crossings["tau"] >= half)]
-        for name, data, target, label in (
-                ("equipartition: mean kinetic energy -> T/2", s[s["tau"] >= half], 0.5 * temp,
-                 "time average"),
-                ("midpoint-crossing kinetic energy has mean T (P(E) = exp(-E/T)/T)", c, temp,
-                 "mean over crossings")):
-            claim = Claim("thermal_equilibration", f"{name} ({start} start)")
-            if st != "classical":
-                rows.append(claim.na(f"{st} statistics: a classical particle does not settle "
-                                     f"at T"))
-                continue
-            bad = int((~np.isfinite(pd.to_numeric(data["kinetic"], errors="coerce"))).sum())
-            if bad:  # a mean over the finite samples would hide a broken run
-                rows.append(claim.row(target, math.nan, "finite", False,
-                                      f"{bad} non-finite kinetic energies over tau >= {_g(half)}"))
-                continue
-            per_seed = data.groupby("seed")["kinetic"].mean()
-            if few := too_few(len(per_seed), "seeds"):
-                rows.append(claim.na(few))
-                continue
-            m, se = float(per_seed.mean()), float(per_seed.std(ddof=1) / math.sqrt(len(per_seed)))
-            tol = critical(len(per_seed) - 1.0) * se
-            rows.append(claim.row(target, m, tol, abs(m - target) <= tol,
-                                  f"{label} over tau >= {_g(half)} per seed, mean of "
-                                  f"{len(per_seed)} seeds +- {_g(se)} (standard error)"))
     return rows
 
 
