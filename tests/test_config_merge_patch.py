@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ import yaml
 
 from chaindrag.config import check_config, load_schema, merge_patch
 from chaindrag.params import ParameterError
+from test_config import workflow_copy  # noqa: F401  (the workflow in a scratch directory)
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
@@ -128,17 +128,6 @@ def test_the_same_deletion_in_the_sections_is_named_without_quick(config):
 
 
 # ------------------------------------------------------------------ the workflow
-@pytest.fixture(scope="module")
-def workflow_copy(tmp_path_factory) -> Path:
-    """The Snakefile, config and workflow/ in a scratch directory (-n writes .snakemake/)."""
-    dest = tmp_path_factory.mktemp("merge_patch")
-    for name in ("Snakefile", "config.yaml"):
-        shutil.copy2(REPO / name, dest / name)
-    shutil.copytree(REPO / "workflow", dest / "workflow",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    return dest
-
-
 def _dry_run(workdir: Path, target: str, override: str | None, tmp_path: Path):
     """(exit code, output) of ``snakemake -n -F <target>`` at the quick preset."""
     args = [sys.executable, "-m", "snakemake", target, "-n", "-F"]
