@@ -200,6 +200,11 @@ def _broken_relations(cfg: dict, root: dict) -> list[str]:
                  c["thermal"]["solvers"]["tau_max"])):
             if n_max > stores[store]["n_max"] or tau > stores[store]["tau_max"]:
                 out.append(f"{need} needs more than kernels.{store}")
+        grid = stores[c["fig2"]["kernel"]]  # Gamma is read at whole steps 1/(d omega_fast)
+        for i, tau in enumerate(c["fig2"]["taus"]):
+            steps = tau * grid["d"] * grid["omega_fast"]
+            if round(steps) < 1 or abs(steps - round(steps)) > 1e-9 * max(steps, 1.0):
+                out.append(f"fig2.taus[{i}] off kernels.{c['fig2']['kernel']}'s time grid")
         for panel in ("a", "b"):
             if len(c["fig5"][panel]["v0_start"]) != len(c["fig5"]["lam"]):
                 out.append(f"fig5.{panel}.v0_start: not one per fig5.lam")

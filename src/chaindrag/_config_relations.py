@@ -144,7 +144,8 @@ def _mappings(value, path=()):
 def _value_refusals(config: Mapping):
     """Refusals that need no pair potential, of a configuration the schema accepts: sweeps
     of more than MAX_SWEEP speeds, a Fig. 5 panel without one v0_start per fig5.lam, kernel
-    stores shorter than one time step, a thermal sampler ring too small for its longest lag."""
+    stores shorter than one time step or than the runs that read them, Fig. 2's times off
+    its store's time grid, a thermal sampler ring too small for its longest lag."""
     from .kernel.store import LAG_EPS
     from .params import ChainParams
 
@@ -167,7 +168,47 @@ def _value_refusals(config: Mapping):
             yield Refusal(path + ("tau_max",), (path + ("d",), path + ("omega_fast",)),
                           "a kernel store holds Gamma_n(l delta) for whole time steps l >= 1 of "
                           "delta = 1/(d omega_fast)", f">= delta = {delta:.6g}")
+    yield from _kernel_use_refusals(config)
     yield from _sampler_refusals(config)
+
+
+def _kernel_use_refusals(config: Mapping):
+    """The kernel stores must hold what their readers need: Fig. 2's n_max and times (each a
+    whole number of the store's steps: Gamma is read there, not interpolated, as
+    tables.fig2_table tests), the solver checks' tau_max (the kernel solver's memory)."""
+    from .kernel.store import grid_lag
+    from .params import ChainParams
+
+    readers = [(("fig2",), "taus"), (("health", "solvers"), "tau_max")]
+    if isinstance(config.get("thermal"), Mapping):
+        readers.append((("thermal", "solvers"), "tau_max"))
+    for sec, key in readers:
+        node = _value(config, sec)
+        name = node["kernel"]
+        store, path = config["kernels"][name], ("kernels", name)
+        partners = (sec + ("kernel",), path + ("tau_max",))
+        taus = node[key] if isinstance(node[key], list) else [node[key]]
+        keys = [sec + (key, i) for i in range(len(taus))] if key == "taus" else [sec + (key,)]
+        for k, tau in zip(keys, taus):
+            if tau > store["tau_max"] + 1e-12:
+                yield Refusal(k, partners, f"the run reads Gamma from kernel store {name!r} up "
+                              f"to tau = {tau:g}", f"<= kernels.{name}.tau_max = "
+                              f"{store['tau_max']:g}")
+        if "n_max" in node and node["n_max"] > store["n_max"]:
+            yield Refusal(sec + ("n_max",), (sec + ("kernel",), path + ("n_max",)),
+                          f"the figure reads Gamma_n from kernel store {name!r} up to n = "
+                          f"{node['n_max']}", f"<= kernels.{name}.n_max = {store['n_max']}")
+        if key != "taus":
+            continue
+        delta = ChainParams(store["omega_fast"], store["d"]).delta
+        for k, tau in zip(keys, taus):
+            if grid_lag(tau, delta) is None:
+                near = sorted({max(math.floor(tau / delta), 1) * delta,
+                               max(math.ceil(tau / delta), 1) * delta})
+                yield Refusal(k, (sec + ("kernel",), path + ("d",), path + ("omega_fast",)),
+                              f"Gamma is stored at whole time steps delta = 1/(d omega_fast) "
+                              f"= {delta:.6g} of kernel store {name!r}",
+                              f"one of them, e.g. {', '.join(f'{t:.10g}' for t in near)}")
 
 
 def _sampler_refusals(config: Mapping):

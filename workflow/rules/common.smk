@@ -90,37 +90,6 @@ def kernel_path(name):
             f"_n{k['n_max']}_tau{fmt(k['tau_max'])}.zarr")
 
 
-def _check_kernel(name, n_max=None, tau_max=None, what=""):
-    k = config["kernels"][name]
-    if n_max is not None and n_max > k["n_max"]:
-        raise ValueError(f"{what}: n_max={n_max} exceeds kernels.{name}.n_max={k['n_max']}")
-    if tau_max is not None and tau_max > k["tau_max"] + 1e-12:
-        raise ValueError(f"{what}: tau={tau_max} exceeds kernels.{name}.tau_max={k['tau_max']}")
-
-
-def _check_on_grid(name, taus, what):
-    """Each tau a whole number of the store's steps (Gamma is read there, not interpolated;
-    the same test as chaindrag.tables.fig2_table's), checked before the store is built."""
-    k = config["kernels"][name]
-    delta = 1.0 / (k["d"] * k["omega_fast"])
-    for i, tau in enumerate(taus):
-        steps = round(tau / delta)
-        if steps < 1 or abs(steps * delta - tau) > 1e-9 * max(tau, 1.0):
-            near = sorted({max(math.floor(tau / delta), 1) * delta, max(steps, 1) * delta,
-                           max(math.ceil(tau / delta), 1) * delta})
-            raise ValueError(f"{what}[{i}] = {tau} is not a whole number of time steps "
-                             f"delta = 1/(d omega_fast) = {delta:.6g} of kernels.{name} "
-                             f"(d = {k['d']}, omega_fast = {k['omega_fast']}): nearest "
-                             f"{', '.join(f'{t:.10g}' for t in near)}")
-
-
-_check_kernel(config["fig2"]["kernel"], config["fig2"]["n_max"], max(config["fig2"]["taus"]),
-              "fig2")
-_check_on_grid(config["fig2"]["kernel"], config["fig2"]["taus"], "fig2.taus")
-_check_kernel(config["health"]["solvers"]["kernel"], None, config["health"]["solvers"]["tau_max"],
-              "health.solvers")
-
-
 # ------------------------------------------------------------- pair potentials (issue 14)
 # A section's potential is the Gaussian shorthand phi0, lam or its `interaction:` mapping. A run
 # the shorthand makes with phi0 < 0 uses the mirror -Phi (mirror_spec: the signed amplitude
@@ -220,9 +189,6 @@ def _single_pass_runs():
     c5 = config["fig5"]
     for panel in ("a", "b"):
         p = c5[panel]
-        if len(p["v0_start"]) != len(c5["lam"]):
-            raise ValueError(f"fig5.{panel}.v0_start needs one entry per fig5.lam "
-                             f"({len(c5['lam'])}), got {len(p['v0_start'])}")
         runs = []
         # with an interaction, one series per sign (lam is not used)
         series = list(zip(c5["lam"], p["v0_start"]))[:1 if "interaction" in c5 else None]

@@ -124,7 +124,6 @@ THERMAL_SAMPLER = canon(dict(TH["sampler"], omega_fast=TH["omega_fast"]))
 THERMAL_SOLVERS = canon(potential_run(
     TH["solvers"], {k: v for k, v in TH["solvers"].items()
                     if k not in ("kernel", "phi0", "interaction")}, float(TH["solvers"]["phi0"])))
-_check_kernel(TH["solvers"]["kernel"], None, TH["solvers"]["tau_max"], "thermal.solvers")
 
 
 def thermal_paths(kind, leaf=None):

@@ -19,12 +19,19 @@ from ..params import (StoreError, require_int_range, require_omega_fast,
                       require_positive)
 from ..stores import open_complete_group
 
-__all__ = ["open_store", "KernelStore", "same_omega_fast"]
+__all__ = ["open_store", "KernelStore", "grid_lag", "same_omega_fast"]
 
 FORMAT = "chaindrag.kernel"
 FORMAT_VERSION = 1
 LAG_EPS = 1e-9  # n_lags = floor(tau_max / delta + 1e-9)
 OMEGA_FAST_RTOL = 1e-12
+
+
+def grid_lag(tau: float, delta: float) -> int | None:
+    """The lag l >= 1 with l delta = tau (to a relative 1e-9), or None: a store holds Gamma
+    at whole time steps, read there, not interpolated (fig2.taus must lie on them)."""
+    lag = round(tau / delta)
+    return lag if lag >= 1 and abs(lag * delta - tau) <= 1e-9 * max(tau, 1.0) else None
 
 
 def same_omega_fast(store_value: float, wanted: float) -> bool:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import analytic
 from ..kernel import open_store
+from ..kernel.store import grid_lag
 from ..params import ParameterError
 from ..stores import write_table
 from ._common import PathLike, _with_provenance
@@ -26,8 +27,8 @@ def fig2_table(kernel: PathLike, table: PathLike, *, taus: Sequence[float],
     store = open_store(kernel)
     frames = []
     for tau in taus:
-        l = round(tau / store.delta)
-        if abs(l * store.delta - tau) > 1e-9 * max(tau, 1.0) or l < 1:
+        l = grid_lag(tau, store.delta)
+        if l is None:
             # name the keys: the store's delta comes from its d and omega_fast, not from tau
             lo, hi = max(math.floor(tau / store.delta), 1), max(math.ceil(tau / store.delta), 1)
             raise ParameterError(
