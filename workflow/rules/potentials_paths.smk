@@ -12,7 +12,7 @@ def _potential_batches():
         common = dict(alpha=c["alpha"], mu=c["mu"], omega_fast=c["omega_fast"], d=c["d"],
                       solver=c["solver"], run_length=c["run_length"], interaction=spec,
                       label=label)
-        runs = [dict(common, v0=v) for v in sweep(c["v0"], "potentials.v0")]
+        runs = [dict(common, v0=v) for v in sweep(c["v0"])]
         # one run that cannot pass; a negative amplitude has no barrier (the channels' the
         # job checks, naming the key)
         if "below_capture" in c and signed_positive(spec):
