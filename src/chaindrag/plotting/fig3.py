@@ -56,7 +56,9 @@ def plot(trajectories: Sequence[Trajectory], cfg: Mapping[str, Any]) -> Figure:
         img = draw_heatmap(ax, traj, limit)
         largest = float(np.max(np.abs(traj.chain_displacement))) if traj.chain_displacement.size \
             else math.nan
-        ax.set_title(f"$\\Phi_0 = {traj.phi0:+g}$, max $|\\delta\\rho| = {largest:.2f}$", loc="right")
+        # two lines: one would run into the panel label for a phi0 like +12.75
+        ax.set_title(f"$\\Phi_0 = {traj.phi0:+g}$\nmax $|\\delta\\rho| = {largest:.2f}$",
+                     loc="right", fontsize="medium")
         panel_label(ax, label)
     for ax in axes[1:]:
         ax.set_ylabel("")
