@@ -334,6 +334,37 @@ def test_a_value_a_job_would_refuse_is_refused_at_start_up_naming_its_keys(confi
         assert text in msg, f"{text!r} missing from:\n{msg}"
 
 
+def _speed_keys(node, path=()):
+    """Every key of the configuration that holds the speeds of runs: v0, v, v_hot, Fig. 5's
+    v0_stop (its series' last speed), and each sweep mapping {start, stop, step}."""
+    if not isinstance(node, dict):
+        return
+    if {"start", "stop", "step"} <= node.keys():
+        yield path
+        return
+    for key, value in node.items():
+        if path == () and key == "quick":
+            continue
+        if key in ("v0", "v", "v_hot", "v0_stop"):
+            yield path + (key,)
+        elif key != "v0_start":
+            yield from _speed_keys(value, path + (key,))
+
+
+@pytest.mark.parametrize("preset", ["paper", "quick"])
+def test_every_set_of_runs_in_the_configuration_is_checked_at_start_up(config, preset):
+    # chaindrag._config_runs restates which runs the workflow makes (its *_paths.smk), so that
+    # start-up refuses what a job would: a section of runs it does not know (a new figure's,
+    # say) would go unchecked until its jobs fail
+    from chaindrag._config_runs import _figure_runs, _health_runs, _study_runs
+
+    view = merge_patch(config, config["quick"]) if preset == "quick" else config
+    checked = {key for runs in (*_figure_runs(view), *_health_runs(view), *_study_runs(view))
+               for key, _ in runs.speeds}
+    missing = [k for k in _speed_keys(view) if not any(c[:len(k)] == k for c in checked)]
+    assert not missing, missing
+
+
 def test_the_runs_are_checked_where_the_pair_potentials_are_built(config):
     """Jobs check the configuration without building the potentials (interactions=False):
     the runs' checks, which need them, are the main process's; the rest are everyone's."""
