@@ -18,16 +18,8 @@ import yaml
 
 from chaindrag.config import check_config, load_schema, merge_patch
 from chaindrag.params import ParameterError
-from test_config import workflow_copy  # noqa: F401  (the workflow in a scratch directory)
-
-REPO = Path(__file__).resolve().parents[1]
-SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
-CONFIG = REPO / "config.yaml"
-
-
-@pytest.fixture(scope="module")
-def config() -> dict:
-    return yaml.safe_load(CONFIG.read_text())
+# the shipped config and the workflow in a scratch directory, as test_config has them
+from test_config import CONFIG, SCHEMA, config, workflow_copy  # noqa: F401
 
 
 def _with_quick(config: dict, patch: dict) -> dict:
