@@ -102,7 +102,8 @@ class HistoryExponentials:
     x_min : float
         Smallest decay rate -ln|z| asked for (the last nodes may lie below it).
     peak : float
-        max |K_{1,0}(k)| over lags k <= max(4 k0, K_BULK, 6/phi_b): the scale of ``tol`` and of the errors.
+        max |K_{1,0}(k)| over lags k <= max(4 k0, K_BULK, 6/phi_b): the scale of ``tol``
+        and of the errors.
     cancellation : float
         M = sum_p |alpha[0, p] beta[0, p]| / peak: how far the terms exceed the kernel they
         sum to at lag k0 (relative errors of the terms count M times).
@@ -258,7 +259,7 @@ def history_exponentials(c, k0: int = 33, tol: float = 1e-12, *, step: float | N
         :class:`HistoryExponentials`, measured on a first rule with M = 1) and the smallest
         decay rate x_min = tol^(2/3) / 100. Where the kernel is still large at lags >=
         K_BULK (large d) the bulk step's error there, measured against the band integral,
-        refines h once (see the module note, "Large d"). Rounding leaves ~3e-17 M, so a
+        refines h once (see the module note, "Large d"). Rounding leaves ~1e-16 M, so a
         tol below that is out of reach; a larger ``k0`` lowers M.
     step, step_top, x_min : float, optional
         Override h, h_top and x_min (an h given is not refined).
@@ -275,7 +276,7 @@ def history_exponentials(c, k0: int = 33, tol: float = 1e-12, *, step: float | N
     c = _trim(c)
     k0 = require_int_range("k0", k0, 16, 4096)
     tol = float(require_range("tol", tol, 1e-15, 1e-4))
-    refine = step is None
+    step_given = step is not None
     if step is None:
         step = math.pi**2 / math.log(10.0 / tol)
     if x_min is None:
@@ -286,27 +287,28 @@ def history_exponentials(c, k0: int = 33, tol: float = 1e-12, *, step: float | N
     if top_from_m:  # a first rule measures M; the final top step is set from tol / M
         step_top = math.pi**2 / (math.log(1.0 / tol) + 10.0)
     step_top = float(require_range("step_top", step_top, 0.01, 2.0))
-    z, alpha, beta = _leg_exponentials(c, k0, *_leg_rule(k0, step, step_top, x_min))
     kern, peak = _reference(c, k0)
-    m = float(np.abs(alpha[:, 0] * beta[:, 0]).sum()) / peak
-    if top_from_m and m > 1.0:
-        step_top = math.pi**2 / (math.log(m / tol) + 10.0)
+
+    def rule(step: float, step_top: float, m: float = math.nan) -> HistoryExponentials:
         z, alpha, beta = _leg_exponentials(c, k0, *_leg_rule(k0, step, step_top, x_min))
-    hist = HistoryExponentials(z=z, alpha=alpha.T.copy(), beta=beta.T.copy(), k0=k0,
-                               step=step, step_top=step_top, x_min=x_min, peak=peak,
-                               cancellation=m)
-    if not refine:
+        if math.isnan(m):  # the legs' cancellation, measured on this rule
+            m = float(np.abs(alpha[:, 0] * beta[:, 0]).sum()) / peak
+        return HistoryExponentials(z=z, alpha=alpha.T.copy(), beta=beta.T.copy(), k0=k0,
+                                   step=step, step_top=step_top, x_min=x_min, peak=peak,
+                                   cancellation=m)
+
+    hist = rule(step, step_top)
+    m = hist.cancellation
+    if top_from_m and m > 1.0:
+        hist = rule(step, math.pi**2 / (math.log(m / tol) + 10.0), m)
+    if step_given:
         return hist
     lags = np.arange(max(k0, K_BULK), kern.shape[-1])
     bulk = float(_coupling(c, hist.kernel(lags) - kern[..., lags]).max()) / peak
     if bulk <= 0.5 * tol:
         return hist
     # the bulk step's error falls like e^{-pi^2/h}: one refinement reaches tol / 4
-    step = math.pi**2 / (math.pi**2 / step + math.log(4.0 * bulk / tol))
-    z, alpha, beta = _leg_exponentials(c, k0, *_leg_rule(k0, step, step_top, x_min))
-    return HistoryExponentials(z=z, alpha=alpha.T.copy(), beta=beta.T.copy(), k0=k0,
-                               step=step, step_top=step_top, x_min=x_min, peak=peak,
-                               cancellation=m)
+    return rule(math.pi**2 / (math.pi**2 / step + math.log(4.0 * bulk / tol)), hist.step_top, m)
 
 
 def compression_error(c, hist: HistoryExponentials, k_dense: int = 2048,
