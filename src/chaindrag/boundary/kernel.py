@@ -230,7 +230,9 @@ def _band_im_symbol(c, q: np.ndarray) -> np.ndarray:
     m = n_panels // N_BASE
     edges = np.linspace(0.0, math.pi, N_BASE + 1)
     base = (0.5 * (edges[:-1] + edges[1:])[:, None] + 0.5 * np.diff(edges)[:, None] * x)
-    im_base = exterior_symbol(c, base.ravel()).imag.reshape(N_BASE, 24, -1)
+    im_base = exterior_symbol(c, base.ravel()).imag
+    tail = im_base.shape[1:]  # (w, w)
+    im_base = im_base.reshape(N_BASE, 24, -1)
     xi = (-1.0 + (2.0 * np.arange(m)[:, None] + 1.0 + x) / m).ravel()  # sub-panel nodes
     bary = (-1.0) ** np.arange(24) * np.sqrt((1.0 - x * x) * wts)
     diff = xi[:, None] - x[None, :]
@@ -241,7 +243,7 @@ def _band_im_symbol(c, q: np.ndarray) -> np.ndarray:
     rows = hit.any(axis=1)
     lagrange[rows] = hit[rows]
     fine = np.matmul(lagrange, im_base)  # (b, 24 m, w w): BLAS
-    return fine.reshape((q.size,) + exterior_symbol(c, q[:1]).shape[1:])
+    return fine.reshape((q.size,) + tail)
 
 
 def _sine_transform(im_sym, phi, wts, k_max: int) -> np.ndarray:

@@ -242,17 +242,17 @@ def precompute(path, n_max: int, tau_max: float, omega_fast: float = 10.0, d: in
     is written, so a chunk file lost later reads as NaN, never as Gamma = 0 (and
     :func:`open_store` refuses the store).
 
-    If ``path`` already holds a complete store for the same omega_fast and d that covers
-    the request it is returned untouched (an omega_fast within a relative 1e-12 of the
-    store's is the same, and an extension keeps the store's value). If it is smaller, a store of the union
-    (max n_max, max n_lags) is built in the sibling ``<path>.tmp-<host>-<pid>``: the old block is
-    copied, only the new rows and columns are computed. It then replaces ``path`` by two
-    renames (old to ``<path>.old-<host>-<pid>``, new to ``path``), so ``path`` is never modified
-    in place and a kill at any moment leaves either the old or the new store (leftover
-    siblings are removed, or an orphaned ``.old-`` sibling restored, on the next call). An
-    incomplete or damaged store of this package (``format`` attribute "chaindrag.kernel",
-    written before any array) at ``path`` is recomputed from scratch; an empty directory
-    is used. Concurrent writers of the same path are not supported.
+    If ``path`` already holds a complete store for the same omega_fast and d that covers the
+    request it is returned untouched (an omega_fast within a relative 1e-12 of the store's
+    is the same, and an extension keeps the store's value). If it is smaller, a store of the
+    union (max n_max, max n_lags) is built in the sibling ``<path>.tmp-<host>-<pid>``: the
+    old block is copied, only the new rows and columns are computed. It then replaces
+    ``path`` by two renames (old to ``<path>.old-<host>-<pid>``, new to ``path``), so
+    ``path`` is never modified in place and a kill at any moment leaves either the old or
+    the new store (leftover siblings are removed, or an orphaned ``.old-`` sibling restored,
+    on the next call). An incomplete or damaged store of this package (``format`` attribute
+    "chaindrag.kernel", written before any array) at ``path`` is recomputed from scratch; an
+    empty directory is used. Concurrent writers of the same path are not supported.
     """
     n_max = require_int_range("n_max", n_max, 0)
     require_positive("tau_max", tau_max)
