@@ -60,13 +60,10 @@ def _bad(data: pd.DataFrame) -> int:
     return int((~(np.isfinite(kin) & (kin > 0))).sum())
 
 
-def _equipartition(claim: Claim, data: pd.DataFrame, temp: float, half: float) -> dict:
+def _equipartition(claim: Claim, data: pd.DataFrame, per_seed: pd.Series, temp: float,
+                   half: float) -> dict:
     """<KE> over the second half = T/2, judged on the per-seed time averages."""
-    per_seed = data.groupby("seed")["kinetic"].mean()
-    if few := too_few(len(per_seed), "seeds"):
-        return claim.na(few)
-    k = len(per_seed)
-    crit = critical(k - 1.0)
+    k, crit = len(per_seed), critical(len(per_seed) - 1.0)
     z, lr, se = _scale_z(per_seed, 0.5 * temp)
     return claim.row(0.0, z, crit, bool(z <= crit),
                      f"|ln(<KE> / (T/2))| / standard error, <KE> the time average over tau >= "
@@ -76,13 +73,10 @@ def _equipartition(claim: Claim, data: pd.DataFrame, temp: float, half: float) -
                      f"tolerance t({k - 1}) at P_ROW")
 
 
-def _crossing_law(claim: Claim, data: pd.DataFrame, temp: float, half: float) -> dict:
+def _crossing_law(claim: Claim, data: pd.DataFrame, per_seed: pd.Series, temp: float,
+                  half: float) -> dict:
     """Midpoint-crossing energies follow exp(-E/T)/T: per-seed <ln(E/T)> = -gamma."""
-    per_seed = data.groupby("seed")["kinetic"].mean()
-    if few := too_few(len(per_seed), "seeds"):
-        return claim.na(few)
-    k = len(per_seed)
-    crit = critical(k - 1.0)
+    k, crit = len(per_seed), critical(len(per_seed) - 1.0)
     log_e = np.log(data["kinetic"].to_numpy(float) / temp)
     per_seed_log = pd.Series(log_e).groupby(data["seed"].to_numpy()).mean().to_numpy()
     z, dev, se = _log_z(per_seed_log, _EULER_GAMMA)
@@ -127,5 +121,9 @@ def check_thermal_equilibration(series: pd.DataFrame | None,
                                       f"{bad} kinetic energies over tau >= {_g(half)} not "
                                       f"finite and positive"))
                 continue
-            rows.append(judge(claim, data, temp, half))
+            per_seed = data.groupby("seed")["kinetic"].mean()  # realizations: the samples
+            if few := too_few(len(per_seed), "seeds"):
+                rows.append(claim.na(few))
+                continue
+            rows.append(judge(claim, data, per_seed, temp, half))
     return rows
