@@ -204,8 +204,13 @@ DAMAGE = {
                                         "sigma/zarr.json"), "sigma"),
     "no_format_version": (lambda p, r: _attrs(p, lambda a: a.pop("format_version")),
                           "format_version"),
-    "other_format_version": (lambda p, r: _attrs(p, lambda a: a.update(format_version=2)),
-                             "format_version=2"),
+    "other_format_version": (lambda p, r: _attrs(p, lambda a: a.update(format_version=3)),
+                             "format_version=3"),
+    # version 2 requires what version 1 checked only where present
+    "no_sha256": (lambda p, r: _attrs(p, lambda m: m["attributes"].pop("sha256"),
+                                      "velocity/zarr.json"), "'velocity' lacks its attribute"),
+    "no_energy_list": (lambda p, r: _attrs(p, lambda m: m["attributes"].pop("arrays"),
+                                           "energy/zarr.json"), "'arrays'"),
     "no_chaindrag_version": (lambda p, r: _attrs(p, lambda a: a.pop("chaindrag_version")),
                              "chaindrag_version"),
     "no_param_keys": (lambda p, r: _attrs(p, lambda a: a.pop("param_keys")), "param_keys"),
@@ -254,6 +259,23 @@ def test_a_damaged_store_is_refused_naming_the_path_and_what_is_wrong(small_chun
         load_trajectory(path)
     msg = str(err.value)
     assert str(path) in msg and words in msg, msg
+
+
+def test_a_version_1_store_without_checksums_still_loads_bit_exact(small_chunk_store, runs,
+                                                                   tmp_path):
+    """Stores written before the checksums (format_version 1) load; the checks they have
+    still apply."""
+    path = tmp_path / "run.zarr"
+    shutil.copytree(small_chunk_store, path)
+    _attrs(path, lambda a: a.update(format_version=1))
+    for meta in path.rglob("zarr.json"):
+        rel = str(meta.relative_to(path))
+        _attrs(path, lambda m: (m.get("attributes", {}).pop("sha256", None),
+                                m.get("attributes", {}).pop("arrays", None)), rel)
+    assert_bit_exact(load_trajectory(path), runs["neg_morse"])
+    _truncate(_chunks(path, "velocity")[0])
+    with pytest.raises(StoreError, match="'velocity'"):
+        load_trajectory(path)
 
 
 def test_an_empty_directory_or_a_file_is_refused_as_a_store(tmp_path):

@@ -63,8 +63,8 @@ def _positive_int(path: Path, attrs: dict, name: str) -> int:
     return value
 
 
-def _read_array(path: Path, group: zarr.Group, name: str) -> np.ndarray:
-    """``group[name]`` read whole, its sha256 attribute (if any) checked."""
+def _read_array(path: Path, group: zarr.Group, name: str, strict: bool) -> np.ndarray:
+    """``group[name]`` read whole, its sha256 attribute checked (required if ``strict``)."""
     import zarr
 
     where = f"{group.path}/{name}".lstrip("/")
@@ -83,6 +83,8 @@ def _read_array(path: Path, group: zarr.Group, name: str) -> np.ndarray:
         raise _damaged(path, f"array {where!r} cannot be read ({type(exc).__name__}: {exc})"
                        ) from exc
     digest = arr.attrs.get("sha256")
+    if digest is None and strict:
+        raise _damaged(path, f"array {where!r} lacks its attribute 'sha256'")
     if digest is not None and digest != _sha256(data):
         raise _damaged(path, f"array {where!r} does not hold what was written (its sha256 "
                              f"differs: a chunk is missing, truncated or edited)")

@@ -33,7 +33,9 @@ if TYPE_CHECKING:  # annotations only: zarr is imported by the two functions tha
     import zarr
 
 FORMAT = "chaindrag.trajectory"
-FORMAT_VERSION = 1
+#: 2: every array's sha256 and the energy group's ``arrays`` are required (version 1, read
+#: too, checks them where present: stores written before they existed have none)
+FORMAT_VERSION = 2
 TIME_CHUNK = 65536
 _MAX_CHUNK_ELEMENTS = 1 << 20  # 8 MB of float64 per chunk
 _RESERVED = ("complete", "format", "format_version", "param_keys", "decimate",
@@ -327,12 +329,12 @@ def load_trajectory(path: str | os.PathLike) -> Trajectory:
     Raises
     ------
     StoreError
-        If ``path`` is missing, not a chaindrag trajectory store, of another
-        ``format_version``, incomplete (``complete`` not true: its writer was interrupted), or
+        If ``path`` is missing, not a chaindrag trajectory store, of a ``format_version``
+        other than 1 or 2, incomplete (``complete`` not true: its writer was interrupted), or
         damaged: an attribute missing or not JSON, an array missing or unreadable, its data
-        not what was written (each array's ``sha256`` attribute), shapes that do not fit, or
-        times that do not step by ``record_every`` x ``delta``. The message names the path
-        and what is wrong.
+        not what was written (each array's ``sha256`` attribute, which version 2 requires),
+        shapes that do not fit, or times that do not step by ``record_every`` x ``delta``.
+        The message names the path and what is wrong.
     """
     import zarr
 
@@ -342,9 +344,11 @@ def load_trajectory(path: str | os.PathLike) -> Trajectory:
     version = attrs.get("format_version")
     if version is None:
         raise _damaged(path, "it lacks the attribute 'format_version'")
-    if version != FORMAT_VERSION or isinstance(version, bool):
+    if version not in (1, FORMAT_VERSION) or isinstance(version, bool):
         raise StoreError(f"trajectory store {path} has format_version={version!r}; this "
-                         f"chaindrag reads format_version={FORMAT_VERSION}: rerun to rewrite it")
+                         f"chaindrag reads format_version 1 and {FORMAT_VERSION}: rerun to "
+                         f"rewrite it")
+    strict = version == FORMAT_VERSION
     bad = _non_json(attrs, "attributes")
     if bad is not None:
         raise _damaged(path, f"{bad} is not a JSON value (NaN or infinity)")
@@ -356,7 +360,7 @@ def load_trajectory(path: str | os.PathLike) -> Trajectory:
             raise _damaged(path, f"it lacks the attribute {name!r}")
     decimate = _positive_int(path, attrs, "decimate")
     chain_decimate = _positive_int(path, attrs, "chain_decimate")
-    arrays = {name: _read_array(path, root, name) for name in _ARRAY_META}
+    arrays = {name: _read_array(path, root, name, strict) for name in _ARRAY_META}
     try:
         group = root["energy"]
     except KeyError:
@@ -369,10 +373,12 @@ def load_trajectory(path: str | os.PathLike) -> Trajectory:
         names = sorted(group.array_keys())
     except Exception as exc:
         raise _damaged(path, f"group 'energy' cannot be listed ({exc})") from exc
-    written = group.attrs.get("arrays", names)
+    written = group.attrs.get("arrays", None if strict else names)
+    if not isinstance(written, list):
+        raise _damaged(path, f"group 'energy' attribute 'arrays' = {written!r} is not a list")
     if sorted(written) != names:
         raise _damaged(path, f"energy holds {names}, but {sorted(written)} were written")
-    energy = {name: _read_array(path, group, name) for name in names}
+    energy = {name: _read_array(path, group, name, strict) for name in names}
     params = {k: from_json_safe(attrs[k]) for k in keys}
     wall = params.pop("wall_time_s", attrs.get("wall_time_s"))  # stores of earlier versions
     for every, factor in (("record_every", decimate), ("chain_record_every", chain_decimate)):
