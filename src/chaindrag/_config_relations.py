@@ -146,7 +146,7 @@ def _value_refusals(config: Mapping):
     of more than MAX_SWEEP speeds, a Fig. 5 panel without one v0_start per fig5.lam, kernel
     stores shorter than one time step or than the runs that read them, Fig. 2's times off
     its store's time grid, a thermal sampler ring too small for its longest lag."""
-    from .kernel.store import LAG_EPS
+    from .kernel.store import lag_count
     from .params import ChainParams
 
     for step, lo, hi, start, stop, spacing in _sweeps(config):
@@ -163,7 +163,7 @@ def _value_refusals(config: Mapping):
                           f"one entry per fig5.lam ({n_lam})")
     for name, store in config["kernels"].items():
         delta = ChainParams(store["omega_fast"], store["d"]).delta
-        if math.floor(store["tau_max"] / delta + LAG_EPS) < 1:  # the store's lag count
+        if lag_count(store["tau_max"], delta) < 1:
             path = ("kernels", name)
             yield Refusal(path + ("tau_max",), (path + ("d",), path + ("omega_fast",)),
                           "a kernel store holds Gamma_n(l delta) for whole time steps l >= 1 of "

@@ -19,12 +19,19 @@ from ..params import (StoreError, require_int_range, require_omega_fast,
                       require_positive)
 from ..stores import open_complete_group
 
-__all__ = ["open_store", "KernelStore", "grid_lag", "same_omega_fast"]
+__all__ = ["open_store", "KernelStore", "grid_lag", "lag_count", "same_omega_fast"]
 
 FORMAT = "chaindrag.kernel"
 FORMAT_VERSION = 1
 LAG_EPS = 1e-9  # n_lags = floor(tau_max / delta + 1e-9)
 OMEGA_FAST_RTOL = 1e-12
+
+
+def lag_count(tau: float, delta: float) -> int:
+    """The whole time steps delta in ``tau``, floor(tau/delta + 1e-9): the lags of a store
+    made for tau_max = ``tau`` and the steps of a run or memory that long (plain floor drops
+    the last one where L delta rounds to just below L)."""
+    return math.floor(tau / delta + LAG_EPS)
 
 
 def grid_lag(tau: float, delta: float) -> int | None:
@@ -139,7 +146,7 @@ class KernelStore:
                              f"but the run needs n_max={n_max}; precompute a larger store")
         if tau_max is not None:
             tau_max = require_positive("tau_max", tau_max, scalar=True)
-            lags = math.floor(tau_max / self.delta + LAG_EPS)
+            lags = lag_count(tau_max, self.delta)
             if lags > self.n_lags:
                 raise StoreError(f"kernel store {self.path} covers tau_max={self.tau_max} "
                                  f"({self.n_lags} lags), but the run needs tau_max={tau_max} "

@@ -10,7 +10,6 @@ orphaned old store restored) on the next call.
 from __future__ import annotations
 
 import logging
-import math
 import os
 import re
 import shutil
@@ -27,7 +26,8 @@ from ..params import (ParameterError, StoreError, require_int_range, require_mem
                       require_omega_fast, require_positive)
 from ..stores import atomic_write_dir, host_tag, to_json_safe
 from .ring_sum import _BLOCK_ELEMENTS, _check_workers, _ring_rows, ring_size
-from .store import FORMAT, FORMAT_VERSION, LAG_EPS, KernelStore, open_store, same_omega_fast
+from .store import (FORMAT, FORMAT_VERSION, KernelStore, lag_count, open_store,
+                    same_omega_fast)
 
 __all__ = ["precompute"]
 
@@ -263,18 +263,17 @@ def precompute(path, n_max: int, tau_max: float, omega_fast: float = 10.0, d: in
     d = require_int_range("d", d, 4)
     workers = _check_workers(workers)
     delta = 1.0 / (d * omega_fast)
-    n_lags = math.floor(tau_max / delta + LAG_EPS)
-    if n_lags < 1:
+    if lag_count(tau_max, delta) < 1:
         raise ParameterError(f"tau_max must be >= delta = 1/(d omega_fast) = {delta:.6g}, "
                              f"got {tau_max}")
 
     path = _check_path(path)
     _clean_siblings(path)
     old = _existing(path, omega_fast, d)
-    if old is not None and old.omega_fast != omega_fast:  # the same chain (same_omega_fast):
-        omega_fast = old.omega_fast  # the store's value, so that old and new blocks agree
-        delta = 1.0 / (d * omega_fast)
-        n_lags = math.floor(tau_max / delta + LAG_EPS)
+    if old is not None:  # the same chain (same_omega_fast): the store's value, so that
+        omega_fast = old.omega_fast  # old and new blocks agree
+        delta = old.delta
+    n_lags = lag_count(tau_max, delta)
     n_old, l_old = (old.n_max + 1, old.n_lags) if old is not None else (0, 0)
     if old is not None and n_max + 1 <= n_old and n_lags <= l_old:
         log.info("kernel store %s already covers n_max=%d, tau_max=%g", path, n_max, tau_max)

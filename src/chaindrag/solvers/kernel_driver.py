@@ -38,7 +38,7 @@ def _open_kernel_store(kernel_store):
 def _memory_steps(store, job: SolverJob) -> int:
     """Steps of memory the run needs, after checking the store was made for this chain."""
     chain, n = job.chain, job.n
-    from ..kernel.store import LAG_EPS, same_omega_fast  # loaded with the store already
+    from ..kernel.store import lag_count, same_omega_fast  # loaded with the store already
 
     where = f"kernel store {store.path}"
     if not same_omega_fast(store.omega_fast, chain.omega_fast):
@@ -48,11 +48,9 @@ def _memory_steps(store, job: SolverJob) -> int:
     if int(store.d) != chain.d:
         raise StoreError(f"{where} was made for d={store.d} (delta={store.delta:.6g}), the run "
                          f"needs d={chain.d} (delta={chain.delta:.6g})")
-    # lags l with l delta <= memory, counted like the run's steps and the store's lags
-    # (floor(tau/delta + 1e-9)): plain floor dropped the last lag when memory = L delta
-    # rounds to just below L steps; a memory of >= n steps (inf, 1e308) is the whole run
-    lags = job.memory / chain.delta
-    n_mem = n if lags >= n else int(math.floor(lags + LAG_EPS))
+    # lags l with l delta <= memory, counted like the run's steps and the store's lags; a
+    # memory of >= n steps (inf, 1e308) is the whole run
+    n_mem = n if job.memory / chain.delta >= n else lag_count(job.memory, chain.delta)
     if store.n_lags < n_mem:
         raise StoreError(f"{where} holds tau up to tau_max={store.tau_max:g} "
                          f"({store.n_lags} steps); the run needs tau_max={job.tau_max:g} "
