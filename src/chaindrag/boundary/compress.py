@@ -81,6 +81,11 @@ CROSS_DECAY = 40.0  # X = CROSS_DECAY / k0: the dropped cross piece is < e^-40 f
 X_TOP = 0.03  # above it the legs come near the conjugate band edges: finer step
 K_BULK = 256  # lags from here on are the bulk step's (x ~ 1/k < X_TOP / 8)
 LANES = 4  # nodes per edge come in multiples of LANES (both edges: 8 doubles, one zmm)
+# x_min = min(0.01, X_MIN_ARC (phi_b - phi_a)) tol^(2/3): the tail below x_min, lost at lags
+# k >> 1/x_min, is ~0.005 (x_min / arc)^(3/2) of the peak (measured: (1.1, 20000), (1.03, 8000)
+# at tol = 1e-6, (1.05, 20000) at 1e-8: 61, 57, 41 tol with 0.01 tol^(2/3) alone); the arc
+# bound only acts below an arc of 1.7e-3 (d omega_fast / (omega_fast - 1) > 3770; not (10, 3000))
+X_MIN_ARC = 6.0
 
 
 @dataclass(frozen=True)
@@ -257,7 +262,8 @@ def history_exponentials(c, k0: int = 33, tol: float = 1e-12, *, step: float | N
         steps h = pi^2 / ln(10/tol) (relative error tol/10), h_top =
         pi^2 / (ln(max(M, 1)/tol) + 10) (x > X_TOP; M the legs' cancellation, see
         :class:`HistoryExponentials`, measured on a first rule with M = 1) and the smallest
-        decay rate x_min = tol^(2/3) / 100. Where the kernel is still large at lags >=
+        decay rate x_min = min(1/100, 6 (phi_b - phi_a)) tol^(2/3) (a narrow band's kernel
+        lives to lags ~10/(phi_b - phi_a)). Where the kernel is still large at lags >=
         K_BULK (large d) the bulk step's error there, measured against the band integral,
         refines h once (see the module note, "Large d"). Rounding leaves ~1e-16 M, so a
         tol below that is out of reach; a larger ``k0`` lowers M.
@@ -279,8 +285,9 @@ def history_exponentials(c, k0: int = 33, tol: float = 1e-12, *, step: float | N
     step_given = step is not None
     if step is None:
         step = math.pi**2 / math.log(10.0 / tol)
-    if x_min is None:
-        x_min = 0.01 * tol ** (2.0 / 3.0)
+    if x_min is None:  # the edge's sqrt(x) is on the scale of the band's arc (see X_MIN_ARC)
+        phi_a, phi_b = band_edges(c)
+        x_min = min(0.01, X_MIN_ARC * (phi_b - phi_a)) * tol ** (2.0 / 3.0)
     step = float(require_range("step", step, 0.01, 2.0))
     x_min = float(require_range("x_min", x_min, 1e-30, 1e-3))
     top_from_m = step_top is None
