@@ -20,7 +20,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+
+from .._jit import njit
 
 #: Weights below e^{-CUT} of the largest are left out of the tables.
 CUT = 80.0

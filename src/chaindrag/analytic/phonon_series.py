@@ -30,10 +30,10 @@ import math
 import warnings
 
 import numpy as np
-from numba import njit
 from scipy import fft
 from scipy.special import gammaln, logsumexp
 
+from .._jit import njit
 from chaindrag.interactions import Interaction
 from chaindrag.params import ParameterError, SeriesTruncationWarning, require_positive
 from chaindrag.thermal import displacement_variance

@@ -20,8 +20,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from .._jit import njit
 from chaindrag.interactions import Interaction
 from chaindrag.params import ParameterError, require_finite, require_omega_fast, require_positive
 

@@ -27,8 +27,8 @@ order changes, not their accuracy); the sweep is the solvers' own arithmetic.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from .._jit import njit
 from ._sweep import sweep
 
 _REDUCE = {"reassoc", "contract", "nsz"}

@@ -17,9 +17,10 @@ before the sweep and a pass after it.
 
 from __future__ import annotations
 
-from numba import njit, types
+from numba import types
 from numba.extending import intrinsic
 
+from .._jit import njit
 from .._simd import load8, require_c_float64, shifted, splat, store8
 
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from .._jit import njit
 from ._kinds import FORCE_FLOOR, GAUSSIAN, LENNARD_JONES, LORENTZIAN, MORSE, YUKAWA
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from .._jit import njit
 from ..boundary._sweep import sweep as _sweep  # the one free-motion sweep, also the ends'
 from ..boundary._sweep import sweep_velocity
 from ..interactions import interaction_forces

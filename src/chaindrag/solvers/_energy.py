@@ -24,10 +24,11 @@ import math
 
 import numpy as np
 from llvmlite import ir
-from numba import njit, types
+from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+from .._jit import njit
 from .._simd import VEC, fma8, load8, require_c_float64, shifted, splat
 
 #: widest T stencil with a vector kernel (d = 12 to 240 at omega_fast = 5 to 20: 2 to 6)

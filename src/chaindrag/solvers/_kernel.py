@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from .._jit import njit
 from ..interactions import interaction_forces
 from ._common import STATUS_DONE, STATUS_LEFT_SEGMENT, STATUS_NONFINITE, advance_particles
 

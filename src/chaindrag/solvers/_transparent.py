@@ -26,8 +26,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from .._jit import njit
 from ..boundary._dtbc import end_step3, ends_step3, ghost_values, node_table, push_history
 from ..boundary._sweep import sweep_velocity
 from ..interactions._kernels import interaction_forces_inline

@@ -14,8 +14,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from .._jit import njit
 from .modes import mode_weights, site_waves
 
 #: Up to this many distinct sites a direct mode sum beats an FFT per time (measured: ~10).
