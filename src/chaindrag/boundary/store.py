@@ -184,7 +184,7 @@ def transparent_ends(omega_fast: float = 10.0, d: int = 60, k0: int = 33, tol: f
         (``attrs["cancellation"]`` = M, 1700 at (1.2, 400): 160 exponentials there, not 152).
         Rounding leaves ~1e-16 M, so a tol below that misses (2.3e-13 for tol = 1e-14 at
         (1.2, 400)); a :class:`TransparentEndsWarning` says so whenever the measured error
-        exceeds tol (the floor is ~0.01-0.1 x 1e-16 M near k0, which misses 1e-12 silently
+        exceeds tol (the floor is ~0.01-0.1 x 1e-16 M near k0, which misses 1e-12
         by 1.5-3x once M >~ 1e5, e.g. 2.3e-12 at (1.26, 2659), M = 2.8e5). At large d
         the kernel peaks inside the history (lag ~2.3 d/(2 pi)) and the bulk step is
         refined there: 7.9e-13 at (10, 6000); beyond, rounding next to k0 times M is left:
