@@ -157,6 +157,20 @@ def test_a_force_within_the_margin_of_a_given_end_is_refused_with_the_extent_nee
         simulate(**FIG3, phi0=20.0, tau_max=1.0, solver="transparent", segment=(0, 15))
 
 
+def test_a_regrow_request_that_moves_no_end_is_an_error_not_an_endless_loop(store,
+                                                                            monkeypatch):
+    # a footprint narrower than the step kernel's (a bug) would re-ask for the same step
+    # forever; the solver names the disagreement instead
+    from chaindrag.solvers import transparent, transparent_plan
+
+    def narrow(sig, common, ws):
+        lo, hi = transparent_plan._footprint(sig, common, ws)
+        return lo + 2 * ws, hi - 2 * ws
+    monkeypatch.setattr(transparent, "_footprint", narrow)
+    with pytest.raises(SimulationError, match=r"internal: at step \d+ the step kernel"):
+        simulate(**FIG3, phi0=20.0, tau_max=60.0, solver="transparent", boundary_store=store)
+
+
 def test_two_particles_share_one_segment(store):
     kw = dict(alpha=40.0, phi0=20.0, lam=4.0, sigma0=[220.0, 2020.0], v0=[80.0, -60.0],
               tau_max=30.0, energy=True)

@@ -166,9 +166,14 @@ class _TransparentRun:
         f_lo, f_hi = _footprint(self.job.sig_hist[:, b], self.job.common, self.s.size - 1)
         if self.fixed:
             raise self._refuse(b, f_lo, f_hi)
-        if f_hi + END_MARGIN >= self.g_hi:
+        right, left = f_hi + END_MARGIN >= self.g_hi, f_lo - END_MARGIN < self.g_lo
+        if not (right or left):  # the kernel and _footprint disagree: looping would never end
+            raise SimulationError(
+                f"internal: at step {b} the step kernel asked for a wider segment than "
+                f"({self.g_lo}, {self.g_hi}), but the forces reach only [{f_lo}, {f_hi}]")
+        if right:
             self._extend(0, b, max(self._growth(b, +1), f_hi + END_MARGIN + 1 - self.g_hi))
-        if f_lo - END_MARGIN < self.g_lo:
+        if left:
             self._extend(1, b, max(self._growth(b, -1), self.g_lo - f_lo + END_MARGIN))
 
     def _growth(self, b: int, sign: int) -> int:
