@@ -19,8 +19,9 @@ from chaindrag.boundary import bare_chain, new_memory, transparent_ends
 from chaindrag.boundary._dtbc import ends_step3, node_table, push_both, set_ghosts
 from chaindrag.boundary._sweep import sweep_velocity as solver_sweep_velocity
 from chaindrag.boundary.compress import compression_error, history_exponentials
-from chaindrag.boundary.kernel import (continuous_kernel, dtbc_kernel, dtbc_kernel_circle,
-                                       principal_kernel)
+from chaindrag.boundary.kernel import dtbc_kernel
+from chaindrag.boundary.kernel_checks import (continuous_kernel, dtbc_kernel_circle,
+                                              principal_kernel)
 from chaindrag.boundary.store import FORMAT_VERSION
 from chaindrag.kernel import gamma
 from chaindrag.params import ParameterError

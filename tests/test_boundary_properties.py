@@ -21,9 +21,10 @@ import pytest
 
 from chaindrag._version import __version__
 from chaindrag.boundary import bare_chain, transparent_ends
-from chaindrag.boundary.kernel import (N_BASE, _band_quadrature, band_edges,
-                                       continuous_kernel, dtbc_kernel, dtbc_kernel_at,
-                                       dtbc_kernel_circle, exterior_symbol, principal_kernel)
+from chaindrag.boundary.kernel import (N_BASE, _band_quadrature, band_edges, dtbc_kernel,
+                                       dtbc_kernel_at, exterior_symbol)
+from chaindrag.boundary.kernel_checks import (continuous_kernel, dtbc_kernel_circle,
+                                              principal_kernel)
 from chaindrag.boundary.store import FORMAT_VERSION, _cache_path, _stencil
 from chaindrag.params import ParameterError
 from chaindrag.solvers import simulate
@@ -247,6 +248,23 @@ def test_far_lags_at_small_d_are_the_band_integral_with_the_symbol_at_every_node
     peak = np.abs(dtbc_kernel(c, 64)[0, 0]).max()
     err = np.abs(dtbc_kernel_at(c, ks) - np.moveaxis(every_node, 0, -1)).max() / peak
     assert err <= 1e-13, (wf, d, err)
+
+
+def test_band_integral_memory_does_not_grow_with_the_rule():
+    # (10, 4): the lag-1e5 rule has 2.7e6 nodes and a 7 x 7 symbol at each (1.1 GB at once),
+    # the lags 32..2047 ~1e3 sines at 5.7e4 nodes (0.9 GB); summed in blocks of ~4e6 numbers.
+    # Traced peaks measured (2026-12-04) 57 and 50 MB; the whole rule at once took 1.1 GB.
+    import tracemalloc
+
+    c = _stencil(10.0, 4)
+    for ks in (np.array([70_000, 100_000]), np.arange(32, 2048)):
+        tracemalloc.start()
+        try:
+            dtbc_kernel_at(c, ks)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < 150e6, (ks.max(), peak / 1e6)
 
 
 # ------------------------------------------------------------------------- cache/provenance

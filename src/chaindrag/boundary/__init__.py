@@ -6,8 +6,9 @@ the stencil half-width at d = 60) are causal convolutions of the history of the 
 boundary-layer sites (a w x w matrix of kernels, because the truncated 7-point stencil has
 w decaying roots: one physical, w - 1 evanescent ones of modulus ~1e-4).
 
-- :mod:`~chaindrag.boundary.kernel`: the kernels (band / branch-cut integral, inverse
-  Z-transform check, the design note's scalar kernel, the continuous Adelman-Doll kernel);
+- :mod:`~chaindrag.boundary.kernel`: the kernels (band / branch-cut integral);
+  :mod:`~chaindrag.boundary.kernel_checks`: the same by independent routes (inverse
+  Z-transform, the design note's scalar kernel, the continuous Adelman-Doll kernel);
 - :mod:`~chaindrag.boundary.compress`: the older history as ~150 decaying exponentials;
 - :mod:`~chaindrag.boundary.store`: :func:`transparent_ends`, computed once per
   (omega_fast, d, k0, tol) and kept with provenance;

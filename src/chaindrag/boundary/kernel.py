@@ -32,12 +32,13 @@ of the Laplace-contour integral; Im K vanishes off the band)
 with K_out the symbol on the physical sheet (principal root e^{-iq}); :func:`dtbc_kernel`
 evaluates it by composite Gauss-Legendre quadrature in q (smooth: q uniformises the
 square-root band edges; phi is computed from 1 - C to keep the band bottom accurate).
-:func:`dtbc_kernel_circle` is the independent check: an inverse Z-transform on a circle of
-radius |z| = r > 1 from all 2w roots of the full polynomial, causal by construction (a
-plain FFT of lambda(e^{i phi}) on the unit circle is not: the trap of the design note).
+:func:`~chaindrag.boundary.kernel_checks.dtbc_kernel_circle` is the independent check:
+an inverse Z-transform on a circle of radius |z| = r > 1 from all 2w roots of the full
+polynomial, causal by construction (a plain FFT of lambda(e^{i phi}) on the unit circle is
+not: the trap of the design note).
 
 The principal root alone gives the design note's scalar kernel (the sampled continuous
-Adelman-Doll kernel for k >= 1, :func:`principal_kernel` and :func:`continuous_kernel`):
+Adelman-Doll kernel for k >= 1; both in :mod:`~chaindrag.boundary.kernel_checks`):
 it is not analytic at z = infinity on its own (the three small roots are permuted there),
 so a scalar DTBC is exact only up to the spurious roots; the matrix form is exact.
 """
@@ -52,9 +53,11 @@ from numpy.polynomial import polynomial as npoly
 from ..params import ParameterError, require_int_range
 
 __all__ = ["stencil_width", "band_edges", "band_phase", "exterior_symbol", "dtbc_kernel",
-           "dtbc_kernel_at", "dtbc_kernel_circle", "principal_kernel", "continuous_kernel"]
+           "dtbc_kernel_at"]
 
 N_BASE = 64  # panels on which the (smooth) symbol is computed for finer rules
+#: dtbc_kernel_at sums a rule in blocks of this many numbers (sines and symbol)
+_BLOCK_ENTRIES = 1 << 22
 
 
 def _check_stencil(c) -> np.ndarray:
@@ -194,20 +197,27 @@ def exterior_symbol(c, q, outgoing: bool = True):
     return _remainder_matrix(np.concatenate([lam1[..., None], _band_spurious(c, q)], axis=-1))
 
 
-def _band_quadrature(c, k_max: int, n_panels: int | None):
+def _n_panels(c, k_max: int) -> int:
+    """Panels of :func:`_band_quadrature`'s default rule: each spans at most ~2 radians of
+    k_max phi; beyond N_BASE their number is a multiple of N_BASE (see
+    :func:`_band_im_symbol`)."""
+    phi_a, phi_b = band_edges(c)
+    n_panels = 8 + math.ceil(0.8 * k_max * (phi_b - phi_a))
+    return n_panels if n_panels <= N_BASE else -(-n_panels // N_BASE) * N_BASE
+
+
+def _band_quadrature(c, k_max: int, n_panels: int | None, panels=None):
     """Composite 24-point Gauss-Legendre rule in q on [0, pi] resolving sin(k_max phi(q)).
 
-    Returns nodes q, phases phi(q) and weights (dq) phi'(q). By default each panel spans
-    at most ~2 radians of k_max phi; beyond N_BASE panels their number is rounded up to a
-    multiple of N_BASE (see :func:`_band_im_symbol`).
+    Returns nodes q, phases phi(q) and weights (dq) phi'(q); by default on
+    :func:`_n_panels` panels, of which ``panels = (first, stop)`` takes a range.
     """
     if n_panels is None:
-        phi_a, phi_b = band_edges(c)
-        n_panels = 8 + math.ceil(0.8 * k_max * (phi_b - phi_a))
-    if n_panels > N_BASE:
-        n_panels = -(-n_panels // N_BASE) * N_BASE
+        n_panels = _n_panels(c, k_max)
     x, wts = np.polynomial.legendre.leggauss(24)
     edges = np.linspace(0.0, math.pi, n_panels + 1)
+    if panels is not None:
+        edges = edges[panels[0]:panels[1] + 1]
     half = 0.5 * np.diff(edges)
     q = (0.5 * (edges[:-1] + edges[1:])[:, None] + half[:, None] * x).ravel()
     wq = (half[:, None] * wts).ravel()
@@ -215,24 +225,18 @@ def _band_quadrature(c, k_max: int, n_panels: int | None):
     return q, phi, wq * dphi
 
 
-def _band_im_symbol(c, q: np.ndarray) -> np.ndarray:
-    """Im of the exterior symbol at the nodes q of :func:`_band_quadrature`.
-
-    The symbol is analytic in q on [0, pi] (its roots stay apart there); only the sines of
-    the transform oscillate with the lag. So beyond N_BASE panels it is computed on N_BASE
-    panels and interpolated (24-point Legendre, barycentric) onto the sub-panels: the
-    polynomial roots at every node of a fine rule cost 22 s for lag 1e5 at (40, 8).
-    """
-    n_panels = q.size // 24
-    if n_panels <= N_BASE:
-        return exterior_symbol(c, q).imag
-    x, wts = np.polynomial.legendre.leggauss(24)
-    m = n_panels // N_BASE
+def _base_symbol(c) -> np.ndarray:
+    """Im of the exterior symbol on the N_BASE-panel rule, shape (N_BASE, 24, w * w)."""
+    x, _ = np.polynomial.legendre.leggauss(24)
     edges = np.linspace(0.0, math.pi, N_BASE + 1)
     base = (0.5 * (edges[:-1] + edges[1:])[:, None] + 0.5 * np.diff(edges)[:, None] * x)
-    im_base = exterior_symbol(c, base.ravel()).imag
-    tail = im_base.shape[1:]  # (w, w)
-    im_base = im_base.reshape(N_BASE, 24, -1)
+    return exterior_symbol(c, base.ravel()).imag.reshape(N_BASE, 24, -1)
+
+
+def _sub_panel_weights(m: int) -> np.ndarray:
+    """Barycentric weights (24 m, 24) taking a 24-point Legendre panel's values onto the
+    nodes of its m equal sub-panels."""
+    x, wts = np.polynomial.legendre.leggauss(24)
     xi = (-1.0 + (2.0 * np.arange(m)[:, None] + 1.0 + x) / m).ravel()  # sub-panel nodes
     bary = (-1.0) ** np.arange(24) * np.sqrt((1.0 - x * x) * wts)
     diff = xi[:, None] - x[None, :]
@@ -242,8 +246,28 @@ def _band_im_symbol(c, q: np.ndarray) -> np.ndarray:
     lagrange /= lagrange.sum(axis=1, keepdims=True)
     rows = hit.any(axis=1)
     lagrange[rows] = hit[rows]
-    fine = np.matmul(lagrange, im_base)  # (b, 24 m, w w): BLAS
-    return fine.reshape((q.size,) + tail)
+    return lagrange
+
+
+def _fine_symbol(im_base: np.ndarray, lagrange: np.ndarray, w: int) -> np.ndarray:
+    """``im_base`` (base panels, 24, w w) on the sub-panels of :func:`_sub_panel_weights`:
+    shape (24 m x base panels, w, w), in the fine rule's order."""
+    return np.matmul(lagrange, im_base).reshape(-1, w, w)  # (b, 24 m, w w): BLAS
+
+
+def _band_im_symbol(c, q: np.ndarray) -> np.ndarray:
+    """Im of the exterior symbol at the nodes q of :func:`_band_quadrature`.
+
+    The symbol is analytic in q on [0, pi] (its roots stay apart there); only the sines of
+    the transform oscillate with the lag. So beyond N_BASE panels it is computed on N_BASE
+    panels and interpolated onto the sub-panels: the polynomial roots at every node of a
+    fine rule cost 22 s for lag 1e5 at (40, 8).
+    """
+    n_panels = q.size // 24
+    if n_panels <= N_BASE:
+        return exterior_symbol(c, q).imag
+    return _fine_symbol(_base_symbol(c), _sub_panel_weights(n_panels // N_BASE),
+                        c.size - 1)
 
 
 def _sine_transform(im_sym, phi, wts, k_max: int) -> np.ndarray:
@@ -293,97 +317,36 @@ def dtbc_kernel_at(c, ks) -> np.ndarray:
     """The exact kernels at selected lags ``ks`` >= 1 (any size): shape (w, w, len(ks)).
 
     Lags are grouped by magnitude so that each group's band quadrature is sized for its
-    largest lag (cost ~ sum of the lags' magnitudes, not len(ks) x max(ks)).
+    largest lag (cost ~ sum of the lags' magnitudes, not len(ks) x max(ks)), and each rule
+    is summed in blocks of panels, so memory stays ~_BLOCK_ENTRIES numbers however fine the
+    rule (a lag-1e5 check at (10, 4) took 1.8 GB at once).
     """
     c = _trim(c)
     ks = np.asarray(ks, dtype=np.int64)
     if ks.size and ks.min() < 1:
         raise ParameterError(f"ks must be lags >= 1, got min {ks.min()}")
     w = c.size - 1
-    out = np.empty((w, w, ks.size))
+    out = np.zeros((w, w, ks.size))
     group = np.floor(np.log2(np.maximum(ks, 1))).astype(int)
+    im_base = _base_symbol(c)
     for g in np.unique(group):
         sel = np.flatnonzero(group == g)
-        q, phi, wts = _band_quadrature(c, int(ks[sel].max()), None)
-        im_sym = _band_im_symbol(c, q)
-        s = np.sin(np.multiply.outer(ks[sel], phi)) * wts
-        part = -(2.0 / math.pi) * np.tensordot(s, im_sym, axes=(1, 0))
-        out[..., sel] = np.moveaxis(part, 0, -1)
+        k_max = int(ks[sel].max())
+        n_panels = _n_panels(c, k_max)
+        m = max(n_panels // N_BASE, 1)
+        # blocks of whole base panels whose sines and symbol take ~_BLOCK_ENTRIES numbers
+        nodes = max(1, _BLOCK_ENTRIES // (sel.size + w * w))
+        step = max(1, nodes // (24 * m)) if n_panels > N_BASE else N_BASE
+        lagrange = _sub_panel_weights(m) if n_panels > N_BASE else None
+        for first in range(0, min(n_panels, N_BASE), step):
+            stop = min(first + step, N_BASE)
+            q, phi, wts = _band_quadrature(c, k_max, n_panels,
+                                           (first * m, min(stop * m, n_panels)))
+            im_sym = (exterior_symbol(c, q).imag if lagrange is None
+                      else _fine_symbol(im_base[first:stop], lagrange, w))
+            s = np.sin(np.multiply.outer(ks[sel], phi)) * wts
+            # a few lags: einsum; a threaded BLAS call per block stalls on a loaded machine
+            part = (np.einsum("kn,nij->kij", s, im_sym) if sel.size < 16
+                    else np.tensordot(s, im_sym, axes=(1, 0)))
+            out[..., sel] -= (2.0 / math.pi) * np.moveaxis(part, 0, -1)
     return out
-
-
-def dtbc_kernel_circle(c, k_max: int, radius: float = 1.0005, n_fft: int = 1 << 16) -> np.ndarray:
-    """The same kernels by an inverse Z-transform on the circle |z| = radius > 1.
-
-    Independent of the band parametrisation: the symbol is built from all 2w roots of
-    lambda^w (C(lambda) - zeta) at each z, keeping the w with |lambda| < 1. Aliasing is
-    ~radius^-n_fft, rounding is amplified by radius^k_max. Returns shape (w, w, k_max + 1).
-    """
-    c = _trim(c)
-    k_max = require_int_range("k_max", k_max, 0, n_fft - 1)
-    z = radius * np.exp(2j * math.pi * np.arange(n_fft) / n_fft)
-    zeta = 0.5 * (z + 1.0 / z)
-    poly = _u_polynomial(c).astype(complex)
-    coef = np.broadcast_to(poly, zeta.shape + poly.shape).copy()
-    coef[..., 0] -= zeta
-    lam = _small_root(_batched_roots(coef))
-    sym = _remainder_matrix(lam)
-    coefs = np.fft.ifft(sym, axis=0)[: k_max + 1]  # (1/N) sum_n K(z_n) z_n^k / r^k
-    coefs *= (radius ** np.arange(k_max + 1))[:, None, None]
-    return np.ascontiguousarray(np.moveaxis(coefs.real, 0, -1))
-
-
-def principal_kernel(c, k_max: int, n_panels: int | None = None):
-    """The scalar kernel kappa_j of the principal root alone (the design note's), j = 1..w.
-
-    For k >= 1 it is the band integral of Im lambda^j (the same coefficients as the power
-    sum p_j of all w small roots, which is analytic in |z| > 1 with p_j(inf) = 0). The
-    constant kappa_j(0) = lambda^j - p_j = -sum_spurious lambda_m^j is "matched on the band";
-    it is not exactly constant there, which is why no scalar DTBC is exact.
-
-    Returns
-    -------
-    kappa : ndarray, shape (w, k_max + 1)
-        kappa[j-1, k]; kappa[:, 0] is the band average.
-    spread : ndarray, shape (w,)
-        max - min of -sum_spurious lambda_m^j across the band.
-    """
-    c = _trim(c)
-    k_max = require_int_range("k_max", k_max, 0)
-    w = c.size - 1
-    q, phi, wts = _band_quadrature(c, k_max, n_panels)
-    lam = np.exp(-1j * q)
-    im_pow = np.stack([(lam ** j).imag for j in range(1, w + 1)], axis=-1)
-    out = _sine_transform(im_pow, phi, wts, k_max).T
-    spur = _band_spurious(c, q)
-    match = np.stack([-np.sum(spur ** j, axis=-1).real for j in range(1, w + 1)])
-    out[:, 0] = np.sum(match * wts, axis=-1) / np.sum(wts)  # average over phi
-    return out, np.ptp(match, axis=-1)
-
-
-def continuous_kernel(k, omega_fast: float, delta: float, n_quad: int = 400) -> np.ndarray:
-    """delta theta(k delta): the sampled Adelman-Doll kernel of the continuous chain (j = 1).
-
-    theta(t) = theta_0(t) - 2 pi int_0^t theta_0(sqrt(t^2 - u^2)) J_1(2 pi u) du,
-    theta_0(t) = 2 J_2(b t)/t, b = 2 pi sqrt(omega_fast^2 - 1): the inverse Laplace
-    transform of lambda(s) = mu - sqrt(mu^2 - 1), mu = 1 + (1 + s^2/(2 pi)^2)/(2K)
-    (the on-site confinement shifts s^2 -> s^2 + (2 pi)^2). Gauss-Legendre in u.
-    """
-    from scipy.special import j1, jv
-
-    b = 2.0 * math.pi * math.sqrt(omega_fast**2 - 1.0)
-
-    def theta0(t):
-        t = np.asarray(t, dtype=float)
-        safe = np.where(t == 0.0, 1.0, t)
-        return np.where(t == 0.0, 0.0, 2.0 * jv(2, b * safe) / safe)
-
-    x, wts = np.polynomial.legendre.leggauss(n_quad)
-    a = 0.25 * math.pi * (x + 1.0)  # u = t sin(a): theta_0's argument becomes t cos(a)
-    wa = 0.25 * math.pi * wts
-    out = []
-    for kk in np.atleast_1d(k):
-        t = kk * delta
-        inner = theta0(t * np.cos(a)) * j1(2.0 * math.pi * t * np.sin(a)) * t * np.cos(a)
-        out.append(delta * (float(theta0(t)) - 2.0 * math.pi * np.sum(wa * inner)))
-    return np.asarray(out)
