@@ -229,6 +229,9 @@ DAMAGE = {
         (p / "zarr.json").read_text().replace('"alpha": 40.0', '"alpha": NaN')), "alpha"),
     "root_meta_not_json": (lambda p, r: (p / "zarr.json").write_text("{oops"), "zarr"),
     "incomplete": (lambda p, r: _attrs(p, lambda a: a.update(complete=False)), "incomplete"),
+    "no_complete_flag": (lambda p, r: _attrs(p, lambda a: a.pop("complete")), "incomplete"),
+    "energy_array_never_listed": (lambda p, r: _attrs(p, lambda m: m["attributes"].update(
+        arrays=m["attributes"]["arrays"][1:]), "energy/zarr.json"), "were written"),
     "foreign_format": (lambda p, r: _attrs(p, lambda a: a.update(format="other")), "format"),
 }
 

@@ -540,3 +540,35 @@ def test_a_variance_three_times_the_fluctuation_dissipation_one_fails_at_60_pass
     for factor, ok in ((1.0, True), (3.0, False), (1 / 3, False)):
         rows = thermal.check_thermal_single_pass(_passes(var_factor=factor, z=z))
         assert _row(rows, "Var(Delta)")["passed"] is ok, factor
+
+
+def _shifted_passes(shift_se: float, carry: bool, rest_off: float = 0.0, n: int = 60):
+    """_passes with a thermal shift of ``shift_se`` standard errors in the table
+    (delta_thermal_shift) and, if ``carry``, in the losses; the rest-chain pass ``rest_off``
+    relatively off Eq. 26 (the loss moves with it: it is the mean claim's baseline)."""
+    df = _passes(n=n)
+    for v0, g in df.groupby("v0"):
+        se = float(g.loc[g["statistics"] == "classical", "delta_fd_std"].iloc[0]) / math.sqrt(n)
+        hot, rest = g.index[g["statistics"] == "classical"], g.index[g["statistics"] == "rest"]
+        df.loc[hot, "delta_thermal_shift"] = shift_se * se
+        df.loc[g.index, "delta"] += rest_off * float(g.loc[rest, "delta_rest"].iloc[0])
+        df.loc[hot, "delta"] += shift_se * se if carry else 0.0
+    return df
+
+
+def _mean_row(df):
+    return next(r for r in thermal.check_thermal_single_pass(df) if "mean single" in r["claim"])
+
+
+def test_the_thermal_mean_claim_expects_the_order_phi0_squared_shift_on_the_rest_loss():
+    # a shift of 8 standard errors: losses carrying it pass, losses at the rest value fail
+    assert _mean_row(_shifted_passes(8.0, carry=True))["passed"] is True
+    assert _mean_row(_shifted_passes(8.0, carry=False))["passed"] is False
+
+
+def test_a_rest_pass_within_the_resolution_of_eq26_is_judged_not_excused():
+    # the rest-chain loss half the test's resolution sqrt(2 / (n - 1)) = 0.18 off Eq. 26 still
+    # serves as the baseline; twice the resolution is n/a
+    res = math.sqrt(2.0 / 59.0)
+    assert _mean_row(_shifted_passes(0.0, True, rest_off=0.5 * res))["passed"] is True
+    assert _mean_row(_shifted_passes(0.0, True, rest_off=2.0 * res))["passed"] == validation.NA

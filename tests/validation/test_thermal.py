@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from scipy import stats
 
 from chaindrag.validation import NA
@@ -159,6 +160,17 @@ def _equilibration(seeds, kinetic):
                               for s in range(seeds)
                               for j, e in enumerate((2 * kinetic + 0.01 * s) * q)])
     return series, crossings
+
+
+@pytest.mark.parametrize("bad", [0.0, -0.3, np.nan])
+def test_a_kinetic_energy_not_finite_and_positive_is_a_broken_run_not_a_skipped_sample(bad):
+    # one sample of the last seed at tau = 100 (in the judged second half): the mean of the
+    # remaining samples would still equal T/2, so only this row can say the run is broken
+    series, crossings = _equilibration(5, 1.0)
+    series.loc[series.index[-1], "kinetic"] = bad
+    rows = check_thermal_equilibration(series, crossings)
+    broken = [r for r in rows if "not finite and positive" in r["note"]]
+    assert broken and all(r["passed"] is False for r in broken)
 
 
 def _drag(n_samples, shift):
