@@ -35,9 +35,12 @@ report: $(STAMP)
 
 ## the test suite (includes one quick-preset workflow run); test files share the cores
 ## (pytest-xdist; tests/conftest.py keeps each file on one worker, and the files that share
-## the session's quick-preset run together)
+## the session's quick-preset run together). One BLAS thread per worker: the workers fill
+## the cores, and threaded BLAS calls of two workers stall each other (the boundary tests took
+## 50 s instead of 34 on 2 cores); numpy is loaded before any conftest (zarr's pytest plugin).
 test: $(STAMP)
-	$(BIN)/pytest -n auto --maxprocesses 4
+	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} \
+	  MKL_NUM_THREADS=$${MKL_NUM_THREADS:-1} $(BIN)/pytest -n auto --maxprocesses 4
 
 ## the workflow through a real single-node Slurm (root + apt needed; skips otherwise)
 test-slurm: $(STAMP)
