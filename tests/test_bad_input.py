@@ -162,6 +162,13 @@ API_CASES = [
      ParameterError, r"\bomega_fast\b"),
     ("sim_thermal_and_omega_T", lambda p: _simulate(thermal=_thermal(), omega_T=1.0),
      ParameterError, r"\bomega_T\b.*\bthermal\b"),
+    # without omega_T the chain is at rest: statistics and seed would be silently ignored
+    ("sim_statistics_without_omega_T", lambda p: _simulate(statistics="classical"),
+     ParameterError, r"\bstatistics\b.*\bomega_T\b"),
+    ("sim_seed_without_omega_T", lambda p: _simulate(seed=5), ParameterError,
+     r"\bseed\b.*\bomega_T\b"),
+    ("drive_statistics_without_omega_T", lambda p: _drive(statistics="classical", tau_max=8.0),
+     ParameterError, r"\bstatistics\b.*\bomega_T\b"),
     ("sim_thermal_not_a_realization", lambda p: _simulate(thermal=1.0), ParameterError,
      r"\bthermal\b"),
     ("sim_phi0_lam_and_interaction", lambda p: _simulate(interaction=_morse()),

@@ -445,3 +445,19 @@ def test_stop_is_refused_by_a_solver_that_cannot_end_early():
     with pytest.raises(ParameterError, match="stop"):
         simulate(alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, v0=30.0, tau_max=1.0,
                  solver="chain", stop=lambda traj: True)
+
+
+@pytest.mark.parametrize("answer", ["no", None, 0, np.float64(1.0)])
+def test_stop_answering_other_than_true_or_false_is_refused_not_read_as_truthy(store, answer):
+    # "no" is truthy and None falsy: read by truth value the run would end, or go on, by chance
+    with pytest.raises(ParameterError, match=r"stop must return True .* or False.*tau=0\.5"):
+        simulate(alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, v0=30.0, tau_max=2.0,
+                 solver="transparent", boundary_store=store, stop=lambda traj: answer,
+                 stop_every=0.5)
+
+
+def test_stop_may_answer_with_a_numpy_bool(store):
+    traj = simulate(alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, v0=30.0, tau_max=2.0,
+                    solver="transparent", boundary_store=store,
+                    stop=lambda traj: traj.tau[-1] >= 1.0 - 1e-9, stop_every=0.5)
+    assert 1.0 <= traj.tau[-1] < 1.5  # ended at the check at tau = 1, not at tau_max = 2

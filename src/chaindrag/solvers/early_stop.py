@@ -39,10 +39,13 @@ def stop_check(stop, sig_hist, sig_lo, vel0, delta: float, params: dict):
         if n > k:
             fill_particle_record(tau_all, vel_all, sig_hist, sig_lo, k, n, delta)
             done[0] = n
-        return bool(stop(Trajectory(tau=tau_all[:n + 1], sigma=sig_hist[:, :n + 1],
-                                    velocity=vel_all[:, :n + 1], chain_sites=empty,
-                                    chain_tau=empty, chain_displacement=empty,
-                                    params=params)))
+        answer = stop(Trajectory(tau=tau_all[:n + 1], sigma=sig_hist[:, :n + 1],
+                                 velocity=vel_all[:, :n + 1], chain_sites=empty,
+                                 chain_tau=empty, chain_displacement=empty, params=params))
+        if not isinstance(answer, (bool, np.bool_)):  # "no" or None would end or go on by chance
+            raise ParameterError(f"stop must return True (end the run) or False, got "
+                                 f"{answer!r} ({type(answer).__name__}) at tau={tau_all[n]:.6g}")
+        return bool(answer)
     return check
 
 

@@ -58,6 +58,11 @@ def thermal_chain(omega_T, statistics, seed, thermal, omega_fast: float) -> Ther
         if omega_T is None:
             # still validate the companions: a typo must not pass silently
             ThermalChain(0.0, statistics=statistics, seed=seed, omega_fast=omega_fast)
+            if statistics != "quantum" or seed != 0:
+                raise ParameterError(
+                    f"statistics={statistics!r} and seed={seed!r} describe a thermal chain, "
+                    "but omega_T is not given: the chain would be at rest and they would be "
+                    "ignored. Give omega_T (>= 0) as well, or leave them out")
             return None
         return ThermalChain(omega_T, statistics=statistics, seed=seed, omega_fast=omega_fast)
     if not isinstance(thermal, ThermalChain):
