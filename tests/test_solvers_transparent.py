@@ -461,3 +461,15 @@ def test_stop_may_answer_with_a_numpy_bool(store):
                     solver="transparent", boundary_store=store,
                     stop=lambda traj: traj.tau[-1] >= 1.0 - 1e-9, stop_every=0.5)
     assert 1.0 <= traj.tau[-1] < 1.5  # ended at the check at tau = 1, not at tau_max = 2
+
+
+def test_a_recorded_site_beyond_the_sound_cone_is_refused_not_a_segment_without_bound(store):
+    # the cone at tau_max = 2 reaches pi 9 tau + 40 + 40 tau^(1/3) = 147 sites beyond the
+    # planned segment; a site within it is recorded (and its record equals the chain's)
+    kw = dict(alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, v0=30.0, tau_max=2.0)
+    with pytest.raises(ParameterError, match=r"record_sites: site 1000000000 .*solver='chain'"):
+        simulate(**kw, solver="transparent", boundary_store=store, record_sites=[10**9])
+    near = simulate(**kw, solver="transparent", boundary_store=store, record_sites=[3, 150])
+    chain = simulate(**kw, solver="chain", record_sites=[3, 150])
+    scale = np.abs(chain.chain_displacement).max()
+    assert np.abs(near.chain_displacement - chain.chain_displacement).max() <= 1e-12 * scale

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..boundary import TransparentEnds, transparent_ends
 from ..params import ParameterError
+from ._common import front_margin
 from .job import SolverJob
 
 #: Sites kept force-free between any kick footprint and an end (the energy window's flux
@@ -93,8 +94,30 @@ def plan_segment(job: SolverJob, prescribed_v: np.ndarray, ws: int) -> tuple[int
     g_lo = f_lo - END_MARGIN - int(math.ceil(float(np.max(room_lo))))
     g_hi = f_hi + END_MARGIN + 1 + int(math.ceil(float(np.max(room_hi))))
     if job.sites_rec.size:
+        if job.thermal is None:
+            _refuse_far_records(job, g_lo, g_hi)
         g_lo, g_hi = min(g_lo, int(job.sites_rec.min())), max(g_hi, int(job.sites_rec.max()) + 1)
     return g_lo, g_hi
+
+
+def _refuse_far_records(job: SolverJob, g_lo: int, g_hi: int) -> None:
+    """Refuse recorded sites beyond the sound cone of the planned segment at tau_max.
+
+    The segment must hold every recorded site, and every site of it is updated at every
+    step: a site farther out than the chain solver's cone-sized segment would make this
+    solver the dearer one, without bound (record_sites=[10**9] filled the machine's memory).
+    """
+    tau = job.tau_max
+    cone = int(math.ceil(math.pi * (job.chain.omega_fast - 1.0) * tau + front_margin(tau)))
+    rec = job.sites_rec
+    far = rec[(rec < g_lo - cone) | (rec >= g_hi + cone)]
+    if far.size:
+        raise ParameterError(
+            f"record_sites: site {int(far[0])} lies beyond the sound cone of the sites the "
+            f"particles need, [{g_lo}, {g_hi}) widened by {cone} sites (pi (omega_fast - 1) "
+            f"tau_max + the front's tail): solver='transparent' would update every site in "
+            "between at every step. Record it with solver='chain' (it records sites the cone "
+            "has not reached as exact zeros), or record nearer sites")
 
 
 def given_segment(job: SolverJob, ws: int) -> tuple[int, int]:
