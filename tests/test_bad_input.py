@@ -244,6 +244,20 @@ def test_marginal_step_warns_with_numbers():
     assert np.all(np.isfinite(traj.sigma))
 
 
+@pytest.mark.parametrize("call", [_simulate, lambda **kw: _drive(**kw, tau_max=8.0)])
+def test_a_temperature_whose_thermal_motion_outruns_the_time_step_is_refused_or_warned(call):
+    # masses move 2 pi sqrt(omega_T) / 600 per step at d = 60 (classical): 1.66 lam at
+    # omega_T = 4e5 (refused: the final speed then moved by 2.6e-3 of itself from d = 60 to
+    # 480), 0.52 lam at 4e4 (warned: 5e-6, still second order), 0.026 lam at 100 (silent)
+    with pytest.raises(ParameterError, match=r"omega_T=400000 .*1\.66 x .*lam=4.*raise d"):
+        call(omega_T=4e5, statistics="classical")
+    with pytest.warns(TimeStepWarning, match=r"omega_T=40000 .*0\.52 x"):
+        call(omega_T=4e4, statistics="classical", seed=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TimeStepWarning)
+        call(omega_T=100.0, statistics="classical", seed=1)
+
+
 # ----------------------------------------------------------------------- kernel stores
 @pytest.fixture(scope="module")
 def small_store(tmp_path_factory):

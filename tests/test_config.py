@@ -318,6 +318,13 @@ RUN_REFUSALS = [
     ("solver_check_longer_than_its_store", [(("thermal", "solvers", "tau_max"), 50.0)], False,
      ["thermal.solvers.tau_max = 50.0 is not allowed", "thermal.solvers.kernel = 'solver_check'",
       "expected <= kernels.solver_check.tau_max = 10"]),
+    # masses moving 2 pi sqrt(1e4) / 600 = 1.05 per step (rms), more than lam = 1
+    ("thermal_motion_outruns_the_step", [(("thermal", "single_pass", "lam"), 1.0),
+                                         (("thermal", "single_pass", "omega_T"),
+                                          [0.0, 5.0, 10000.0])], False,
+     ["thermal.single_pass.omega_T = [0.0, 5.0, 10000.0] is not allowed",
+      "omega_T=10000 (quantum): the chain masses move by", "1.05 x the interaction width lam=1",
+      "thermal.d = 60", "thermal.single_pass.lam = 1.0", "a lower temperature or a larger d"]),
     ("below_capture_without_barrier", [(("potentials", "interactions", "morse", "r0"), 1.0)],
      False, ["potentials.below_capture = 0.95 is not allowed", "which morse has not",
              "potentials.interactions.morse = {'kind': 'morse', 'D': 1.0, 'a': 0.5, "

@@ -6,6 +6,7 @@ Each problem is a :class:`~chaindrag._config_relations.Refusal` naming its keys
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -140,6 +141,40 @@ def _run_refusals(config: Mapping, build):
             yield from _length(config, runs, delta, chain, inter)
     yield from _capture_refusals(config, build)
     yield from _kernel_solver_refusals(config, build)
+    yield from _thermal_step_refusals(config, build)
+
+
+def _thermal_step_refusals(config: Mapping, build):
+    """The solvers' thermal time-step rule (a mass's rms move per step at most the width)
+    for every temperature and statistics of the thermal sections."""
+    from types import SimpleNamespace
+
+    from .params import ChainParams, ParameterError
+    from .solvers.checks import check_thermal_step
+
+    th = config.get("thermal")
+    if not isinstance(th, Mapping):
+        return
+    for name in ("single_pass", "equilibration", "drift", "drag", "solvers"):
+        sec, node = ("thermal", name), th[name]
+        chain = ("kernels", node["kernel"]) if name == "solvers" else ("thermal",)
+        wf, d = _value(config, chain + ("omega_fast",)), _value(config, chain + ("d",))
+        phi0 = node["phi0"][0] if isinstance(node["phi0"], list) else node["phi0"]
+        key, spec = _potential(config, sec, phi0)
+        temps = node["omega_T"] if isinstance(node["omega_T"], list) else [node["omega_T"]]
+        stats = node["statistics"] if isinstance(node["statistics"], list) else [
+            node["statistics"]]
+        for st in stats:
+            bath = SimpleNamespace(omega_T=max(temps), statistics=st, omega_fast=wf)
+            try:
+                with warnings.catch_warnings():  # marginal: allowed, with the jobs' warning
+                    warnings.simplefilter("ignore")
+                    check_thermal_step(ChainParams(wf, d).delta, bath, build(spec), d)
+            except ParameterError as err:
+                yield Refusal(sec + ("omega_T",), (sec + ("statistics",), chain + ("d",),
+                                                   chain + ("omega_fast",), key),
+                              str(err).split(": the time step")[0],
+                              "a lower temperature or a larger d")
 
 
 def _kernel_solver_refusals(config: Mapping, build):
@@ -193,7 +228,6 @@ def _capture_refusals(config: Mapping, build):
 def _step(key: tuple, v: float, delta: float, inter, partners: tuple, per: float = 1.0):
     """The solvers' time-step rule (delta v at most the interaction's width); ``per``: the
     speed a unit of the key's value gives (the capture speed for below_capture)."""
-    import warnings
 
     from .params import ParameterError, TimeStepWarning
     from .solvers.checks import _check_step, width_name

@@ -16,9 +16,8 @@ from ..params import ParameterError, require_finite, require_positive, require_r
 from ..thermal import ThermalChain
 from .chain import _run_chain
 from .checks import (_check_step, _common_checks, _interaction, _n_steps, check_callbacks,
-                     check_reach, check_record_memory, check_resolution, check_thermal_window,
-                     interaction_common,
-                     interaction_params)
+                     check_reach, check_record_memory, check_resolution, check_thermal_step,
+                     check_thermal_window, interaction_common, interaction_params)
 from .job import SolverJob
 from .thermal_state import sized_for_run, thermal_chain, thermal_params, thermal_reach
 from .transparent import _run_transparent
@@ -170,6 +169,7 @@ def drive(*, alpha: float, phi0: float | None = None, lam: float | None = None,
     bath = thermal_chain(omega_T, statistics, seed, thermal, chain.omega_fast)
     reach, thermal_window = check_reach(inter, inter.reach()), None
     if bath is not None:  # the masses the path can meet, as simulate's interaction window
+        check_thermal_step(delta, bath, inter, chain.d)
         reach = thermal_reach(inter, float(alpha), bath)
         thermal_window = (math.floor((sigma0 - reach) / alpha) - 1,
                           math.ceil((sigma0 + v * float(tau_max) + reach) / alpha) + 2)

@@ -24,7 +24,8 @@ from ..trajectory import Trajectory
 from .chain import run_chain_solver
 from .checks import (_check_step, _common_checks, _interaction, _n_steps, _particles,
                      _recording, check_callbacks, check_reach, check_record_memory,
-                     check_resolution, check_thermal_window, interaction_common, interaction_params)
+                     check_resolution, check_thermal_step, check_thermal_window,
+                     interaction_common, interaction_params)
 from .early_stop import stop_check, stop_schedule
 from .job import SolverJob, SolverResult, fill_particle_record
 from .kernel_driver import run_kernel_solver
@@ -309,6 +310,7 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
     bath = thermal_chain(omega_T, statistics, seed, thermal, chain.omega_fast)
     window, reach = None, check_reach(inter, inter.reach())
     if bath is not None:
+        check_thermal_step(delta, bath, inter, chain.d)
         reach = thermal_reach(inter, float(alpha), bath)
         budget = dict(tau_max=float(tau_max), alpha=float(alpha), mu=float(mu),
                       bias=float(bias), reach=reach, well_depth=-inter.phi_min,
