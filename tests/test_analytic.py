@@ -147,6 +147,54 @@ def test_eq26_is_finite_where_literal_form_overflows_and_vanishes_at_low_speed()
                                                                  rel=1e-12)
 
 
+
+def mpmath_eq26(v, phi0, lam, wf):
+    """Eq. (26) as printed, in 50-digit arithmetic (mpmath's I_n has no overflow)."""
+    with mpmath.workdps(50):
+        v, phi0, lam, wf = (mpmath.mpf(x) for x in (v, phi0, lam, wf))
+        s2 = (2 * mpmath.pi * lam / v) ** 2
+        w = s2 * (wf**2 - 1) / 2
+        i0, i1 = mpmath.besseli(0, w), mpmath.besseli(1, w)
+        return float(4 * mpmath.pi**3 * phi0**2 / v**2 * s2 * mpmath.exp(-s2 * (wf**2 + 1) / 2)
+                     * (i0 + (wf**2 - 1) / 2 * (i0 - i1)))
+
+
+@pytest.mark.parametrize("v, wf", [
+    (100.0, 1e6), (2000.0, 1e7), (30.0, 1e5), (3.0, 1e4),  # W = 3e10 .. 1e12: ive is NaN
+    (0.95, WF), (0.955, 5.0),  # s^2 ~ 700: e^{-s^2} near underflow, the logarithmic form
+    (1.2, WF), (8.0, WF)])  # ordinary
+def test_eq26_equals_mpmath_where_scipy_bessel_overflows(v, wf):
+    # scipy's ive(n, W) is NaN beyond W ~ 2e9; the true loss is finite (and far from 0 for a
+    # wide band). Relative accuracy: 2 s^2 eps from rounding v alone (1.6e-13 at s^2 = 700).
+    ref = mpmath_eq26(v, PHI0, LAM, wf)
+    assert ref > np.finfo(float).tiny  # a normal float: full relative precision
+    assert an.single_pass_loss(v, PHI0, LAM, wf) == pytest.approx(ref, rel=1e-12)
+
+
+def test_eq26_falls_monotonically_to_exactly_zero_as_v_goes_to_zero():
+    # Delta ~ s^3 e^{-s^2}, s = 2 pi lam / v: increasing in v for s >= 2, and 0.0 (never
+    # NaN) once e^{-s^2} underflows, down to the smallest floats.
+    for lam in (*LAMS, 100.0):
+        with np.errstate(all="ignore"):
+            v = np.geomspace(1e-310, 2 * math.pi * lam / 2, 2000)
+            s2 = (2 * math.pi * lam / v) ** 2
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with np.errstate(all="raise"):  # nothing is left to numpy's warnings
+                d = an.single_pass_loss(v, PHI0, lam)
+                # scalars as the array, at and below the old NaN region (v < 0.0056, lam = 4)
+                for x in (1e-300, 1e-3, 5e-3, v[-1]):
+                    assert an.single_pass_loss(x, PHI0, lam) == an.single_pass_loss(
+                        np.array([x]), PHI0, lam)[0]
+        assert not np.isnan(d).any()
+        assert np.all(d >= 0) and np.all(np.diff(d) >= 0)
+        assert np.all(d[s2 > 800] == 0.0) and np.all(d[s2 < 700] > np.finfo(float).tiny)
+        # where it is representable, it is the 50-digit value
+        for i in np.flatnonzero((s2 > 600) & (s2 < 700))[::50]:
+            assert d[i] == pytest.approx(mpmath_eq26(v[i], PHI0, lam, WF), rel=1e-12)
+    assert an.single_pass_loss(1e-3, 2.0, 4.0) == 0.0
+
+
 # --------------------------------------------------------------------------- steady state
 def brute_force_roots(v, alpha, wf=WF, step=2e-5):
     """Sign changes of omega(x) + x v / alpha on a dense grid, refined by linear interpolation."""

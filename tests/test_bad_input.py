@@ -297,7 +297,7 @@ def test_runaway_past_the_step_limit_stops_the_run_saying_when():
 # (id, call, regex naming the parameter, regex of the allowed range or type in the message)
 TYPE_CASES = [
     ("sim_alpha_bool", lambda: _simulate(alpha=True), r"\balpha\b", r"real number.*bool"),
-    ("sim_mu_bool", lambda: _simulate(mu=True), r"\bmu\b", r"0 < value"),
+    ("sim_mu_bool", lambda: _simulate(mu=True), r"\bmu\b", r"real number > 0\b"),
     ("sim_alpha_numpy_bool", lambda: _simulate(alpha=np.bool_(True)), r"\balpha\b", r"bool"),
     ("sim_energy_text", lambda: _simulate(energy="no"), r"\benergy\b", r"True or False"),
     ("sim_alpha_text", lambda: _simulate(alpha="40"), r"\balpha\b", r"real number"),
@@ -313,18 +313,18 @@ TYPE_CASES = [
      r"\bcheck_ring\b", r"True or False"),
     ("sim_alpha_list", lambda: _simulate(alpha=[40.0]), r"\balpha\b", r"one real number"),
     ("sim_bias_list", lambda: _simulate(bias=[0.01]), r"\bbias\b", r"one real number"),
-    ("sim_tau_max_text", lambda: _simulate(tau_max="1"), r"\btau_max\b", r"0 < value"),
+    ("sim_tau_max_text", lambda: _simulate(tau_max="1"), r"\btau_max\b", r"real number > 0\b"),
     ("sim_tau_max_list", lambda: _simulate(tau_max=[1.0]), r"\btau_max\b", r"one real number"),
     ("sim_tau_max_array", lambda: _simulate(tau_max=np.array([1.0, 2.0])), r"\btau_max\b",
      r"one real number"),
     ("sim_omega_fast_list", lambda: _simulate(omega_fast=[10.0]), r"\bomega_fast\b",
-     r"\(1\.0, inf"),
-    ("sim_lam_list", lambda: _simulate(lam=[4.0]), r"\blam\b", r"0 < value"),
+     r"one real number > 1\b"),
+    ("sim_lam_list", lambda: _simulate(lam=[4.0]), r"\blam\b", r"real number > 0\b"),
     ("sim_v_runaway_list", lambda: _simulate(v_runaway=[50.0]), r"\bv_runaway\b",
-     r"0 < value"),
+     r"real number > 0\b"),
     ("drive_v_list", lambda: _drive(v=[25.0]), r"\bv\b", r"one real number"),
-    ("drive_v_text", lambda: _drive(v="25"), r"\bv\b", r"0 < value"),
-    ("drive_window_list", lambda: _drive(window=[0.5]), r"\bwindow\b", r"\(0\.0, 1\.0\]"),
+    ("drive_v_text", lambda: _drive(v="25"), r"\bv\b", r"real number > 0\b"),
+    ("drive_window_list", lambda: _drive(window=[0.5]), r"\bwindow\b", r"in \(0, 1\]"),
     ("sim_progress_not_callable", lambda: _simulate(progress=5), r"\bprogress\b",
      r"callable"),
     ("drive_progress_not_callable", lambda: _drive(progress=5), r"\bprogress\b", r"callable"),
@@ -360,6 +360,28 @@ def test_real_helpers_keep_accepting_numbers_and_yaml_values():
     assert require_real_scalar("memory", math.inf) == math.inf
     assert require_flag("energy", np.bool_(False)) is False
     assert require_positive("x", [1, 2.5]) == [1, 2.5]  # sequences pass unchanged
+
+
+
+# (call, the whole message): the range in plain words, no bracket that admits inf, no
+# "in >=", no "finite (finite)"
+WORDING_CASES = [
+    (lambda: _simulate(omega_T=1.0, seed=-1), "seed must be an integer >= 0, got -1"),
+    (lambda: _simulate(d=2), "d must be an integer >= 4, got 2"),
+    (lambda: analytic.single_pass_loss(30.0, math.nan, 4.0), "phi0 must be finite, got nan"),
+    (lambda: _simulate(omega_fast=math.inf), "omega_fast must be a finite number > 1, got inf"),
+    (lambda: _simulate(omega_fast=1.0), "omega_fast must be a finite number > 1, got 1.0"),
+    (lambda: _simulate(mu=-1.0), "mu must be a finite number > 0, got -1.0"),
+    (lambda: _drive(window=2.0), "window must be a finite number in (0, 1], got 2.0"),
+]
+
+
+@pytest.mark.parametrize("call, message", WORDING_CASES, ids=[c[1].split()[0] + "_" + str(i)
+                                                             for i, c in enumerate(WORDING_CASES)])
+def test_messages_state_the_allowed_range_in_plain_words(call, message):
+    with pytest.raises(ParameterError) as info:
+        call()
+    assert str(info.value) == message
 
 
 def test_record_sites_keep_their_order_and_a_single_integer_is_one_site():

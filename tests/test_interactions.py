@@ -1,6 +1,7 @@
 """Pair potentials (chaindrag.interactions) checked against closed forms, finite differences,
 independent quadrature and the solvers' own Gaussian loop."""
 
+import hashlib
 import json
 import math
 import re
@@ -622,6 +623,63 @@ def test_scalar_only_user_functions_are_accepted():
 
     user = UserPotential(phi, dphi, length=4.0, decay_range=100.0, table_rtol=1e-6)
     assert user.potential(np.array([0.0, 4.0])) == pytest.approx([2.0, 2.0 * math.exp(-0.5)])
+
+
+
+def _bump(A, w=4.0):
+    """A (1 - (x/w)^2)^2 inside |x| < w, 0 outside, and its exact derivative: C^1, not C^2
+    (Phi'' jumps from 8 A / w^2 to 0 at the edge)."""
+    return (lambda x: np.where(np.abs(x) < w, A * (1.0 - (x / w) ** 2) ** 2, 0.0),
+            lambda x: np.where(np.abs(x) < w, -4.0 * A * x / w**2 * (1.0 - (x / w) ** 2), 0.0))
+
+
+def test_a_c1_bump_is_refused_as_not_c2_and_a_wrong_slope_as_not_the_derivative():
+    # length = w puts a sample of the derivative check on the edge, where the centred
+    # difference of the exact bump is off by ~ step * A / w^2: the derivative is right, Phi
+    # is not twice continuously differentiable.
+    phi, dphi = _bump(2.0)
+    with pytest.raises(ParameterError) as info:
+        UserPotential(phi, dphi, length=4.0)
+    msg = str(info.value)
+    assert "twice continuously differentiable" in msg and "x = 4," in msg, msg
+    assert "dphi must be dPhi/dx" not in msg, msg
+    # the same Phi with twice its slope, or 1e-5 too steep: dphi is wrong wherever Phi' != 0
+    for factor in (2.0, 1.00001):
+        with pytest.raises(ParameterError) as info:
+            UserPotential(phi, lambda x, f=factor: f * dphi(x), length=4.0)
+        msg = str(info.value)
+        assert msg.startswith("dphi must be dPhi/dx") and "twice continuously" not in msg, msg
+
+
+def _survey_grid(length, decay_range):
+    """The grid values_sha256 documents, built here from its description."""
+    k = np.arange(-1280, 64 * math.log2(decay_range))
+    return np.unique(np.concatenate([np.linspace(0.0, 64.0 * length, 16385),
+                                     length * 2.0 ** (k / 64.0)]))
+
+
+def test_user_potentials_are_told_apart_by_a_digest_of_their_values():
+    def up(A):  # lambdas of one helper share their qualified names
+        return UserPotential(lambda x: A * np.exp(-x * x / 32.0),
+                             lambda x: -A * x / 16.0 * np.exp(-x * x / 32.0), length=3.0)
+
+    two, three, again = up(2.0), up(3.0), up(2.0)
+    p2, p3 = two.provenance(), three.provenance()
+    assert p2["phi"] == p3["phi"] and p2["dphi"] == p3["dphi"]  # the names cannot tell
+    assert p2 != p3 and p2["values_sha256"] != p3["values_sha256"]
+    assert again.provenance() == p2  # deterministic: the same functions, the same digest
+    # one ulp of the amplitude changes it
+    assert up(np.nextafter(2.0, 3.0)).values_sha256 != two.values_sha256
+    # it is what the docstring says: SHA-256 of Phi's then Phi''s float64 bytes on the grid
+    x = _survey_grid(3.0, 1e4)
+    ref = hashlib.sha256(np.asarray(2.0 * np.exp(-x * x / 32.0), "<f8").tobytes()
+                         + np.asarray(-2.0 * x / 16.0 * np.exp(-x * x / 32.0), "<f8").tobytes())
+    assert two.values_sha256 == ref.hexdigest()
+    assert x.max() == pytest.approx(1e4 * 3.0, rel=0.011)  # it spans the checked range
+    # and a run records it
+    from chaindrag.solvers import simulate
+    traj = simulate(alpha=40.0, interaction=three, sigma0=220.0, v0=45.0, tau_max=0.01)
+    assert traj.params["interaction_params"]["values_sha256"] == three.values_sha256
 
 
 def test_tabulated_morse_channel_keeps_barrier_well_width_and_reach():

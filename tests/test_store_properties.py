@@ -123,6 +123,9 @@ def test_a_user_potential_run_round_trips_its_provenance_but_is_not_rebuilt(runs
     prov = back.params["interaction_params"]
     assert prov["kind"] == "tabulated" and prov["label"] == "bump"
     assert prov["phi"].endswith("user_phi")
+    # the digest of its values, which the functions' names cannot replace
+    user = UserPotential(user_phi, user_dphi, 4.0, label="bump")
+    assert prov["values_sha256"] == user.values_sha256 and len(prov["values_sha256"]) == 64
     with pytest.raises(ParameterError, match="kind"):  # documented: its functions are code
         back.interaction
 

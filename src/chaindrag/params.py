@@ -63,6 +63,34 @@ def _not_real(value) -> str | None:
     return None
 
 
+def _bound(x) -> str:
+    """A range end for messages: ``1`` for 1.0, ``1e-15``, ``0.01`` (the float's repr)."""
+    x = float(x)
+    return str(int(x)) if x.is_integer() and abs(x) < 1e16 else repr(x)
+
+
+def range_text(lo: float = -math.inf, hi: float = math.inf, *, lo_open: bool = False,
+               hi_open: bool = False) -> str:
+    """The allowed range of a finite number as messages state it.
+
+    ``"in [0, 1]"``, ``"> 1"`` (an end at infinity is no bound: a finite number is below
+    it, so no bracket claims inf is allowed), ``"<= 0"``; ``""`` if both ends are infinite.
+    """
+    if math.isfinite(lo) and math.isfinite(hi):
+        return (f"in {'(' if lo_open else '['}{_bound(lo)}, {_bound(hi)}"
+                f"{')' if hi_open else ']'}")
+    if math.isfinite(lo):
+        return f"{'>' if lo_open else '>='} {_bound(lo)}"
+    if math.isfinite(hi):
+        return f"{'<' if hi_open else '<='} {_bound(hi)}"
+    return ""
+
+
+def _spaced(allowed: str) -> str:
+    """`` allowed`` for a message, nothing if there is no range to state."""
+    return f" {allowed}" if allowed else ""
+
+
 def _real_array(name: str, value, allowed: str) -> np.ndarray:
     """``value`` as a float array; ParameterError for bools, text, complex or ragged input."""
     why = _not_real(value)
@@ -81,7 +109,7 @@ def _real_array(name: str, value, allowed: str) -> np.ndarray:
             return arr.astype(float)
         except (TypeError, ValueError):
             why = f"of type {type(value).__name__}"
-    raise ParameterError(f"{name} must be a real number {allowed}, got {value!r} ({why})")
+    raise ParameterError(f"{name} must be a real number{_spaced(allowed)}, got {value!r} ({why})")
 
 
 def require_real_scalar(name: str, value, allowed: str = "") -> float:
@@ -93,7 +121,7 @@ def require_real_scalar(name: str, value, allowed: str = "") -> float:
     """
     arr = _real_array(name, value, allowed)
     if arr.ndim != 0:
-        raise ParameterError(f"{name} must be one real number {allowed}, got "
+        raise ParameterError(f"{name} must be one real number{_spaced(allowed)}, got "
                              f"{_describe(value)} (shape {arr.shape})")
     return float(arr)
 
@@ -108,40 +136,47 @@ def require_flag(name: str, value) -> bool:
     return bool(value)
 
 
-def require_finite(name: str, value, *, scalar: bool = False, allowed: str = "(finite)"):
+def require_finite(name: str, value, *, scalar: bool = False, allowed: str = ""):
     """Return ``value`` after checking every element is a finite real number.
 
     Bools and text are refused. With ``scalar`` the value must be one number and is
-    returned as a float.
+    returned as a float. ``allowed`` is the range the caller goes on to check, for the
+    message (``"> 0"``, ``"in [0, 1]"``: "x must be a finite number > 0, got inf"); without
+    it the message is "x must be finite, got nan".
     """
     arr = (np.asarray(require_real_scalar(name, value, allowed)) if scalar
            else _real_array(name, value, allowed))
     if not np.all(np.isfinite(arr)):
-        raise ParameterError(f"{name} must be finite {allowed}, got {_describe(value)}")
+        what = f"a finite number {allowed}" if allowed else "finite"
+        raise ParameterError(f"{name} must be {what}, got {_describe(value)}")
     return float(arr) if scalar else value
 
 
 def require_positive(name: str, value, *, allow_zero: bool = False, scalar: bool = False):
     """Check ``value`` is finite and > 0 (or >= 0 with ``allow_zero``); see require_finite."""
-    allowed = "0 <= value" if allow_zero else "0 < value"
-    value = require_finite(name, value, scalar=scalar, allowed=f"({allowed})")
+    allowed = ">= 0" if allow_zero else "> 0"
+    value = require_finite(name, value, scalar=scalar, allowed=allowed)
     arr = np.asarray(value, dtype=float)
     bad = np.any(arr < 0) if allow_zero else np.any(arr <= 0)
     if bad:
-        raise ParameterError(f"{name} must satisfy {allowed}, got {_describe(value)}")
+        raise ParameterError(f"{name} must be a finite number {allowed}, got {_describe(value)}")
     return value
 
 
 def require_range(name: str, value, lo: float = -math.inf, hi: float = math.inf,
                   *, lo_open: bool = False, hi_open: bool = False, scalar: bool = False):
-    """Check ``lo <= value <= hi`` (strict where ``lo_open``/``hi_open``), every element finite."""
-    rng = f"{'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}"
-    value = require_finite(name, value, scalar=scalar, allowed=f"in {rng}")
+    """Check ``lo <= value <= hi`` (strict where ``lo_open``/``hi_open``), every element finite.
+
+    Messages state the range by ``range_text``: "omega_fast must be a finite number > 1,
+    got inf", "window must be a finite number in (0, 1], got 2.0".
+    """
+    rng = range_text(lo, hi, lo_open=lo_open, hi_open=hi_open)
+    value = require_finite(name, value, scalar=scalar, allowed=rng)
     arr = np.asarray(value, dtype=float)
     below = np.any(arr <= lo) if lo_open else np.any(arr < lo)
     above = np.any(arr >= hi) if hi_open else np.any(arr > hi)
     if below or above:
-        raise ParameterError(f"{name} must lie in {rng}, got {_describe(value)}")
+        raise ParameterError(f"{name} must be a finite number {rng}, got {_describe(value)}")
     return value
 
 
@@ -150,14 +185,14 @@ def require_int_range(name: str, value, lo: int, hi: int | None = None) -> int:
 
     Integer-valued floats (60.0, as YAML may give) pass; bools and text do not.
     """
-    rng = f"[{lo}, {hi}]" if hi is not None else f">= {lo}"
+    rng = f"in [{lo}, {hi}]" if hi is not None else f">= {lo}"
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (Integral, np.integer)):
         if (isinstance(value, (bool, np.bool_)) or not isinstance(value, Real)
                 or not float(value).is_integer()):
             raise ParameterError(f"{name} must be an integer {rng}, got {value!r}")
     value = int(value)
     if value < lo or (hi is not None and value > hi):
-        raise ParameterError(f"{name} must be an integer in {rng}, got {value}")
+        raise ParameterError(f"{name} must be an integer {rng}, got {value}")
     return value
 
 

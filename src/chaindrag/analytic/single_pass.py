@@ -137,7 +137,40 @@ def _single_pass_args(v, phi0, lam, omega_fast):
     require_finite("phi0", phi0)
     require_positive("lam", lam)
     v, phi0, lam = (np.asarray(a, dtype=float) for a in (v, phi0, lam))
-    return v, phi0, lam, wf, TWO_PI * lam / v
+    with np.errstate(over="ignore"):  # s = inf for a v near the smallest float: the limit
+        return v, phi0, lam, wf, TWO_PI * lam / v
+
+
+#: Above this argument ive(n, W) is taken from its asymptotic series: scipy's ive returns NaN
+#: from W ~ 2e9 on, and at W >= 1e8 three terms of the series are exact to rounding.
+_W_ASYMPTOTIC = 1e8
+#: Above this s^2, e^{-s^2} < 1e-304 and Eq. (26) is assembled from logarithms.
+_S2_LOG = 700.0
+
+
+def _ive0_and_difference(w):
+    """``ive(0, w)`` and ``ive(0, w) - ive(1, w)`` for ``w >= 0``, finite for every w.
+
+    Below :data:`_W_ASYMPTOTIC` scipy's ``ive``; above it the asymptotic series
+    ``ive(n, W) = (2 pi W)^{-1/2} sum_k (-1)^k a_k(n) / W^k`` to three terms (the first term
+    left out is < 1e-33 of the sum), with the difference summed term by term (no
+    cancellation): ``(2 pi W)^{-1/2} [1/(2W) + 3/(16W^2) + 45/(256W^3)]``. Both are 0 at
+    ``w = inf``.
+    """
+    from scipy.special import ive  # imported on use: a slow import
+
+    w = np.atleast_1d(np.asarray(w, dtype=float))
+    big = w > _W_ASYMPTOTIC
+    small = np.where(big, 0.0, w)
+    i0 = np.asarray(ive(0, small), dtype=float)
+    diff = i0 - np.asarray(ive(1, small), dtype=float)
+    if np.any(big):
+        wb = w[big]
+        r = 1.0 / wb
+        lead = 1.0 / np.sqrt(TWO_PI * wb)
+        i0[big] = lead * (1.0 + r * (1.0 / 8.0 + r * (9.0 / 128.0 + r * 225.0 / 3072.0)))
+        diff[big] = lead * r * (0.5 + r * (3.0 / 16.0 + r * 45.0 / 256.0))
+    return i0, diff
 
 
 def single_pass_loss(v, phi0=None, lam=None, omega_fast: float = 10.0, *,
@@ -163,10 +196,12 @@ def single_pass_loss(v, phi0=None, lam=None, omega_fast: float = 10.0, *,
     Returns
     -------
     float or ndarray
-        Delta in units of hbar Omega_slow; never NaN. For ``v -> 0`` it decays like
-        ``e^{-s^2}`` (Gaussian) and underflows to exactly 0.0 once ``s^2 > ~740``
-        (``v < 2 pi lam / 27``); for another potential it follows Phi_k(2 pi / v)^2 and
-        loses relative accuracy once that is below ~1e-300.
+        Delta in units of hbar Omega_slow; never NaN, for any ``v > 0`` however small. For
+        ``v -> 0`` it decays like ``e^{-s^2}`` (Gaussian) and underflows to exactly 0.0 once
+        ``s^2 > ~745`` (``v < 2 pi lam / 27.3``; from ``s^2 = 700`` on it is assembled
+        from logarithms, so it reaches 0.0 through the subnormal numbers); for another
+        potential it follows Phi_k(2 pi / v)^2 and loses relative accuracy once that is
+        below ~1e-300.
 
     Raises
     ------
@@ -192,7 +227,9 @@ def single_pass_loss(v, phi0=None, lam=None, omega_fast: float = 10.0, *,
     ``e^{-s^2 (omega_fast^2+1)/2} I_n(W) = e^{-s^2} ive(n, W)`` with the exponentially
     scaled Bessel function ``ive(n, W) = e^{-W} I_n(W)``; this form has no overflow and no
     ``0 * inf`` for any ``v > 0`` (the literal form is NaN below ``v ~ 6.5`` at
-    ``lam = 4``).
+    ``lam = 4``). scipy's ``ive`` itself is NaN beyond ``W ~ 2e9`` (slow particles, or a
+    wide band: ``v = 100`` at ``omega_fast = 1e6``); there its asymptotic series is used
+    (``_ive0_and_difference``).
 
     Derivation (checked in the tests): Eq. (25) with ``N -> infinity`` and the Gaussian
     transform (:func:`~chaindrag.analytic.gaussian_fourier`) is
@@ -206,15 +243,24 @@ def single_pass_loss(v, phi0=None, lam=None, omega_fast: float = 10.0, *,
         require_positive("v", v)
         flat = np.atleast_1d(np.asarray(v, dtype=float)).ravel()
         return out(band_average(flat, inter, wf).reshape(np.shape(v)))
-    from scipy.special import ive  # imported on use: a slow import
-
     v, phi0, lam, wf, s = _single_pass_args(v, phi0, lam, omega_fast)
-    s2 = s * s
-    w = 0.5 * s2 * (wf * wf - 1.0)
-    i0 = ive(0, w)
-    i1 = ive(1, w)
-    bracket = i0 + 0.5 * (wf * wf - 1.0) * (i0 - i1)
-    return out(4.0 * math.pi**3 * phi0**2 / v**2 * s2 * np.exp(-s2) * bracket)
+    shape = np.broadcast_shapes(v.shape, phi0.shape, lam.shape)
+    v, phi0, lam, s = (np.broadcast_to(a, shape).ravel() for a in (v, phi0, lam, s))
+    half_band = 0.5 * (wf * wf - 1.0)
+    with np.errstate(all="ignore"):  # inf and 0 below are the limits, handled on purpose
+        s2 = s * s
+        i0, diff = _ive0_and_difference(half_band * s2)
+        bracket = i0 + half_band * diff
+        delta = 4.0 * math.pi**3 * phi0**2 / v**2 * s2 * np.exp(-s2) * bracket
+        # e^{-s^2} underflows: the same product as a sum of logarithms, each finite (or
+        # -inf: phi0 = 0, s = inf), so the loss goes smoothly to 0.0 and never to NaN
+        tiny = s2 > _S2_LOG
+        if np.any(tiny):
+            log_s = np.log(TWO_PI * lam[tiny]) - np.log(v[tiny])
+            delta[tiny] = np.exp(math.log(4.0 * math.pi**3) + 2.0 * np.log(np.abs(phi0[tiny]))
+                                 - 2.0 * np.log(v[tiny]) + 2.0 * log_s - s2[tiny]
+                                 + np.log(bracket[tiny]))
+    return out(delta.reshape(shape))
 
 
 def single_pass_loss_fast(v, phi0, lam, omega_fast: float = 10.0):

@@ -103,8 +103,10 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
         Any pair potential of :mod:`chaindrag.interactions` (Gaussian, Lorentzian, Morse,
         LennardJones, Yukawa, UserPotential) instead of phi0 and lam (giving both is an
         error). One compiled force loop serves them all; the solvers visit the chain
-        masses within its ``reach()`` (where |Phi'| > 1e-20, the paper's force floor) and
-        check the time step against its ``width``, the length over which the force changes.
+        masses within its ``reach()``, beyond which
+        ``|Phi'| < reach_floor = max(1e-20, 1e-12 max|Phi'|)`` (the Gaussian keeps the
+        paper's absolute floor 1e-20; ``Morse.channel()``: 7.7e-13), and check the time step
+        against its ``width``, the length over which the force changes.
         On a hot chain whose rho^H could carry a mass from beyond into the reach, the reach
         grows by 6 rms of rho^H (:func:`~chaindrag.solvers.thermal_state.thermal_reach`;
         ``params["reach"]`` is the one used).
@@ -181,8 +183,9 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
     stop : callable, optional
         Transparent solver: called as ``stop_every`` says with the particles'
         :class:`~chaindrag.trajectory.Trajectory` so far (every step, no chain record);
-        returning True ends the run there (``params["tau_end"]`` says when). For runs whose
-        length is not known in advance, e.g. until a drift fate is decided (Fig. 8).
+        returning True ends the run there (``params["tau_end"]`` says when), False goes on
+        (any other answer, e.g. None or "no", is refused). For runs whose length is not
+        known in advance, e.g. until a drift fate is decided (Fig. 8).
     stop_every : float or sequence of float
         Simulated time between two calls of ``stop``, > 0; or the strictly increasing
         times tau_i > 0 at which to call it (once each, with a trajectory reaching at least
@@ -226,8 +229,9 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
         lam = 4; shift sigma0 by a multiple of alpha); an interaction of infinite reach.
         Thermal: omega_T negative or not finite, unknown statistics, seed not an integer
         >= 0, a ``thermal`` ring too small for the run or built for another omega_fast.
-        Transparent solver: a thermal chain; ``segment`` with another solver, or one that
-        does not hold the particles' starting reach and the recorded sites.
+        ``segment`` with a solver other than the transparent one, or one that does not hold
+        the particles' starting reach and the recorded sites. (A thermal chain runs on every
+        solver, the transparent one included.)
     StoreError
         Kernel store missing, too short in n or tau, or made for another omega_fast or d.
     SimulationError

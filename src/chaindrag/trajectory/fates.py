@@ -330,7 +330,8 @@ def sound_cone_leak(traj: Trajectory, omega_fast: float | None = None, *,
         Band top; ``traj.params['omega_fast']`` when omitted.
     margin : float, optional
         Extra sites added to the cone: the reach of the interaction at tau = 0.
-        Default: reach of the interaction (|Phi'| < 1e-20) in sites, plus one.
+        Default: the interaction's ``reach()`` in sites, plus one (beyond the reach
+        ``|Phi'| < reach_floor = max(1e-20, 1e-12 max|Phi'|)``; 1e-20 for the Gaussian).
 
     Returns
     -------
