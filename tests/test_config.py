@@ -426,6 +426,29 @@ def test_the_dry_run_stops_at_a_value_a_job_would_refuse(workflow_copy, tmp_path
     assert "Traceback (most recent call last)" not in out, out[-3000:]
 
 
+def test_a_change_the_quick_preset_replaces_is_named_at_start_up(workflow_copy, tmp_path):
+    # fig3.tau_max and thermal.drift.omega_T are set by quick: as well, so at preset=quick the
+    # user's values would be ignored in silence; fig8.tau_max is changed in quick: too (used);
+    # the shipped configuration alone gives no such message
+    (tmp_path / "mine.yaml").write_text("fig3: {tau_max: 50.0}\n"
+                                        "thermal: {drift: {omega_T: [0.0, 30.0]}}\n"
+                                        "fig8: {tau_max: 900.0}\nquick: {fig8: {tau_max: 50.0}}\n")
+
+    def dry_run(*extra):
+        proc = subprocess.run([sys.executable, "-m", "snakemake", "-n", *extra, "--config",
+                               "preset=quick"], cwd=workflow_copy, capture_output=True,
+                              text=True)
+        assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+        return [line for line in (proc.stdout + proc.stderr).splitlines()
+                if "is not used at preset=quick" in line]
+
+    named = dry_run("--configfile", str(tmp_path / "mine.yaml"))
+    assert len(named) == 2, named
+    assert "fig3.tau_max = 50.0 is not used at preset=quick: quick.fig3.tau_max = 30.0" in named[0]
+    assert "set quick.thermal.drift.omega_T" in named[1]
+    assert dry_run() == []
+
+
 # ------------------------------------------------------------------ config_digest
 def _reversed(obj):
     """``obj`` with every mapping's keys in reverse order (lists kept in order)."""

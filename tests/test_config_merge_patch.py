@@ -155,3 +155,17 @@ def test_the_workflow_refuses_a_required_key_deleted_by_quick(workflow_copy, tmp
     assert "missing key 'quick.fig9.n_points': quick.fig9.n_points = null deletes it" in out, \
         out[-3000:]
     assert "Traceback (most recent call last)" not in out, out[-3000:]
+
+
+def test_only_user_changes_that_a_quick_override_replaces_are_named():
+    from chaindrag._config_relations import quick_shadowed
+
+    shipped = {"a": {"x": 1, "y": 2}, "b": [1, 2], "c": 5,
+               "quick": {"a": {"x": 10}, "b": None, "c": 6}}
+    assert quick_shadowed(shipped, shipped) == []
+    mine = dict(shipped, a={"x": 3, "y": 4}, b=[1], quick=dict(shipped["quick"], c=7), c=8)
+    named = quick_shadowed(mine, shipped)
+    # a.x replaced, b deleted by quick; a.y is not in quick; c's override was changed too
+    assert [text.split(" is not used")[0] for text in named] == ["a.x = 3", "b = [1]"]
+    assert "quick.b deletes it" in named[1]
+

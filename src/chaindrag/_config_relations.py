@@ -20,6 +20,44 @@ def _value(config: Mapping, path) -> Any:
     return value
 
 
+_MISSING = object()
+
+
+def _get(config: Any, path) -> Any:
+    """The value at ``path``, or _MISSING (unlike _value, for any shape of config)."""
+    for part in path:
+        if not isinstance(config, Mapping) or part not in config:
+            return _MISSING
+        config = config[part]
+    return config
+
+
+def _patch_leaves(patch: Mapping, path=()):
+    """Paths of the values a merge patch sets (or deletes): its non-mapping entries."""
+    for key, value in patch.items():
+        if isinstance(value, Mapping):
+            yield from _patch_leaves(value, path + (key,))
+        else:
+            yield path + (key,)
+
+
+def quick_shadowed(config: Mapping, shipped: Mapping) -> list[str]:
+    """Messages for the keys a user set away from the ``shipped`` configuration (config.yaml)
+    that the quick preset's overrides replace: at ``preset=quick`` those values are not used
+    (unless the user also changed the override itself, which is then what they asked for)."""
+    quick, shipped_quick = config.get("quick") or {}, shipped.get("quick") or {}
+    out = []
+    for path in _patch_leaves(quick):
+        mine, theirs, override = _get(config, path), _get(shipped, path), _get(quick, path)
+        if theirs is not _MISSING and mine != theirs and override == _get(shipped_quick, path):
+            key = ".".join(map(str, path))
+            now = "deletes it" if override is None else f"= {override!r} replaces it"
+            mine = "(deleted)" if mine is _MISSING else repr(mine)
+            out.append(f"{key} = {mine} is not used at preset=quick: quick.{key} {now}; "
+                       f"set quick.{key} to change the quick run")
+    return out
+
+
 def _non_finite(value, path=()):
     """Yield the key paths of NaN/inf floats (JSON schema range checks let NaN through)."""
     if isinstance(value, Mapping):

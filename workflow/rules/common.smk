@@ -10,9 +10,11 @@ import hashlib
 import json
 import math
 
+import yaml
+from snakemake.logging import logger
 from snakemake.utils import validate
 
-from chaindrag._config_relations import sweep_speeds
+from chaindrag._config_relations import quick_shadowed, sweep_speeds
 from chaindrag.config import config_digest, merge_patch
 from chaindrag.interactions.config import mirror_spec
 
@@ -23,6 +25,10 @@ from chaindrag.interactions.config import mirror_spec
 _QUICK = merge_patch(config, config.get("quick", {}))
 validate(_QUICK, "../schemas/config.schema.yaml")
 if config["preset"] == "quick":  # in place: rules and report captions see the merged values
+    if workflow.is_main_process:  # a user's change that the quick overrides replace: say so
+        with open(f"{workflow.basedir}/config.yaml") as f:
+            for text in quick_shadowed(config, yaml.safe_load(f)):
+                logger.warning(f"config: {text}")
     config.clear()  # a section the patch deletes goes too
     config.update(_QUICK)
 PRESET = config["preset"]
