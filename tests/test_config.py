@@ -323,7 +323,8 @@ RUN_REFUSALS = [
                                          (("thermal", "single_pass", "omega_T"),
                                           [0.0, 5.0, 10000.0])], False,
      ["thermal.single_pass.omega_T = [0.0, 5.0, 10000.0] is not allowed",
-      "omega_T=10000 (quantum): the chain masses move by", "1.05 x the interaction width lam=1",
+      "at omega_T = 10000 (quantum) the chain masses move by 1.047 per time step (rms), more "
+      "than the interaction width (lam = 1)",
       "thermal.d = 60", "thermal.single_pass.lam = 1.0", "a lower temperature or a larger d"]),
     ("below_capture_without_barrier", [(("potentials", "interactions", "morse", "r0"), 1.0)],
      False, ["potentials.below_capture = 0.95 is not allowed", "which morse has not",

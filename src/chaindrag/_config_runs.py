@@ -145,12 +145,10 @@ def _run_refusals(config: Mapping, build):
 
 
 def _thermal_step_refusals(config: Mapping, build):
-    """The solvers' thermal time-step rule (a mass's rms move per step at most the width)
-    for every temperature and statistics of the thermal sections."""
-    from types import SimpleNamespace
-
-    from .params import ChainParams, ParameterError
-    from .solvers.checks import check_thermal_step
+    """The solvers' thermal time-step rule (a mass's rms move per step at most the
+    interaction's width) at the highest temperature of each thermal section."""
+    from .params import ChainParams
+    from .solvers.checks import thermal_step, width_name
 
     th = config.get("thermal")
     if not isinstance(th, Mapping):
@@ -161,19 +159,18 @@ def _thermal_step_refusals(config: Mapping, build):
         wf, d = _value(config, chain + ("omega_fast",)), _value(config, chain + ("d",))
         phi0 = node["phi0"][0] if isinstance(node["phi0"], list) else node["phi0"]
         key, spec = _potential(config, sec, phi0)
+        inter = build(spec)
         temps = node["omega_T"] if isinstance(node["omega_T"], list) else [node["omega_T"]]
         stats = node["statistics"] if isinstance(node["statistics"], list) else [
             node["statistics"]]
         for st in stats:
-            bath = SimpleNamespace(omega_T=max(temps), statistics=st, omega_fast=wf)
-            try:
-                with warnings.catch_warnings():  # marginal: allowed, with the jobs' warning
-                    warnings.simplefilter("ignore")
-                    check_thermal_step(ChainParams(wf, d).delta, bath, build(spec), d)
-            except ParameterError as err:
+            step = thermal_step(ChainParams(wf, d).delta, max(temps), st, wf)
+            if step > inter.width:
                 yield Refusal(sec + ("omega_T",), (sec + ("statistics",), chain + ("d",),
                                                    chain + ("omega_fast",), key),
-                              str(err).split(": the time step")[0],
+                              f"at omega_T = {max(temps):g} ({st}) the chain masses move by "
+                              f"{step:.4g} per time step (rms), more than the interaction "
+                              f"width ({width_name(inter)} = {inter.width:.4g})",
                               "a lower temperature or a larger d")
 
 

@@ -77,20 +77,25 @@ def _check_step(delta: float, speed: float, inter: Interaction, d: int, what: st
             TimeStepWarning, stacklevel=3)
 
 
+def thermal_step(delta: float, omega_T: float, statistics: str, omega_fast: float) -> float:
+    """A chain mass's rms move per step, delta x 2 pi sqrt(<(rho'/2 pi)^2>) (``velocity_variance``:
+    omega_T classically)."""
+    from ..thermal import velocity_variance
+
+    return delta * 2.0 * math.pi * math.sqrt(float(velocity_variance(omega_T, statistics,
+                                                                     omega_fast)))
+
+
 def check_thermal_step(delta: float, bath, inter: Interaction, d: int) -> None:
     """The chain's thermal motion against the time step, as :func:`_check_step` the particle's.
 
-    A mass moves by delta x 2 pi sqrt(<(rho'/2 pi)^2>) per step (rms, ``velocity_variance``:
-    omega_T classically): above the interaction's width the force it exerts is sampled too
-    coarsely and the run is refused; above MARGINAL_STEP_FRACTION of it, a TimeStepWarning.
-    (Classical, lam = 4, d = 60: omega_T = 1e6 moves masses 10.5 per step, and the final
-    speed moved by 2.6e-4 of itself from d = 60 to 960, 1e-5 from d = 240.)
+    Above the interaction's width a mass's rms move per step (:func:`thermal_step`) samples
+    the force it exerts too coarsely and the run is refused; above MARGINAL_STEP_FRACTION of
+    it, a TimeStepWarning. (Classical, lam = 4, d = 60: omega_T = 1e6 moves masses 10.5 per
+    step, and the final speed moved by 2.6e-4 of itself from d = 60 to 960, 1e-5 from 240.)
     """
-    from ..thermal import velocity_variance
-
-    speed = 2.0 * math.pi * math.sqrt(float(velocity_variance(
-        bath.omega_T, bath.statistics, bath.omega_fast)))
-    step, (width, name) = delta * speed, (inter.width, width_name(inter))
+    step = thermal_step(delta, bath.omega_T, bath.statistics, bath.omega_fast)
+    width, name = inter.width, width_name(inter)
     say = (f"omega_T={bath.omega_T:.6g} ({bath.statistics}): the chain masses move by "
            f"delta*2 pi sqrt(<(rho'/2 pi)^2>)={step:.4g} per step (rms; delta=1/(d*omega_fast)"
            f"={delta:.4g}, d={d}), {step / width:.2f} x the interaction width {name}="
