@@ -403,6 +403,7 @@ def test_sampler_job_meets_the_closed_forms_with_the_isserlis_standard_error(tmp
     band = [math.sqrt(stats.chi2.ppf(x, seeds - 1) / (seeds - 1)) for x in (p / 2, 1 - p / 2)]
     z = stats.norm.ppf(1 - p / 2)
     assert sorted(df["quantity"]) == sorted(per_seed)
+    assert (df[["seeds", "origins", "n_modes"]] == [seeds, 1, n]).all(axis=None)  # provenance
     for row in df.itertuples():
         se = math.sqrt(per_seed[row.quantity] / (n * seeds))
         assert z * se < 0.05 * th.displacement_variance(temp, "classical") \

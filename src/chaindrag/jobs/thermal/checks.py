@@ -62,7 +62,8 @@ def run_thermal_sampler_check(out: PathLike, *, omega_T: Sequence[float],
     <(rho'/2 pi)^2>, <rho_n rho_{n+1}> and C_0(tau) = <rho_n(t + tau) rho_n(t)> at each lag.
     Rows: statistics, omega_T, quantity, lag, measured (mean over seeds), std_error
     (standard deviation over seeds / sqrt(seeds): realizations are independent), expected
-    (the closed form, :mod:`chaindrag.thermal.closed_forms`), seeds, n_modes.
+    (the closed form, :mod:`chaindrag.thermal.closed_forms`), seeds (the realizations are
+    seeds 0 .. seeds - 1), origins, n_modes.
 
     Raises
     ------
@@ -87,7 +88,8 @@ def run_thermal_sampler_check(out: PathLike, *, omega_T: Sequence[float],
                                  lag=lag, measured=float(x.mean()),
                                  std_error=float(x.std(ddof=1) / math.sqrt(x.size)),
                                  expected=_closed_form(quantity, lag, temp, stats, omega_fast),
-                                 seeds=int(seeds), n_modes=int(n_modes)))
+                                 seeds=int(seeds), origins=int(origins),
+                                 n_modes=int(n_modes)))
     df = _with_provenance(pd.DataFrame(rows), omega_fast=omega_fast)
     write_table(df, out)
     return df
