@@ -43,6 +43,18 @@ def test_changing_fig6_phi0_plans_only_the_fig6_branch(quick_run, tmp_path):
     assert batches and all(p.startswith("results/runs/fig6/") for p in batches), batches
 
 
+def test_changing_a_plot_setting_of_fig3_redraws_only_fig3(quick_run, tmp_path):
+    # colour_limit is where Fig. 3's colour scale saturates: no run, table or other figure
+    # depends on it (the validation table reruns on any change: its rows name the config)
+    cfg = yaml.safe_load((quick_run / "config.yaml").read_text())
+    cfg["fig3"]["colour_limit"] = 2 * cfg["fig3"]["colour_limit"]
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(yaml.safe_dump(cfg))
+    proc = run_snakemake(quick_run, "-n", "--configfile", str(changed), "--config",
+                         "preset=quick")
+    assert set(planned_jobs(proc.stdout + proc.stderr)) == {"fig3", "validation", "all"}
+
+
 def test_unchanged_config_plans_nothing(quick_run):
     proc = run_snakemake(quick_run, "-n", "--config", "preset=quick")
     assert planned_jobs(proc.stdout + proc.stderr) == {}

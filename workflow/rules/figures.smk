@@ -59,7 +59,7 @@ rule fig4:
         png=report("results/figures/fig4.png", caption="../report/fig4.rst", category="Figures"),
     params:
         figure="fig4",
-        cfg=canon({"fig4": config["fig4"], "fig3": config["fig3"]}),
+        cfg=canon({"fig4": config["fig4"]}),  # fig3 reaches it through the stores
     log:
         "results/logs/figures/fig4.log",
     benchmark:
