@@ -55,6 +55,20 @@ def fig4c_table(factor=1.0):
     return pd.DataFrame(rows)
 
 
+def loss_free_pass(phi0, v0=50.0, alpha=40.0, lam=4.0, sigma0=220.0, n=20001):
+    """The exact loss-free pass (energy conservation over fixed masses) as a fig4_pass table,
+    sampled at ``n`` positions from sigma0 to 270."""
+    s = np.linspace(sigma0, 270.0, n)
+    ks = np.arange(3, 9)
+    pot = lambda x: np.sum(phi0 * np.exp(-0.5 * ((x[None, :] - alpha * ks[:, None]) / lam) ** 2),
+                           axis=0)
+    v = np.sqrt(v0**2 - 8 * math.pi**2 * (pot(s) - pot(np.array([sigma0]))[0]))
+    tau = np.concatenate([[0.0], np.cumsum(0.5 * (1 / v[1:] + 1 / v[:-1]) * np.diff(s))])
+    tau_pass = float(np.interp(240.0, s, tau))
+    return pd.DataFrame(dict(phi0=phi0, lam=lam, alpha=alpha, mu=1.0, v0=v0, tau=tau, sigma=s,
+                             v=v, tau_pass=tau_pass, omega_fast=10.0))
+
+
 def health_table(energy=(4.5e-5, 1.2e-5), timestep=3e-5, sigma=9e-3, tau=5.0, v0=None):
     """A numerical_health table: energy drifts at d = 60, 120, a time-step change, a solver
     difference over tau (of a run at speed v0, if given)."""

@@ -9,41 +9,28 @@ import pandas as pd
 
 from chaindrag import analytic, validation
 
-from .helpers import fig4c_table, verdicts
+from .helpers import fig4c_table, loss_free_pass, verdicts
 
 NA = validation.NA
 
 
-def _loss_free_pass(phi0, v0=50.0, alpha=40.0, lam=4.0, sigma0=220.0):
-    """The exact loss-free pass (energy conservation over fixed masses) as a fig4_pass table."""
-    s = np.linspace(sigma0, 270.0, 20001)
-    ks = np.arange(3, 9)
-    pot = lambda x: np.sum(phi0 * np.exp(-0.5 * ((x[None, :] - alpha * ks[:, None]) / lam) ** 2),
-                           axis=0)
-    v = np.sqrt(v0**2 - 8 * math.pi**2 * (pot(s) - pot(np.array([sigma0]))[0]))
-    tau = np.concatenate([[0.0], np.cumsum(0.5 * (1 / v[1:] + 1 / v[:-1]) * np.diff(s))])
-    tau_pass = float(np.interp(240.0, s, tau))
-    return pd.DataFrame(dict(phi0=phi0, lam=lam, alpha=alpha, mu=1.0, v0=v0, tau=tau, sigma=s,
-                             v=v, tau_pass=tau_pass, omega_fast=10.0))
-
-
 def test_fig4_profile_and_extremum_pass_on_the_loss_free_motion():
-    df = pd.concat([_loss_free_pass(20.0), _loss_free_pass(-20.0)], ignore_index=True)
+    df = pd.concat([loss_free_pass(20.0), loss_free_pass(-20.0)], ignore_index=True)
     rows = validation.check_fig4_pass(df)
     assert len(rows) == 4 and all(p is True for p in verdicts(rows))
 
 
 def test_fig4_profile_fails_without_the_dip_and_extremum_fails_when_off():
-    flat = _loss_free_pass(20.0).assign(v=50.0)  # no velocity fluctuation at all
+    flat = loss_free_pass(20.0).assign(v=50.0)  # no velocity fluctuation at all
     assert verdicts(validation.check_fig4_pass(flat), "profile") == [False]
-    deep = _loss_free_pass(20.0)
+    deep = loss_free_pass(20.0)
     deep["v"] = 50.0 - 1.6 * (50.0 - deep["v"])  # a dip 60% too deep
     rows = validation.check_fig4_pass(deep)
     assert verdicts(rows, "extremum") == [False] and verdicts(rows, "profile") == [False]
 
 
 def test_fig4_no_pass_is_not_applicable_only_where_the_particle_may_stop():
-    stuck = _loss_free_pass(20.0).assign(tau_pass=np.nan)
+    stuck = loss_free_pass(20.0).assign(tau_pass=np.nan)
     # v0 = 50 > capture speed 39.7 with KE0 - Phi0 = 11.7 >= 2 Delta_26 = 2.7: must pass
     assert verdicts(validation.check_fig4_pass(stuck)) == [False, False]
     assert verdicts(validation.check_fig4_pass(stuck.assign(v0=39.0))) == [NA, NA]  # < capture
@@ -51,7 +38,7 @@ def test_fig4_no_pass_is_not_applicable_only_where_the_particle_may_stop():
 
 
 def test_fig4_both_rows_always_present():
-    sparse = _loss_free_pass(20.0).iloc[::2000]  # a handful of samples: too few near the pass
+    sparse = loss_free_pass(20.0).iloc[::2000]  # a handful of samples: too few near the pass
     rows = validation.check_fig4_pass(sparse)
     assert verdicts(rows, "profile") == [NA] and verdicts(rows, "extremum") == [NA]
 
