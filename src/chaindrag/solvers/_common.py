@@ -35,6 +35,12 @@ def front_margin(tau):
     return 40.0 + 40.0 * np.maximum(tau, 0.0) ** (1.0 / 3.0)
 
 
+def sound_cone(omega_fast: float, tau: float) -> float:
+    """Sites an impulse reaches in tau, either side: the front pi (omega_fast - 1) tau (the
+    largest group velocity) plus :func:`front_margin`."""
+    return math.pi * (omega_fast - 1.0) * tau + front_margin(tau)
+
+
 def propagator_stencils(omega_fast: float, delta: float, tol: float = 1e-14):
     """Real-space stencils of cos(theta_q) and sin(theta_q)/theta_q, theta_q = 2 pi omega_q delta.
 

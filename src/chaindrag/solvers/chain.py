@@ -26,7 +26,8 @@ import numpy as np
 
 from ..params import SimulationError, require_memory
 from . import _chain
-from ._common import STATUS_DONE, STATUS_REGROW, front_margin, propagator_stencils
+from ._common import (STATUS_DONE, STATUS_REGROW, front_margin, propagator_stencils,
+                      sound_cone)
 from .checks import _status_error
 from .job import ProgressReporter, SolverJob, SolverResult
 from .thermal_state import chain_start, check_window
@@ -115,7 +116,7 @@ class _ChainRun:
         self.freeze = freeze and not job.energy
         self.v_bound = max(0.25 * self.speed, 2.0 * self.v0_max / alpha)
         if job.thermal is None:
-            cone = self.speed * self.tau_max + front_margin(self.tau_max)
+            cone = sound_cone(job.chain.omega_fast, self.tau_max)
             travel = self.v0_max * self.tau_max / alpha + 8
             self._check_memory(None, cone, travel)
             half, travel = int(math.ceil(cone)) + self.pad, int(math.ceil(travel))

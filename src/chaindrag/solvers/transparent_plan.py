@@ -23,7 +23,7 @@ import numpy as np
 
 from ..boundary import TransparentEnds, transparent_ends
 from ..params import ParameterError
-from ._common import front_margin
+from ._common import sound_cone
 from .job import SolverJob
 
 #: Sites kept force-free between any kick footprint and an end (the energy window's flux
@@ -108,7 +108,7 @@ def _refuse_far_records(job: SolverJob, g_lo: int, g_hi: int) -> None:
     solver the dearer one, without bound (record_sites=[10**9] filled the machine's memory).
     """
     tau = job.tau_max
-    cone = int(math.ceil(math.pi * (job.chain.omega_fast - 1.0) * tau + front_margin(tau)))
+    cone = int(math.ceil(sound_cone(job.chain.omega_fast, tau)))
     rec = job.sites_rec
     far = rec[(rec < g_lo - cone) | (rec >= g_hi + cone)]
     if far.size:
