@@ -21,7 +21,7 @@ class _Runs(NamedTuple):
     ``potential``: (key, interaction spec) of the potential; how long they last: ``tau``, or
     for single passes ``run_length`` (run_length alpha/v0); ``sigma0``: where they start, if
     set; ``window``: drive-mode runs, the key of the fraction measured (() for drive's own
-    default)."""
+    default); ``bath``: runs on a thermal chain, the section holding omega_T and statistics."""
     speeds: list
     d: list
     omega_fast: tuple
@@ -31,6 +31,7 @@ class _Runs(NamedTuple):
     run_length: tuple | None = None
     sigma0: tuple | None = None
     window: tuple | None = None
+    bath: tuple | None = None
 
 
 def _speeds(config: Mapping, path: tuple) -> list:
@@ -123,7 +124,7 @@ def _study_runs(config: Mapping):
         phi0 = th[name]["phi0"]
         yield _Runs(_speeds(config, sec + (speeds,)), [chain + ("d",)], chain + ("omega_fast",),
                     _potential(config, sec, phi0[0] if isinstance(phi0, list) else phi0),
-                    sec + ("alpha",), **_fields(sec, extra))
+                    sec + ("alpha",), bath=sec, **_fields(sec, extra))
 
 
 def _run_refusals(config: Mapping, build):
@@ -139,39 +140,30 @@ def _run_refusals(config: Mapping, build):
             for key, v in runs.speeds:
                 yield from _step(key, v, delta, inter, chain + (runs.potential[0],))
             yield from _length(config, runs, delta, chain, inter)
+            if runs.bath is not None:
+                yield from _thermal_step(config, runs, delta, chain, inter)
     yield from _capture_refusals(config, build)
     yield from _kernel_solver_refusals(config, build)
-    yield from _thermal_step_refusals(config, build)
 
 
-def _thermal_step_refusals(config: Mapping, build):
+def _thermal_step(config: Mapping, runs: _Runs, delta: float, chain: tuple, inter):
     """The solvers' thermal time-step rule (a mass's rms move per step at most the
-    interaction's width) at the highest temperature of each thermal section."""
-    from .params import ChainParams
+    interaction's width) at the section's highest temperature, for each statistics."""
     from .solvers.checks import thermal_step, width_name
 
-    th = config.get("thermal")
-    if not isinstance(th, Mapping):
-        return
-    for name in ("single_pass", "equilibration", "drift", "drag", "solvers"):
-        sec, node = ("thermal", name), th[name]
-        chain = ("kernels", node["kernel"]) if name == "solvers" else ("thermal",)
-        wf, d = _value(config, chain + ("omega_fast",)), _value(config, chain + ("d",))
-        phi0 = node["phi0"][0] if isinstance(node["phi0"], list) else node["phi0"]
-        key, spec = _potential(config, sec, phi0)
-        inter = build(spec)
-        temps = node["omega_T"] if isinstance(node["omega_T"], list) else [node["omega_T"]]
-        stats = node["statistics"] if isinstance(node["statistics"], list) else [
-            node["statistics"]]
-        for st in stats:
-            step = thermal_step(ChainParams(wf, d).delta, max(temps), st, wf)
-            if step > inter.width:
-                yield Refusal(sec + ("omega_T",), (sec + ("statistics",), chain + ("d",),
-                                                   chain + ("omega_fast",), key),
-                              f"at omega_T = {max(temps):g} ({st}) the chain masses move by "
-                              f"{step:.4g} per time step (rms), more than the interaction "
-                              f"width ({width_name(inter)} = {inter.width:.4g})",
-                              "a lower temperature or a larger d")
+    node = _value(config, runs.bath)
+    temp = max(node["omega_T"]) if isinstance(node["omega_T"], list) else node["omega_T"]
+    stats = node["statistics"] if isinstance(node["statistics"], list) else [
+        node["statistics"]]
+    for st in stats:
+        step = thermal_step(delta, temp, st, _value(config, runs.omega_fast))
+        if step > inter.width:
+            yield Refusal(runs.bath + ("omega_T",),
+                          (runs.bath + ("statistics",),) + chain + (runs.potential[0],),
+                          f"at omega_T = {temp:g} ({st}) the chain masses move by {step:.4g} "
+                          f"per time step (rms), more than the interaction width "
+                          f"({width_name(inter)} = {inter.width:.4g})",
+                          "a lower temperature or a larger d")
 
 
 def _kernel_solver_refusals(config: Mapping, build):
