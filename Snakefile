@@ -5,13 +5,21 @@
 #   snakemake --report results/report.html       # HTML report with every figure and table
 from snakemake.utils import min_version, validate
 
-from chaindrag.config import check_config
+from snakemake.logging import logger
+
+from chaindrag.config import check_config, delete_nulls
 
 min_version("9.0")
 
 
 configfile: "config.yaml"
 
+
+# a null (~) in a --configfile deletes its key, as in the quick: overrides (JSON merge patch):
+# Snakemake's own merge would keep it as a None value
+for _key in delete_nulls(config):
+    if workflow.is_main_process:
+        logger.info(f"config: {_key} = null deletes it")
 
 # check_config names the key, the value and the allowed range of every problem (and checks the
 # quick overrides merged in); snakemake's validate then applies the same schema. The pair

@@ -546,6 +546,10 @@ def _key_mutation(path, s, cfg, rng, missing_ok=True) -> Mutation:
     name = _typo(str(list(node)[rng.integers(len(node))]), rng) if node else "zz"
     while name in s.get("properties", {}):
         name += "_"
+    if "propertyNames" in s:  # a mapping of names the user picks: a new name is a new entry
+        return Mutation(f"{_key(path + (name,))} added", [(path + (name,), 1.0)],
+                        ["{q}" + _key(path + (name,)) + " = 1.0 is not allowed: expected a "
+                         "mapping"])
     return Mutation(f"{_key(path + (name,))} added", [(path + (name,), 1.0)],
                     ["unknown key '{q}" + _key(path + (name,)) + "'"])
 
@@ -637,7 +641,8 @@ def _coarse_step(view, rng) -> Mutation:
 
 def _bad_interaction(config, root, rng) -> Mutation:
     """An ``interaction:`` mapping with a parameter missing, one of another kind, one out of
-    range, or an unknown kind; or a potentials.interactions entry of another kind."""
+    range, or an unknown kind; or a potentials.interactions entry under a name that cannot be a
+    label and a directory."""
     sections = _interaction_sections(config, root)
     path = sections[rng.integers(len(sections))] + ("interaction",)
     kind = str(rng.choice(list(_SPECS)))
@@ -662,11 +667,12 @@ def _bad_interaction(config, root, rng) -> Mutation:
         spec["kind"] = str(rng.choice(["coulomb", "Gaussian", "gauss", "morse "]))
         return Mutation(f"{k}.kind = {spec['kind']!r}", [(path, spec)],
                         ["{q}" + f"{k}.kind = {spec['kind']!r}", "'lennard_jones'"])
-    entry = str(rng.choice(list(config["potentials"]["interactions"])))
-    spec = _spec(str(rng.choice([x for x in _SPECS if x != entry])), rng)
-    p = ("potentials", "interactions", entry)
+    # an entry's name is its label and a directory under results/: a letter, then letters,
+    # digits, _ or -
+    name = str(rng.choice(["two words", "1morse", "a/b", "../up", "x" * 41, "morse.wide"]))
+    p = ("potentials", "interactions", name)
     return Mutation(f"{_key(p)} = {spec}", [(p, spec)],
-                    ["{q}" + f"{_key(p)}.kind = {spec['kind']!r}", repr(entry)])
+                    [f"key '{{q}}{_key(p)}' is not allowed here", "a letter, then up to 39"])
 
 
 def _apply(config: dict, m: Mutation, in_quick: bool) -> dict:
@@ -907,7 +913,8 @@ def test_a_number_yaml_reads_as_text_is_explained(config, text, fixed):
     assert isinstance(yaml.safe_load(f"x: {fixed}")["x"], float)
     msg = _message(config, (("fig8", "bias"), text))
     assert f"fig8.bias = {text!r} is not allowed" in msg and f"write {fixed}." in msg, msg
-    assert "--configfile" in _message(config, (("fig8", "bias"), "0.01"))  # --config's text
+    quoted = _message(config, (("fig8", "bias"), "0.01"))  # --config's text, or '0.01' in YAML
+    assert "--configfile" in quoted and "write it without quotes" in quoted, quoted
 
 
 def test_the_time_step_check_refuses_comparing_a_d_with_itself(config):

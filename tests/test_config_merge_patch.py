@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from chaindrag.config import check_config, load_schema, merge_patch
+from chaindrag.config import check_config, delete_nulls, load_schema, merge_patch
 from chaindrag.params import ParameterError
 # the shipped config and the workflow in a scratch directory, as test_config has them
 from test_config import CONFIG, SCHEMA, config, workflow_copy  # noqa: F401
@@ -129,6 +129,40 @@ def _dry_run(workdir: Path, target: str, override: str | None, tmp_path: Path):
     args += ["--config", "preset=quick"]
     proc = subprocess.run(args, cwd=workdir, capture_output=True, text=True)
     return proc.returncode, proc.stdout + proc.stderr
+
+
+def test_a_null_in_a_configfile_deletes_its_key_as_in_quick(workflow_copy, tmp_path, config):
+    """Snakemake merges a --configfile without deletions (a null arrives as None); the
+    workflow gives it the merge patch's meaning: the potential is left out, a required key
+    deleted is refused as missing, and the quick: overrides' own nulls stay theirs."""
+    label = list(config["potentials"]["interactions"])[-1]
+    args = [sys.executable, "-m", "snakemake", "potentials", "-n", "-F"]
+    code, before = _dry_run(workflow_copy, "potentials", None, tmp_path)
+    assert code == 0, before[-3000:]
+    override = yaml.safe_dump({"potentials": {"interactions": {label: None}}})
+    code, after = _dry_run(workflow_copy, "potentials", override, tmp_path)
+    assert code == 0, after[-3000:]
+    assert f"potentials.interactions.{label} = null deletes it" in after, after[-3000:]
+    own = {f for f in _potential_files(before)
+           if f.startswith(f"results/runs/potentials/{label}/")}
+    assert own and _potential_files(after) == _potential_files(before) - own
+    (tmp_path / "gone.yaml").write_text(yaml.safe_dump({"fig9": {"n_points": None}}))
+    proc = subprocess.run([*args, "--configfile", str(tmp_path / "gone.yaml")],
+                          cwd=workflow_copy, capture_output=True, text=True)
+    assert proc.returncode != 0 and "missing key 'fig9.n_points'" in proc.stdout + proc.stderr
+
+
+def test_delete_nulls_removes_every_null_but_the_overrides(config):
+    cfg = copy.deepcopy(config)
+    cfg["fig3"]["lam"] = None
+    cfg["potentials"]["interactions"]["morse"] = None
+    cfg["quick"]["fig9"] = None
+    assert delete_nulls(cfg) == ["fig3.lam", "potentials.interactions.morse"]
+    assert "lam" not in cfg["fig3"] and "morse" not in cfg["potentials"]["interactions"]
+    assert cfg["quick"]["fig9"] is None  # a deletion merge_patch applies at preset=quick
+    rest = {k: v for k, v in config.items() if k != "quick"}
+    assert {k: v for k, v in cfg.items() if k != "quick"} == merge_patch(
+        rest, {"fig3": {"lam": None}, "potentials": {"interactions": {"morse": None}}})
 
 
 def _potential_files(output: str) -> set[str]:

@@ -26,18 +26,21 @@ from typing import Any
 import jsonschema
 import yaml
 
+from ._config_merge import delete_nulls, merge_patch
 from ._digest import canonical_json, config_digest
 from ._config_relations import (Refusal, _disordered, _finer_than_a_step, _interaction_specs,
                                 _non_finite, _value, _value_refusals)
 from ._config_runs import _run_refusals
 from .params import ParameterError
 
-__all__ = ["canonical_json", "check_config", "config_digest", "load_schema", "merge_patch"]
+__all__ = ["canonical_json", "check_config", "config_digest", "delete_nulls", "load_schema",
+           "merge_patch"]
 
 # Shown when a number arrives as text: snakemake's ``--config key={a: 1}`` parses the
 # values inside a mapping with YAML's BaseLoader, which keeps every scalar a string.
-_TEXT_HINT = ("values inside a mapping given on the command line with --config arrive as "
-              "text; put the override in a YAML file and pass it with --configfile FILE")
+_TEXT_HINT = ("a number in quotes is text: in a YAML file, write it without quotes; values "
+              "inside a mapping given on the command line with --config arrive as text too: "
+              "put such an override in a YAML file and pass it with --configfile FILE")
 _MAX_REPORTED = 10
 
 
@@ -293,25 +296,6 @@ def _interaction_problems(config: Mapping, override: Mapping | None = None,
             interaction_from_config(spec)
         except ParameterError as err:
             out.append(f"{_key_text(prefix + path)} = {dict(spec)!r} is not allowed: {err}")
-    return out
-
-
-def merge_patch(base: Mapping, patch: Mapping) -> dict:
-    """``base`` with ``patch`` applied as a JSON Merge Patch (RFC 7386), ``base`` untouched.
-
-    A mapping is merged into a mapping key by key; a None (YAML ``~`` or ``null``) deletes
-    its key; any other value, a list included, replaces the old one whole. How the preset's
-    ``quick:`` overrides are applied, here and by the workflow (common.smk).
-    """
-    out = copy.deepcopy(dict(base))
-    for key, value in patch.items():
-        if value is None:
-            out.pop(key, None)
-        elif isinstance(value, Mapping):
-            old = out.get(key)
-            out[key] = merge_patch(old if isinstance(old, Mapping) else {}, value)
-        else:
-            out[key] = copy.deepcopy(value)
     return out
 
 

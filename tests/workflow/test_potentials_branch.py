@@ -4,9 +4,11 @@ only its branch; any figure's section takes an `interaction:`, checked against t
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -100,7 +102,7 @@ def test_fig6_redrawn_for_a_morse_channel_by_a_config_change(potentials_run, tmp
     (lambda c: c["fig6"].update(interaction={**MORSE, "D": -1.0}), "fig6.interaction"),
     (lambda c: c["health"]["drive"].update(interaction={"kind": "coulomb", "Q": 1.0}),
      "health.drive.interaction"),
-    (lambda c: c["potentials"]["interactions"].update(Morse2=MORSE), "Morse2"),
+    (lambda c: c["potentials"]["interactions"].update({"Morse 2": MORSE}), "Morse 2"),
 ])
 def test_bad_interaction_in_config_is_rejected_naming_the_key(potentials_run, tmp_path, edit,
                                                               needle):
@@ -121,3 +123,40 @@ def test_every_simulation_section_takes_an_interaction(potentials_run, tmp_path)
                          str(_edited(potentials_run, tmp_path, edit)), "--config", "preset=quick")
     jobs = planned_jobs(proc.stdout + proc.stderr)
     assert {"single_pass_batch", "trajectory", "health_energy", "health_drive"} <= set(jobs)
+
+
+def test_two_morse_channels_run_side_by_side_under_their_names(potentials_run, tmp_path):
+    """potentials.interactions takes any names: a second, wider Morse channel runs beside the
+    first (its own branch), and a null in the --configfile leaves a shipped potential out.
+    Run in a copy of the finished checkout: the other tests read the shipped study."""
+    work = tmp_path / "repo"
+    shutil.copytree(potentials_run, work, symlinks=True)
+    wide = {**MORSE, "a": 0.4}
+    override = tmp_path / "two_morse.yaml"
+    override.write_text(yaml.safe_dump({"potentials": {"interactions": {
+        "morse_wide": wide, "lennard_jones": None}}}))
+    args = ("potentials", "--configfile", str(override), "--config", "preset=quick")
+    dry = run_snakemake(work, "-n", *args)
+    planned = planned_jobs(dry.stdout + dry.stderr)
+    for rule in ("potentials_batch", "potentials_curves"):  # the shipped morse is kept
+        assert all(p.startswith("results/runs/potentials/morse_wide/") for p in planned[rule])
+    proc = run_snakemake(work, "--cores", "2", *args)
+    assert "potentials.interactions.lennard_jones = null deletes it" in proc.stdout + proc.stderr
+    table = pd.read_csv(work / "results/tables/potentials_single_pass.csv")
+    assert set(table["label"]) == {"gaussian", "morse", "morse_wide"}
+    kinds = table.groupby("label")["kind"].unique()
+    assert list(kinds["morse"]) == list(kinds["morse_wide"]) == ["morse"]
+    # the below-capture run of each channel sits at 0.95 of its own capture speed
+    # sqrt(8 pi^2 Phi(0)/mu), Phi(0) = D (e^{-2a(h-r0)} - 2 e^{-a(h-r0)}) written here
+    cfg = yaml.safe_load((work / "config.yaml").read_text())["potentials"]
+    sims = table[table["curve"] == "simulation"]
+    for label, m in (("morse", MORSE), ("morse_wide", wide)):
+        z = m["a"] * (m["h"] - m["r0"])
+        barrier = m["D"] * (np.exp(-2.0 * z) - 2.0 * np.exp(-z))
+        capture = np.sqrt(8.0 * np.pi ** 2 * barrier / cfg["mu"])
+        slowest = sims[sims["label"] == label]["v"].min()
+        assert slowest == pytest.approx(cfg["below_capture"] * capture, rel=1e-9), label
+    claims = pd.read_csv(work / "results/tables/validation_potentials.csv")
+    wide_rows = claims[claims["claim"].str.endswith("(morse_wide)")]
+    assert len(wide_rows) >= 3 and (wide_rows["passed"].astype(str) == "True").all()
+    assert not claims["claim"].str.contains("lennard_jones").any()
