@@ -184,6 +184,9 @@ API_CASES = [
     ("drive_phi0_lam_and_interaction", lambda p: _drive(interaction=_morse()),
      ParameterError, r"\bphi0\b.*\binteraction\b"),
     ("drive_v_zero", lambda p: _drive(v=0.0), ParameterError, r"\bv\b"),
+    # the path in spacings overflows a float: was an OverflowError from math.ceil
+    ("drive_alpha_subnormal", lambda p: _drive(alpha=5e-324), ParameterError,
+     r"\balpha=4\.9\d*e-324 is too small\b"),
     ("drive_tau_max_negative", lambda p: _drive(tau_max=-1.0), ParameterError, r"\btau_max\b"),
     ("precompute_n_max_negative", lambda p: _precompute(p, n_max=-1), ParameterError,
      r"\bn_max\b"),

@@ -280,6 +280,7 @@ def _drive_window(config: Mapping, runs: _Runs, tau_end: float, chain: tuple):
     fewest."""
     import inspect
 
+    from .params import ParameterError
     from .solvers import drive
     from .solvers.driven import DEFAULT_SIGMA0, window_midpoints
 
@@ -287,7 +288,10 @@ def _drive_window(config: Mapping, runs: _Runs, tau_end: float, chain: tuple):
               else inspect.signature(drive).parameters["window"].default)
     alpha = _value(config, runs.alpha)
     key, v = min(runs.speeds, key=lambda s: s[1])
-    g_first, g_last = window_midpoints(DEFAULT_SIGMA0 * alpha, v, tau_end, window, alpha)
+    try:
+        g_first, g_last = window_midpoints(DEFAULT_SIGMA0 * alpha, v, tau_end, window, alpha)
+    except ParameterError:  # an alpha ~ 1e-320: the segment's size refuses it, naming alpha
+        return
     if g_last - g_first < 1:
         partners = (key, runs.alpha) + ((runs.window,) if runs.window else ()) + chain
         yield Refusal(runs.tau, partners, f"drive mode measures the loss between two midpoints "

@@ -106,10 +106,15 @@ def window_midpoints(sigma0: float, v: float, tau_end: float, window: float,
                      alpha: float) -> tuple[int, int]:
     """(g_first, g_last): the midpoints sigma = alpha (g + 1/2) the particle, moved as
     sigma0 + v tau up to ``tau_end`` (the last step's time), crosses inside the last
-    ``window`` fraction of the run; drive needs g_last - g_first >= 1 (one mass passed)."""
-    g_first = math.ceil((sigma0 + v * (1.0 - window) * tau_end) / alpha - 0.5)
-    g_last = math.floor((sigma0 + v * tau_end) / alpha - 0.5)
-    return g_first, g_last
+    ``window`` fraction of the run; drive needs g_last - g_first >= 1 (one mass passed).
+    A path too many spacings long for a float (alpha ~ 1e-320) is a ParameterError."""
+    first = (sigma0 + v * (1.0 - window) * tau_end) / alpha - 0.5
+    last = (sigma0 + v * tau_end) / alpha - 0.5
+    if not (math.isfinite(first) and math.isfinite(last)):
+        raise ParameterError(f"alpha={alpha:g} is too small: the particle's path of "
+                             f"{abs(sigma0 + v * tau_end):g} is more chain spacings than a "
+                             f"float holds")
+    return math.ceil(first), math.floor(last)
 
 
 def drive(*, alpha: float, phi0: float | None = None, lam: float | None = None,
