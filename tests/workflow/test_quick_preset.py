@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
+import yaml
 
 from .helpers import run_snakemake
 
@@ -29,9 +32,10 @@ SCHEMAS = {
     "fig8c_steady_state": ["v", "delta_bar", "delta_bar_script", "alpha", "phi0", "lam"],
     "drift_velocities": ["v", "stable", "kind", "bias", "phi0", "broadened"],
     "steady_state_drive": ["v", "delta_bar_numeric", "delta_bar_analytic", "delta_bar_script",
-                           "rel_error", "rel_error_script", "tau_max", "d"],
+                           "rel_error", "rel_error_script", "tau_max", "d", "mu", "sigma0",
+                           "window", "chain_solver"],
     "fig9_broadened": ["phi0", "v", "delta_bar_broadened"],
-    "numerical_health": ["check", "quantity", "value", "d"],
+    "numerical_health": ["check", "quantity", "value", "d", "sigma0", "kernel_store"],
     "validation": ["figure", "claim", "expected", "measured", "tolerance", "passed", "note",
                    "preset", "config_sha256", "chaindrag_version"],
 }
@@ -53,8 +57,17 @@ def test_every_figure_names_the_code_that_drew_it(quick_run, name):
     creator = f"chaindrag {__version__}"
     with Image.open(quick_run / "results" / "figures" / f"{name}.png") as png:
         assert png.info.get("Creator") == creator
+        about = png.info.get("Description", "")
     pdf = (quick_run / "results" / "figures" / f"{name}.pdf").read_bytes()
     assert f"/Creator ({creator})".encode() in pdf
+    # and the settings that drew it, so that a figure copied on its own tells its preset
+    head = f"chaindrag figure {name}, settings "
+    assert about.startswith(head), about[:200]
+    assert f"/Subject ({head}".encode() in pdf
+    settings = json.loads(about[len(head):])
+    if name == "fig3":  # the quick preset's run length, not the paper's 125
+        cfg = yaml.safe_load((quick_run / "config.yaml").read_text())
+        assert settings["tau_max"] == cfg["quick"]["fig3"]["tau_max"] != cfg["fig3"]["tau_max"]
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMAS))
@@ -63,6 +76,15 @@ def test_every_table_has_rows_and_its_documented_columns(quick_run, name):
     assert len(df) > 0, f"{name}.csv has no rows"
     missing = [c for c in SCHEMAS[name] if c not in df.columns]
     assert not missing, f"{name}.csv lacks columns {missing}"
+
+
+def test_chaindrag_version_is_the_last_column_of_every_table(quick_run):
+    """Columns a table adds come before the version (results/README.md); the fates tables
+    write their long cap_reason after it, as documented."""
+    for path in sorted((quick_run / "results" / "tables").glob("*.csv")):
+        columns = list(pd.read_csv(path, nrows=0).columns)
+        last = columns[-2:] if path.stem.startswith("fig8_fates") else columns[-1:]
+        assert last[0] == "chaindrag_version", f"{path.name}: {columns[-4:]}"
 
 
 def test_simulation_tables_carry_provenance(quick_run):

@@ -36,10 +36,10 @@ SCHEMAS = {
                      "delta_bar_rest", "shift", "shift_se", "theory", "two_phonon", "three_phonon",
                      "higher_phonons",
                      "debye_waller", "theory_shift", "debye_waller_shift", "solver",
-                     "chaindrag_version"],
+                     "window", "sigma0", "chaindrag_version"],
     "thermal_sampler": ["statistics", "omega_T", "quantity", "lag", "measured", "std_error",
                         "expected"],
-    "thermal_solver_agreement": ["quantity", "value", "omega_T", "seed"],
+    "thermal_solver_agreement": ["quantity", "value", "omega_T", "seed", "kernel_store"],
     "validation_thermal": ["figure", "claim", "expected", "measured", "tolerance", "passed",
                            "note", "preset", "config_sha256", "chaindrag_version"],
 }
@@ -68,6 +68,13 @@ def test_every_thermal_table_has_rows_and_its_documented_columns(thermal_run, na
     assert len(df) > 0, f"{name}.csv has no rows"
     missing = [c for c in SCHEMAS[name] if c not in df.columns]
     assert not missing, f"{name}.csv lacks columns {missing}"
+
+
+def test_chaindrag_version_is_the_last_column_of_every_thermal_table(thermal_run):
+    for name in SCHEMAS:
+        columns = list(pd.read_csv(thermal_run / "results" / "tables" / f"{name}.csv",
+                                   nrows=0).columns)
+        assert columns[-1] == "chaindrag_version", f"{name}.csv: {columns[-4:]}"
 
 
 def test_every_thermal_claim_of_the_quick_preset_passes_or_is_not_applicable(thermal_run):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -65,7 +66,8 @@ def run_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, mu: float
     Rows per pair (``solver`` = "chain|kernel", "chain|transparent"): max |sigma_chain -
     sigma_other|, max |v_chain - v_other|, the largest value of |v| (scale) over the run and
     both final positions; the kernel solver reads the precomputed store ``kernel``. Every
-    row carries sigma0 (the start) before chaindrag_version.
+    row carries sigma0 (the start) and kernel_store (the store's name) before
+    chaindrag_version.
     """
     sim_pot, row_pot = potential_arguments(phi0, lam, interaction)
     store = open_store(kernel)
@@ -91,7 +93,8 @@ def run_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, mu: float
                          delta=_delta(store.omega_fast, store.d), tau_max=tau_max, alpha=alpha,
                          **row_pot, mu=mu, v0=v0, omega_fast=store.omega_fast,
                          solver=f"chain|{other}") for q, v in rows]
-    df = _with_provenance(pd.DataFrame(records), sigma0=float(sigma0))
+    df = _with_provenance(pd.DataFrame(records), sigma0=float(sigma0),
+                          kernel_store=Path(kernel).name)
     write_table(df, out)
     return df
 
@@ -103,6 +106,10 @@ def _drive_signs(phi0, lam, interaction: Mapping[str, Any] | None) -> dict[float
         return {sign: dict(phi0=sign * abs(phi0), lam=lam) for sign in (1.0, -1.0)}
     inter = interaction_from_config(interaction)
     return {1.0: dict(interaction=inter), -1.0: dict(interaction=negated(inter))}
+
+
+#: drive()'s own settings a row names: the start and window it chose, its mode and solver
+_DRIVE_SETTINGS = ("mu", "sigma0", "window", "solver", "chain_solver")
 
 
 def run_drive_check(out: PathLike, *, alpha: float, v: Sequence[float], tau_max: float,
@@ -135,7 +142,8 @@ def run_drive_check(out: PathLike, *, alpha: float, v: Sequence[float], tau_max:
                    delta_bar_chain_energy=res[1.0].delta_bar_chain_energy,
                    tau_start=res[1.0].tau_start, tau_end=res[1.0].tau_end,
                    tau_max=tau_max, d=d, alpha=alpha, phi0=abs(row_pot["phi0"]),
-                   lam=row_pot["lam"], omega_fast=omega_fast, solver="drive")
+                   lam=row_pot["lam"], omega_fast=omega_fast,
+                   **{k: res[1.0].params[k] for k in _DRIVE_SETTINGS})
         if inter is not None:
             row["delta_bar_analytic"] = float(analytic.steady_state_loss(
                 float(speed), alpha=alpha, omega_fast=omega_fast, interaction=inter))

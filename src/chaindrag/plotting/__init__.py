@@ -16,6 +16,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 
+from .._digest import canonical_json
 from .._version import __version__
 from ..stores import writer_tag
 from .style import RC
@@ -39,16 +40,23 @@ def figure(name: str, inputs: Mapping[str, Any], cfg: Mapping[str, Any]):
 
 def render(name: str, *, inputs: Mapping[str, Any], cfg: Mapping[str, Any],
            pdf: str | os.PathLike, png: str | os.PathLike) -> None:
-    """Build figure ``name`` and write it as PDF and PNG (written to temporary names, then renamed)."""
+    """Build figure ``name`` and write it as PDF and PNG (written to temporary names, then renamed).
+
+    Both files carry the code that drew them (``Creator``: the chaindrag version) and the
+    figure's settings ``cfg`` as canonical JSON (PDF ``Subject``, PNG ``Description``), so a
+    figure copied on its own still tells its parameters (e.g. a quick preset's tau_max); no
+    date: the same inputs give the same bytes.
+    """
     fig = figure(name, inputs, cfg)
+    about = f"chaindrag figure {name}, settings {canonical_json(cfg)}"
     with plt.rc_context(RC):
         for path in (Path(pdf), Path(png)):
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f"{path.stem}.tmp-{writer_tag()}{path.suffix}")
-            # the code that drew it, no date: the same inputs give the same bytes
             creator = {"Creator": f"chaindrag {__version__}"}
-            fig.savefig(tmp, metadata=creator if path.suffix == ".png"
-                        else {**creator, "CreationDate": None})
+            fig.savefig(tmp, metadata={**creator, "Description": about}
+                        if path.suffix == ".png"
+                        else {**creator, "Subject": about, "CreationDate": None})
             os.replace(tmp, path)
             log.info("wrote %s", path)
     plt.close(fig)

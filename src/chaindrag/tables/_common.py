@@ -26,6 +26,12 @@ def _with_provenance(df: pd.DataFrame, **columns: Any) -> pd.DataFrame:
     return df
 
 
+def _version_last(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with ``chaindrag_version`` moved to the last column: columns a table adds to
+    its batches' (or a part of a concatenation has alone) come before it."""
+    return df[[c for c in df.columns if c != "chaindrag_version"] + ["chaindrag_version"]]
+
+
 def _read_all(paths: Sequence[PathLike]) -> pd.DataFrame:
     frames = [pd.read_csv(p) for p in paths]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

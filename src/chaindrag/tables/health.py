@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import analytic
 from ..stores import write_table
-from ._common import PathLike, _delta, _read_all, _sorted, _with_provenance
+from ._common import PathLike, _delta, _read_all, _sorted, _version_last, _with_provenance
 
 
 def steady_state_drive_table(drive: PathLike, table: PathLike) -> pd.DataFrame:
@@ -36,6 +36,8 @@ def steady_state_drive_table(drive: PathLike, table: PathLike) -> pd.DataFrame:
             "delta_bar_analytic", "delta_bar_script", "rel_error", "rel_error_attractive",
             "rel_error_even", "rel_error_script", "delta_bar_chain_energy", "tau_start",
             "tau_end", "tau_max", "d", "alpha", "phi0", "lam", "omega_fast", "solver"]
+    # drive's own settings (batches written before they were recorded lack them)
+    cols += [c for c in ("chain_solver", "mu", "sigma0", "window") if c in df.columns]
     df = _sorted(df[cols + (["interaction"] if other else []) + ["chaindrag_version"]], ["v"])
     write_table(df, table)
     return df
@@ -45,7 +47,8 @@ def numerical_health_table(energy: PathLike, timestep: Sequence[PathLike], solve
                            table: PathLike) -> pd.DataFrame:
     """numerical_health.csv: energy drift at d and 2d, single-pass losses under halved delta,
     chain vs kernel and chain vs transparent solver agreement. One row per (check, quantity,
-    d, run, solver pair), each with the run's sigma0 (the start) before chaindrag_version."""
+    d, run, solver pair), each with the run's sigma0 (the start) and, for the solver pairs,
+    kernel_store (the kernel solver's store) before chaindrag_version."""
     parts = [pd.read_csv(energy), pd.read_csv(solvers)]
     ts = _read_all(timestep)
     if len(ts):
@@ -68,6 +71,6 @@ def numerical_health_table(energy: PathLike, timestep: Sequence[PathLike], solve
                     mu=coarse.mu, v0=v0, omega_fast=coarse.omega_fast, solver=coarse.solver,
                     sigma0=coarse.get("sigma0", math.nan)))
         parts.append(_with_provenance(pd.DataFrame(ts_rows)))
-    df = pd.concat(parts, ignore_index=True)
+    df = _version_last(pd.concat(parts, ignore_index=True))
     write_table(df, table)
     return df

@@ -21,7 +21,8 @@ from .. import analytic
 from ..params import require_int_range, require_range
 from ..analytic._pair import entry_interaction, loss_keywords
 from ..stores import write_table
-from ._common import PathLike, _flags, _read_all, _sorted, _with_provenance
+from ._common import (PathLike, _flags, _read_all, _sorted, _version_last,
+                      _with_provenance)
 
 #: The chain at rest (omega_T = 0, no free motion) in the ``statistics`` column.
 REST = "rest"
@@ -73,7 +74,8 @@ def thermal_single_pass_table(batches: Sequence[PathLike], table: PathLike) -> p
     uniq["delta_fd_std"] = [_fd_std(r) for r in uniq.itertuples()]
     uniq["delta_thermal_shift"] = [_thermal_shift(r) for r in uniq.itertuples()]
     df = df.merge(uniq, on=keys, how="left")
-    df = _sorted(df, ["statistics", "omega_T", "v0", "seed", "mirror", "particle"])
+    df = _version_last(_sorted(df, ["statistics", "omega_T", "v0", "seed", "mirror",
+                                    "particle"]))
     write_table(df, table)
     return df
 
@@ -133,6 +135,7 @@ def thermal_equilibration_tables(series: Sequence[PathLike], crossings: Sequence
     """
     s = _sorted(_read_all(series), ["start", "seed", "tau"])
     s["equipartition"] = 0.5 * s["omega_T"]
+    s = _version_last(s)
     c = _sorted(_read_all(crossings), ["start", "seed", "particle", "tau"])
     write_table(s, table)
     write_table(c, crossings_table)

@@ -54,8 +54,9 @@ def thermal_drag_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataF
     (delta_bar / delta_bar_rest - 1), shift_se, eq33, theory (debye_waller + two_phonon +
     three_phonon + higher_phonons, every order of the series), the four parts, theory_shift
     and debye_waller_shift (over eq33, minus 1), the parameters (alpha, phi0 = |phi0|, lam,
-    mu, tau_max, window, omega_fast, d, solver), ``interaction`` (the potential's JSON, for
-    runs of another potential: phi0 is then |Phi(0)| and lam the force width), the samples'
+    mu, tau_max, window, sigma0: drive's start, omega_fast, d, solver), ``interaction`` (the
+    potential's JSON, for runs of another potential: phi0 is then |Phi(0)| and lam the force
+    width), the samples'
     ``seeds`` (:func:`seed_ranges`, e.g. "0-4"), ``n_modes`` (the realizations' ring; several
     joined by "|") and ``mirror`` (True: every sample averages a realization and its mirror
     image), and chaindrag_version.
@@ -95,7 +96,9 @@ def thermal_drag_table(batches: Sequence[PathLike], table: PathLike) -> pd.DataF
             higher_phonons=higher_phonons, debye_waller=debye_waller,
             theory_shift=theory / eq33 - 1.0, debye_waller_shift=debye_waller / eq33 - 1.0,
             alpha=alpha, phi0=phi0, lam=lam, mu=float(first["mu"]),
-            tau_max=float(first["tau_max"]), window=float(first["window"]), omega_fast=wf,
+            tau_max=float(first["tau_max"]), window=float(first["window"]),
+            **({"sigma0": float(first["sigma0"])} if "sigma0" in df.columns else {}),
+            omega_fast=wf,
             d=int(first["d"]), solver=first["solver"], **named,
             **_sample_columns(runs.get_group((statistics, temp, v)))))
     out = _with_provenance(_sorted(pd.DataFrame(rows), ["statistics", "omega_T", "v"]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -105,7 +106,8 @@ def run_thermal_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, m
     Rows (quantity, value): max_abs_sigma_diff, max_abs_velocity_diff (kernel against
     chain), max_abs_sigma_diff_transparent (transparent against chain), velocity_scale
     (max |v|), thermal_velocity_kick (max |v - v0| of the chain run), n_modes_chain,
-    n_modes_kernel, n_modes_transparent; with sigma0 and n_modes (the chain run's ring).
+    n_modes_kernel, n_modes_transparent; with kernel_store (the store's name), sigma0 and
+    n_modes (the chain run's ring).
     """
     store = open_store(kernel)
     sim_pot, row_pot = potential_arguments(phi0, lam, interaction)
@@ -128,8 +130,8 @@ def run_thermal_solver_check(out: PathLike, kernel: PathLike, *, alpha: float, m
         check="thermal_solver_agreement", quantity=q, value=float(v), omega_T=float(omega_T),
         statistics=statistics, seed=int(seed), d=store.d, tau_max=tau_max, alpha=alpha,
         **row_pot, mu=mu, v0=v0, omega_fast=store.omega_fast,
-        solver="chain|kernel|transparent", sigma0=float(sigma0),
-        n_modes=a.params.get("n_modes"))
+        solver="chain|kernel|transparent", kernel_store=Path(kernel).name,
+        sigma0=float(sigma0), n_modes=a.params.get("n_modes"))
         for q, v in values.items()]))
     write_table(df, out)
     return df

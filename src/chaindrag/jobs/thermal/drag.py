@@ -56,7 +56,8 @@ def thermal_drag_sample(*, alpha: float, phi0: float, lam: float, mu: float, v: 
                              seed=int(seed), phi0=sign * pot.phi_at_zero, mirror=mirror,
                              delta_bar=res.delta_bar, n_sites=res.n_sites,
                              n_modes=res.params["n_modes"], alpha=alpha, lam=pot.width, mu=mu,
-                             tau_max=tau_max, window=window, **named))
+                             tau_max=tau_max, window=window, sigma0=res.params["sigma0"],
+                             **named))
     return rows
 
 
