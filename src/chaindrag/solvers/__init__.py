@@ -1,4 +1,4 @@
-"""Time stepping of mobile particles on the infinite chain: two solvers of the same equations.
+"""Time stepping of mobile particles on the infinite chain: three solvers of the same equations.
 
 ``solver="kernel"`` is the paper's Appendix algorithm: Eq. (A2) for the particles and Eq.
 (A1) for a tracked segment of chain masses, each force propagated into the future through
@@ -10,13 +10,19 @@ kicks by the exact free propagator of one step; it grows with the sound cone, so
 segment *is* the infinite chain, and agrees with the kernel solver to rounding. Its cost is
 N_steps x (sites inside the cone) (:mod:`chaindrag.solvers.chain`).
 
+``solver="transparent"`` steps the same update on a segment that covers the particles' path,
+with exact discrete transparent ends (:mod:`chaindrag.boundary`) standing in for the rest of
+the infinite chain: the chain solver's numbers to rounding, at a cost N_steps x (path extent
++ a few hundred) (:mod:`chaindrag.solvers.transparent`).
+
 :func:`simulate` (:mod:`chaindrag.solvers.simulation`) validates the input, allocates,
 hands a :class:`~chaindrag.solvers.job.SolverJob` to the solver's backend and assembles the
 :class:`~chaindrag.trajectory.Trajectory`; :func:`drive` (:mod:`chaindrag.solvers.driven`)
-drags a particle at constant speed on the chain solver. Input checks are in
-:mod:`chaindrag.solvers.checks`; the numba loops in ``_chain``, ``_kernel`` and ``_common``.
+drags a particle at constant speed (on the chain or the transparent solver). Input checks
+are in :mod:`chaindrag.solvers.checks`; the numba loops in ``_chain``, ``_kernel``,
+``_transparent`` and ``_common``.
 
-At finite temperature (``simulate(omega_T=...)``) both solvers start from the same
+At finite temperature (``simulate(omega_T=...)``) all three solvers start from the same
 realization of the chain's free thermal motion (:mod:`chaindrag.thermal`) and add the
 particles' response to it (:mod:`chaindrag.solvers.thermal_state`).
 """
