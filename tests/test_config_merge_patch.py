@@ -150,6 +150,12 @@ def test_a_null_in_a_configfile_deletes_its_key_as_in_quick(workflow_copy, tmp_p
     proc = subprocess.run([*args, "--configfile", str(tmp_path / "gone.yaml")],
                           cwd=workflow_copy, capture_output=True, text=True)
     assert proc.returncode != 0 and "missing key 'fig9.n_points'" in proc.stdout + proc.stderr
+    # preset has a default: deleted, the paper preset runs (snakemake's validate fills it in)
+    (tmp_path / "preset.yaml").write_text(yaml.safe_dump({"preset": None}))
+    proc = subprocess.run([*args, "--configfile", str(tmp_path / "preset.yaml")],
+                          cwd=workflow_copy, capture_output=True, text=True)
+    assert proc.returncode == 0 and "preset = null deletes it" in proc.stdout + proc.stderr, \
+        (proc.stdout + proc.stderr)[-3000:]
 
 
 def test_delete_nulls_removes_every_null_but_the_overrides(config):
