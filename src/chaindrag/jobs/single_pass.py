@@ -111,7 +111,7 @@ def _with_v0(run: Mapping[str, Any]) -> dict:
     _, inter, phi0, _ = _potential(run.get("phi0"), run.get("lam"), run.get("interaction"))
     capture = (inter.capture_speed(run["mu"]) if inter is not None
                else float(analytic.capture_speed(phi0, run["mu"])))
-    if not (isinstance(frac, (int, float)) and frac > 0.0):
+    if isinstance(frac, bool) or not (isinstance(frac, (int, float)) and frac > 0.0):
         raise ParameterError(f"v0_over_capture must be a number > 0, got {frac!r}")
     if capture <= 0.0:
         raise ParameterError("v0_over_capture (config potentials.below_capture) needs a "
