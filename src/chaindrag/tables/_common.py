@@ -28,7 +28,10 @@ def _with_provenance(df: pd.DataFrame, **columns: Any) -> pd.DataFrame:
 
 def _version_last(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with ``chaindrag_version`` moved to the last column: columns a table adds to
-    its batches' (or a part of a concatenation has alone) come before it."""
+    its batches' (or a part of a concatenation has alone) come before it. A table without
+    it (batches written by hand) is returned as it is."""
+    if "chaindrag_version" not in df.columns:
+        return df
     return df[[c for c in df.columns if c != "chaindrag_version"] + ["chaindrag_version"]]
 
 
