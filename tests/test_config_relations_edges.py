@@ -4,22 +4,14 @@ job would accept is accepted at start-up, what it would refuse is refused there.
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import pytest
-import yaml
 
 from chaindrag._config_relations import sweep_size, sweep_speeds
 from chaindrag.config import check_config
 from chaindrag.params import ParameterError
 
-REPO = Path(__file__).resolve().parents[1]
-SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
-
-
-@pytest.fixture(scope="module")
-def config() -> dict:
-    return yaml.safe_load((REPO / "config.yaml").read_text())
+from test_config import SCHEMA, config  # noqa: F401  (the shipped config.yaml)
 
 
 def _with(config, path, value):

@@ -5,21 +5,13 @@ check_config refuses it at start-up naming both keys; a series of one speed is a
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import pytest
-import yaml
 
 from chaindrag.config import check_config
 from chaindrag.params import ParameterError
 
-REPO = Path(__file__).resolve().parents[1]
-SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
-
-
-@pytest.fixture(scope="module")
-def config() -> dict:
-    return yaml.safe_load((REPO / "config.yaml").read_text())
+from test_config import SCHEMA, config  # noqa: F401  (the shipped config.yaml)
 
 
 def _panel_with_start(config, i, start):

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from chaindrag import analytic, tables
+from test_tables_thermal_fd_std import _pass  # a thermal single pass row
 
 
 def _last(df):
@@ -28,14 +29,6 @@ def test_numerical_health_ends_with_the_version_though_one_part_adds_kernel_stor
     assert "kernel_store" in df.columns
     assert _last(df) == "chaindrag_version"
     assert _last(pd.read_csv(tmp_path / "health.csv", nrows=0)) == "chaindrag_version"
-
-
-def _pass(statistics, omega_T, v0, seed):
-    return dict(omega_T=omega_T, statistics=statistics, seed=seed, mirror=False, particle=0,
-                v0=v0, sigma0=220.0, passed=True, delta=0.01, first_order_work=0.0,
-                kinetic_start=1.0, kinetic_cross=0.99, tau_cross=0.8, v_cross=v0,
-                tau_max=1.8, spacing=100, n_modes=4096, alpha=40.0, phi0=2.0, lam=4.0,
-                mu=1.0, omega_fast=10.0, d=60, solver="chain", chaindrag_version="test")
 
 
 def test_thermal_single_pass_ends_with_the_version_after_its_added_columns(tmp_path):
