@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
 import pytest
 
 from chaindrag._config_relations import sweep_size, sweep_speeds
@@ -86,3 +87,25 @@ def test_refuses_a_bool_or_a_float_where_an_integer_count_is_expected(config, va
     with pytest.raises(ParameterError, match=rf"fig5\.batch_size = {value!r} is not allowed: "
                                              r"expected an integer"):
         check_config(bad, SCHEMA, interactions=False)
+
+
+def test_the_float64_resolution_is_checked_at_the_fastest_speed_of_a_list(config):
+    # positions reached, |sigma0| + v0 tau_max, must be spaced <= 1e-8 lam apart: with
+    # lam = 0.01 that is 2**-34, so |sigma| < 2**19 (np.spacing(2.0**19) = 2**-33). sigma0 is
+    # chosen so that the slow run (v0 = 1) stays below 2**19 and the fast one (v0 = 5) does
+    # not; a cold classical chain: thermal or zero-point motion would outrun so narrow a
+    # potential
+    drift = ("thermal", "drift")
+    tau = config["thermal"]["drift"]["tau_max"]
+    sigma0 = 2.0 ** 19 - 3.0 * tau
+    assert np.spacing(sigma0 + 1.0 * tau) <= 1e-8 * 0.01 < np.spacing(sigma0 + 5.0 * tau)
+    base = config
+    for key, value in (("lam", 0.01), ("omega_T", [0.0]), ("statistics", ["classical"]),
+                       ("sigma0", sigma0)):
+        base = _with(base, drift + (key,), value)
+    del base["quick"]["thermal"]["drift"]  # its speeds and temperatures would be refused too
+    check_config(_with(base, drift + ("v0",), [1.0]), SCHEMA)
+    with pytest.raises(ParameterError, match=r"thermal\.drift\.sigma0 = .* is not allowed: .*"
+                                             r"too far from the origin.*"
+                                             r"\(thermal\.drift\.v0\[1\] = 5\.0"):
+        check_config(_with(base, drift + ("v0",), [1.0, 5.0]), SCHEMA)
