@@ -260,3 +260,25 @@ def test_no_drift_speed_below_a_capture_speed_above_the_scan_and_a_given_empty_r
         assert len(table) == 0 and "v" in table.columns
     with pytest.raises(ParameterError, match="v_max must exceed v_min"):
         an.drift_velocities(0.01, 24.0, 4.0, 40.0, v_min=45.0, v_max=40.0)
+
+
+def test_each_drift_speed_row_records_the_speeds_scanned_and_lies_within_them():
+    # plain Eq. (33): the default top is raised until Delta_bar < bias there, so the mean
+    # force accelerates the particle beyond it and no solution is left above the scan
+    plain = an.drift_velocities(BIAS, phi0=2.0, lam=LAM, alpha=ALPHA, omega_fast=WF)
+    v_min, v_max = plain["v_min"].iloc[0], plain["v_max"].iloc[0]
+    assert plain["v_min"].nunique() == plain["v_max"].nunique() == 1
+    assert v_min == pytest.approx(1.001 * math.sqrt(8 * math.pi**2 * 2.0))  # capture speed
+    assert plain["v"].between(v_min, v_max).all()
+    top = np.geomspace(v_max, 100 * v_max, 2000)
+    assert np.all(an.steady_state_loss(top, phi0=2.0, lam=LAM, alpha=ALPHA, omega_fast=WF)
+                  < BIAS)
+    # the broadened curve up to a given v_max: a row says where the scan stopped, and the
+    # solutions a wider scan finds above it are exactly the ones missing
+    narrow, wide = (an.drift_velocities(BIAS, phi0=2.0, lam=LAM, alpha=ALPHA, omega_fast=WF,
+                                        broadened=True, v_max=top_v)
+                    for top_v in (100.0, 150.0))
+    assert (narrow["v_max"] == 100.0).all() and (wide["v_max"] == 150.0).all()
+    above = wide[wide["v"] > 100.0]
+    assert len(above) > 0
+    np.testing.assert_allclose(narrow["v"], wide["v"][wide["v"] <= 100.0], rtol=1e-9)

@@ -241,7 +241,8 @@ def drift_velocities(bias: float, phi0: float | None = None, lam: float | None =
         alpha/n, 'fast' for the band-top spikes near ``2 alpha omega_fast/(2l+1)``, 'none'),
         n (nearest alpha/n), offset (``v - alpha/n``), and the provenance columns bias,
         phi0, lam (for another potential instead: interaction, its kind and parameters as
-        JSON), alpha, omega_fast, mu, broadened, chaindrag_version.
+        JSON), alpha, omega_fast, mu, broadened, v_min and v_max (the speeds scanned: no
+        solution outside them is reported), chaindrag_version.
 
     Raises
     ------
@@ -291,7 +292,7 @@ def drift_velocities(bias: float, phi0: float | None = None, lam: float | None =
     table = _labelled(rows, tang, edge, alpha, terms["drop"], broadened)
     for name, val in (("bias", bias), *terms["columns"], ("alpha", alpha),
                       ("omega_fast", wf), ("mu", mu), ("broadened", bool(broadened)),
-                      ("chaindrag_version", __version__)):
+                      ("v_min", v_min), ("v_max", v_max), ("chaindrag_version", __version__)):
         table[name] = val
     return table.sort_values("v", ignore_index=True)
 
