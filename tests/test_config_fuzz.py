@@ -14,7 +14,6 @@ of refusal: a variation flagged there is only not drawn).
 from __future__ import annotations
 
 import copy
-import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -24,7 +23,6 @@ import numpy as np
 import pytest
 import yaml
 
-import chaindrag.config as config_module
 from chaindrag.config import _subschema, check_config, load_schema, merge_patch
 from chaindrag.interactions import interaction_from_config
 from chaindrag.params import ParameterError
@@ -44,14 +42,6 @@ DELETE = object()       # a write that removes the key
 
 
 # ------------------------------------------------------------------ fixtures and helpers
-@pytest.fixture(scope="module", autouse=True)
-def _schema_read_once():
-    """check_config reads and meta-checks the schema at every call (~0.15 s): once here."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(config_module, "load_schema", functools.lru_cache(maxsize=None)(load_schema))
-        yield
-
-
 @pytest.fixture(scope="module")
 def config() -> dict:
     return yaml.safe_load(CONFIG.read_text())
