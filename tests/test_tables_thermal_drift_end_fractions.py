@@ -1,0 +1,25 @@
+"""thermal_drift_ends fractions (tables.thermal.plateau_fractions): the runs of each series
+(sign, statistics, temperature) are shared among its end states, so each series' fractions sum
+to one, even where classical and quantum runs share a sign and a temperature."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from chaindrag.tables.thermal import plateau_fractions
+
+
+def _end(statistics, fate, n=0, phi0=2.0, omega_T=5.0):
+    return dict(phi0=phi0, statistics=statistics, omega_T=omega_T, fate=fate, n=n)
+
+
+def test_classical_and_quantum_runs_at_one_temperature_are_counted_apart():
+    ends = pd.DataFrame([_end("classical", "plateau", 8), _end("classical", "plateau", 8),
+                         _end("classical", "fast"), _end("quantum", "captured")])
+    frac = plateau_fractions(ends).set_index(["statistics", "state"])
+    assert frac.loc[("classical", "n=8"), "fraction"] == pytest.approx(2.0 / 3.0, rel=1e-15)
+    assert frac.loc[("classical", "fast"), "fraction"] == pytest.approx(1.0 / 3.0, rel=1e-15)
+    assert frac.loc[("quantum", "captured"), "fraction"] == 1.0
+    assert frac.loc[("classical", "n=8"), "total"] == 3
+    assert frac.loc[("quantum", "captured"), "total"] == 1
