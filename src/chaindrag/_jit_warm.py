@@ -4,7 +4,7 @@ A fresh checkout has no cache: every process that first needs a kernel compiles 
 the first jobs of ``snakemake --cores 2`` and the two pytest workers of ``make test``
 each compile the same kernels side by side (~35 CPU-seconds for the whole package, paid
 several times over). ``python -m chaindrag._jit_warm`` runs one tiny case of each
-compiled path instead, in two processes that need disjoint kernels; with a warm cache it
+compiled path instead, in two processes that need different kernels; with a warm cache it
 only loads them (~2 s). The Makefile's ``test``, ``figures`` and ``quick`` targets run it
 first. A failure here is reported and leaves the cache to be filled as the work goes.
 """

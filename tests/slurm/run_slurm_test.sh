@@ -428,12 +428,6 @@ WHAT="the workflow's quick preset"
 # otherwise used as shipped.
 FAST_POLL=(--slurm-init-seconds-before-status-checks 5)
 
-# The kernels compiled once into the copy's cache, as the README's Slurm section suggests
-# (else the first jobs each compile them at once); the jobs and the local run load them.
-run_step "$LOGS/jit-warm.log" timeout 600 "$VENV/bin/python" -m chaindrag._jit_warm \
-    || { tail -20 "$LOGS/jit-warm.log"; die "python -m chaindrag._jit_warm failed"; }
-log "$(tr '\n' ';' < "$LOGS/jit-warm.log")"
-
 # ------------------------------------------------------------ the workflow through Slurm
 SETUP_TIME=$((SECONDS - T0))
 log "running $WHAT through Slurm"

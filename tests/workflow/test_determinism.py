@@ -4,7 +4,8 @@ single-pass batches, drift batches, the health runs) and of the tables built fro
 reproduces the session's quick-preset run byte for byte: every table and batch file, and
 every zarr store file for file, attributes included (no store records a wall time, a
 creation time or a host). The other outputs come from the same rules on other parameters;
-the Fig. 8(c) table's bytes are compared in tests/test_interaction_figures.py."""
+the Fig. 8(c) table (21 s) is left out: its bytes are compared between two spellings of one
+potential, in one process, in tests/test_interaction_figures.py."""
 
 from __future__ import annotations
 
