@@ -5,6 +5,7 @@ synthetic curves with jumps; relaxation_time against the plain trapezoid sum."""
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from chaindrag import analytic as an
@@ -282,3 +283,37 @@ def test_each_drift_speed_row_records_the_speeds_scanned_and_lies_within_them():
     above = wide[wide["v"] > 100.0]
     assert len(above) > 0
     np.testing.assert_allclose(narrow["v"], wide["v"][wide["v"] <= 100.0], rtol=1e-9)
+
+
+@pytest.mark.parametrize("sure", [drift._SCAN_SURE, 0.0])
+def test_a_broadened_scan_started_coarse_solves_the_full_accuracy_curve(monkeypatch, sure):
+    # the scan's first pass stops each speed's quadrature at 1e-7 bias absolute; the points
+    # near the bias and every bracket's ends are then taken to full accuracy, so the table
+    # is the one a full-accuracy scan gives, bit for bit. sure = 0: only the bracket ends
+    kw = dict(phi0=-2.0, lam=LAM, alpha=ALPHA, broadened=True, v_max=20.0, n_grid=800)
+    monkeypatch.setattr(drift, "_SCAN_ATOL", 0.0)
+    full = an.drift_velocities(BIAS, **kw)
+    monkeypatch.setattr(drift, "_SCAN_ATOL", 1e-7)
+    monkeypatch.setattr(drift, "_SCAN_SURE", sure)
+    coarse = an.drift_velocities(BIAS, **kw)
+    assert len(full) == 3
+    pd.testing.assert_frame_equal(coarse, full)
+
+
+def test_every_bracket_end_of_a_coarse_scan_is_at_full_accuracy(monkeypatch):
+    # with no point near the bias taken again (sure = 0), the brackets' ends still are:
+    # the root finder starts from the full-accuracy curve's values. A first pass 1e4 times
+    # rougher than the scan's makes it differ from the full curve at the ends
+    monkeypatch.setattr(drift, "_SCAN_SURE", 0.0)
+    monkeypatch.setattr(drift, "_SCAN_ATOL", 1e-3)
+    loss = drift._potential_terms(-2.0, LAM, None, ALPHA, 1.0, WF, True)["loss"]
+    grid = np.geomspace(12.9, 20.0, 120)
+    full = BIAS - loss(grid)
+    rough = BIAS - loss(grid, atol=drift._SCAN_ATOL * BIAS)
+    gap = drift._scan_gap(loss, BIAS, grid, True)
+    flips = np.nonzero(np.sign(full[:-1]) != np.sign(full[1:]))[0]
+    ends = np.union1d(flips, flips + 1)
+    assert flips.size == 3 and np.any(rough[ends] != full[ends])  # the first pass is rough
+    np.testing.assert_array_equal(np.sign(gap), np.sign(full))
+    np.testing.assert_array_equal(gap[ends], full[ends])
+    assert np.max(np.abs(gap - full)) <= drift._SCAN_ATOL * BIAS

@@ -41,8 +41,8 @@ spikes of Eq. (33)        :func:`spike_speeds`                      ``resonances
 Secs. V, VI, Figs. 7-9    :func:`fast_resonance_speeds`,            ``resonances``
                           :func:`slow_resonance_speeds`
 Sec. VI, Fig. 9           :func:`broadened_steady_state_loss`       ``broadening``
-Sec. VI, a cell's speeds  :func:`cell_speeds`                       ``broadening``
-Sec. VI, Phi_cell         :func:`cell_potential`                    ``broadening``
+Sec. VI, a cell's speeds  :func:`cell_speeds`                       ``cell``
+Sec. VI, Phi_cell         :func:`cell_potential`                    ``cell``
 Sec. VI, Figs. 8, 9       :func:`drift_velocities`                  ``drift``
 Sec. VI, Eq. (33)         :func:`relaxation_time`                   ``drift``
 Eq. (25) at temperature   :func:`single_pass_noise_variance`,       ``thermal_noise``
@@ -60,7 +60,8 @@ The modules are named for the physics: ``band`` (the phonon band and its sound c
 (the loss of one pass as a sum over the band, any potential), ``fourier`` (Fourier
 transforms of the pair potential, closed form and by quadrature), ``steady_state`` (the
 resonant modes and the loss at constant speed), ``resonances`` (spike and resonance speeds),
-``broadening`` (Eq. 33 averaged over the speeds in a cell), ``drift`` (the drift speeds
+``cell`` (the chain at rest's potential and the speeds over a cell), ``broadening``
+(Eq. 33 averaged over those speeds), ``drift`` (the drift speeds
 under a bias), ``thermal_noise`` (the single-pass loss's thermal variance),
 ``thermal_shift`` (its thermal mean to order T),
 ``thermal_drag`` (Eq. 33 on a thermal chain), ``phonon_series`` (its every order).
@@ -74,7 +75,8 @@ from .._lazy import attach
 
 if TYPE_CHECKING:
     from .band import dispersion, max_group_velocity, sound_speed
-    from .broadening import broadened_steady_state_loss, cell_potential, cell_speeds
+    from .broadening import broadened_steady_state_loss
+    from .cell import cell_potential, cell_speeds
     from .drift import drift_velocities, relaxation_time
     from .fourier import gaussian_fourier
     from .mode_sum import single_pass_loss_modesum
@@ -102,7 +104,8 @@ __all__ = [
 
 __getattr__, __dir__ = attach(__name__, {
     "band": ["dispersion", "max_group_velocity", "sound_speed"],
-    "broadening": ["broadened_steady_state_loss", "cell_potential", "cell_speeds"],
+    "broadening": ["broadened_steady_state_loss"],
+    "cell": ["cell_potential", "cell_speeds"],
     "drift": ["drift_velocities", "relaxation_time"],
     "fourier": ["gaussian_fourier"],
     "mode_sum": ["single_pass_loss_modesum"],

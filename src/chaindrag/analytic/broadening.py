@@ -1,12 +1,8 @@
 """Eq. (33) broadened over the speeds taken between two chain masses (Sec. VI, Fig. 9).
 
 Between midpoints the particle's speed follows energy conservation over the fixed chain
-masses (:func:`cell_potential`); :func:`broadened_steady_state_loss` averages Eq. (33) over
-that speed, weighted by the time spent at each. The cell potential sums the masses within
-the potential's reach: for the paper's Gaussian (``phi0, lam``) down to 1e-17 phi0 (the
-five nearest at lam <= 0.28 alpha, as for Fig. 9's lam = 4, alpha = 40), for any other
-potential (``interaction=``) its ``reach()`` (at most 256 masses on either side, see the
-function's notes).
+masses (:func:`~chaindrag.analytic.cell_potential`); :func:`broadened_steady_state_loss`
+averages Eq. (33) over that speed, weighted by the time spent at each.
 """
 
 from __future__ import annotations
@@ -18,25 +14,21 @@ from functools import partial
 import numpy as np
 
 from chaindrag.interactions import Interaction
-from chaindrag.params import require_finite, require_int_range, require_omega_fast, \
-    require_positive
+from chaindrag.params import require_int_range, require_omega_fast, require_positive
 
 from ._common import EIGHT_PI_SQ, TWO_PI, out, scalar
-from ._pair import resolve
+from .cell import _cell_args, _cell_function
 from .resonances import _all_tangencies
 from .steady_state import steady_state_loss
 
-__all__ = ["broadened_steady_state_loss", "cell_potential", "cell_speeds"]
+__all__ = ["broadened_steady_state_loss"]
 
 MAX_POINTS = 4096  # the largest n_points (see broadened_steady_state_loss)
 
-_MAX_IMAGES = 256  # chain masses on either side summed in a general potential's cell
-_GAUSSIAN_SIGMAS = math.sqrt(2.0 * math.log(1e17))  # exp(-s^2/2) = 1e-17
-_CELL_NODES = 2048  # trapezoid intervals on the half cell: spectral for a smooth periodic v(x)
-_COLUMNS = 256  # points per block of a cell potential's image sum (see _image_sum)
 _STEP = 0.125  # the first tanh-sinh step (see _time_average)
 _HALVINGS = 4  # of the step at most: 1/128
 _SETTLED = 1e-7  # relative change on halving the step below which a speed is done
+_NEAR_TANGENCY = 1e-15  # nodes this close to a tangency speed are dropped (relative: ~5 ulps)
 
 
 def _tanh_sinh(t, h: float):
@@ -48,42 +40,6 @@ def _tanh_sinh(t, h: float):
         right = 1.0 / (1.0 + np.exp(2.0 * u))  # = (1 - tanh u)/2, accurate near 1
         wts = h * 0.5 * math.pi * np.cosh(t) / (2.0 * np.cosh(u) ** 2)
     return left, right, wts
-
-
-def _image_sum(x, pair: Callable, alpha: float, images: int) -> np.ndarray:
-    """sum_{|k| <= images} pair(x - k alpha) at each point of the 1-d x.
-
-    _COLUMNS points at a time, so that the temporaries of 2 images + 1 rows stay in cache
-    (the 12 000 nodes of a 256-image Lorentzian cell at once made 50 MB temporaries on
-    fresh pages: 0.3 s against 0.02 s). Each column sums in the same order either way.
-    """
-    ka = np.arange(-images, images + 1)[:, None] * alpha
-    res = np.empty(x.size)
-    for lo in range(0, x.size, _COLUMNS):
-        res[lo:lo + _COLUMNS] = np.sum(pair(x[None, lo:lo + _COLUMNS] - ka), axis=0)
-    return res
-
-
-def _cell_potential(x, phi0, lam, alpha, images: int):
-    """Fixed-chain potential seen between two chain masses, masses at k alpha, |k| <= images."""
-    return _image_sum(np.asarray(x, dtype=float), lambda u: phi0 * np.exp(-0.5 * (u / lam) ** 2),
-                      alpha, images)
-
-
-def _gaussian_images(lam: float, alpha: float) -> int:
-    """Masses on either side whose Gaussian term can exceed 1e-17 phi0 in the cell (>= 2):
-    the nearest one left out is (images + 1/2) alpha >= _GAUSSIAN_SIGMAS lam away."""
-    return int(min(max(math.ceil(_GAUSSIAN_SIGMAS * lam / alpha - 0.5), 2), _MAX_IMAGES))
-
-
-def _cell_potential_any(x, inter: Interaction, alpha: float, images: int):
-    """The same for any potential: masses at k alpha, |k| <= images."""
-    return _image_sum(np.asarray(x, dtype=float), inter.potential, alpha, images)
-
-
-def _images(inter: Interaction, alpha: float) -> int:
-    """Masses on either side within the reach (>= 2, <= _MAX_IMAGES)."""
-    return int(min(max(math.ceil(inter.reach() / alpha) + 1, 2), _MAX_IMAGES))
 
 
 def _speed2(x, vv, *, cell: Callable, kin, phi_mid):
@@ -122,30 +78,40 @@ def _crossings(vv, w_row, xs, tc, speed2: Callable) -> np.ndarray:
 
 def _half_cell_cuts(vv, w_row, xs, tang, omega_t, speed2: Callable, log_weight: Callable,
                     alpha):
-    """Ends of the pieces of [0, alpha/2] for one midpoint speed: split where v(x) crosses a
-    tangency speed whose term weighs above 1e-18 of the cell's largest."""
+    """(ends of the pieces of [0, alpha/2], tangency speeds in reach) for one midpoint speed:
+    split where v(x) crosses a tangency speed whose term weighs above 1e-18 of the cell's
+    largest; every tangency speed within the grid's speeds (+-1e-6) is returned."""
     lo_w, hi_w = np.min(w_row), np.max(w_row)
     floor = np.max(log_weight(w_row, 1.0)) - 41.0
-    tc = tang[(tang > lo_w) & (tang < hi_w) & (log_weight(tang, omega_t) > floor)]
+    inside = (tang > lo_w) & (tang < hi_w)
+    tc = tang[inside & (log_weight(tang, omega_t) > floor)]
     cuts = [0.0, 0.5 * alpha]
     if tc.size:
         cuts.extend(_crossings(vv, w_row, xs, tc, speed2))
-    return np.unique(cuts)
+    return np.unique(cuts), tang[(tang > lo_w * (1 - 1e-6)) & (tang < hi_w * (1 + 1e-6))]
 
 
-def _half_cell_nodes(vv, cuts, speed2: Callable, alpha, rule):
+def _half_cell_nodes(vv, piece, speed2: Callable, alpha, rule):
     """Quadrature nodes of one midpoint speed: (speeds v(x), weights dx / v(x)).
 
-    Each piece between ``cuts`` gets the tanh-sinh ``rule``; nodes within 1e-13 alpha of a
-    cut are dropped.
+    ``piece`` is (cuts, tangency speeds) of :func:`_half_cell_cuts`. Each piece between the
+    cuts gets the tanh-sinh ``rule``; dropped are nodes within 1e-13 alpha of a cut and
+    nodes whose speed lies within _NEAR_TANGENCY (relative) of a tangency speed, where
+    float64 no longer resolves Eq. (33)'s spike: a node there rounds onto the tangency
+    (where v(x) crosses it with a small slope, one such node gave Delta_bar ~ 1e12).
     """
+    cuts, tang = piece
     left, right, wts = rule
     a, b = cuts[:-1, None], cuts[1:, None]
     dl, dr = (b - a) * left[None, :], (b - a) * right[None, :]
     x = np.where(dl < dr, a + dl, b - dr)
     ok = np.minimum(dl, dr) > 1e-13 * alpha
     wx = np.sqrt(np.maximum(speed2(x[ok], vv), 0.0))
-    return wx, ((b - a) * wts[None, :])[ok] / wx
+    wt = ((b - a) * wts[None, :])[ok] / wx
+    if tang.size:
+        keep = np.min(np.abs(wx[:, None] / tang[None, :] - 1.0), axis=1) > _NEAR_TANGENCY
+        wx, wt = wx[keep], wt[keep]
+    return wx, wt
 
 
 def _sums(rows, cuts, v_arr, speed2: Callable, alpha, rule, loss):
@@ -158,15 +124,15 @@ def _sums(rows, cuts, v_arr, speed2: Callable, alpha, rule, loss):
             np.bincount(own, weights=wt_all, minlength=v_arr.size))
 
 
-def _time_average(v_arr, passable, cuts, speed2: Callable, alpha, n_points, loss):
+def _time_average(v_arr, passable, cuts, speed2: Callable, alpha, n_points, loss, atol):
     """The time-weighted mean of Eq. (33) over the half cell, step halved until it settles.
 
     Tanh-sinh with step h over |t| <= n_points/8 (h = 1/8 first): its error falls like
     e^{-c/h}, c set by how near the real axis the integrand's singularities lie against
     the piece's length (a Morse or Lennard-Jones channel offset h = 4 against the half
     cell: 1e-7 to 1e-6 at h = 1/8). Halving h keeps the old nodes (their sums halved) and
-    adds the odd ones; a speed stops once the change is below :data:`_SETTLED` (the new
-    error ~ its square), or after :data:`_HALVINGS` halvings.
+    adds the odd ones; a speed stops once the change is below :data:`_SETTLED` relative or
+    ``atol`` absolute (the new error ~ its square), or after :data:`_HALVINGS` halvings.
     """
     rows = np.nonzero(passable)[0]
     h = _STEP
@@ -180,68 +146,10 @@ def _time_average(v_arr, passable, cuts, speed2: Callable, alpha, n_points, loss
         num[rows] = 0.5 * num[rows] + n_new[rows]
         den[rows] = 0.5 * den[rows] + d_new[rows]
         new = num[rows] / den[rows]
-        rows = rows[np.abs(new - old) > _SETTLED * np.abs(new)]
+        rows = rows[np.abs(new - old) > np.maximum(_SETTLED * np.abs(new), atol)]
         if rows.size == 0:
             break
     return np.where(passable, num / np.where(den > 0, den, 1.0), np.nan)
-
-
-def _cell_args(v, phi0, lam, alpha, mu, interaction):
-    """Checked (flat speeds, phi0, lam, interaction, alpha, mu) of a cell's functions."""
-    phi0, lam, inter = resolve(phi0, lam, interaction)
-    require_positive("v", v)
-    if inter is None:
-        phi0 = scalar("phi0", phi0, require_finite)
-        lam = scalar("lam", lam, require_positive)
-    alpha = scalar("alpha", alpha, require_positive)
-    mu = scalar("mu", mu, require_positive)
-    return np.atleast_1d(np.asarray(v, dtype=float)).ravel(), phi0, lam, inter, alpha, mu
-
-
-def _cell_function(phi0, lam, inter, alpha: float) -> Callable:
-    """The cell potential x -> Phi_cell(x) of the Gaussian or any potential, x in the cell."""
-    if inter is None:
-        return partial(_cell_potential, phi0=phi0, lam=lam, alpha=alpha,
-                       images=_gaussian_images(lam, alpha))
-    return partial(_cell_potential_any, inter=inter, alpha=alpha, images=_images(inter, alpha))
-
-
-def cell_potential(x, phi0: float | None = None, lam: float | None = None,
-                   alpha: float | None = None, *, interaction: Interaction | None = None):
-    """The chain at rest's potential along the particle's path: sum_n Phi(x - n alpha).
-
-    The particle's interaction energy at x with every chain mass at its rest site n alpha.
-    Between two midpoints its speed follows from it by energy conservation (Sec. VI, the
-    broadening of Fig. 9); its minimum is where a particle rests. Periodic (period alpha)
-    and even in x.
-
-    Parameters
-    ----------
-    x : array_like
-        Positions along the chain, measured from a mass (any real values).
-    phi0, lam : float
-        The Gaussian's amplitude and width (Eq. 4); or ``interaction``.
-    alpha : float
-        Chain spacing, > 0.
-    interaction : Interaction, optional
-        Any pair potential of :mod:`chaindrag.interactions` instead of ``phi0, lam``
-        (keyword only).
-
-    Returns
-    -------
-    float or numpy.ndarray
-        Phi_cell(x), shaped like ``x``. The masses summed are those within the potential's
-        reach (a Gaussian's: down to 1e-17 phi0; at least two on either side, at most 256).
-    """
-    phi0, lam, inter = resolve(phi0, lam, interaction)
-    if inter is None:
-        phi0 = scalar("phi0", phi0, require_finite)
-        lam = scalar("lam", lam, require_positive)
-    alpha = scalar("alpha", alpha, require_positive)
-    require_finite("x", x)
-    x = np.asarray(x, dtype=float)
-    cell = _cell_function(phi0, lam, inter, alpha)
-    return out(cell(np.ravel(x - alpha * np.round(x / alpha))).reshape(x.shape))
 
 
 def _pair_functions(phi0, lam, inter, alpha: float, wf: float):
@@ -257,7 +165,7 @@ def _pair_functions(phi0, lam, inter, alpha: float, wf: float):
 def broadened_steady_state_loss(v, phi0: float | None = None, lam: float | None = None,
                                 alpha: float | None = None, mu: float = 1.0,
                                 omega_fast: float = 10.0, n_points: int = 32, *,
-                                interaction: Interaction | None = None):
+                                interaction: Interaction | None = None, atol: float = 0.0):
     """Eq. (33) averaged over the speeds taken between two midpoints (Sec. VI, Fig. 9).
 
     Parameters
@@ -279,6 +187,10 @@ def broadened_steady_state_loss(v, phi0: float | None = None, lam: float | None 
     interaction : Interaction, optional
         Any pair potential of :mod:`chaindrag.interactions` instead of ``phi0, lam``
         (keyword only; a :class:`~chaindrag.interactions.Gaussian` takes the Gaussian path).
+    atol : float
+        A speed's quadrature also stops once a halving changes it by at most ``atol`` (>= 0,
+        absolute, Delta_bar's units; keyword only): for a scan that needs only the side of
+        a level far above most of the curve (:func:`~chaindrag.analytic.drift_velocities`).
 
     Returns
     -------
@@ -318,14 +230,20 @@ def broadened_steady_state_loss(v, phi0: float | None = None, lam: float | None 
     ``[0, alpha/2]`` is split at every such crossing whose Eq. (33) term weighs above
     ``e^{-41}`` of the cell's largest (located on a 4001-point grid, refined by bisection)
     and each piece is integrated with a tanh-sinh rule (step 1/8, halved up to 4 times
-    until the result changes by < 1e-7 relative), which handles algebraic end-point
-    singularities; nodes within 1e-13 alpha of a
-    crossing (where v(x) rounds to the tangency speed) are dropped, a relative error of
-    order 1e-6.
+    until the result changes by < 1e-7 relative or ``atol``), which handles algebraic
+    end-point singularities. Nodes within 1e-13 alpha of a crossing, or whose speed lies
+    within 1e-15 (relative, a few ulps) of a tangency speed, are dropped: there v(x)
+    rounds onto the tangency speed and Eq. (33) is rounding noise. That costs a relative
+    error of order 1e-6; more where the midpoint speed lies eps (relative) past a tangency
+    speed on its divergent side, so that v(x) meets it next to the midpoint with a
+    vanishing slope: up to ~sqrt(1e-15/eps) there (measured 3e-6, 6e-5 and 7e-4 at
+    eps = 1e-5, 1e-7 and 1e-9, Gaussian potentials, against a quadrature that cancels
+    the singularities by substitution), so a jump of the curve is smoothed over ~1e-13.
     """
     v_arr, phi0, lam, inter, alpha, mu = _cell_args(v, phi0, lam, alpha, mu, interaction)
     wf = require_omega_fast(omega_fast)
     n_points = require_int_range("n_points", n_points, 8, MAX_POINTS)
+    atol = scalar("atol", atol, require_positive, allow_zero=True)
 
     cell, log_weight, loss = _pair_functions(phi0, lam, inter, alpha, wf)
     kin = EIGHT_PI_SQ / mu
@@ -337,61 +255,13 @@ def broadened_steady_state_loss(v, phi0: float | None = None, lam: float | None 
     passable = np.all(w2_grid > 0.0, axis=1)
     w_grid = np.sqrt(np.abs(w2_grid))
     if np.any(passable):
-        tang, _, omega_t = _all_tangencies(alpha, wf, float(np.min(w_grid[passable])),
-                                           float(np.max(w_grid[passable])))
+        tang, _, omega_t = _all_tangencies(alpha, wf, float(np.min(w_grid[passable])) * 0.999,
+                                           float(np.max(w_grid[passable])) * 1.001)
     else:
         tang = omega_t = np.empty(0)
     cuts = {i: _half_cell_cuts(v_arr[i], w_grid[i], xs, tang, omega_t, speed2, log_weight,
                                alpha) for i in np.nonzero(passable)[0]}
-    res = (_time_average(v_arr, passable, cuts, speed2, alpha, n_points, loss)
+    res = (_time_average(v_arr, passable, cuts, speed2, alpha, n_points, loss, atol)
            if np.any(passable) else np.full(v_arr.size, np.nan))
     return out(res.reshape(np.shape(v)))
 
-
-def cell_speeds(v, phi0: float | None = None, lam: float | None = None,
-                alpha: float | None = None, mu: float = 1.0, *,
-                interaction: Interaction | None = None) -> tuple:
-    """Cell-mean, lowest and highest speed of a particle with midpoint speed v (Sec. VI).
-
-    Over fixed chain masses the speed follows energy conservation,
-    ``v(x)^2 = v^2 - (8 pi^2/mu) [Phi_cell(x) - Phi_cell(alpha/2)]`` (the cell potential of
-    :func:`broadened_steady_state_loss`); the cell-mean speed is the cell length over the
-    crossing time, ``(alpha/2) / int_0^{alpha/2} dx / v(x)``. Eq. (33) assumes a constant
-    speed: a particle whose speed swings through a cell is to be compared with it at this
-    mean (Fig. 8's measured speeds are the midpoint ones, above it for Phi0 > 0, below it
-    for Phi0 < 0).
-
-    Parameters
-    ----------
-    v : array_like
-        Midpoint speed, > 0.
-    phi0, lam : float
-        Gaussian amplitude (any sign) and width (> 0).
-    alpha : float
-        Chain spacing, > 0 (required).
-    mu : float
-        Mass ratio, > 0.
-    interaction : Interaction, optional
-        Any pair potential instead of ``phi0, lam`` (keyword only).
-
-    Returns
-    -------
-    tuple of (float or ndarray)
-        (mean, lowest, highest) speed over the cell; NaN where the particle cannot cross
-        it. The integrand is smooth and periodic in x, so the trapezoid rule on 2 048
-        intervals of the half cell converges spectrally; the extremes are the grid's.
-    """
-    v_arr, phi0, lam, inter, alpha, mu = _cell_args(v, phi0, lam, alpha, mu, interaction)
-    cell = _cell_function(phi0, lam, inter, alpha)
-    xs = np.linspace(0.0, 0.5 * alpha, _CELL_NODES + 1)
-    dphi = cell(xs) - cell(np.array([0.5 * alpha]))[0]
-    w2 = v_arr[:, None] ** 2 - (EIGHT_PI_SQ / mu) * dphi[None, :]
-    passable = np.all(w2 > 0.0, axis=1)
-    w = np.sqrt(np.where(passable[:, None], w2, 1.0))
-    inv = 1.0 / w
-    crossing = inv[:, 1:-1].sum(axis=1) + 0.5 * (inv[:, 0] + inv[:, -1])
-    mean = np.where(passable, _CELL_NODES / crossing, np.nan)
-    lowest = np.where(passable, w.min(axis=1), np.nan)
-    highest = np.where(passable, w.max(axis=1), np.nan)
-    shape = np.shape(v)
-    return tuple(out(a.reshape(shape)) for a in (mean, lowest, highest))
