@@ -16,6 +16,11 @@ mirror -Phi (the Gaussian, Lorentzian and Yukawa made attractive: the particle p
 cell at any speed; Morse's and Lennard-Jones' mirrors keep a barrier, "no pass" below its
 capture speed), with the ratio to the plain Eq. (33) at the same speed: at low v the cell's speeds cross hundreds of tangency
 speeds, each a quadrature piece of its own.
+
+A third table times the broadened drift-speed scan of Fig. 8(c) (drift_velocities with
+broadened=True, bias 0.01, up to v = 150, the Gaussian (+-2, 4)) with its first pass
+stopped at 1e-7 bias against the same scan at full accuracy throughout (the tables must be
+equal; one run each).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import numpy as np
 
 from _timing import best_of  # benchmarks/_timing.py (the script's directory is on sys.path)
 from chaindrag import analytic
+from chaindrag.analytic import drift
 from chaindrag._version import __version__
 from chaindrag.interactions import Gaussian, LennardJones, Lorentzian, Morse, Yukawa, negated
 
@@ -59,6 +65,22 @@ def broadened_rows(repeat: int) -> None:
         print(f"{name:28s} " + " ".join(cells))
 
 
+def drift_scan_rows() -> None:
+    """The broadened drift-speed scan, first pass rough (as shipped) and at full accuracy."""
+    print(f"\n{'broadened drift speeds':28s} {'full s':>11s} {'rough s':>11s} {'ratio':>7s}")
+    shipped = drift._SCAN_ATOL
+    for phi0 in (2.0, -2.0):
+        times, tables = [], []
+        for atol in (0.0, shipped):
+            drift._SCAN_ATOL = atol
+            times.append(best_of(lambda: tables.append(analytic.drift_velocities(
+                0.01, phi0, 4.0, ALPHA, broadened=True, v_max=150.0)), 1))
+        drift._SCAN_ATOL = shipped
+        same = "same table" if tables[0].equals(tables[1]) else "TABLES DIFFER"
+        print(f"{f'gaussian ({phi0:g}, 4)':28s} {times[0]:11.3f} {times[1]:11.3f} "
+              f"{times[0] / times[1]:7.2f}  {same}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one repeat")
@@ -80,6 +102,7 @@ def main() -> None:
     print(f"{'gaussian: Eq. (26), (33)':28s} {t26:11.3f} {t26 / BUDGET:7.4f} {t33g:11.3f} "
           f"{t33g / BUDGET:7.4f}")
     broadened_rows(repeat)
+    drift_scan_rows()
 
 
 if __name__ == "__main__":
