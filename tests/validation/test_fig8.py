@@ -241,6 +241,16 @@ def test_fig8_continued_runs_move_the_way_the_eq33_mean_force_drives_them():
     assert verdicts(rows, "continued beyond tau_max move") == [NA]  # nothing continued
 
 
+def test_fig8_continued_run_is_judged_from_its_speed_at_tau_max_not_after():
+    # the midpoints of the continued run itself (at 39 from tau = 800 to 5000) do not enter
+    # the speed at tau_max: the last 5% of the panel's run, tau in [760, 800]
+    fates, mids = _continued_set(39.0)
+    later = pd.DataFrame(dict(phi0=-2.0, v0=56.0, tau=np.linspace(801.0, 5000.0, 3000),
+                              v=39.0, direction=1))
+    rows = validation.check_fig8(fates, _DRIFT, 1.0, pd.concat([mids, later]))
+    assert verdicts(rows, "continued beyond tau_max move") == [True]
+
+
 def test_fig8_plateau_on_an_unstable_root_of_eq33_is_explained_not_failed():
     drift = pd.concat([_DRIFT, pd.DataFrame([dict(v=66.07, stable=False, kind="crossing",
                                                    resonance="fast", broadened=False,

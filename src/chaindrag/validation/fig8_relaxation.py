@@ -190,7 +190,8 @@ def _continued_moves(phi0: float, g: pd.DataFrame, mids: dict, alpha: float, bia
         if not _finite(run):
             bad.append(f"{_g(r.v0)} (non-finite tau or v)")
             continue
-        end = run[run["tau"].to_numpy(float) >= 0.95 * tau_max]
+        tau = run["tau"].to_numpy(float)
+        end = run[(tau >= 0.95 * tau_max) & (tau <= tau_max)]
         final = {"drift": plateau[k], "captured": 0.0}.get(str(r.fate), tail_v[k])
         if not len(end) or not math.isfinite(final):
             skipped.append(_g(r.v0))
