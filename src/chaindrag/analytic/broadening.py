@@ -114,9 +114,9 @@ def _half_cell_nodes(vv, piece, speed2: Callable, alpha, rule):
     return wx, wt
 
 
-def _sums(rows, cuts, v_arr, speed2: Callable, alpha, rule, loss):
+def _sums(rows, pieces, v_arr, speed2: Callable, alpha, rule, loss):
     """(int Delta_bar(v(x)) dx / v(x), int dx / v(x)) by ``rule`` for the speeds ``rows``."""
-    nodes = [(i, *_half_cell_nodes(v_arr[i], cuts[i], speed2, alpha, rule)) for i in rows]
+    nodes = [(i, *_half_cell_nodes(v_arr[i], pieces[i], speed2, alpha, rule)) for i in rows]
     own = np.concatenate([np.full(wx.size, i) for i, wx, _ in nodes])
     w_all = np.concatenate([wx for _, wx, _ in nodes])
     wt_all = np.concatenate([wt for _, _, wt in nodes])
@@ -124,7 +124,7 @@ def _sums(rows, cuts, v_arr, speed2: Callable, alpha, rule, loss):
             np.bincount(own, weights=wt_all, minlength=v_arr.size))
 
 
-def _time_average(v_arr, passable, cuts, speed2: Callable, alpha, n_points, loss, atol):
+def _time_average(v_arr, passable, pieces, speed2: Callable, alpha, n_points, loss, atol):
     """The time-weighted mean of Eq. (33) over the half cell, step halved until it settles.
 
     Tanh-sinh with step h over |t| <= n_points/8 (h = 1/8 first): its error falls like
@@ -136,11 +136,11 @@ def _time_average(v_arr, passable, cuts, speed2: Callable, alpha, n_points, loss
     """
     rows = np.nonzero(passable)[0]
     h = _STEP
-    num, den = _sums(rows, cuts, v_arr, speed2, alpha,
+    num, den = _sums(rows, pieces, v_arr, speed2, alpha,
                      _tanh_sinh(h * np.arange(-n_points, n_points + 1), h), loss)
     for level in range(1, _HALVINGS + 1):
         h, n_half = 0.5 * h, n_points * 2**level
-        n_new, d_new = _sums(rows, cuts, v_arr, speed2, alpha,
+        n_new, d_new = _sums(rows, pieces, v_arr, speed2, alpha,
                              _tanh_sinh(h * np.arange(1 - n_half, n_half, 2), h), loss)
         old = num[rows] / den[rows]
         num[rows] = 0.5 * num[rows] + n_new[rows]
@@ -259,9 +259,9 @@ def broadened_steady_state_loss(v, phi0: float | None = None, lam: float | None 
                                            float(np.max(w_grid[passable])) * 1.001)
     else:
         tang = omega_t = np.empty(0)
-    cuts = {i: _half_cell_cuts(v_arr[i], w_grid[i], xs, tang, omega_t, speed2, log_weight,
+    pieces = {i: _half_cell_cuts(v_arr[i], w_grid[i], xs, tang, omega_t, speed2, log_weight,
                                alpha) for i in np.nonzero(passable)[0]}
-    res = (_time_average(v_arr, passable, cuts, speed2, alpha, n_points, loss, atol)
+    res = (_time_average(v_arr, passable, pieces, speed2, alpha, n_points, loss, atol)
            if np.any(passable) else np.full(v_arr.size, np.nan))
     return out(res.reshape(np.shape(v)))
 
