@@ -88,7 +88,7 @@ def _half_cell_cuts(vv, w_row, xs, tang, omega_t, speed2: Callable, log_weight: 
     cuts = [0.0, 0.5 * alpha]
     if tc.size:
         cuts.extend(_crossings(vv, w_row, xs, tc, speed2))
-    return np.unique(cuts), tang[(tang > lo_w * (1 - 1e-6)) & (tang < hi_w * (1 + 1e-6))]
+    return np.unique(cuts), np.sort(tang[(tang > lo_w * (1 - 1e-6)) & (tang < hi_w * (1 + 1e-6))])
 
 
 def _half_cell_nodes(vv, piece, speed2: Callable, alpha, rule):
@@ -108,8 +108,10 @@ def _half_cell_nodes(vv, piece, speed2: Callable, alpha, rule):
     ok = np.minimum(dl, dr) > 1e-13 * alpha
     wx = np.sqrt(np.maximum(speed2(x[ok], vv), 0.0))
     wt = ((b - a) * wts[None, :])[ok] / wx
-    if tang.size:
-        keep = np.min(np.abs(wx[:, None] / tang[None, :] - 1.0), axis=1) > _NEAR_TANGENCY
+    if tang.size:  # the nearest tangency speeds below and above each node's (tang sorted)
+        j = np.searchsorted(tang, wx)
+        below, above = tang[np.maximum(j - 1, 0)], tang[np.minimum(j, tang.size - 1)]
+        keep = np.minimum(np.abs(wx / below - 1.0), np.abs(wx / above - 1.0)) > _NEAR_TANGENCY
         wx, wt = wx[keep], wt[keep]
     return wx, wt
 
