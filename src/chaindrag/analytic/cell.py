@@ -130,11 +130,11 @@ def cell_speeds(v, phi0: float | None = None, lam: float | None = None,
 
     Over fixed chain masses the speed follows energy conservation,
     ``v(x)^2 = v^2 - (8 pi^2/mu) [Phi_cell(x) - Phi_cell(alpha/2)]`` (:func:`cell_potential`,
-    as in :func:`~chaindrag.analytic.broadened_steady_state_loss`); the cell-mean speed is the cell length over the
-    crossing time, ``(alpha/2) / int_0^{alpha/2} dx / v(x)``. Eq. (33) assumes a constant
-    speed: a particle whose speed swings through a cell is to be compared with it at this
-    mean (Fig. 8's measured speeds are the midpoint ones, above it for Phi0 > 0, below it
-    for Phi0 < 0).
+    as in :func:`~chaindrag.analytic.broadened_steady_state_loss`); the cell-mean speed is
+    the cell length over the crossing time, ``(alpha/2) / int_0^{alpha/2} dx / v(x)``.
+    Eq. (33) assumes a constant speed: a particle whose speed swings through a cell is to
+    be compared with it at this mean (Fig. 8's measured speeds are the midpoint ones, above
+    it for Phi0 > 0, below it for Phi0 < 0).
 
     Parameters
     ----------
