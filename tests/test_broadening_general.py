@@ -105,7 +105,7 @@ def test_broadened_loss_next_to_a_jump_is_the_time_weighted_mean_over_the_cell(i
     # meets it next to the midpoint, where v'(x) -> 0, so the nodes near that cut sit
     # within ulps of the tangency speed, where Eq. (33) is rounding noise (up to 1e12).
     # Dropping nodes within 1e-15 of the tangency speed loses ~sqrt(1e-15/eps) of the
-    # spike's part (measured 6e-7 to 7e-4); before, these speeds were off by 5x to 800x.
+    # spike's part (measured 6e-7 to 7e-4); before, these speeds were off by 5x to 10 000x.
     # (At eps ~ 1e-11 the quadrature by hand meets the same rounding: not compared.)
     v = _tangency(edge, near) * (1.0 + side * eps)
     by_hand, crossed = _broadened_by_hand(v, inter, n=48)

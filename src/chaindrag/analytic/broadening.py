@@ -256,7 +256,7 @@ def broadened_steady_state_loss(v, phi0: float | None = None, lam: float | None 
     w2_grid = v_arr[:, None] ** 2 - kin * dphi[None, :]
     passable = np.all(w2_grid > 0.0, axis=1)
     w_grid = np.sqrt(np.abs(w2_grid))
-    if np.any(passable):
+    if np.any(passable):  # widened: a node's speed may pass the grid's extremes a little
         tang, _, omega_t = _all_tangencies(alpha, wf, float(np.min(w_grid[passable])) * 0.999,
                                            float(np.max(w_grid[passable])) * 1.001)
     else:
