@@ -4,6 +4,8 @@ to one, even where classical and quantum runs share a sign and a temperature."""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
 
@@ -23,3 +25,12 @@ def test_classical_and_quantum_runs_at_one_temperature_are_counted_apart():
     assert frac.loc[("quantum", "captured"), "fraction"] == 1.0
     assert frac.loc[("classical", "n=8"), "total"] == 3
     assert frac.loc[("quantum", "captured"), "total"] == 1
+
+
+def test_runs_without_a_plateau_count_whatever_their_n_column_holds():
+    # a table read back through pandas holds n as float, NaN where the run has no plateau
+    ends = pd.DataFrame([_end("classical", "plateau", 8.0), _end("classical", "fast", math.nan),
+                         _end("classical", "captured", math.nan)])
+    frac = plateau_fractions(ends).set_index(["statistics", "state"])["runs"]
+    assert frac.to_dict() == {("classical", "n=8"): 1, ("classical", "fast"): 1,
+                              ("classical", "captured"): 1}

@@ -225,8 +225,10 @@ def plateau_fractions(ends: pd.DataFrame) -> pd.DataFrame:
         One row per (phi0, statistics, omega_T, state) with state 'n=<n>', 'fast',
         'captured' or 'undetermined': runs, total, fraction.
     """
-    state = np.where(ends["fate"] == "plateau", "n=" + ends["n"].astype(int).astype(str),
-                     ends["fate"])
+    plateau = (ends["fate"] == "plateau").to_numpy()
+    state = ends["fate"].to_numpy(dtype=object).copy()
+    # n only where it means something: a table read back holds NaN there for the others
+    state[plateau] = "n=" + ends.loc[plateau, "n"].astype(int).astype(str)
     series = ["phi0", "statistics", "omega_T"]
     g = ends.assign(state=state).groupby(series + ["state"]).size()
     out = g.rename("runs").reset_index()
