@@ -88,7 +88,7 @@ def _half_cell_cuts(vv, w_row, xs, tang, omega_t, speed2: Callable, log_weight: 
     cuts = [0.0, 0.5 * alpha]
     if tc.size:
         cuts.extend(_crossings(vv, w_row, xs, tc, speed2))
-    return np.unique(cuts), np.sort(tang[(tang > lo_w * (1 - 1e-6)) & (tang < hi_w * (1 + 1e-6))])
+    return np.unique(cuts), tang[(tang > lo_w * (1 - 1e-6)) & (tang < hi_w * (1 + 1e-6))]
 
 
 def _half_cell_nodes(vv, piece, speed2: Callable, alpha, rule):
@@ -108,7 +108,7 @@ def _half_cell_nodes(vv, piece, speed2: Callable, alpha, rule):
     ok = np.minimum(dl, dr) > 1e-13 * alpha
     wx = np.sqrt(np.maximum(speed2(x[ok], vv), 0.0))
     wt = ((b - a) * wts[None, :])[ok] / wx
-    if tang.size:  # the nearest tangency speeds below and above each node's (tang sorted)
+    if tang.size:  # the nearest tangency speeds below and above (_all_tangencies sorts them)
         j = np.searchsorted(tang, wx)
         below, above = tang[np.maximum(j - 1, 0)], tang[np.minimum(j, tang.size - 1)]
         keep = np.minimum(np.abs(wx / below - 1.0), np.abs(wx / above - 1.0)) > _NEAR_TANGENCY
