@@ -1,6 +1,6 @@
 """Eqs. (25) and (33) for 1 000 speeds, every built-in pair potential (issue 14: < 10 s each).
 
-    python benchmarks/potentials.py           (~15 s)
+    python benchmarks/potentials.py           (~90 s)
     python benchmarks/potentials.py --quick   (one repeat)
 
 Speeds: 1 000 evenly spaced in [1, 150] (the range of Fig. 8c), alpha = 40, omega_fast = 10.
@@ -21,6 +21,12 @@ A third table times the broadened drift-speed scan of Fig. 8(c) (drift_velocitie
 broadened=True, bias 0.01, up to v = 150, the Gaussian (+-2, 4)) with its first pass
 stopped at 1e-7 bias against the same scan at full accuracy throughout (the tables must be
 equal; one run each).
+
+A fourth table times the channels' closed-form Phi_k (Morse: two e^z K_1, Yukawa: one e^z
+K_0) with the package's compiled Bessel functions (chaindrag.interactions._bessel) against
+scipy.special's k1e/k0e swapped in: Phi_k at 10^6 wavenumbers in [0, 10], and the Morse
+mirror's broadened drift-speed scan (bias 0.01, up to v = 150; one run each), with the
+largest difference of the results over their largest magnitude.
 """
 
 from __future__ import annotations
@@ -81,6 +87,32 @@ def drift_scan_rows() -> None:
               f"{times[0] / times[1]:7.2f}  {same}")
 
 
+def bessel_rows(repeat: int) -> None:
+    """Phi_k and a broadened scan with the compiled e^z K_nu against scipy's."""
+    import scipy.special
+
+    from chaindrag.interactions import _bessel
+
+    print(f"\n{'channel Phi_k, Bessel K':28s} {'scipy s':>11s} {'compiled s':>11s} "
+          f"{'ratio':>7s} {'diff / max':>11s}")
+    k = np.linspace(0.0, 10.0, 1_000_000)
+    mirror = negated(POTENTIALS["morse (1, 0.5, 6, 4)"])
+    cases = [(name, lambda inter=POTENTIALS[name]: inter.fourier(k), repeat)
+             for name in ("morse (1, 0.5, 6, 4)", "yukawa (2, 4, 4)")]
+    cases.append(("-morse, broadened scan", lambda: analytic.drift_velocities(
+        0.01, alpha=ALPHA, interaction=mirror, broadened=True, v_max=150.0)["v"].to_numpy(), 1))
+    compiled = (_bessel.k0e, _bessel.k1e)
+    for name, fn, rep in cases:
+        times, results = [], []
+        for pair in ((scipy.special.k0e, scipy.special.k1e), compiled):
+            _bessel.k0e, _bessel.k1e = pair
+            times.append(best_of(lambda: results.append(np.asarray(fn(), float)), rep))
+        _bessel.k0e, _bessel.k1e = compiled
+        diff = float(np.max(np.abs(results[-1] - results[0])) / np.max(np.abs(results[0])))
+        print(f"{name:28s} {times[0]:11.3f} {times[1]:11.3f} {times[0] / times[1]:7.2f} "
+              f"{diff:11.1e}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one repeat")
@@ -103,6 +135,7 @@ def main() -> None:
           f"{t33g / BUDGET:7.4f}")
     broadened_rows(repeat)
     drift_scan_rows()
+    bessel_rows(repeat)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ def _along_channel(r_c: float, h: float) -> float:
 
 def _exp_transform(beta: float, h: float, k: np.ndarray, log_scale: float) -> np.ndarray:
     """e^{log_scale} int dx e^{ikx} e^{-beta r}, overflow-free."""
-    from scipy.special import k1e  # imported on use: a slow import
+    from ._bessel import k1e  # imported on use: it compiles (numba)
 
     z = h * np.sqrt(k * k + beta * beta)
     return 2.0 * h * h * beta * k1e(z) / z * np.exp(log_scale - z)
@@ -352,7 +352,7 @@ class Yukawa(Interaction):
         return np.array([self.Q, 1.0 / self.screening_length, self.h**2])
 
     def _fourier_closed(self, k):
-        from scipy.special import k0e  # imported on use: a slow import
+        from ._bessel import k0e  # imported on use: it compiles (numba)
 
         z = self.h * np.sqrt(k * k + self.screening_length**-2)
         return 2.0 * self.Q * k0e(z) * np.exp(-z)
