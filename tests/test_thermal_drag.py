@@ -412,6 +412,33 @@ def test_drag_past_a_sharp_core_needs_every_order_of_the_phonon_series():
     assert abs(measured - analytic.debye_waller_loss(v, **kw) / eq33) > 2 * bound
 
 
+@pytest.mark.filterwarnings("ignore::chaindrag.params.SeriesTruncationWarning")  # cut at 3
+@pytest.mark.parametrize("temp, rejected", [(2.0, "classical"), (5.0, "three phonons")])
+def test_quantum_drag_past_a_sharp_core_follows_the_quantum_series_at_every_order(temp,
+                                                                                   rejected):
+    # quantum statistics at T > 0: thermal and zero-point parts in every multi-phonon kernel.
+    # The Lennard-Jones channel at v = 50, loss relative to the rest value (theory / measured
+    # +- standard error): Omega_T = 2: +10.40 / +10.35 +- 0.24 %, the classical theory +7.70 %,
+    # the quantum series cut at three phonons +8.91 %; Omega_T = 5: +16.17 / +15.96 +- 0.49 %,
+    # cut at three phonons +7.75 % (the classical +15.58 % is too close to tell apart)
+    inter = LennardJones.channel()
+    v, tau_max, n = 50.0, 200.0, 12
+    pair = (inter, negated(inter))
+    rest = np.mean([drive(alpha=40.0, v=v, tau_max=tau_max, solver="transparent",
+                          interaction=p).delta_bar for p in pair])
+    quads = _quadruple_losses(v, temp, range(n), tau_max, pair, statistics="quantum")
+    bound = stats.t.ppf(1 - P_FALSE / 2, n - 1) * quads.std(ddof=1) / math.sqrt(n) / rest
+    kw = dict(alpha=40.0, omega_T=temp, interaction=inter)
+    eq33 = analytic.steady_state_loss(v, alpha=40.0, interaction=inter)
+    measured = quads.mean() / rest
+    assert abs(measured - analytic.thermal_steady_state_loss(v, **kw, statistics="quantum")
+               / eq33) < bound
+    other = (analytic.thermal_steady_state_loss(v, **kw, statistics="classical")
+             if rejected == "classical" else
+             analytic.thermal_steady_state_loss(v, **kw, statistics="quantum", max_phonons=3))
+    assert abs(measured - other / eq33) > bound
+
+
 def test_theory_warns_where_the_multiphonon_series_is_cut_too_early():
     kw = dict(alpha=40.0, omega_T=5.0, statistics="classical", grid=512, grid_3=24,
               max_phonons=3)
