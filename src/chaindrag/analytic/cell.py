@@ -56,8 +56,9 @@ def _gaussian_images(lam: float, alpha: float) -> int:
 
 
 def _cell_potential_any(x, inter: Interaction, alpha: float, images: int):
-    """The same for any potential: masses at k alpha, |k| <= images."""
-    return _image_sum(np.asarray(x, dtype=float), inter.potential, alpha, images)
+    """The same for any potential: masses at k alpha, |k| <= images (its unchecked Phi: the
+    public one checks every block for finiteness, 15-30 % of the sum's time)."""
+    return _image_sum(np.asarray(x, dtype=float), inter._phi, alpha, images)
 
 
 def _images(inter: Interaction, alpha: float) -> int:
