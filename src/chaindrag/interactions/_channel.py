@@ -118,9 +118,9 @@ class Morse(Interaction):
         return np.array([d, self.a, self.r0, self.h**2, 2.0 * self.a * d])
 
     def _fourier_closed(self, k):
-        a, r0, h = self.a, self.r0, self.h
-        from ._bessel import exp_transform  # imported on use: it compiles (numba)
+        from ._bessel import exp_transform  # imported on use: _bessel imports numba
 
+        a, r0, h = self.a, self.r0, self.h
         return self._depth * (exp_transform(2.0 * a, h, k, 2.0 * a * r0)
                               - 2.0 * exp_transform(a, h, k, a * r0))
 
@@ -245,7 +245,7 @@ class LennardJones(Interaction):
         return np.array([4.0 * d, self.s**2, self.h**2, 24.0 * d])
 
     def _fourier_closed(self, k):
-        from ._bessel import power_transform  # imported on use: it compiles (numba)
+        from ._bessel import power_transform  # imported on use: _bessel imports numba
 
         ls = math.log(4.0 * self.epsilon) + 6.0 * math.log(self.s)
         return self.sign * (power_transform(6, self.h, k, ls + 6.0 * math.log(self.s))
@@ -338,7 +338,7 @@ class Yukawa(Interaction):
         return np.array([self.Q, 1.0 / self.screening_length, self.h**2])
 
     def _fourier_closed(self, k):
-        from ._bessel import k0e  # imported on use: it compiles (numba)
+        from ._bessel import k0e  # imported on use: _bessel imports numba
 
         z = self.h * np.sqrt(k * k + self.screening_length**-2)
         return 2.0 * self.Q * k0e(z) * np.exp(-z)
