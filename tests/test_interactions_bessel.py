@@ -48,3 +48,5 @@ def test_scaled_bessel_k_keeps_the_shape_and_tends_to_sqrt_pi_over_2z(nu, scaled
     assert out.shape == z.shape
     np.testing.assert_allclose(out, np.sqrt(np.pi / (2 * z)), rtol=1e-7)
     assert scaled(np.inf) == 0.0
+    # as scipy's: K_nu(0) = inf, NaN stays NaN
+    assert np.isinf(scaled(0.0)) and np.isnan(scaled(np.nan))

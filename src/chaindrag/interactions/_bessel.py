@@ -83,9 +83,11 @@ def _horner(c, y):
     return s
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")  # 1/0 = inf, as scipy's
 def _k_small(nu, z, i0s, k0s, i1s, k1s):
     """K_nu(z), nu = 0 or 1, z < 1: the ascending series (module docstring)."""
+    if z == 0.0:
+        return math.inf
     y = 0.25 * z * z
     log_term = math.log(0.5 * z) + _EULER_GAMMA
     if nu == 0:
@@ -93,7 +95,7 @@ def _k_small(nu, z, i0s, k0s, i1s, k1s):
     return 1.0 / z + log_term * 0.5 * z * _horner(i1s, y) - 0.25 * z * _horner(k1s, y)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _k_scaled(nu, z, cheb, i0s, k0s, i1s, k1s, out):
     """out = e^z K_nu(z): Clenshaw's recurrence for _BLOCK values of z at a time."""
     two_t, b1, b2 = np.empty(_BLOCK), np.empty(_BLOCK), np.empty(_BLOCK)
