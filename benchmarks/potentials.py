@@ -1,7 +1,7 @@
 """Eqs. (25) and (33) for 1 000 speeds, every built-in pair potential (issue 14: < 10 s each).
 
-    python benchmarks/potentials.py           (~90 s)
-    python benchmarks/potentials.py --quick   (one repeat)
+    python benchmarks/potentials.py           (~50 s)
+    python benchmarks/potentials.py --quick   (one repeat, ~40 s)
 
 Speeds: 1 000 evenly spaced in [1, 150] (the range of Fig. 8c), alpha = 40, omega_fast = 10.
 Eq. (25) is the mode sum with N -> infinity (chaindrag.analytic.single_pass_loss_modesum,
