@@ -1,6 +1,6 @@
-"""The chain solver's mid-chunk regrowth (``_ChainRun._regrow``): no particle the time step
-allows outruns the planned active part (supersonic runs and biases up to the step's limit
-never asked for it), so the request is injected here, once, at a chunk's start."""
+"""The chain solver's mid-chunk regrowth (``_ChainRun._regrow``): no run tried outran the
+planned active part (supersonic particles, biases up to the time step's limit), so the
+kernel's request is injected here, once, at a chunk's start."""
 
 import numpy as np
 import pytest
