@@ -104,10 +104,12 @@ def bessel_rows(repeat: int) -> None:
     compiled = (_bessel.k0e, _bessel.k1e)
     for name, fn, rep in cases:
         times, results = [], []
-        for pair in ((scipy.special.k0e, scipy.special.k1e), compiled):
-            _bessel.k0e, _bessel.k1e = pair
-            times.append(best_of(lambda: results.append(np.asarray(fn(), float)), rep))
-        _bessel.k0e, _bessel.k1e = compiled
+        try:
+            for pair in ((scipy.special.k0e, scipy.special.k1e), compiled):
+                _bessel.k0e, _bessel.k1e = pair
+                times.append(best_of(lambda: results.append(np.asarray(fn(), float)), rep))
+        finally:  # the compiled ones back even if a case fails
+            _bessel.k0e, _bessel.k1e = compiled
         diff = float(np.max(np.abs(results[-1] - results[0])) / np.max(np.abs(results[0])))
         print(f"{name:28s} {times[0]:11.3f} {times[1]:11.3f} {times[0] / times[1]:7.2f} "
               f"{diff:11.1e}")
