@@ -67,21 +67,22 @@ def root_buffer_size(r_min: float, omega_fast: float) -> int:
     return int(4 * (2.0 * (omega_fast - 1.0) / r_min + 8))
 
 
-def half_period_blocks(v: np.ndarray, alpha: np.ndarray, wf: float):
+def half_period_blocks(v: np.ndarray, alpha: np.ndarray, omega_max: np.ndarray):
     """Blocks of (speed index, half periods [lo, hi)) with at most 2 HALVES half periods each.
 
-    A speed's roots lie in [-omega_fast alpha/v, -alpha/v]; a speed with more than HALVES
-    half periods is split, so memory is bounded however small v / alpha is.
+    A speed's roots with omega <= omega_max lie in [-omega_max alpha/v, -alpha/v]; a speed
+    with more than HALVES half periods is split, so memory is bounded however small v / alpha
+    is.
     """
     r = v / alpha
-    k_lo = np.floor(-2.0 * wf / r).astype(np.int64) - 1
+    k_lo = np.floor(-2.0 * omega_max / r).astype(np.int64) - 1
     k_hi = np.ceil(-2.0 / r).astype(np.int64) + 1
     n_h = k_hi - k_lo
     if np.sum(n_h, dtype=float) > 2.0**34:
-        raise ParameterError(f"v must be >= {2.0 * wf * float(np.max(alpha)) * 2.0**-30:.3g} "
-                             f"for Eq. (33) with a general potential: its modes sum over "
-                             f"2 omega_fast alpha / v half Brillouin zones, got "
-                             f"v = {float(np.min(v))!r}")
+        bound = 2.0 * float(np.max(omega_max * alpha)) * 2.0**-30
+        raise ParameterError(f"v must be >= {bound:.3g} for Eq. (33) with a general potential: "
+                             f"its modes sum over up to 2 omega_fast alpha / v half Brillouin "
+                             f"zones, got v = {float(np.min(v))!r}")
     pieces = -(-n_h // HALVES)
     seg_i = np.repeat(np.arange(v.size), pieces)
     first = np.repeat(np.cumsum(pieces) - pieces, pieces)

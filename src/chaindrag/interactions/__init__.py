@@ -27,10 +27,11 @@ from typing import TYPE_CHECKING
 from .._lazy import attach
 from ._base import TAIL_RTOL, Interaction
 from ._bell import Gaussian, Lorentzian
-from ._channel import LennardJones, Morse, Yukawa
+from ._channel import LennardJones, Morse
 from ._fourier import FourierError, fourier_transform, numerical_fourier
 from ._kinds import FORCE_FLOOR, GAUSSIAN, LENNARD_JONES, LORENTZIAN, MORSE, TABULATED, YUKAWA
 from ._user import UserPotential
+from ._yukawa import Yukawa
 from .config import (BUILT_IN, KINDS, from_provenance, interaction_from_config, mirror_spec,
                      negated)
 

@@ -99,6 +99,11 @@ class Interaction(ABC):
         """Closed-form Phi_k at |k| (ndarray), or None when there is none."""
         return None
 
+    def _fourier_envelope(self, k: np.ndarray) -> np.ndarray | None:
+        """A bound on |Phi_k'| for every k' >= k, non-increasing in k (ndarray of |k|), or
+        None when none is known: Eq. (33) then sums every resonant mode."""
+        return None
+
     # ------------------------------------------------------------------ public API
     def potential(self, x):
         """Phi(x), vectorised over ``x``.

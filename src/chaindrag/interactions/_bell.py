@@ -174,6 +174,9 @@ class Lorentzian(Interaction):
     def _fourier_closed(self, k):
         return self.A * math.pi * self.b * np.exp(-k * self.b)
 
+    def _fourier_envelope(self, k):
+        return np.abs(self._fourier_closed(k))  # |A| pi b e^{-k b}, falling
+
     @property
     def scales(self):
         return self.b, self.b

@@ -1,8 +1,9 @@
 """Channel potentials: functions of the 3-D distance r = sqrt(x^2 + h^2) to a chain mass.
 
 The particle moves along a channel a distance ``h`` > 0 from the chain's line, so Phi is
-finite at x = 0 and the particle can pass a mass. All three have closed-form transforms
-built on (Gradshteyn & Ryzhik 3.961.2, 3.754.2, 8.468)
+finite at x = 0 and the particle can pass a mass. Morse, Lennard-Jones and Yukawa
+(:mod:`._yukawa`) have closed-form transforms built on (Gradshteyn & Ryzhik 3.961.2,
+3.754.2, 8.468)
 
     int dx e^{ikx} e^{-beta r} / r = 2 K0(h sqrt(k^2 + beta^2)),
     int dx e^{ikx} e^{-beta r}     = 2 h^2 beta K1(z) / z,  z = h sqrt(k^2 + beta^2),
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._base import Interaction, check_params, check_sign, require_finite_scales, sign_field
-from ._kinds import LENNARD_JONES, MORSE, YUKAWA
+from ._kinds import LENNARD_JONES, MORSE
 
 
 def _along_channel(r_c: float, h: float) -> float:
@@ -117,12 +118,20 @@ class Morse(Interaction):
         d = self._depth
         return np.array([d, self.a, self.r0, self.h**2, 2.0 * self.a * d])
 
-    def _fourier_closed(self, k):
+    def _transforms(self, k):
+        """The transforms of e^{-2a(r - r0)} and 2 e^{-a(r - r0)}, positive and falling in
+        k (K_1(z)/z falls, z = h sqrt(k^2 + b^2))."""
         from ._bessel import exp_transform  # imported on use: _bessel imports numba
 
         a, r0, h = self.a, self.r0, self.h
-        return self._depth * (exp_transform(2.0 * a, h, k, 2.0 * a * r0)
-                              - 2.0 * exp_transform(a, h, k, a * r0))
+        return exp_transform(2.0 * a, h, k, 2.0 * a * r0), 2.0 * exp_transform(a, h, k, a * r0)
+
+    def _fourier_closed(self, k):
+        repulsion, attraction = self._transforms(k)
+        return self._depth * (repulsion - attraction)
+
+    def _fourier_envelope(self, k):
+        return self.D * np.add(*self._transforms(k))
 
     @property
     def scales(self):
@@ -244,12 +253,21 @@ class LennardJones(Interaction):
         d = self._depth
         return np.array([4.0 * d, self.s**2, self.h**2, 24.0 * d])
 
-    def _fourier_closed(self, k):
+    def _transforms(self, k):
+        """The transforms of 4 epsilon s^12 / r^12 and 4 epsilon s^6 / r^6, positive and
+        falling in k (t^nu K_nu(t) falls, t = h k)."""
         from ._bessel import power_transform  # imported on use: _bessel imports numba
 
         ls = math.log(4.0 * self.epsilon) + 6.0 * math.log(self.s)
-        return self.sign * (power_transform(6, self.h, k, ls + 6.0 * math.log(self.s))
-                            - power_transform(3, self.h, k, ls))
+        return (power_transform(6, self.h, k, ls + 6.0 * math.log(self.s)),
+                power_transform(3, self.h, k, ls))
+
+    def _fourier_closed(self, k):
+        repulsion, attraction = self._transforms(k)
+        return self.sign * (repulsion - attraction)
+
+    def _fourier_envelope(self, k):
+        return np.add(*self._transforms(k))
 
     @property
     def scales(self):
@@ -287,100 +305,3 @@ class LennardJones(Interaction):
         force_floor = self._floor(force_floor)
         tail = (24.0 * self.epsilon * self.s**6 / force_floor) ** (1.0 / 7.0)
         return _along_channel(max(2.0 ** (1.0 / 6.0) * self.s, tail), self.h)
-
-
-@dataclass(frozen=True)
-class Yukawa(Interaction):
-    """Screened Coulomb (Yukawa) channel Phi = Q e^{-r/l} / r, r = sqrt(x^2 + h^2).
-
-    Parameters
-    ----------
-    Q : float
-        Charge product, any finite value (> 0 repulsive).
-    screening_length : float
-        Screening length l, > 0.
-    h : float
-        Channel offset, > 0.
-
-    Notes
-    -----
-    Phi_k = 2 Q K0(h sqrt(k^2 + 1/l^2)) (module docstring). Phi_max = max(0, Q e^{-h/l}/h).
-    Reach: |x| where r is the root of G(r) = force_floor, G(r) = |Q| e^{-r/l} (1/(l r) +
-    1/r^2) = |dPhi/dr| (decreasing), from |dPhi/dx| <= G(r); 0 if G(h) <= force_floor.
-    """
-
-    Q: float
-    screening_length: float
-    h: float
-
-    kind = YUKAWA
-
-    def __post_init__(self):
-        check_params(Q=(self.Q, -math.inf, False),
-                     screening_length=(self.screening_length, 0.0, True), h=(self.h, 0.0, True))
-        for name in ("Q", "screening_length", "h"):
-            object.__setattr__(self, name, float(getattr(self, name)))
-        require_finite_scales(self, "Q, screening_length, h")
-
-    @property
-    def strip(self):
-        return self.h
-
-    def _phi(self, z):
-        r = np.sqrt(z * z + self.h**2)
-        return self.Q * np.exp(-r / self.screening_length) / r
-
-    def _dphi(self, x):
-        r = np.sqrt(x * x + self.h**2)
-        return -self._phi(x) * (1.0 / self.screening_length + 1.0 / r) * x / r
-
-    def _kernel_params(self):
-        return np.array([self.Q, 1.0 / self.screening_length, self.h**2])
-
-    def _fourier_closed(self, k):
-        from ._bessel import k0e  # imported on use: _bessel imports numba
-
-        z = self.h * np.sqrt(k * k + self.screening_length**-2)
-        return 2.0 * self.Q * k0e(z) * np.exp(-z)
-
-    @property
-    def scales(self):
-        return min(self.h, self.screening_length), max(self.h, self.screening_length)
-
-    @property
-    def phi_max(self):
-        return max(0.0, self.phi_at_zero)
-
-    @property
-    def phi_min(self):
-        return min(0.0, self.phi_at_zero)
-
-    def reach(self, force_floor: float | None = None) -> float:
-        """Distance beyond which |dPhi/dx| < ``force_floor``.
-
-        Parameters
-        ----------
-        force_floor : float, optional
-            Force threshold, > 0; default :attr:`reach_floor`.
-
-        Returns
-        -------
-        float
-            sqrt(r_c^2 - h^2), r_c the root of G(r_c) = force_floor (class notes),
-            bracketed to 1e-13 from above.
-        """
-        force_floor = self._floor(force_floor)
-        l, q = self.screening_length, abs(self.Q)
-
-        def log_excess(r):  # ln(G(r) / force_floor), decreasing in r
-            return math.log(q / force_floor) - r / l + math.log(1.0 / (l * r) + 1.0 / r**2)
-
-        if q == 0.0 or log_excess(self.h) <= 0.0:
-            return 0.0
-        lo, hi = self.h, 2.0 * self.h
-        while log_excess(hi) > 0.0:
-            lo, hi = hi, 2.0 * hi
-        while hi - lo > 1e-13 * hi:
-            mid = 0.5 * (lo + hi)
-            lo, hi = (mid, hi) if log_excess(mid) > 0.0 else (lo, mid)
-        return _along_channel(hi, self.h)

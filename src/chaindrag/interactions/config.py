@@ -27,9 +27,10 @@ import numpy as np
 from ..params import ParameterError
 from ._base import Interaction, check_sign
 from ._bell import Gaussian, Lorentzian
-from ._channel import LennardJones, Morse, Yukawa
+from ._channel import LennardJones, Morse
 from ._kinds import FORCE_FLOOR
 from ._user import UserPotential, _evaluate
+from ._yukawa import Yukawa
 
 #: The built-in potentials by the ``kind`` name used in provenance and in config files.
 BUILT_IN: dict[str, type[Interaction]] = {
