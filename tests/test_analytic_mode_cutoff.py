@@ -95,3 +95,15 @@ def test_a_user_potential_without_an_envelope_sums_every_mode():
     user = UserPotential(morse.potential, lambda x: -morse.force(x), length=4.0, label="morse")
     assert user._fourier_envelope(np.zeros(1)) is None
     assert mode_cutoff(np.array([1.0]), np.array([ALPHA]), WF, user)[0] == WF
+
+
+def test_low_modes_found_in_blocks_of_speeds_give_the_same_cutoffs(monkeypatch):
+    from chaindrag.analytic import _modes
+
+    v = np.geomspace(0.2, 50.0, 40)
+    alpha = np.where(np.arange(v.size) % 2, ALPHA, 10.0)
+    inter = POTENTIALS["yukawa"]
+    whole = mode_cutoff(v, alpha, WF, inter, 0.01)
+    assert np.any(whole < WF)
+    monkeypatch.setattr(_modes, "_SPEED_BLOCK", 7)
+    assert np.array_equal(mode_cutoff(v, alpha, WF, inter, 0.01), whole)

@@ -29,6 +29,7 @@ from ._pair import mode_weight
 _CHUNK = 256  # monotone pieces whose roots are polished together (see _polish)
 #: Eq. (33)'s terms weighted below e^-SKIPPED of its largest low mode's are skipped.
 SKIPPED = 60.0
+_SPEED_BLOCK = 1 << 15  # speeds whose low modes are found together (<= ~24 roots each)
 
 
 @njit(cache=True)
@@ -225,40 +226,50 @@ def _log_bound(inter: Interaction, v, omega, wf: float, s2: float) -> np.ndarray
                 - s2 * k * k)
 
 
+def _low_mode_weights(v, alpha, wf: float, inter: Interaction, s2: float) -> np.ndarray:
+    """The largest weight among each speed's modes with omega <= 1 + v/alpha (< omega_fast),
+    found in blocks of speeds so that memory stays bounded."""
+    ref = np.zeros(v.size)
+    for start in range(0, v.size, _SPEED_BLOCK):
+        vb, ab = v[start:start + _SPEED_BLOCK], alpha[start:start + _SPEED_BLOCK]
+        r = vb / ab
+        low = 1.0 + r
+        k_lo = np.floor(-2.0 * low / r).astype(np.int64) - 1  # half periods of those modes
+        k_hi = np.ceil(-2.0 / r).astype(np.int64) + 1
+        size = 4 * int(np.sum(k_hi - k_lo))  # <= 4 roots a half period
+        omega, den = np.empty(size), np.empty(size)
+        owner = np.empty(size, dtype=np.int64)
+        n = mode_block(vb, ab, wf, low, np.arange(vb.size), k_lo, k_hi, omega, den, owner)
+        own, omega = owner[:n], omega[:n]
+        keep = omega <= low[own]
+        np.maximum.at(ref[start:start + _SPEED_BLOCK], own[keep],
+                      mode_weights(inter, vb[own[keep]], omega[keep], s2))
+    return ref
+
+
 def mode_cutoff(v: np.ndarray, alpha: np.ndarray, wf: float, inter: Interaction,
                 s2: float = 0.0) -> np.ndarray:
     """For each speed, the mode frequency above which Eq. (33)'s terms may be skipped.
 
     A root with omega <= 1 + v / alpha always exists (f changes sign between -1/r and the
-    integer below it). Above the returned omega the potential's Fourier envelope (a
-    non-increasing bound on |Phi_k|, ``Interaction._fourier_envelope``) bounds every mode's
-    weight by e^-:data:`SKIPPED` times the largest weight among those low modes, as the
-    Gaussian's closed form skips its modes (the spectral factor 1/|alpha omega'/v + 1| left
-    out in both). omega_fast (nothing skipped) for a potential without an envelope, or
-    where the bound does not fall that far within the band. At small v this removes most
-    Brillouin zones: the weight falls like e^{-2 h k}, h the potential's distance of
-    analyticity (a Lorentzian's b, a channel's offset), k = 2 pi omega / v.
+    integer m in [-(1 + r)/r, -1/r], r = v/alpha, where omega = 1). Above the returned
+    omega the potential's Fourier envelope (a non-increasing bound on |Phi_k|,
+    ``Interaction._fourier_envelope``) bounds every mode's weight by e^-:data:`SKIPPED`
+    times the largest weight among those low modes, as the Gaussian's closed form skips its
+    modes (the spectral factor 1/|alpha omega'/v + 1| left out in both). omega_fast
+    (nothing skipped) for a potential without an envelope, or where the bound does not fall
+    that far within the band. At small v this removes most Brillouin zones: the weight falls
+    like e^{-2 h k}, h the potential's distance of analyticity (a Lorentzian's b, a
+    channel's offset), k = 2 pi omega / v.
     """
     cut = np.full(v.size, wf)
-    r = v / alpha
-    low = 1.0 + r
+    low = 1.0 + v / alpha
     todo = np.flatnonzero(low < wf)
     if inter._fourier_envelope(np.zeros(1)) is None or not todo.size:
         return cut
-    v, r, low = v[todo], r[todo], low[todo]
-    k_lo = np.floor(-2.0 * low / r).astype(np.int64) - 1  # the half periods of those modes
-    k_hi = np.ceil(-2.0 / r).astype(np.int64) + 1
-    size = 4 * int(np.sum(k_hi - k_lo))
-    omega, den = np.empty(size), np.empty(size)
-    owner = np.empty(size, dtype=np.int64)
-    n = mode_block(v, alpha[todo], wf, low, np.arange(todo.size), k_lo, k_hi, omega, den,
-                   owner)
-    own, omega = owner[:n], omega[:n]
-    keep = omega <= low[own]
-    ref = np.zeros(todo.size)
-    np.maximum.at(ref, own[keep], mode_weights(inter, v[own[keep]], omega[keep], s2))
+    v, low = v[todo], low[todo]
     with np.errstate(divide="ignore"):
-        floor = np.log(ref) - SKIPPED
+        floor = np.log(_low_mode_weights(v, alpha[todo], wf, inter, s2)) - SKIPPED
     hi = np.full(todo.size, wf)
     below = _log_bound(inter, v, low, wf, s2) <= floor  # below the floor from low on
     hi[below] = low[below]
