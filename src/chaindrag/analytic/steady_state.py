@@ -146,7 +146,7 @@ def steady_state_loss(v, phi0=None, lam=None, alpha=None, omega_fast: float = 10
     :func:`~chaindrag.analytic.spike_speeds`, where two roots merge.
 
     For any other potential Phi_k comes from the interaction. The built-in ones bound
-    |Phi_k| by a non-increasing envelope, which skips the modes weighted below ``e^{-60}``
+    ``|Phi_k|`` by a non-increasing envelope, which skips the modes weighted below ``e^{-60}``
     of the largest mode with ``omega <= 1 + v/alpha`` in the same way (at v = 1, alpha = 40
     a Lorentzian of width 4 keeps the modes with omega below 2.3, a seventh of the zones);
     a user potential keeps every root. The roots are found in blocks of at most 2^19 half
