@@ -263,9 +263,15 @@ def mode_cutoff(v: np.ndarray, alpha: np.ndarray, wf: float, inter: Interaction,
     channel's offset), k = 2 pi omega / v.
     """
     cut = np.full(v.size, wf)
+    if inter._fourier_envelope(np.zeros(1)) is None:
+        return cut
     low = 1.0 + v / alpha
-    todo = np.flatnonzero(low < wf)
-    if inter._fourier_envelope(np.zeros(1)) is None or not todo.size:
+    # the low modes weigh at most the bound at omega = 1: where the bound at the band top is
+    # above e^-SKIPPED of that, nothing can be skipped and the low modes are not looked for
+    todo = np.flatnonzero((low < wf) & (_log_bound(inter, v, np.full(v.size, wf), wf, s2)
+                                        <= _log_bound(inter, v, np.ones(v.size), wf, s2)
+                                        - SKIPPED))
+    if not todo.size:
         return cut
     v, low = v[todo], low[todo]
     with np.errstate(divide="ignore"):
