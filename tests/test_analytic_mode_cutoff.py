@@ -47,15 +47,15 @@ def test_fourier_envelope_bounds_every_transform_at_and_beyond_its_wavenumber(na
     assert np.all(env >= beyond * (1.0 - 1e-9)), float(np.min(env / beyond))
 
 
-def _every_root_sum(inter, v, s2=0.0):
+def _every_root_sum(inter, v, s2=0.0, alpha=ALPHA, wf=WF):
     """Eq. (33) at one speed from all roots of Eq. (32), none skipped."""
-    x = analytic.steady_state_roots(v, ALPHA, WF)
-    a = WF * WF - 1.0
+    x = analytic.steady_state_roots(v, alpha, wf)
+    a = wf * wf - 1.0
     omega = np.sqrt(1.0 + a * np.sin(np.pi * x) ** 2)
     slope = a * np.pi * np.sin(2.0 * np.pi * x) / (2.0 * omega)
     k = 2.0 * np.pi * omega / v
     weight = (4.0 * np.pi**2 * omega / v**2 * inter.fourier(k)) ** 2 * np.exp(-s2 * k * k)
-    return float(np.sum(0.5 * weight / np.abs(ALPHA * slope / v + 1.0)))
+    return float(np.sum(0.5 * weight / np.abs(alpha * slope / v + 1.0)))
 
 
 @pytest.mark.parametrize("name", POTENTIALS)
@@ -107,3 +107,32 @@ def test_low_modes_found_in_blocks_of_speeds_give_the_same_cutoffs(monkeypatch):
     assert np.any(whole < WF)
     monkeypatch.setattr(_modes, "_SPEED_BLOCK", 7)
     assert np.array_equal(mode_cutoff(v, alpha, WF, inter, 0.01), whole)
+
+
+def _random_potential(rng):
+    kind = rng.integers(4)
+    if kind == 0:
+        return Lorentzian(rng.uniform(-3.0, 3.0), math.exp(rng.uniform(-2.0, 2.5)))
+    sign = float(rng.choice([1.0, -1.0]))
+    if kind == 1:
+        return Morse(math.exp(rng.uniform(-2.0, 1.0)), math.exp(rng.uniform(-2.0, 0.5)),
+                     rng.uniform(0.0, 10.0), math.exp(rng.uniform(-1.0, 2.0)), sign=sign)
+    if kind == 2:
+        return LennardJones(math.exp(rng.uniform(-2.0, 1.0)), math.exp(rng.uniform(0.0, 2.0)),
+                            math.exp(rng.uniform(0.0, 2.0)), sign=sign)
+    return Yukawa(rng.uniform(-3.0, 3.0), math.exp(rng.uniform(-1.0, 3.0)),
+                  math.exp(rng.uniform(-1.0, 2.0)))
+
+
+def test_eq33_skipping_weak_modes_holds_for_random_potentials_chains_and_speeds():
+    rng = np.random.default_rng(20261205)
+    skipped = 0
+    for _ in range(40):
+        inter = _random_potential(rng)
+        alpha, wf = math.exp(rng.uniform(0.0, 4.6)), math.exp(rng.uniform(0.2, 3.4))
+        v = alpha * math.exp(rng.uniform(-6.0, 1.0))
+        skipped += mode_cutoff(np.array([v]), np.array([alpha]), wf, inter)[0] < wf
+        full = _every_root_sum(inter, v, alpha=alpha, wf=wf)
+        fast = analytic.steady_state_loss(v, alpha=alpha, omega_fast=wf, interaction=inter)
+        assert fast == pytest.approx(full, rel=1e-13, abs=0.0), (inter, v, alpha, wf)
+    assert skipped >= 10  # the draws exercise the cutoff
