@@ -120,7 +120,7 @@ class Morse(Interaction):
 
     def _transforms(self, k):
         """The transforms of e^{-2a(r - r0)} and 2 e^{-a(r - r0)}, positive and falling in
-        k (K_1(z)/z falls, z = h sqrt(k^2 + b^2))."""
+        k (K_1(z)/z falls, z = h sqrt(k^2 + beta^2), beta = 2a and a)."""
         from ._bessel import exp_transform  # imported on use: _bessel imports numba
 
         a, r0, h = self.a, self.r0, self.h
