@@ -266,20 +266,20 @@ def mode_cutoff(v: np.ndarray, alpha: np.ndarray, wf: float, inter: Interaction,
     if inter._fourier_envelope(np.zeros(1)) is None:
         return cut
     low = 1.0 + v / alpha
+    top = _log_bound(inter, v, np.full(v.size, wf), wf, s2)  # the bound at the band top
     # the low modes weigh at most the bound at omega = 1: where the bound at the band top is
     # above e^-SKIPPED of that, nothing can be skipped and the low modes are not looked for
-    todo = np.flatnonzero((low < wf) & (_log_bound(inter, v, np.full(v.size, wf), wf, s2)
-                                        <= _log_bound(inter, v, np.ones(v.size), wf, s2)
-                                        - SKIPPED))
+    todo = np.flatnonzero((low < wf)
+                          & (top <= _log_bound(inter, v, np.ones(v.size), wf, s2) - SKIPPED))
     if not todo.size:
         return cut
-    v, low = v[todo], low[todo]
+    v, low, top = v[todo], low[todo], top[todo]
     with np.errstate(divide="ignore"):
         floor = np.log(_low_mode_weights(v, alpha[todo], wf, inter, s2)) - SKIPPED
     hi = np.full(todo.size, wf)
     below = _log_bound(inter, v, low, wf, s2) <= floor  # below the floor from low on
     hi[below] = low[below]
-    live = np.flatnonzero(~below & (_log_bound(inter, v, hi, wf, s2) <= floor))
+    live = np.flatnonzero(~below & (top <= floor))
     a, b, vl, fl = low[live], hi[live], v[live], floor[live]
     for _ in range(20):  # bisection: the bound is below the floor from b on
         mid = 0.5 * (a + b)
