@@ -295,8 +295,8 @@ def test_a_run_continued_from_its_memory_is_the_same_run(ends, stencils):
     n = 40
     kick = _kick(n, 17, stencils[1])
     whole = bare_chain(ends, np.zeros(n), kick, 3000, record_sites=[0, 39])
-    first = bare_chain(ends, np.zeros(n), kick, 1700, record_sites=[0, 39])
-    rest = bare_chain(ends, first.rho_prev, first.rho_cur, 1300, record_sites=[0, 39],
+    first = bare_chain(ends, np.zeros(n), kick, 1701, record_sites=[0, 39])
+    rest = bare_chain(ends, first.rho_prev, first.rho_cur, 1299, record_sites=[0, 39],
                       memory=first.memory)
     assert np.array_equal(np.hstack([first.record, rest.record]), whole.record)
     assert np.array_equal(rest.rho_cur, whole.rho_cur)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._borrow import borrowed
 from .._jit import njit
 from ._sweep import sweep
 
@@ -286,20 +287,23 @@ def end_step3(e, b, x, hi, direct, tab, ring, hre, him):
 
 
 @njit(cache=True)
-def bare_chain_steps(b0, b1, x_prev, x_cur, lo, hi, c, direct, ar, ai, br, bi, zr, zi,
+def bare_chain_steps(b0, b1, x_prev, x_cur, lo, hi, c, direct, ar, ai, br, bi, zr, zi, tab,
                      ring, hre, him, rec_idx, rec_out):
     """Advance a force-free segment x[lo:hi] with transparent ends, steps b0 .. b1-1.
 
     Per step: the ends (ghosts at b from the memories, rho(b) of both boundary layers into
-    them: :func:`ends_step3` for w = 3, else :func:`set_ghosts` and :func:`push_both`),
-    then the exact sweep (b+1 from b and b-1). ``rec_out[r, b - b0]`` = x_cur[rec_idx[r]]
-    at step b (after the ghosts are set). Returns (x_prev, x_cur), swapped as the steps
-    went.
+    them: :func:`ends_step3` for w = 3, with ``tab`` = :func:`node_table`, else
+    :func:`set_ghosts` and :func:`push_both`), then the exact sweep (b+1 from b and b-1).
+    ``rec_out[r, b - b0]`` = x_cur[rec_idx[r]] at step b (after the ghosts are set). x_prev
+    and x_cur swap every step: after an odd number of steps rho(b1) is in the array passed
+    as x_prev.
     """
     w = direct.shape[0]
-    tab = node_table(ar, ai, br, bi, zr, zi) if w == 3 else np.empty((0, 0))
     gbuf, layer = np.empty(w), np.empty(w)
     sre, sim = np.empty(zr.size), np.empty(zr.size)
+    # borrowed: ends_step3, inlined, binds these at every step (chaindrag._borrow)
+    x_prev, x_cur, direct, tab = borrowed(x_prev), borrowed(x_cur), borrowed(direct), borrowed(tab)
+    ring, hre, him = borrowed(ring), borrowed(hre), borrowed(him)
     for b in range(b0, b1):
         if w == 3:
             ends_step3(b, x_cur, lo, hi, direct, tab, ring, hre, him)
@@ -310,4 +314,3 @@ def bare_chain_steps(b0, b1, x_prev, x_cur, lo, hi, c, direct, ar, ai, br, bi, z
             rec_out[r, b - b0] = x_cur[rec_idx[r]]
         sweep(x_prev, x_cur, c, lo, hi)
         x_prev, x_cur = x_cur, x_prev
-    return x_prev, x_cur

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..params import ParameterError, require_finite, require_int_range
-from ._dtbc import bare_chain_steps
+from ._dtbc import bare_chain_steps, node_table
 from .store import TransparentEnds
 
 __all__ = ["EndMemory", "BareChainResult", "new_memory", "bare_chain"]
@@ -110,9 +110,11 @@ def bare_chain(ends: TransparentEnds, rho_prev, rho_cur, n_steps: int, record_si
     record = np.zeros((sites.size, n_steps))
     cc, direct, ar, ai, br, bi, zr, zi = ends.numba_arrays()
     b0 = memory.step
-    x_prev, x_cur = bare_chain_steps(b0, b0 + n_steps, x_prev, x_cur, pad, pad + n, cc, direct,
-                                     ar, ai, br, bi, zr, zi, memory.ring, memory.hre,
-                                     memory.him, sites + pad, record)
+    tab = node_table(ar, ai, br, bi, zr, zi) if w == 3 else np.empty((0, 0))
+    bare_chain_steps(b0, b0 + n_steps, x_prev, x_cur, pad, pad + n, cc, direct, ar, ai, br, bi,
+                     zr, zi, tab, memory.ring, memory.hre, memory.him, sites + pad, record)
+    if n_steps % 2:  # the loop swaps its two arrays every step
+        x_prev, x_cur = x_cur, x_prev
     memory.step = b0 + n_steps
     return BareChainResult(rho_prev=x_prev[pad:pad + n].copy(), rho_cur=x_cur[pad:pad + n].copy(),
                            record=record, memory=memory)

@@ -27,15 +27,14 @@ import math
 
 import numpy as np
 
+from .._borrow import borrowed
 from .._jit import njit
-from ..boundary._dtbc import end_step3, ends_step3, ghost_values, node_table, push_history
+from ..boundary._dtbc import end_step3, ends_step3, ghost_values, push_history
 from ..boundary._sweep import sweep_velocity
 from ..interactions._kernels import interaction_forces_inline
 from ._chain import _kicks, _sweep
 from ._common import STATUS_DONE, STATUS_NONFINITE, STATUS_REGROW, advance_particles
 from ._energy import central_difference, out_power, window_energy
-
-_REDUCE = {"reassoc", "contract", "nsz"}
 
 
 @njit(cache=True)
@@ -98,12 +97,26 @@ def _to_total(x, lo, hi, heat, k, saved):
         x[lo - 1 - i] += heat[1, w + i, k]
 
 
+def work_size(w: int, n_part: int, n_exp: int) -> int:
+    """Doubles of scratch :func:`transparent_steps` needs (:func:`_work_views`)."""
+    return 4 * w + 2 * n_part + 2 * n_exp
+
+
+@njit(cache=True, inline="always")
+def _work_views(work, w, n_part, n_exp):
+    """gbuf, layer (w each), saved (2 w), sigma, fpart (n_part each), sre, sim (n_exp each)."""
+    a, b = 4 * w, 4 * w + n_part
+    c, d = b + n_part, b + n_part + n_exp
+    return (work[:w], work[w:2 * w], work[2 * w:a], work[a:b], work[b:c], work[c:d],
+            work[d:d + n_exp])
+
+
 @njit(cache=True)
 def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard_hi, c, s, t,
-                      dtbc, mem, hist, heat, hb0, sig_hist, sig_lo, v0, alpha, kind, params, mu,
-                      bias, delta, kspring, reach, dv_limit, v_runaway, prescribed_v, do_energy,
-                      e_int, e_win, power, f_hist, rec_idx, rec_every, rec_out, sites, forces,
-                      scratch, kick_buf):
+                      dtbc, tab, mem, hist, heat, hb0, sig_hist, sig_lo, v0, alpha, kind, params,
+                      mu, bias, delta, kspring, reach, dv_limit, v_runaway, prescribed_v,
+                      do_energy, e_int, e_win, power, f_hist, rec_idx, rec_every, rec_out, sites,
+                      forces, scratch, kick_buf, work):
     """Advance steps b0 .. b1-1 on the segment [lo, hi) with transparent ends.
 
     As :func:`chaindrag.solvers._chain.chain_steps`, plus: before the sweep of step b the
@@ -119,15 +132,21 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
     the ghosts (:func:`_to_response`, :func:`_to_total`), and ``hist`` keeps the response.
     With ``do_energy``:
     ``e_win[b]`` the window energy (:func:`~chaindrag.solvers._energy.window_energy`) and
-    ``power[e, b]`` the energy per unit tau leaving it through end e's side. Returns
-    (status, step reached, x_prev, x_cur).
+    ``power[e, b]`` the energy per unit tau leaving it through end e's side. ``tab`` is
+    :func:`~chaindrag.boundary._dtbc.node_table` of ``dtbc`` (w = 3), ``work`` scratch of
+    :func:`work_size` doubles. x_prev and x_cur swap every step (an odd number of steps
+    leaves rho(b) in the array passed as x_prev). Returns (status, step reached).
     """
     direct, ar, ai, br, bi, zr, zi = dtbc
     ring, hre, him = mem
     w = direct.shape[0]
-    gbuf, layer = np.empty(w), np.empty(w)
-    sre, sim = np.empty(zr.size), np.empty(zr.size)
-    tab = node_table(ar, ai, br, bi, zr, zi) if w == 3 else np.empty((0, 0))
+    n_part = sig_hist.shape[0]
+    # borrowed (chaindrag._borrow): the helpers inlined into the step loop bind the arrays
+    # they are given at every step; unborrowed, that is ~17 reference-count pairs a step
+    x_prev, x_cur, direct, tab = borrowed(x_prev), borrowed(x_cur), borrowed(direct), borrowed(tab)
+    ring, hre, him, heat = borrowed(ring), borrowed(hre), borrowed(him), borrowed(heat)
+    params, sites, forces = borrowed(params), borrowed(sites), borrowed(forces)
+    gbuf, layer, saved, sigma, fpart, sre, sim = _work_views(borrowed(work), w, n_part, zr.size)
     keep_hist = hist.shape[2] > 0
     two_pi = 2.0 * math.pi
     acc = (two_pi * delta) ** 2 / mu
@@ -135,21 +154,17 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
     drive_force = bias / alpha
     ws = s.size - 1
     wt = t.size - 1
-    n_part = sig_hist.shape[0]
     inv2d = 1.0 / (2.0 * delta * two_pi)
-    sigma = np.empty(n_part)
-    fpart = np.zeros(n_part)
     thermal = heat.shape[2] > 0
-    saved = np.empty(2 * w)
     for b in range(b0, b1):
         for p in range(n_part):
             sigma[p] = sig_hist[p, b]
             if not math.isfinite(sigma[p]):
-                return STATUS_NONFINITE, b, x_prev, x_cur
+                return STATUS_NONFINITE, b
         count, fpart, eint, g_min, g_max = interaction_forces_inline(
             sigma, x_cur, first_site, alpha, kind, params, reach, sites, forces, fpart)
         if g_min - first_site - ws < guard_lo or g_max - first_site + ws >= guard_hi:
-            return STATUS_REGROW, b, x_prev, x_cur
+            return STATUS_REGROW, b
         e_int[b] = eint
         for p in range(n_part):
             f_hist[p, b] = fpart[p]
@@ -186,13 +201,13 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
         status = advance_particles(b, sigma, sig_hist, sig_lo, v0, fpart, prescribed_v, acc,
                                    drive_force, delta, dv_limit, v_runaway)
         if status != STATUS_DONE:
-            return status, b + 1, x_prev, x_cur
-    return STATUS_DONE, b1, x_prev, x_cur
+            return status, b + 1
+    return STATUS_DONE, b1
 
 
 @njit(cache=True)
-def exterior_steps(b1, x_prev, x_cur, lo, hi, e, c, t, dtbc, mem, data, new_hist, do_energy,
-                   power, kspring, inv2d, scratch):
+def exterior_steps(b1, x_prev, x_cur, lo, hi, e, c, t, dtbc, tab, mem, data, new_hist,
+                   do_energy, power, kspring, inv2d, scratch):
     """Re-run the force-free exterior piece [lo, hi) beyond an end from rest, steps 0..b1-1.
 
     Laid out outward (a left end's exterior mirrored): the w sites inside the old end are
@@ -201,16 +216,19 @@ def exterior_steps(b1, x_prev, x_cur, lo, hi, e, c, t, dtbc, mem, data, new_hist
     then the exact exterior (the half-chain beyond the old end is linear, at rest before
     step 0 and driven by that layer alone). ``new_hist[i, b]`` receives the new boundary
     layer, ``power[b]`` (with ``do_energy``) the energy per unit tau leaving through the
-    bond (hi - wt - 1, hi - wt). Returns (x_prev, x_cur) at steps b1 - 1, b1.
+    bond (hi - wt - 1, hi - wt). ``tab`` is :func:`~chaindrag.boundary._dtbc.node_table`
+    of ``dtbc`` (w = 3). x_prev and x_cur swap every step: after an odd number of steps
+    rho(b1) is in the array passed as x_prev.
     """
-    direct = dtbc[0]
     ring, hre, him = mem
-    w = direct.shape[0]
+    w = dtbc[0].shape[0]
     wt = t.size - 1
     m = hi - wt - 1
     gbuf, layer = np.empty(w), np.empty(w)
     sre, sim = np.empty(dtbc[5].size), np.empty(dtbc[5].size)
-    tab = node_table(*dtbc[1:]) if w == 3 else np.empty((0, 0))
+    # borrowed: end_step3, inlined, binds these at every step (chaindrag._borrow)
+    x_prev, x_cur, direct, tab = borrowed(x_prev), borrowed(x_cur), borrowed(dtbc[0]), borrowed(tab)
+    ring, hre, him = borrowed(ring), borrowed(hre), borrowed(him)
     for b in range(b1):
         for i in range(w):
             x_cur[lo - 1 - i] = data[i, b]
@@ -233,4 +251,3 @@ def exterior_steps(b1, x_prev, x_cur, lo, hi, e, c, t, dtbc, mem, data, new_hist
             central_difference(x_prev, scratch, m - wt, hi, inv2d)
             power[b] = out_power(x_cur, scratch, t, m, 1, kspring)
         x_prev, x_cur = x_cur, x_prev
-    return x_prev, x_cur

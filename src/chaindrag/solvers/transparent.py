@@ -44,6 +44,7 @@ from pathlib import Path
 import numpy as np
 
 from ..boundary import new_memory
+from ..boundary._dtbc import node_table
 from ..boundary.store import _cache_path
 from ..params import SimulationError
 from . import _transparent
@@ -84,6 +85,9 @@ class _TransparentRun:
         self.planned_extent = (g_lo, g_hi)
         self._allocate(g_lo, g_hi)
         self.dtbc = ends.numba_arrays()[1:]
+        self.tab = node_table(*self.dtbc[1:]) if self.w == 3 else np.empty((0, 0))
+        self.work_buf = np.zeros(_transparent.work_size(self.w, job.sig_hist.shape[0],
+                                                        self.dtbc[5].size))
         memory = new_memory(ends)
         self.mem = (memory.ring, memory.hre, memory.him)
         n = job.n
@@ -128,14 +132,17 @@ class _TransparentRun:
         if self.inflow is not None:
             heat, hb0, hb1 = self.inflow.block(b, self.g_lo, self.g_hi, job.n + 1)
             b1 = min(b1, hb1)
-        status, b_new, self.x_prev, self.x_cur = _transparent.transparent_steps(
+        status, b_new = _transparent.transparent_steps(
             b, b1, self.x_prev, self.x_cur, self.first_site, lo, hi, lo + END_MARGIN,
-            hi - END_MARGIN, self.c, self.s, self.t, self.dtbc, self.mem, self.hist, heat, hb0,
-            job.sig_hist, job.sig_lo, job.vel0, common["alpha"], common["kind"], common["params"],
-            common["mu"], common["bias"], common["delta"], self.kspring, common["reach"],
-            common["dv_limit"], common["v_runaway"], self.prescribed_v, job.energy, job.e_int,
-            self.e_win, self.power, self.f_hist, job.sites_rec, job.chain_every, job.rec_out,
-            self.sites, self.forces, self.scratch, self.kick_buf)
+            hi - END_MARGIN, self.c, self.s, self.t, self.dtbc, self.tab, self.mem, self.hist,
+            heat, hb0, job.sig_hist, job.sig_lo, job.vel0, common["alpha"], common["kind"],
+            common["params"], common["mu"], common["bias"], common["delta"], self.kspring,
+            common["reach"], common["dv_limit"], common["v_runaway"], self.prescribed_v,
+            job.energy, job.e_int, self.e_win, self.power, self.f_hist, job.sites_rec,
+            job.chain_every, job.rec_out, self.sites, self.forces, self.scratch, self.kick_buf,
+            self.work_buf)
+        if (b_new - b) % 2:  # the loop swaps its two arrays every step
+            self.x_prev, self.x_cur = self.x_cur, self.x_prev
         self.updates += self.n_sites * max(b_new - b, 0)
         self.work += (self.n_sites + self.fixed_work) * max(b_new - b, 0)
         if self.inflow is not None and status in (STATUS_DONE, STATUS_REGROW):
@@ -196,10 +203,12 @@ class _TransparentRun:
         lo = pad + w
         memory = new_memory(self.ends)
         power = self.power[e] if self.job.energy else np.zeros(0)
-        xp, xc = _transparent.exterior_steps(
-            b, xp, xc, lo, lo + add, e, self.c, self.t, self.dtbc,
+        _transparent.exterior_steps(
+            b, xp, xc, lo, lo + add, e, self.c, self.t, self.dtbc, self.tab,
             (memory.ring, memory.hre, memory.him), self.hist[e], self.hist[e],
             self.job.energy, power, self.kspring, self.inv2d, scratch)
+        if b % 2:  # the loop swaps its two arrays every step
+            xp, xc = xc, xp
         for k, arr in enumerate((memory.ring, memory.hre, memory.him)):
             self.mem[k][e] = arr[e]
         n = self.n_sites
