@@ -7,12 +7,26 @@ load a few overlapping vectors and build the shifted neighbours by shuffles inst
 
 from __future__ import annotations
 
+import numpy as np
 from llvmlite import ir
 from numba import types
 from numba.core.errors import TypingError
 
 VEC = ir.VectorType(ir.DoubleType(), 8)
 _MASK = ir.VectorType(ir.IntType(32), 8)
+
+
+def aligned_zeros(shape) -> np.ndarray:
+    """C-contiguous float64 zeros whose data starts on a 64-byte boundary (a cache line).
+
+    numpy guarantees 16 bytes. An eight-lane load from an unaligned address spans two
+    cache lines: the ends' node kernels ran at 270 ns a step on 16-byte aligned tables
+    and 160-185 ns on aligned ones (d = 60, 2026-12-05), 225 ns four lanes wide.
+    """
+    n = int(np.prod(shape))
+    buf = np.zeros(n + 8)
+    start = (-buf.ctypes.data % 64) // 8
+    return buf[start:start + n].reshape(shape)
 
 
 def require_c_float64(who: str, **arrays) -> None:

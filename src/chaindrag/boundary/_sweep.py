@@ -13,6 +13,13 @@ same operations in the same order without contraction, so the results are the sa
 :func:`sweep_velocity` is the same step that also writes the central difference the
 energy mode needs (:mod:`chaindrag.solvers._energy`), instead of a copy of the old step
 before the sweep and a pass after it.
+
+Both start their vectors where x_prev's data start a cache line (the sites before it one
+by one, the same arithmetic): a store of eight doubles that spans two lines costs twice.
+With the solvers' arrays on cache lines (:func:`chaindrag._simd.aligned_zeros`) the loads
+of the middle vector are aligned too. Measured on 13 000 sites (2026-12-05, 2.8 GHz
+AVX-512 core): 0.54-0.67 ns per site, depending on where numpy had put the arrays, ->
+0.43 at every offset; on 900 sites, whose arrays stay in L1, 0.39-0.56 -> 0.41-0.48.
 """
 
 from __future__ import annotations
@@ -85,6 +92,12 @@ def _site(x_prev, x_cur, j, c0, c1, c2, c3):
             + c3 * (x_cur[j - 3] + x_cur[j + 3])) - x_prev[j]
 
 
+@njit(cache=True, inline="always")
+def _aligned_from(x, lo):
+    """The first index >= lo whose element of x starts a 64-byte cache line (x float64)."""
+    return lo + ((-(x.ctypes.data // 8 + lo)) % 8)
+
+
 @njit(cache=True)
 def sweep(x_prev, x_cur, c, lo, hi):
     """x_prev[lo:hi] <- 2 (C * x_cur) - x_prev for a symmetric stencil ``c`` (>= 4 entries).
@@ -92,7 +105,9 @@ def sweep(x_prev, x_cur, c, lo, hi):
     Reads x_cur[lo - w : hi + w] (w = c.size - 1); both arrays contiguous float64.
     """
     c0, c1, c2, c3 = 2.0 * c[0], 2.0 * c[1], 2.0 * c[2], 2.0 * c[3]
-    k = lo
+    k = min(_aligned_from(x_prev, lo), hi)
+    for j in range(lo, k):
+        x_prev[j] = _site(x_prev, x_cur, j, c0, c1, c2, c3)
     while k + 8 <= hi:
         _sweep8(x_prev, x_cur, k, c0, c1, c2, c3)
         k += 8
@@ -123,7 +138,11 @@ def sweep_velocity(x_prev, x_cur, c, lo, hi, u, inv2d):
             u[j] = (x_prev[j] - u[j]) * inv2d
         return
     c0, c1, c2, c3 = 2.0 * c[0], 2.0 * c[1], 2.0 * c[2], 2.0 * c[3]
-    k = lo
+    k = min(_aligned_from(x_prev, lo), hi)
+    for j in range(lo, k):
+        new = _site(x_prev, x_cur, j, c0, c1, c2, c3)
+        u[j] = (new - x_prev[j]) * inv2d
+        x_prev[j] = new
     while k + 8 <= hi:
         _sweep8_velocity(x_prev, x_cur, u, k, c0, c1, c2, c3, inv2d)
         k += 8

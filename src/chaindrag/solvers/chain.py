@@ -24,6 +24,7 @@ import math
 
 import numpy as np
 
+from .._simd import aligned_zeros
 from ..params import SimulationError, require_memory
 from . import _chain
 from ._common import (STATUS_DONE, STATUS_REGROW, front_margin, propagator_stencils,
@@ -54,7 +55,9 @@ class _Segment:
         self.pad = pad
         self.first_site = g_lo - pad
         size = g_hi - g_lo + 2 * pad
-        self.x_prev, self.x_cur, self.scratch = np.zeros(size), np.zeros(size), np.zeros(size)
+        # on cache lines, as the sweep's vectors are (chaindrag.boundary._sweep)
+        self.x_prev, self.x_cur, self.scratch = (aligned_zeros(size), aligned_zeros(size),
+                                                 aligned_zeros(size))
         self.fw_lo = self.fw_hi = (g_lo + g_hi) // 2  # forward cone, sites [fw_lo, fw_hi)
         self.frozen_lo, self.frozen_hi = -(1 << 62), 1 << 62
         self.max_active = 0
@@ -69,7 +72,7 @@ class _Segment:
             add_lo = self.pad - lo + extra if lo < self.pad else 0
             add_hi = hi - (size - self.pad) + extra if hi > size - self.pad else 0
             for name in ("x_prev", "x_cur", "scratch"):
-                new = np.zeros(size + add_lo + add_hi)
+                new = aligned_zeros(size + add_lo + add_hi)
                 new[add_lo:add_lo + size] = getattr(self, name)
                 setattr(self, name, new)
             self.first_site -= add_lo

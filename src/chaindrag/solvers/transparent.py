@@ -43,6 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._simd import aligned_zeros
 from ..boundary import new_memory
 from ..boundary._dtbc import node_table
 from ..boundary.store import _cache_path
@@ -115,7 +116,9 @@ class _TransparentRun:
         self.g_lo, self.g_hi = g_lo, g_hi
         size = g_hi - g_lo + 2 * self.pad
         self.first_site = g_lo - self.pad
-        self.x_prev, self.x_cur, self.scratch = np.zeros(size), np.zeros(size), np.zeros(size)
+        # on cache lines, as the sweep's vectors are (chaindrag.boundary._sweep)
+        self.x_prev, self.x_cur, self.scratch = (aligned_zeros(size), aligned_zeros(size),
+                                                 aligned_zeros(size))
         if x_prev is not None:
             self.x_prev[self.pad:self.pad + x_prev.size] = x_prev
             self.x_cur[self.pad:self.pad + x_cur.size] = x_cur
@@ -199,7 +202,7 @@ class _TransparentRun:
         self._finalize_energy(b)  # before power[e] is rewritten for the new window
         w, pad = self.w, self.pad
         size = add + 2 * (w + pad)
-        xp, xc, scratch = np.zeros(size), np.zeros(size), np.zeros(size)
+        xp, xc, scratch = aligned_zeros(size), aligned_zeros(size), aligned_zeros(size)
         lo = pad + w
         memory = new_memory(self.ends)
         power = self.power[e] if self.job.energy else np.zeros(0)
