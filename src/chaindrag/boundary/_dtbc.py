@@ -30,6 +30,8 @@ import numpy as np
 
 from .._borrow import borrowed
 from .._jit import njit
+from .._simd import aligned_zeros
+from ._nodes import nodes8_both, nodes8_one
 from ._sweep import sweep
 
 _REDUCE = {"reassoc", "contract", "nsz"}
@@ -144,22 +146,27 @@ def _direct3(direct, ring, pos):
     return g0, g1, g2, f0, f1, f2
 
 
-@njit(cache=True)
-def node_table(ar, ai, br, bi, zr, zi):
+def node_table(ar, ai, br, bi, zr, zi) -> np.ndarray:
     """The exponentials' constants for w = 3 packed into one (12, P) array for :func:`ends_step3`.
 
     Rows: Re alpha_1..3, Im alpha_1..3, Re beta_1, Re beta_2, Im beta_1, Im beta_2, Re z,
     Im z (beta_0 = 1). One array instead of six: a numba call passes every array as ~9
-    words, and the ends are called every step.
+    words, and the ends are called every step. Its data start on a cache line
+    (:func:`chaindrag._simd.aligned_zeros`), as the rows do when P is a multiple of 8.
     """
-    tab = np.empty((12, zr.size))
+    tab = aligned_zeros((12, zr.size))
+    _fill_node_table(tab, ar, ai, br, bi, zr, zi)
+    return tab
+
+
+@njit(cache=True)
+def _fill_node_table(tab, ar, ai, br, bi, zr, zi):
     for p in range(zr.size):  # element by element: row copies would compile numba's
         for j in range(3):    # shape-mismatch error path (~3 s at every first use)
             tab[j, p] = ar[j, p]
             tab[3 + j, p] = ai[j, p]
         tab[6, p], tab[7, p], tab[8, p], tab[9, p] = br[1, p], br[2, p], bi[1, p], bi[2, p]
         tab[10, p], tab[11, p] = zr[p], zi[p]
-    return tab
 
 
 @njit(cache=True, fastmath=_REDUCE)
@@ -167,20 +174,19 @@ def _history3(tab, hre, him, a0, a1, a2, c0, c1, c2):
     """Both ends' exponentials in one pass (w = 3): ghost sums from h(b), then h(b) -> h(b+1).
 
     ``tab`` from :func:`node_table`; (a0, a1, a2), (c0, c1, c2): the entering layer values
-    of end 0 and end 1. Each node's constants are loaded once for both ends, all before its
-    states are stored (else LLVM must reload them: the arrays might overlap). Returns the
-    six sums (end 0 rows 1..3, then end 1).
+    of end 0 and end 1. Whole blocks of eight nodes in LLVM vectors
+    (:func:`chaindrag.boundary._nodes.nodes8_both`), the last < 8 here, each node's
+    constants loaded once for both ends, all before its states are stored (else LLVM must
+    reload them: the arrays might overlap). Returns the six sums (end 0 rows 1..3, then
+    end 1).
     """
+    n = tab.shape[1]
+    n8 = n - n % 8
+    g00, g01, g02, g10, g11, g12 = nodes8_both(tab, hre, him, n8, a0, a1, a2, c0, c1, c2)
     x0, y0, x1, y1 = hre[0], him[0], hre[1], him[1]
     ar0, ar1, ar2, ai0, ai1, ai2 = tab[0], tab[1], tab[2], tab[3], tab[4], tab[5]
     br1, br2, bi1, bi2, zr, zi = tab[6], tab[7], tab[8], tab[9], tab[10], tab[11]
-    g00 = 0.0
-    g01 = 0.0
-    g02 = 0.0
-    g10 = 0.0
-    g11 = 0.0
-    g12 = 0.0
-    for p in range(zr.size):
+    for p in range(n8, n):
         x, y, u, v = x0[p], y0[p], x1[p], y1[p]
         pr, pi = zr[p], zi[p]
         q0, q1, q2, s0, s1, s2 = ar0[p], ar1[p], ar2[p], ai0[p], ai1[p], ai2[p]
@@ -245,14 +251,16 @@ def _direct1(direct, ring, e, pos):
 
 
 @njit(cache=True, fastmath=_REDUCE)
-def _history1(tab, x0, y0, a0, a1, a2):
-    """One end's exponentials (states ``x0``, ``y0``), as :func:`_history3` for one end."""
+def _history1(tab, hre, him, e, a0, a1, a2):
+    """End e's exponentials, as :func:`_history3` for one end
+    (:func:`chaindrag.boundary._nodes.nodes8_one`, then the last < 8 nodes)."""
+    n = tab.shape[1]
+    n8 = n - n % 8
+    g0, g1, g2 = nodes8_one(tab, hre, him, e, n8, a0, a1, a2)
+    x0, y0 = hre[e], him[e]
     ar0, ar1, ar2, ai0, ai1, ai2 = tab[0], tab[1], tab[2], tab[3], tab[4], tab[5]
     br1, br2, bi1, bi2, zr, zi = tab[6], tab[7], tab[8], tab[9], tab[10], tab[11]
-    g0 = 0.0
-    g1 = 0.0
-    g2 = 0.0
-    for p in range(zr.size):
+    for p in range(n8, n):
         x, y = x0[p], y0[p]
         pr, pi = zr[p], zi[p]
         q0, q1, q2, s0, s1, s2 = ar0[p], ar1[p], ar2[p], ai0[p], ai1[p], ai2[p]
@@ -279,7 +287,7 @@ def end_step3(e, b, x, hi, direct, tab, ring, hre, him):
     pos = kb - r if r else 0
     old = pos - 1 if pos else kb - 1
     d0, d1, d2 = _direct1(direct, ring, e, pos)
-    h0, h1, h2 = _history1(tab, hre[e], him[e], ring[e, 0, old], ring[e, 1, old],
+    h0, h1, h2 = _history1(tab, hre, him, e, ring[e, 0, old], ring[e, 1, old],
                            ring[e, 2, old])
     for i in range(3):
         ring[e, i, old] = ring[e, i, old + kb] = x[hi - 1 - i]

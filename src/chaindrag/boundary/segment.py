@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._simd import aligned_zeros
 from ..params import ParameterError, require_finite, require_int_range
 from ._dtbc import bare_chain_steps, node_table
 from .store import TransparentEnds
@@ -58,8 +59,9 @@ class BareChainResult:
 def new_memory(ends: TransparentEnds) -> EndMemory:
     """Empty end history: the exterior and the boundary layer at rest before step 0."""
     w, kb = ends.width, ends.k0 - 1
-    return EndMemory(ring=np.zeros((2, w, 2 * kb)), hre=np.zeros((2, ends.n_exponentials)),
-                     him=np.zeros((2, ends.n_exponentials)))
+    n = ends.n_exponentials  # the states on cache lines, for the eight-lane node kernels
+    return EndMemory(ring=np.zeros((2, w, 2 * kb)), hre=aligned_zeros((2, n)),
+                     him=aligned_zeros((2, n)))
 
 
 def bare_chain(ends: TransparentEnds, rho_prev, rho_cur, n_steps: int, record_sites=(),
