@@ -213,7 +213,7 @@ def _n_steps(tau_max: float, delta: float) -> int:
 
 def check_record_memory(n: int, n_particles: int, n_sites: int, chain_every: int,
                         delta: float) -> None:
-    """Refuse a run whose records would not fit in the memory the process may use, before allocating them.
+    """Refuse, before allocating them, records that would not fit in the process's memory.
 
     The particles' full history (every step, whatever ``record_every``), the energies and
     the chain record (``n_sites`` masses every ``chain_every`` steps), with their copies
