@@ -22,7 +22,7 @@ def _regrow_once_at(monkeypatch, step):
     def once(b0, b1, x_prev, x_cur, *args):
         if b0 >= step and not asked:
             asked.append(b0)
-            return STATUS_REGROW, b0, x_prev, x_cur
+            return STATUS_REGROW, b0
         return steps(b0, b1, x_prev, x_cur, *args)
     monkeypatch.setattr(_chain, "chain_steps", once)
     return asked

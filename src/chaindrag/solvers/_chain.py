@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
+from .._borrow import borrowed
 from .._jit import njit
 from ..boundary._sweep import sweep as _sweep  # the one free-motion sweep, also the ends'
 from ..boundary._sweep import sweep_velocity
@@ -65,7 +64,7 @@ def _kicks(x, first_site, sites, forces, count, kick, s, buf):
 def chain_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, c, s, t, sig_hist, sig_lo, v0,
                 alpha, kind, params, mu, bias, delta, kspring, reach, dv_limit, v_runaway,
                 prescribed_v, do_energy, e_int, e_chain, f_hist, rec_idx, rec_every, rec_out,
-                sites, forces, scratch, kick_buf):
+                sites, forces, scratch, kick_buf, work):
     """Advance steps b0 .. b1-1 (each computes state b+1 from b and b-1).
 
     ``sig_hist[p, b]`` holds sigma_p at step b (b and b-1 must be filled on entry). Energies
@@ -74,9 +73,9 @@ def chain_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, c, s, t, sig_hist, si
     ``rec_out[:, b // rec_every]``. ``c`` has at least 4 entries (zero-padded);
     ``kick_buf`` is scratch for :func:`_kicks`. The pair
     potential is ``kind``, ``params`` (:func:`chaindrag.interactions.interaction_forces`)
-    and ``dv_limit`` its width.
-    Returns (status, step reached, x_prev, x_cur) with the two arrays swapped as the steps
-    went.
+    and ``dv_limit`` its width. ``work`` is scratch for sigma and the particles' forces
+    (2 n_part doubles). x_prev and x_cur swap every step (an odd number of steps leaves
+    rho(b) in the array passed as x_prev). Returns (status, step reached).
     """
     two_pi = 2.0 * math.pi
     acc = (two_pi * delta) ** 2 / mu
@@ -86,17 +85,20 @@ def chain_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, c, s, t, sig_hist, si
     wt = t.size - 1
     n_part = sig_hist.shape[0]
     inv2d = 1.0 / (2.0 * delta * two_pi)
-    sigma = np.empty(n_part)
-    fpart = np.zeros(n_part)
+    # borrowed (chaindrag._borrow): no reference counting on these at every step
+    x_prev, x_cur, params, sites, forces = (borrowed(x_prev), borrowed(x_cur), borrowed(params),
+                                            borrowed(sites), borrowed(forces))
+    work = borrowed(work)
+    sigma, fpart = work[:n_part], work[n_part:2 * n_part]
     for b in range(b0, b1):
         for p in range(n_part):
             sigma[p] = sig_hist[p, b]
             if not math.isfinite(sigma[p]):
-                return STATUS_NONFINITE, b, x_prev, x_cur
+                return STATUS_NONFINITE, b
         count, fpart, eint, g_min, g_max = interaction_forces(
             sigma, x_cur, first_site, alpha, kind, params, reach, sites, forces, fpart)
         if g_min - first_site - ws < lo or g_max - first_site + ws >= hi:
-            return STATUS_REGROW, b, x_prev, x_cur
+            return STATUS_REGROW, b
         e_int[b] = eint
         for p in range(n_part):
             f_hist[p, b] = fpart[p]
@@ -119,5 +121,5 @@ def chain_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, c, s, t, sig_hist, si
         status = advance_particles(b, sigma, sig_hist, sig_lo, v0, fpart, prescribed_v, acc,
                                    drive_force, delta, dv_limit, v_runaway)
         if status != STATUS_DONE:
-            return status, b + 1, x_prev, x_cur
-    return STATUS_DONE, b1, x_prev, x_cur
+            return status, b + 1
+    return STATUS_DONE, b1

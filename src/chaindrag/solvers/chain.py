@@ -131,6 +131,7 @@ class _ChainRun:
         buf = job.sig_hist.shape[0] * (int(2 * reach / alpha) + 8)
         self.sites, self.forces = np.zeros(buf, dtype=np.int64), np.zeros(buf)
         self.kick_buf = np.zeros(2 * buf + 2 * self.s.size)
+        self.work = np.zeros(2 * job.sig_hist.shape[0])  # chain_steps' sigma and forces
         self.updates = 0
         self.planned = 0.0
         self.planned_for = (math.nan, math.nan)  # particle extent the plan assumed
@@ -250,13 +251,15 @@ class _ChainRun:
         """Steps b..b1-1 in numba on the active part; returns (status, step reached)."""
         job, seg, common = self.job, self.seg, self.job.common
         kspring = (job.chain.omega_fast**2 - 1.0) / 4.0
-        status, b_new, seg.x_prev, seg.x_cur = _chain.chain_steps(
+        status, b_new = _chain.chain_steps(
             b, b1, seg.x_prev, seg.x_cur, seg.first_site, seg.lo, seg.hi, self.c, self.s,
             self.t, job.sig_hist, job.sig_lo, job.vel0, common["alpha"], common["kind"],
             common["params"], common["mu"], common["bias"], common["delta"], kspring,
             common["reach"], common["dv_limit"], common["v_runaway"], self.prescribed_v, job.energy,
             job.e_int, self.e_chain, self.f_hist, job.sites_rec, job.chain_every, job.rec_out,
-            self.sites, self.forces, seg.scratch, self.kick_buf)
+            self.sites, self.forces, seg.scratch, self.kick_buf, self.work)
+        if (b_new - b) % 2:  # the loop swaps its two arrays every step
+            seg.x_prev, seg.x_cur = seg.x_cur, seg.x_prev
         seg.max_active = max(seg.max_active, seg.hi - seg.lo)
         self.updates += (seg.hi - seg.lo) * max(b_new - b, 0)
         return status, b_new
