@@ -116,9 +116,10 @@ class _TransparentRun:
         self.g_lo, self.g_hi = g_lo, g_hi
         size = g_hi - g_lo + 2 * self.pad
         self.first_site = g_lo - self.pad
-        # on cache lines, as the sweep's vectors are (chaindrag.boundary._sweep)
-        self.x_prev, self.x_cur, self.scratch = (aligned_zeros(size), aligned_zeros(size),
-                                                 aligned_zeros(size))
+        # site g_lo on a cache line: the sweep's vectors start there (chaindrag.boundary._sweep)
+        self.x_prev, self.x_cur, self.scratch = (aligned_zeros(size, self.pad),
+                                                 aligned_zeros(size, self.pad),
+                                                 aligned_zeros(size, self.pad))
         if x_prev is not None:
             self.x_prev[self.pad:self.pad + x_prev.size] = x_prev
             self.x_cur[self.pad:self.pad + x_cur.size] = x_cur
