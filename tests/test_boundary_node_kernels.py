@@ -63,3 +63,11 @@ def test_one_end_ghosts_and_states_are_the_complex_formula_and_leave_the_other(n
                                atol=1e-13 * np.abs(alpha).sum() * np.abs(h).max())
     np.testing.assert_allclose(hre[e] + 1j * him[e], new, rtol=1e-13, atol=1e-14)
     assert np.array_equal(hre[1 - e] + 1j * him[1 - e], h[1 - e])
+
+
+def test_a_table_not_in_c_order_is_refused_when_compiled():
+    from numba.core.errors import TypingError
+
+    columns = np.asfortranarray(np.zeros((12, 8)))  # the vector loads need rows in memory
+    with pytest.raises(TypingError, match="tab must be a contiguous 2-d float64 array"):
+        _history3(columns, np.zeros((2, 8)), np.zeros((2, 8)), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)

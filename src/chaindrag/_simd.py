@@ -29,12 +29,12 @@ def aligned_zeros(shape, at: int = 0) -> np.ndarray:
     return buf[start:start + n].reshape(shape)
 
 
-def require_c_float64(who: str, **arrays) -> None:
-    """Typing-time check: each array is a contiguous 1-d float64 array."""
+def require_c_float64(who: str, ndim: int = 1, **arrays) -> None:
+    """Typing-time check: each array is a C-contiguous float64 array of ``ndim`` dimensions."""
     for name, arr in arrays.items():
-        if not (isinstance(arr, types.Array) and arr.ndim == 1 and arr.layout == "C"
+        if not (isinstance(arr, types.Array) and arr.ndim == ndim and arr.layout == "C"
                 and arr.dtype == types.float64):
-            raise TypingError(f"{who}: {name} must be a contiguous 1-d float64 array, "
+            raise TypingError(f"{who}: {name} must be a contiguous {ndim}-d float64 array, "
                               f"got {arr}")
 
 

@@ -21,21 +21,11 @@ from __future__ import annotations
 from llvmlite import ir
 from numba import types
 from numba.core import cgutils
-from numba.core.errors import TypingError
 from numba.extending import intrinsic
 
-from .._simd import VEC, fma8, load8, splat, store8
+from .._simd import VEC, fma8, load8, require_c_float64, splat, store8
 
 _I32 = ir.IntType(32)
-
-
-def _require_tables(who: str, **arrays) -> None:
-    """Typing-time check: each array is a C-contiguous 2-d float64 array."""
-    for name, arr in arrays.items():
-        if not (isinstance(arr, types.Array) and arr.ndim == 2 and arr.layout == "C"
-                and arr.dtype == types.float64):
-            raise TypingError(f"{who}: {name} must be a C-contiguous 2-d float64 array, "
-                              f"got {arr}")
 
 
 def _rows(context, builder, ty, value, rows):
@@ -89,7 +79,7 @@ def nodes8_both(typingctx, tab, hre, him, n8, a0, a1, a2, c0, c1, c2):
     """Both ends' nodes 0 .. n8-1 (n8 a multiple of 8, <= P): the six ghost sums (end 0's
     ghosts 1..3, then end 1's) from the states h(b), and h(b) -> h(b+1) with end 0's
     layer values (a0, a1, a2) and end 1's (c0, c1, c2). No bounds checks."""
-    _require_tables("nodes8_both", tab=tab, hre=hre, him=him)
+    require_c_float64("nodes8_both", 2, tab=tab, hre=hre, him=him)
     sig = types.UniTuple(types.float64, 6)(tab, hre, him, n8, a0, a1, a2, c0, c1, c2)
 
     def codegen(context, builder, sig, args):
@@ -106,7 +96,7 @@ def nodes8_both(typingctx, tab, hre, him, n8, a0, a1, a2, c0, c1, c2):
 def nodes8_one(typingctx, tab, hre, him, e, n8, a0, a1, a2):
     """:func:`nodes8_both` for end ``e`` alone (states ``hre[e]``, ``him[e]``): its three
     ghost sums."""
-    _require_tables("nodes8_one", tab=tab, hre=hre, him=him)
+    require_c_float64("nodes8_one", 2, tab=tab, hre=hre, him=him)
     sig = types.UniTuple(types.float64, 3)(tab, hre, him, e, n8, a0, a1, a2)
 
     def codegen(context, builder, sig, args):
