@@ -26,10 +26,9 @@ def borrowed(typingctx, arr):
         raise TypingError(f"borrowed: an array is required, got {arr}")
 
     def codegen(context, builder, sig, args):
-        src = make_array(arr)(context, builder, value=args[0])
         out = make_array(arr)(context, builder, value=args[0])
-        out.meminfo = ir.Constant(src.meminfo.type, None)
-        out.parent = ir.Constant(src.parent.type, None)
+        out.meminfo = ir.Constant(out.meminfo.type, None)
+        out.parent = ir.Constant(out.parent.type, None)
         return out._getvalue()
 
     return arr(arr), codegen

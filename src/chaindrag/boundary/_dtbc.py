@@ -17,9 +17,10 @@ boundary layers is final before the sweep, so one pass can set the ghosts and ad
 memories: :func:`ends_step3` (w = 3, both ends, each node's constants loaded once for
 both; ~28 multiply-adds per node and step, which is the cost: blocks of eight nodes in
 LLVM vectors, :mod:`chaindrag.boundary._nodes`, 1.05-1.2 ns per node on one AVX-512 core
-with the tables on cache lines, 1.4 ns four lanes wide) is what the solvers call, :func:`end_step3` the same for one end (an extension's
-exterior); :func:`ghost_values` and :func:`push_history` are the generic (any w) forms and
-the reference both are tested against.
+with the tables on cache lines, 1.4 ns four lanes wide) is what the solvers call,
+:func:`end_step3` the same for one end (an extension's exterior); :func:`ghost_values` and
+:func:`push_history` are the generic (any w) forms and the reference both are tested
+against.
 
 Reductions use reassociating float math so that LLVM vectorises them (the sums' rounding
 order changes, not their accuracy); the sweep is the solvers' own arithmetic.
@@ -176,9 +177,8 @@ def _history3(tab, hre, him, a0, a1, a2, c0, c1, c2):
 
     ``tab`` from :func:`node_table`; (a0, a1, a2), (c0, c1, c2): the entering layer values
     of end 0 and end 1. Whole blocks of eight nodes in LLVM vectors
-    (:func:`chaindrag.boundary._nodes.nodes8_both`), the last < 8 here, each node's
-    constants loaded once for both ends, all before its states are stored (else LLVM must
-    reload them: the arrays might overlap). Returns the six sums (end 0 rows 1..3, then
+    (:func:`chaindrag.boundary._nodes.nodes8_both`), the last < 8 here. Each node's
+    constants are loaded once for both ends. Returns the six sums (end 0 rows 1..3, then
     end 1).
     """
     n = tab.shape[1]

@@ -56,8 +56,8 @@ def _nodes_loop(builder, tab, states, inputs, n8):
     layer = [[splat(builder, a) for a in ins] for ins in inputs]
     step = ir.Constant(n8.type, 8)
     with cgutils.for_range_slice(builder, ir.Constant(n8.type, 0), n8, step, n8.type) as (p, _):
-        ar, ai = [load8(builder, tab[j], p) for j in range(3)], [load8(builder, tab[3 + j], p)
-                                                                 for j in range(3)]
+        ar = [load8(builder, tab[j], p) for j in range(3)]  # Re alpha_1..3
+        ai = [load8(builder, tab[3 + j], p) for j in range(3)]  # Im alpha_1..3
         e1, e2, f1, f2, zr, zi = (load8(builder, tab[r], p) for r in range(6, 12))
         minus_zi = builder.fneg(zi)
         for e, (xp, yp) in enumerate(states):
@@ -101,7 +101,7 @@ def nodes8_one(typingctx, tab, hre, him, e, n8, a0, a1, a2):
 
     def codegen(context, builder, sig, args):
         rows = _rows(context, builder, sig.args[0], args[0], range(12))
-        end = args[3]
+        end = context.cast(builder, args[3], sig.args[3], types.intp)
         xs = _rows(context, builder, sig.args[1], args[1], (end,))
         ys = _rows(context, builder, sig.args[2], args[2], (end,))
         sums = _nodes_loop(builder, rows, list(zip(xs, ys)), (args[5:8],), args[4])
