@@ -131,7 +131,7 @@ class _ChainRun:
         buf = job.sig_hist.shape[0] * (int(2 * reach / alpha) + 8)
         self.sites, self.forces = np.zeros(buf, dtype=np.int64), np.zeros(buf)
         self.kick_buf = np.zeros(2 * buf + 2 * self.s.size)
-        self.work = np.zeros(2 * job.sig_hist.shape[0])  # chain_steps' sigma and forces
+        self.work_buf = np.zeros(2 * job.sig_hist.shape[0])  # chain_steps' sigma and forces
         self.updates = 0
         self.planned = 0.0
         self.planned_for = (math.nan, math.nan)  # particle extent the plan assumed
@@ -257,7 +257,7 @@ class _ChainRun:
             common["params"], common["mu"], common["bias"], common["delta"], kspring,
             common["reach"], common["dv_limit"], common["v_runaway"], self.prescribed_v, job.energy,
             job.e_int, self.e_chain, self.f_hist, job.sites_rec, job.chain_every, job.rec_out,
-            self.sites, self.forces, seg.scratch, self.kick_buf, self.work)
+            self.sites, self.forces, seg.scratch, self.kick_buf, self.work_buf)
         if (b_new - b) % 2:  # the loop swaps its two arrays every step
             seg.x_prev, seg.x_cur = seg.x_cur, seg.x_prev
         seg.max_active = max(seg.max_active, seg.hi - seg.lo)

@@ -57,14 +57,15 @@ from .thermal_state import EndInflow, chain_start, check_window
 from .transparent_plan import (END_MARGIN, _footprint, boundary_ends, extension_size,
                                given_segment, plan_segment)
 
-#: The step loop's work beyond the sweep, in interior site-updates (0.37 ns each): both ends
-#: 0.33 us a step, forces, kicks, particle and bookkeeping ~0.12 us (v0 = 40, tau = 800,
-#: measured 2026-12-01). Progress only.
-FIXED_WORK = 1300
+#: The step loop's work beyond the sweep, in interior site-updates (~0.45 ns each): both
+#: ends ~0.24 us a step, forces, kicks, particle and bookkeeping ~0.2 us (v0 = 40,
+#: tau = 800, measured 2026-12-05). Progress only.
+FIXED_WORK = 900
 #: A thermal chain's rho^H at the ends (:class:`~chaindrag.solvers.thermal_state.EndInflow`):
 #: ~0.5 us a step in blocks of 65 536 steps (measured 2026-12-01). Progress only.
 INFLOW_WORK = 1300
-#: The same for an extension's exterior: its one end, 0.23 us a step.
+#: The same for an extension's exterior: its one end and bookkeeping, ~0.26 us a step
+#: (2026-12-05).
 EXTERIOR_WORK = 600
 
 
