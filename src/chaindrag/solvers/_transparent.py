@@ -137,7 +137,7 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
     :func:`work_size` doubles. x_prev and x_cur swap every step (an odd number of steps
     leaves rho(b) in the array passed as x_prev). Returns (status, step reached).
     """
-    direct, ar, ai, br, bi, zr, zi = dtbc
+    direct, zr = dtbc[0], dtbc[5]  # the rest of dtbc reaches the generic (w != 3) helpers
     ring, hre, him = mem
     w = direct.shape[0]
     n_part = sig_hist.shape[0]
