@@ -146,6 +146,7 @@ def transparent_steps(b0, b1, x_prev, x_cur, first_site, lo, hi, guard_lo, guard
     x_prev, x_cur, direct, tab = borrowed(x_prev), borrowed(x_cur), borrowed(direct), borrowed(tab)
     ring, hre, him, heat = borrowed(ring), borrowed(hre), borrowed(him), borrowed(heat)
     params, sites, forces = borrowed(params), borrowed(sites), borrowed(forces)
+    s, kick_buf, scratch = borrowed(s), borrowed(kick_buf), borrowed(scratch)  # kicks inlined
     gbuf, layer, saved, sigma, fpart, sre, sim = _work_views(borrowed(work), w, n_part, zr.size)
     keep_hist = hist.shape[2] > 0
     two_pi = 2.0 * math.pi
