@@ -16,7 +16,8 @@ import pytest
 
 from chaindrag.params import ParameterError, SimulationError
 from chaindrag.solvers import drive, simulate
-from chaindrag.solvers.transparent_plan import BEHIND, END_MARGIN, GROW_MIN, GROW_SLACK
+from chaindrag.solvers.transparent_plan import (BEHIND, END_MARGIN, GROW_MIN, GROW_NEAR,
+                                                GROW_SLACK, extension_size)
 
 FIG3 = dict(alpha=40.0, lam=4.0, sigma0=220.0, v0=120.0)
 BIASED = dict(alpha=40.0, lam=4.0, sigma0=220.0, v0=40.0, bias=0.01)
@@ -439,6 +440,27 @@ def test_segment_of_a_drifting_particle_ends_close_to_its_path(store, v0, tau_ma
     room = path + footprint + 2 * END_MARGIN + BEHIND
     assert traj.params["segment_extensions"] >= 1  # it outran the planned segment
     assert path + 2 * END_MARGIN <= hi - lo <= room + max(GROW_SLACK * path, GROW_MIN)
+
+
+@pytest.mark.parametrize("steps_left, late", [(10_001, True), (380_001, False), (200_001, False)])
+def test_an_extension_holds_the_path_still_to_come_and_late_in_a_run_little_more(steps_left,
+                                                                                  late):
+    # a particle drifting steadily at 0.5 sites per tau (d = 60: 600 steps per tau) towards
+    # the right end. Early in the run the extension holds the predicted rest of the path
+    # and at least GROW_MIN sites (another extension would re-run the steps so far); with
+    # 10 001 steps left (8.3 sites of travel) it adds a few tens of sites, not GROW_MIN:
+    # every site added is re-run from step 0.
+    n, alpha, per_step = 480_000, 40.0, 0.5 / 600
+    b = n + 1 - steps_left
+    sig = (220.0 + alpha * per_step * np.arange(n + 2))[None, :]
+    add = extension_size(sig, b, +1, alpha, n, None, 600)
+    rest = per_step * steps_left
+    assert add >= (1.0 + GROW_SLACK) * rest - 1.0  # the path to the end fits
+    if late:
+        assert add <= GROW_NEAR + 2 * (1.0 + GROW_SLACK) * rest + 2 < GROW_MIN
+    else:
+        assert add >= GROW_MIN
+    assert extension_size(sig, b, -1, alpha, n, None, 600) >= GROW_NEAR  # moving away
 
 
 def test_stop_is_refused_by_a_solver_that_cannot_end_early():
