@@ -34,7 +34,8 @@ AHEAD, BEHIND = 128, 32
 #: An extension adds at least this many sites (its exterior's re-run costs
 #: ~transparent.EXTERIOR_WORK site-updates per step so far, whatever its size).
 GROW_MIN = 256
-#: ... unless the predicted travel to the run's end is short: then this plus twice that travel.
+#: Where the predicted travel to the run's end is short (late in a run, or a particle
+#: nearly at rest), at least this plus twice that travel instead, if less than GROW_MIN.
 GROW_NEAR = 64
 #: The predicted travel still to come is padded by this fraction.
 GROW_SLACK = 0.05
@@ -158,7 +159,8 @@ def extension_size(sig: np.ndarray, b: int, sign: int, alpha: float, n: int,
     counts at its present speed) until it stops or the run ends, predict the rest of the
     path: the farthest one is padded by :data:`GROW_SLACK`, at least :data:`GROW_MIN`, or
     :data:`GROW_NEAR` plus twice the predicted travel to the run's end where that is less
-    (late in a run GROW_MIN sites would be re-run from step 0 for a few steps' use). A
+    (late in a run, or for a particle nearly at rest, GROW_MIN sites would be re-run from
+    step 0 and never reached). A
     run that ``stop`` may end early grows at once for the path up to the next step at which
     ``stop`` is due (the run gets there in any case), and beyond it by at most
     :data:`GROW_STOP` of its segment: a segment sized for the whole planned run would make
@@ -187,5 +189,5 @@ def extension_size(sig: np.ndarray, b: int, sign: int, alpha: float, n: int,
     else:
         sure = float(min(next_check, n + 1) - b)
         ahead = max(travel(sure), min(to_end, GROW_STOP * n_sites))
-    # near the run's end the travel left is short: GROW_MIN would re-run sites never needed
+    # a short travel left (late in the run, or nearly at rest): GROW_MIN would be wasted
     return max(min(GROW_MIN, GROW_NEAR + 2 * int(math.ceil(to_end))), int(math.ceil(ahead)))
