@@ -74,6 +74,7 @@ import numpy as np
 from ..params import require_int_range, require_range
 from .kernel import _batched_roots, _remainder_matrix, _small_root, _trim, _u_polynomial
 from .kernel import band_edges, dtbc_kernel, dtbc_kernel_at
+from ._horizon import horizon_cut, horizon_tail, map_at
 
 __all__ = ["HistoryExponentials", "history_exponentials", "compression_error"]
 
@@ -112,6 +113,8 @@ class HistoryExponentials:
     cancellation : float
         M = sum_p |alpha[0, p] beta[0, p]| / peak: how far the terms exceed the kernel they
         sum to at lag k0 (relative errors of the terms count M times).
+    horizon : int or None
+        Largest lag represented (None: all; see :func:`history_exponentials`).
     """
 
     z: np.ndarray
@@ -123,6 +126,7 @@ class HistoryExponentials:
     x_min: float
     peak: float
     cancellation: float
+    horizon: int | None = None
 
     def kernel(self, ks) -> np.ndarray:
         """K_{j,i}(k) = Re sum_p alpha beta z^(k - k0) at lags ``ks`` >= k0: (w, w, len(ks))."""
@@ -178,7 +182,7 @@ def _spurious_beta(lam: np.ndarray) -> np.ndarray:
     return monic
 
 
-def _leg_rule(k0: int, step: float, step_top: float, x_min: float):
+def _leg_rule(k0: int, step: float, step_top: float, x_min: float, horizon: int | None = None):
     """Nodes and weights for int_0^X f(x) dx, f ~ sqrt(x) at 0, uniformly in e^{-kx}, k >= k0.
 
     Trapezoid in t for the map v(t) = ln x, dv/dt = -h(v), from X = CROSS_DECAY/k0 down to
@@ -192,7 +196,9 @@ def _leg_rule(k0: int, step: float, step_top: float, x_min: float):
     3 x_c / 5, its weight (2/3 - h^2/16) x_c^(3/2) / sqrt(3 x_c / 5) lowered by the midpoint
     rule's end correction (h^2/24) d(x f)/dv at x_c. Without it the kernel would lose a
     constant ~x_min^(3/2) for all k < 1/x_min, which the band-edge waves lingering at an
-    end sum coherently (error growing with time).
+    end sum coherently (error growing with time). With a ``horizon`` (lags up to it only)
+    the rest is :func:`~chaindrag.boundary._horizon.horizon_tail`, whose Gauss nodes fill
+    the multiple of LANES.
     """
     l_bulk, v_top = math.pi**2 / step, math.log(X_TOP)
     dl = math.pi**2 / step_top - l_bulk
@@ -201,7 +207,7 @@ def _leg_rule(k0: int, step: float, step_top: float, x_min: float):
         return 1.0 / (1.0 + math.exp(v_top - v))
 
     v, xs, hs = math.log(CROSS_DECAY / k0), [], []
-    while v > math.log(x_min) or (len(xs) + 1) % LANES:
+    while v > math.log(x_min) or (horizon is None and (len(xs) + 1) % LANES):
         xs.append(math.exp(v))
         hs.append(math.pi**2 / (l_bulk + dl * sig(v)))
         sig_v, dv = sig(v), -hs[-1]
@@ -210,6 +216,10 @@ def _leg_rule(k0: int, step: float, step_top: float, x_min: float):
             dv -= res / (l_bulk + dl * sig(v + dv))
         v += dv
     x, h = np.array(xs), np.array(hs)
+    if horizon is not None:
+        tx, tq = horizon_tail(lambda v0, tau: map_at(v0, tau, l_bulk, dl, v_top), v, x.size,
+                              LANES)
+        return np.append(x, tx), np.append(h * x, tq)
     x_c = x[-1] * math.exp(-0.5 * h[-1])
     x_t = 0.6 * x_c
     tail = (2.0 / 3.0 - h[-1]**2 / 16.0) * x_c**1.5 / math.sqrt(x_t)
@@ -248,7 +258,8 @@ def _coupling(c: np.ndarray, diff: np.ndarray) -> np.ndarray:
 
 def history_exponentials(c, k0: int = 33, tol: float = 1e-12, *, step: float | None = None,
                          step_top: float | None = None,
-                         x_min: float | None = None) -> HistoryExponentials:
+                         x_min: float | None = None,
+                         horizon: int | None = None) -> HistoryExponentials:
     """Exponentials representing the DTBC kernels for lags k >= ``k0`` to ~``tol`` of their peak.
 
     Parameters
@@ -269,6 +280,13 @@ def history_exponentials(c, k0: int = 33, tol: float = 1e-12, *, step: float | N
         tol below that is out of reach; a larger ``k0`` lowers M.
     step, step_top, x_min : float, optional
         Override h, h_top and x_min (an h given is not refined).
+    horizon : int, optional
+        Represent the lags k <= horizon only (runs of at most that many steps, >= 1024):
+        the trapezoid stops at x_c ~ 2 / horizon and a few Gauss nodes take the rest
+        (:mod:`chaindrag.boundary._horizon`), where x_c is above x_min and well inside the
+        band edge's sqrt(x) scale (< arc/1000); else the horizon is ignored (``horizon``
+        None in the result). ~2 exponentials per edge per doubling of the horizon instead
+        of all down to x_min: 120 instead of 152 at (10, 60) and 2^19 steps.
 
     Returns
     -------
@@ -294,15 +312,23 @@ def history_exponentials(c, k0: int = 33, tol: float = 1e-12, *, step: float | N
     if top_from_m:  # a first rule measures M; the final top step is set from tol / M
         step_top = math.pi**2 / (math.log(1.0 / tol) + 10.0)
     step_top = float(require_range("step_top", step_top, 0.01, 2.0))
+    if horizon is not None:
+        horizon = require_int_range("horizon", horizon, 1024)
+        phi_a, phi_b = band_edges(c)
+        x_cut = horizon_cut(horizon, phi_b - phi_a, tol)
+        if x_cut > x_min and x_cut < 1e-3 * (phi_b - phi_a):
+            x_min = x_cut
+        else:  # the full rule is already as short, or the edge too narrow for the tail
+            horizon = None
     kern, peak = _reference(c, k0)
 
     def rule(step: float, step_top: float, m: float = math.nan) -> HistoryExponentials:
-        z, alpha, beta = _leg_exponentials(c, k0, *_leg_rule(k0, step, step_top, x_min))
+        z, alpha, beta = _leg_exponentials(c, k0, *_leg_rule(k0, step, step_top, x_min, horizon))
         if math.isnan(m):  # the legs' cancellation, measured on this rule
             m = float(np.abs(alpha[:, 0] * beta[:, 0]).sum()) / peak
         return HistoryExponentials(z=z, alpha=alpha.T.copy(), beta=beta.T.copy(), k0=k0,
                                    step=step, step_top=step_top, x_min=x_min, peak=peak,
-                                   cancellation=m)
+                                   cancellation=m, horizon=horizon)
 
     hist = rule(step, step_top)
     m = hist.cancellation

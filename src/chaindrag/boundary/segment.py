@@ -104,6 +104,10 @@ def bare_chain(ends: TransparentEnds, rho_prev, rho_cur, n_steps: int, record_si
     if sites.size and (sites.min() < 0 or sites.max() >= n):
         raise ParameterError(f"record_sites must lie in [0, {n - 1}], got {sites.tolist()}")
     memory = new_memory(ends) if memory is None else memory
+    if ends.horizon is not None and memory.step + n_steps > ends.horizon:
+        raise ParameterError(f"n_steps = {n_steps} from step {memory.step} goes beyond the "
+                             f"ends' horizon: they represent lags up to {ends.horizon} steps "
+                             "(transparent_ends(horizon=None) serves any length)")
     pad = max(3, w)
     x_prev = np.zeros(n + 2 * pad)
     x_cur = np.zeros(n + 2 * pad)

@@ -4,7 +4,8 @@ The chain solver's segment is the infinite chain because it grows with the sound
 so its cost grows as N_steps x tau. Beyond a segment's last site the chain is linear,
 force-free and at rest before step 0: eliminating it gives the exact discrete transparent
 boundary condition of :mod:`chaindrag.boundary` (ghost sites as causal convolutions of the
-boundary layer's history, the old history as ~150 exponentials). ``solver="transparent"``
+boundary layer's history, the old history as ~120 exponentials for the run's length,
+:mod:`chaindrag.boundary._horizon`). ``solver="transparent"``
 keeps the chain solver's interior update, kicks, forces and particle integrator
 (:mod:`chaindrag.solvers._transparent`) on a segment [g_lo, g_hi) that covers every site a
 force reaches plus :data:`~chaindrag.solvers.transparent_plan.END_MARGIN`; cost N_steps x
@@ -55,7 +56,7 @@ from .checks import _status_error
 from .job import ProgressReporter, SolverJob, SolverResult
 from .thermal_state import EndInflow, chain_start, check_window
 from .transparent_plan import (END_MARGIN, _footprint, boundary_ends, extension_size,
-                               given_segment, plan_segment)
+                               given_segment, plan_segment, run_horizon)
 
 #: The step loop's work beyond the sweep, in interior site-updates (~0.45 ns each): both
 #: ends ~0.24 us a step, forces, kicks, particle and bookkeeping ~0.2 us (v0 = 40,
@@ -75,6 +76,9 @@ class _TransparentRun:
     def __init__(self, job: SolverJob, e_chain, f_hist, prescribed_v, ends, store):
         self.job, self.e_chain, self.f_hist, self.prescribed_v = job, e_chain, f_hist, prescribed_v
         self.ends, self.store = ends, store
+        if ends.horizon is not None and job.n + 1 > ends.horizon:  # lags up to job.n + 1
+            raise SimulationError(f"transparent ends made for runs of at most {ends.horizon} "
+                                  f"steps; this run has {job.n + 1}")
         delta = job.common["delta"]
         c, self.s, self.t = propagator_stencils(job.chain.omega_fast, delta)
         self.c = np.concatenate([c, np.zeros(max(0, 4 - c.size))])
@@ -263,8 +267,10 @@ class _TransparentRun:
     def _provenance(self) -> dict:
         # the cache file's name, not its path nor its creation time: the same run, same attrs
         attrs, e = self.ends.attrs, self.ends
-        store = self.store and _cache_path(Path(self.store), e.omega_fast, e.d, e.k0, e.tol).name
-        ends = dict(k0=e.k0, tol=e.tol, width=self.w, n_exponentials=e.n_exponentials,
+        store = self.store and _cache_path(Path(self.store), e.omega_fast, e.d, e.k0, e.tol,
+                                           attrs.get("horizon_asked")).name
+        ends = dict(k0=e.k0, tol=e.tol, horizon=e.horizon, width=self.w,
+                    n_exponentials=e.n_exponentials,
                     coupling_error=e.coupling_error, omega_fast=e.omega_fast, d=e.d,
                     kernel_error_max=attrs.get("kernel_error_max"), store=store,
                     method=attrs.get("method"),
@@ -286,7 +292,8 @@ def _run_transparent(job: SolverJob, e_chain: np.ndarray, f_hist: np.ndarray,
     As :func:`chaindrag.solvers.chain._run_chain` (``f_hist[p, b]``: the chain's force on
     particle p; a finite ``prescribed_v[p]`` drags it at that speed).
     """
-    ends, store = boundary_ends(job.chain.omega_fast, job.chain.d, job.boundary_store)
+    ends, store = boundary_ends(job.chain.omega_fast, job.chain.d, job.boundary_store,
+                                run_horizon(job.n + 1))
     return _TransparentRun(job, e_chain, f_hist, prescribed_v, ends, store).run()
 
 

@@ -41,6 +41,9 @@ GROW_NEAR = 64
 GROW_SLACK = 0.05
 #: A run that ``stop`` may end early grows by at most this fraction of its segment at once.
 GROW_STOP = 1.0 / 3.0
+#: The shortest horizon the ends are made for (steps; tau ~ 109 at d = 60). At (10, 60): 120
+#: exponentials up to 2^20 steps (a tau = 800 run: 2^19), 136 at 2^23 (tau = 10^4), 152 for any.
+HORIZON_MIN = 1 << 16
 _ENDS: dict = {}
 
 
@@ -50,23 +53,35 @@ def default_boundary_store() -> Path:
     return Path(base) / "chaindrag" / "boundary"
 
 
-def boundary_ends(omega_fast: float, d: int, store=None) -> tuple[TransparentEnds, str | None]:
-    """The ends for (omega_fast, d): computed once, kept in ``store`` (default: user cache).
+def run_horizon(n_steps: int) -> int:
+    """The ends' horizon for a run of ``n_steps``: the next power of two, at least 2^16.
+
+    Powers of two, so that runs of similar length share one set of ends; each doubling
+    costs ~2 exponentials per band edge (:func:`chaindrag.boundary.transparent_ends`).
+    """
+    return max(HORIZON_MIN, 1 << max(0, int(n_steps) - 1).bit_length())
+
+
+def boundary_ends(omega_fast: float, d: int, store=None,
+                  horizon: int | None = None) -> tuple[TransparentEnds, str | None]:
+    """The ends for (omega_fast, d) and runs of up to ``horizon`` steps (None: any length):
+    computed once, kept in ``store`` (default: user cache).
 
     Returns the ends and the directory they are kept in (None if it could not be written:
     the default directory only; an explicit ``store`` that cannot be written is an error).
     """
     path = default_boundary_store() if store is None else Path(store)
-    key = (float(omega_fast), int(d), str(path))
+    key = (float(omega_fast), int(d), str(path), horizon)
     if key not in _ENDS:
         try:
-            _ENDS[key] = (transparent_ends(omega_fast, d, cache_dir=path), str(path))
+            _ENDS[key] = (transparent_ends(omega_fast, d, cache_dir=path, horizon=horizon),
+                          str(path))
         except OSError as err:
             if store is not None:
                 raise
             warnings.warn(f"cannot keep the transparent-end data in {path} ({err}); "
                           "computed in memory", RuntimeWarning, stacklevel=2)
-            _ENDS[key] = (transparent_ends(omega_fast, d), None)
+            _ENDS[key] = (transparent_ends(omega_fast, d, horizon=horizon), None)
     return _ENDS[key]
 
 
