@@ -73,6 +73,14 @@ def test_a_horizon_the_full_rule_already_reaches_changes_nothing(both_ends, tmp_
     assert again.attrs["created"] == far.attrs["created"]
 
 
+def test_a_horizon_whose_rule_would_miss_the_tolerance_is_not_used(tmp_path):
+    # at d = 6000 the band-edge legs cancel 3.5e5-fold and the horizon rule reached 2.8e-12
+    full = transparent_ends(OMEGA_FAST, 6000, cache_dir=tmp_path)
+    short = transparent_ends(OMEGA_FAST, 6000, cache_dir=tmp_path, horizon=HORIZON)
+    assert short.horizon is None and short.attrs["horizon_asked"] == HORIZON
+    assert np.array_equal(short.z, full.z) and short.coupling_error <= 1e-12
+
+
 @pytest.mark.parametrize("n_steps, horizon", [(1, HORIZON_MIN), (HORIZON_MIN, HORIZON_MIN),
                                               (HORIZON_MIN + 1, 2 * HORIZON_MIN),
                                               (480_001, 1 << 19)])
