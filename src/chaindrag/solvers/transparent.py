@@ -59,8 +59,9 @@ from .transparent_plan import (END_MARGIN, _footprint, boundary_ends, extension_
                                given_segment, plan_segment, run_horizon)
 
 #: The step loop's work beyond the sweep, in interior site-updates (~0.45 ns each): both
-#: ends ~0.24 us a step, forces, kicks, particle and bookkeeping ~0.2 us (v0 = 40,
-#: tau = 800, measured 2026-12-05). Progress only.
+#: ends ~0.24 us a step with 152 exponentials (~0.2 us with a tau = 800 run's 120), forces,
+#: kicks, particle and bookkeeping ~0.2 us (v0 = 40, tau = 800, measured 2026-12-05).
+#: Progress only.
 FIXED_WORK = 900
 #: A thermal chain's rho^H at the ends (:class:`~chaindrag.solvers.thermal_state.EndInflow`):
 #: ~0.5 us a step in blocks of 65 536 steps (measured 2026-12-01). Progress only.
