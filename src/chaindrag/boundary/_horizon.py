@@ -35,9 +35,12 @@ EM_STEP = 0.15  # the end terms' difference step, in the map's t (~0.05 in ln x)
 EM_NODES = np.array([-4.0, -3.0, -2.0, -1.0, 1.0, 2.0, 3.0, 4.0])  # at t_c + j EM_STEP
 
 
-def horizon_cut(horizon: int, arc: float, tol: float) -> float:
-    """The decay rate x_c below which a ``horizon``'s nodes are Gauss nodes."""
-    return min(HORIZON_CUT / horizon, X_CUT_ARC * arc * tol ** (2.0 / 3.0))
+def horizon_cut(horizon: int, arc: float, tol: float, x_min: float) -> float | None:
+    """The decay rate x_c below which a ``horizon``'s nodes are Gauss nodes, or None where
+    the horizon saves nothing (x_c not above the full rule's ``x_min``) or the band edge's
+    sqrt(x) scale is too narrow for the Gauss nodes (x_c not below arc / 1000)."""
+    x_cut = min(HORIZON_CUT / horizon, X_CUT_ARC * arc * tol ** (2.0 / 3.0))
+    return x_cut if x_min < x_cut < 1e-3 * arc else None
 
 
 def map_at(v0: float, tau: float, l_bulk: float, dl: float, v_top: float) -> tuple[float, float]:

@@ -315,11 +315,8 @@ def history_exponentials(c, k0: int = 33, tol: float = 1e-12, *, step: float | N
     if horizon is not None:
         horizon = require_int_range("horizon", horizon, 1024)
         phi_a, phi_b = band_edges(c)
-        x_cut = horizon_cut(horizon, phi_b - phi_a, tol)
-        if x_cut > x_min and x_cut < 1e-3 * (phi_b - phi_a):
-            x_min = x_cut
-        else:  # the full rule is already as short, or the edge too narrow for the tail
-            horizon = None
+        x_cut = horizon_cut(horizon, phi_b - phi_a, tol, x_min)
+        horizon, x_min = (None, x_min) if x_cut is None else (horizon, x_cut)
     kern, peak = _reference(c, k0)
 
     def rule(step: float, step_top: float, m: float = math.nan) -> HistoryExponentials:

@@ -13,6 +13,7 @@ the format version (which names the exponentials' node rule,
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import math
 import os
@@ -118,8 +119,9 @@ def _cache_path(cache_dir: Path, omega_fast: float, d: int, k0: int, tol: float,
                         f"{upto}.npz")
 
 
-def _measured_error(c: np.ndarray, hist, tol: float) -> np.ndarray:
-    """max_k |K_exp(k) - K(k)| for each kernel over the lags ``hist`` (made for ``tol``) serves."""
+def _measured_error(c: np.ndarray, hist, full_rule) -> np.ndarray:
+    """max_k |K_exp(k) - K(k)| for each kernel over the lags ``hist`` serves (``full_rule()``:
+    the exponentials for every lag, asked for only beyond lag 1e5 of a horizon)."""
     phi_a, phi_b = band_edges(c)
     k_dense = max(2048, math.ceil(12.0 / phi_b))
     err = compression_error(c, hist, k_dense=min(k_dense, hist.horizon or k_dense),
@@ -127,9 +129,8 @@ def _measured_error(c: np.ndarray, hist, tol: float) -> np.ndarray:
     if hist.horizon is not None and hist.horizon > 10**5:
         # beyond, against the rule for every lag (the band integral's cost grows with the lag:
         # 12 s to 2^23 at d = 60); that rule is the band integral to 4.4e-14 at (10, 60)
-        full = history_exponentials(c, hist.k0, tol)
         far = np.unique(np.geomspace(10**5, hist.horizon, 24).astype(np.int64))
-        err = np.maximum(err, np.abs(hist.kernel(far) - full.kernel(far)).max(axis=-1))
+        err = np.maximum(err, np.abs(hist.kernel(far) - full_rule().kernel(far)).max(axis=-1))
     k_arc = math.ceil(30.0 / (phi_b - phi_a))  # a narrow band's kernel lives to ~10/arc
     if hist.horizon is None and k_arc > 10**5:  # beyond the far lags; cheap (~ lag x arc)
         far = np.unique(np.geomspace(10**5, k_arc, 24).astype(np.int64))
@@ -141,14 +142,15 @@ def _compute(omega_fast: float, d: int, k0: int, tol: float, c: np.ndarray,
              horizon: int | None = None) -> dict:
     direct = dtbc_kernel(c, k0 - 1)
     weight = np.abs(c[1:]) / abs(c[1])
+    full_rule = functools.cache(lambda: history_exponentials(c, k0, tol))  # built at most once
     hist = history_exponentials(c, k0, tol, horizon=horizon)
-    err = _measured_error(c, hist, tol)
+    err = _measured_error(c, hist, full_rule)
     coupling = float(np.max(weight * err.max(axis=1)) / hist.peak)
     if hist.horizon is not None and coupling > tol:
         # a horizon saves exponentials, never accuracy: at (10, 6000), where the legs cancel
         # M = 3.5e5-fold, its rule missed tol (2.8e-12, 168 exponentials; 176 reach 6.6e-13)
-        hist = history_exponentials(c, k0, tol)
-        err = _measured_error(c, hist, tol)
+        hist = full_rule()
+        err = _measured_error(c, hist, full_rule)
         coupling = float(np.max(weight * err.max(axis=1)) / hist.peak)
     attrs = dict(format=FORMAT, format_version=FORMAT_VERSION, omega_fast=omega_fast, d=d,
                  k0=k0, tol=tol, horizon_asked=horizon, horizon=hist.horizon, width=int(c.size - 1),
