@@ -41,18 +41,25 @@ def test_horizon_exponentials_are_the_band_integral_kernel_at_every_lag_up_to_it
     assert err <= 1e-12  # measured 4.3e-14 (the full rule: 4.4e-14)
 
 
-def test_an_impulse_through_horizon_ends_is_the_one_through_the_full_ends(both_ends):
-    # the full ends are the infinite chain to 1e-12 of the peak over 1e6 steps (test_boundary)
-    full, short = both_ends
+def _impulse(ends):
     n, mid = 61, 30
     kick = np.zeros(n)
     kick[mid] = 1e-3
     sites = [0, 1, 2, mid, n - 3, n - 2, n - 1]
-    a = bare_chain(full, np.zeros(n), kick, HORIZON, record_sites=sites).record
-    b = bare_chain(short, np.zeros(n), kick, HORIZON, record_sites=sites).record
-    assert short.n_exponentials < full.n_exponentials
-    # measured 4.1e-14; the trapezoid's end terms without G^(7): 7.5e-13, without any: 1.4e-6
-    assert np.abs(a - b).max() <= 2e-13 * np.abs(a).max()
+    return bare_chain(ends, np.zeros(n), kick, HORIZON, record_sites=sites).record
+
+
+def test_an_impulse_through_horizon_ends_is_the_one_through_the_full_ends(both_ends, tmp_path):
+    # the full ends are the infinite chain to 1e-12 of the peak over 1e6 steps (test_boundary)
+    full, short = both_ends
+    rule = transparent_ends(OMEGA_FAST, D, cache_dir=tmp_path, horizon=HORIZON, reduce=False)
+    a, b, r = _impulse(full), _impulse(short), _impulse(rule)
+    assert short.n_exponentials < rule.n_exponentials < full.n_exponentials
+    # the rule: measured 4.1e-14; its end terms without G^(7): 7.5e-13, without any: 1.4e-6
+    assert np.abs(a - r).max() <= 2e-13 * np.abs(a).max()
+    # reduced (52 exponentials): its kernels deviate from the rule's smoothly, 1.4e-10 of
+    # the peak summed over the lags; measured 1.1e-12 (the issue asks 1e-9 of the chain)
+    assert np.abs(a - b).max() <= 1e-11 * np.abs(a).max()
 
 
 def test_a_run_beyond_the_ends_horizon_is_refused(both_ends):
@@ -93,4 +100,5 @@ def test_the_transparent_solver_keeps_the_horizon_of_its_ends_in_the_provenance(
                     solver="transparent", boundary_store=tmp_path)
     ends = traj.params["transparent_ends"]
     assert ends["horizon"] == HORIZON_MIN >= traj.params["n_steps"] + 1
-    assert ends["n_exponentials"] < 152 and ends["store"].endswith(f"_h{HORIZON_MIN}.npz")
+    assert ends["n_exponentials"] < ends["n_exponentials_rule"] < 152
+    assert ends["store"].endswith(f"_h{HORIZON_MIN}.npz") and ends["hankel_states"] > 0

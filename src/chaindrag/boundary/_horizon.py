@@ -12,7 +12,8 @@ tau = 10^4 run), kernel error 4.3e-14 of the peak at every lag up to H (the full
 4.4e-14); the tau = 800 drift run (H = 2^19) 5-7 % faster. An impulse on a bare segment
 through these ends and through the full rule's differs by 2e-14 .. 2.4e-13 of its peak
 after 2^16 .. 2^20 steps (61 and 200 sites; the full rule against the infinite chain:
-2.5e-13 after 1e6 steps).
+2.5e-13 after 1e6 steps). This rule is then reduced further where it can be
+(:mod:`chaindrag.boundary._reduce`: 64 exponentials for 2^19 steps).
 
 Choices, measured the same way (61 sites, 2^16 .. 2^19 steps). The end terms follow the
 map, whose step still varies by ~1e-4 at the cut (taken at a constant step: 2.1e-10 after

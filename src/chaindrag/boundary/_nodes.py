@@ -1,6 +1,6 @@
 """The ends' exponentials eight nodes at a time (numba + LLVM vectors).
 
-Every step each end reads its 152 (d = 60) exponential states h_p for its ghosts and
+Every step each end reads its 52-152 (d = 60) exponential states h_p for its ghosts and
 advances them, h_p <- z_p h_p + s_p (:mod:`chaindrag.boundary._dtbc`): ~28 multiply-adds
 per node for both ends, which is most of the ends' cost. Written as a numba loop, LLVM
 vectorises it four doubles wide (its tuning for these cores prefers 256-bit vectors

@@ -286,7 +286,8 @@ def history_exponentials(c, k0: int = 33, tol: float = 1e-12, *, step: float | N
         (:mod:`chaindrag.boundary._horizon`), where x_c is above x_min and well inside the
         band edge's sqrt(x) scale (< arc/1000); else the horizon is ignored (``horizon``
         None in the result). ~2 exponentials per edge per doubling of the horizon instead
-        of all down to x_min: 120 instead of 152 at (10, 60) and 2^19 steps.
+        of all down to x_min: 120 instead of 152 at (10, 60) and 2^19 steps
+        (:func:`~chaindrag.boundary.transparent_ends` then reduces them: 64).
 
     Returns
     -------

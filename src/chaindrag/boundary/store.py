@@ -12,6 +12,7 @@ the format version (which names the exponentials' node rule,
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import functools
 import json
@@ -26,6 +27,7 @@ import numpy as np
 from .._version import __version__
 from ..params import ChainParams, ParameterError, require_int_range, require_range
 from ..stores import writer_tag
+from ._reduce import reduced_rule
 from .compress import X_TOP, compression_error, history_exponentials
 from .kernel import band_edges, dtbc_kernel, dtbc_kernel_at, stencil_width
 
@@ -36,8 +38,9 @@ FORMAT = "chaindrag.dtbc"
 # map in closed form (3's RK4 map was 8e-13 off its weights), top step from tol / M; 5: peak
 # over lags to 6/phi_b, bulk step refined where the kernel is large in the history (large d);
 # 6: x_min also from the band's arc, error measured to lag 30/arc (narrow bands, large tol);
-# a finite horizon (``horizon`` in the attributes and the file name) adds a rule, not a format
-FORMAT_VERSION = 6
+# a finite horizon (``horizon`` in the attributes and the file name) adds a rule, not a format;
+# 7: a horizon's rule is reduced by balanced truncation (``hankel_states`` in the attributes)
+FORMAT_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -113,8 +116,8 @@ def _stencil(omega_fast: float, d: int) -> np.ndarray:
 
 
 def _cache_path(cache_dir: Path, omega_fast: float, d: int, k0: int, tol: float,
-                horizon: int | None = None) -> Path:
-    upto = "" if horizon is None else f"_h{horizon}"
+                horizon: int | None = None, reduce: bool = True) -> Path:
+    upto = "" if horizon is None else f"_h{horizon}" + ("" if reduce else "_rule")
     return cache_dir / (f"dtbc_v{FORMAT_VERSION}_wf{omega_fast:.17g}_d{d}_k0{k0}_tol{tol:.3e}"
                         f"{upto}.npz")
 
@@ -139,7 +142,7 @@ def _measured_error(c: np.ndarray, hist, full_rule) -> np.ndarray:
 
 
 def _compute(omega_fast: float, d: int, k0: int, tol: float, c: np.ndarray,
-             horizon: int | None = None) -> dict:
+             horizon: int | None = None, reduce: bool = True) -> dict:
     direct = dtbc_kernel(c, k0 - 1)
     weight = np.abs(c[1:]) / abs(c[1])
     full_rule = functools.cache(lambda: history_exponentials(c, k0, tol))  # built at most once
@@ -152,9 +155,15 @@ def _compute(omega_fast: float, d: int, k0: int, tol: float, c: np.ndarray,
         hist = full_rule()
         err = _measured_error(c, hist, full_rule)
         coupling = float(np.max(weight * err.max(axis=1)) / hist.peak)
+    n_rule, states = hist.z.size, None
+    if hist.horizon is not None and reduce:
+        hist, err, coupling, states = _reduced(c, hist, err, coupling, tol, weight, full_rule)
     attrs = dict(format=FORMAT, format_version=FORMAT_VERSION, omega_fast=omega_fast, d=d,
-                 k0=k0, tol=tol, horizon_asked=horizon, horizon=hist.horizon, width=int(c.size - 1),
-                 n_exponentials=int(hist.z.size),
+                 k0=k0, tol=tol, horizon_asked=horizon, horizon=hist.horizon, reduce=reduce,
+                 width=int(c.size - 1),
+                 n_exponentials=int(hist.z.size), n_exponentials_rule=int(n_rule),
+                 hankel_states=None if states is None else states[0],
+                 reduction_l1=None if states is None else states[1],
                  step=hist.step, step_top=hist.step_top, x_top=X_TOP, x_min=hist.x_min,
                  x_smallest=float(np.min(-np.log(np.abs(hist.z)))),
                  cancellation=hist.cancellation, coupling_error=coupling,
@@ -162,14 +171,33 @@ def _compute(omega_fast: float, d: int, k0: int, tol: float, c: np.ndarray,
                  method="band integral (direct lags) + trapezoid in ln x on the edge legs, "
                         "finer near their top (from tol / the legs' cancellation)"
                         + ("" if hist.horizon is None else "; below x ~ 2/horizon Gauss nodes "
-                           "in sqrt(x) and the trapezoid's Euler-Maclaurin end terms"),
+                           "in sqrt(x) and the trapezoid's Euler-Maclaurin end terms")
+                 + ("" if states is None else f"; balanced truncation over the horizon to "
+                    f"{states[0]} states"),
                  created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
     return dict(c=c, direct=direct, z=hist.z, alpha=hist.alpha, beta=hist.beta,
                 kernel_error=err, attrs=attrs)
 
 
+def _reduced(c: np.ndarray, hist, err, coupling: float, tol: float, weight, full_rule):
+    """A horizon's rule with fewer exponentials (:mod:`chaindrag.boundary._reduce`) if some
+    are within twice the rule's own error (at least tol/10) of it at every lag checked and
+    within tol of the band integral as measured: (hist, err, coupling, (balanced states,
+    summed deviation)), else the rule unchanged (None)."""
+    red = reduced_rule(hist.z, hist.alpha, hist.beta, hist.horizon - hist.k0 + 1, hist.peak,
+                       max(2.0 * coupling, 0.1 * tol))
+    if red is None:
+        return hist, err, coupling, None
+    small = dataclasses.replace(hist, z=red[0], alpha=red[1], beta=red[2])
+    err_small = _measured_error(c, small, full_rule)
+    coupling_small = float(np.max(weight * err_small.max(axis=1)) / hist.peak)
+    if coupling_small > tol:
+        return hist, err, coupling, None
+    return small, err_small, coupling_small, (int(red[3]), red[4])
+
+
 def _load(path: Path, omega_fast: float, d: int, k0: int, tol: float, c: np.ndarray,
-          horizon: int | None):
+          horizon: int | None, reduce: bool):
     try:
         with np.load(path, allow_pickle=False) as f:
             data = {k: f[k] for k in f.files}
@@ -180,7 +208,7 @@ def _load(path: Path, omega_fast: float, d: int, k0: int, tol: float, c: np.ndar
             and attrs.get("chaindrag_version") == __version__
             and attrs.get("omega_fast") == omega_fast and attrs.get("d") == d
             and attrs.get("k0") == k0 and attrs.get("tol") == tol
-            and attrs.get("horizon_asked") == horizon
+            and attrs.get("horizon_asked") == horizon and attrs.get("reduce") == reduce
             and np.array_equal(data.get("c"), c))
     return dict(data, attrs=attrs) if same else None
 
@@ -199,7 +227,7 @@ class TransparentEndsWarning(UserWarning):
 
 def transparent_ends(omega_fast: float = 10.0, d: int = 60, k0: int = 33, tol: float = 1e-12,
                      cache_dir: str | os.PathLike | None = None,
-                     horizon: int | None = None) -> TransparentEnds:
+                     horizon: int | None = None, reduce: bool = True) -> TransparentEnds:
     """Exact transparent-end data for the chain propagator at (omega_fast, d).
 
     Parameters
@@ -235,6 +263,14 @@ def transparent_ends(omega_fast: float = 10.0, d: int = 60, k0: int = 33, tol: f
         the error is measured at the lags up to it. Ignored (``horizon`` None in the
         result) where it would not save any, or where its rule would miss ``tol`` (at
         (10, 6000), where the legs cancel 3.5e5-fold). Runs longer than it are refused.
+    reduce : bool
+        With a horizon, replace the rule by the fewest balanced exponentials
+        (:mod:`chaindrag.boundary._reduce`) that are its kernels to twice its measured error
+        at every lag checked and whose deviation summed over the lags is <= 1e-9 of the
+        peak, and that stay within ``tol`` of the band integral: 64 instead of 120 at
+        (10, 60) for 2^19 steps, 52 for 2^16; none past 2^20 steps there, nor at d >= 600
+        (the factors' rounding comes first). ``attrs``: ``n_exponentials_rule``,
+        ``hankel_states``, ``reduction_l1`` (that sum), or None where the rule is kept.
 
     Returns
     -------
@@ -247,8 +283,9 @@ def transparent_ends(omega_fast: float = 10.0, d: int = 60, k0: int = 33, tol: f
 
     Notes
     -----
-    Costs 0.2-0.5 s at d >= 60 and up to ~3 s at d ~ 8 (the compression error is measured
-    against the band integral at lags up to 1e5, whose sines need ~1e6 nodes there).
+    Costs 0.2-0.5 s at d >= 60 (a horizon's reduction ~0.5-1 s more) and up to ~3 s at
+    d ~ 8 (the compression error is measured against the band integral at lags up to 1e5,
+    whose sines need ~1e6 nodes there).
     """
     omega_fast = float(require_range("omega_fast", omega_fast, 1.0, lo_open=True))
     d = require_int_range("d", d, 4)
@@ -260,11 +297,11 @@ def transparent_ends(omega_fast: float = 10.0, d: int = 60, k0: int = 33, tol: f
     if horizon is not None:
         horizon = require_int_range("horizon", horizon, 1024)
     path = (None if cache_dir is None
-            else _cache_path(Path(cache_dir), omega_fast, d, k0, tol, horizon))
-    data = (_load(path, omega_fast, d, k0, tol, c, horizon)
+            else _cache_path(Path(cache_dir), omega_fast, d, k0, tol, horizon, reduce))
+    data = (_load(path, omega_fast, d, k0, tol, c, horizon, reduce)
             if path is not None and path.exists() else None)
     if data is None:
-        data = _compute(omega_fast, d, k0, tol, c, horizon)
+        data = _compute(omega_fast, d, k0, tol, c, horizon, reduce)
         if path is not None:
             _save(path, data)
     err = data["attrs"]["coupling_error"]

@@ -4,8 +4,8 @@ The chain solver's segment is the infinite chain because it grows with the sound
 so its cost grows as N_steps x tau. Beyond a segment's last site the chain is linear,
 force-free and at rest before step 0: eliminating it gives the exact discrete transparent
 boundary condition of :mod:`chaindrag.boundary` (ghost sites as causal convolutions of the
-boundary layer's history, the old history as ~120 exponentials for the run's length,
-:mod:`chaindrag.boundary._horizon`). ``solver="transparent"``
+boundary layer's history, the old history as 52-70 exponentials for the run's length,
+:mod:`chaindrag.boundary._horizon`, :mod:`chaindrag.boundary._reduce`). ``solver="transparent"``
 keeps the chain solver's interior update, kicks, forces and particle integrator
 (:mod:`chaindrag.solvers._transparent`) on a segment [g_lo, g_hi) that covers every site a
 force reaches plus :data:`~chaindrag.solvers.transparent_plan.END_MARGIN`; cost N_steps x
@@ -59,7 +59,7 @@ from .transparent_plan import (END_MARGIN, _footprint, boundary_ends, extension_
                                given_segment, plan_segment, run_horizon)
 
 #: The step loop's work beyond the sweep, in interior site-updates (~0.45 ns each): both
-#: ends ~0.24 us a step with 152 exponentials (~0.2 us with a tau = 800 run's 120), forces,
+#: ends ~0.24 us a step with 152 exponentials (~0.17 us with a tau = 800 run's 64), forces,
 #: kicks, particle and bookkeeping ~0.2 us (v0 = 40, tau = 800, measured 2026-12-05).
 #: Progress only.
 FIXED_WORK = 900
@@ -269,9 +269,13 @@ class _TransparentRun:
         # the cache file's name, not its path nor its creation time: the same run, same attrs
         attrs, e = self.ends.attrs, self.ends
         store = self.store and _cache_path(Path(self.store), e.omega_fast, e.d, e.k0, e.tol,
-                                           attrs.get("horizon_asked")).name
+                                           attrs.get("horizon_asked"),
+                                           attrs.get("reduce", True)).name
         ends = dict(k0=e.k0, tol=e.tol, horizon=e.horizon, width=self.w,
                     n_exponentials=e.n_exponentials,
+                    n_exponentials_rule=attrs.get("n_exponentials_rule"),
+                    hankel_states=attrs.get("hankel_states"),
+                    reduction_l1=attrs.get("reduction_l1"),
                     coupling_error=e.coupling_error, omega_fast=e.omega_fast, d=e.d,
                     kernel_error_max=attrs.get("kernel_error_max"), store=store,
                     method=attrs.get("method"),

@@ -41,8 +41,9 @@ GROW_NEAR = 64
 GROW_SLACK = 0.05
 #: A run that ``stop`` may end early grows by at most this fraction of its segment at once.
 GROW_STOP = 1.0 / 3.0
-#: The shortest horizon the ends are made for (steps; tau ~ 109 at d = 60). At (10, 60): 120
-#: exponentials up to 2^20 steps (a tau = 800 run: 2^19), 136 at 2^23 (tau = 10^4), 152 for any.
+#: The shortest horizon the ends are made for (steps; tau ~ 109 at d = 60). At (10, 60): 52
+#: exponentials for 2^16 steps, 64 for 2^19 (a tau = 800 run), 70 for 2^20 (balanced
+#: truncation of the rule's 120), 136 at 2^23 (tau = 10^4), 152 for any.
 HORIZON_MIN = 1 << 16
 _ENDS: dict = {}
 
