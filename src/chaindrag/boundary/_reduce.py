@@ -96,7 +96,8 @@ def balanced_states(z, alpha, beta, n: int):
 
 def truncated(z, alpha, beta, balance, r: int):
     """The first r balanced states of (z, alpha, beta) as exponentials (z, alpha, beta),
-    beta[0] = 1; None if one of them does not decay or has beta[0] = 0."""
+    beta[0] = 1; None if one of them does not decay or has beta[0] = 0, or if the reduced
+    system has no modal form."""
     s, left, right = balance
     scale = 1.0 / np.sqrt(s[:r])
     tl, tr = (left[:, :r] * scale).T, right[:, :r] * scale
@@ -104,7 +105,11 @@ def truncated(z, alpha, beta, balance, r: int):
     lam, vec = np.linalg.eig(tl @ a @ tr)
     if not np.all(np.abs(lam) < 1.0):
         return None
-    cv, wb = c @ tr @ vec, np.linalg.solve(vec, tl @ b)
+    try:
+        wb = np.linalg.solve(vec, tl @ b)
+    except np.linalg.LinAlgError:  # defective: no modal form (not met at d <= 120)
+        return None
+    cv = c @ tr @ vec
     pick = lam.imag >= 0  # one of each conjugate pair (twice its weight), and the real ones
     twice = np.where(lam.imag[pick] > 0, 2.0, 1.0)
     zr, ar, br = lam[pick], cv[:, pick] * twice, wb[pick].T
