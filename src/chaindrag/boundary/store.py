@@ -266,10 +266,11 @@ def transparent_ends(omega_fast: float = 10.0, d: int = 60, k0: int = 33, tol: f
     reduce : bool
         With a horizon, replace the rule by the fewest balanced exponentials
         (:mod:`chaindrag.boundary._reduce`) that are its kernels to twice its measured error
-        at every lag checked and whose deviation summed over the lags is <= 1e-9 of the
-        peak, and that stay within ``tol`` of the band integral: 64 instead of 120 at
-        (10, 60) for 2^19 steps, 52 for 2^16; none past 2^20 steps there, nor at d >= 600
-        (the factors' rounding comes first). ``attrs``: ``n_exponentials_rule``,
+        (at least tol/10) at every lag checked, whose deviation summed over the lags is
+        <= 1e-9 of the peak, and that stay within ``tol`` of the band integral: 64 instead of
+        120 at (10, 60) for 2^19 steps, 52 for 2^16; none past 2^20 steps there (the summed
+        deviation), nor at (10, 120), (10, 600) or (1.2, 60) (the factors' rounding comes
+        first). ``attrs``: ``n_exponentials_rule``,
         ``hankel_states``, ``reduction_l1`` (that sum), or None where the rule is kept.
 
     Returns
