@@ -6,7 +6,8 @@ force-free and at rest before step 0: eliminating it gives the exact discrete tr
 boundary condition of :mod:`chaindrag.boundary` (ghost sites as causal convolutions of the
 boundary layer's history, the old history as exponentials made for the run's length, 52-70
 at d = 60 up to 2^20 steps, :mod:`chaindrag.boundary._horizon`,
-:mod:`chaindrag.boundary._reduce`). ``solver="transparent"`` keeps the chain solver's interior update, kicks, forces and particle integrator
+:mod:`chaindrag.boundary._reduce`). ``solver="transparent"`` keeps the chain solver's
+interior update, kicks, forces and particle integrator
 (:mod:`chaindrag.solvers._transparent`) on a segment [g_lo, g_hi) that covers every site a
 force reaches plus :data:`~chaindrag.solvers.transparent_plan.END_MARGIN`; cost N_steps x
 (segment + ~the ends' fixed work).
