@@ -17,7 +17,7 @@ import pytest
 from chaindrag.params import ParameterError, SimulationError
 from chaindrag.solvers import drive, simulate
 from chaindrag.solvers.transparent_plan import (BEHIND, END_MARGIN, GROW_MIN, GROW_NEAR,
-                                                GROW_SLACK, extension_size)
+                                                GROW_SLACK, SWEEP_BLOCK, extension_size)
 
 FIG3 = dict(alpha=40.0, lam=4.0, sigma0=220.0, v0=120.0)
 BIASED = dict(alpha=40.0, lam=4.0, sigma0=220.0, v0=40.0, bias=0.01)
@@ -440,6 +440,9 @@ def test_segment_of_a_drifting_particle_ends_close_to_its_path(store, v0, tau_ma
     room = path + footprint + 2 * END_MARGIN + BEHIND
     assert traj.params["segment_extensions"] >= 1  # it outran the planned segment
     assert path + 2 * END_MARGIN <= hi - lo <= room + max(GROW_SLACK * path, GROW_MIN)
+    # planned and extended in whole blocks of the sweep (no site left to step alone)
+    planned_lo, planned_hi = traj.params["segment_planned"]
+    assert (hi - lo) % SWEEP_BLOCK == 0 == (planned_hi - planned_lo) % SWEEP_BLOCK
 
 
 @pytest.mark.parametrize("steps_left, late", [(10_001, True), (380_001, False), (200_001, False)])

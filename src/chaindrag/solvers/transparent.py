@@ -57,7 +57,7 @@ from .checks import _status_error
 from .job import ProgressReporter, SolverJob, SolverResult
 from .thermal_state import EndInflow, chain_start, check_window
 from .transparent_plan import (END_MARGIN, _footprint, boundary_ends, extension_size,
-                               given_segment, plan_segment, run_horizon)
+                               given_segment, in_blocks, plan_segment, run_horizon)
 
 #: The step loop's work beyond the sweep, in interior site-updates (~0.45 ns each): both
 #: ends ~0.24 us a step with 152 exponentials (~0.17 us with a tau = 800 run's 64), forces,
@@ -190,9 +190,11 @@ class _TransparentRun:
                 f"internal: at step {b} the step kernel asked for a wider segment than "
                 f"({self.g_lo}, {self.g_hi}), but the forces reach only [{f_lo}, {f_hi}]")
         if right:
-            self._extend(0, b, max(self._growth(b, +1), f_hi + END_MARGIN + 1 - self.g_hi))
+            need = max(self._growth(b, +1), f_hi + END_MARGIN + 1 - self.g_hi)
+            self._extend(0, b, in_blocks(self.n_sites, need))
         if left:
-            self._extend(1, b, max(self._growth(b, -1), self.g_lo - f_lo + END_MARGIN))
+            need = max(self._growth(b, -1), self.g_lo - f_lo + END_MARGIN)
+            self._extend(1, b, in_blocks(self.n_sites, need))
 
     def _growth(self, b: int, sign: int) -> int:
         """Sites to add at step b on the side ``sign``: the travel still to come, predicted.

@@ -41,6 +41,10 @@ GROW_NEAR = 64
 GROW_SLACK = 0.05
 #: A run that ``stop`` may end early grows by at most this fraction of its segment at once.
 GROW_STOP = 1.0 / 3.0
+#: The sweep takes eight sites at a time from the segment's first site (on a cache line) and
+#: the rest one by one: planned sizes and extensions are rounded up to a multiple of it
+#: (~2 ns a step for each site left over; 894 sites: 364 ns a step, 896: 352 ns).
+SWEEP_BLOCK = 8
 #: The shortest horizon the ends are made for (steps; tau ~ 109 at d = 60). At (10, 60): 52
 #: exponentials for 2^16 steps, 64 for 2^19 (a tau = 800 run), 70 for 2^20 (balanced
 #: truncation of the rule's 120), 136 at 2^23 (tau = 10^4), 152 for any.
@@ -97,7 +101,8 @@ def plan_segment(job: SolverJob, prescribed_v: np.ndarray, ws: int) -> tuple[int
     """Sites [g_lo, g_hi) of a planned segment: the start (and any prescribed path) plus room.
 
     Free particles get :data:`AHEAD` sites in the direction of v0 and :data:`BEHIND`
-    behind (at most their ballistic travel); a dragged particle's whole path is known.
+    behind (at most their ballistic travel); a dragged particle's whole path is known. The
+    size is a multiple of :data:`SWEEP_BLOCK` (the right end moved out by up to 7 sites).
     """
     common, tau = job.common, job.tau_max
     sig0 = job.sig_hist[:, 0]
@@ -116,7 +121,13 @@ def plan_segment(job: SolverJob, prescribed_v: np.ndarray, ws: int) -> tuple[int
         if job.thermal is None:
             _refuse_far_records(job, g_lo, g_hi)
         g_lo, g_hi = min(g_lo, int(job.sites_rec.min())), max(g_hi, int(job.sites_rec.max()) + 1)
-    return g_lo, g_hi
+    return g_lo, g_hi + in_blocks(g_hi - g_lo, 0)
+
+
+def in_blocks(n_sites: int, add: int) -> int:
+    """``add`` sites, and as many more as make the segment's size a multiple of
+    :data:`SWEEP_BLOCK`."""
+    return add + (-(n_sites + add)) % SWEEP_BLOCK
 
 
 def _refuse_far_records(job: SolverJob, g_lo: int, g_hi: int) -> None:
