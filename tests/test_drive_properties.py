@@ -488,14 +488,24 @@ def test_a_run_ended_by_stop_is_the_full_runs_prefix_to_the_bit(seed):
     if thermal:
         kw.update(omega_T=float(rng.uniform(0.5, 5)), statistics="classical",
                   seed=int(rng.integers(100)))
-    full = simulate(**kw)
+    planned = simulate(**kw)
     t_stop = float(rng.uniform(2, kw["tau_max"] - 3))
     every = (float(rng.uniform(0.5, 4)) if seed < 3
              else sorted(rng.uniform(0.1, kw["tau_max"], 5).tolist()))
+    # planned, a run with stop sizes its segment up to its next stop time and the full run
+    # for its whole (predicted) path: two segments, the same chain to rounding
+    stop_planned = simulate(**kw, stop=lambda tr: tr.tau[-1] >= t_stop, stop_every=every)
+    m = stop_planned.tau.size
+    assert np.abs(stop_planned.sigma - planned.sigma[:, :m]).max() \
+        <= 1e-12 * np.abs(planned.sigma).max()
+    # on one segment, stop changes no bit
+    kw["segment"] = tuple(planned.params["segment"])
+    full = simulate(**kw)
     seen = []
     part = simulate(**kw, stop=lambda tr: seen.append(tr.tau[-1]) or tr.tau[-1] >= t_stop,
                     stop_every=every)
     n = part.tau.size
+    assert n == m
     assert n < full.tau.size and part.tau[-1] == seen[-1] >= t_stop
     assert all(t < t_stop for t in seen[:-1])  # no earlier call said yes
     for name in ("tau", "sigma", "velocity"):

@@ -17,7 +17,8 @@ import pytest
 from chaindrag.params import ParameterError, SimulationError
 from chaindrag.solvers import drive, simulate
 from chaindrag.solvers.transparent_plan import (BEHIND, END_MARGIN, GROW_MIN, GROW_NEAR,
-                                                GROW_SLACK, SWEEP_BLOCK, extension_size)
+                                                GROW_SLACK, PLAN_PAD, PLAN_SLACK, SWEEP_BLOCK,
+                                                extension_size)
 
 FIG3 = dict(alpha=40.0, lam=4.0, sigma0=220.0, v0=120.0)
 BIASED = dict(alpha=40.0, lam=4.0, sigma0=220.0, v0=40.0, bias=0.01)
@@ -116,9 +117,9 @@ def test_energy_bookkeeping_converges_with_the_time_step(store):
 @pytest.mark.parametrize("phi0", [2.0, -2.0])
 def test_biased_tau_800_run_with_transparent_ends_is_the_infinite_chain_run(store, phi0):
     kw = dict(BIASED, phi0=phi0, tau_max=800.0, energy=False)
-    lo, hi = _planned_segment(store, **kw)
-    # both boundary layers of the planned segment: the left one for the whole run, the
-    # right one until the drift extends the segment
+    # planned for the path the mean force predicts: the same segment for the whole run
+    lo, hi = simulate(**kw, solver="transparent", boundary_store=store).params["segment"]
+    # both boundary layers of the segment
     sites = np.array([lo, lo + 1, lo + 2, 0, hi - 3, hi - 2, hi - 1])
     chain, transparent = _both(store, **kw, record_sites=sites, chain_record_every=60)
     # measured (2026-12-03): sigma 5.3e-15 and 1.4e-14, the chain 8.6e-12 and 1.5e-11 of
@@ -129,9 +130,8 @@ def test_biased_tau_800_run_with_transparent_ends_is_the_infinite_chain_run(stor
     assert np.abs(chain.chain_displacement - transparent.chain_displacement).max() \
         <= 2e-10 * scale
     assert abs(chain.sigma[0, -1] - chain.sigma[0, 0]) > 200 * 40.0  # it drifted far
-    assert transparent.params["segment"][0] == lo
-    lo, hi = transparent.params["segment"]
-    assert transparent.params["segment_extensions"] >= 1 and hi - lo < 3000
+    assert tuple(transparent.params["segment"]) == (lo, hi) and hi - lo < 3000
+    assert transparent.params["segment_extensions"] == 0
 
 
 def test_an_extended_segment_equals_one_given_wide_enough_from_the_start(store):
@@ -371,6 +371,9 @@ def test_other_stencil_widths_are_the_infinite_chain_too(store, d, energy_tol):
 def test_a_run_ended_early_by_stop_is_the_prefix_of_the_full_run():
     kw = dict(alpha=40.0, phi0=2.0, lam=4.0, sigma0=220.0, bias=0.01, v0=30.0, energy=False,
               solver="transparent", tau_max=120.0)
+    # on one segment (planned, the two would size theirs for different paths: the same
+    # chain to rounding, test_a_run_ended_by_stop_is_the_full_runs_prefix_to_the_bit)
+    kw["segment"] = tuple(simulate(**kw).params["segment"])
     full = simulate(**kw)
     seen = []
 
@@ -426,23 +429,41 @@ def test_a_run_stopped_only_at_given_times_grows_its_segment_once_per_stage(stor
     assert _sigma_error(periodic, staged) <= 1e-9
 
 
-@pytest.mark.parametrize("v0, tau_max", [(20.0, 800.0), (68.0, 800.0), (30.0, 2000.0)])
-def test_segment_of_a_drifting_particle_ends_close_to_its_path(store, v0, tau_max):
-    # every site of the final segment is updated at every step of the run, so it should
-    # hold the path (plus the force footprint and END_MARGIN each side, and the planned
-    # room behind) with little to spare: at most GROW_SLACK of the path, or GROW_MIN.
-    # v0 = 20, 68: steady drifts; v0 = 30: still slowing towards alpha/2 after tau = 1000
-    traj = simulate(**dict(BIASED, v0=v0), phi0=2.0, tau_max=tau_max, energy=False,
-                    solver="transparent", boundary_store=store)
+def _segment_room(traj) -> tuple[int, float, float]:
+    """(segment size, path in sites, force footprint + END_MARGIN on both sides) of a run."""
     lo, hi = traj.params["segment"]
     path = (traj.sigma.max() - traj.sigma.min()) / 40.0
     footprint = 2 * (traj.params["reach"] / 40.0 + traj.params["stencil_width_sin"] + 1)
-    room = path + footprint + 2 * END_MARGIN + BEHIND
+    return hi - lo, path, footprint + 2 * END_MARGIN
+
+
+@pytest.mark.parametrize("v0, tau_max", [(20.0, 800.0), (68.0, 800.0), (30.0, 2000.0)])
+def test_a_drift_run_is_planned_for_the_path_its_mean_force_predicts(store, v0, tau_max):
+    # every site of the segment is updated at every step, and an extension re-runs the
+    # steps so far: a biased particle's segment is planned once for the path Eq. (33)'s
+    # mean force predicts (within 4 % of the measured path, test_analytic_mean_force), plus
+    # PLAN_SLACK and PLAN_PAD, and no room behind. v0 = 20, 68: steady drifts; v0 = 30:
+    # still slowing towards alpha/2 after tau = 1000
+    traj = simulate(**dict(BIASED, v0=v0), phi0=2.0, tau_max=tau_max, energy=False,
+                    solver="transparent", boundary_store=store)
+    size, path, fixed = _segment_room(traj)
+    assert traj.params["segment_extensions"] == 0
+    assert tuple(traj.params["segment"]) == tuple(traj.params["segment_planned"])
+    assert path + fixed <= size <= path * (1.04 + PLAN_SLACK) + PLAN_PAD + fixed + SWEEP_BLOCK
+    assert size % SWEEP_BLOCK == 0  # in whole blocks of the sweep (no site stepped alone)
+
+
+@pytest.mark.parametrize("v0", [40.0, 90.0])
+def test_an_unbiased_particle_outrunning_its_segment_ends_close_to_its_path(store, v0):
+    # no bias, no prediction: the planned segment holds AHEAD sites, and the extension the
+    # predicted rest of the path with at most GROW_SLACK of it (or GROW_MIN) to spare
+    traj = simulate(**dict(BIASED, v0=v0, bias=0.0), phi0=2.0, tau_max=800.0, energy=False,
+                    solver="transparent", boundary_store=store)
+    size, path, fixed = _segment_room(traj)
     assert traj.params["segment_extensions"] >= 1  # it outran the planned segment
-    assert path + 2 * END_MARGIN <= hi - lo <= room + max(GROW_SLACK * path, GROW_MIN)
-    # planned and extended in whole blocks of the sweep (no site left to step alone)
+    assert path + fixed <= size <= path + fixed + BEHIND + max(GROW_SLACK * path, GROW_MIN)
     planned_lo, planned_hi = traj.params["segment_planned"]
-    assert (hi - lo) % SWEEP_BLOCK == 0 == (planned_hi - planned_lo) % SWEEP_BLOCK
+    assert size % SWEEP_BLOCK == 0 == (planned_hi - planned_lo) % SWEEP_BLOCK
 
 
 @pytest.mark.parametrize("steps_left, late", [(10_001, True), (380_001, False), (200_001, False)])

@@ -45,6 +45,7 @@ Sec. VI, a cell's speeds  :func:`cell_speeds`                       ``cell``
 Sec. VI, Phi_cell         :func:`cell_potential`                    ``cell``
 Sec. VI, Figs. 8, 9       :func:`drift_velocities`                  ``drift``
 Sec. VI, Eq. (33)         :func:`relaxation_time`                   ``drift``
+Sec. VI, Eq. (33)         :func:`mean_force_travel`                 ``mean_force``
 Eq. (25) at temperature   :func:`single_pass_noise_variance`,       ``thermal_noise``
 T (Sec. II)               :func:`single_pass_thermal_shift`         ``thermal_shift``
 Eq. (33) at temperature   :func:`thermal_steady_state_loss`,        ``thermal_drag``
@@ -62,7 +63,8 @@ transforms of the pair potential, closed form and by quadrature), ``steady_state
 resonant modes and the loss at constant speed), ``resonances`` (spike and resonance speeds),
 ``cell`` (the chain at rest's potential and the speeds over a cell), ``broadening``
 (Eq. 33 averaged over those speeds), ``drift`` (the drift speeds
-under a bias), ``thermal_noise`` (the single-pass loss's thermal variance),
+under a bias), ``mean_force`` (how far the mean force carries a biased particle),
+``thermal_noise`` (the single-pass loss's thermal variance),
 ``thermal_shift`` (its thermal mean to order T),
 ``thermal_drag`` (Eq. 33 on a thermal chain), ``phonon_series`` (its every order).
 """
@@ -79,6 +81,7 @@ if TYPE_CHECKING:
     from .cell import cell_potential, cell_speeds
     from .drift import drift_velocities, relaxation_time
     from .fourier import gaussian_fourier
+    from .mean_force import mean_force_travel
     from .mode_sum import single_pass_loss_modesum
     from .phonon_series import higher_phonon_loss
     from .resonances import fast_resonance_speeds, slow_resonance_speeds, spike_speeds
@@ -97,7 +100,7 @@ __all__ = [
     "single_pass_loss_slow", "single_pass_loss_modesum", "steady_state_loss",
     "steady_state_loss_script_variant", "steady_state_roots", "spike_speeds",
     "broadened_steady_state_loss", "cell_potential", "cell_speeds", "drift_velocities",
-    "relaxation_time", "fast_resonance_speeds", "slow_resonance_speeds",
+    "relaxation_time", "mean_force_travel", "fast_resonance_speeds", "slow_resonance_speeds",
     "single_pass_noise_variance", "thermal_steady_state_loss", "debye_waller_loss", "two_phonon_loss", "three_phonon_loss",
     "thermal_width", "higher_phonon_loss", "single_pass_thermal_shift", "ThermalShift",
 ]
@@ -108,6 +111,7 @@ __getattr__, __dir__ = attach(__name__, {
     "cell": ["cell_potential", "cell_speeds"],
     "drift": ["drift_velocities", "relaxation_time"],
     "fourier": ["gaussian_fourier"],
+    "mean_force": ["mean_force_travel"],
     "mode_sum": ["single_pass_loss_modesum"],
     "phonon_series": ["higher_phonon_loss"],
     "resonances": ["fast_resonance_speeds", "slow_resonance_speeds", "spike_speeds"],

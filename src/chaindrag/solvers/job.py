@@ -78,6 +78,9 @@ class SolverJob:
     next_stop : callable or None
         ``next_stop(b)``: the first step after b at which ``stop`` is due (the run reaches
         it before ``stop`` can end it; > ``n`` when no call is due any more).
+    interaction : Interaction or None
+        The pair potential of ``common`` as an object (the transparent solver plans a drift
+        run's segment with its Eq. (33) loss); None where no caller gave it.
     sig_lo : ndarray, shape of ``sig_hist``
         The positions' second words: sigma_p = sig_hist + sig_lo
         (:func:`~chaindrag.solvers._common.advance_particles`); zeros when not given.
@@ -105,6 +108,7 @@ class SolverJob:
     stop: Callable[[int], bool] | None = None
     next_stop: Callable[[int], int] | None = None
     sig_lo: np.ndarray | None = None
+    interaction: Any = None
 
     def __post_init__(self):
         if self.sig_lo is None:

@@ -352,7 +352,7 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
                     kernel_store=kernel_store, kernel_first_site=kernel_first_site,
                     thermal=bath, window=window, segment=segment,
                     boundary_store=boundary_store, stop=check,
-                    next_stop=None if check is None else next_stop)
+                    next_stop=None if check is None else next_stop, interaction=inter)
     result = backend.run(job)
     if result.n_done is not None:  # ended early by stop
         job = replace(job, n=result.n_done)

@@ -12,9 +12,10 @@ interior update, kicks, forces and particle integrator
 force reaches plus :data:`~chaindrag.solvers.transparent_plan.END_MARGIN`; cost N_steps x
 (segment + ~the ends' fixed work).
 
-The segment is planned from the inputs (or given, ``segment=(g_lo, g_hi)``), with the ends'
-data, by :mod:`chaindrag.solvers.transparent_plan`. When a kick would come within the margin
-of an end:
+The segment is planned from the inputs (a biased particle's for the path Eq. (33)'s mean
+force predicts, :func:`chaindrag.analytic.mean_force_travel`) or given (``segment=(g_lo,
+g_hi)``), with the ends' data, by :mod:`chaindrag.solvers.transparent_plan`. When a kick
+would come within the margin of an end:
 
 - planned segment: the end is moved out *exactly*. The half-chain beyond the old end is
   driven only by the history of its w boundary-layer sites, which the run keeps; the new

@@ -5,7 +5,8 @@ segment fixed in the lattice on sites [g_lo, g_hi), with the exact discrete tran
 boundary condition of :mod:`chaindrag.boundary` (the Appendix's infinite chain beyond the
 particles' reach) at both ends. The segment covers every site a force reaches plus
 :data:`END_MARGIN`. It is planned from the inputs (:func:`plan_segment`: the start, any
-prescribed path, and room for free particles) or given (:func:`given_segment`, checked).
+prescribed path, room for free particles, and a biased particle's drift as Eq. (33)'s mean
+force predicts it, :func:`drift_room`) or given (:func:`given_segment`, checked).
 When a kick would come within the margin of an end, a planned segment's end is moved out
 exactly by :func:`extension_size` sites (the travel still to come, predicted); a given
 segment stops the run. The ends' data (:func:`boundary_ends`) are computed once per
@@ -31,6 +32,11 @@ from .job import SolverJob
 END_MARGIN = 16
 #: Planned room for a free particle beyond its starting reach, ahead / behind (sites).
 AHEAD, BEHIND = 128, 32
+#: A drift run's planned travel (:func:`drift_room`) is padded by this fraction of it: Eq.
+#: (33)'s mean force predicts the paper's Fig. 8 paths within -2.8 % .. +3.5 %.
+PLAN_SLACK = 0.04
+#: ... and by this many sites.
+PLAN_PAD = 16
 #: An extension adds at least this many sites (its exterior's re-run costs
 #: ~transparent.EXTERIOR_WORK site-updates per step so far, whatever its size).
 GROW_MIN = 256
@@ -101,15 +107,19 @@ def plan_segment(job: SolverJob, prescribed_v: np.ndarray, ws: int) -> tuple[int
     """Sites [g_lo, g_hi) of a planned segment: the start (and any prescribed path) plus room.
 
     Free particles get :data:`AHEAD` sites in the direction of v0 and :data:`BEHIND`
-    behind (at most their ballistic travel); a dragged particle's whole path is known. The
+    behind (at most their ballistic travel), a drifting one the travel predicted for it
+    ahead (:func:`drift_room`, if more) and none behind; a dragged particle's whole path
+    is known. The
     size is a multiple of :data:`SWEEP_BLOCK` (the right end moved out by up to 7 sites).
     """
     common, tau = job.common, job.tau_max
     sig0 = job.sig_hist[:, 0]
     ballistic = np.abs(job.vel0) * tau / common["alpha"]
     dragged = np.isfinite(prescribed_v)
-    ahead = np.where(dragged, 0.0, np.minimum(ballistic, AHEAD))
-    behind = np.where(dragged, 0.0, np.minimum(ballistic, BEHIND))
+    drift = np.array([0.0 if dragged[p] else drift_room(job, p) for p in range(sig0.size)])
+    ahead = np.where(dragged, 0.0, np.maximum(np.minimum(ballistic, AHEAD), drift))
+    # a particle the bias carries on does not come back
+    behind = np.where(dragged | (drift > 0.0), 0.0, np.minimum(ballistic, BEHIND))
     fwd = job.vel0 >= 0
     room_hi, room_lo = np.where(fwd, ahead, behind), np.where(fwd, behind, ahead)
     end = np.where(dragged, sig0 + np.nan_to_num(prescribed_v) * job.n * common["delta"], sig0)
@@ -122,6 +132,33 @@ def plan_segment(job: SolverJob, prescribed_v: np.ndarray, ws: int) -> tuple[int
             _refuse_far_records(job, g_lo, g_hi)
         g_lo, g_hi = min(g_lo, int(job.sites_rec.min())), max(g_hi, int(job.sites_rec.max()) + 1)
     return g_lo, g_hi + in_blocks(g_hi - g_lo, 0)
+
+
+def drift_room(job: SolverJob, p: int) -> float:
+    """Sites ahead for particle p if it drifts under the bias: the travel Eq. (33)'s mean
+    force predicts (:func:`chaindrag.analytic.mean_force_travel`), padded; 0 if none.
+
+    Predicted for a chain at rest, a particle starting in the direction of the bias and a
+    potential object given (``job.interaction``), up to the run's end or its first ``stop``
+    time (the run gets there in any case). Padded by :data:`PLAN_SLACK` of it and
+    :data:`PLAN_PAD` sites: an extension late in the run re-runs its steps so far, so
+    predicting short costs more than a few sites too many.
+    """
+    common, v0 = job.common, float(job.vel0[p])
+    bias = common["bias"]
+    if job.thermal is not None or job.interaction is None or v0 * bias <= 0.0:
+        return 0.0
+    tau = job.tau_max
+    if job.stop is not None:
+        tau = min(tau, job.next_stop(0) * common["delta"])
+    from ..analytic.mean_force import mean_force_travel  # Eq. (33): numba, loaded on use
+    try:
+        travel = mean_force_travel(abs(v0), tau, abs(bias), alpha=common["alpha"],
+                                   omega_fast=job.chain.omega_fast, mu=common["mu"],
+                                   interaction=job.interaction)
+    except ParameterError:  # e.g. a speed too slow for Eq. (33)'s mode sum: no prediction
+        return 0.0
+    return travel / common["alpha"] * (1.0 + PLAN_SLACK) + PLAN_PAD if travel > 0.0 else 0.0
 
 
 def in_blocks(n_sites: int, add: int) -> int:
