@@ -25,6 +25,8 @@ from .steady_state import steady_state_loss
 
 __all__ = ["mean_force_travel"]
 
+_BLOCK = 64  # speeds of the grid evaluated at once
+
 
 def mean_force_travel(v0: float, tau: float, bias: float, phi0: float | None = None,
                       lam: float | None = None, alpha: float | None = None,
@@ -86,17 +88,33 @@ def mean_force_travel(v0: float, tau: float, bias: float, phi0: float | None = N
     rate = 4.0 * math.pi**2 / (mu * alpha)
     speeding = bias > float(steady_state_loss(v0, alpha=alpha, omega_fast=wf, **keywords))
     v = np.geomspace(v0, v0 * span if speeding else max(v0 / span, capture), n_grid)
+    force = np.empty(0)
     with np.errstate(over="ignore", divide="ignore"):
-        force = rate * (bias - steady_state_loss(v, alpha=alpha, omega_fast=wf, **keywords))
-        ends = np.flatnonzero((force > 0.0) != speeding)  # a drift speed: the sign changes
-        v = v[:ends[0]] if ends.size else v
-        inv = 1.0 / np.abs(force[:v.size])  # 0 at a spike (Delta_bar infinite)
+        # in blocks from v0 on, up to the first drift speed (the sign changes) or tau: a
+        # drift run's speed changes by a few per cent, and slow speeds have the most modes
+        for first in range(0, n_grid, _BLOCK):
+            block = rate * (bias - steady_state_loss(v[first:first + _BLOCK], alpha=alpha,
+                                                     omega_fast=wf, **keywords))
+            force = np.concatenate([force, block])
+            if np.any((block > 0.0) != speeding) or _integrals(v[:force.size], force)[0][-1] > tau:
+                break
+        ends = np.flatnonzero((force > 0.0) != speeding)
+        v = v[:ends[0] if ends.size else force.size]
     if v.size < 2:  # v0 sits on a drift speed
         return v0 * tau
-    dv = np.abs(np.diff(v))
-    t = np.concatenate([[0.0], np.cumsum(0.5 * (inv[1:] + inv[:-1]) * dv)])
-    x = np.concatenate([[0.0], np.cumsum(0.5 * (v[1:] * inv[1:] + v[:-1] * inv[:-1]) * dv)])
+    t, x = _integrals(v, force[:v.size])
     if t[-1] >= tau:
         return float(np.interp(tau, t, x))
     rest = 0.0 if v[-1] <= capture * (1.0 + 1e-12) else v[-1] * (tau - t[-1])
     return float(x[-1] + rest)
+
+
+def _integrals(v: np.ndarray, force: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """T and X from v[0] to each v[k]: trapezoid sums of 1 / |force| and v / |force| over v
+    (1 / |force| is 0 at a spike, where Delta_bar is infinite)."""
+    with np.errstate(over="ignore", divide="ignore"):
+        inv = 1.0 / np.abs(force)
+    dv = np.abs(np.diff(v))
+    t = np.concatenate([[0.0], np.cumsum(0.5 * (inv[1:] + inv[:-1]) * dv)])
+    x = np.concatenate([[0.0], np.cumsum(0.5 * (v[1:] * inv[1:] + v[:-1] * inv[:-1]) * dv)])
+    return t, x
