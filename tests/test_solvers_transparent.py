@@ -441,7 +441,7 @@ def _segment_room(traj) -> tuple[int, float, float]:
 def test_a_drift_run_is_planned_for_the_path_its_mean_force_predicts(store, v0, tau_max):
     # every site of the segment is updated at every step, and an extension re-runs the
     # steps so far: a biased particle's segment is planned once for the path Eq. (33)'s
-    # mean force predicts (within 4 % of the measured path, test_analytic_mean_force), plus
+    # mean force predicts (within 1 % of the measured path, test_analytic_mean_force), plus
     # PLAN_SLACK and PLAN_PAD, and no room behind. v0 = 20, 68: steady drifts; v0 = 30:
     # still slowing towards alpha/2 after tau = 1000
     traj = simulate(**dict(BIASED, v0=v0), phi0=2.0, tau_max=tau_max, energy=False,
@@ -449,7 +449,7 @@ def test_a_drift_run_is_planned_for_the_path_its_mean_force_predicts(store, v0, 
     size, path, fixed = _segment_room(traj)
     assert traj.params["segment_extensions"] == 0
     assert tuple(traj.params["segment"]) == tuple(traj.params["segment_planned"])
-    assert path + fixed <= size <= path * (1.04 + PLAN_SLACK) + PLAN_PAD + fixed + SWEEP_BLOCK
+    assert path + fixed <= size <= path * (1.01 + PLAN_SLACK) + PLAN_PAD + fixed + SWEEP_BLOCK
     assert size % SWEEP_BLOCK == 0  # in whole blocks of the sweep (no site stepped alone)
 
 

@@ -16,7 +16,7 @@ from functools import partial
 import numpy as np
 
 from chaindrag.interactions import Interaction
-from chaindrag.params import require_finite, require_positive
+from chaindrag.params import require_finite, require_int_range, require_positive
 
 from ._common import EIGHT_PI_SQ, out, scalar
 from ._pair import resolve
@@ -126,7 +126,7 @@ def cell_potential(x, phi0: float | None = None, lam: float | None = None,
 
 def cell_speeds(v, phi0: float | None = None, lam: float | None = None,
                 alpha: float | None = None, mu: float = 1.0, *,
-                interaction: Interaction | None = None) -> tuple:
+                interaction: Interaction | None = None, n_nodes: int = _CELL_NODES) -> tuple:
     """Cell-mean, lowest and highest speed of a particle with midpoint speed v (Sec. VI).
 
     Over fixed chain masses the speed follows energy conservation,
@@ -149,24 +149,27 @@ def cell_speeds(v, phi0: float | None = None, lam: float | None = None,
         Mass ratio, > 0.
     interaction : Interaction, optional
         Any pair potential instead of ``phi0, lam`` (keyword only).
+    n_nodes : int
+        Trapezoid intervals on the half cell, in [16, 2^20] (keyword only).
 
     Returns
     -------
     tuple of (float or ndarray)
         (mean, lowest, highest) speed over the cell; NaN where the particle cannot cross
-        it. The integrand is smooth and periodic in x, so the trapezoid rule on 2 048
-        intervals of the half cell converges spectrally; the extremes are the grid's.
+        it. The integrand is smooth and periodic in x, so the trapezoid rule on ``n_nodes``
+        (2 048) intervals of the half cell converges spectrally; the extremes are the grid's.
     """
     v_arr, phi0, lam, inter, alpha, mu = _cell_args(v, phi0, lam, alpha, mu, interaction)
+    n_nodes = require_int_range("n_nodes", n_nodes, 16, 1 << 20)
     cell = _cell_function(phi0, lam, inter, alpha)
-    xs = np.linspace(0.0, 0.5 * alpha, _CELL_NODES + 1)
+    xs = np.linspace(0.0, 0.5 * alpha, n_nodes + 1)
     dphi = cell(xs) - cell(np.array([0.5 * alpha]))[0]
     w2 = v_arr[:, None] ** 2 - (EIGHT_PI_SQ / mu) * dphi[None, :]
     passable = np.all(w2 > 0.0, axis=1)
     w = np.sqrt(np.where(passable[:, None], w2, 1.0))
     inv = 1.0 / w
     crossing = inv[:, 1:-1].sum(axis=1) + 0.5 * (inv[:, 0] + inv[:, -1])
-    mean = np.where(passable, _CELL_NODES / crossing, np.nan)
+    mean = np.where(passable, n_nodes / crossing, np.nan)
     lowest = np.where(passable, w.min(axis=1), np.nan)
     highest = np.where(passable, w.max(axis=1), np.nan)
     shape = np.shape(v)
