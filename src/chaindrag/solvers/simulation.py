@@ -129,8 +129,8 @@ def simulate(*, alpha: float, phi0: float | None = None, lam: float | None = Non
         :class:`chaindrag.kernel.KernelStore` or its path), or the chain solver's segment
         fixed in the lattice with exact transparent ends
         (:mod:`chaindrag.solvers.transparent`; cost linear in the path, not in the sound
-        cone): for a biased tau = 800 run ~6x faster than ``"chain"``, ~15x with
-        ``energy=True``; on a thermal chain (rho^H let in through its ends) ~5x.
+        cone): for a biased tau = 800 run ~10x faster than ``"chain"``, ~22x with
+        ``energy=True``; on a thermal chain (rho^H let in through its ends) ~7-8x.
     record_sites : int or 1-D sequence of int, optional
         Chain masses g whose displacement rho_g is recorded: row k of
         ``chain_displacement`` is the k-th site given (order kept, a repeated site gives
