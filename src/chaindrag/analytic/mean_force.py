@@ -68,7 +68,7 @@ def mean_force_travel(v0: float, tau: float, bias: float, phi0: float | None = N
         |dv/dtau|`` from v0: X at T = tau; if the speed reaches a drift speed v_d first
         (the grid's last point before the force changes sign) it travels at vbar(v_d) for
         the rest; a particle that cannot cross a cell (a repulsive barrier above its
-        energy) passes no more chain masses (0 from v0, vbar(v) up to the speed it fails at).
+        energy) passes no more chain masses: X up to the speed it fails at (0 at v0).
 
     Notes
     -----
