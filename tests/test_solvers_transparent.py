@@ -134,6 +134,24 @@ def test_biased_tau_800_run_with_transparent_ends_is_the_infinite_chain_run(stor
     assert transparent.params["segment_extensions"] == 0
 
 
+def test_a_run_after_others_in_the_same_process_gives_the_bits_of_a_first_run(store):
+    # the boundary-layer history (what an extension re-runs the exterior from) is kept for
+    # the next run of the process; nothing of an earlier run may leak into a later one
+    import chaindrag.solvers.transparent as transparent_module
+
+    kw = dict(**FIG3, phi0=20.0, tau_max=60.0, energy=True, solver="transparent",
+              boundary_store=store, record_sites=[30])
+    transparent_module._HISTORY.clear()
+    first = simulate(**kw)
+    assert first.params["segment_extensions"] >= 1  # it reads the history back
+    assert transparent_module._HISTORY  # kept
+    simulate(**dict(kw, phi0=-20.0, v0=-150.0))  # another run writes over it
+    again = simulate(**kw)
+    for name in ("sigma", "velocity", "chain_displacement"):
+        np.testing.assert_array_equal(getattr(again, name), getattr(first, name))
+    np.testing.assert_array_equal(again.energy["chain"], first.energy["chain"])
+
+
 def test_an_extended_segment_equals_one_given_wide_enough_from_the_start(store):
     kw = dict(**FIG3, phi0=20.0, tau_max=60.0, energy=True, solver="transparent",
               boundary_store=store, record_sites=[30])
